@@ -1,0 +1,13 @@
+package dev.tributary;
+
+/**
+ * The outcome of an ack: how many ids were pending and are now acked, and how many were unknown
+ * (already acked, never delivered, or foreign). Unknown ids are counted, not an error.
+ */
+public record AckResult(int acked, int unknown) {
+    public static final AckResult NONE = new AckResult(0, 0);
+
+    public AckResult plus(AckResult o) {
+        return new AckResult(acked + o.acked, unknown + o.unknown);
+    }
+}

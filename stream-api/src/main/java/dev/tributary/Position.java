@@ -1,0 +1,85 @@
+package dev.tributary;
+
+import java.time.Instant;
+
+/**
+ * Where a read starts.
+ *
+ * <ul>
+ *   <li>{@link #earliest()} — the oldest retained event.</li>
+ *   <li>{@link #latest()} — only events appended after the read starts. It is resolved to a concrete
+ *       id when the reader opens (never kept symbolic), so an event appended between two polls is
+ *       never lost.</li>
+ *   <li>{@link #after(EventId)} — exclusive: the first event read has an id greater than the given
+ *       one. Resuming after the last id read yields exactly the rest. If events after that id were
+ *       trimmed away, the read reports {@link ErrorKind#DATA_LOSS} instead of silently skipping.</li>
+ *   <li>{@link #at(Instant)} — the first event whose broker timestamp is at or after the instant
+ *       (capability {@link Capability#TIME_POSITION}).</li>
+ * </ul>
+ */
+public sealed interface Position permits Position.Earliest, Position.Latest, Position.After, Position.AtTime {
+
+    static Position earliest() {
+        return Earliest.INSTANCE;
+    }
+
+    static Position latest() {
+        return Latest.INSTANCE;
+    }
+
+    static Position after(EventId id) {
+        return new After(id);
+    }
+
+    static Position at(Instant time) {
+        return new AtTime(time);
+    }
+
+    /** The oldest retained event. */
+    record Earliest() implements Position {
+        static final Earliest INSTANCE = new Earliest();
+
+        @Override
+        public String toString() {
+            return "earliest";
+        }
+    }
+
+    /** Events appended after the read starts. */
+    record Latest() implements Position {
+        static final Latest INSTANCE = new Latest();
+
+        @Override
+        public String toString() {
+            return "latest";
+        }
+    }
+
+    /** Strictly after an id. */
+    record After(EventId id) implements Position {
+        public After {
+            if (id == null) {
+                throw StreamException.invalid("Position.after needs an id, got null");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "after " + id;
+        }
+    }
+
+    /** At or after a broker timestamp. */
+    record AtTime(Instant time) implements Position {
+        public AtTime {
+            if (time == null) {
+                throw StreamException.invalid("Position.at needs an instant, got null");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "at " + time;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tributary.spi;
+
+import dev.tributary.ClientConfig;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What a provider receives to create a client. A type we own, so it can grow (by new methods)
+ * without breaking providers.
+ */
+public final class ProviderContext {
+    private final ClientConfig config;
+    private final Clock clock;
+
+    public ProviderContext(ClientConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    public ProviderContext(ClientConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The client configuration (URI, timeouts, namespace, backend options). */
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** The clock for timestamps a backend computes itself (the memory backend); tests inject one. */
+    public Clock clock() {
+        return clock;
+    }
+}
