@@ -274,7 +274,11 @@ public final class ClientConfig {
             if (ns == null || ns.isEmpty()) {
                 this.namespace = null;
             } else {
-                StreamName.check(ns, "namespace");
+                try {
+                    StreamName.check(ns, "namespace");
+                } catch (StreamException e) {
+                    throw new StreamException(ErrorKind.CONFIGURATION, e.getMessage());
+                }
                 this.namespace = ns;
             }
             return this;

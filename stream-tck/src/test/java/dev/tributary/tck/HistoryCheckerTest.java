@@ -1,0 +1,157 @@
+package dev.tributary.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.StreamException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class HistoryCheckerTest {
+    private static final StreamException BOOM = new StreamException(ErrorKind.RETRYABLE, "boom");
+
+    private static void append(HistoryChecker h, String key, long id) {
+        h.invoked(key);
+        h.ok(key, EventId.ofSequence(id));
+    }
+
+    @Test
+    void cleanHistoryReportsNothing() {
+        HistoryChecker h = new HistoryChecker("clean");
+        for (int i = 0; i < 5; i++) {
+            append(h, "p1/" + i, i);
+        }
+        for (int i = 0; i < 5; i++) {
+            h.delivered("c", "p1/" + i, EventId.ofSequence(i));
+        }
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(5, r.invoked());
+        assertEquals(5, r.ok());
+        assertEquals(5, r.deliveries());
+        assertTrue(r.duplicates().isEmpty());
+        assertTrue(r.summary().contains("CLEAN"));
+    }
+
+    @Test
+    void acknowledgedButNeverDeliveredIsLost() {
+        HistoryChecker h = new HistoryChecker("lost");
+        append(h, "p1/0", 0);
+        append(h, "p1/1", 1);
+        h.delivered("c", "p1/0", EventId.ofSequence(0));
+        HistoryChecker.Report r = h.report();
+        assertFalse(r.clean());
+        assertEquals(List.of("p1/1"), r.lost());
+    }
+
+    @Test
+    void indeterminateNeverDeliveredIsNotLostAndFailedDeliveredIsUnexpected() {
+        HistoryChecker h = new HistoryChecker("outcomes");
+        h.invoked("p1/0");
+        h.indeterminate("p1/0", BOOM);
+        h.invoked("p1/1");
+        h.failed("p1/1", BOOM);
+        h.delivered("c", "p1/1", EventId.ofSequence(7));
+        h.delivered("c", "ghost/1", EventId.ofSequence(8));
+        HistoryChecker.Report r = h.report();
+        assertEquals(1, r.indeterminate());
+        assertEquals(1, r.failed());
+        assertTrue(r.lost().isEmpty());
+        assertEquals(List.of("p1/1", "ghost/1"), r.unexpected());
+        assertFalse(r.clean());
+    }
+
+    @Test
+    void retriedKeyThatFailedThenSucceededIsOkAndKeepsItsPlace() {
+        HistoryChecker h = new HistoryChecker("retry");
+        h.invoked("p1/0");
+        h.failed("p1/0", BOOM);
+        h.invoked("p1/0");
+        h.ok("p1/0", EventId.ofSequence(0));
+        append(h, "p1/1", 1);
+        h.delivered("c", "p1/0", EventId.ofSequence(0));
+        h.delivered("c", "p1/1", EventId.ofSequence(1));
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(1, r.invoked() - 1);
+        assertEquals(0, r.failed());
+    }
+
+    @Test
+    void duplicatesAreCountedNotDirty() {
+        HistoryChecker h = new HistoryChecker("dups");
+        append(h, "p1/0", 0);
+        h.delivered("a", "p1/0", EventId.ofSequence(0));
+        h.delivered("b", "p1/0", EventId.ofSequence(0));
+        h.delivered("b", "p1/0", EventId.ofSequence(0));
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean());
+        assertEquals(Map.of("p1/0", 2), r.duplicates());
+        assertEquals(2, r.duplicateDeliveries());
+        assertTrue(r.summary().contains("p1/0×2"), r.summary());
+    }
+
+    @Test
+    void firstDeliveryAfterALaterKeyOfTheSameProducerIsReordered() {
+        HistoryChecker h = new HistoryChecker("order");
+        append(h, "p1/0", 0);
+        append(h, "p1/1", 1);
+        append(h, "p2/0", 2);
+        h.delivered("c", "p1/1", EventId.ofSequence(1));
+        h.delivered("c", "p2/0", EventId.ofSequence(2));
+        h.delivered("c", "p1/0", EventId.ofSequence(0));
+        HistoryChecker.Report r = h.report();
+        assertEquals(1, r.reordered().size(), r.summary());
+        assertTrue(r.reordered().get(0).contains("p1/0"));
+        assertFalse(r.clean());
+    }
+
+    @Test
+    void orderIsPerConsumerAndRedeliveriesAreNotReorders() {
+        HistoryChecker h = new HistoryChecker("group");
+        for (int i = 0; i < 4; i++) {
+            append(h, "p/" + i, i);
+        }
+        h.delivered("a", "p/1", EventId.ofSequence(1));
+        h.delivered("b", "p/0", EventId.ofSequence(0)); // other member: no reorder
+        h.delivered("a", "p/3", EventId.ofSequence(3));
+        h.delivered("b", "p/2", EventId.ofSequence(2));
+        h.delivered("a", "p/0", EventId.ofSequence(0)); // redelivered to a after b died: a duplicate
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(Map.of("p/0", 1), r.duplicates());
+    }
+
+    @Test
+    void concurrentRecordingLosesNothing() throws Exception {
+        HistoryChecker h = new HistoryChecker("threads");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch done = new CountDownLatch(8);
+        for (int t = 0; t < 8; t++) {
+            int producer = t;
+            pool.execute(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    String key = "p" + producer + "/" + i;
+                    h.invoked(key);
+                    h.ok(key, EventId.ofSequence(producer * 1000L + i));
+                    h.delivered("c" + producer, key, EventId.ofSequence(producer * 1000L + i));
+                }
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        pool.shutdown();
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(8000, r.ok());
+        assertEquals(8000, r.deliveries());
+    }
+}
