@@ -59,8 +59,13 @@ public final class ClientConfig {
             throw new StreamException(ErrorKind.CONFIGURATION, "a stream URI is required, e.g. memory: or redis://localhost:6379");
         }
         URI parsed;
+        String text = uri.trim();
+        if (text.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
+            // A bare "scheme:" (e.g. "memory:") is legal for us but java.net.URI wants a scheme-specific part.
+            text = text + "?";
+        }
         try {
-            parsed = new URI(uri.trim());
+            parsed = new URI(text);
         } catch (URISyntaxException e) {
             throw new StreamException(ErrorKind.CONFIGURATION, "'" + maskUri(uri) + "' is not a valid URI: " + e.getReason());
         }

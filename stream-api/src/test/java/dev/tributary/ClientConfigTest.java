@@ -31,6 +31,13 @@ class ClientConfigTest {
     }
 
     @Test
+    void bareSchemeIsAccepted() {
+        ClientConfig c = ClientConfig.parse("memory:");
+        assertEquals("memory", c.scheme());
+        assertTrue(c.options().isEmpty());
+    }
+
+    @Test
     void secretsNeverAppearInToString() {
         ClientConfig c = ClientConfig.parse("redis://alice:s3cr3t@localhost:6379?password=hunter2&token=t0k");
         String s = c.toString();

@@ -1,0 +1,63 @@
+package dev.tributary.memory.internal;
+
+import dev.tributary.EventId;
+import dev.tributary.Position;
+import java.time.Instant;
+
+/**
+ * A position in the memory backend's terms: earliest, latest, after a sequence, or at a time. Readers
+ * resolve {@code LATEST} to {@code AFTER} when they open; {@code AFTER} is where a cursor stands once
+ * it has read something.
+ */
+record ReadStart(Kind kind, long afterSeq, Instant time) {
+    enum Kind { EARLIEST, LATEST, AFTER, AT_TIME }
+
+    static ReadStart of(Position p) {
+        if (p instanceof Position.Earliest) {
+            return new ReadStart(Kind.EARLIEST, 0, null);
+        }
+        if (p instanceof Position.Latest) {
+            return new ReadStart(Kind.LATEST, 0, null);
+        }
+        if (p instanceof Position.After a) {
+            return after(MemoryStreamClient.seq(a.id(), "position id"));
+        }
+        return new ReadStart(Kind.AT_TIME, 0, ((Position.AtTime) p).time());
+    }
+
+    static ReadStart after(long seq) {
+        return new ReadStart(Kind.AFTER, seq, null);
+    }
+
+    /**
+     * The first sequence to read from {@code log} (which may be {@code lastSeq + 1}: nothing yet).
+     * Not for {@code LATEST}, which callers resolve first.
+     *
+     * @throws dev.tributary.StreamException DATA_LOSS for an {@code AFTER} behind the retained head
+     */
+    long firstSeq(StreamLog log, String who) {
+        switch (kind) {
+            case EARLIEST:
+                return log.firstSeq();
+            case AFTER:
+                return log.continueAfter(afterSeq, who);
+            case AT_TIME:
+                return log.firstSeqAtOrAfter(time);
+            default:
+                throw new IllegalStateException("latest must be resolved before reading");
+        }
+    }
+
+    Position toPosition() {
+        switch (kind) {
+            case EARLIEST:
+                return Position.earliest();
+            case AFTER:
+                return Position.after(EventId.ofSequence(afterSeq));
+            case AT_TIME:
+                return Position.at(time);
+            default:
+                return Position.latest();
+        }
+    }
+}
