@@ -1,0 +1,197 @@
+package dev.tributary.core;
+
+import dev.tributary.GroupOptions;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
+import dev.tributary.core.internal.GroupLoop;
+import dev.tributary.core.internal.Lifecycle;
+import dev.tributary.core.internal.Settings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One member of a consumer group: reads the events the group assigns to it, hands them to the
+ * handler and acks each one only after it was handled, filtered or dead-lettered.
+ *
+ * <h2>In flight and concurrency</h2>
+ * At most {@code maxInFlight} events are read and not yet acked (one read of at most that many; the
+ * next read starts after the acks). With {@code concurrency(n)} above 1 a batch is split by key over
+ * n ordered lanes: events of one key are handled one after the other in stream order, different keys
+ * in parallel (events without a key are spread by id).
+ *
+ * <h2>Errors</h2>
+ * As {@link TailProcessor}: retryable source failures back off behind a circuit breaker; fatal ones
+ * fail the processor at once — on a backend without {@link dev.tributary.Capability#CONSUMER_GROUPS}
+ * that is {@code UNSUPPORTED} at the first start. A handler failure is retried in process per the
+ * {@link RetryPolicy}, then the event is dead-lettered (headers name the group) and acked. An
+ * undecodable payload is dead-lettered at once and acked. If the broker loses the group
+ * ({@code DATA_LOSS}), the {@link GapPolicy} decides: fail, or create the group again at its start
+ * position.
+ *
+ * <pre>{@code
+ * GroupProcessor<String> billing = GroupProcessor.builder(client, StreamName.of("orders"), "billing", Codecs.utf8())
+ *         .concurrency(4)
+ *         .retry(RetryPolicy.of(5, Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(10))))
+ *         .deadLetters(DeadLetterPolicy.toStream(StreamName.of("orders-billing-dlq")))
+ *         .handler(m -> bill(m.value()))
+ *         .build();
+ * billing.start();
+ * }</pre>
+ *
+ * @param <T> the decoded value type
+ */
+public final class GroupProcessor<T> implements Processor {
+    private final Settings<T> settings;
+    private final String group;
+    private final String member;
+    private final CircuitBreaker breaker;
+    private final Lifecycle lifecycle;
+
+    private GroupProcessor(Builder<T> b) {
+        this.settings = b.settings("group", b.group);
+        this.group = b.group;
+        this.member = b.member != null ? b.member
+                : ProcessorBuilder.check(shorten(settings.name()) + "-" + UUID.randomUUID().toString().substring(0, 8),
+                        "member name");
+        this.breaker = new CircuitBreaker(settings.breaker(), settings.clock(),
+                (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
+        GroupLoop<T> loop = new GroupLoop<>(settings, group, member, b.options, b.createGroup, b.concurrency,
+                b.maxInFlight, breaker);
+        this.lifecycle = new Lifecycle(settings.name(), settings.threadFactory(), settings.listener(),
+                settings.stopTimeout(), loop);
+        loop.bind(this);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 180 ? s.substring(0, 180) : s;
+    }
+
+    /** A builder for a member of {@code group} on {@code stream} that decodes payloads with {@code codec}. */
+    public static <T> Builder<T> builder(StreamClient client, StreamName stream, String group, Codec<T> codec) {
+        return new Builder<>(client, stream, group, codec);
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    public StreamName stream() {
+        return settings.stream();
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** The member name this processor reads as. */
+    public String member() {
+        return member;
+    }
+
+    @Override
+    public boolean start() {
+        return lifecycle.start();
+    }
+
+    @Override
+    public boolean stop() {
+        return lifecycle.stop(settings.stopTimeout());
+    }
+
+    @Override
+    public boolean stop(Duration timeout) {
+        return lifecycle.stop(timeout);
+    }
+
+    @Override
+    public ProcessorState state() {
+        return lifecycle.state();
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return lifecycle.failure();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitTermination(timeout);
+    }
+
+    @Override
+    public CircuitBreaker.State circuitState() {
+        return breaker.state();
+    }
+
+    @Override
+    public String toString() {
+        return "GroupProcessor[" + name() + " on " + settings.stream() + "/" + group + " as " + member + ", " + state()
+                + "]";
+    }
+
+    /** Builds a {@link GroupProcessor}. The name defaults to the group name. */
+    public static final class Builder<T> extends ProcessorBuilder<T, Builder<T>> {
+        /** Default bound of events read and not yet acked. */
+        public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+
+        private final String group;
+        private String member;
+        private GroupOptions options = GroupOptions.defaults();
+        private boolean createGroup = true;
+        private int concurrency = 1;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+
+        private Builder(StreamClient client, StreamName stream, String group, Codec<T> codec) {
+            super(client, stream, codec);
+            this.group = check(group, "group name");
+        }
+
+        @Override
+        Builder<T> self() {
+            return this;
+        }
+
+        /** The member name (default: the processor name plus a random suffix). */
+        public Builder<T> member(String member) {
+            this.member = check(member, "member name");
+            return this;
+        }
+
+        /** Options for creating the group (default {@link GroupOptions#defaults()}: earliest, 30 s ack timeout). */
+        public Builder<T> groupOptions(GroupOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Whether the loop creates the stream and group (idempotently) before reading; default true. */
+        public Builder<T> createGroup(boolean create) {
+            this.createGroup = create;
+            return this;
+        }
+
+        /** Handler lanes, 1 to 256; per-key order is kept at any value. Default 1. */
+        public Builder<T> concurrency(int lanes) {
+            if (lanes < 1 || lanes > 256) {
+                throw new IllegalArgumentException("concurrency must be 1 to 256, got " + lanes);
+            }
+            this.concurrency = lanes;
+            return this;
+        }
+
+        /** Most events read and not yet acked, 1 to 100 000; default 1000. */
+        public Builder<T> maxInFlight(int max) {
+            if (max < 1 || max > 100_000) {
+                throw new IllegalArgumentException("maxInFlight must be 1 to 100000, got " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        public GroupProcessor<T> build() {
+            return new GroupProcessor<>(this);
+        }
+    }
+}

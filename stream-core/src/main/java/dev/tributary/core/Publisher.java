@@ -1,0 +1,323 @@
+package dev.tributary.core;
+
+import dev.tributary.Capability;
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Headers;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Typed, retrying publishing to one stream.
+ *
+ * <ul>
+ *   <li>Values are encoded with a {@link Codec}; an encoding failure throws {@link CodecException}
+ *       from {@link #publish} and nothing is sent.</li>
+ *   <li>Each published value gets one idempotency id (from the id supplier, by default a random
+ *       UUID) when the backend declares {@link Capability#IDEMPOTENT_APPEND}; every retry of that
+ *       value sends the same id, so the broker stores it once.</li>
+ *   <li>Failures are retried by kind: {@code RETRYABLE} and {@code BACKPRESSURE} always,
+ *       {@code INDETERMINATE} (the append may have been stored) only where the backend declares
+ *       idempotent append — elsewhere it is reported, since a retry could store the event twice.
+ *       Other kinds are reported at once. Retries wait per the {@link RetryPolicy} through the
+ *       injected {@link Sleeper}.</li>
+ *   <li>At most {@code maxInFlight} values are in flight (sent or waiting for a retry, not yet
+ *       completed). When full, {@link #publish} waits up to {@code whenFull} (default: not at all)
+ *       and then throws {@link StreamException} of kind {@link ErrorKind#BACKPRESSURE}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} stops accepting values and waits (bounded) for those in flight; it
+ * does not close the client.
+ *
+ * @param <T> the value type
+ */
+public final class Publisher<T> implements AutoCloseable {
+    private final StreamClient client;
+    private final StreamName stream;
+    private final Codec<T> codec;
+    private final int maxInFlight;
+    private final Duration whenFull;
+    private final RetryPolicy retry;
+    private final Supplier<String> idempotencyIds;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    private final Executor executor;
+    private final Duration closeTimeout;
+    private final boolean idempotent;
+
+    private final Semaphore permits;
+    private final Object idle = new Object();
+    private int inFlight;
+    private volatile boolean closed;
+
+    private Publisher(Builder<T> b) {
+        this.client = b.client;
+        this.stream = b.stream;
+        this.codec = b.codec;
+        this.maxInFlight = b.maxInFlight;
+        this.whenFull = b.whenFull;
+        this.retry = b.retry;
+        this.idempotencyIds = b.idempotencyIds;
+        this.sleeper = b.sleeper;
+        this.random = b.random;
+        this.executor = b.executor;
+        this.closeTimeout = b.closeTimeout;
+        this.idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
+        this.permits = new Semaphore(maxInFlight);
+    }
+
+    public static <T> Builder<T> builder(StreamClient client, StreamName stream, Codec<T> codec) {
+        return new Builder<>(client, stream, codec);
+    }
+
+    /** Publishes {@code value}; the future completes with its id, or with the final error after retries. */
+    public CompletableFuture<EventId> publish(T value) {
+        return publish(value, null, Headers.empty());
+    }
+
+    /**
+     * Publishes {@code value} with a key (UTF-8; null for none) and headers.
+     *
+     * @throws CodecException   the value cannot be encoded
+     * <p>A record the backend rejects before any I/O ({@code TOO_LARGE}, {@code INVALID_ARGUMENT})
+     * completes the future exceptionally, like any other final failure.
+     *
+     * @throws StreamException  {@link ErrorKind#BACKPRESSURE} when {@code maxInFlight} values are in flight
+     *                          for longer than {@code whenFull}; {@link ErrorKind#CLOSED} after close;
+     *                          {@link ErrorKind#INVALID_ARGUMENT} for bad headers or a bad idempotency id
+     */
+    public CompletableFuture<EventId> publish(T value, String key, Headers headers) {
+        if (closed) {
+            throw StreamException.closed("publisher of '" + stream + "'");
+        }
+        byte[] payload = codec.encode(value);
+        if (payload == null) {
+            throw new CodecException("codec " + codec.name() + " returned null for a value");
+        }
+        StreamRecord.Builder rb = StreamRecord.builder().payload(payload).headers(headers == null ? Headers.empty() : headers);
+        if (key != null) {
+            rb.key(key.getBytes(StandardCharsets.UTF_8));
+        }
+        if (idempotent) {
+            rb.idempotencyId(idempotencyIds.get());
+        }
+        StreamRecord record = rb.build();
+        acquire();
+        CompletableFuture<EventId> result = new CompletableFuture<>();
+        attempt(record, 1, result);
+        return result;
+    }
+
+    /** Publishes and waits for the id; throws the final {@link StreamException}. */
+    public EventId publishAndWait(T value) {
+        try {
+            return publish(value).join();
+        } catch (RuntimeException e) {
+            throw StreamException.unwrap(e);
+        }
+    }
+
+    /** Values in flight now. */
+    public int inFlight() {
+        synchronized (idle) {
+            return inFlight;
+        }
+    }
+
+    /** Waits until nothing is in flight, at most {@code timeout}; returns whether that holds. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+            return true;
+        }
+    }
+
+    /** Stops accepting values and waits up to the close timeout for those in flight. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            flush(closeTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acquire() {
+        boolean ok;
+        try {
+            ok = whenFull.isZero() ? permits.tryAcquire() : permits.tryAcquire(whenFull.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamException(ErrorKind.BACKPRESSURE, "interrupted while waiting for room to publish to '"
+                    + stream + "'", e);
+        }
+        if (!ok) {
+            throw new StreamException(ErrorKind.BACKPRESSURE, maxInFlight + " values are already in flight to '" + stream
+                    + "' (waited " + whenFull.toMillis() + " ms); publish more slowly or raise maxInFlight");
+        }
+        synchronized (idle) {
+            inFlight++;
+        }
+    }
+
+    private void release() {
+        permits.release();
+        synchronized (idle) {
+            inFlight--;
+            if (inFlight == 0) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    private void attempt(StreamRecord record, int attempt, CompletableFuture<EventId> result) {
+        CompletableFuture<EventId> f;
+        try {
+            f = client.appendAsync(stream, record);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((id, err) -> {
+            if (err == null) {
+                release();
+                result.complete(id);
+                return;
+            }
+            StreamException se = StreamException.unwrap(err);
+            if (attempt < retry.maxAttempts() && shouldRetry(se.kind())) {
+                Duration d = retry.backoff().delay(attempt, random);
+                sleeper.delay(d, executor).whenComplete((v, e2) -> attempt(record, attempt + 1, result));
+            } else {
+                release();
+                result.completeExceptionally(se);
+            }
+        });
+    }
+
+    private boolean shouldRetry(ErrorKind kind) {
+        if (kind == ErrorKind.INDETERMINATE) {
+            return idempotent;
+        }
+        return kind.isRetryable();
+    }
+
+    @Override
+    public String toString() {
+        return "Publisher[" + stream + ", inFlight=" + inFlight() + "/" + maxInFlight + "]";
+    }
+
+    /** Builds a {@link Publisher}. */
+    public static final class Builder<T> {
+        private final StreamClient client;
+        private final StreamName stream;
+        private final Codec<T> codec;
+        private int maxInFlight = 1000;
+        private Duration whenFull = Duration.ZERO;
+        private RetryPolicy retry = new RetryPolicy(5, Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)));
+        private Supplier<String> idempotencyIds = () -> "pub-" + UUID.randomUUID();
+        private Sleeper sleeper = Sleeper.system();
+        private RandomGenerator random;
+        private Executor executor = ForkJoinPool.commonPool();
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        private Builder(StreamClient client, StreamName stream, Codec<T> codec) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.stream = Objects.requireNonNull(stream, "stream");
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /** Most values in flight, 1 to 1 000 000; default 1000. */
+        public Builder<T> maxInFlight(int max) {
+            if (max < 1 || max > 1_000_000) {
+                throw new IllegalArgumentException("maxInFlight must be 1 to 1000000, got " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        /** How long {@link #publish} waits for room when full, 0 (fail at once, the default) to 10 min. */
+        public Builder<T> whenFull(Duration wait) {
+            if (wait == null || wait.isNegative() || wait.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("whenFull must be 0 to 10 min, got " + wait);
+            }
+            this.whenFull = wait;
+            return this;
+        }
+
+        /** Append attempts and backoff (default 5 attempts, 100 ms doubling up to 5 s). */
+        public Builder<T> retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** Where idempotency ids come from (printable ASCII, 1 to 128 characters; default "pub-" + random UUID). */
+        public Builder<T> idempotencyIds(Supplier<String> ids) {
+            this.idempotencyIds = Objects.requireNonNull(ids, "ids");
+            return this;
+        }
+
+        public Builder<T> sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        public Builder<T> random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Where retries are sent from (default the common pool). */
+        public Builder<T> executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Bound of {@link Publisher#close()}; default 10 s. */
+        public Builder<T> closeTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must be >= 0, got " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        public Publisher<T> build() {
+            if (random == null) {
+                random = new RandomGenerator() {
+                    @Override
+                    public long nextLong() {
+                        return ThreadLocalRandom.current().nextLong();
+                    }
+
+                    @Override
+                    public long nextLong(long bound) {
+                        return ThreadLocalRandom.current().nextLong(bound);
+                    }
+                };
+            }
+            return new Publisher<>(this);
+        }
+    }
+}

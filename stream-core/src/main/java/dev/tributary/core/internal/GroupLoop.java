@@ -1,0 +1,170 @@
+package dev.tributary.core.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.GroupConsumer;
+import dev.tributary.GroupInfo;
+import dev.tributary.GroupOptions;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.core.CircuitBreaker;
+import dev.tributary.core.GapPolicy;
+import dev.tributary.core.Processor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of a group processor: create the group if asked, open a member, read batches of at most
+ * {@code maxInFlight} events, hand them over (on lanes when the concurrency is above 1), ack what is
+ * done. Events in flight are bounded by one batch: the next read starts after the acks.
+ */
+public final class GroupLoop<T> implements Lifecycle.Body {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupLoop.class);
+
+    private final Settings<T> s;
+    private final String group;
+    private final String member;
+    private final GroupOptions options;
+    private final boolean createGroup;
+    private final int concurrency;
+    private final int maxInFlight;
+    private final CircuitBreaker breaker;
+    private Processor processor;
+
+    public GroupLoop(Settings<T> settings, String group, String member, GroupOptions options, boolean createGroup,
+            int concurrency, int maxInFlight, CircuitBreaker breaker) {
+        this.s = settings;
+        this.group = group;
+        this.member = member;
+        this.options = options;
+        this.createGroup = createGroup;
+        this.concurrency = concurrency;
+        this.maxInFlight = maxInFlight;
+        this.breaker = breaker;
+    }
+
+    public void bind(Processor p) {
+        this.processor = p;
+    }
+
+    @Override
+    public void run(Lifecycle.Run run) {
+        breaker.reset();
+        Pacer pacer = new Pacer(s.sleeper(), run::stopRequested);
+        Retrying source = new Retrying(s.name(), s.sourceBackoff(), s.random(), breaker, s.listener(), pacer);
+        Retrying local = new Retrying(s.name(), s.sourceBackoff(), s.random(), null, s.listener(), pacer);
+        Dispatcher<T> dispatcher = new Dispatcher<>(s, processor, pacer,
+                new DeadLetterWriter(s.client(), s.name(), group, local));
+        int count = Math.min(Math.min(s.batchSize(), maxInFlight), s.client().limits().maxReadCount());
+
+        if (createGroup) {
+            create(source);
+        }
+        GroupConsumer consumer = open(source, run);
+        Lanes lanes = concurrency > 1 ? new Lanes(concurrency, r -> {
+            Thread t = s.threadFactory().newThread(r);
+            run.adopt(t);
+            return t;
+        }) : null;
+        long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
+        try {
+            while (!run.stopRequested()) {
+                final GroupConsumer c = consumer;
+                List<StreamEvent> events;
+                try {
+                    events = source.call("poll", () -> c.poll(count, s.pollWait()));
+                } catch (StreamException e) {
+                    if (e.kind() == ErrorKind.DATA_LOSS) {
+                        consumer = onGroupLost(consumer, e, source, run);
+                        continue;
+                    }
+                    if (e.kind() == ErrorKind.CLOSED && run.stopRequested()) {
+                        break;
+                    }
+                    throw e;
+                }
+                if (!events.isEmpty()) {
+                    List<EventId> done = Collections.synchronizedList(new ArrayList<>(events.size()));
+                    Dispatcher.Result result;
+                    try {
+                        result = lanes == null ? dispatcher.handle(events, done::add, () -> false)
+                                : lanes.handle(dispatcher, events, done::add);
+                    } catch (RuntimeException | Error e) {
+                        ackQuietly(c, done); // what finished is acked; the rest is redelivered
+                        throw e;
+                    }
+                    List<EventId> ids = List.copyOf(done);
+                    source.call("ack", () -> c.ack(ids));
+                    s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(),
+                            events.get(events.size() - 1).id());
+                }
+                if (s.clock().millis() >= nextLag) {
+                    reportLag();
+                    nextLag = s.clock().millis() + s.lagInterval().toMillis();
+                }
+            }
+        } finally {
+            run.setWaker(null);
+            if (lanes != null) {
+                lanes.close(s.stopTimeout().toMillis());
+            }
+            TailLoop.closeQuietly(consumer);
+        }
+    }
+
+    private void create(Retrying source) {
+        source.run("create-group", () -> {
+            s.client().createStream(s.stream());
+            s.client().createGroup(s.stream(), group, options);
+        });
+    }
+
+    private GroupConsumer open(Retrying source, Lifecycle.Run run) {
+        GroupConsumer c = source.call("open", () -> s.client().openGroupConsumer(s.stream(), group, member));
+        run.setWaker(c::close);
+        return c;
+    }
+
+    private GroupConsumer onGroupLost(GroupConsumer consumer, StreamException e, Retrying source, Lifecycle.Run run) {
+        LOG.warn("processor '{}': the broker lost group '{}' of '{}' ({}); policy {}", s.name(), group, s.stream(),
+                e.getMessage(), s.gapPolicy());
+        s.listener().onGap(s.name(), s.stream(), options.start(), s.gapPolicy());
+        if (s.gapPolicy() == GapPolicy.FAIL) {
+            throw e;
+        }
+        run.setWaker(null);
+        TailLoop.closeQuietly(consumer);
+        create(source);
+        GroupConsumer fresh = open(source, run);
+        s.listener().onGapSkipped(s.name(), s.stream(), options.start());
+        return fresh;
+    }
+
+    private void ackQuietly(GroupConsumer c, List<EventId> done) {
+        List<EventId> ids;
+        synchronized (done) {
+            ids = List.copyOf(done);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            c.ack(ids);
+        } catch (RuntimeException e) {
+            LOG.debug("processor '{}': ack of {} finished events failed while ending: {}", s.name(), ids.size(),
+                    e.toString());
+        }
+    }
+
+    private void reportLag() {
+        try {
+            GroupInfo info = s.client().groupInfo(s.stream(), group);
+            s.listener().onLag(s.name(), info.lag());
+        } catch (RuntimeException e) {
+            LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
+        }
+    }
+}

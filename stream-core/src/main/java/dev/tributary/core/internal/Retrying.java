@@ -1,0 +1,102 @@
+package dev.tributary.core.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import dev.tributary.core.Backoff;
+import dev.tributary.core.CircuitBreaker;
+import dev.tributary.core.ProcessorListener;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Calls to the broker (or a checkpoint store) with the processor's error policy, deciding on the
+ * {@link ErrorKind} only: a retryable kind ({@code RETRYABLE}, {@code BACKPRESSURE}, and
+ * {@code INDETERMINATE} for the idempotent reads, acks and checkpoint writes done here) is retried
+ * with exponential backoff and full jitter for as long as the processor runs; any other kind is
+ * thrown to the caller at once. With a circuit breaker, calls wait while it is open; every retryable
+ * failure counts against it and every answer from the source (success, or a non-retryable error
+ * such as DATA_LOSS) counts as a success.
+ */
+public final class Retrying {
+    private final String name;
+    private final Backoff backoff;
+    private final RandomGenerator random;
+    private final CircuitBreaker breaker;
+    private final ProcessorListener listener;
+    private final Pacer pacer;
+
+    /** {@code breaker} may be null: no breaker (checkpoint stores, dead-letter appends). */
+    public Retrying(String name, Backoff backoff, RandomGenerator random, CircuitBreaker breaker,
+            ProcessorListener listener, Pacer pacer) {
+        this.name = name;
+        this.backoff = backoff;
+        this.random = random;
+        this.breaker = breaker;
+        this.listener = listener;
+        this.pacer = pacer;
+    }
+
+    /** True for the kinds a processor retries on its source. */
+    public static boolean retryable(ErrorKind kind) {
+        return kind.isRetryable() || kind == ErrorKind.INDETERMINATE;
+    }
+
+    /**
+     * Runs {@code op} until it succeeds. The first attempt is always made (so a finished batch is
+     * still acked while stopping); waits before further attempts throw {@link StopSignal} when a stop
+     * is requested.
+     *
+     * @throws StreamException of a non-retryable kind (anything that is not a {@code StreamException}
+     *                         becomes {@code INTERNAL})
+     */
+    public <R> R call(String operation, Supplier<R> op) {
+        int attempt = 0;
+        while (true) {
+            awaitBreaker();
+            try {
+                R r = op.get();
+                if (breaker != null) {
+                    breaker.onSuccess();
+                }
+                return r;
+            } catch (StopSignal s) {
+                throw s;
+            } catch (RuntimeException e) {
+                StreamException se = StreamException.unwrap(e);
+                if (!retryable(se.kind())) {
+                    if (breaker != null) {
+                        breaker.onSuccess();
+                    }
+                    throw se;
+                }
+                if (breaker != null) {
+                    breaker.onFailure();
+                }
+                attempt++;
+                Duration delay = backoff.delay(attempt, random);
+                listener.onError(name, se, true);
+                listener.onRetry(name, operation, attempt, delay, se);
+                pacer.sleep(delay);
+            }
+        }
+    }
+
+    /** Runs {@code op} until it succeeds (see {@link #call}). */
+    public void run(String operation, Runnable op) {
+        call(operation, () -> {
+            op.run();
+            return null;
+        });
+    }
+
+    private void awaitBreaker() {
+        if (breaker == null) {
+            return;
+        }
+        while (!breaker.tryAcquire()) {
+            Duration left = breaker.remainingOpen();
+            pacer.sleep(left.isZero() ? Duration.ofMillis(1) : left);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tributary.core.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Position;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamInfo;
+import dev.tributary.StreamReader;
+import dev.tributary.core.CheckpointStore;
+import dev.tributary.core.CircuitBreaker;
+import dev.tributary.core.GapPolicy;
+import dev.tributary.core.Processor;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of a tail processor: open a reader after the checkpoint (or at the start position), read
+ * full batches without pausing, hand them over, then save the checkpoint = the last id read.
+ */
+public final class TailLoop<T> implements Lifecycle.Body {
+    private static final Logger LOG = LoggerFactory.getLogger(TailLoop.class);
+
+    private final Settings<T> s;
+    private final CheckpointStore store;
+    private final Position start;
+    private final CircuitBreaker breaker;
+    private Processor processor;
+
+    public TailLoop(Settings<T> settings, CheckpointStore store, Position start, CircuitBreaker breaker) {
+        this.s = settings;
+        this.store = store;
+        this.start = start;
+        this.breaker = breaker;
+    }
+
+    /** Set once, before the first start. */
+    public void bind(Processor p) {
+        this.processor = p;
+    }
+
+    @Override
+    public void run(Lifecycle.Run run) {
+        breaker.reset();
+        Pacer pacer = new Pacer(s.sleeper(), run::stopRequested);
+        Retrying source = new Retrying(s.name(), s.sourceBackoff(), s.random(), breaker, s.listener(), pacer);
+        Retrying local = new Retrying(s.name(), s.sourceBackoff(), s.random(), null, s.listener(), pacer);
+        Dispatcher<T> dispatcher = new Dispatcher<>(s, processor, pacer,
+                new DeadLetterWriter(s.client(), s.name(), null, local));
+        int count = Math.min(s.batchSize(), s.client().limits().maxReadCount());
+
+        Optional<EventId> saved = local.call("checkpoint-load", () -> store.load(s.name()));
+        Position from = start;
+        if (saved.isPresent()) {
+            // Re-parse through the client so that a checkpoint of another backend fails clearly.
+            from = Position.after(s.client().parseId(saved.get().toString()));
+        }
+        EventId lastRead = saved.orElse(null);
+        final Position openAt = from;
+        StreamReader reader = source.call("open", () -> s.client().openReader(s.stream(), openAt));
+        run.setWaker(reader::close);
+        long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
+        try {
+            while (!run.stopRequested()) {
+                final StreamReader r = reader;
+                List<StreamEvent> events;
+                try {
+                    events = source.call("poll", () -> r.poll(count, s.pollWait()));
+                } catch (StreamException e) {
+                    if (e.kind() == ErrorKind.DATA_LOSS) {
+                        reader = onGap(reader, e, source, run);
+                        continue;
+                    }
+                    if (e.kind() == ErrorKind.CLOSED && run.stopRequested()) {
+                        break;
+                    }
+                    throw e;
+                }
+                if (!events.isEmpty()) {
+                    Dispatcher.Result result = dispatcher.handle(events, id -> { }, () -> false);
+                    EventId last = events.get(events.size() - 1).id();
+                    local.run("checkpoint", () -> store.save(s.name(), last));
+                    lastRead = last;
+                    s.listener().onCheckpoint(s.name(), last);
+                    s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(), last);
+                }
+                if (s.clock().millis() >= nextLag) {
+                    reportLag(lastRead);
+                    nextLag = s.clock().millis() + s.lagInterval().toMillis();
+                }
+            }
+        } finally {
+            run.setWaker(null);
+            closeQuietly(reader);
+        }
+    }
+
+    private StreamReader onGap(StreamReader reader, StreamException e, Retrying source, Lifecycle.Run run) {
+        Position expected = reader.position();
+        LOG.warn("processor '{}': gap in '{}': the reader wanted to continue {} but those events were trimmed before they were read; policy {}",
+                s.name(), s.stream(), expected, s.gapPolicy());
+        s.listener().onGap(s.name(), s.stream(), expected, s.gapPolicy());
+        if (s.gapPolicy() == GapPolicy.FAIL) {
+            throw e;
+        }
+        closeQuietly(reader);
+        run.setWaker(null);
+        StreamReader fresh = source.call("open", () -> s.client().openReader(s.stream(), Position.earliest()));
+        run.setWaker(fresh::close);
+        LOG.warn("processor '{}': continuing '{}' at {} after the gap", s.name(), s.stream(), fresh.position());
+        s.listener().onGapSkipped(s.name(), s.stream(), fresh.position());
+        return fresh;
+    }
+
+    private void reportLag(EventId lastRead) {
+        try {
+            StreamInfo info = s.client().info(s.stream());
+            long lag;
+            if (info.lastId().isEmpty()) {
+                lag = 0;
+            } else if (lastRead == null) {
+                lag = info.length();
+            } else {
+                EventId newest = info.lastId().get();
+                if (!newest.isAfter(lastRead)) {
+                    lag = 0;
+                } else if (!newest.isPair() && !lastRead.isPair()) {
+                    lag = Math.min(info.length(), newest.sequence() - lastRead.sequence());
+                } else {
+                    lag = -1;
+                }
+            }
+            s.listener().onLag(s.name(), lag);
+        } catch (RuntimeException e) {
+            LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed: {}", c, e.toString());
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.tributary.core;
+
+import static dev.tributary.core.TailProcessorTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.Capability;
+import dev.tributary.ErrorKind;
+import dev.tributary.GroupConsumer;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.GroupOptions;
+import dev.tributary.core.testing.Events;
+import dev.tributary.core.testing.FakeTime;
+import dev.tributary.core.testing.ForwardingClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GroupProcessorTest {
+    private final StreamClient client = Events.memory();
+    private final StreamName stream = Events.fresh("grp");
+    private final FakeTime time = new FakeTime();
+    private final Recorder recorder = new Recorder();
+    private final List<Processor> started = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        for (Processor p : started) {
+            p.stop(Duration.ofSeconds(5));
+        }
+        client.close();
+    }
+
+    private GroupProcessor.Builder<String> builder(StreamClient c) {
+        return GroupProcessor.builder(c, stream, "workers", Codecs.utf8())
+                .listener(recorder)
+                .clock(time)
+                .sleeper(time)
+                .pollWait(Duration.ofMillis(20))
+                .stopTimeout(Duration.ofSeconds(5));
+    }
+
+    private <P extends Processor> P start(P p) {
+        started.add(p);
+        assertTrue(p.start());
+        return p;
+    }
+
+    @Test
+    void everyEventIsHandledAndAckedAfterSuccess() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            client.append(stream, StreamRecord.of("v" + i));
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p = start(builder(client).handler(m -> seen.add(m.value())).build());
+        await("40 events", () -> seen.size() == 40);
+        await("all acked", () -> client.groupInfo(stream, "workers").pending() == 0);
+        p.stop();
+        assertEquals(ProcessorState.STOPPED, p.state());
+        assertEquals("v0", seen.get(0));
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedThenDeadLetteredWithTheGroupAndAcked() throws Exception {
+        client.append(stream, StreamRecord.of("good1"));
+        client.append(stream, StreamRecord.of("bad"));
+        client.append(stream, StreamRecord.of("good2"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger badCalls = new AtomicInteger();
+        StreamName dlq = Events.fresh("grp-dead");
+        start(builder(client).retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(1))))
+                .deadLetters(DeadLetterPolicy.toStream(dlq))
+                .handler(m -> {
+                    if (m.value().equals("bad")) {
+                        badCalls.incrementAndGet();
+                        throw new RuntimeException("nope");
+                    }
+                    seen.add(m.value());
+                }).build());
+        await("good ones", () -> seen.size() == 2);
+        await("dead letter", () -> client.info(dlq).length() == 1);
+        await("all acked", () -> client.groupInfo(stream, "workers").pending() == 0);
+        assertEquals(4, badCalls.get());
+        StreamEvent d = client.range(dlq, Position.earliest(), null, 10).get(0);
+        assertEquals("workers", d.headers().first(DeadLetterPolicy.HEADER_GROUP).orElseThrow());
+        assertEquals("4", d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
+        assertTrue(d.headers().first(DeadLetterPolicy.HEADER_ERROR).orElseThrow().contains("nope"));
+        assertEquals(3, recorder.retryOps.size());
+    }
+
+    @Test
+    void concurrencyKeepsPerKeyOrder() throws Exception {
+        int keys = 6;
+        int perKey = 60;
+        for (int i = 0; i < perKey; i++) {
+            for (int k = 0; k < keys; k++) {
+                client.append(stream, StreamRecord.builder().key("k" + k).payload(Integer.toString(i)).build());
+            }
+        }
+        Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        AtomicInteger total = new AtomicInteger();
+        start(builder(client).concurrency(4).batchSize(50).handler(m -> {
+            threads.add(Thread.currentThread().getName());
+            byKey.computeIfAbsent(m.key(), k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(m.value()));
+            Thread.sleep(1);
+            total.incrementAndGet();
+        }).build());
+        await("every event", () -> total.get() == keys * perKey);
+        for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+            List<Integer> got = e.getValue();
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(i, got.get(i), "key " + e.getKey() + " out of order: " + got);
+            }
+        }
+        assertTrue(threads.size() > 1, "handlers ran on several lanes: " + threads);
+    }
+
+    @Test
+    void readsNoMoreThanMaxInFlightAtOnce() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            client.append(stream, StreamRecord.of("m" + i));
+        }
+        AtomicInteger maxAsked = new AtomicInteger();
+        StreamClient observing = new ForwardingClient(client) {
+            @Override
+            public GroupConsumer openGroupConsumer(StreamName s, String group, String member) {
+                GroupConsumer c = super.openGroupConsumer(s, group, member);
+                return new GroupConsumer() {
+                    public StreamName stream() {
+                        return c.stream();
+                    }
+
+                    public String group() {
+                        return c.group();
+                    }
+
+                    public String member() {
+                        return c.member();
+                    }
+
+                    public List<StreamEvent> poll(int maxCount, Duration wait) {
+                        maxAsked.accumulateAndGet(maxCount, Math::max);
+                        return c.poll(maxCount, wait);
+                    }
+
+                    public dev.tributary.AckResult ack(java.util.Collection<dev.tributary.EventId> ids) {
+                        return c.ack(ids);
+                    }
+
+                    public void nack(java.util.Collection<dev.tributary.EventId> ids) {
+                        c.nack(ids);
+                    }
+
+                    public void close() {
+                        c.close();
+                    }
+                };
+            }
+        };
+        AtomicInteger total = new AtomicInteger();
+        start(builder(observing).maxInFlight(7).handler(m -> total.incrementAndGet()).build());
+        await("all", () -> total.get() == 30);
+        assertEquals(7, maxAsked.get());
+    }
+
+    @Test
+    void aBackendWithoutConsumerGroupsFailsTheProcessorWithUnsupportedAtOnce() throws Exception {
+        AtomicInteger creates = new AtomicInteger();
+        StreamClient noGroups = new ForwardingClient(client) {
+            @Override
+            public Set<Capability> capabilities() {
+                EnumSet<Capability> caps = EnumSet.copyOf(super.capabilities());
+                caps.remove(Capability.CONSUMER_GROUPS);
+                return caps;
+            }
+
+            @Override
+            public void createGroup(StreamName s, String group, GroupOptions options) {
+                creates.incrementAndGet();
+                throw StreamException.unsupported(Capability.CONSUMER_GROUPS, backend());
+            }
+        };
+        GroupProcessor<String> p = start(builder(noGroups).handler(m -> { }).build());
+        assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(ProcessorState.FAILED, p.state());
+        assertEquals(ErrorKind.UNSUPPORTED, ((StreamException) p.failure().orElseThrow()).kind());
+        assertEquals(1, creates.get(), "no retry loop");
+        assertTrue(recorder.retryOps.isEmpty());
+    }
+
+    @Test
+    void aBatchHandlerFailureFallsBackToSingleEventsSoOnlyThePoisonIsDeadLettered() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            client.append(stream, StreamRecord.of(i == 3 ? "poison" : "ok" + i));
+        }
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(builder(client).retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
+                .batchHandler(batch -> {
+                    for (Message<String> m : batch) {
+                        if (m.value().equals("poison")) {
+                            throw new IllegalStateException("poison in batch");
+                        }
+                    }
+                    batch.forEach(m -> handled.add(m.value()));
+                }).build());
+        await("dead letter", () -> client.info(DeadLetterPolicy.defaultName(stream)).length() == 1);
+        await("acked", () -> client.groupInfo(stream, "workers").pending() == 0);
+        assertEquals(List.of("ok0", "ok1", "ok2", "ok4"), handled);
+    }
+
+    @Test
+    void stopFromAHandlerOnALaneReturnsAtOnceAndTheBatchIsAcked() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            client.append(stream, StreamRecord.builder().key("k" + (i % 8)).payload("v" + i).build());
+        }
+        AtomicInteger handled = new AtomicInteger();
+        List<Long> stopMillis = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p = start(builder(client).concurrency(4).batchSize(100).handler(m -> {
+            if (handled.incrementAndGet() == 1) {
+                long t0 = System.nanoTime();
+                assertTrue(m.processor().stop());
+                stopMillis.add((System.nanoTime() - t0) / 1_000_000);
+            }
+        }).build());
+        assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(ProcessorState.STOPPED, p.state());
+        assertTrue(stopMillis.get(0) < 1000, "stop() from a lane returned at once: " + stopMillis);
+        assertEquals(40, handled.get(), "the batch in hand was finished");
+        assertEquals(0, client.groupInfo(stream, "workers").pending(), "and acked");
+    }
+
+    @Test
+    void anUndecodablePayloadIsDeadLetteredAtOnceAndAcked() throws Exception {
+        client.append(stream, StreamRecord.of("fine"));
+        client.append(stream, StreamRecord.of(new byte[] {(byte) 0xFE, (byte) 0xFF}));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(builder(client).handler(m -> seen.add(m.value())).build());
+        StreamName dlq = DeadLetterPolicy.defaultName(stream);
+        await("dead letter", () -> client.info(dlq).length() == 1);
+        await("acked", () -> client.groupInfo(stream, "workers").pending() == 0);
+        assertEquals(List.of("fine"), seen);
+        StreamEvent d = client.range(dlq, Position.earliest(), null, 10).get(0);
+        assertEquals("decode", d.headers().first(DeadLetterPolicy.HEADER_REASON).orElseThrow());
+        assertEquals("0", d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
+        assertTrue(recorder.retryOps.isEmpty(), "no handler retry for bytes no retry can fix");
+    }
+
+    @Test
+    void stopIsBoundedEvenWhenTheHandlerIgnoresInterrupts() throws Exception {
+        client.append(stream, StreamRecord.of("stuck"));
+        java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        GroupProcessor<String> p = start(builder(client).handler(m -> {
+            inHandler.countDown();
+            while (true) {
+                try {
+                    if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException ignored) {
+                    // a badly behaved handler
+                }
+            }
+        }).build());
+        assertTrue(inHandler.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        assertEquals(false, p.stop(Duration.ofMillis(300)), "the loop could not end: stop says so");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "stop(300 ms) returned after " + ms + " ms");
+        assertEquals(ProcessorState.STOPPING, p.state());
+        release.countDown();
+        assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
+        assertTrue(p.state().isTerminal(), "ended once the handler returned: " + p.state());
+    }
+}

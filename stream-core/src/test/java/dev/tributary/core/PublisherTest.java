@@ -1,0 +1,195 @@
+package dev.tributary.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.Capability;
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Headers;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.core.testing.Events;
+import dev.tributary.core.testing.FakeTime;
+import dev.tributary.core.testing.ForwardingClient;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PublisherTest {
+    private final StreamClient memory = Events.memory();
+    private final StreamName stream = Events.fresh("pub");
+    private final FakeTime time = new FakeTime();
+
+    @AfterEach
+    void tearDown() {
+        memory.close();
+    }
+
+    /** Fails the first {@code failures} appends with {@code kind} (after storing them when {@code stored}). */
+    private static final class Flaky extends ForwardingClient {
+        final List<String> idsSent = new CopyOnWriteArrayList<>();
+        final AtomicInteger failuresLeft;
+        final ErrorKind kind;
+        final boolean stored;
+        final boolean idempotent;
+
+        Flaky(StreamClient d, int failures, ErrorKind kind, boolean stored, boolean idempotent) {
+            super(d);
+            this.failuresLeft = new AtomicInteger(failures);
+            this.kind = kind;
+            this.stored = stored;
+            this.idempotent = idempotent;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            EnumSet<Capability> caps = EnumSet.copyOf(super.capabilities());
+            if (!idempotent) {
+                caps.remove(Capability.IDEMPOTENT_APPEND);
+            }
+            return caps;
+        }
+
+        @Override
+        public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
+            idsSent.add(String.valueOf(r.idempotencyId()));
+            if (failuresLeft.getAndDecrement() > 0) {
+                if (stored) {
+                    super.appendAsync(s, r).join();
+                }
+                return CompletableFuture.failedFuture(new StreamException(kind, "injected " + kind));
+            }
+            return super.appendAsync(s, r);
+        }
+    }
+
+    private Publisher<String> publisher(StreamClient c) {
+        return Publisher.builder(c, stream, Codecs.utf8())
+                .sleeper(time)
+                .random(new java.util.SplittableRandom(5))
+                .executor(Runnable::run)
+                .build();
+    }
+
+    @Test
+    void retryableFailuresAreRetriedWithTheSameIdempotencyId() {
+        Flaky c = new Flaky(memory, 2, ErrorKind.RETRYABLE, false, true);
+        Publisher<String> p = publisher(c);
+        EventId id = p.publishAndWait("hello");
+        assertEquals(3, c.idsSent.size());
+        assertEquals(1, Set.copyOf(c.idsSent).size(), "every attempt carries the same idempotency id: " + c.idsSent);
+        assertTrue(c.idsSent.get(0).startsWith("pub-"));
+        assertEquals(2, time.sleeps().size(), "two backoff waits, on the injected sleeper");
+        List<StreamEvent> stored = memory.range(stream, Position.earliest(), null, 10);
+        assertEquals(1, stored.size());
+        assertEquals(id, stored.get(0).id());
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
+    void anIndeterminateAppendIsRetriedOnAnIdempotentBackendAndStoredOnce() {
+        Flaky c = new Flaky(memory, 1, ErrorKind.INDETERMINATE, true, true);
+        Publisher<String> p = publisher(c);
+        EventId id = p.publishAndWait("maybe");
+        assertEquals(2, c.idsSent.size());
+        assertEquals(c.idsSent.get(0), c.idsSent.get(1));
+        List<StreamEvent> stored = memory.range(stream, Position.earliest(), null, 10);
+        assertEquals(1, stored.size(), "the broker deduplicated the retry");
+        assertEquals(id, stored.get(0).id());
+    }
+
+    @Test
+    void anIndeterminateAppendIsReportedNotRetriedWithoutIdempotentAppend() {
+        Flaky c = new Flaky(memory, 1, ErrorKind.INDETERMINATE, true, false);
+        Publisher<String> p = publisher(c);
+        StreamException e = assertThrows(StreamException.class, () -> p.publishAndWait("maybe"));
+        assertEquals(ErrorKind.INDETERMINATE, e.kind());
+        assertEquals(1, c.idsSent.size());
+        assertEquals("null", c.idsSent.get(0), "no idempotency id where the backend cannot use it");
+    }
+
+    @Test
+    void nonRetryableErrorsAreReportedAtOnce() {
+        Flaky c = new Flaky(memory, 1, ErrorKind.NOT_FOUND, false, true);
+        Publisher<String> p = publisher(c);
+        CompletionException e = assertThrows(CompletionException.class, () -> p.publish("x").join());
+        assertEquals(ErrorKind.NOT_FOUND, ((StreamException) e.getCause()).kind());
+        assertEquals(1, c.idsSent.size());
+    }
+
+    @Test
+    void attemptsAreBoundedByTheRetryPolicy() {
+        Flaky c = new Flaky(memory, 100, ErrorKind.RETRYABLE, false, true);
+        Publisher<String> p = Publisher.builder(c, stream, Codecs.utf8()).sleeper(time).executor(Runnable::run)
+                .retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(40)))).build();
+        StreamException e = assertThrows(StreamException.class, () -> p.publishAndWait("x"));
+        assertEquals(ErrorKind.RETRYABLE, e.kind());
+        assertEquals(4, c.idsSent.size());
+        assertEquals(0, p.inFlight(), "the slot is given back after the final failure");
+    }
+
+    @Test
+    void whenFullPublishFailsWithBackpressureAndRecoversWhenAppendsComplete() throws Exception {
+        List<CompletableFuture<EventId>> pending = new CopyOnWriteArrayList<>();
+        StreamClient stalled = new ForwardingClient(memory) {
+            @Override
+            public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
+                CompletableFuture<EventId> f = new CompletableFuture<>();
+                pending.add(f);
+                return f;
+            }
+        };
+        Publisher<String> p = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(2).build();
+        CompletableFuture<EventId> a = p.publish("a");
+        p.publish("b", "key", Headers.of("h", "v"));
+        StreamException e = assertThrows(StreamException.class, () -> p.publish("c"));
+        assertEquals(ErrorKind.BACKPRESSURE, e.kind());
+        assertEquals(2, p.inFlight());
+        pending.get(0).complete(EventId.ofSequence(1));
+        assertEquals(EventId.ofSequence(1), a.join());
+        p.publish("c"); // room again
+        assertEquals(2, p.inFlight());
+
+        Publisher<String> waiting = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(1)
+                .whenFull(Duration.ofMillis(50)).build();
+        waiting.publish("x");
+        long t0 = System.nanoTime();
+        StreamException e2 = assertThrows(StreamException.class, () -> waiting.publish("y"));
+        assertEquals(ErrorKind.BACKPRESSURE, e2.kind());
+        assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(40).toNanos(), "it waited for room first");
+        pending.forEach(f -> f.complete(EventId.ofSequence(9)));
+        assertTrue(p.flush(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void anUnencodableValueThrowsAndSendsNothing() {
+        Flaky c = new Flaky(memory, 0, ErrorKind.RETRYABLE, false, true);
+        Publisher<String> p = publisher(c);
+        assertThrows(CodecException.class, () -> p.publish("bad \uD800 surrogate"));
+        assertTrue(c.idsSent.isEmpty());
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
+    void publishAfterCloseFailsWithClosed() {
+        Publisher<String> p = publisher(memory);
+        p.publishAndWait("one");
+        p.close();
+        p.close();
+        StreamException e = assertThrows(StreamException.class, () -> p.publish("two"));
+        assertEquals(ErrorKind.CLOSED, e.kind());
+    }
+}
