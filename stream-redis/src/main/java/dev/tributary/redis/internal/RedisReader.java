@@ -1,0 +1,232 @@
+package dev.tributary.redis.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Position;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamReader;
+import dev.tributary.spi.Checks;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A tail cursor over one stream.
+ *
+ * <p>Each poll first reads without blocking on the shared connection, {@code XRANGE key <cursor> +}
+ * <em>including</em> the cursor: when the cursor's own entry comes back it is still retained, so
+ * nothing after it can have been trimmed, and it is dropped from the result. When it does not come
+ * back (trimmed, or an id that never existed) the reader asks {@code XINFO STREAM} whether removed
+ * entries lie after the cursor, and reports {@link ErrorKind#DATA_LOSS} if so (see
+ * {@link StreamMeta#gapAfter}). Only when nothing is there and the caller allows a wait does the poll
+ * take a dedicated connection from the pool and block in {@code XREAD BLOCK}.
+ */
+final class RedisReader implements StreamReader {
+    private final RedisStreamClient client;
+    private final StreamName stream;
+    private final Position start;
+    /** The last id read, or the resolved start; null = earliest with nothing read. */
+    private EventId cursor;
+    /** Entries ever added up to and including the cursor, when known (exact gap detection). */
+    private Long anchor;
+    private boolean readAny;
+    private volatile boolean closed;
+    private volatile StatefulRedisConnection<byte[], byte[]> blocking;
+
+    private RedisReader(RedisStreamClient client, StreamName stream, Position start, EventId cursor, Long anchor) {
+        this.client = client;
+        this.stream = stream;
+        this.start = start;
+        this.cursor = cursor;
+        this.anchor = anchor;
+    }
+
+    static RedisReader open(RedisStreamClient client, StreamName stream, Position from) {
+        if (from instanceof Position.Latest) {
+            Optional<StreamMeta> meta = client.meta(stream);
+            EventId last = meta.map(StreamMeta::lastGenerated).orElse(Ids.ZERO);
+            Long anchor = meta.map(StreamMeta::entriesAdded).orElse(0L);
+            return new RedisReader(client, stream, Position.after(last), last, anchor);
+        }
+        if (from instanceof Position.After a && !a.id().isPair()) {
+            throw StreamException.invalid("'" + a.id() + "' is not a Redis id (<ms>-<seq>)");
+        }
+        return new RedisReader(client, stream, from, cursorOf(from), null);
+    }
+
+    /** The exclusive cursor of a start position; null for earliest. */
+    static EventId cursorOf(Position from) {
+        if (from instanceof Position.Earliest) {
+            return null;
+        }
+        if (from instanceof Position.After a) {
+            if (!a.id().isPair()) {
+                throw StreamException.invalid("'" + a.id() + "' is not a Redis id (<ms>-<seq>)");
+            }
+            return a.id();
+        }
+        if (from instanceof Position.AtTime t) {
+            long ms = t.time().toEpochMilli();
+            return ms <= 0 ? Ids.ZERO : EventId.of(ms - 1, Long.MAX_VALUE);
+        }
+        throw StreamException.invalid("position " + from + " cannot be read from here");
+    }
+
+    @Override
+    public StreamName stream() {
+        return stream;
+    }
+
+    @Override
+    public List<StreamEvent> poll(int maxCount, Duration wait) {
+        checkOpen();
+        Checks.count(maxCount, client.limits());
+        Checks.wait(wait);
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<StreamEvent> got;
+        try {
+            got = readFrom(client, stream, cursor, "+", maxCount, anchor);
+        } catch (StreamException e) {
+            throw closed ? StreamException.closed("the reader") : e;
+        }
+        if (got.isEmpty() && !wait.isZero()) {
+            got = block(maxCount, deadline);
+        }
+        if (!got.isEmpty()) {
+            if (cursor == null && anchor == null) {
+                anchor = anchorFromHead(got);
+            }
+            cursor = got.get(got.size() - 1).id();
+            readAny = true;
+            if (anchor != null) {
+                anchor += got.size();
+            }
+        }
+        return got;
+    }
+
+    /**
+     * The first read from earliest starts at the retained head, whose entry number is known
+     * ({@code entries-added - length + 1} while no XDEL hole lies past the head); returns the entry
+     * number of the last event of {@code got}, or null when the head moved in between.
+     */
+    private Long anchorFromHead(List<StreamEvent> got) {
+        try {
+            Optional<StreamMeta> meta = client.meta(stream);
+            if (meta.isPresent() && got.get(0).id().equals(meta.get().firstId())
+                    && meta.get().maxDeleted().compareTo(meta.get().firstId()) < 0) {
+                return meta.get().entriesAdded() - meta.get().length(); // entries before the head
+            }
+        } catch (StreamException e) {
+            // no anchor: gap detection falls back to the head rule
+        }
+        return null;
+    }
+
+    /**
+     * Reads up to {@code max} entries after {@code cursor} (exclusive; null = from the start) up to
+     * {@code end}, checking for a gap as described on the class.
+     */
+    static List<StreamEvent> readFrom(RedisStreamClient client, StreamName stream, EventId cursor, String end, int max,
+            Long anchor) {
+        String key = client.key(stream);
+        boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
+        String startId = cursor == null ? "-" : Ids.wire(cursor);
+        CommandArgs<byte[], byte[]> a = RedisStreamClient.args().addKey(RedisStreamClient.b(key)).add(startId).add(end)
+                .add("COUNT").add(inclusive ? max + 1 : max);
+        List<StreamEvent> events = EntryCodec.decodeAll(stream, client.sync(CommandType.XRANGE, a, "XRANGE " + key));
+        if (cursor == null) {
+            return events;
+        }
+        if (!events.isEmpty() && events.get(0).id().equals(cursor)) {
+            return events.subList(1, events.size());
+        }
+        Optional<StreamMeta> meta = client.meta(stream);
+        if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
+            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + ": events after " + cursor
+                    + " were trimmed or deleted before they were read (the retained head is "
+                    + meta.get().firstId() + "); reopen at earliest or decide how to recover");
+        }
+        return events.size() > max ? events.subList(0, max) : events;
+    }
+
+    private List<StreamEvent> block(int maxCount, long deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return List.of();
+        }
+        String key = client.key(stream);
+        String what = "XREAD BLOCK " + key;
+        StatefulRedisConnection<byte[], byte[]> c = client.pool.acquire(remaining, what);
+        if (c == null) {
+            return List.of();
+        }
+        boolean healthy = false;
+        blocking = c;
+        try {
+            if (closed) {
+                throw StreamException.closed("the reader");
+            }
+            long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            CommandArgs<byte[], byte[]> a = RedisStreamClient.args().add("COUNT").add(maxCount).add("BLOCK").add(ms)
+                    .add("STREAMS").addKey(RedisStreamClient.b(key)).add(cursor == null ? "0-0" : Ids.wire(cursor));
+            Object reply = c.async().dispatch(CommandType.XREAD, new RespOutput(), a).toCompletableFuture()
+                    .get(ms + client.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            healthy = true;
+            return EntryCodec.decodeRead(stream, reply);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
+        } catch (ExecutionException | TimeoutException e) {
+            if (isClosed()) {
+                throw StreamException.closed("the reader");
+            }
+            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, false);
+        } finally {
+            blocking = null;
+            client.pool.release(c, healthy && !closed);
+        }
+    }
+
+    private boolean isClosed() {
+        return closed || client.isClosed();
+    }
+
+    private void checkOpen() {
+        if (isClosed()) {
+            throw StreamException.closed("the reader");
+        }
+    }
+
+    @Override
+    public Position position() {
+        return readAny ? Position.after(cursor) : start;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        StatefulRedisConnection<byte[], byte[]> c = blocking;
+        if (c != null && c.isOpen()) {
+            c.closeAsync();
+        }
+        client.unregister(this);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisReader[" + client.key(stream) + " at " + position() + "]";
+    }
+}

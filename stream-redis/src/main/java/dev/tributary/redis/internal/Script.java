@@ -1,0 +1,160 @@
+package dev.tributary.redis.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A server-side Lua script, called by SHA1 ({@code EVALSHA}) with a fallback to {@code EVAL} when the
+ * server answers NOSCRIPT (after a restart or SCRIPT FLUSH). The scripts are listed here so a
+ * reviewer reads all server-side logic in one place.
+ */
+final class Script {
+    final String name;
+    final String body;
+    final String sha;
+
+    private Script(String name, String body) {
+        this.name = name;
+        this.body = body;
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** KEYS[1] stream. Creates an empty stream (without using up an entry id); 1 if created. */
+    static final Script CREATE_STREAM = new Script("create-stream", """
+            local t = redis.call('TYPE', KEYS[1])['ok']
+            if t == 'stream' then return 0 end
+            if t ~= 'none' then return redis.error_reply('WRONGTYPE key holds a ' .. t .. ', not a stream') end
+            redis.call('XGROUP', 'CREATE', KEYS[1], 'tributary-create', '$', 'MKSTREAM')
+            redis.call('XGROUP', 'DESTROY', KEYS[1], 'tributary-create')
+            return 1
+            """);
+
+    /**
+     * KEYS[1] stream, KEYS[2] dedup key; ARGV[1] window ms, ARGV[2] MAXLEN cap or '', ARGV[3..] fields.
+     * Returns {1, id} when stored, {0, id} for a duplicate inside the window.
+     */
+    static final Script IDEMPOTENT_APPEND = new Script("idempotent-append", """
+            local prev = redis.call('GET', KEYS[2])
+            if prev then return {0, prev} end
+            local id
+            if ARGV[2] ~= '' then
+              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+            else
+              id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+            end
+            redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+            return {1, id}
+            """);
+
+    /** KEYS[1] stream; ARGV[1] age ms. Trims below the server's now - age; returns the count removed. */
+    static final Script TRIM_AGE = new Script("trim-age", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local min = now - tonumber(ARGV[1])
+            if min <= 0 then return 0 end
+            return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d-0', min))
+            """);
+
+    /**
+     * KEYS[1] stream, KEYS[2] groups hash; ARGV[1] group, ARGV[2] start id, ARGV[3] ack timeout ms.
+     * 1 if created, 0 if it existed (its ack timeout is kept).
+     */
+    static final Script CREATE_GROUP = new Script("create-group", """
+            local r = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], ARGV[2], 'MKSTREAM')
+            if type(r) == 'table' and r.err then
+              if string.sub(r.err, 1, 9) == 'BUSYGROUP' then
+                redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3])
+                redis.call('HDEL', KEYS[2], '~deleted~' .. ARGV[1])
+                return 0
+              end
+              return r
+            end
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            redis.call('HDEL', KEYS[2], '~deleted~' .. ARGV[1])
+            return 1
+            """);
+
+    /** KEYS[1] stream, KEYS[2] groups hash; ARGV[1] group. Leaves a deletion marker; 1 if it existed. */
+    static final Script DELETE_GROUP = new Script("delete-group", """
+            local r = 0
+            if redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
+              r = redis.call('XGROUP', 'DESTROY', KEYS[1], ARGV[1])
+            end
+            redis.call('HDEL', KEYS[2], ARGV[1])
+            if r == 1 then redis.call('HSET', KEYS[2], '~deleted~' .. ARGV[1], '1') end
+            return r
+            """);
+
+    /** KEYS[1] stream, KEYS[2] groups hash. Deletes the stream, marking its groups deleted; 1 if it existed. */
+    static final Script DELETE_STREAM = new Script("delete-stream", """
+            local t = redis.call('TYPE', KEYS[1])['ok']
+            if t == 'none' then return 0 end
+            if t ~= 'stream' then return redis.error_reply('WRONGTYPE key holds a ' .. t .. ', not a stream') end
+            local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+            for _, g in ipairs(groups) do
+              local name = g[2]
+              redis.call('HDEL', KEYS[2], name)
+              redis.call('HSET', KEYS[2], '~deleted~' .. name, '1')
+            end
+            if #groups > 0 then redis.call('EXPIRE', KEYS[2], 86400) end
+            return redis.call('DEL', KEYS[1])
+            """);
+
+    /**
+     * KEYS[1] stream; ARGV[1] group, ARGV[2] member, ARGV[3] min idle ms, ARGV[4] start, ARGV[5] count.
+     * XAUTOCLAIM plus the delivery count of each claimed entry: {next, entries, counts, deletedIds}.
+     */
+    static final Script AUTOCLAIM = new Script("autoclaim", """
+            local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+            local counts = {}
+            for i, e in ipairs(r[2]) do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+              if p[1] then counts[i] = p[1][4] else counts[i] = 1 end
+            end
+            return {r[1], r[2], counts, r[3] or {}}
+            """);
+
+    /**
+     * KEYS[1] stream; ARGV[1] group, ARGV[2] member, ARGV[3] start ('-' or '(id'), ARGV[4] count.
+     * Re-delivers the member's own pending entries in id order (XCLAIM to itself, which raises their
+     * delivery count): {entries, counts}.
+     */
+    static final Script OWN_PENDING = new Script("own-pending", """
+            local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], '+', ARGV[4], ARGV[2])
+            if #p == 0 then return {{}, {}, 0} end
+            local ids = {}
+            local counts = {}
+            for i, e in ipairs(p) do
+              ids[i] = e[1]
+              counts[e[1]] = e[4]
+            end
+            local entries = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(ids))
+            local out = {}
+            for i, e in ipairs(entries) do out[i] = counts[e[1]] + 1 end
+            return {entries, out, #p}
+            """);
+
+    /**
+     * KEYS[1] stream; ARGV[1] exclusive start id, ARGV[2] cap. Counts entries after an id, up to the
+     * cap, in pages of 16 so that the script never holds more than 16 entries (payloads) at once.
+     */
+    static final Script COUNT_AFTER = new Script("count-after", """
+            local n = 0
+            local from = ARGV[1]
+            local cap = tonumber(ARGV[2])
+            while n < cap do
+              local page = redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', 16)
+              if #page == 0 then break end
+              n = n + #page
+              from = page[#page][1]
+            end
+            return n
+            """);
+}

@@ -1,0 +1,13 @@
+package dev.tributary.redis;
+
+import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.processor.ProcessorTck;
+
+/** The processor rules (C family) of the kit: stream-core's processors against the Redis fixture. */
+class RedisProcessorTckIT extends ProcessorTck {
+
+    @Override
+    protected BrokerFixture fixture() {
+        return RedisFixture.shared();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tributary.redis.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedisSettingsTest {
+
+    @Test
+    void defaultsAndAddress() {
+        RedisSettings s = RedisSettings.from(ClientConfig.parse("redis://cache.local"));
+        assertEquals("cache.local", s.host);
+        assertEquals(6379, s.port);
+        assertEquals(0, s.database);
+        assertFalse(s.tls);
+        assertEquals(8, s.blockingPoolSize);
+        assertEquals(4 << 20, s.maxPayloadBytes);
+        assertEquals(64 << 10, s.maxHeaderBytes);
+        assertEquals(Duration.ofMinutes(2), s.dedupWindow);
+        assertEquals("orders", s.streamKey("orders"));
+        assertEquals("tributary:groups:orders", s.groupsKey("orders"));
+    }
+
+    @Test
+    void namespacePrefixesEveryKey() {
+        RedisSettings s = RedisSettings.from(ClientConfig.parse("rediss://h:6380/3?namespace=shop&blockingPoolSize=2"));
+        assertTrue(s.tls);
+        assertEquals(6380, s.port);
+        assertEquals(3, s.database);
+        assertEquals(2, s.blockingPoolSize);
+        assertEquals("shop:orders", s.streamKey("orders"));
+        assertEquals("shop:tributary:dedup:orders:id-1", s.dedupKey("orders", "id-1"));
+    }
+
+    @Test
+    void credentialsComeFromTheUserInfoAndNeverShow() {
+        RedisSettings both = RedisSettings.from(ClientConfig.parse("redis://alice:p%40ss%3Aword@h"));
+        assertEquals("alice", both.user);
+        assertEquals("p@ss:word", new String(both.password));
+        assertFalse(both.toString().contains("p@ss"), both.toString());
+        assertFalse(both.describe().contains("p@ss"), both.describe());
+        RedisSettings passOnly = RedisSettings.from(ClientConfig.parse("redis://:secret@h"));
+        assertNull(passOnly.user);
+        assertEquals("secret", new String(passOnly.password));
+        RedisSettings legacy = RedisSettings.from(ClientConfig.parse("redis://secret@h"));
+        assertEquals("secret", new String(legacy.password));
+        assertFalse(legacy.toString().contains("secret"));
+    }
+
+    @Test
+    void badOptionsAreConfigurationErrors() {
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSise=3"))).kind());
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSize=0"))).kind());
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h/x"))).kind());
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsVerify=maybe"))).kind());
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsCaCert=/no/such/file.pem"))).kind());
+        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis:opaque"))).kind());
+    }
+}
