@@ -1,0 +1,221 @@
+package dev.tributary.nats.internal;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.support.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the one connection of a client: automatic reconnect forever (every {@code reconnectWait}),
+ * no reconnect buffer (a publish while disconnected fails at once instead of queueing unboundedly),
+ * pings every {@code pingInterval} so that a frozen server is detected, credentials passed to jnats
+ * apart from the server URL, and jnats' own diagnostics routed to SLF4J with secrets removed.
+ */
+public final class NatsConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsConnector.class);
+
+    private NatsConnector() {
+    }
+
+    /** Connects; see {@link dev.tributary.spi.StreamProvider#create} for the errors. */
+    public static NatsStreamClient connect(ClientConfig config, Clock clock) {
+        NatsSettings s = NatsSettings.from(config);
+        NatsErrors errors = new NatsErrors(s.secrets());
+        LoggingErrorListener listener = new LoggingErrorListener(errors, s.safeUri());
+        LoggingConnectionListener connections = new LoggingConnectionListener(s.safeUri());
+        Options.Builder b = new Options.Builder().server(s.servers()).connectionName("tributary")
+                .connectionTimeout(s.connectTimeout()).maxReconnects(-1).reconnectWait(s.reconnectWait())
+                .reconnectBufferSize(0).pingInterval(s.pingInterval()).maxPingsOut(2)
+                .errorListener(listener)
+                .connectionListener(connections);
+        if (s.user().isPresent()) {
+            b.userInfo(s.user().get().toCharArray(), s.password());
+        } else if (s.token() != null) {
+            b.token(s.token());
+        }
+        if (s.tls()) {
+            try {
+                if (s.tlsInsecure()) {
+                    b.opentls();
+                } else if (s.tlsCaFile().isPresent()) {
+                    b.sslContext(sslContext(s));
+                } else {
+                    b.secure();
+                }
+            } catch (GeneralSecurityException | IOException e) {
+                throw errors.wrap(ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        Connection c;
+        listener.connecting = Thread.currentThread();
+        try {
+            c = Nats.connect(b.build());
+        } catch (InterruptedException e) {
+            if (listener.rejected) {
+                // our listener interrupted the connect: the server refused the credentials, and jnats
+                // would otherwise wait out the whole connect timeout before giving up
+                throw new StreamException(ErrorKind.AUTHENTICATION, "connecting to " + s.safeUri()
+                        + " failed: the server rejected the credentials (Authorization Violation); check the "
+                        + "user, password or token of the URI");
+            }
+            Thread.currentThread().interrupt();
+            throw new StreamException(ErrorKind.RETRYABLE, "interrupted while connecting to " + s.safeUri());
+        } catch (IOException | RuntimeException e) {
+            StreamException se = errors.map(e, "connecting to " + s.safeUri(), false);
+            Exception seen = listener.lastException;
+            if (se.kind() == ErrorKind.RETRYABLE && seen != null) {
+                // jnats reports "unable to connect" and hands the real reason to the listener only
+                StreamException why = errors.map(seen, "connecting to " + s.safeUri(), false);
+                if (why.isFatal()) {
+                    se = why;
+                }
+            }
+            if (se.kind() == ErrorKind.INTERNAL) {
+                se = errors.wrap(ErrorKind.RETRYABLE, "connecting to " + s.safeUri() + " failed: " + e.getMessage(), e);
+            }
+            throw se;
+        } finally {
+            synchronized (listener) {
+                listener.connecting = null;
+                if (listener.rejected) {
+                    Thread.interrupted(); // clear an interrupt of ours that arrived after connect returned
+                }
+            }
+        }
+        if (!c.getServerInfo().isJetStreamAvailable()) {
+            closeQuietly(c);
+            throw new StreamException(ErrorKind.CONFIGURATION, "the NATS server at " + s.safeUri()
+                    + " does not have JetStream enabled; start nats-server with -js (or enable it for the account)");
+        }
+        try {
+            NatsStreamClient client = new NatsStreamClient(s, c, errors, clock);
+            connections.onReconnect = client::reconnected;
+            return client;
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static SSLContext sslContext(NatsSettings s) throws GeneralSecurityException, IOException {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        try (InputStream in = Files.newInputStream(s.tlsCaFile().orElseThrow())) {
+            int i = 0;
+            for (Certificate cert : cf.generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + (i++), cert);
+            }
+            if (i == 0) {
+                throw new GeneralSecurityException("no certificate in " + s.tlsCaFile().get());
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** jnats diagnostics to SLF4J, secrets removed. */
+    static final class LoggingErrorListener implements ErrorListener {
+        private final NatsErrors errors;
+        private final String uri;
+        /** The last exception jnats reported (the reason behind a failed connect). */
+        volatile Exception lastException;
+        /** The thread inside {@code Nats.connect}, interrupted when the server rejects the credentials. */
+        volatile Thread connecting;
+        volatile boolean rejected;
+
+        LoggingErrorListener(NatsErrors errors, String uri) {
+            this.errors = errors;
+            this.uri = uri;
+        }
+
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warn("NATS server {} reported: {}", uri, errors.redact(error));
+            String e = String.valueOf(error).toLowerCase(java.util.Locale.ROOT);
+            if (e.contains("authorization violation") || e.contains("authentication")) {
+                synchronized (this) {
+                    Thread t = connecting;
+                    if (t != null) {
+                        rejected = true;
+                        t.interrupt();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            lastException = exp;
+            LOG.debug("NATS connection {}: {}", uri, errors.redact(String.valueOf(exp)));
+        }
+
+        @Override
+        public void slowConsumerDetected(Connection conn, Consumer consumer) {
+            LOG.warn("NATS connection {}: slow consumer, messages dropped by the client", uri);
+        }
+
+        @Override
+        public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
+            LOG.debug("NATS pull status {}", status);
+        }
+    }
+
+    /** Connection state changes to SLF4J; a reconnect triggers the client's connection probe. */
+    static final class LoggingConnectionListener implements ConnectionListener {
+        private final String uri;
+        volatile Runnable onReconnect;
+
+        LoggingConnectionListener(String uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // the only abstract method of the interface in jnats 2.24
+        public void connectionEvent(Connection conn, Events type) {
+            switch (type) {
+                case DISCONNECTED -> LOG.warn("disconnected from NATS server {}; reconnecting", uri);
+                case RECONNECTED -> {
+                    LOG.info("reconnected to NATS server {}", uri);
+                    Runnable r = onReconnect;
+                    if (r != null) {
+                        r.run();
+                    }
+                }
+                case CLOSED -> LOG.debug("connection to NATS server {} closed", uri);
+                default -> LOG.debug("NATS connection {}: {}", uri, type);
+            }
+        }
+    }
+}

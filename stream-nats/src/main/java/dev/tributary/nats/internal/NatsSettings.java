@@ -1,0 +1,301 @@
+package dev.tributary.nats.internal;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The NATS backend's settings, read from a {@link ClientConfig} and validated before any I/O. Every
+ * option is documented in the module README; unknown options are rejected so that a typo does not go
+ * unnoticed.
+ *
+ * <p>{@link #toString()} never shows the password or token.
+ */
+public final class NatsSettings {
+    /** Subject prefix when the configuration names no namespace. */
+    public static final String DEFAULT_PREFIX = "tributary";
+    /** Default {@code maxHeaderBytes}: UTF-8 bytes of key plus header keys and values per record. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 4096;
+
+    static final Set<String> KNOWN_OPTIONS = Set.of("storage", "replicas", "maxAge", "maxMessages", "maxBytes",
+            "duplicateWindow", "maxHeaderBytes", "maxAckPending", "pingInterval", "reconnectWait",
+            "readerInactiveThreshold", "tlsCaFile", "tlsInsecure", "autoMsgId");
+
+    private final String servers;
+    private final boolean tls;
+    private final String user;
+    private final char[] password;
+    private final char[] token;
+    private final String prefix;
+    private final boolean fileStorage;
+    private final int replicas;
+    private final Duration maxAge;
+    private final long maxMessages;
+    private final long maxBytes;
+    private final Duration duplicateWindow;
+    private final int maxHeaderBytes;
+    private final long maxAckPending;
+    private final Duration pingInterval;
+    private final Duration reconnectWait;
+    private final Duration readerInactiveThreshold;
+    private final Path tlsCaFile;
+    private final boolean tlsInsecure;
+    private final boolean autoMsgId;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final Duration closeTimeout;
+    private final int maxInFlight;
+    private final String safeUri;
+
+    private NatsSettings(ClientConfig c) {
+        URI uri = c.uri();
+        String scheme = c.scheme();
+        if (!scheme.equals("nats") && !scheme.equals("tls")) {
+            throw config("URI scheme '" + scheme + ":' is not served by the NATS backend; use nats:// or tls://");
+        }
+        if (uri.isOpaque() || uri.getHost() == null) {
+            throw config("URI '" + c.safeUri() + "' needs a host, e.g. nats://localhost:4222");
+        }
+        this.tls = scheme.equals("tls");
+        int port = uri.getPort() < 0 ? 4222 : uri.getPort();
+        String host = uri.getHost();
+        this.servers = (tls ? "tls://" : "nats://") + host + ":" + port;
+        String userInfo = uri.getRawUserInfo();
+        String u = null;
+        char[] p = null;
+        char[] t = null;
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                u = decode(userInfo.substring(0, colon));
+                p = decode(userInfo.substring(colon + 1)).toCharArray();
+            } else {
+                t = decode(userInfo).toCharArray();
+            }
+        }
+        this.user = u;
+        this.password = p;
+        this.token = t;
+        this.prefix = c.namespace().orElse(DEFAULT_PREFIX);
+        for (String k : c.options().keySet()) {
+            if (!KNOWN_OPTIONS.contains(k)) {
+                throw config("unknown NATS option '" + k + "'; known options: " + String.join(", ",
+                        KNOWN_OPTIONS.stream().sorted().toList()));
+            }
+        }
+        String storage = c.option("storage").orElse("file").toLowerCase(Locale.ROOT);
+        if (!storage.equals("file") && !storage.equals("memory")) {
+            throw config("option storage=" + storage + " must be file or memory");
+        }
+        this.fileStorage = storage.equals("file");
+        this.replicas = (int) range("replicas", c.longOption("replicas").orElse(1L), 1, 5);
+        this.maxAge = nonNegative("maxAge", c.durationOption("maxAge").orElse(Duration.ZERO));
+        this.maxMessages = range("maxMessages", c.longOption("maxMessages").orElse(-1L), -1, Long.MAX_VALUE);
+        this.maxBytes = range("maxBytes", c.longOption("maxBytes").orElse(-1L), -1, Long.MAX_VALUE);
+        this.duplicateWindow = positive("duplicateWindow", c.durationOption("duplicateWindow")
+                .orElse(Duration.ofMinutes(2)));
+        this.maxHeaderBytes = (int) range("maxHeaderBytes", c.longOption("maxHeaderBytes")
+                .orElse((long) DEFAULT_MAX_HEADER_BYTES), 64, 16384);
+        this.maxAckPending = range("maxAckPending", c.longOption("maxAckPending").orElse(20_000L), 1, 1_000_000);
+        this.pingInterval = positive("pingInterval", c.durationOption("pingInterval").orElse(Duration.ofSeconds(5)));
+        this.reconnectWait = positive("reconnectWait", c.durationOption("reconnectWait")
+                .orElse(Duration.ofMillis(250)));
+        this.readerInactiveThreshold = positive("readerInactiveThreshold", c.durationOption("readerInactiveThreshold")
+                .orElse(Duration.ofMinutes(5)));
+        this.tlsCaFile = c.option("tlsCaFile").map(Path::of).orElse(null);
+        if (tlsCaFile != null && !Files.isReadable(tlsCaFile)) {
+            throw config("option tlsCaFile=" + tlsCaFile + " is not a readable file");
+        }
+        this.tlsInsecure = bool("tlsInsecure", c.option("tlsInsecure").orElse("false"));
+        this.autoMsgId = bool("autoMsgId", c.option("autoMsgId").orElse("true"));
+        if (!tls && (tlsCaFile != null || tlsInsecure)) {
+            throw config("options tlsCaFile and tlsInsecure need a tls:// URI");
+        }
+        this.connectTimeout = c.connectTimeout();
+        this.requestTimeout = c.requestTimeout();
+        this.closeTimeout = c.closeTimeout();
+        this.maxInFlight = c.maxInFlightAppends();
+        this.safeUri = c.safeUri();
+    }
+
+    /** Reads and validates the settings. @throws StreamException CONFIGURATION */
+    public static NatsSettings from(ClientConfig config) {
+        return new NatsSettings(config);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static StreamException config(String msg) {
+        return new StreamException(ErrorKind.CONFIGURATION, msg);
+    }
+
+    private static long range(String name, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw config("option " + name + "=" + v + " must be " + min + " to " + max);
+        }
+        return v;
+    }
+
+    private static Duration nonNegative(String name, Duration d) {
+        if (d.isNegative()) {
+            throw config("option " + name + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw config("option " + name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    private static boolean bool(String name, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.isEmpty()) {
+            return true;
+        }
+        if (s.equals("false")) {
+            return false;
+        }
+        throw config("option " + name + "=" + v + " must be true or false");
+    }
+
+    /** The server URL without credentials, e.g. {@code nats://127.0.0.1:4222}. */
+    public String servers() {
+        return servers;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /** The password, or null. Never log it. */
+    char[] password() {
+        return password == null ? null : password.clone();
+    }
+
+    /** The token, or null. Never log it. */
+    char[] token() {
+        return token == null ? null : token.clone();
+    }
+
+    /** Strings that must never appear in messages or logs. */
+    Set<String> secrets() {
+        java.util.HashSet<String> s = new java.util.HashSet<>();
+        if (password != null && password.length > 0) {
+            s.add(new String(password));
+        }
+        if (token != null && token.length > 0) {
+            s.add(new String(token));
+        }
+        return s;
+    }
+
+    /** The subject prefix (namespace). */
+    public String prefix() {
+        return prefix;
+    }
+
+    public boolean fileStorage() {
+        return fileStorage;
+    }
+
+    public int replicas() {
+        return replicas;
+    }
+
+    /** MaxAge of new streams; zero = unlimited. */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
+    public long maxMessages() {
+        return maxMessages;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public Duration duplicateWindow() {
+        return duplicateWindow;
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public long maxAckPending() {
+        return maxAckPending;
+    }
+
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public Duration reconnectWait() {
+        return reconnectWait;
+    }
+
+    public Duration readerInactiveThreshold() {
+        return readerInactiveThreshold;
+    }
+
+    public Optional<Path> tlsCaFile() {
+        return Optional.ofNullable(tlsCaFile);
+    }
+
+    public boolean tlsInsecure() {
+        return tlsInsecure;
+    }
+
+    /** Whether appends without an idempotency id carry a random Nats-Msg-Id. */
+    public boolean autoMsgId() {
+        return autoMsgId;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** The URI for messages: no password, no query. */
+    public String safeUri() {
+        return safeUri;
+    }
+
+    @Override
+    public String toString() {
+        return "NatsSettings[" + safeUri + ", prefix=" + prefix + ", storage=" + (fileStorage ? "file" : "memory")
+                + ", replicas=" + replicas + ", duplicateWindow=" + duplicateWindow + ", user="
+                + (user == null ? "none" : user) + ", password=" + (password == null ? "none" : "****")
+                + ", token=" + (token == null ? "none" : "****") + "]";
+    }
+}

@@ -1,0 +1,258 @@
+package dev.tributary.nats.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.support.Status;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Drives one pull consumer with raw pull requests on a private inbox. Used by one thread at a time.
+ *
+ * <p>Protocol of a poll: messages that already arrived are returned first; else one {@code no_wait}
+ * request for the whole batch (the server answers at once with what it has, then a 404/408 status);
+ * else, while the wait lasts, at most one waiting request of batch 1 with a short {@code expires} is
+ * open, and the inbox is read in slices of at most {@value #SLICE_MS} ms so that a close is noticed
+ * quickly; as soon as one message arrives, a last {@code no_wait} request collects what else is there.
+ * Each request has its own reply subject, so a status is always attributed to its request (data
+ * messages carry the stream's subject, so they are counted in arrival order, which is the consumer's
+ * order). Waiting requests expire within a second, so at most a few messages beyond the batch are ever
+ * buffered here.
+ */
+final class PullSession implements AutoCloseable {
+    static final long SLICE_MS = 100;
+    /** Silence after a no_wait request before asking whether the consumer still exists. */
+    private static final long PROBE_NANOS = 1_000_000_000L;
+    private static final long MAX_WAIT_REQUEST_MS = 1000;
+
+    /** The consumer (or its stream) no longer exists: a 409 "Consumer Deleted" or no responders. */
+    static final class ConsumerGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConsumerGone(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A delivered message with the metadata of its ack subject. */
+    record Delivery(Message message, long streamSequence, long deliveryCount, Instant timestamp, String ackSubject) {
+    }
+
+    private final Connection connection;
+    private final String apiSubject;
+    private final String inbox;
+    private final Subscription sub;
+    private final Duration requestTimeout;
+    private final String what;
+    private final BooleanSupplier consumerExists;
+    private final Runnable onSilence;
+    private final ArrayDeque<Delivery> buffered = new ArrayDeque<>();
+    private long requestCounter;
+    private String waitingSubject;
+    private long waitingUntilNanos;
+
+    PullSession(Connection connection, String stream, String consumer, Duration requestTimeout, String what,
+            BooleanSupplier consumerExists, Runnable onSilence) {
+        this.what = what;
+        this.onSilence = onSilence;
+        this.consumerExists = consumerExists;
+        this.connection = connection;
+        this.apiSubject = "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer;
+        this.inbox = connection.createInbox();
+        this.sub = connection.subscribe(inbox + ".*");
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * Returns up to {@code max} deliveries, waiting up to {@code wait} for the first.
+     *
+     * @throws ConsumerGone    when the consumer no longer exists
+     * @throws StreamException RETRYABLE when the server does not answer, CLOSED when {@code closed} turns true
+     */
+    List<Delivery> poll(int max, Duration wait, BooleanSupplier closed) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        drainArrived();
+        if (!buffered.isEmpty()) {
+            return take(max);
+        }
+        noWaitRound(max, closed);
+        if (!buffered.isEmpty()) {
+            return take(max);
+        }
+        while (true) {
+            if (closed.getAsBoolean()) {
+                throw StreamException.closed(what);
+            }
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                return List.of();
+            }
+            long now = System.nanoTime();
+            if (waitingSubject == null || now - waitingUntilNanos > requestTimeout.toNanos()) {
+                long expiresMs = Math.max(10, Math.min(remainingMs, MAX_WAIT_REQUEST_MS));
+                waitingSubject = nextSubject();
+                waitingUntilNanos = now + expiresMs * 1_000_000;
+                publish(waitingSubject, "{\"batch\":1,\"expires\":" + expiresMs * 1_000_000 + "}");
+            }
+            Message m = sub.nextMessage(Duration.ofMillis(Math.min(remainingMs, SLICE_MS)));
+            if (m != null) {
+                handle(m, null);
+                drainArrived();
+            }
+            if (!buffered.isEmpty()) {
+                if (buffered.size() < max) {
+                    noWaitRound(max - buffered.size(), closed);
+                }
+                return take(max);
+            }
+        }
+    }
+
+    /** Deliveries buffered but not yet returned. */
+    int buffered() {
+        return buffered.size();
+    }
+
+    private List<Delivery> take(int max) {
+        int n = Math.min(max, buffered.size());
+        List<Delivery> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(buffered.poll());
+        }
+        return out;
+    }
+
+    private void drainArrived() throws InterruptedException {
+        Message m;
+        while ((m = sub.nextMessage((Duration) null)) != null) {
+            handle(m, null);
+        }
+    }
+
+    /** One no_wait request for {@code n}; returns when the server ended it or {@code n} arrived. */
+    private void noWaitRound(int n, BooleanSupplier closed) throws InterruptedException {
+        String subject = nextSubject();
+        publish(subject, "{\"batch\":" + n + ",\"no_wait\":true}");
+        long sent = System.nanoTime();
+        long deadline = sent + requestTimeout.toNanos();
+        boolean probed = false;
+        int[] count = {0};
+        while (count[0] < n) {
+            if (!probed && System.nanoTime() - sent > PROBE_NANOS) {
+                // a request to a consumer that was deleted gets no answer at all (the JetStream API
+                // import swallows it): ask the API whether the consumer is still there
+                probed = true;
+                if (!consumerExists.getAsBoolean()) {
+                    throw new ConsumerGone("the consumer does not exist");
+                }
+            }
+            if (closed.getAsBoolean()) {
+                throw StreamException.closed(what);
+            }
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                onSilence.run();
+                throw new StreamException(ErrorKind.RETRYABLE, "the NATS server did not answer a pull request within "
+                        + requestTimeout + "; it may be overloaded, paused or unreachable");
+            }
+            Message m = sub.nextMessage(Duration.ofMillis(Math.min(remainingMs, SLICE_MS)));
+            if (m != null) {
+                Outcome o = handle(m, subject);
+                if (o == Outcome.END) {
+                    return;
+                }
+                if (o == Outcome.DATA) {
+                    // data messages carry the stream subject, not the request's: a straggler of an
+                    // earlier waiting request may be counted here, our own last one then arrives later
+                    // and is buffered for the next poll
+                    count[0]++;
+                }
+            }
+        }
+    }
+
+    private enum Outcome { DATA, END, IGNORED }
+
+    /** Buffers a data message or interprets a status; END when the status ends {@code request}. */
+    private Outcome handle(Message m, String request) {
+        String subject = m.getSubject();
+        if (m.isStatusMessage()) {
+            Status s = m.getStatus();
+            int code = s.getCode();
+            String text = s.getMessage() == null ? "" : s.getMessage();
+            if (code == 503 || s.isNoResponders()) {
+                throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
+            }
+            if (code == 409 && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted")) {
+                throw new ConsumerGone("the consumer was deleted");
+            }
+            if (code == 100) {
+                return Outcome.IGNORED; // heartbeat
+            }
+            // 404 no messages, 408 request timeout, 409 limits (max waiting, max ack pending, ...)
+            if (subject.equals(waitingSubject)) {
+                waitingSubject = null;
+            }
+            return subject.equals(request) ? Outcome.END : Outcome.IGNORED;
+        }
+        // a data message: most likely the one the waiting request (batch 1) asked for; if it was not,
+        // that request simply expires on the server within a second
+        waitingSubject = null;
+        buffered.add(parse(m));
+        return Outcome.DATA;
+    }
+
+    static Delivery parse(Message m) {
+        String reply = m.getReplyTo();
+        if (reply == null || !reply.startsWith("$JS.ACK.")) {
+            throw new StreamException(ErrorKind.INTERNAL, "a pull consumer delivered a message without a JetStream "
+                    + "ack subject: " + reply);
+        }
+        String[] t = reply.split("\\.");
+        int base;
+        if (t.length == 9) {
+            base = 4;
+        } else if (t.length >= 11) {
+            base = 6;
+        } else {
+            throw new StreamException(ErrorKind.INTERNAL, "unexpected JetStream ack subject: " + reply);
+        }
+        try {
+            long delivered = Long.parseLong(t[base]);
+            long seq = Long.parseLong(t[base + 1]);
+            long nanos = Long.parseLong(t[base + 3]);
+            Instant ts = Instant.ofEpochSecond(0, nanos);
+            return new Delivery(m, seq, delivered, ts, reply);
+        } catch (NumberFormatException e) {
+            throw new StreamException(ErrorKind.INTERNAL, "unexpected JetStream ack subject: " + reply, e);
+        }
+    }
+
+    private String nextSubject() {
+        return inbox + "." + (++requestCounter);
+    }
+
+    private void publish(String replyTo, String body) {
+        connection.publish(apiSubject, replyTo, body.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (sub.isActive()) {
+                sub.unsubscribe();
+            }
+        } catch (RuntimeException e) {
+            // the connection is closing or gone: nothing to unsubscribe from
+        }
+        buffered.clear();
+    }
+}

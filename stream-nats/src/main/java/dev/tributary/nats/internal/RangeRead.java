@@ -1,0 +1,128 @@
+package dev.tributary.nats.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.Position;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamState;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One {@code range} call: resolves the bounds against the stream state, reads them through a
+ * short-lived ephemeral pull consumer with {@code no_wait} requests, and deletes the consumer before
+ * returning — no consumer is left behind per request (an idle one would also be removed by the
+ * server after {@code readerInactiveThreshold}).
+ */
+final class RangeRead {
+    private final NatsStreamClient client;
+    private final StreamName stream;
+
+    RangeRead(NatsStreamClient client, StreamName stream) {
+        this.client = client;
+        this.stream = stream;
+    }
+
+    List<StreamEvent> read(Position from, long to, int max) {
+        String js = client.names().streamName(stream);
+        String subject = client.names().subject(stream);
+        StreamState s = client.state(js);
+        if (s == null || from instanceof Position.Latest) {
+            return List.of();
+        }
+        long first = s.getFirstSequence();
+        long last = s.getLastSequence();
+        DeliverPolicy policy;
+        long start = 0;
+        Instant time = null;
+        long expected = 0; // the sequence that must come first, when known
+        if (from instanceof Position.After a) {
+            start = NatsStreamClient.sequenceOf(a.id(), "range start") + 1;
+            if (start < first && start <= last) {
+                throw new StreamException(ErrorKind.DATA_LOSS, "range of '" + stream + "' from " + from
+                        + ": events " + start + " to " + (first - 1) + " were trimmed; the oldest retained is " + first
+                        + ". Restart from earliest if that is acceptable");
+            }
+            policy = DeliverPolicy.ByStartSequence;
+            expected = start;
+        } else if (from instanceof Position.AtTime t) {
+            policy = DeliverPolicy.ByStartTime;
+            time = t.time();
+        } else {
+            policy = DeliverPolicy.All;
+            start = first;
+        }
+        if (s.getMsgCount() == 0) {
+            return List.of();
+        }
+        long end = Math.min(to, last);
+        int count = max;
+        if (policy != DeliverPolicy.ByStartTime) {
+            if (start > end) {
+                return List.of();
+            }
+            count = (int) Math.min(max, end - Math.max(start, first) + 1);
+        }
+        String what = "range of '" + stream + "'";
+        String consumer;
+        try {
+            consumer = client.createEphemeral(js, subject, policy, start, time);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            StreamException se = client.errors().map(e, what, false);
+            if (se.kind() == ErrorKind.NOT_FOUND) {
+                return List.of(); // the stream was deleted meanwhile
+            }
+            throw se;
+        }
+        List<StreamEvent> out = new ArrayList<>(Math.min(count, 1024));
+        try (PullSession session = client.session(js, consumer, "NATS client")) {
+            outer:
+            while (out.size() < count) {
+                List<PullSession.Delivery> batch = session.poll(count - out.size(), Duration.ZERO, client::isClosed);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (PullSession.Delivery d : batch) {
+                    long seq = d.streamSequence();
+                    if (seq > end) {
+                        break outer;
+                    }
+                    if (expected > 0 && seq > expected) {
+                        throw new StreamException(ErrorKind.DATA_LOSS, what + ": events " + expected + " to "
+                                + (seq - 1) + " were trimmed while reading");
+                    }
+                    if (expected > 0 && seq < expected) {
+                        continue;
+                    }
+                    out.add(client.toEvent(stream, d, 1));
+                    expected = seq + 1;
+                    if (out.size() == count) {
+                        break outer;
+                    }
+                }
+            }
+        } catch (PullSession.ConsumerGone e) {
+            if (client.state(js) == null) {
+                return List.of();
+            }
+            throw new StreamException(ErrorKind.RETRYABLE, what + ": the read consumer vanished (" + e.getMessage()
+                    + "); retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamException(ErrorKind.RETRYABLE, what + " was interrupted", e);
+        } catch (StreamException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw client.errors().map(e, what, false);
+        } finally {
+            client.deleteConsumerQuietly(js, consumer);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tributary.nats;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.LocalProcessBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The NATS server of the integration tests, shared by every test class of one JVM.
+ *
+ * <ol>
+ *   <li>{@code TRIBUTARY_NATS_URL} set: that server (no control, the F rules are skipped);</li>
+ *   <li>else {@code nats-server} from the PATH, started with {@code -js} on a free loopback port with a
+ *       temporary store directory and user/password authentication (so that wrong credentials can be
+ *       tested), controlled with signals;</li>
+ *   <li>else, where a Docker engine answers, a {@code nats:2.10-alpine} container ({@link DockerNats}),
+ *       controlled with docker stop/kill/pause;</li>
+ *   <li>else unavailable: skipped loudly, or failed when {@code -Dtributary.require.brokers=true}.</li>
+ * </ol>
+ * The binary comes before Docker (unlike the usual order) because it is what CI installs and what this
+ * module was verified with; the Docker branch drives the docker command line rather than
+ * Testcontainers, to keep the test classpath small.
+ */
+public final class NatsFixture implements BrokerFixture {
+    static final String ENV = "TRIBUTARY_NATS_URL";
+    static final String USER = "tributary";
+    private static NatsFixture shared;
+    private static String unavailable;
+
+    private final String uri;
+    private final LocalNats broker;
+    private final BrokerControl control;
+    private final int port;
+    private final String password;
+
+    private NatsFixture(String uri, LocalNats broker, BrokerControl control, int port, String password) {
+        this.uri = uri;
+        this.broker = broker;
+        this.control = control;
+        this.port = port;
+        this.password = password;
+    }
+
+    /** The shared fixture, started on first use. */
+    public static synchronized NatsFixture shared() {
+        if (shared == null && unavailable == null) {
+            String env = System.getenv(ENV);
+            if (env != null && !env.isBlank()) {
+                shared = new NatsFixture(env.trim(), null, null, -1, null);
+            } else if (LocalProcessBroker.onPath("nats-server").isPresent()) {
+                String pass = randomSecret();
+                LocalNats b = new LocalNats("nats", pass, null);
+                // kill the server and delete its store when the test JVM ends
+                Runtime.getRuntime().addShutdownHook(new Thread(b::close, "nats-fixture-cleanup"));
+                try {
+                    b.start();
+                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + b.port(), b, b, b.port(),
+                            pass);
+                } catch (RuntimeException e) {
+                    unavailable = "nats-server did not start: " + e.getMessage();
+                }
+            } else {
+                String pass = randomSecret();
+                Optional<DockerNats> d = DockerNats.tryStart(USER, pass);
+                if (d.isPresent()) {
+                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + d.get().port(), null,
+                            d.get(), d.get().port(), pass);
+                } else {
+                    unavailable = "set " + ENV + ", put nats-server on the PATH or run a Docker engine";
+                }
+            }
+        }
+        if (shared == null) {
+            throw Brokers.unavailable("nats", unavailable);
+        }
+        return shared;
+    }
+
+    static String randomSecret() {
+        byte[] b = new byte[12];
+        new SecureRandom().nextBytes(b);
+        return "s3cr3t" + HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public ClientConfig config() {
+        return ClientConfig.builder(uri).build();
+    }
+
+    /** The same server with a wrong password, when this fixture owns the server. */
+    public Optional<ClientConfig> wrongCredentials() {
+        if (password == null) {
+            return Optional.empty();
+        }
+        return Optional.of(ClientConfig.builder("nats://" + USER + ":wrong-" + password + "@127.0.0.1:" + port).build());
+    }
+
+    /** The password of the local server (for secret-leak checks), if this fixture owns the server. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    @Override
+    public Optional<BrokerControl> control() {
+        return Optional.ofNullable(control);
+    }
+
+    @Override
+    public String describe() {
+        if (broker != null) {
+            return "nats-server -js on 127.0.0.1:" + port;
+        }
+        return control != null ? "nats in Docker (" + DockerNats.IMAGE + ") on 127.0.0.1:" + port
+                : "nats from " + ENV + " (" + ClientConfig.maskUri(uri) + ")";
+    }
+
+    /** A local nats-server with JetStream, user/password auth and optionally TLS. */
+    public static final class LocalNats extends LocalProcessBroker {
+        private final String password;
+        private final Path[] tls;
+
+        /** @param tls null, or {cert file, key file} */
+        public LocalNats(String name, String password, Path[] tls) {
+            super(name, Duration.ofSeconds(20));
+            this.password = password;
+            this.tls = tls;
+        }
+
+        @Override
+        protected List<String> command() {
+            Path conf = dir().resolve("nats.conf");
+            StringBuilder c = new StringBuilder();
+            c.append("listen: 127.0.0.1:").append(port()).append('\n');
+            c.append("jetstream { store_dir: \"").append(dir().resolve("store")).append("\" }\n");
+            c.append("authorization { user: ").append(USER).append(", password: \"").append(password).append("\" }\n");
+            if (tls != null) {
+                c.append("tls { cert_file: \"").append(tls[0]).append("\", key_file: \"").append(tls[1])
+                        .append("\" }\n");
+            }
+            try {
+                Files.writeString(conf, c.toString(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return List.of(LocalProcessBroker.onPath("nats-server").orElseThrow().toString(), "-c", conf.toString());
+        }
+    }
+}

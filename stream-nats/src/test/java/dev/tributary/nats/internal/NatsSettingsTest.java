@@ -1,0 +1,95 @@
+package dev.tributary.nats.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class NatsSettingsTest {
+
+    @Test
+    void defaults() {
+        NatsSettings s = NatsSettings.from(ClientConfig.parse("nats://localhost"));
+        assertEquals("nats://localhost:4222", s.servers());
+        assertEquals("tributary", s.prefix());
+        assertTrue(s.fileStorage());
+        assertEquals(Duration.ofMinutes(2), s.duplicateWindow());
+        assertEquals(Duration.ZERO, s.maxAge());
+        assertTrue(s.autoMsgId());
+    }
+
+    @Test
+    void optionsAndNamespace() {
+        NatsSettings s = NatsSettings.from(ClientConfig.parse(
+                "nats://h:4333?namespace=orders&storage=memory&maxAge=1h&duplicateWindow=30s&replicas=3"));
+        assertEquals("nats://h:4333", s.servers());
+        assertEquals("orders", s.prefix());
+        assertFalse(s.fileStorage());
+        assertEquals(Duration.ofHours(1), s.maxAge());
+        assertEquals(Duration.ofSeconds(30), s.duplicateWindow());
+        assertEquals(3, s.replicas());
+    }
+
+    @Test
+    void credentialsNeverShow() {
+        NatsSettings s = NatsSettings.from(ClientConfig.parse("tls://bob:hunter2%40x@h?tlsInsecure=true"));
+        assertEquals("tls://h:4222", s.servers());
+        assertEquals("bob", s.user().orElseThrow());
+        assertEquals("hunter2@x", new String(s.password()));
+        assertFalse(s.toString().contains("hunter2"), s.toString());
+        assertFalse(s.safeUri().contains("hunter2"), s.safeUri());
+        NatsSettings t = NatsSettings.from(ClientConfig.parse("nats://tok3n@h"));
+        assertEquals("tok3n", new String(t.token()));
+        assertFalse(t.toString().contains("tok3n"));
+    }
+
+    @Test
+    void badOptionsFailAsConfiguration() {
+        for (String uri : new String[] {"nats://h?storage=tape", "nats://h?bogus=1", "nats://h?replicas=0",
+                "nats://h?duplicateWindow=0", "nats://h?tlsInsecure=true", "redis://h", "nats:opaque"}) {
+            StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)), uri);
+            assertEquals(ErrorKind.CONFIGURATION, e.kind(), uri);
+        }
+    }
+
+    @Test
+    void namesMapToValidJetStreamObjects() {
+        NatsNames n = new NatsNames("tributary");
+        assertEquals("tributary.orders", n.subject(StreamName.of("orders")));
+        assertEquals("tributary_orders", n.streamName(StreamName.of("orders")));
+        String longName = "x".repeat(200);
+        String js = n.streamName(StreamName.of(longName));
+        assertTrue(js.length() <= NatsNames.MAX_STREAM_NAME, js);
+        assertFalse(js.equals(n.streamName(StreamName.of("x".repeat(199) + "y"))));
+        assertTrue(js.matches("[A-Za-z0-9_-]+"), js);
+    }
+
+    @Test
+    void errorsNeverCarrySecrets() {
+        NatsErrors errors = new NatsErrors(java.util.Set.of("hunter2"));
+        StreamException e = errors.map(new java.io.IOException("cannot connect nats://bob:hunter2@h"), "connect", false);
+        assertEquals(ErrorKind.RETRYABLE, e.kind());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("hunter2"), t.toString());
+            assertFalse(t.toString().contains("hunter2"), t.toString());
+        }
+        assertEquals(ErrorKind.AUTHENTICATION,
+                errors.map(new io.nats.client.AuthenticationException("Authorization Violation"), "c", false).kind());
+        assertEquals(ErrorKind.INDETERMINATE,
+                errors.map(new java.util.concurrent.TimeoutException("t"), "append", true).kind());
+        assertEquals(ErrorKind.RETRYABLE, errors.map(new java.util.concurrent.TimeoutException("t"), "read", false).kind());
+        assertEquals(ErrorKind.TOO_LARGE, errors.map(new IllegalArgumentException(
+                "Message payload size exceed server configuration 2000 vs 1000"), "append", false).kind());
+        assertEquals(ErrorKind.RETRYABLE, errors.map(new IllegalStateException("Connection is Closed"), "append", false)
+                .kind());
+        assertEquals(ErrorKind.CONFIGURATION, errors.map(new javax.net.ssl.SSLHandshakeException("PKIX path"), "c", false)
+                .kind());
+    }
+}
