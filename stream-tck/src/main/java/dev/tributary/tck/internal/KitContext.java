@@ -1,0 +1,130 @@
+package dev.tributary.tck.internal;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
+import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.Tck;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a rule body works with: the hooks, and the clients and streams it opened, which the kit
+ * closes and deletes after each rule (best effort, bounded in time).
+ */
+public final class KitContext {
+    private final KitHooks hooks;
+    private final List<StreamClient> clients = Collections.synchronizedList(new ArrayList<>());
+    private final List<StreamName> streams = Collections.synchronizedList(new ArrayList<>());
+
+    public KitContext(KitHooks hooks) {
+        this.hooks = hooks;
+    }
+
+    public KitHooks hooks() {
+        return hooks;
+    }
+
+    public BrokerFixture fixture() {
+        return hooks.fixture();
+    }
+
+    /** Opens a client with the kit's hook; closed after the rule. */
+    public StreamClient client() {
+        StreamClient c = hooks.openClient();
+        if (c == null) {
+            throw new AssertionError("openClient() returned null; it must return a connected client");
+        }
+        clients.add(c);
+        return c;
+    }
+
+    /** Opens a client with another configuration (fault rules: shorter timeouts); closed after the rule. */
+    public StreamClient client(ClientConfig config) {
+        StreamClient c = hooks.openClient(config);
+        clients.add(c);
+        return c;
+    }
+
+    /** A fresh stream name for this rule, deleted after the rule. */
+    public StreamName stream(String rule) {
+        StreamName s = Tck.streamName(rule.toLowerCase());
+        streams.add(s);
+        return s;
+    }
+
+    /** A fresh stream name, created with {@code client}. */
+    public StreamName created(StreamClient client, String rule) {
+        StreamName s = stream(rule);
+        client.createStream(s);
+        return s;
+    }
+
+    /**
+     * Deletes the rule's streams and closes its clients. Bounded: runs on a helper thread and gives
+     * up after a scaled 30 s, so a backend that hangs on close cannot hang the whole kit.
+     */
+    public void cleanup() {
+        List<StreamClient> cs;
+        List<StreamName> ss;
+        synchronized (clients) {
+            cs = new ArrayList<>(clients);
+            clients.clear();
+        }
+        synchronized (streams) {
+            ss = new ArrayList<>(streams);
+            streams.clear();
+        }
+        if (cs.isEmpty() && ss.isEmpty()) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                if (!ss.isEmpty()) {
+                    StreamClient deleter = null;
+                    try {
+                        deleter = hooks.openClient();
+                        for (StreamName s : ss) {
+                            try {
+                                deleter.deleteStream(s);
+                            } catch (RuntimeException ignored) {
+                                // best effort: the broker may be down after a fault rule
+                            }
+                        }
+                    } catch (RuntimeException ignored) {
+                        // could not open a client to clean up; leave the streams
+                    } finally {
+                        closeQuietly(deleter);
+                    }
+                }
+                for (StreamClient c : cs) {
+                    closeQuietly(c);
+                }
+            } finally {
+                done.countDown();
+            }
+        }, "tributary-tck-cleanup");
+        t.setDaemon(true);
+        t.start();
+        try {
+            done.await(Tck.scaled(java.time.Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // cleanup is best effort
+        }
+    }
+}

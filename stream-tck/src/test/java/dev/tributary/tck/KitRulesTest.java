@@ -1,0 +1,84 @@
+package dev.tributary.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.tck.internal.RuleNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The kit implements every rule of TCK-RULES.md (a copy is a test resource) exactly once, named by the conventions. */
+class KitRulesTest {
+    private static final Pattern SPEC_RULE = Pattern.compile("^- ([A-Z][0-9]+) (.*)$", Pattern.MULTILINE);
+
+    /** Rule ids of the given families, as listed in the spec. */
+    static Set<String> specRuleIds(String families) {
+        Set<String> ids = new TreeSet<>();
+        Matcher m = SPEC_RULE.matcher(spec());
+        while (m.find()) {
+            if (families.indexOf(m.group(1).charAt(0)) >= 0) {
+                ids.add(m.group(1));
+            }
+        }
+        return ids;
+    }
+
+    static String spec() {
+        try (InputStream in = KitRulesTest.class.getResourceAsStream("/TCK-RULES.md")) {
+            assertNotNull(in, "TCK-RULES.md test resource");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void everyContractRuleOfTheSpecIsImplementedExactlyOnce() {
+        List<String> found = new ArrayList<>();
+        for (Class<?> nested : StreamClientTck.class.getDeclaredClasses()) {
+            assertTrue(nested.isAnnotationPresent(Nested.class), nested + " is @Nested");
+            assertNotNull(nested.getAnnotation(DisplayName.class), nested + " has a display name");
+            for (Method m : nested.getDeclaredMethods()) {
+                if (!m.isAnnotationPresent(Test.class)) {
+                    continue;
+                }
+                RuleNames.Rule rule = RuleNames.parse(m.getName()).orElseThrow(() -> new AssertionError(m.getName()
+                        + " does not follow required_X9_… / optional_X9_…"));
+                found.add(rule.id());
+                DisplayName dn = m.getAnnotation(DisplayName.class);
+                assertNotNull(dn, m.getName() + " has a display name");
+                assertTrue(dn.value().startsWith(rule.id() + " "), m.getName() + ": display name starts with the rule id");
+                assertNotNull(m.getAnnotation(RuleHint.class), m.getName() + " has a hint");
+            }
+        }
+        Set<String> unique = new TreeSet<>(found);
+        assertEquals(found.size(), unique.size(), "no rule twice: " + found);
+        assertEquals(specRuleIds("LAPHGEF"), unique, "the kit's rules are exactly the L, A, P, H, G, E, F rules of the spec");
+        assertEquals(50, unique.size(), "TCK-RULES.md lists 50 contract rules");
+    }
+
+    @Test
+    void capabilityGatedRulesAreOptionalAndTheRestRequired() {
+        Set<String> optional = new TreeSet<>();
+        for (Class<?> nested : StreamClientTck.class.getDeclaredClasses()) {
+            for (Method m : nested.getDeclaredMethods()) {
+                RuleNames.parse(m.getName()).filter(r -> r.strength().equals("optional")).ifPresent(r -> optional.add(r.id()));
+            }
+        }
+        Set<String> expected = new TreeSet<>(Set.of("A9", "P5", "H5", "H6"));
+        expected.addAll(specRuleIds("G"));
+        assertEquals(expected, optional, "optional = gated by a capability in TCK-RULES.md");
+    }
+}

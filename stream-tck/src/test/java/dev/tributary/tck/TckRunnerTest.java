@@ -1,0 +1,39 @@
+package dev.tributary.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TckRunnerTest {
+
+    @Test
+    void printsTheRuleTableForMemoryWithNoFailure() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        TckReport report;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            report = TckRunner.run("memory:", out);
+        }
+        String table = buf.toString(StandardCharsets.UTF_8);
+        System.out.println(table);
+        assertEquals(0, report.failed(), table);
+        Set<String> ids = report.results().stream().filter(r -> r.kit().equals("UriTck")).map(TckReport.RuleResult::ruleId)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(KitRulesTest.specRuleIds("LAPHGEF"), ids, "one row per contract rule");
+        Set<String> processorIds = report.results().stream().filter(r -> r.kit().equals("UriProcessorTck"))
+                .map(TckReport.RuleResult::ruleId).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(KitRulesTest.specRuleIds("C"), processorIds, "the processor kit runs too, one row per C rule");
+        assertTrue(table.contains("Tributary TCK against memory:tck-"), table);
+        assertTrue(table.matches("(?s).*\\nA4\\s+required\\s+passed\\s+A4 .*"), table);
+        assertTrue(table.matches("(?s).*\\nF1\\s+required\\s+skipped\\s+F1 .*"), table);
+        assertTrue(table.contains("offers no broker control"), table);
+        assertTrue(table.contains("Totals: "), table);
+        assertTrue(report.passed() >= 40, table);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tributary.tck.selftest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.tck.TckReport;
+import dev.tributary.tck.TckRunner;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kit tests itself: it runs on deliberately broken backends and must fail each one at the rule
+ * that states the broken promise. Only that rule runs (the memory backend itself passes every rule:
+ * {@code MemoryTckTest}), so the test says exactly which rule caught which defect.
+ */
+class BrokenBackendsTest {
+
+    static Stream<Arguments> brokenBackends() {
+        return Stream.of(
+                Arguments.of(BrokenKits.DropsEvents.class, "A2"),
+                Arguments.of(BrokenKits.ReordersBatch.class, "A8"),
+                Arguments.of(BrokenKits.SymbolicLatest.class, "P2"),
+                Arguments.of(BrokenKits.InclusiveAfter.class, "P3"),
+                Arguments.of(BrokenKits.InfoThrowsOnEmpty.class, "H3"),
+                Arguments.of(BrokenKits.AckNotIdempotent.class, "G6"),
+                Arguments.of(BrokenKits.ManglesNonAsciiHeaders.class, "A5"),
+                Arguments.of(BrokenKits.CloseDoesNotWake.class, "L4"),
+                Arguments.of(BrokenKits.NeverRedelivers.class, "G5"),
+                Arguments.of(BrokenKits.DeclaresIdempotenceItLacks.class, "A9"),
+                Arguments.of(BrokenKits.UndeclaredTimePositionWorks.class, "P5"),
+                Arguments.of(BrokenKits.IgnoresGaps.class, "P6"),
+                Arguments.of(BrokenKits.CloseIsANoOp.class, "L3"),
+                Arguments.of(BrokenKits.NullPointerOnNullName.class, "E1"),
+                Arguments.of(BrokenKits.LeaksAThreadPerClient.class, "L5"),
+                Arguments.of(BrokenKits.RangeSwallowsErrors.class, "H2"),
+                Arguments.of(BrokenKits.UnenforcedLimit.class, "A4"),
+                Arguments.of(BrokenKits.EmptyKeyBecomesNoKey.class, "A3"),
+                Arguments.of(BrokenKits.InfoLengthOffByOne.class, "H4"),
+                Arguments.of(BrokenKits.PendingAlwaysZero.class, "G8"),
+                Arguments.of(BrokenKits.MissingGroupReadsEmpty.class, "E4"));
+    }
+
+    @ParameterizedTest(name = "{0} is caught by {1}")
+    @MethodSource("brokenBackends")
+    void brokenBackendIsCaughtByTheExpectedRule(Class<?> kit, String rule) {
+        TckReport report = TckRunner.run(List.of(kit), kit.getSimpleName() + " (broken memory wrapper)",
+                ".*#(required|optional)_" + rule + "_.*");
+        report.print(System.out);
+        assertEquals(1, report.results().size(), "rule " + rule + " ran: " + report.results());
+        assertTrue(report.failedRules().contains(rule), kit.getSimpleName() + " must be caught by rule " + rule
+                + "; failed rules: " + report.failedRules());
+        String reason = report.rule(rule).orElseThrow().reason();
+        assertTrue(reason.startsWith("[" + rule + "]") && reason.contains("if this fails, check:"),
+                "the failure names its rule and carries the hint: " + reason);
+    }
+}
