@@ -188,7 +188,7 @@ public final class ClientConfig {
     public static boolean isSecret(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("credential")
-                || n.contains("pass") || n.equals("sasl.jaas.config");
+                || n.contains("pass") || n.equals("sasl.jaas.config") || n.endsWith(".key") || n.contains("private");
     }
 
     /** Removes user info's password and the query from a URI string. */

@@ -39,11 +39,13 @@ class ClientConfigTest {
 
     @Test
     void secretsNeverAppearInToString() {
-        ClientConfig c = ClientConfig.parse("redis://alice:s3cr3t@localhost:6379?password=hunter2&token=t0k");
+        ClientConfig c = ClientConfig.parse("redis://alice:s3cr3t@localhost:6379?password=hunter2&token=t0k"
+                + "&kafka.ssl.keystore.key=PEMDATA");
         String s = c.toString();
         assertFalse(s.contains("s3cr3t"), s);
         assertFalse(s.contains("hunter2"), s);
         assertFalse(s.contains("t0k"), s);
+        assertFalse(s.contains("PEMDATA"), s);
         assertTrue(s.contains("alice"), s);
         assertFalse(c.safeUri().contains("s3cr3t"));
     }

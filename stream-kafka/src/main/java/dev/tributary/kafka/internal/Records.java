@@ -1,0 +1,118 @@
+package dev.tributary.kafka.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Header;
+import dev.tributary.Headers;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The record layout: payload = Kafka value, key = Kafka key, headers = Kafka headers (UTF-8 values,
+ * in order, repeated keys kept), so any Kafka client reads our records as ordinary records. An empty
+ * payload is sent as a 0-byte value, never as null (a tombstone); a null key stays null and a 0-byte
+ * key stays 0 bytes. Ids: the offset ({@link EventId#ofSequence}) for one partition, or
+ * {@code partition-offset} ({@link EventId#of}) for a partitioned stream.
+ */
+public final class Records {
+    private static final byte[] EMPTY = new byte[0];
+
+    private Records() {
+    }
+
+    /** The producer record of a Tributary record; {@code partition} null lets the key choose. */
+    public static ProducerRecord<byte[], byte[]> toProducer(String topic, Integer partition, StreamRecord r) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : r.headers()) {
+            headers.add(new RecordHeader(h.key(), h.value().getBytes(StandardCharsets.UTF_8)));
+        }
+        byte[] value = r.payload();
+        if (value == null) {
+            value = EMPTY; // never a tombstone
+        }
+        return new ProducerRecord<>(topic, partition, null, r.key(), value, headers);
+    }
+
+    /** The event of a consumed record. */
+    public static StreamEvent toEvent(StreamName stream, ConsumerRecord<byte[], byte[]> rec, boolean partitioned,
+            int deliveryCount) {
+        Headers.Builder b = Headers.builder();
+        for (org.apache.kafka.common.header.Header h : rec.headers()) {
+            String key = h.key();
+            String value = decode(h.value());
+            try {
+                b.add(key, value);
+            } catch (StreamException e) {
+                // A foreign producer wrote a header our grammar cannot hold: keep the record, skip the header.
+                continue;
+            }
+        }
+        byte[] payload = rec.value() == null ? EMPTY : rec.value();
+        long ts = Math.max(0, rec.timestamp());
+        return new StreamEvent(stream, id(rec.partition(), rec.offset(), partitioned), Instant.ofEpochMilli(ts),
+                rec.key(), b.build(), payload, deliveryCount);
+    }
+
+    private static String decode(byte[] v) {
+        if (v == null) {
+            return "";
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(v)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(v, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The id of a partition and offset. */
+    public static EventId id(int partition, long offset, boolean partitioned) {
+        return partitioned ? EventId.of(partition, offset) : EventId.ofSequence(offset);
+    }
+
+    /** The partition of an id. */
+    public static int partition(EventId id, boolean partitioned) {
+        if (partitioned != id.isPair()) {
+            throw foreign(id.toString(), partitioned);
+        }
+        if (partitioned && id.major() > Integer.MAX_VALUE) {
+            throw foreign(id.toString(), true);
+        }
+        return partitioned ? (int) id.major() : 0;
+    }
+
+    /** The offset of an id. */
+    public static long offset(EventId id, boolean partitioned) {
+        if (partitioned != id.isPair()) {
+            throw foreign(id.toString(), partitioned);
+        }
+        return partitioned ? id.minor() : id.major();
+    }
+
+    /** Parses an id of this client's form. */
+    public static EventId parse(String text, boolean partitioned) {
+        EventId id = EventId.parse(text);
+        if (id.isPair() != partitioned) {
+            throw foreign(text, partitioned);
+        }
+        partition(id, partitioned);
+        return id;
+    }
+
+    static StreamException foreign(String text, boolean partitioned) {
+        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return new StreamException(ErrorKind.INVALID_ARGUMENT, "'" + shown + "' is not a Kafka event id of this client; expected "
+                + (partitioned ? "partition-offset (e.g. 2-41) for a partitioned stream" : "an offset (e.g. 41)"));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.tributary.kafka.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.spi.StreamProvider;
+import dev.tributary.spi.StreamProviderRegistry;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaSettingsTest {
+
+    private static KafkaSettings settings(String uri) {
+        return KafkaSettings.from(ClientConfig.parse(uri));
+    }
+
+    private static ErrorKind kindOf(Runnable r) {
+        return assertThrows(StreamException.class, r::run).kind();
+    }
+
+    @Test
+    void providerIsFoundByNameAndScheme() {
+        StreamProviderRegistry reg = StreamProviderRegistry.load(getClass().getClassLoader());
+        StreamProvider p = reg.select(ClientConfig.parse("kafka://h:9092"), null);
+        assertEquals("kafka", p.name());
+        assertEquals("kafka", reg.select(ClientConfig.parse("kafka+ssl://h:9093"), null).name());
+        assertTrue(ServiceLoader.load(StreamProvider.class).stream().anyMatch(x -> x.type().getSimpleName().equals("KafkaStreamProvider")));
+    }
+
+    @Test
+    void hostListAndSecurityFromTheUri() {
+        KafkaSettings s = settings("kafka://a:9092,b:9093");
+        assertEquals("a:9092,b:9093", s.bootstrap());
+        assertEquals("PLAINTEXT", s.securityProtocol());
+        assertEquals("SSL", settings("kafka+ssl://a:9093").securityProtocol());
+        KafkaSettings sasl = settings("kafka+ssl://user:p%40ss@a:9093?saslMechanism=SCRAM-SHA-512");
+        assertEquals("SASL_SSL", sasl.securityProtocol());
+        Map<String, Object> props = sasl.adminProps("x");
+        assertEquals("SCRAM-SHA-512", props.get("sasl.mechanism"));
+        String jaas = (String) props.get("sasl.jaas.config");
+        assertTrue(jaas.startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required"), jaas);
+        assertTrue(jaas.contains("password=\"p@ss\""), "password decoded");
+        assertEquals("SASL_PLAINTEXT", settings("kafka://u:p@a:9092").securityProtocol());
+    }
+
+    @Test
+    void badUrisAndOptionsAreConfigurationErrors() {
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://hostonly")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:99999")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?partitions=0")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?partitionz=2")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?acks=0")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?securityProtocol=SASL_SSL")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("redis://a:1")));
+    }
+
+    @Test
+    void extraKafkaPropertiesPassButNeverThoseThatLoadCodeOrFiles() {
+        KafkaSettings s = settings("kafka://a:1?kafka.compression.type=lz4&kafka.producer.batch.size=1000&kafka.consumer.fetch.min.bytes=5");
+        assertEquals("lz4", s.producerProps("p").get("compression.type"));
+        assertEquals("1000", s.producerProps("p").get("batch.size"));
+        assertEquals("5", s.readerProps("r").get("fetch.min.bytes"));
+        for (String unsafe : new String[] {"kafka.sasl.jaas.config=x", "kafka.config.providers=file",
+                "kafka.interceptor.classes=x.Y", "kafka.producer.partitioner.class=x.Y", "kafka.sasl.login.callback.handler.class=x",
+                "kafka.sasl.oauthbearer.token.endpoint.url=file:/etc/passwd", "kafka.metric.reporters=x.Y",
+                "kafka.ssl.truststore.location=/etc/shadow", "kafka.sasl.kerberos.kinit.cmd=/bin/sh"}) {
+            assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?" + unsafe)), unsafe);
+        }
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?kafka.enable.idempotence=false")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?kafka.bootstrap.servers=evil:1")));
+        KafkaSettings opted = settings("kafka://a:1?allowUnsafeKafkaProperties=true&kafka.interceptor.classes=x.Y"
+                + "&kafka.ssl.truststore.location=/etc/kafka/ca.p12");
+        assertEquals("x.Y", opted.producerProps("p").get("interceptor.classes"));
+        assertEquals("/etc/kafka/ca.p12", opted.adminProps("a").get("ssl.truststore.location"));
+        // PEM certificates given as content need no opt-in
+        assertEquals("PEM", settings("kafka+ssl://a:1?kafka.ssl.truststore.type=PEM&kafka.ssl.truststore.certificates=x")
+                .readerProps("r").get("ssl.truststore.type"));
+    }
+
+    @Test
+    void messagesAreScrubbedOfSecrets() {
+        KafkaSettings s = settings("kafka://u:s3cr3t@a:1?kafka.ssl.key.password=kp4ss&kafka.ssl.keystore.key=PEMKEY&kafka.client.rack=r1");
+        String scrubbed = s.scrub("bad s3cr3t, kp4ss and PEMKEY near r1");
+        assertEquals("bad ****, **** and **** near r1", scrubbed);
+        assertEquals("", s.scrub(null));
+    }
+
+    @Test
+    void producerIsIdempotentWithBoundedBlocking() {
+        Map<String, Object> p = settings("kafka://a:1?requestTimeout=5s&linger=2ms").producerProps("p");
+        assertEquals("all", p.get("acks"));
+        assertEquals(true, p.get("enable.idempotence"));
+        assertEquals(2, p.get("linger.ms"));
+        assertTrue(((Number) p.get("max.block.ms")).longValue() <= 5_000);
+        assertTrue(((Number) p.get("delivery.timeout.ms")).longValue() <= 5_000);
+    }
+
+    @Test
+    void topicAndGroupNamesUseTheNamespace() {
+        assertEquals("s1", settings("kafka://a:1").topic(StreamName.of("s1")));
+        KafkaSettings ns = settings("kafka://a:1?namespace=tenant-a");
+        assertEquals("tenant-a.s1", ns.topic(StreamName.of("s1")));
+        assertEquals("tenant-a.s1.g", ns.groupId(StreamName.of("s1"), "g"));
+        assertEquals("LogAppendTime", ns.topicConfig().get("message.timestamp.type"));
+    }
+
+    @Test
+    void idsRoundTripInTheClientsForm() {
+        assertEquals(EventId.ofSequence(41), Records.parse("41", false));
+        assertEquals(EventId.of(2, 41), Records.parse("2-41", true));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("2-41", false)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("41", true)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("x", false)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("9999999999-1", true)));
+        assertEquals(2, Records.partition(EventId.of(2, 41), true));
+        assertEquals(41, Records.offset(EventId.of(2, 41), true));
+    }
+
+    @Test
+    void emptyPayloadIsNeverATombstoneAndKeysStayDistinct() {
+        ProducerRecord<byte[], byte[]> empty = Records.toProducer("t", 0, StreamRecord.of(new byte[0]));
+        assertEquals(0, empty.value().length);
+        assertNull(empty.key());
+        ProducerRecord<byte[], byte[]> emptyKey = Records.toProducer("t", 0,
+                StreamRecord.builder().payload("x").key(new byte[0]).header("k", "v").build());
+        assertEquals(0, emptyKey.key().length);
+        assertEquals("v", new String(emptyKey.headers().lastHeader("k").value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void groupMetadataRoundTripsAndStaysWithinTheBrokerLimit() {
+        GroupMeta m = new GroupMeta(1500);
+        m.deliveredUpTo = 120;
+        m.lastDeliveryMs = 1_700_000_000_000L;
+        m.counts.put(101L, 3);
+        m.acked.add(105L);
+        GroupMeta back = GroupMeta.parse(m.encode());
+        assertEquals(1500, back.ackTimeoutMs);
+        assertEquals(120, back.deliveredUpTo);
+        assertEquals(1_700_000_000_000L, back.lastDeliveryMs);
+        assertEquals(Map.of(101L, 3), back.counts);
+        assertTrue(back.acked.contains(105L));
+        assertNull(GroupMeta.parse("someone else's metadata"));
+        assertNull(GroupMeta.parse(null));
+        GroupMeta big = new GroupMeta(30_000);
+        big.deliveredUpTo = 1_000_000;
+        for (long o = 0; o < 10_000; o++) {
+            big.counts.put(o, 2);
+            big.acked.add(500_000 + o);
+        }
+        String encoded = big.encode();
+        assertTrue(encoded.length() <= GroupMeta.MAX_CHARS, "length " + encoded.length());
+        GroupMeta cut = GroupMeta.parse(encoded);
+        assertFalse(cut.counts.isEmpty());
+        assertFalse(cut.acked.isEmpty());
+    }
+}
