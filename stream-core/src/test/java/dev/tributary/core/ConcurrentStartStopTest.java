@@ -10,8 +10,8 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.testing.Events;
-import dev.tributary.core.testing.ForwardingClient;
-import dev.tributary.core.testing.ForwardingReader;
+import dev.tributary.spi.ForwardingStreamClient;
+import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +38,13 @@ class ConcurrentStartStopTest {
             AtomicInteger maxInPoll = new AtomicInteger();
             AtomicInteger opened = new AtomicInteger();
             AtomicInteger closed = new AtomicInteger();
-            StreamClient counting = new ForwardingClient(memory) {
+            StreamClient counting = new ForwardingStreamClient(memory) {
                 @Override
                 public StreamReader openReader(StreamName s, Position from) {
                     StreamReader r = super.openReader(s, from);
                     opened.incrementAndGet();
                     maxOpenReaders.accumulateAndGet(openReaders.incrementAndGet(), Math::max);
-                    return new ForwardingReader(r) {
+                    return new ForwardingStreamReader(r) {
                         private boolean done;
 
                         @Override

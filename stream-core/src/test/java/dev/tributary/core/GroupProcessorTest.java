@@ -16,7 +16,7 @@ import dev.tributary.StreamRecord;
 import dev.tributary.GroupOptions;
 import dev.tributary.core.testing.Events;
 import dev.tributary.core.testing.FakeTime;
-import dev.tributary.core.testing.ForwardingClient;
+import dev.tributary.spi.ForwardingStreamClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -135,7 +135,7 @@ class GroupProcessorTest {
             client.append(stream, StreamRecord.of("m" + i));
         }
         AtomicInteger maxAsked = new AtomicInteger();
-        StreamClient observing = new ForwardingClient(client) {
+        StreamClient observing = new ForwardingStreamClient(client) {
             @Override
             public GroupConsumer openGroupConsumer(StreamName s, String group, String member) {
                 GroupConsumer c = super.openGroupConsumer(s, group, member);
@@ -180,7 +180,7 @@ class GroupProcessorTest {
     @Test
     void aBackendWithoutConsumerGroupsFailsTheProcessorWithUnsupportedAtOnce() throws Exception {
         AtomicInteger creates = new AtomicInteger();
-        StreamClient noGroups = new ForwardingClient(client) {
+        StreamClient noGroups = new ForwardingStreamClient(client) {
             @Override
             public Set<Capability> capabilities() {
                 EnumSet<Capability> caps = EnumSet.copyOf(super.capabilities());

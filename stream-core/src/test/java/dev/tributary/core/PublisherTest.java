@@ -16,7 +16,7 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.testing.Events;
 import dev.tributary.core.testing.FakeTime;
-import dev.tributary.core.testing.ForwardingClient;
+import dev.tributary.spi.ForwardingStreamClient;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -39,7 +39,7 @@ class PublisherTest {
     }
 
     /** Fails the first {@code failures} appends with {@code kind} (after storing them when {@code stored}). */
-    private static final class Flaky extends ForwardingClient {
+    private static final class Flaky extends ForwardingStreamClient {
         final List<String> idsSent = new CopyOnWriteArrayList<>();
         final AtomicInteger failuresLeft;
         final ErrorKind kind;
@@ -144,7 +144,7 @@ class PublisherTest {
     @Test
     void whenFullPublishFailsWithBackpressureAndRecoversWhenAppendsComplete() throws Exception {
         List<CompletableFuture<EventId>> pending = new CopyOnWriteArrayList<>();
-        StreamClient stalled = new ForwardingClient(memory) {
+        StreamClient stalled = new ForwardingStreamClient(memory) {
             @Override
             public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
                 CompletableFuture<EventId> f = new CompletableFuture<>();

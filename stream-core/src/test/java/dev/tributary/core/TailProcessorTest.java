@@ -17,8 +17,8 @@ import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.core.testing.Events;
 import dev.tributary.core.testing.FakeTime;
-import dev.tributary.core.testing.ForwardingClient;
-import dev.tributary.core.testing.ForwardingReader;
+import dev.tributary.spi.ForwardingStreamClient;
+import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,7 +275,7 @@ class TailProcessorTest {
     @Test
     void aFatalErrorFailsAtOnceWithoutRetrying() throws Exception {
         AtomicInteger opens = new AtomicInteger();
-        StreamClient broken = new ForwardingClient(client) {
+        StreamClient broken = new ForwardingStreamClient(client) {
             @Override
             public StreamReader openReader(StreamName s, Position from) {
                 opens.incrementAndGet();
@@ -296,10 +296,10 @@ class TailProcessorTest {
     void retryableReadFailuresBackOffOpenTheBreakerAndRecover() throws Exception {
         append(3, "r");
         AtomicInteger failuresLeft = new AtomicInteger(12);
-        StreamClient flaky = new ForwardingClient(client) {
+        StreamClient flaky = new ForwardingStreamClient(client) {
             @Override
             public StreamReader openReader(StreamName s, Position from) {
-                return new ForwardingReader(super.openReader(s, from)) {
+                return new ForwardingStreamReader(super.openReader(s, from)) {
                     @Override
                     public List<StreamEvent> poll(int maxCount, Duration wait) {
                         if (failuresLeft.getAndDecrement() > 0) {
@@ -335,10 +335,10 @@ class TailProcessorTest {
     @Test
     void stopIsBoundedWhenTheBrokerHangs() throws Exception {
         CountDownLatch polling = new CountDownLatch(1);
-        StreamClient hanging = new ForwardingClient(client) {
+        StreamClient hanging = new ForwardingStreamClient(client) {
             @Override
             public StreamReader openReader(StreamName s, Position from) {
-                return new ForwardingReader(super.openReader(s, from)) {
+                return new ForwardingStreamReader(super.openReader(s, from)) {
                     private final CountDownLatch closed = new CountDownLatch(1);
 
                     @Override

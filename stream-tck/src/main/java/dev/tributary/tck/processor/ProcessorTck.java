@@ -28,6 +28,8 @@ import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.ProcessorState;
 import dev.tributary.core.RetryPolicy;
 import dev.tributary.core.TailProcessor;
+import dev.tributary.spi.ForwardingStreamClient;
+import dev.tributary.spi.ForwardingStreamReader;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.HistoryChecker;
@@ -264,13 +266,13 @@ public abstract class ProcessorTck {
         AtomicInteger maxOpen = new AtomicInteger();
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
-        StreamClient counting = new ForwardingClient(real) {
+        StreamClient counting = new ForwardingStreamClient(real) {
             @Override
             public StreamReader openReader(StreamName stream, Position from) {
                 StreamReader r = super.openReader(stream, from);
                 opened.incrementAndGet();
                 maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-                return new ForwardingReader(r) {
+                return new ForwardingStreamReader(r) {
                     private boolean done;
 
                     @Override
@@ -491,10 +493,10 @@ public abstract class ProcessorTck {
         StreamName s = created(real, "c6");
         real.append(s, StreamRecord.of("c6"));
         AtomicInteger polls = new AtomicInteger();
-        StreamClient denied = new ForwardingClient(real) {
+        StreamClient denied = new ForwardingStreamClient(real) {
             @Override
             public StreamReader openReader(StreamName stream, Position from) {
-                return new ForwardingReader(super.openReader(stream, from)) {
+                return new ForwardingStreamReader(super.openReader(stream, from)) {
                     @Override
                     public List<StreamEvent> poll(int maxCount, Duration wait) {
                         polls.incrementAndGet();
@@ -521,7 +523,7 @@ public abstract class ProcessorTck {
             expectFailed(g, ErrorKind.UNSUPPORTED, "group processor on a backend without CONSUMER_GROUPS");
         } else {
             AtomicInteger groupPolls = new AtomicInteger();
-            StreamClient misconfigured = new ForwardingClient(real) {
+            StreamClient misconfigured = new ForwardingStreamClient(real) {
                 @Override
                 public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
                     GroupConsumer c = super.openGroupConsumer(stream, group, member);

@@ -11,6 +11,8 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.spi.ForwardingStreamClient;
+import dev.tributary.spi.ForwardingStreamReader;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.Tck;
@@ -86,7 +88,7 @@ class SimulatedOutageProcessorTckTest extends ProcessorTck {
 
     @Override
     protected StreamClient openClient(ClientConfig config) {
-        return new ForwardingClient(StreamClients.open(config)) {
+        return new ForwardingStreamClient(StreamClients.open(config)) {
             @Override
             public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
                 check();
@@ -96,7 +98,7 @@ class SimulatedOutageProcessorTckTest extends ProcessorTck {
             @Override
             public StreamReader openReader(StreamName stream, Position from) {
                 check();
-                return new ForwardingReader(super.openReader(stream, from)) {
+                return new ForwardingStreamReader(super.openReader(stream, from)) {
                     @Override
                     public List<StreamEvent> poll(int maxCount, Duration wait) {
                         check();

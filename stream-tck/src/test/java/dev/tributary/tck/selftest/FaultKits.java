@@ -15,7 +15,7 @@ import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
 import dev.tributary.tck.Tck;
-import dev.tributary.tck.support.ForwardingStreamReader;
+import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

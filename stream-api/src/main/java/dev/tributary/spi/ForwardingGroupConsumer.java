@@ -1,4 +1,4 @@
-package dev.tributary.tck.support;
+package dev.tributary.spi;
 
 import dev.tributary.AckResult;
 import dev.tributary.EventId;

@@ -1,4 +1,4 @@
-package dev.tributary.tck.processor;
+package dev.tributary.spi;
 
 import dev.tributary.Capability;
 import dev.tributary.EventId;
@@ -16,15 +16,27 @@ import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** Forwards every call to a real client; a rule overrides what it breaks or observes. */
-class ForwardingClient implements StreamClient {
-    protected final StreamClient delegate;
+/**
+ * A {@link StreamClient} that forwards every call to a delegate. Subclasses override the calls
+ * whose behaviour they change. The blocking {@code append} and {@code appendBatch} are not
+ * overridden: they go through this class's {@link #appendAsync} and {@link #appendBatchAsync}, so
+ * overriding the asynchronous form changes both. {@link #supports(Capability)} reads this class's
+ * {@link #capabilities()}.
+ */
+public class ForwardingStreamClient implements StreamClient {
+    private final StreamClient delegate;
 
-    ForwardingClient(StreamClient delegate) {
-        this.delegate = delegate;
+    public ForwardingStreamClient(StreamClient delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The wrapped client. */
+    protected StreamClient delegate() {
+        return delegate;
     }
 
     @Override
@@ -120,5 +132,10 @@ class ForwardingClient implements StreamClient {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + delegate + "]";
     }
 }

@@ -1,4 +1,4 @@
-package dev.tributary.core.testing;
+package dev.tributary.spi;
 
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
@@ -6,13 +6,19 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
-/** Forwards to a real reader. */
-public class ForwardingReader implements StreamReader {
-    protected final StreamReader delegate;
+/** A {@link StreamReader} that forwards every call to a delegate; subclasses change what they need. */
+public class ForwardingStreamReader implements StreamReader {
+    private final StreamReader delegate;
 
-    public ForwardingReader(StreamReader delegate) {
-        this.delegate = delegate;
+    public ForwardingStreamReader(StreamReader delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The wrapped reader. */
+    protected StreamReader delegate() {
+        return delegate;
     }
 
     @Override
