@@ -1,0 +1,324 @@
+package dev.tributary.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.StreamClient;
+import dev.tributary.cli.CliException;
+import dev.tributary.cli.Errors;
+import dev.tributary.cli.command.ClientCommand;
+import dev.tributary.cli.command.Json;
+import dev.tributary.cli.command.SignalGuard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tributary bench}: append and consume throughput and latency, through Tributary and through
+ * the backend's raw native client doing the same work in the same run, side by side with the
+ * ratio. Rounds alternate which side goes first; the figures are the median round (throughput) and
+ * all measured rounds merged (latency).
+ */
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Measure throughput and latency against the raw native client.",
+        description = {"Appends --records records of --size bytes, then reads them back in a consumer group acking "
+                + "each batch — through Tributary and through the raw client of the backend (Lettuce, "
+                + "kafka-clients, jnats) in the same run — and prints both with the ratio. The memory backend "
+                + "has no raw client: Tributary only.", ""},
+        footer = {"", "Examples:", "  tributary bench",
+                "  tributary --uri redis://localhost:6379 bench --records 200000 --size 100 --batch 1000",
+                "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json"})
+public final class BenchCommand extends ClientCommand {
+    @Option(names = {"-n", "--records"}, paramLabel = "N", description = "Records per round. Default: ${DEFAULT-VALUE}.")
+    int records = 100_000;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", description = "Payload bytes per record. Default: ${DEFAULT-VALUE}.")
+    int size = 100;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N",
+            description = "Records per poll+ack, and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
+    int batch = 1000;
+
+    @Option(names = {"-p", "--producers"}, paramLabel = "N", description = "Appending threads. Default: ${DEFAULT-VALUE}.")
+    int producers = 1;
+
+    @Option(names = {"-c", "--consumers"}, paramLabel = "N", description = "Members of the reading group. Default: ${DEFAULT-VALUE}.")
+    int consumers = 1;
+
+    @Option(names = {"-w", "--window"}, paramLabel = "N", description = "Appends in flight per producer. Default: ${DEFAULT-VALUE}.")
+    int window = 5000;
+
+    @Option(names = "--batch-append", description = "Tributary appends with appendBatchAsync (--batch records per call) "
+            + "instead of appendAsync per record.")
+    boolean batchAppend;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
+    int rounds = 3;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured warm-up rounds. Default: ${DEFAULT-VALUE}.")
+    int warmup = 1;
+
+    @Option(names = "--no-raw", description = "Measure Tributary only.")
+    boolean noRaw;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
+    Path json;
+
+    @Option(names = "--no-json", description = "Write no JSON file.")
+    boolean noJson;
+
+    @Option(names = "--keep", description = "Keep the bench streams instead of deleting them.")
+    boolean keep;
+
+    /** The measurements of one side over the rounds. */
+    static final class Side {
+        final BenchTarget target;
+        final List<PhaseResult> append = new ArrayList<>();
+        final List<PhaseResult> consume = new ArrayList<>();
+
+        Side(BenchTarget target) {
+            this.target = target;
+        }
+    }
+
+    @Override
+    protected boolean handlesCtrlC() {
+        return true;
+    }
+
+    @Override
+    protected int run(StreamClient client) throws Exception {
+        if (records < 1 || size < 0 || batch < 1 || producers < 1 || consumers < 1 || window < 1 || rounds < 1
+                || warmup < 0) {
+            throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
+                    + "at least 1; --size and --warmup at least 0");
+        }
+        if (size > client.limits().maxPayloadBytes()) {
+            throw CliException.usage("--size " + size + " is above the backend's largest payload ("
+                    + client.limits().maxPayloadBytes() + " bytes)");
+        }
+        Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Side trib = new Side(new TributaryTarget(client));
+        Side raw = null;
+        Instant started = Instant.now();
+        double loadBefore = loadAverage();
+        try {
+            SignalGuard guard = guard();
+            Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
+            Optional<BenchTarget> rawTarget = noRaw ? Optional.empty() : rawTarget(client.backend());
+            if (rawTarget.isPresent()) {
+                raw = new Side(rawTarget.get());
+            }
+            err().println(header(client, w));
+            int total = warmup + rounds;
+            for (int r = 0; r < total && !guard.stopRequested(); r++) {
+                boolean measured = r >= warmup;
+                List<Side> order = new ArrayList<>();
+                order.add(trib);
+                if (raw != null) {
+                    order.add(r % 2 == 0 ? 0 : 1, raw);
+                }
+                for (Side s : order) {
+                    if (guard.stopRequested()) {
+                        break;
+                    }
+                    try {
+                        round(s, w, "bench-" + run + "-" + r + (s == trib ? "-t" : "-r"), measured, progress);
+                    } catch (java.util.concurrent.CancellationException stopped) {
+                        // Ctrl-C during a phase: its partial figures are not kept
+                        break;
+                    }
+                }
+                if (guard.stopRequested()) {
+                    err().println("stopped: reporting the rounds that finished");
+                    break;
+                }
+                err().println((measured ? "round " + (r - warmup + 1) + "/" + rounds : "warm-up " + (r + 1) + "/" + warmup)
+                        + " done");
+            }
+            if (trib.append.isEmpty()) {
+                err().println("tributary: stopped before a measured round finished");
+                return Errors.INTERRUPTED;
+            }
+            printTable(client, w, trib, raw);
+            double loadAfter = loadAverage();
+            if (loadBefore >= 0) {
+                out().printf(Locale.ROOT, "%nload average %.2f at start, %.2f at end, on %d CPUs%n", loadBefore, loadAfter,
+                        Runtime.getRuntime().availableProcessors());
+            }
+            if (!noJson) {
+                Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
+                ObjectNode result = toJson(client, w, trib, raw, started);
+                result.put("loadAverageStart", loadBefore);
+                result.put("loadAverageEnd", loadAfter);
+                Files.writeString(file, Json.pretty(result) + System.lineSeparator());
+                err().println("result written to " + file);
+            }
+            return guard.stopRequested() ? Errors.INTERRUPTED : 0;
+        } finally {
+            if (raw != null) {
+                raw.target.close();
+            }
+        }
+    }
+
+    private void round(Side s, Workload w, String stream, boolean measured, Progress progress) throws Exception {
+        s.target.prepare(stream);
+        try {
+            PhaseResult a = s.target.append(w, progress);
+            PhaseResult c = s.target.consume(w, progress);
+            if (measured) {
+                s.append.add(a);
+                s.consume.add(c);
+            }
+        } finally {
+            if (!keep) {
+                s.target.cleanup();
+            }
+        }
+    }
+
+    /** The one-minute system load average, or -1 where the platform does not tell. */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The raw client of a backend, if the bench knows one. */
+    private Optional<BenchTarget> rawTarget(String backend) throws Exception {
+        String uri = openable(root().uri());
+        switch (backend) {
+            case "redis":
+                return Optional.of(new RedisRawTarget(uri));
+            case "kafka":
+                return Optional.of(new KafkaRawTarget(uri));
+            case "nats":
+                return Optional.of(new NatsRawTarget(uri));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private String header(StreamClient client, Workload w) {
+        return String.format(Locale.ROOT, "tributary bench: %s (%s), %,d records of %d B, batch %,d, %d producer(s), "
+                        + "%d consumer(s), window %,d%s; median of %d round(s) after %d warm-up",
+                client.backend(), safeUri(), w.records(), w.size(), w.batch(), w.producers(), w.consumers(), w.window(),
+                w.batchAppend() ? ", batch appends" : "", rounds, warmup);
+    }
+
+    static PhaseResult median(List<PhaseResult> results) {
+        List<PhaseResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingDouble(PhaseResult::eventsPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static Histogram merged(List<PhaseResult> results) {
+        Histogram h = PhaseResult.newHistogram();
+        for (PhaseResult r : results) {
+            h.add(r.latency());
+        }
+        return h;
+    }
+
+    private void printTable(StreamClient client, Workload w, Side trib, Side raw) {
+        out().println();
+        out().println(header(client, w));
+        out().println();
+        String rawLabel = raw == null ? "" : raw.target.label();
+        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", "", "Tributary", rawLabel, raw == null ? "" : "ratio");
+        phaseRows("append", trib.append, raw == null ? null : raw.append, "per record, submit to broker ack");
+        phaseRows("consume", trib.consume, raw == null ? null : raw.consume, "per batch, poll + ack");
+        if (raw == null) {
+            out().println();
+            out().println("(no raw client for backend '" + client.backend() + "': Tributary only)");
+        }
+        out().flush();
+    }
+
+    private void phaseRows(String phase, List<PhaseResult> t, List<PhaseResult> r, String latencyLabel) {
+        PhaseResult tm = median(t);
+        PhaseResult rm = r == null || r.isEmpty() ? null : median(r);
+        Histogram th = merged(t);
+        Histogram rh = rm == null ? null : merged(r);
+        String p = String.format(Locale.ROOT, "%-8s ", phase);
+        String blank = " ".repeat(p.length());
+        row(p + "events/s", tm.eventsPerSecond(), rm == null ? null : rm.eventsPerSecond(), true, "%,.0f");
+        row(blank + "MB/s", tm.megabytesPerSecond(), rm == null ? null : rm.megabytesPerSecond(), true, "%.2f");
+        row(blank + "p50 ms", ms(th, 50), rh == null ? null : ms(rh, 50), false, "%.3f");
+        row(blank + "p99 ms", ms(th, 99), rh == null ? null : ms(rh, 99), false, "%.3f");
+        row(blank + "max ms", th.getMaxValue() / 1000.0, rh == null ? null : rh.getMaxValue() / 1000.0, false, "%.3f");
+        out().printf("%s(latency: %s)%n", blank, latencyLabel);
+    }
+
+    private void row(String label, double t, Double r, boolean ratio, String fmt) {
+        String rs = r == null ? "" : String.format(Locale.ROOT, fmt, r);
+        String ratioText = ratio && r != null && r > 0 ? String.format(Locale.ROOT, "%.2f", t / r) : "";
+        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", label, String.format(Locale.ROOT, fmt, t), rs, ratioText);
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private ObjectNode toJson(StreamClient client, Workload w, Side trib, Side raw, Instant started) {
+        ObjectNode n = Json.object();
+        n.put("tool", "tributary bench");
+        n.put("started", started.toString());
+        n.put("backend", client.backend());
+        n.put("uri", safeUri());
+        n.put("java", System.getProperty("java.version"));
+        n.put("cpus", Runtime.getRuntime().availableProcessors());
+        ObjectNode wl = n.putObject("workload");
+        wl.put("records", w.records());
+        wl.put("size", w.size());
+        wl.put("batch", w.batch());
+        wl.put("producers", w.producers());
+        wl.put("consumers", w.consumers());
+        wl.put("window", w.window());
+        wl.put("batchAppend", w.batchAppend());
+        n.put("rounds", trib.append.size());
+        n.put("warmup", warmup);
+        n.set("tributary", sideJson(trib));
+        if (raw != null && !raw.append.isEmpty()) {
+            n.set("raw", sideJson(raw));
+            ObjectNode ratio = n.putObject("ratio");
+            ratio.put("append", median(trib.append).eventsPerSecond() / median(raw.append).eventsPerSecond());
+            ratio.put("consume", median(trib.consume).eventsPerSecond() / median(raw.consume).eventsPerSecond());
+        }
+        return n;
+    }
+
+    private static ObjectNode sideJson(Side s) {
+        ObjectNode n = Json.object();
+        n.put("label", s.target.label());
+        if (!s.target.method().isEmpty()) {
+            n.put("method", s.target.method());
+        }
+        n.set("append", phaseJson(s.append));
+        n.set("consume", phaseJson(s.consume));
+        return n;
+    }
+
+    private static ObjectNode phaseJson(List<PhaseResult> results) {
+        ObjectNode n = Json.object();
+        PhaseResult m = median(results);
+        Histogram h = merged(results);
+        n.put("eventsPerSecond", Math.round(m.eventsPerSecond()));
+        n.put("mbPerSecond", m.megabytesPerSecond());
+        n.put("p50Ms", ms(h, 50));
+        n.put("p99Ms", ms(h, 99));
+        n.put("p999Ms", ms(h, 99.9));
+        n.put("maxMs", h.getMaxValue() / 1000.0);
+        ArrayNode rs = n.putArray("roundsEventsPerSecond");
+        results.forEach(r -> rs.add(Math.round(r.eventsPerSecond())));
+        return n;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tributary.cli.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Raw kafka-clients: one {@code KafkaProducer} ({@code acks=all}, idempotent, linger 5 ms, 64 KiB batches) with
+ * {@code send} per record into a one-partition topic, and {@code KafkaConsumer} members polling
+ * {@code max.poll.records = batch} with {@code commitSync} per poll.
+ */
+final class KafkaRawTarget implements BenchTarget {
+    private final String bootstrap;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private String topic;
+
+    KafkaRawTarget(String uri) {
+        this.bootstrap = RawUris.authority(uri);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        this.admin = Admin.create(p);
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // the producer tuning stream-kafka applies (linger 5 ms, 64 KiB batches, no compression), so the
+        // ratio measures the abstraction, not a difference in tuning
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        pp.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // created once, outside the timed phases, as the Tributary client is
+        this.producer = new KafkaProducer<>(pp);
+    }
+
+    @Override
+    public String label() {
+        return "raw kafka-clients";
+    }
+
+    @Override
+    public String method() {
+        return "KafkaProducer.send (acks=all, idempotent, linger.ms=5, batch.size=65536) to a 1-partition topic; KafkaConsumer poll "
+                + "(max.poll.records=batch) + commitSync";
+    }
+
+    @Override
+    public void prepare(String streamName) throws Exception {
+        topic = streamName;
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public PhaseResult append(Workload w, Progress progress) throws Exception {
+        return Drivers.append(w, progress, "append  raw kafka-clients", (index, payload, done) ->
+                producer.send(new ProducerRecord<>(topic, payload), (md, e) -> done.complete(e)));
+    }
+
+    @Override
+    public PhaseResult consume(Workload w, Progress progress) throws Exception {
+        String group = "bench-" + UUID.randomUUID();
+        return Drivers.consume(w, progress, "consume raw kafka-clients", index -> {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-m" + index);
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, w.batch());
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+            consumer.subscribe(List.of(topic));
+            return new Drivers.Member() {
+                @Override
+                public int pollAndAck(int max) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        return 0;
+                    }
+                    consumer.commitSync();
+                    return records.count();
+                }
+
+                @Override
+                public void close() {
+                    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+                }
+            };
+        });
+    }
+
+    @Override
+    public void cleanup() throws Exception {
+        if (topic != null) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tributary.cli.bench;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raw Lettuce: pipelined {@code XADD} (auto-flush off, one connection per producer, flush every
+ * batch) and {@code XREADGROUP COUNT batch BLOCK 500} + {@code XACK} per batch, one connection per
+ * member.
+ */
+final class RedisRawTarget implements BenchTarget {
+    private static final byte[] FIELD = Drivers.utf8("p");
+
+    private final RedisClient client;
+    private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
+    private byte[] key;
+
+    RedisRawTarget(String uri) {
+        RedisURI u = RedisURI.create(RawUris.withoutQuery(uri));
+        u.setTimeout(Duration.ofSeconds(30));
+        this.client = RedisClient.create(u);
+    }
+
+    @Override
+    public String label() {
+        return "raw Lettuce";
+    }
+
+    @Override
+    public String method() {
+        return "Lettuce pipelined XADD (auto-flush off, flush every batch), XREADGROUP COUNT batch BLOCK 500 + XACK";
+    }
+
+    private synchronized StatefulRedisConnection<byte[], byte[]> connect() {
+        StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+        connections.add(c);
+        return c;
+    }
+
+    @Override
+    public void prepare(String streamName) {
+        key = Drivers.utf8(streamName);
+    }
+
+    @Override
+    public PhaseResult append(Workload w, Progress progress) throws Exception {
+        List<StatefulRedisConnection<byte[], byte[]>> perProducer = new ArrayList<>();
+        List<RedisAsyncCommands<byte[], byte[]>> async = new ArrayList<>();
+        for (int p = 0; p < w.producers(); p++) {
+            StatefulRedisConnection<byte[], byte[]> c = connect();
+            c.setAutoFlushCommands(false);
+            perProducer.add(c);
+            async.add(c.async());
+        }
+        try {
+            return Drivers.append(w, progress, "append  raw Lettuce", new Drivers.Submitter() {
+                @Override
+                public void submit(int producer, byte[] payload, Drivers.Completion done) {
+                    async.get(producer).xadd(key, Map.of(FIELD, payload)).whenComplete((id, e) -> done.complete(e));
+                }
+
+                @Override
+                public void flush(int producer) {
+                    perProducer.get(producer).flushCommands();
+                }
+            });
+        } finally {
+            for (StatefulRedisConnection<byte[], byte[]> c : perProducer) {
+                c.setAutoFlushCommands(true);
+            }
+        }
+    }
+
+    @Override
+    public PhaseResult consume(Workload w, Progress progress) throws Exception {
+        byte[] group = Drivers.utf8("bench");
+        connect().sync().xgroupCreate(XReadArgs.StreamOffset.from(key, "0-0"), group, XGroupCreateArgs.Builder.mkstream());
+        return Drivers.consume(w, progress, "consume raw Lettuce", index -> {
+            RedisCommands<byte[], byte[]> sync = connect().sync();
+            Consumer<byte[]> me = Consumer.from(group, Drivers.utf8("m" + index));
+            XReadArgs.StreamOffset<byte[]> offset = XReadArgs.StreamOffset.lastConsumed(key);
+            return new Drivers.Member() {
+                @Override
+                public int pollAndAck(int max) {
+                    List<StreamMessage<byte[], byte[]>> msgs = read(sync, me, max, offset);
+                    if (msgs == null || msgs.isEmpty()) {
+                        return 0;
+                    }
+                    String[] ids = new String[msgs.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = msgs.get(i).getId();
+                    }
+                    sync.xack(key, group, ids);
+                    return ids.length;
+                }
+
+                @Override
+                public void close() {
+                    // connections are closed with the target
+                }
+            };
+        });
+    }
+
+    @SuppressWarnings("unchecked") // one stream offset through Lettuce's generic varargs
+    private static List<StreamMessage<byte[], byte[]>> read(RedisCommands<byte[], byte[]> sync, Consumer<byte[]> me,
+            int max, XReadArgs.StreamOffset<byte[]> offset) {
+        return sync.xreadgroup(me, XReadArgs.Builder.count(max).block(500), offset);
+    }
+
+    @Override
+    public void cleanup() {
+        if (key != null) {
+            connect().sync().del(key);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (StatefulRedisConnection<byte[], byte[]> c : connections) {
+            c.close();
+        }
+        connections.clear();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tributary.cli.bench;
+
+import dev.tributary.EventId;
+import dev.tributary.GroupConsumer;
+import dev.tributary.GroupOptions;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Tributary side: {@code appendAsync} (or {@code appendBatchAsync}) and a group consumer with ack. */
+final class TributaryTarget implements BenchTarget {
+    private final StreamClient client;
+    private StreamName stream;
+    private String group;
+
+    TributaryTarget(StreamClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String label() {
+        return "Tributary";
+    }
+
+    @Override
+    public void prepare(String streamName) {
+        stream = StreamName.of(streamName);
+        group = "bench";
+        client.createStream(stream);
+    }
+
+    @Override
+    public PhaseResult append(Workload w, Progress progress) throws Exception {
+        if (w.batchAppend()) {
+            return appendBatches(w, progress);
+        }
+        return Drivers.append(w, progress, "append  Tributary", (producer, payload, done) ->
+                client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e)));
+    }
+
+    /** Batches of {@link Workload#batch()} records; each record's latency is its batch's. */
+    private PhaseResult appendBatches(Workload w, Progress progress) throws Exception {
+        int size = Math.min(w.batch(), client.limits().maxBatchSize());
+        Workload perBatch = new Workload((w.records() + size - 1) / size, w.size(), 1, w.producers(), w.consumers(),
+                Math.max(1, w.window() / size), false);
+        PhaseResult r = Drivers.append(perBatch, progress, "append  Tributary (batches)", (producer, payload, done) -> {
+            List<StreamRecord> batch = new ArrayList<>(size);
+            StreamRecord rec = StreamRecord.of(payload);
+            for (int i = 0; i < size; i++) {
+                batch.add(rec);
+            }
+            client.appendBatchAsync(stream, batch).whenComplete((ids, e) -> done.complete(e));
+        });
+        long count = r.count() * size;
+        return new PhaseResult(count, count * w.size(), r.nanos(), r.latency());
+    }
+
+    @Override
+    public PhaseResult consume(Workload w, Progress progress) throws Exception {
+        client.createGroup(stream, group, GroupOptions.defaults().withStart(Position.earliest()));
+        int max = Math.min(w.batch(), client.limits().maxReadCount());
+        return Drivers.consume(w, progress, "consume Tributary", index -> {
+            GroupConsumer c = client.openGroupConsumer(stream, group, "m" + index);
+            return new Drivers.Member() {
+                @Override
+                public int pollAndAck(int ignored) {
+                    List<StreamEvent> events = c.poll(max, Duration.ofMillis(500));
+                    if (events.isEmpty()) {
+                        return 0;
+                    }
+                    List<EventId> ids = new ArrayList<>(events.size());
+                    for (StreamEvent e : events) {
+                        ids.add(e.id());
+                    }
+                    c.ack(ids);
+                    return events.size();
+                }
+
+                @Override
+                public void close() {
+                    c.close();
+                }
+            };
+        });
+    }
+
+    @Override
+    public void cleanup() {
+        if (stream != null) {
+            client.deleteStream(stream);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the client belongs to the bench command
+    }
+}

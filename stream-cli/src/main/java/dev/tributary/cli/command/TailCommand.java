@@ -1,0 +1,140 @@
+package dev.tributary.cli.command;
+
+import dev.tributary.EventId;
+import dev.tributary.GroupConsumer;
+import dev.tributary.GroupOptions;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamName;
+import dev.tributary.StreamReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tributary tail STREAM}: prints events as they arrive, from a position or as a member of a
+ * consumer group (acking what it printed), until Ctrl-C, {@code --count} events or {@code --idle}
+ * without events. On exit it prints to stderr how many events it read and the id to resume after.
+ */
+@Command(name = "tail", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Follow a stream live, from a position or as a group member.",
+        description = {"Follow a stream: print events as they arrive (text or JSON lines), from a position or as a "
+                + "consumer-group member. Stops on Ctrl-C, after --count events or after --idle without events.", ""},
+        footer = {"", "Examples:",
+                "  tributary tail orders                      # new events from now on",
+                "  tributary tail orders --from earliest -n 10 -o json",
+                "  tributary tail orders --from 1700000000000-3   # resume after an id",
+                "  tributary tail orders --from -15m            # events of the last 15 minutes, then live",
+                "  tributary tail orders --group billing --member b1"})
+public final class TailCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to follow.")
+    String stream;
+
+    @Option(names = "--from", paramLabel = "POSITION",
+            description = "Where to start: " + Args.POSITION_HELP + ". Default: latest (for a new group: earliest).")
+    String from;
+
+    @Option(names = {"-g", "--group"}, paramLabel = "GROUP",
+            description = "Read as a member of this consumer group (created if missing) and ack what is printed.")
+    String group;
+
+    @Option(names = {"-m", "--member"}, paramLabel = "MEMBER", description = "The member name in the group. Default: tributary-<pid>.")
+    String member;
+
+    @Option(names = "--ack-timeout", paramLabel = "DURATION", description = "Ack timeout of a group this command creates. Default: 30s.")
+    String ackTimeout;
+
+    @Option(names = "--no-ack", description = "As a group member, do not ack (the events are redelivered after the ack timeout).")
+    boolean noAck;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json (one object per line).")
+    OutputFormat format = OutputFormat.TEXT;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N events.")
+    long count = Long.MAX_VALUE;
+
+    @Option(names = "--idle", paramLabel = "DURATION", description = "Stop after this long without a new event (e.g. 5s).")
+    String idle;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Events fetched per poll. Default: 500.")
+    int batch = 500;
+
+    @Override
+    protected boolean handlesCtrlC() {
+        return true;
+    }
+
+    @Override
+    protected int run(StreamClient client) {
+        StreamName name = StreamName.of(stream);
+        if (count < 1) {
+            throw dev.tributary.cli.CliException.usage("--count must be at least 1, got " + count);
+        }
+        Duration idleLimit = idle == null ? null : Args.duration("--idle", idle);
+        requireStream(client, name);
+        EventPrinter printer = new EventPrinter(out(), format);
+        int maxBatch = Math.min(batch, client.limits().maxReadCount());
+        long seen = 0;
+        EventId last = null;
+        SignalGuard guard = guard();
+        long lastEvent = System.nanoTime();
+        if (group == null) {
+            Position start = from == null ? Position.latest() : Args.position(from, client);
+            try (StreamReader reader = client.openReader(name, start)) {
+                while (!guard.stopRequested() && seen < count) {
+                    List<StreamEvent> events = reader.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
+                    for (StreamEvent e : events) {
+                        printer.print(e);
+                        last = e.id();
+                        seen++;
+                    }
+                    if (!events.isEmpty()) {
+                        out().flush();
+                        lastEvent = System.nanoTime();
+                    } else if (idleLimit != null && System.nanoTime() - lastEvent >= idleLimit.toNanos()) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            GroupOptions options = GroupOptions.defaults();
+            if (from != null) {
+                options = options.withStart(Args.position(from, client));
+            }
+            if (ackTimeout != null) {
+                options = options.withAckTimeout(Args.duration("--ack-timeout", ackTimeout));
+            }
+            client.createGroup(name, group, options);
+            String m = member != null ? member : "tributary-" + ProcessHandle.current().pid();
+            try (GroupConsumer consumer = client.openGroupConsumer(name, group, m)) {
+                while (!guard.stopRequested() && seen < count) {
+                    List<StreamEvent> events = consumer.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
+                    List<EventId> ids = new ArrayList<>(events.size());
+                    for (StreamEvent e : events) {
+                        printer.print(e);
+                        ids.add(e.id());
+                        last = e.id();
+                        seen++;
+                    }
+                    if (!events.isEmpty()) {
+                        out().flush();
+                        if (!noAck) {
+                            consumer.ack(ids);
+                        }
+                        lastEvent = System.nanoTime();
+                    } else if (idleLimit != null && System.nanoTime() - lastEvent >= idleLimit.toNanos()) {
+                        break;
+                    }
+                }
+            }
+        }
+        out().flush();
+        err().println("# " + seen + (seen == 1 ? " event" : " events")
+                + (last == null ? "" : "; resume with --from " + last));
+        return guard.stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tributary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench on the memory backend: Tributary only, a table and a JSON result. */
+class BenchTest {
+
+    @Test
+    void benchOnMemoryPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("result.json");
+        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--records", "5000", "--size", "64", "--batch", "500",
+                "--producers", "2", "--consumers", "2", "--rounds", "2", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().matches("(?s).*\\nappend +events/s +[\\d,]+\\s.*"), r::toString);
+        assertTrue(r.out().matches("(?s).*\\nconsume +events/s +[\\d,]+\\s.*"), r::toString);
+        assertTrue(r.out().contains("p99 ms"), r::toString);
+        assertTrue(r.out().contains("no raw client for backend 'memory'"), r::toString);
+        JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+        assertEquals("memory", n.get("backend").asText());
+        assertEquals(5000, n.get("workload").get("records").asInt());
+        assertEquals(2, n.get("rounds").asInt());
+        assertTrue(n.get("tributary").get("append").get("eventsPerSecond").asLong() > 0);
+        assertTrue(n.get("tributary").get("consume").get("p99Ms").asDouble() >= 0);
+        assertFalse(n.has("raw"));
+    }
+
+    @Test
+    void benchWithBatchAppendsAndNoJson(@TempDir Path dir) {
+        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--records", "3000", "--batch", "100",
+                "--batch-append", "--rounds", "1", "--warmup", "0", "--no-json");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("batch appends"), r::toString);
+    }
+
+    @Test
+    void benchRejectsBadSettings() {
+        Cli.Result r = Cli.run("bench", "--records", "0", "--no-json");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().startsWith("tributary: --records"), r::toString);
+        Cli.Result big = Cli.run("bench", "--size", "999999999", "--no-json");
+        assertEquals(2, big.exitCode(), big::toString);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tributary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Errors: one line on stderr and a non-zero exit code; the stack trace only with --verbose. */
+class ErrorsTest {
+
+    private static void oneLine(Cli.Result r, int code, String contains) {
+        assertEquals(code, r.exitCode(), r::toString);
+        assertEquals(1, r.errLines().size(), "exactly one line on stderr\n" + r);
+        assertTrue(r.err().startsWith("tributary: "), r::toString);
+        assertTrue(r.err().contains(contains), "expected '" + contains + "'\n" + r);
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose\n" + r);
+    }
+
+    @Test
+    void aBadUriIsAConfigurationError() {
+        oneLine(Cli.run("--uri", "::not a uri", "info"), 2, "not a valid URI");
+        oneLine(Cli.run("--uri", "localhost:6379x", "info"), 2, "");
+    }
+
+    @Test
+    void anUnknownBackendNamesWhatIsAvailable() {
+        oneLine(Cli.run("--uri", "pulsar://localhost:6650", "info"), 2, "no backend serves URI scheme 'pulsar:'");
+        Cli.Result r = Cli.run("--uri", "pulsar://localhost:6650", "info");
+        assertTrue(r.err().contains("memory"), r::toString);
+    }
+
+    @Test
+    void aMissingStreamIsARuntimeError() {
+        String uri = Cli.freshStore();
+        oneLine(Cli.run("--uri", uri, "range", "nothing"), 1, "stream 'nothing' does not exist");
+        oneLine(Cli.run("--uri", uri, "tail", "nothing", "-n", "1"), 1, "stream 'nothing' does not exist");
+        oneLine(Cli.run("--uri", uri, "info", "nothing"), 1, "stream 'nothing' does not exist");
+        oneLine(Cli.run("--uri", uri, "trim", "nothing", "--max-length", "1"), 1, "stream 'nothing' does not exist");
+        oneLine(Cli.run("--uri", uri, "groups", "nothing"), 1, "stream 'nothing' does not exist");
+    }
+
+    @Test
+    void anInvalidStreamNameOrIdIsAUsageError() {
+        String uri = Cli.freshStore();
+        oneLine(Cli.run("--uri", uri, "produce", "bad name", "x"), 2, "stream name 'bad name'");
+        Cli.Result p = Cli.run("--uri", uri, "produce", "ok", "x");
+        assertEquals(0, p.exitCode(), p::toString);
+        oneLine(Cli.run("--uri", uri, "range", "ok", "--from", "12-x"), 2, "'12-x' is not a");
+        oneLine(Cli.run("--uri", uri, "produce", "ok", "x", "-H", "novalue"), 2, "must be written key=value");
+        oneLine(Cli.run("--uri", uri, "tail", "ok", "--idle", "soon"), 2, "is not a duration");
+    }
+
+    @Test
+    void anUnknownOptionOrCommandIsAUsageErrorWithAHelpHint() {
+        oneLine(Cli.run("tail", "s", "--frm", "x"), 2, "see 'tributary tail --help'");
+        oneLine(Cli.run("nosuch"), 2, "Unmatched argument");
+        oneLine(Cli.run("produce"), 2, "STREAM");
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        Cli.Result r = Cli.run("--verbose", "--uri", "pulsar://x", "info");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().startsWith("tributary: "), r::toString);
+        assertTrue(r.err().contains("\tat "), "stack trace with --verbose\n" + r);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tributary.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.cli.Tributary;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** demo, produce + tail, and bench against each real backend (brokers from {@link LocalBrokers}). */
+class BackendsIT {
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
+        }
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Tributary.commandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static long figure(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no match for " + regex + " in\n" + text);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "nats", "kafka"})
+    void demoLosesNothing(String backend) {
+        String uri = LocalBrokers.uri(backend);
+        Result r = run("--uri", uri, "demo", "--events", "1500", "--rate", "500", "--ack-timeout", "2s",
+                "--disconnect", "500ms", "--payload-size", "1024", "--no-progress");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("RESULT: OK"), r::toString);
+        assertEquals(0, figure(r.out(), "lost\\s+([\\d,]+)"), r::toString);
+        assertEquals(1500, figure(r.out(), "live tail ([\\d,]+) \\(disconnected at"), r::toString);
+        assertEquals(1500, figure(r.out(), "history reader ([\\d,]+) in"), r::toString);
+        assertTrue(figure(r.out(), "group demo-workers ([\\d,]+):") >= 1500, r::toString);
+        if (r.out().contains("died mid-batch")) {
+            assertEquals(1, r.out().split("\\(died\\)", -1).length - 1, "exactly one member dies\n" + r);
+            assertTrue(figure(r.out(), "; ([\\d,]+) redelivered") > 0, "its events are redelivered\n" + r);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "nats", "kafka"})
+    void produceThenTailFromEarliestAndAsGroupMember(String backend) throws Exception {
+        String uri = LocalBrokers.uri(backend);
+        String stream = "cli-it-" + UUID.randomUUID().toString().substring(0, 8);
+        Result p = run("--uri", uri, "produce", stream, "a", "b", "c", "-k", "k1", "-H", "type=created");
+        assertEquals(0, p.code(), p::toString);
+        List<String> ids = p.out().lines().toList();
+        assertEquals(3, ids.size(), p::toString);
+        Result t = run("--uri", uri, "tail", stream, "--from", "earliest", "-n", "3", "-o", "json");
+        assertEquals(0, t.code(), t::toString);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = t.out().lines().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertEquals(List.of("a", "b", "c"), events.stream().map(e -> e.get("payload").asText()).toList(), t::toString);
+        assertEquals(ids, events.stream().map(e -> e.get("id").asText()).toList(), t::toString);
+        assertEquals("created", events.get(0).get("headers").get(0).get("value").asText());
+        Result resume = run("--uri", uri, "tail", stream, "--from", ids.get(0), "--idle", "2s");
+        assertEquals(0, resume.code(), resume::toString);
+        assertEquals(2, resume.out().lines().count(), resume::toString);
+        Result g = run("--uri", uri, "tail", stream, "--group", "it", "--member", "m1", "-n", "3");
+        assertEquals(0, g.code(), g::toString);
+        assertEquals(3, g.out().lines().count(), g::toString);
+        Result info = run("--uri", uri, "info", stream);
+        assertEquals(0, info.code(), info::toString);
+        assertTrue(info.out().contains("length  3"), info::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "nats", "kafka"})
+    void benchComparesWithTheRawClient(String backend, @TempDir Path dir) throws Exception {
+        String uri = LocalBrokers.uri(backend);
+        Path file = dir.resolve("bench.json");
+        Result r = run("--uri", uri, "bench", "--records", "5000", "--rounds", "1", "--warmup", "0", "--json",
+                file.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("raw "), r::toString);
+        JsonNode n = new ObjectMapper().readTree(Files.readString(file));
+        assertEquals(backend, n.get("backend").asText());
+        assertTrue(n.get("raw").get("append").get("eventsPerSecond").asLong() > 0, r::toString);
+        assertTrue(n.get("ratio").get("append").asDouble() > 0, r::toString);
+        assertTrue(n.get("ratio").get("consume").asDouble() > 0, r::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "nats", "kafka"})
+    void anUnreachableBrokerIsOneLineAndExitCodeOne(String backend) {
+        int port = dev.tributary.tck.fixture.LocalProcessBroker.freePort();
+        String uri = backend + "://127.0.0.1:" + port + "?connectTimeout=2s&requestTimeout=2s";
+        Result r = run("--uri", uri, "info", "s");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+        assertTrue(r.err().startsWith("tributary: "), r::toString);
+    }
+}
