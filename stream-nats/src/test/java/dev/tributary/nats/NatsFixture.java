@@ -4,6 +4,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,19 +23,17 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>{@code TRIBUTARY_NATS_URL} set: that server (no control, the F rules are skipped);</li>
+ *   <li>else, where a Docker engine answers, a {@code nats:2.10-alpine} container
+ *       ({@link DockerBroker}), controlled with docker stop/start/kill/pause;</li>
  *   <li>else {@code nats-server} from the PATH, started with {@code -js} on a free loopback port with a
  *       temporary store directory and user/password authentication (so that wrong credentials can be
- *       tested), controlled with signals;</li>
- *   <li>else, where a Docker engine answers, a {@code nats:2.10-alpine} container ({@link DockerNats}),
- *       controlled with docker stop/kill/pause;</li>
+ *       tested), controlled with signals — what CI installs;</li>
  *   <li>else unavailable: skipped loudly, or failed when {@code -Dtributary.require.brokers=true}.</li>
  * </ol>
- * The binary comes before Docker (unlike the usual order) because it is what CI installs and what this
- * module was verified with; the Docker branch drives the docker command line rather than
- * Testcontainers, to keep the test classpath small.
  */
 public final class NatsFixture implements BrokerFixture {
     static final String ENV = "TRIBUTARY_NATS_URL";
+    static final String DOCKER_IMAGE = "nats:2.10-alpine";
     static final String USER = "tributary";
     private static NatsFixture shared;
     private static String unavailable;
@@ -58,26 +58,27 @@ public final class NatsFixture implements BrokerFixture {
             String env = System.getenv(ENV);
             if (env != null && !env.isBlank()) {
                 shared = new NatsFixture(env.trim(), null, null, -1, null);
-            } else if (LocalProcessBroker.onPath("nats-server").isPresent()) {
-                String pass = randomSecret();
-                LocalNats b = new LocalNats("nats", pass, null);
-                // kill the server and delete its store when the test JVM ends
-                Runtime.getRuntime().addShutdownHook(new Thread(b::close, "nats-fixture-cleanup"));
-                try {
-                    b.start();
-                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + b.port(), b, b, b.port(),
-                            pass);
-                } catch (RuntimeException e) {
-                    unavailable = "nats-server did not start: " + e.getMessage();
-                }
             } else {
                 String pass = randomSecret();
-                Optional<DockerNats> d = DockerNats.tryStart(USER, pass);
+                int dockerPort = LocalProcessBroker.freePort();
+                Optional<DockerBroker> d = DockerBroker.tryStart("nats", DOCKER_IMAGE, dockerPort, 4222, Map.of(),
+                        List.of("-js", "--user", USER, "--pass", pass), Duration.ofSeconds(60));
                 if (d.isPresent()) {
-                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + d.get().port(), null,
-                            d.get(), d.get().port(), pass);
+                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + dockerPort, null, d.get(),
+                            dockerPort, pass);
+                } else if (LocalProcessBroker.onPath("nats-server").isPresent()) {
+                    LocalNats b = new LocalNats("nats", pass, null);
+                    // kill the server and delete its store when the test JVM ends
+                    Runtime.getRuntime().addShutdownHook(new Thread(b::close, "nats-fixture-cleanup"));
+                    try {
+                        b.start();
+                        shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + b.port(), b, b,
+                                b.port(), pass);
+                    } catch (RuntimeException e) {
+                        unavailable = "nats-server did not start: " + e.getMessage();
+                    }
                 } else {
-                    unavailable = "set " + ENV + ", put nats-server on the PATH or run a Docker engine";
+                    unavailable = "set " + ENV + ", run a Docker engine or put nats-server on the PATH";
                 }
             }
         }
@@ -121,7 +122,7 @@ public final class NatsFixture implements BrokerFixture {
         if (broker != null) {
             return "nats-server -js on 127.0.0.1:" + port;
         }
-        return control != null ? "nats in Docker (" + DockerNats.IMAGE + ") on 127.0.0.1:" + port
+        return control != null ? "nats in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + port
                 : "nats from " + ENV + " (" + ClientConfig.maskUri(uri) + ")";
     }
 
