@@ -4,11 +4,8 @@ import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamName;
 import dev.tributary.core.internal.GroupLoop;
-import dev.tributary.core.internal.Lifecycle;
-import dev.tributary.core.internal.Settings;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -42,25 +39,19 @@ import java.util.UUID;
  *
  * @param <T> the decoded value type
  */
-public final class GroupProcessor<T> implements Processor {
-    private final Settings<T> settings;
+public final class GroupProcessor<T> extends LoopProcessor<T> {
     private final String group;
     private final String member;
-    private final CircuitBreaker breaker;
-    private final Lifecycle lifecycle;
 
     private GroupProcessor(Builder<T> b) {
-        this.settings = b.settings("group", b.group);
+        super(b.settings("group", b.group));
         this.group = b.group;
         this.member = b.member != null ? b.member
                 : ProcessorBuilder.check(shorten(settings.name()) + "-" + UUID.randomUUID().toString().substring(0, 8),
                         "member name");
-        this.breaker = new CircuitBreaker(settings.breaker(), settings.clock(),
-                (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
         GroupLoop<T> loop = new GroupLoop<>(settings, group, member, b.options, b.createGroup, b.concurrency,
                 b.maxInFlight, breaker);
-        this.lifecycle = new Lifecycle(settings.name(), settings.threadFactory(), settings.listener(),
-                settings.stopTimeout(), loop);
+        run(loop);
         loop.bind(this);
     }
 
@@ -73,15 +64,6 @@ public final class GroupProcessor<T> implements Processor {
         return new Builder<>(client, stream, group, codec);
     }
 
-    @Override
-    public String name() {
-        return settings.name();
-    }
-
-    public StreamName stream() {
-        return settings.stream();
-    }
-
     public String group() {
         return group;
     }
@@ -89,41 +71,6 @@ public final class GroupProcessor<T> implements Processor {
     /** The member name this processor reads as. */
     public String member() {
         return member;
-    }
-
-    @Override
-    public boolean start() {
-        return lifecycle.start();
-    }
-
-    @Override
-    public boolean stop() {
-        return lifecycle.stop(settings.stopTimeout());
-    }
-
-    @Override
-    public boolean stop(Duration timeout) {
-        return lifecycle.stop(timeout);
-    }
-
-    @Override
-    public ProcessorState state() {
-        return lifecycle.state();
-    }
-
-    @Override
-    public Optional<Throwable> failure() {
-        return lifecycle.failure();
-    }
-
-    @Override
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitTermination(timeout);
-    }
-
-    @Override
-    public CircuitBreaker.State circuitState() {
-        return breaker.state();
     }
 
     @Override

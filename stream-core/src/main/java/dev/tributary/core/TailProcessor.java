@@ -5,10 +5,7 @@ import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.core.internal.Lifecycle;
-import dev.tributary.core.internal.Settings;
 import dev.tributary.core.internal.TailLoop;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,22 +46,19 @@ import java.util.Optional;
  *
  * @param <T> the decoded value type
  */
-public final class TailProcessor<T> implements Processor {
-    private final Settings<T> settings;
+public final class TailProcessor<T> extends LoopProcessor<T> {
     private final CheckpointStore store;
-    private final CircuitBreaker breaker;
-    private final Lifecycle lifecycle;
 
     private TailProcessor(Builder<T> b) {
-        String stream = b.stream.value();
-        this.settings = b.settings("tail", (stream.length() > 195 ? stream.substring(0, 195) : stream) + "-tail");
+        super(b.settings("tail", defaultName(b.stream.value())));
         this.store = b.store;
-        this.breaker = new CircuitBreaker(settings.breaker(), settings.clock(),
-                (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
         TailLoop<T> loop = new TailLoop<>(settings, store, b.start, breaker);
-        this.lifecycle = new Lifecycle(settings.name(), settings.threadFactory(), settings.listener(),
-                settings.stopTimeout(), loop);
+        run(loop);
         loop.bind(this);
+    }
+
+    private static String defaultName(String stream) {
+        return (stream.length() > 195 ? stream.substring(0, 195) : stream) + "-tail";
     }
 
     /** A builder for a processor of {@code stream} that decodes payloads with {@code codec}. */
@@ -72,54 +66,9 @@ public final class TailProcessor<T> implements Processor {
         return new Builder<>(client, stream, codec);
     }
 
-    @Override
-    public String name() {
-        return settings.name();
-    }
-
-    /** The stream this processor reads. */
-    public StreamName stream() {
-        return settings.stream();
-    }
-
     /** The checkpoint saved now, if any. */
     public Optional<EventId> checkpoint() {
         return store.load(settings.name());
-    }
-
-    @Override
-    public boolean start() {
-        return lifecycle.start();
-    }
-
-    @Override
-    public boolean stop() {
-        return lifecycle.stop(settings.stopTimeout());
-    }
-
-    @Override
-    public boolean stop(Duration timeout) {
-        return lifecycle.stop(timeout);
-    }
-
-    @Override
-    public ProcessorState state() {
-        return lifecycle.state();
-    }
-
-    @Override
-    public Optional<Throwable> failure() {
-        return lifecycle.failure();
-    }
-
-    @Override
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitTermination(timeout);
-    }
-
-    @Override
-    public CircuitBreaker.State circuitState() {
-        return breaker.state();
     }
 
     @Override
