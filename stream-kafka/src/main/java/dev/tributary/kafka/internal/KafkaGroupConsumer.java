@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -52,19 +52,6 @@ import org.slf4j.LoggerFactory;
 final class KafkaGroupConsumer implements GroupConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
 
-    /** A delivered, not yet acked event. */
-    private static final class Delivery {
-        StreamEvent event;
-        int count;
-        long deadlineMs;
-
-        Delivery(StreamEvent event, int count, long deadlineMs) {
-            this.event = event;
-            this.count = count;
-            this.deadlineMs = deadlineMs;
-        }
-    }
-
     /** What the member knows of one owned partition. */
     private static final class PartitionState {
         long committed;
@@ -72,8 +59,15 @@ final class KafkaGroupConsumer implements GroupConsumer {
         String metaSent = "";
         long deliveredUpTo = -1;
         long lastDeliveryMs;
-        final TreeMap<Long, Delivery> inflight = new TreeMap<>();
-        final java.util.TreeSet<Long> acked = new java.util.TreeSet<>();
+        /** Delivered offsets at or above {@link #committed}: in flight, or acked out of order. */
+        final DeliveryWindow window = new DeliveryWindow();
+        /**
+         * Acked offsets above the committed one that this member has not delivered (they come from
+         * the commit metadata or from an earlier ownership); disjoint from the window.
+         */
+        final TreeSet<Long> ackedElsewhere = new TreeSet<>();
+        /** At most the earliest redelivery deadline of the in-flight offsets (MAX_VALUE: none). */
+        long minDeadlineMs = Long.MAX_VALUE;
         /** From the previous owner: offsets below this were delivered before. */
         long priorUpTo = -1;
         long priorDeliveryMs;
@@ -187,24 +181,28 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     private List<StreamEvent> pollLocked(int maxCount, Duration wait) {
-        List<StreamEvent> out = new ArrayList<>();
+        List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 1_024));
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean lookedWithoutWaiting = false;
         while (true) {
             if (deleted) {
                 throw notFound();
             }
-            commitAsyncIfChanged();
             takeDue(out, maxCount);
             deliverBuffered(out, maxCount);
             if (out.size() >= maxCount) {
                 break;
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (!out.isEmpty()) {
+            if (!out.isEmpty() || !lookedWithoutWaiting) {
+                // events to return (only what is fetched already is added), or a first look without waiting
                 left = 0;
             }
             long due = nextDueInMs();
             long pollMs = Math.max(0, Math.min(left, due));
+            if (pollMs > 0) {
+                commitAsyncIfChanged(); // about to wait: commit the acks first
+            }
             boolean full;
             synchronized (state) {
                 full = inflightCount() >= maxUnacked;
@@ -229,9 +227,11 @@ final class KafkaGroupConsumer implements GroupConsumer {
             for (ConsumerRecord<byte[], byte[]> r : recs) {
                 buffer.add(r);
             }
+            boolean none = recs.isEmpty();
+            lookedWithoutWaiting = lookedWithoutWaiting || pollMs == 0 && none;
             deliverBuffered(out, maxCount);
             takeDue(out, maxCount);
-            if (!out.isEmpty() || System.nanoTime() - deadline >= 0) {
+            if (out.size() >= maxCount || (!out.isEmpty() && none) || System.nanoTime() - deadline >= 0) {
                 break;
             }
         }
@@ -239,22 +239,27 @@ final class KafkaGroupConsumer implements GroupConsumer {
         return out;
     }
 
+    /** Delivered, not acked events of the owned partitions; under the state lock. */
     private int inflightCount() {
         int n = 0;
         for (PartitionState st : owned.values()) {
-            n += st.inflight.size();
+            n += st.window.inflight();
         }
         return n;
     }
 
-    /** Milliseconds until the next ack-timeout redelivery is due (Long.MAX_VALUE if none). */
+    /**
+     * Milliseconds until the next ack-timeout redelivery may be due (Long.MAX_VALUE if none). Each
+     * partition keeps a lower bound of its deadlines, so this looks at no event; a bound that is too
+     * early (its event was acked) only makes {@link #takeDue} look once and tighten it.
+     */
     private long nextDueInMs() {
         long now = now();
         long best = Long.MAX_VALUE;
         synchronized (state) {
             for (PartitionState st : owned.values()) {
-                for (Delivery d : st.inflight.values()) {
-                    best = Math.min(best, Math.max(0, d.deadlineMs - now));
+                if (st.window.inflight() > 0 && st.minDeadlineMs != Long.MAX_VALUE) {
+                    best = Math.min(best, Math.max(0, st.minDeadlineMs - now));
                 }
             }
         }
@@ -266,34 +271,55 @@ final class KafkaGroupConsumer implements GroupConsumer {
         long now = now();
         synchronized (state) {
             for (PartitionState st : owned.values()) {
-                for (Map.Entry<Long, Delivery> e : st.inflight.entrySet()) {
-                    if (out.size() >= maxCount) {
-                        return;
-                    }
-                    Delivery d = e.getValue();
-                    if (d.deadlineMs <= now) {
-                        d.count++;
-                        d.deadlineMs = now + ackTimeoutMs;
-                        d.event = d.event.withDeliveryCount(d.count);
-                        out.add(d.event);
-                        st.lastDeliveryMs = now;
-                        st.deliveredUpTo = Math.max(st.deliveredUpTo, e.getKey() + 1);
-                    }
+                DeliveryWindow w = st.window;
+                if (w.inflight() == 0) {
+                    st.minDeadlineMs = Long.MAX_VALUE;
+                    continue;
                 }
+                if (st.minDeadlineMs > now) {
+                    continue; // nothing due in this partition
+                }
+                long min = Long.MAX_VALUE;
+                for (int i = 0, n = w.size(); i < n; i++) {
+                    if (!w.inflightAt(i)) {
+                        continue;
+                    }
+                    long dl = w.deadlineAt(i);
+                    if (dl <= now && out.size() < maxCount) {
+                        StreamEvent ev = w.eventAt(i);
+                        ev = ev.withDeliveryCount(w.countAt(i) + 1);
+                        dl = now + ackTimeoutMs;
+                        w.redelivered(i, ev, dl);
+                        out.add(ev);
+                        st.lastDeliveryMs = now;
+                        st.deliveredUpTo = Math.max(st.deliveredUpTo, w.offsetAt(i) + 1);
+                    }
+                    min = Math.min(min, dl);
+                }
+                st.minDeadlineMs = min;
             }
         }
     }
 
     private void deliverBuffered(List<StreamEvent> out, int maxCount) {
+        if (buffer.isEmpty()) {
+            return;
+        }
         long now = now();
         boolean partitioned = client.settings().partitioned();
         synchronized (state) {
-            while (!buffer.isEmpty() && out.size() < maxCount && inflightCount() < maxUnacked) {
+            int inflight = inflightCount();
+            int lastPartition = -1;
+            PartitionState st = null;
+            while (!buffer.isEmpty() && out.size() < maxCount && inflight < maxUnacked) {
                 ConsumerRecord<byte[], byte[]> r = buffer.pollFirst();
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                PartitionState st = owned.get(tp);
+                if (r.partition() != lastPartition || st == null) {
+                    st = owned.get(new TopicPartition(r.topic(), r.partition()));
+                    lastPartition = st == null ? -1 : r.partition();
+                }
                 long off = r.offset();
-                if (st == null || off < st.committed || st.inflight.containsKey(off) || st.acked.contains(off)) {
+                if (st == null || off < st.committed || st.window.contains(off)
+                        || (!st.ackedElsewhere.isEmpty() && st.ackedElsewhere.contains(off))) {
                     continue;
                 }
                 if (off < st.priorUpTo) {
@@ -302,17 +328,21 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     StreamEvent ev = Records.toEvent(stream, r, partitioned, prior);
                     if (now < holdUntil) {
                         // delivered by the previous owner recently: wait for its ack timeout first
-                        st.inflight.put(off, new Delivery(ev, prior, holdUntil));
+                        st.window.add(off, ev, prior, holdUntil);
+                        st.minDeadlineMs = Math.min(st.minDeadlineMs, holdUntil);
+                        inflight++;
                         continue;
                     }
-                    Delivery d = new Delivery(ev.withDeliveryCount(prior + 1), prior + 1, now + ackTimeoutMs);
-                    st.inflight.put(off, d);
-                    out.add(d.event);
+                    ev = ev.withDeliveryCount(prior + 1);
+                    st.window.add(off, ev, prior + 1, now + ackTimeoutMs);
+                    out.add(ev);
                 } else {
-                    Delivery d = new Delivery(Records.toEvent(stream, r, partitioned, 1), 1, now + ackTimeoutMs);
-                    st.inflight.put(off, d);
-                    out.add(d.event);
+                    StreamEvent ev = Records.toEvent(stream, r, partitioned, 1);
+                    st.window.add(off, ev, 1, now + ackTimeoutMs);
+                    out.add(ev);
                 }
+                inflight++;
+                st.minDeadlineMs = Math.min(st.minDeadlineMs, now + ackTimeoutMs);
                 st.deliveredUpTo = Math.max(st.deliveredUpTo, off + 1);
                 st.lastDeliveryMs = now;
             }
@@ -329,6 +359,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
         int acked = 0;
         int unknown = 0;
         synchronized (state) {
+            int lastPartition = -1;
+            PartitionState st = null;
             for (EventId id : ids) {
                 if (id == null) {
                     throw StreamException.invalid("ids must not contain null");
@@ -337,11 +369,12 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     unknown++;
                     continue;
                 }
-                TopicPartition tp = new TopicPartition(topic, Records.partition(id, partitioned));
-                long off = Records.offset(id, partitioned);
-                PartitionState st = owned.get(tp);
-                if (st != null && st.inflight.remove(off) != null) {
-                    st.acked.add(off);
+                int p = Records.partition(id, partitioned);
+                if (p != lastPartition) {
+                    st = owned.get(new TopicPartition(topic, p));
+                    lastPartition = p;
+                }
+                if (st != null && st.window.ack(Records.offset(id, partitioned))) {
                     acked++;
                 } else {
                     unknown++;
@@ -364,11 +397,28 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     continue;
                 }
                 PartitionState st = owned.get(new TopicPartition(topic, Records.partition(id, partitioned)));
-                Delivery d = st == null ? null : st.inflight.get(Records.offset(id, partitioned));
-                if (d != null) {
-                    d.deadlineMs = 0;
+                if (st != null && st.window.nack(Records.offset(id, partitioned))) {
+                    st.minDeadlineMs = 0;
                 }
             }
+        }
+    }
+
+    /** Moves the committed offset over the contiguous acked prefix; under the state lock. */
+    private static void advanceCommitted(PartitionState st) {
+        long c = st.committed;
+        while (true) {
+            long next = st.window.popAckedPrefix(c);
+            if (!st.ackedElsewhere.isEmpty() && st.ackedElsewhere.remove(next)) {
+                c = next + 1;
+                continue;
+            }
+            c = next;
+            break;
+        }
+        st.committed = c;
+        if (!st.ackedElsewhere.isEmpty()) {
+            st.ackedElsewhere.headSet(c).clear();
         }
     }
 
@@ -381,20 +431,20 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 if (st == null) {
                     continue;
                 }
-                while (st.acked.remove(st.committed)) {
-                    st.committed++;
-                }
-                st.acked.headSet(st.committed).clear();
+                advanceCommitted(st);
                 GroupMeta m = new GroupMeta(ackTimeoutMs);
                 if (st.deliveredUpTo > st.committed) {
                     m.deliveredUpTo = st.deliveredUpTo;
                     m.lastDeliveryMs = st.lastDeliveryMs;
-                    for (Map.Entry<Long, Delivery> e : st.inflight.entrySet()) {
-                        if (e.getValue().count >= 2) {
-                            m.counts.put(e.getKey(), e.getValue().count);
+                    DeliveryWindow w = st.window;
+                    for (int i = 0, n = w.size(); i < n; i++) {
+                        if (!w.inflightAt(i)) {
+                            m.acked.add(w.offsetAt(i));
+                        } else if (w.countAt(i) >= 2) {
+                            m.counts.put(w.offsetAt(i), w.countAt(i));
                         }
                     }
-                    m.acked.addAll(st.acked);
+                    m.acked.addAll(st.ackedElsewhere);
                 }
                 String meta = m.encode();
                 if (st.committed != st.committedSent || !meta.equals(st.metaSent)) {
@@ -491,7 +541,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
                         st.priorCounts = Map.copyOf(m.counts);
                         st.deliveredUpTo = m.deliveredUpTo;
                         st.lastDeliveryMs = m.lastDeliveryMs;
-                        st.acked.addAll(m.acked.tailSet(om.offset(), true));
+                        st.ackedElsewhere.addAll(m.acked.tailSet(om.offset(), true));
                     }
                     PartitionState prev = retired.remove(tp);
                     if (prev != null) {
@@ -530,12 +580,18 @@ final class KafkaGroupConsumer implements GroupConsumer {
             st.committed = prev.committed;
             st.committedSent = -1; // commit it again
         }
-        st.acked.addAll(prev.acked.tailSet(st.committed, true));
+        st.ackedElsewhere.addAll(prev.ackedElsewhere.tailSet(st.committed, true));
+        DeliveryWindow w = prev.window;
+        for (int i = 0, n = w.size(); i < n; i++) {
+            if (!w.inflightAt(i) && w.offsetAt(i) >= st.committed) {
+                st.ackedElsewhere.add(w.offsetAt(i));
+            }
+        }
         if (prev.deliveredUpTo > st.committed) {
             Map<Long, Integer> counts = new HashMap<>(st.priorCounts);
-            for (Map.Entry<Long, Delivery> e : prev.inflight.entrySet()) {
-                if (e.getKey() >= st.committed) {
-                    counts.merge(e.getKey(), e.getValue().count, Math::max);
+            for (int i = 0, n = w.size(); i < n; i++) {
+                if (w.inflightAt(i) && w.offsetAt(i) >= st.committed) {
+                    counts.merge(w.offsetAt(i), w.countAt(i), Math::max);
                 }
             }
             st.priorCounts = Map.copyOf(counts);
@@ -555,7 +611,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
             if (st == null) {
                 return null;
             }
-            return new long[] {st.inflight.size(), Math.max(st.deliveredUpTo, st.committed), st.deliveredUpTo};
+            return new long[] {st.window.inflight(), Math.max(st.deliveredUpTo, st.committed), st.deliveredUpTo};
         }
     }
 

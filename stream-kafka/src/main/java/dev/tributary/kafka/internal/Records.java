@@ -47,8 +47,18 @@ public final class Records {
     /** The event of a consumed record. */
     public static StreamEvent toEvent(StreamName stream, ConsumerRecord<byte[], byte[]> rec, boolean partitioned,
             int deliveryCount) {
+        java.util.Iterator<org.apache.kafka.common.header.Header> it = rec.headers().iterator();
+        Headers headers = it.hasNext() ? headers(it) : Headers.empty();
+        byte[] payload = rec.value() == null ? EMPTY : rec.value();
+        long ts = Math.max(0, rec.timestamp());
+        return new StreamEvent(stream, id(rec.partition(), rec.offset(), partitioned), Instant.ofEpochMilli(ts),
+                rec.key(), headers, payload, deliveryCount);
+    }
+
+    private static Headers headers(java.util.Iterator<org.apache.kafka.common.header.Header> it) {
         Headers.Builder b = Headers.builder();
-        for (org.apache.kafka.common.header.Header h : rec.headers()) {
+        while (it.hasNext()) {
+            org.apache.kafka.common.header.Header h = it.next();
             String key = h.key();
             String value = decode(h.value());
             try {
@@ -58,10 +68,7 @@ public final class Records {
                 continue;
             }
         }
-        byte[] payload = rec.value() == null ? EMPTY : rec.value();
-        long ts = Math.max(0, rec.timestamp());
-        return new StreamEvent(stream, id(rec.partition(), rec.offset(), partitioned), Instant.ofEpochMilli(ts),
-                rec.key(), b.build(), payload, deliveryCount);
+        return b.build();
     }
 
     private static String decode(byte[] v) {
