@@ -4,6 +4,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,17 +20,22 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The Kafka broker of the integration tests, shared by every test class of one JVM run:
- * {@code TRIBUTARY_KAFKA_BOOTSTRAP} (host:port[,…]) if set — then the broker cannot be controlled
- * and the F rules skip — else a single-node KRaft broker ({@code process.roles=broker,controller})
- * started in its own JVM from the {@code kafka_2.13} jars that Maven resolved (their classpath comes
- * from the build in the system property {@code tributary.kafka.classpath}), with loopback listeners
- * on free ports, a temporary log directory and a small heap. As its own process it can be stopped,
- * killed, paused and restarted for the fault rules.
- *
- * <p>A Docker engine is not used: the local broker needs nothing but the jars Maven already has.
- * The broker also opens a SASL_PLAINTEXT (PLAIN) listener with one user, so the wrong-credentials
- * rule (E5) runs against a real authentication failure.
+ * The Kafka broker of the integration tests, shared by every test class of one JVM run, reached in
+ * the order of DESIGN.md:
+ * <ol>
+ *   <li>{@code TRIBUTARY_KAFKA_BOOTSTRAP} (host:port[,…]) if set — then the broker cannot be
+ *       controlled and the F rules skip;</li>
+ *   <li>else, where a Docker engine answers, an {@code apache/kafka} container configured as a
+ *       single KRaft node advertising a fixed loopback port ({@link DockerBroker}, controlled with
+ *       docker stop/start/kill/pause; no SASL listener, so E5 is skipped there);</li>
+ *   <li>else a single-node KRaft broker ({@code process.roles=broker,controller}) started in its own
+ *       JVM from the {@code kafka_2.13} jars that Maven resolved (their classpath comes from the build
+ *       in the system property {@code tributary.kafka.classpath}), with loopback listeners on free
+ *       ports, a temporary log directory and a small heap. As its own process it can be stopped,
+ *       killed, paused and restarted for the fault rules. It also opens a SASL_PLAINTEXT (PLAIN)
+ *       listener with one user, so the wrong-credentials rule (E5) runs against a real
+ *       authentication failure.</li>
+ * </ol>
  */
 public final class KafkaFixture implements BrokerFixture {
     static final String ENV = "TRIBUTARY_KAFKA_BOOTSTRAP";
@@ -39,13 +45,17 @@ public final class KafkaFixture implements BrokerFixture {
 
     private static KafkaFixture shared;
 
+    static final String DOCKER_IMAGE = "apache/kafka:4.1.1";
+
     private final ClientConfig config;
     private final LocalBroker broker;
+    private final BrokerControl control;
     private final String description;
 
-    private KafkaFixture(ClientConfig config, LocalBroker broker, String description) {
+    private KafkaFixture(ClientConfig config, LocalBroker broker, BrokerControl control, String description) {
         this.config = config;
         this.broker = broker;
+        this.control = control;
         this.description = description;
     }
 
@@ -56,7 +66,15 @@ public final class KafkaFixture implements BrokerFixture {
         }
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {
-            shared = new KafkaFixture(config("kafka://" + env.trim()), null, "Kafka at " + env.trim() + " (from " + ENV + ")");
+            shared = new KafkaFixture(config("kafka://" + env.trim()), null, null,
+                    "Kafka at " + env.trim() + " (from " + ENV + ")");
+            return shared;
+        }
+        Optional<DockerBroker> docker = startContainer();
+        if (docker.isPresent()) {
+            int port = docker.get().port();
+            shared = new KafkaFixture(config("kafka://127.0.0.1:" + port), null, docker.get(),
+                    "Kafka in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + port);
             return shared;
         }
         String cp = System.getProperty(CLASSPATH_PROPERTY);
@@ -72,10 +90,36 @@ public final class KafkaFixture implements BrokerFixture {
             b.close();
             throw Brokers.unavailable("kafka", "the local KRaft broker did not start: " + e.getMessage());
         }
-        shared = new KafkaFixture(config("kafka://127.0.0.1:" + b.port()), b,
+        shared = new KafkaFixture(config("kafka://127.0.0.1:" + b.port()), b, b,
                 "local KRaft broker (kafka_2.13 4.1.1) on 127.0.0.1:" + b.port());
         Runtime.getRuntime().addShutdownHook(new Thread(b::close, "kafka-fixture-close"));
         return shared;
+    }
+
+    /** A single KRaft node in a container that listens on, and advertises, the same loopback port. */
+    private static Optional<DockerBroker> startContainer() {
+        if (!DockerBroker.engineAnswers()) {
+            return Optional.empty();
+        }
+        int port = LocalProcessBroker.freePort();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("KAFKA_NODE_ID", "1");
+        env.put("KAFKA_PROCESS_ROLES", "broker,controller");
+        env.put("KAFKA_LISTENERS", "PLAINTEXT://:" + port + ",CONTROLLER://:9093");
+        env.put("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://127.0.0.1:" + port);
+        env.put("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER");
+        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        env.put("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093");
+        env.put("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1");
+        env.put("KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS", "1");
+        env.put("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1");
+        env.put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
+        env.put("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+        env.put("KAFKA_GROUP_COORDINATOR_APPEND_LINGER_MS", "0");
+        env.put("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000");
+        env.put("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        env.put("KAFKA_LOG_FLUSH_INTERVAL_MESSAGES", "1");
+        return DockerBroker.tryStart("kafka", DOCKER_IMAGE, port, port, env, List.of(), Duration.ofSeconds(120));
     }
 
     private static ClientConfig config(String uri) {
@@ -91,7 +135,7 @@ public final class KafkaFixture implements BrokerFixture {
 
     @Override
     public Optional<BrokerControl> control() {
-        return Optional.ofNullable(broker);
+        return Optional.ofNullable(control);
     }
 
     @Override
