@@ -45,6 +45,18 @@ final class EntryCodec {
         return out;
     }
 
+    /** Adds the field/value pairs of a record to a command, in layout order (as {@link #fields}). */
+    static void addFields(io.lettuce.core.protocol.CommandArgs<byte[], byte[]> args, StreamRecord r) {
+        if (r.key() != null) {
+            args.add(KEY).add(r.key());
+        }
+        for (Header h : r.headers()) {
+            args.add((HEADER_PREFIX + h.key()).getBytes(StandardCharsets.US_ASCII));
+            args.add(h.value().getBytes(StandardCharsets.UTF_8));
+        }
+        args.add(PAYLOAD).add(r.payload());
+    }
+
     /** Decodes one {@code [id, [field, value, ...]]} reply element. */
     static StreamEvent decode(StreamName stream, Object entry, int deliveryCount) {
         List<Object> e = Resp.list(entry, "stream entry");

@@ -95,7 +95,7 @@ public final class RedisErrors {
         }
         if (t instanceof RedisException) {
             String m = String.valueOf(t.getMessage());
-            if (m.contains("Request queue size exceeded")) {
+            if (m.contains("Request queue size exceeded") || m.contains("Command buffer size exceeded")) {
                 return new StreamException(ErrorKind.BACKPRESSURE, what + ": the request queue of the shared "
                         + "connection is full (option requestQueueSize); slow down", t);
             }

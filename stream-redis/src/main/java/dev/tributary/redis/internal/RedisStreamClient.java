@@ -21,6 +21,7 @@ import dev.tributary.spi.Checks;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -55,9 +56,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis {@link StreamClient}. One shared, pipelined Lettuce connection carries every
  * non-blocking command (appends, non-blocking reads, acks, admin); blocking reads run on a bounded
- * {@link BlockingPool} of dedicated connections. Lettuce reconnects automatically; while it is
- * disconnected commands are rejected at once (RETRYABLE) rather than buffered. Every command is
- * bounded by the request timeout. Thread-safe.
+ * {@link BlockingPool} of dedicated connections. The shared connection runs with Lettuce's auto-flush
+ * off: every command is written to its buffer and followed by a {@link Flusher#request() flush
+ * request}, so a burst of appends leaves in one socket write while a lone command is still flushed
+ * at once. Lettuce reconnects automatically; while it is disconnected commands are rejected at once
+ * (RETRYABLE) rather than buffered. Every command is bounded by the request timeout. Thread-safe.
  */
 public final class RedisStreamClient implements StreamClient {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamClient.class);
@@ -72,6 +75,8 @@ public final class RedisStreamClient implements StreamClient {
     private final RedisClient blockingClient;
     private final StatefulRedisConnection<byte[], byte[]> shared;
     private final RedisAsyncCommands<byte[], byte[]> async;
+    private final Flusher flusher;
+    private final AppendDeadlines deadlines;
     final BlockingPool pool;
     private final Semaphore inFlight;
     private final String serverVersion;
@@ -83,7 +88,7 @@ public final class RedisStreamClient implements StreamClient {
 
     private RedisStreamClient(RedisSettings s, Set<Capability> caps, ClientResources resources,
             RedisClient sharedClient, RedisClient blockingClient, StatefulRedisConnection<byte[], byte[]> shared,
-            String serverVersion) {
+            SharedChannel sharedChannel, String serverVersion) {
         this.settings = s;
         this.capabilities = caps;
         this.limits = new Limits(s.maxPayloadBytes, s.maxHeaderBytes, MAX_BATCH, MAX_READ);
@@ -92,6 +97,9 @@ public final class RedisStreamClient implements StreamClient {
         this.blockingClient = blockingClient;
         this.shared = shared;
         this.async = shared.async();
+        this.flusher = new Flusher(shared, sharedChannel, resources.eventExecutorGroup().next());
+        shared.setAutoFlushCommands(false);
+        this.deadlines = new AppendDeadlines(s.requestTimeout, resources.eventExecutorGroup().next());
         this.pool = new BlockingPool(blockingClient, s.blockingPoolSize);
         this.inFlight = new Semaphore(s.maxInFlightAppends);
         this.serverVersion = serverVersion;
@@ -99,6 +107,13 @@ public final class RedisStreamClient implements StreamClient {
             @Override
             public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
                 epoch.incrementAndGet();
+            }
+
+            @Override
+            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+                    java.net.SocketAddress socketAddress) {
+                // a command written just as the connection dropped stays buffered: send it now
+                flusher.request();
             }
         });
     }
@@ -110,7 +125,9 @@ public final class RedisStreamClient implements StreamClient {
 
     /** Connects, authenticates and checks the server version. */
     public static RedisStreamClient connect(RedisSettings s, Set<Capability> caps) {
+        SharedChannel sharedChannel = new SharedChannel();
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(s.ioThreads)
+                .nettyCustomizer(sharedChannel)
                 .computationThreadPoolSize(s.ioThreads)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), s.reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
@@ -124,9 +141,11 @@ public final class RedisStreamClient implements StreamClient {
             blockingClient = RedisClient.create(resources, uri);
             blockingClient.setOptions(options(s, false));
             conn = sharedClient.connect(ByteArrayCodec.INSTANCE);
+            sharedChannel.bind(conn);
             String version = serverVersion(conn, s);
             LOG.debug("connected to {} (Redis {})", s.describe(), version);
-            return new RedisStreamClient(s, caps, resources, sharedClient, blockingClient, conn, version);
+            return new RedisStreamClient(s, caps, resources, sharedClient, blockingClient, conn, sharedChannel,
+                    version);
         } catch (RuntimeException e) {
             if (conn != null) {
                 conn.closeAsync();
@@ -171,7 +190,8 @@ public final class RedisStreamClient implements StreamClient {
                 .pingBeforeActivateConnection(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout).keepAlive(true).tcpNoDelay(true)
                         .build())
-                .timeoutOptions(sharedConnection ? TimeoutOptions.enabled(s.requestTimeout)
+                .timeoutOptions(sharedConnection
+                        ? TimeoutOptions.builder().timeoutSource(AppendDeadlines.timeoutSource(s.requestTimeout)).build()
                         : TimeoutOptions.builder().timeoutCommands(false).build());
         if (s.tls) {
             SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(s.connectTimeout);
@@ -275,8 +295,20 @@ public final class RedisStreamClient implements StreamClient {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Sends a command on the shared connection. */
+    /** Sends a command on the shared connection (written, then flushed promptly). */
     CompletableFuture<Object> call(CommandType type, CommandArgs<byte[], byte[]> args) {
+        try {
+            return write(type, args);
+        } finally {
+            flusher.request();
+        }
+    }
+
+    /**
+     * Writes a command to the shared connection's buffer without requesting a flush; the caller must
+     * call {@link Flusher#request()} after its last write (also when a write throws).
+     */
+    private CompletableFuture<Object> write(CommandType type, CommandArgs<byte[], byte[]> args) {
         checkOpen();
         return async.dispatch(type, new RespOutput(), args).toCompletableFuture();
     }
@@ -329,6 +361,22 @@ public final class RedisStreamClient implements StreamClient {
 
     String key(StreamName stream) {
         return settings.streamKey(stream.value());
+    }
+
+    /** The key of the stream appended to last, also as bytes (appends usually go to one stream in a row). */
+    private record StreamKey(StreamName stream, String key, byte[] bytes) {
+    }
+
+    private volatile StreamKey lastKey;
+
+    private StreamKey streamKey(StreamName stream) {
+        StreamKey k = lastKey;
+        if (k == null || !k.stream().equals(stream)) {
+            String key = key(stream);
+            k = new StreamKey(stream, key, b(key));
+            lastKey = k;
+        }
+        return k;
     }
 
     Duration requestTimeout() {
@@ -415,7 +463,11 @@ public final class RedisStreamClient implements StreamClient {
         Checks.stream(stream);
         checkRecord(record);
         acquire(1, stream);
-        return send(stream, record);
+        try {
+            return send(stream, record);
+        } finally {
+            flusher.request();
+        }
     }
 
     /** Most headers of an idempotent record: the script passes every field as an argument to unpack(). */
@@ -430,6 +482,11 @@ public final class RedisStreamClient implements StreamClient {
     }
 
     private void acquire(int n, StreamName stream) {
+        if (inFlight.tryAcquire(n)) {
+            return;
+        }
+        // the window is full: appends this thread wrote but has not flushed yet must leave before it waits
+        flusher.request();
         try {
             if (!inFlight.tryAcquire(n, settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new StreamException(ErrorKind.BACKPRESSURE, "append to " + key(stream) + ": "
@@ -442,11 +499,53 @@ public final class RedisStreamClient implements StreamClient {
         }
     }
 
-    /** Sends one append whose window permit is already held. */
+    /**
+     * The future of one append; it also holds the append's window permit, which goes back exactly once:
+     * when the reply comes, or when {@link AppendDeadlines} expires the append, whichever is first.
+     */
+    private final class PendingAppend extends CompletableFuture<EventId> implements AppendDeadlines.Pending {
+        private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<PendingAppend> CLAIMED =
+                java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(PendingAppend.class, "claimed");
+        private final String key;
+        private final long deadline;
+        @SuppressWarnings("unused") // through CLAIMED
+        private volatile int claimed;
+
+        PendingAppend(String key, long deadline) {
+            this.key = key;
+            this.deadline = deadline;
+        }
+
+        /** True for the first caller only; that caller releases the permit and completes the future. */
+        boolean claim() {
+            if (CLAIMED.compareAndSet(this, 0, 1)) {
+                inFlight.release();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
+        }
+
+        @Override
+        public void expire() {
+            if (claim()) {
+                completeExceptionally(RedisErrors.map(new RedisCommandTimeoutException("Command timed out after "
+                        + settings.requestTimeout), RedisErrors.Op.APPEND, "XADD " + key, closed));
+            }
+        }
+    }
+
+    /** Writes one append whose window permit is already held; the caller requests the flush. */
     private CompletableFuture<EventId> send(StreamName stream, StreamRecord record) {
-        String key = key(stream);
+        StreamKey streamKey = streamKey(stream);
+        String key = streamKey.key();
         CompletableFuture<Object> reply;
         boolean idempotent = record.idempotencyId() != null;
+        PendingAppend result;
         try {
             if (idempotent) {
                 List<byte[]> argv = new ArrayList<>();
@@ -454,40 +553,47 @@ public final class RedisStreamClient implements StreamClient {
                 argv.add(b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
                 argv.addAll(EntryCodec.fields(record));
                 // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones
-                // and break per-thread order; Redis caches the compiled script by its SHA anyway
-                reply = call(CommandType.EVAL, scriptArgs(Script.IDEMPOTENT_APPEND.body,
+                // and break per-thread order; Redis caches the compiled script by its SHA anyway.
+                // Bounded by Lettuce's own timeout (only XADD is tracked by AppendDeadlines).
+                result = new PendingAppend(key, 0);
+                reply = write(CommandType.EVAL, scriptArgs(Script.IDEMPOTENT_APPEND.body,
                         List.of(b(key), b(settings.dedupKey(stream.value(), record.idempotencyId()))), argv));
             } else {
-                CommandArgs<byte[], byte[]> a = args().addKey(b(key));
+                CommandArgs<byte[], byte[]> a = args().addKey(streamKey.bytes());
                 if (settings.appendMaxLen > 0) {
                     a.add("MAXLEN").add("~").add(settings.appendMaxLen);
                 }
                 a.add("*");
-                for (byte[] f : EntryCodec.fields(record)) {
-                    a.add(f);
-                }
-                reply = call(CommandType.XADD, a);
+                EntryCodec.addFields(a, record);
+                result = new PendingAppend(key, deadlines.deadlineFromNow());
+                reply = write(CommandType.XADD, a);
+                deadlines.track(result);
             }
         } catch (RuntimeException e) {
             inFlight.release();
             throw RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key, closed);
         }
-        CompletableFuture<EventId> result = new CompletableFuture<>();
+        PendingAppend pending = result;
         reply.whenComplete((r, e) -> {
-            inFlight.release();
-            if (e != null) {
-                result.completeExceptionally(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key, closed));
-                return;
+            if (!pending.claim()) {
+                return; // expired before the reply came
             }
-            try {
-                Object idReply = idempotent ? Resp.list(r, "idempotent append").get(1) : r;
-                result.complete(Ids.fromServer(Resp.bytes(idReply, "XADD")));
-            } catch (RuntimeException bad) {
-                result.completeExceptionally(bad instanceof StreamException ? bad
-                        : new StreamException(ErrorKind.INTERNAL, "XADD " + key + ": bad reply", bad));
+            if (e != null) {
+                pending.completeExceptionally(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key, closed));
+            } else {
+                try {
+                    Object idReply = idempotent ? Resp.list(r, "idempotent append").get(1) : r;
+                    pending.complete(Ids.fromServer(Resp.bytes(idReply, "XADD")));
+                } catch (RuntimeException bad) {
+                    pending.completeExceptionally(bad instanceof StreamException ? bad
+                            : new StreamException(ErrorKind.INTERNAL, "XADD " + key + ": bad reply", bad));
+                }
+            }
+            if (!idempotent) {
+                deadlines.dropDone();
             }
         });
-        return result;
+        return pending;
     }
 
     @Override
@@ -497,14 +603,18 @@ public final class RedisStreamClient implements StreamClient {
         Checks.batch(records, limits);
         records.forEach(this::checkRecord);
         List<CompletableFuture<EventId>> futures = new ArrayList<>(records.size());
-        for (StreamRecord r : records) {
-            try {
-                acquire(1, stream);
-                futures.add(send(stream, r));
-            } catch (StreamException e) {
-                futures.add(CompletableFuture.failedFuture(e));
-                break;
+        try {
+            for (StreamRecord r : records) {
+                try {
+                    acquire(1, stream);
+                    futures.add(send(stream, r));
+                } catch (StreamException e) {
+                    futures.add(CompletableFuture.failedFuture(e));
+                    break;
+                }
             }
+        } finally {
+            flusher.request(); // one flush for the whole batch
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((v, e) -> {
             List<EventId> ids = new ArrayList<>(futures.size());
@@ -755,7 +865,9 @@ public final class RedisStreamClient implements StreamClient {
             }
         }
         pool.closeAll();
+        deadlines.close();
         shutdown(sharedClient, blockingClient, resources, settings.closeTimeout);
+        deadlines.expireAll(); // normally already failed by the shutdown (CLOSED); never left hanging
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.List;
  * An error reply completes the command exceptionally (Lettuce's default). One instance per command.
  */
 final class RespOutput extends CommandOutput<byte[], byte[], Object> {
-    private final Deque<List<Object>> stack = new ArrayDeque<>();
+    /** The enclosing arrays of {@link #current}; created for nested replies only. */
+    private Deque<List<Object>> stack;
     private List<Object> current;
     private boolean topSet;
 
@@ -80,6 +81,9 @@ final class RespOutput extends CommandOutput<byte[], byte[], Object> {
             topSet = true;
         } else {
             current.add(list);
+            if (stack == null) {
+                stack = new ArrayDeque<>();
+            }
             stack.push(current);
         }
         current = list;
@@ -88,7 +92,7 @@ final class RespOutput extends CommandOutput<byte[], byte[], Object> {
     @Override
     public void complete(int depth) {
         // depth = arrays still open in the decoder; close ours down to it (the top one stays the result)
-        while (depth > 0 && stack.size() >= depth) {
+        while (depth > 0 && stack != null && stack.size() >= depth) {
             current = stack.pop();
         }
     }

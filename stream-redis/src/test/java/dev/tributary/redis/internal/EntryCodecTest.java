@@ -40,6 +40,26 @@ class EntryCodecTest {
     }
 
     @Test
+    void addFieldsWritesTheSameLayoutAsFields() {
+        for (StreamRecord r : List.of(StreamRecord.builder().payload("body").key("k1")
+                .headers(Headers.of("a", "1", "b", "é", "a", "2")).build(), StreamRecord.of(new byte[0]),
+                StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build())) {
+            io.lettuce.core.protocol.CommandArgs<byte[], byte[]> direct =
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+            EntryCodec.addFields(direct, r);
+            io.lettuce.core.protocol.CommandArgs<byte[], byte[]> viaList =
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+            EntryCodec.fields(r).forEach(viaList::add);
+            io.netty.buffer.ByteBuf a = io.netty.buffer.Unpooled.buffer();
+            io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+            direct.encode(a);
+            viaList.encode(b);
+            assertEquals(b, a, "same bytes on the wire");
+            assertEquals(viaList.count(), direct.count());
+        }
+    }
+
+    @Test
     void decodeRoundTripsTheLayout() {
         StreamRecord r = StreamRecord.builder().payload(new byte[] {0, -1, 7}).key("k")
                 .headers(Headers.of("a", "\uD83D\uDE00", "a", "")).build();
