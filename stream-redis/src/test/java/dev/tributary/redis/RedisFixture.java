@@ -4,6 +4,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,23 +16,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The Redis server of the integration tests, one per JVM ({@link #shared()}): the URI in
- * {@code TRIBUTARY_REDIS_URI} if set (then no control, so the F rules skip), else {@code redis-server}
- * from the PATH on a free loopback port in a temporary directory with AOF on
- * ({@code appendfsync always}), controllable by signals. A Docker engine is not used (see README).
+ * {@code TRIBUTARY_REDIS_URI} if set (then no control, so the F rules skip), else — where a Docker
+ * engine answers — a {@code redis:7.2} container on a fixed loopback port ({@link DockerBroker},
+ * controlled with docker stop/start/kill/pause), else {@code redis-server} from the PATH on a free
+ * loopback port in a temporary directory, controllable by signals. Both run with AOF on
+ * ({@code appendfsync always}).
  */
 public final class RedisFixture implements BrokerFixture {
     private static RedisFixture shared;
 
+    static final String DOCKER_IMAGE = "redis:7.2";
+
     private final ClientConfig config;
     private final Local broker;
+    private final BrokerControl control;
+    private final String description;
 
-    private RedisFixture(ClientConfig config, Local broker) {
+    private RedisFixture(ClientConfig config, Local broker, BrokerControl control, String description) {
         this.config = config;
         this.broker = broker;
+        this.control = control;
+        this.description = description;
     }
 
     /** The fixture of this JVM, started on first use. */
@@ -41,18 +51,29 @@ public final class RedisFixture implements BrokerFixture {
         }
         String env = System.getenv("TRIBUTARY_REDIS_URI");
         if (env != null && !env.isBlank()) {
-            shared = new RedisFixture(ClientConfig.parse(env), null);
+            ClientConfig c = ClientConfig.parse(env);
+            shared = new RedisFixture(c, null, null, "redis at " + c.safeUri() + " (from TRIBUTARY_REDIS_URI)");
+            return shared;
+        }
+        int dockerPort = LocalProcessBroker.freePort();
+        Optional<DockerBroker> docker = DockerBroker.tryStart("redis", DOCKER_IMAGE, dockerPort, 6379, Map.of(),
+                List.of("redis-server", "--appendonly", "yes", "--appendfsync", "always", "--save", ""),
+                Duration.ofSeconds(60));
+        if (docker.isPresent()) {
+            shared = new RedisFixture(testConfig("redis://127.0.0.1:" + dockerPort), null, docker.get(),
+                    "redis in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + dockerPort);
             return shared;
         }
         Optional<Path> bin = LocalProcessBroker.onPath("redis-server");
         if (bin.isEmpty()) {
-            throw Brokers.unavailable("redis", "TRIBUTARY_REDIS_URI is not set and redis-server is not on the PATH "
-                    + "(install the redis-server package)");
+            throw Brokers.unavailable("redis", "TRIBUTARY_REDIS_URI is not set, no Docker engine answers and "
+                    + "redis-server is not on the PATH (install the redis-server package)");
         }
         Local local = new Local(bin.get(), List.of());
         Runtime.getRuntime().addShutdownHook(new Thread(local::close, "redis-fixture-cleanup"));
         local.start();
-        shared = new RedisFixture(testConfig("redis://127.0.0.1:" + local.port()), local);
+        shared = new RedisFixture(testConfig("redis://127.0.0.1:" + local.port()), local, local,
+                "redis-server on 127.0.0.1:" + local.port() + " in " + local.dir());
         return shared;
     }
 
@@ -69,7 +90,7 @@ public final class RedisFixture implements BrokerFixture {
 
     @Override
     public Optional<BrokerControl> control() {
-        return Optional.ofNullable(broker);
+        return Optional.ofNullable(control);
     }
 
     /** The local broker process, if this fixture owns one. */
@@ -79,8 +100,7 @@ public final class RedisFixture implements BrokerFixture {
 
     @Override
     public String describe() {
-        return broker == null ? "redis at " + config.safeUri() + " (from TRIBUTARY_REDIS_URI)"
-                : "redis-server on 127.0.0.1:" + broker.port() + " in " + broker.dir();
+        return description;
     }
 
     /** A redis-server child process; extra arguments configure TLS, ACL users and the like. */
