@@ -51,6 +51,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -90,9 +91,14 @@ public final class NatsStreamClient implements StreamClient {
     private final Limits limits;
     private final Clock clock;
     private final Semaphore window;
+    private final long requestTimeoutNanos;
+    /** Appends waiting for their PubAck, in call order; see {@link #sweepDeadlines}. */
+    private final ConcurrentLinkedQueue<PendingAppend> deadlines = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
-    private final PublishOptions noIdOptions = PublishOptions.builder().build();
+    /** The subject of the stream appended to last (appends usually go to one stream at a time). */
+    private volatile Subject lastSubject;
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean probing = new AtomicBoolean();
 
@@ -119,6 +125,15 @@ public final class NatsStreamClient implements StreamClient {
         }
         this.limits = new Limits((int) maxPayload, settings.maxHeaderBytes(), MAX_BATCH, MAX_READ);
         this.window = new Semaphore(settings.maxInFlight());
+        this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tributary-nats-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(100),
+                requestTimeoutNanos / 10));
+        sweeper.scheduleAtFixedRate(this::sweepDeadlines, period, period, TimeUnit.NANOSECONDS);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-nats-watchdog");
             t.setDaemon(true);
@@ -419,17 +434,33 @@ public final class NatsStreamClient implements StreamClient {
         return publish(stream, record);
     }
 
+    private record Subject(StreamName stream, String subject) {
+    }
+
+    private String subject(StreamName stream) {
+        Subject last = lastSubject;
+        if (last == null || !last.stream().equals(stream)) {
+            last = new Subject(stream, names.subject(stream));
+            lastSubject = last;
+        }
+        return last.subject();
+    }
+
+    private static String what(StreamName stream) {
+        return "append to '" + stream + "'";
+    }
+
     private CompletableFuture<EventId> publish(StreamName stream, StreamRecord r) {
-        String what = "append to '" + stream + "'";
         try {
-            if (!window.tryAcquire(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                return CompletableFuture.failedFuture(new StreamException(ErrorKind.BACKPRESSURE, what + ": "
+            if (!window.tryAcquire(requestTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                return CompletableFuture.failedFuture(new StreamException(ErrorKind.BACKPRESSURE, what(stream) + ": "
                         + settings.maxInFlight() + " appends are in flight (maxInFlightAppends) and none completed "
                         + "within " + settings.requestTimeout() + "; slow down"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new StreamException(ErrorKind.RETRYABLE, what + " was interrupted"));
+            return CompletableFuture.failedFuture(new StreamException(ErrorKind.RETRYABLE, what(stream)
+                    + " was interrupted"));
         }
         CompletableFuture<PublishAck> ack;
         try {
@@ -439,33 +470,97 @@ public final class NatsStreamClient implements StreamClient {
             }
             if (connection.getStatus() != Connection.Status.CONNECTED) {
                 window.release();
-                return CompletableFuture.failedFuture(new StreamException(ErrorKind.RETRYABLE, what
+                return CompletableFuture.failedFuture(new StreamException(ErrorKind.RETRYABLE, what(stream)
                         + " failed: not connected to " + settings.safeUri() + " (" + connection.getStatus()
                         + "); nothing was sent, retry later"));
             }
             io.nats.client.impl.Headers h = HeaderCodec.encode(r.key(), r.headers());
-            NatsMessage msg = NatsMessage.builder().subject(names.subject(stream)).headers(h).data(r.payload()).build();
+            NatsMessage msg = new NatsMessage(subject(stream), null, h, r.payload());
             String msgId = r.idempotencyId() != null ? r.idempotencyId()
                     : settings.autoMsgId() ? randomMsgId() : null;
-            PublishOptions po = msgId == null ? noIdOptions : PublishOptions.builder().messageId(msgId).build();
-            ack = js.publishAsync(msg, po);
+            // without an id: no options at all, so jnats neither copies the headers nor merges options
+            ack = msgId == null ? js.publishAsync(msg)
+                    : js.publishAsync(msg, PublishOptions.builder().messageId(msgId).build());
         } catch (RuntimeException e) {
             window.release();
             // nothing left the client: a definite failure, never indeterminate
             // (jnats' "payload size exceeds the server's max_payload" maps to TOO_LARGE)
-            return CompletableFuture.failedFuture(errors.map(e, what, false));
+            return CompletableFuture.failedFuture(errors.map(e, what(stream), false));
         }
-        CompletableFuture<EventId> result = new CompletableFuture<>();
-        // jnats times the PubAck out too, but only when its cleanup timer passes by; our own bound is exact
-        ack.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((pa, err) -> {
+        // jnats times the PubAck out too, but only when its cleanup timer passes by; our own bound is
+        // kept by the deadline sweeper (one queue instead of one timer task per append)
+        PendingAppend p = new PendingAppend(stream, ack, System.nanoTime() + requestTimeoutNanos);
+        deadlines.offer(p);
+        ack.whenComplete(p);
+        if (closed.get()) {
+            // raced with close(), which may already have expired the queue: nothing will sweep this one
+            p.expire();
+        }
+        return p.result;
+    }
+
+    /**
+     * An append waiting for its PubAck: completed by the PubAck, or expired by {@link #sweepDeadlines}
+     * once its deadline passed (with the {@link java.util.concurrent.TimeoutException} that
+     * {@code orTimeout} would have produced), whichever comes first. Releases the window permit exactly
+     * once: {@link #accept} runs once, when {@link #ack} completes.
+     */
+    private final class PendingAppend implements java.util.function.BiConsumer<PublishAck, Throwable> {
+        final StreamName stream;
+        final CompletableFuture<PublishAck> ack;
+        final long deadline;
+        final CompletableFuture<EventId> result = new CompletableFuture<>();
+
+        PendingAppend(StreamName stream, CompletableFuture<PublishAck> ack, long deadline) {
+            this.stream = stream;
+            this.ack = ack;
+            this.deadline = deadline;
+        }
+
+        void expire() {
+            ack.completeExceptionally(new java.util.concurrent.TimeoutException());
+        }
+
+        @Override
+        public void accept(PublishAck pa, Throwable err) {
             window.release();
             if (err != null) {
-                result.completeExceptionally(mapAppendError(err, what, stream));
+                result.completeExceptionally(mapAppendError(err, what(stream), stream));
             } else {
                 result.complete(EventId.ofSequence(pa.getSeqno()));
             }
-        });
-        return result;
+        }
+    }
+
+    /**
+     * Runs every {@code clamp(requestTimeout / 10, 1 ms, 100 ms)}: drops answered appends from the head
+     * of the queue (registered in call order, so the head is the oldest) and expires those past their
+     * deadline.
+     */
+    private void sweepDeadlines() {
+        try {
+            long now = System.nanoTime();
+            PendingAppend p;
+            while ((p = deadlines.peek()) != null) {
+                if (!p.ack.isDone()) {
+                    if (now - p.deadline < 0) {
+                        return;
+                    }
+                    p.expire();
+                }
+                deadlines.poll();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("expiring NATS appends failed: {}", errors.redact(e.toString()));
+        }
+    }
+
+    /** Expires every append still queued (after the connection was closed: nothing can answer them). */
+    private void expireAllDeadlines() {
+        PendingAppend p;
+        while ((p = deadlines.poll()) != null) {
+            p.expire();
+        }
     }
 
     private StreamException mapAppendError(Throwable err, String what, StreamName stream) {
@@ -782,6 +877,10 @@ public final class NatsStreamClient implements StreamClient {
             LOG.warn("the NATS connection to {} did not close within {}; leaving it to close in the background",
                     settings.safeUri(), settings.closeTimeout());
         }
+        // appends still unanswered now get no PubAck any more: fail them (INDETERMINATE) instead of
+        // waiting out their deadline
+        sweeper.shutdownNow();
+        expireAllDeadlines();
     }
 
     @Override
