@@ -52,12 +52,9 @@ public final class GroupLoop<T> implements Lifecycle.Body {
 
     @Override
     public void run(Lifecycle.Run run) {
-        breaker.reset();
-        Pacer pacer = new Pacer(s.sleeper(), run::stopRequested);
-        Retrying source = new Retrying(s.name(), s.sourceBackoff(), s.random(), breaker, s.listener(), pacer);
-        Retrying local = new Retrying(s.name(), s.sourceBackoff(), s.random(), null, s.listener(), pacer);
-        Dispatcher<T> dispatcher = new Dispatcher<>(s, processor, pacer,
-                new DeadLetterWriter(s.client(), s.name(), group, local));
+        LoopRun<T> tools = LoopRun.start(s, processor, breaker, run, group);
+        Retrying source = tools.source();
+        Dispatcher<T> dispatcher = tools.dispatcher();
         int count = Math.min(Math.min(s.batchSize(), maxInFlight), s.client().limits().maxReadCount());
 
         if (createGroup) {

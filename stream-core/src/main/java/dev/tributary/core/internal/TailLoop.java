@@ -43,12 +43,10 @@ public final class TailLoop<T> implements Lifecycle.Body {
 
     @Override
     public void run(Lifecycle.Run run) {
-        breaker.reset();
-        Pacer pacer = new Pacer(s.sleeper(), run::stopRequested);
-        Retrying source = new Retrying(s.name(), s.sourceBackoff(), s.random(), breaker, s.listener(), pacer);
-        Retrying local = new Retrying(s.name(), s.sourceBackoff(), s.random(), null, s.listener(), pacer);
-        Dispatcher<T> dispatcher = new Dispatcher<>(s, processor, pacer,
-                new DeadLetterWriter(s.client(), s.name(), null, local));
+        LoopRun<T> tools = LoopRun.start(s, processor, breaker, run, null);
+        Retrying source = tools.source();
+        Retrying local = tools.local();
+        Dispatcher<T> dispatcher = tools.dispatcher();
         int count = Math.min(s.batchSize(), s.client().limits().maxReadCount());
 
         Optional<EventId> saved = local.call("checkpoint-load", () -> store.load(s.name()));
