@@ -5,19 +5,12 @@ import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
+import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The Kafka broker of the integration tests, shared by every test class of one JVM run, reached in
@@ -161,111 +154,25 @@ public final class KafkaFixture implements BrokerFixture {
                 .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build());
     }
 
-    /** The broker process. */
-    static final class LocalBroker extends LocalProcessBroker {
-        private final String classpath;
-        final int controllerPort = freePort();
+    /** The kit's KRaft broker plus a SASL_PLAINTEXT (PLAIN) listener with one user, for rule E5. */
+    static final class LocalBroker extends KafkaKraftBroker {
         final int saslPort = freePort();
 
         LocalBroker(String classpath) {
-            super("kafka", Duration.ofSeconds(90));
-            this.classpath = classpath;
+            super(classpath);
         }
 
-        private Path properties() {
-            return dir().resolve("server.properties");
-        }
-
-        /** Writes server.properties and formats the storage (kafka.tools.StorageTool format --standalone). */
-        void format() {
-            Map<String, String> p = new java.util.LinkedHashMap<>();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", "1");
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port() + ",CONTROLLER://127.0.0.1:" + controllerPort
-                    + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port() + ",CONTROLLER://127.0.0.1:" + controllerPort
-                    + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
-            p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        @Override
+        protected Map<String, String> properties() {
+            Map<String, String> p = super.properties();
+            p.put("listeners", p.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
             p.put("sasl.enabled.mechanisms", "PLAIN");
             p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
                     "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
                             + SASL_PASSWORD + "\";");
-            p.put("log.dirs", dir().resolve("data").toString());
-            p.put("num.partitions", "1");
-            p.put("auto.create.topics.enable", "false");
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "1");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("group.coordinator.append.linger.ms", "0");
-            p.put("group.min.session.timeout.ms", "1000");
-            p.put("log.flush.interval.messages", "1");
-            p.put("num.network.threads", "2");
-            p.put("num.io.threads", "2");
-            p.put("log.cleaner.enable", "false");
-            p.put("delete.topic.enable", "true");
-            StringBuilder s = new StringBuilder();
-            p.forEach((k, v) -> s.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-            try {
-                Files.writeString(properties(), s.toString(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            List<String> cmd = java(List.of("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id",
-                    org.apache.kafka.common.Uuid.randomUuid().toString(), "--config", properties().toString()));
-            try {
-                Process f = new ProcessBuilder(cmd).directory(dir().toFile()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-                if (!f.waitFor(60, TimeUnit.SECONDS) || f.exitValue() != 0) {
-                    f.destroyForcibly();
-                    throw new IllegalStateException("formatting the KRaft storage failed; log:\n" + logTail());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-
-        private List<String> java(List<String> mainAndArgs) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xms128m");
-            cmd.add("-Xmx384m");
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-XX:TieredStopAtLevel=1");
-            cmd.add("-Djava.awt.headless=true");
-            cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-            cmd.add("-cp");
-            cmd.add(classpath);
-            cmd.addAll(mainAndArgs);
-            return cmd;
-        }
-
-        @Override
-        protected List<String> command() {
-            return java(List.of("kafka.Kafka", properties().toString()));
-        }
-
-        /** Ready once the port accepts connections and the broker has registered (describeCluster lists it). */
-        @Override
-        protected boolean isReady() {
-            if (!portOpen(port())) {
-                return false;
-            }
-            try (Admin a = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + port(), "request.timeout.ms", 2000,
-                    "default.api.timeout.ms", 2000))) {
-                return !a.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
+            return p;
         }
     }
 }

@@ -1,20 +1,14 @@
 package dev.tributary.cli.it;
 
 import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The brokers of the command line's integration tests, one per backend per JVM: a URI from the
@@ -75,7 +69,7 @@ final class LocalBrokers {
             throw Brokers.unavailable("kafka", "no TRIBUTARY_KAFKA_BOOTSTRAP and no broker classpath in "
                     + "-Dtributary.kafka.classpath (run through Maven: mvn -f stream-cli/pom.xml verify)");
         }
-        Kafka k = new Kafka(cp);
+        KafkaKraftBroker k = new KafkaKraftBroker(cp);
         try {
             k.format();
         } catch (RuntimeException e) {
@@ -114,80 +108,6 @@ final class LocalBrokers {
         protected List<String> command() {
             return List.of(binary.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port()), "-js", "-sd",
                     dir().resolve("store").toString());
-        }
-    }
-
-    /** A single-node KRaft broker in its own JVM. */
-    static final class Kafka extends LocalProcessBroker {
-        private final String classpath;
-        private final int controllerPort = freePort();
-
-        Kafka(String classpath) {
-            super("kafka", Duration.ofSeconds(90));
-            this.classpath = classpath;
-        }
-
-        private Path properties() {
-            return dir().resolve("server.properties");
-        }
-
-        void format() {
-            String props = String.join("\n",
-                    "process.roles=broker,controller", "node.id=1",
-                    "listeners=PLAINTEXT://127.0.0.1:" + port() + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port() + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                    "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                    "log.dirs=" + dir().resolve("data"), "num.partitions=1", "auto.create.topics.enable=false",
-                    "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=1",
-                    "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-                    "share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
-                    "group.initial.rebalance.delay.ms=0", "group.coordinator.append.linger.ms=0",
-                    "group.min.session.timeout.ms=1000", "num.network.threads=2", "num.io.threads=2",
-                    "log.cleaner.enable=false", "delete.topic.enable=true") + "\n";
-            try {
-                Files.writeString(properties(), props, StandardCharsets.UTF_8);
-                List<String> cmd = java(List.of("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id",
-                        org.apache.kafka.common.Uuid.randomUuid().toString(), "--config", properties().toString()));
-                Process f = new ProcessBuilder(cmd).directory(dir().toFile()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-                if (!f.waitFor(60, TimeUnit.SECONDS) || f.exitValue() != 0) {
-                    f.destroyForcibly();
-                    throw new IllegalStateException("formatting the KRaft storage failed; log:\n" + logTail());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-
-        private List<String> java(List<String> mainAndArgs) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms128m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath));
-            cmd.addAll(mainAndArgs);
-            return cmd;
-        }
-
-        @Override
-        protected List<String> command() {
-            return java(List.of("kafka.Kafka", properties().toString()));
-        }
-
-        @Override
-        protected boolean isReady() {
-            if (!portOpen(port())) {
-                return false;
-            }
-            try (Admin a = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + port(), "request.timeout.ms", 2000,
-                    "default.api.timeout.ms", 2000))) {
-                return !a.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
         }
     }
 }
