@@ -161,6 +161,17 @@ public final class ClientConfig {
         });
     }
 
+    /**
+     * The typed reader of this configuration's backend options, which reports every bad or unknown
+     * option in one error (see {@link dev.tributary.spi.OptionReader}).
+     *
+     * @param backend the backend's display name for messages
+     * @param known   every option the backend understands
+     */
+    public dev.tributary.spi.OptionReader optionReader(String backend, java.util.Collection<String> known) {
+        return new dev.tributary.spi.OptionReader(this, backend, known);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.namespace = namespace;

@@ -11,7 +11,12 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Threads and connections</h2>
  * A client is thread-safe and reuses its connections; it never opens a connection per request.
  * {@link #close()} is idempotent, bounded in time even with the broker frozen, and wakes every
- * blocked read. Every call after close fails with {@link ErrorKind#CLOSED}.
+ * blocked read, which then fails with {@link ErrorKind#CLOSED}. Every operation after close fails
+ * with {@link ErrorKind#CLOSED}, {@link #parseId} included; only the constant metadata
+ * ({@link #backend()}, {@link #capabilities()}, {@link #limits()}) still answers. Appends still
+ * pending when close runs are given part of the close timeout to be confirmed; the rest fail
+ * {@link ErrorKind#INDETERMINATE} if they may have reached the broker and {@link ErrorKind#CLOSED}
+ * only if they were never sent (so a record whose append failed {@code CLOSED} was not stored).
  *
  * <h2>Validation</h2>
  * Stream, group and member names ({@link StreamName}), records, counts and waits are validated
@@ -69,8 +74,9 @@ public interface StreamClient extends AutoCloseable {
      * Appends one record; the future completes with the broker-assigned id once the broker has
      * stored it. Appends are pipelined: many may be in flight at once, up to the client's bounded
      * window ({@code maxInFlightAppends}); beyond it the call waits (bounded by the request timeout)
-     * and then fails with {@link ErrorKind#BACKPRESSURE}. Appends from one thread are stored in call
-     * order.
+     * and then returns a future failed with {@link ErrorKind#BACKPRESSURE} — on every backend the
+     * full window arrives through the future, like every other I/O outcome, never as a thrown
+     * exception. Appends from one thread are stored in call order.
      */
     CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record);
 

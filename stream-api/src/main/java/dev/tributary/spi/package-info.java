@@ -5,6 +5,14 @@
  * ({@link dev.tributary.spi.Checks}), and forwarding implementations of the client, reader and
  * group consumer ({@link dev.tributary.spi.ForwardingStreamClient} and friends) for decorators that
  * change or observe one behaviour (metrics, fault injection, the kit's broken backends).
+ *
+ * <p>A backend is built on {@link dev.tributary.spi.AbstractStreamClient},
+ * {@link dev.tributary.spi.AbstractStreamReader} and {@link dev.tributary.spi.AbstractGroupConsumer}:
+ * they own the closed flag, the checks (in one order: closed → arguments → capability), the open
+ * readers and consumers and the close sequence, and the backend writes only the {@code do…} methods
+ * that talk to its broker. {@link dev.tributary.spi.AppendWindow} is the one bounded window of
+ * appends in flight with its deadline queue; {@link dev.tributary.spi.OptionReader} reads a
+ * backend's URI options and reports every bad one in one error.
  * Applications normally use {@link dev.tributary.StreamClients} and never touch this package.
  */
 package dev.tributary.spi;

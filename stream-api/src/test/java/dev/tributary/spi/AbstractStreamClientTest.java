@@ -1,0 +1,262 @@
+package dev.tributary.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.AckResult;
+import dev.tributary.Capability;
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.GroupInfo;
+import dev.tributary.GroupOptions;
+import dev.tributary.Health;
+import dev.tributary.Limits;
+import dev.tributary.Position;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamInfo;
+import dev.tributary.StreamName;
+import dev.tributary.StreamReader;
+import dev.tributary.StreamRecord;
+import dev.tributary.Trim;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The skeleton's order of checks and its close sequence, on a backend that only records calls. */
+class AbstractStreamClientTest {
+    private static final StreamName S = StreamName.of("s");
+
+    /** A backend whose appends stay pending (sent) and whose polls block until closed. */
+    static final class Recording extends AbstractStreamClient {
+        final List<String> calls = new ArrayList<>();
+        final CountDownLatch pollStarted = new CountDownLatch(1);
+        Duration closeBound;
+
+        Recording(Set<Capability> caps) {
+            super("rec", caps, new Limits(1024, 1024, 100, 100), "rec client", Duration.ofMillis(200),
+                    new AppendWindow("rec client", 10, Duration.ofSeconds(30), null));
+        }
+
+        @Override
+        protected EventId doParseId(String text) {
+            calls.add("parseId");
+            return EventId.parse(text);
+        }
+
+        @Override
+        protected Health doHealth() {
+            return new Health(true, Duration.ZERO, "ok");
+        }
+
+        @Override
+        protected void doCreateStream(StreamName stream) {
+            calls.add("createStream");
+        }
+
+        @Override
+        protected boolean doDeleteStream(StreamName stream) {
+            return false;
+        }
+
+        @Override
+        protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
+            AppendWindow.Append<EventId> a = appendWindow().open(1);
+            a.sent(); // written; the broker never answers
+            return a;
+        }
+
+        @Override
+        protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
+            return appendWindow().open(records.size()); // never sent
+        }
+
+        @Override
+        protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
+            return new AbstractStreamReader(stream, limits(), "rec reader") {
+                private final CountDownLatch closed = new CountDownLatch(1);
+
+                @Override
+                protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
+                    pollStarted.countDown();
+                    try {
+                        closed.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (isClosed()) { // what a native client says while it shuts down
+                        throw new StreamException(ErrorKind.RETRYABLE, "connection thread has exited");
+                    }
+                    return List.of();
+                }
+
+                @Override
+                public Position position() {
+                    return Position.earliest();
+                }
+
+                @Override
+                protected void doClose() {
+                    closed.countDown();
+                }
+            };
+        }
+
+        @Override
+        protected List<StreamEvent> doRange(StreamName stream, Position from, EventId to, int maxCount) {
+            return List.of();
+        }
+
+        @Override
+        protected StreamInfo doInfo(StreamName stream) {
+            return StreamInfo.missing(stream);
+        }
+
+        @Override
+        protected long doTrim(StreamName stream, Trim trim) {
+            return 0;
+        }
+
+        @Override
+        protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
+            calls.add("createGroup");
+        }
+
+        @Override
+        protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
+            return new AbstractGroupConsumer(stream, group, member, limits()) {
+                @Override
+                protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
+                    return List.of();
+                }
+
+                @Override
+                protected AckResult doAck(List<EventId> ids) {
+                    return new AckResult(0, ids.size());
+                }
+
+                @Override
+                protected void doNack(List<EventId> ids) {
+                }
+
+                @Override
+                protected void doClose() {
+                }
+            };
+        }
+
+        @Override
+        protected GroupInfo doGroupInfo(StreamName stream, String group) {
+            return null;
+        }
+
+        @Override
+        protected List<GroupInfo> doGroups(StreamName stream) {
+            return List.of();
+        }
+
+        @Override
+        protected boolean doDeleteGroup(StreamName stream, String group) {
+            return false;
+        }
+
+        @Override
+        protected void doClose(Duration remaining) {
+            closeBound = remaining;
+            calls.add("close");
+        }
+    }
+
+    private static ErrorKind kindOf(Executable call) {
+        return assertThrows(StreamException.class, call).kind();
+    }
+
+    @Test
+    void theClosedCheckComesBeforeArgumentChecksAndEveryOperationFailsClosedAfterClose() {
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        c.close();
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.parseId("1")));
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.parseId(null)));
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.createStream(null)));
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.appendAsync(null, null)));
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.trim(S, Trim.toLength(1))));
+        assertEquals(ErrorKind.CLOSED, kindOf(c::health));
+        assertEquals("rec", c.backend(), "constant metadata answers after close");
+        assertEquals(new Limits(1024, 1024, 100, 100), c.limits());
+        assertEquals(List.of("close"), c.calls, "no do… method ran after close; doClose ran once");
+        c.close();
+        assertEquals(List.of("close"), c.calls, "close is idempotent");
+    }
+
+    @Test
+    void argumentChecksComeBeforeTheCapabilityCheckAndNothingReachesTheBackend() {
+        Recording c = new Recording(Set.of());
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.trim(S, null)));
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> c.trim(S, Trim.toLength(1))));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.createGroup(S, "bad name!", GroupOptions.defaults())));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.createGroup(S, "g", null)));
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> c.createGroup(S, "g", GroupOptions.defaults())));
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> c.openReader(S, Position.at(java.time.Instant.EPOCH))));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.parseId(null)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.appendBatchAsync(S, List.of())));
+        assertTrue(c.calls.isEmpty(), "bad input reached the backend: " + c.calls);
+        c.close();
+    }
+
+    @Test
+    void closeWakesABlockedPollWhichEndsClosedWhateverTheNativeClientSaid() throws Exception {
+        Recording c = new Recording(Set.of());
+        StreamReader r = c.openReader(S, Position.earliest());
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                r.poll(10, Duration.ofSeconds(30));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        });
+        t.start();
+        assertTrue(c.pollStarted.await(5, TimeUnit.SECONDS));
+        c.close();
+        t.join(5_000);
+        assertTrue(outcome.get() instanceof StreamException, "the poll must end with a StreamException: " + outcome.get());
+        assertEquals(ErrorKind.CLOSED, ((StreamException) outcome.get()).kind());
+        assertEquals(Position.earliest(), r.position(), "the cursor answers after close");
+    }
+
+    @Test
+    void closeSettlesPendingAppendsIndeterminateIfSentAndClosedIfNotWithinTheCloseTimeout() {
+        Recording c = new Recording(Set.of());
+        CompletableFuture<EventId> sent = c.appendAsync(S, StreamRecord.of("x"));
+        CompletableFuture<List<EventId>> unsent = c.appendBatchAsync(S, List.of(StreamRecord.of("y")));
+        long start = System.nanoTime();
+        c.close();
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "close is bounded");
+        assertEquals(ErrorKind.INDETERMINATE, StreamException.unwrap(assertThrows(Exception.class, sent::join)).kind());
+        assertEquals(ErrorKind.CLOSED, StreamException.unwrap(assertThrows(Exception.class, unsent::join)).kind());
+        assertTrue(c.closeBound.compareTo(Duration.ofMillis(200)) <= 0);
+    }
+
+    @Test
+    void groupConsumerChecksIdsInOnePlaceAndFailsClosedAfterClose() {
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        var m = c.openGroupConsumer(S, "g", "m");
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> m.ack((List<EventId>) null)));
+        List<EventId> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> m.ack(withNull)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> m.poll(0, Duration.ZERO)));
+        c.close();
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> m.poll(1, Duration.ZERO)));
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> m.ack(List.of())));
+        assertEquals("g", m.group());
+    }
+}
