@@ -56,6 +56,12 @@ public final class KitContext {
         return s;
     }
 
+    /** Deletes {@code s} after the rule too: a stream the rule did not name itself (a dead-letter stream). */
+    public StreamName deleteAfter(StreamName s) {
+        streams.add(s);
+        return s;
+    }
+
     /** A fresh stream name, created with {@code client}. */
     public StreamName created(StreamClient client, String rule) {
         StreamName s = stream(rule);
