@@ -18,15 +18,16 @@ import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * User/password authentication and TLS against local servers: right credentials connect, wrong ones
- * fail fatally, and the secret never shows in logs, {@code toString()} or exception messages.
+ * fail fatally, and the secret never shows in logs, {@code toString()} or exception messages. A TLS
+ * server certificate must chain to a trusted CA, be in its validity period and name the host of the URI
+ * (unless {@code tlsVerifyHostname=false} or {@code tlsInsecure=true} say otherwise).
  */
 class NatsAuthTlsIT {
 
@@ -110,45 +111,149 @@ class NatsAuthTlsIT {
         assertFalse(log.contains(pass), "the password appeared in the log output");
     }
 
-    @Test
-    void tlsWithTheServersCaConnectsAndWithoutItFailsAsConfiguration() throws Exception {
+    /** The certificates of the TLS tests, made once per run (or the tests are skipped without openssl). */
+    private static TestPki pki;
+    private static TestPki.Pair ca;
+    private static TestPki.Pair otherCa;
+
+    private static synchronized TestPki pki() throws Exception {
         assumeTrue(LocalProcessBroker.onPath("nats-server").isPresent() && LocalProcessBroker.onPath("openssl").isPresent(),
                 "needs nats-server and openssl on the PATH");
-        Path dir = Files.createTempDirectory("tributary-nats-tls-");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl failed");
+        if (pki == null) {
+            pki = new TestPki();
+            ca = pki.ca("test-ca");
+            otherCa = pki.ca("other-ca");
+        }
+        return pki;
+    }
+
+    @AfterAll
+    static void deleteCertificates() throws Exception {
+        if (pki != null) {
+            pki.close();
+        }
+    }
+
+    /** The body of a TLS test: the URI base {@code tls://user:pass@127.0.0.1:port} and the password. */
+    private interface TlsBody {
+        void run(String base, String pass) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} against a TLS server presenting {@code serverCert}, with output captured, and
+     * checks that the password never appeared in it.
+     */
+    private static void withTlsServer(String name, TestPki.Pair serverCert, TlsBody body) throws Exception {
         String pass = NatsFixture.randomSecret();
-        try (NatsFixture.LocalNats server = new NatsFixture.LocalNats("nats-tls", pass, new Path[] {cert, key})) {
+        try (NatsFixture.LocalNats server = new NatsFixture.LocalNats(name, pass, serverCert.files())) {
             server.start();
             String base = "tls://" + NatsFixture.USER + ":" + pass + "@127.0.0.1:" + server.port();
             String log = captured(() -> {
-                try (StreamClient c = StreamClients.open(base + "?tlsCaFile=" + cert)) {
-                    StreamName s = StreamName.of("tls-" + System.nanoTime());
-                    c.createStream(s);
-                    c.append(s, StreamRecord.of("secure"));
-                    assertEquals(List.of("secure"), c.range(s, Position.earliest(), null, 10).stream()
-                            .map(e -> e.payloadAsString()).toList());
-                    assertFalse(c.toString().contains(pass));
+                try {
+                    body.run(base, pass);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-                StreamException untrusted = assertThrows(StreamException.class,
-                        () -> StreamClients.open(base + "?connectTimeout=5s"));
-                assertEquals(ErrorKind.CONFIGURATION, untrusted.kind(), untrusted.toString());
-                assertNoSecret(untrusted, pass);
-                StreamException wrong = assertThrows(StreamException.class, () -> StreamClients.open(
-                        "tls://" + NatsFixture.USER + ":nope-" + pass + "@127.0.0.1:" + server.port() + "?tlsCaFile=" + cert));
-                assertEquals(ErrorKind.AUTHENTICATION, wrong.kind(), wrong.toString());
-                assertNoSecret(wrong, pass);
             });
             assertFalse(log.contains(pass), "the password appeared in the log output");
-        } finally {
-            Files.deleteIfExists(cert);
-            Files.deleteIfExists(key);
-            Files.deleteIfExists(dir);
         }
+    }
+
+    /** Opens {@code uri}, appends a record and reads it back. */
+    private static void assertRoundTrip(String uri, String pass) {
+        try (StreamClient c = StreamClients.open(uri)) {
+            StreamName s = StreamName.of("tls-" + System.nanoTime());
+            c.createStream(s);
+            c.append(s, StreamRecord.of("secure"));
+            assertEquals(List.of("secure"), c.range(s, Position.earliest(), null, 10).stream()
+                    .map(e -> e.payloadAsString()).toList());
+            assertFalse(c.toString().contains(pass));
+        }
+    }
+
+    /**
+     * Opening {@code uri} fails with one CONFIGURATION error whose message contains every one of
+     * {@code phrases}, well before the (long) connect timeout, without the password and without leaving
+     * a reconnecting connection behind.
+     */
+    private static StreamException assertTlsRejected(String uri, String pass, String... phrases) {
+        int baseline = Thread.activeCount();
+        long start = System.nanoTime();
+        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(uri + "&connectTimeout=30s"));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
+        assertTrue(e.isFatal());
+        for (String phrase : phrases) {
+            assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
+        }
+        assertTrue(tookMs < 10_000, "the TLS failure took " + tookMs + " ms");
+        assertNoSecret(e, pass);
+        assertThreadsSettle(baseline);
+        return e;
+    }
+
+    @Test
+    void tlsWithTheServersCaConnectsAndWithoutItFailsAsConfiguration() throws Exception {
+        pki();
+        TestPki.Pair right = pki.server("right-host", ca, "IP:127.0.0.1,DNS:localhost");
+        withTlsServer("nats-tls", right, (base, pass) -> {
+            assertRoundTrip(base + "?tlsCaFile=" + ca.cert(), pass);
+            // the certificate names both the address and the name: both URIs pass the host-name check
+            assertRoundTrip(base.replace("@127.0.0.1:", "@localhost:") + "?tlsCaFile=" + ca.cert(), pass);
+            StreamException untrusted = assertThrows(StreamException.class,
+                    () -> StreamClients.open(base + "?connectTimeout=5s"));
+            assertEquals(ErrorKind.CONFIGURATION, untrusted.kind(), untrusted.toString());
+            assertNoSecret(untrusted, pass);
+            StreamException wrong = assertThrows(StreamException.class, () -> StreamClients.open(
+                    base.replace(":" + pass + "@", ":nope-" + pass + "@") + "?tlsCaFile=" + ca.cert()));
+            assertEquals(ErrorKind.AUTHENTICATION, wrong.kind(), wrong.toString());
+            assertNoSecret(wrong, pass);
+        });
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRejectedUnlessTheCheckIsTurnedOff() throws Exception {
+        pki();
+        TestPki.Pair wrongHost = pki.server("wrong-host", ca, "DNS:wrong.example");
+        withTlsServer("nats-tls-wrong-host", wrongHost, (base, pass) -> {
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert(), pass, "not valid for host 127.0.0.1",
+                    "tlsVerifyHostname=false");
+            // the trusted CA alone is enough once the host-name check is explicitly turned off
+            assertRoundTrip(base + "?tlsCaFile=" + ca.cert() + "&tlsVerifyHostname=false", pass);
+            assertRoundTrip(base + "?tlsInsecure=true", pass);
+        });
+    }
+
+    @Test
+    void theHostNameOfTheUriIsCheckedNotTheAddressItResolvesTo() throws Exception {
+        pki();
+        TestPki.Pair nameOnly = pki.server("name-only", ca, "DNS:localhost");
+        withTlsServer("nats-tls-name-only", nameOnly, (base, pass) -> {
+            assertRoundTrip(base.replace("@127.0.0.1:", "@localhost:") + "?tlsCaFile=" + ca.cert(), pass);
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert(), pass, "not valid for host 127.0.0.1");
+        });
+    }
+
+    @Test
+    void anExpiredCertificateIsRejectedAsExpired() throws Exception {
+        pki();
+        TestPki.Pair expired = pki.expiredServer("expired", ca, "IP:127.0.0.1,DNS:localhost");
+        withTlsServer("nats-tls-expired", expired, (base, pass) -> {
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert(), pass, "expired");
+            // even with the host-name check off: expiry is part of trusting the certificate
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert() + "&tlsVerifyHostname=false", pass, "expired");
+        });
+    }
+
+    @Test
+    void aCertificateOfAnotherCaIsRejectedAsUntrusted() throws Exception {
+        pki();
+        TestPki.Pair foreign = pki.server("foreign", otherCa, "IP:127.0.0.1,DNS:localhost");
+        withTlsServer("nats-tls-foreign", foreign, (base, pass) -> {
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert(), pass, "not trusted", "tlsCaFile");
+            assertTlsRejected(base + "?tlsCaFile=" + ca.cert() + "&tlsVerifyHostname=false", pass, "not trusted");
+        });
     }
 }

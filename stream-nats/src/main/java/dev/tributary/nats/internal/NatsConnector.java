@@ -12,15 +12,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.support.Status;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Opens the one connection of a client: automatic reconnect forever (every {@code reconnectWait}),
  * no reconnect buffer (a publish while disconnected fails at once instead of queueing unboundedly),
  * pings every {@code pingInterval} so that a frozen server is detected, credentials passed to jnats
- * apart from the server URL, and jnats' own diagnostics routed to SLF4J with secrets removed.
+ * apart from the server URL, and jnats' own diagnostics routed to SLF4J with secrets removed. A
+ * {@code tls://} connection checks the server certificate (trusted CA, validity, host name; see
+ * {@link NatsTls}); a certificate that fails fails the connect at once as {@code CONFIGURATION}.
  */
 public final class NatsConnector {
     private static final Logger LOG = LoggerFactory.getLogger(NatsConnector.class);
@@ -39,7 +34,7 @@ public final class NatsConnector {
     /** Connects; see {@link dev.tributary.spi.StreamProvider#create} for the errors. */
     public static NatsStreamClient connect(ClientConfig config, Clock clock) {
         NatsSettings s = NatsSettings.from(config);
-        NatsErrors errors = new NatsErrors(s.secrets());
+        NatsErrors errors = new NatsErrors(s.secrets(), s.host());
         LoggingErrorListener listener = new LoggingErrorListener(errors, s.safeUri());
         LoggingConnectionListener connections = new LoggingConnectionListener(s.safeUri());
         Options.Builder b = new Options.Builder().server(s.servers()).connectionName("tributary")
@@ -53,13 +48,14 @@ public final class NatsConnector {
             b.token(s.token());
         }
         if (s.tls()) {
+            // jnats would otherwise replace a host name by the addresses it resolves to before the TLS
+            // handshake: the certificate would be checked against an IP address, and no SNI sent
+            b.noResolveHostnames();
             try {
                 if (s.tlsInsecure()) {
                     b.opentls();
-                } else if (s.tlsCaFile().isPresent()) {
-                    b.sslContext(sslContext(s));
                 } else {
-                    b.secure();
+                    b.sslContext(NatsTls.context(s));
                 }
             } catch (GeneralSecurityException | IOException e) {
                 throw errors.wrap(ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(),
@@ -123,26 +119,6 @@ public final class NatsConnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static SSLContext sslContext(NatsSettings s) throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        try (InputStream in = Files.newInputStream(s.tlsCaFile().orElseThrow())) {
-            int i = 0;
-            for (Certificate cert : cf.generateCertificates(in)) {
-                ks.setCertificateEntry("ca-" + (i++), cert);
-            }
-            if (i == 0) {
-                throw new GeneralSecurityException("no certificate in " + s.tlsCaFile().get());
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     /** jnats diagnostics to SLF4J, secrets removed. */

@@ -6,12 +6,17 @@ import io.nats.client.AuthenticationException;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
 import java.io.IOException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Maps jnats and JetStream API failures onto {@link ErrorKind}, and keeps secrets out of messages.
@@ -22,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  *   <tr><td>an append whose PubAck did not arrive in time</td><td>INDETERMINATE</td></tr>
  *   <tr><td>maximum payload exceeded</td><td>TOO_LARGE</td></tr>
  *   <tr><td>authorization violation, authentication failure</td><td>AUTHENTICATION</td></tr>
- *   <tr><td>TLS handshake failure (untrusted certificate, plain client to a TLS server)</td><td>CONFIGURATION</td></tr>
+ *   <tr><td>TLS handshake failure: certificate for another host, expired or not yet valid, issued by an
+ *   untrusted CA; plain client to a TLS server (the message names which)</td><td>CONFIGURATION</td></tr>
  *   <tr><td>stream not found (10059), consumer not found (10014), no message (10037)</td><td>NOT_FOUND</td></tr>
  *   <tr><td>JetStream not enabled (10076, 10039), name clash or subject overlap (10058, 10065)</td><td>CONFIGURATION</td></tr>
  *   <tr><td>other API errors 5xx / 4xx</td><td>RETRYABLE / INTERNAL</td></tr>
@@ -40,9 +46,16 @@ public final class NatsErrors {
     public static final int CONSUMER_NAME_EXISTS = 10013;
 
     private final Set<String> secrets;
+    private final String host;
 
     public NatsErrors(Set<String> secrets) {
+        this(secrets, null);
+    }
+
+    /** @param host the host of the URI, named when a server certificate is not valid for it; or null */
+    public NatsErrors(Set<String> secrets, String host) {
         this.secrets = Set.copyOf(secrets);
+        this.host = host;
     }
 
     /** The API error code of a JetStream error anywhere in the chain, or -1. */
@@ -94,9 +107,8 @@ public final class NatsErrors {
             ErrorKind k = code == 503 || code == 409 ? ErrorKind.NOT_FOUND : ErrorKind.RETRYABLE;
             return wrap(k, what + " failed: " + s.getStatus().getMessageWithCode(), c);
         }
-        if (c instanceof javax.net.ssl.SSLException || hasCause(c, javax.net.ssl.SSLException.class)) {
-            return wrap(ErrorKind.CONFIGURATION, what + " failed: TLS handshake failed (" + c.getMessage()
-                    + "); check the server certificate, tlsCaFile and the URI scheme (tls:// for TLS servers)", c);
+        if (c instanceof SSLException || hasCause(c, SSLException.class)) {
+            return wrap(ErrorKind.CONFIGURATION, what + " failed: " + tlsProblem(c), c);
         }
         if (c instanceof AuthenticationException) {
             return wrap(ErrorKind.AUTHENTICATION, what + " failed: the server rejected the credentials ("
@@ -128,6 +140,52 @@ public final class NatsErrors {
             return wrap(ErrorKind.RETRYABLE, what + " failed: " + msg, c);
         }
         return wrap(ErrorKind.INTERNAL, what + " failed unexpectedly: " + c, c);
+    }
+
+    /**
+     * Why a TLS handshake failed, with what to do. The JDK reports every certificate problem as an
+     * SSLHandshakeException; the cause chain tells them apart: an expired certificate carries a
+     * CertificateExpiredException, an unknown issuer a CertPathBuilderException (no path to a trusted
+     * CA), and the host-name check a plain CertificateException of the JDK's HostnameChecker, known only
+     * by its message ("No subject alternative names ...", "No name matching ...").
+     */
+    private String tlsProblem(Throwable t) {
+        String jdk = String.valueOf(t.getMessage());
+        CertificateExpiredException expired = cause(t, CertificateExpiredException.class);
+        if (expired != null) {
+            return "the server certificate has expired (" + expired.getMessage() + "); renew the server's "
+                    + "certificate";
+        }
+        CertificateNotYetValidException early = cause(t, CertificateNotYetValidException.class);
+        if (early != null) {
+            return "the server certificate is not valid yet (" + early.getMessage() + "); check the clocks of "
+                    + "client and server";
+        }
+        if (cause(t, CertPathBuilderException.class) != null) {
+            return "the server certificate is not trusted: its issuer is not a trusted CA (" + jdk + "); set "
+                    + "tlsCaFile to the PEM file of the CA that issued the server certificate";
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof CertificateException
+                    && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
+                return "the server certificate is not valid for " + (host == null ? "the host of the URI" : "host " + host)
+                        + " (" + m + "); check the certificate's subject alternative names, or set "
+                        + "tlsVerifyHostname=false to trust the CA without checking the host name";
+            }
+        }
+        return "TLS handshake failed (" + jdk + "); check the server certificate, tlsCaFile and the URI scheme "
+                + "(tls:// for TLS servers)";
+    }
+
+    /** The first exception of {@code type} in the chain of {@code t} (itself included), or null. */
+    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

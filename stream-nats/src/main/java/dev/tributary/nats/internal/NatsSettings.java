@@ -28,9 +28,10 @@ public final class NatsSettings {
 
     static final Set<String> KNOWN_OPTIONS = Set.of("storage", "replicas", "maxAge", "maxMessages", "maxBytes",
             "duplicateWindow", "maxHeaderBytes", "maxAckPending", "pingInterval", "reconnectWait",
-            "readerInactiveThreshold", "tlsCaFile", "tlsInsecure", "autoMsgId");
+            "readerInactiveThreshold", "tlsCaFile", "tlsInsecure", "tlsVerifyHostname", "autoMsgId");
 
     private final String servers;
+    private final String host;
     private final boolean tls;
     private final String user;
     private final char[] password;
@@ -49,6 +50,7 @@ public final class NatsSettings {
     private final Duration readerInactiveThreshold;
     private final Path tlsCaFile;
     private final boolean tlsInsecure;
+    private final boolean tlsVerifyHostname;
     private final boolean autoMsgId;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -67,7 +69,7 @@ public final class NatsSettings {
         }
         this.tls = scheme.equals("tls");
         int port = uri.getPort() < 0 ? 4222 : uri.getPort();
-        String host = uri.getHost();
+        this.host = uri.getHost();
         this.servers = (tls ? "tls://" : "nats://") + host + ":" + port;
         String userInfo = uri.getRawUserInfo();
         String u = null;
@@ -116,9 +118,15 @@ public final class NatsSettings {
             throw config("option tlsCaFile=" + tlsCaFile + " is not a readable file");
         }
         this.tlsInsecure = bool("tlsInsecure", c.option("tlsInsecure").orElse("false"));
+        this.tlsVerifyHostname = bool("tlsVerifyHostname", c.option("tlsVerifyHostname").orElse("true"));
         this.autoMsgId = bool("autoMsgId", c.option("autoMsgId").orElse("true"));
-        if (!tls && (tlsCaFile != null || tlsInsecure)) {
-            throw config("options tlsCaFile and tlsInsecure need a tls:// URI");
+        if (!tls && (tlsCaFile != null || tlsInsecure || c.option("tlsVerifyHostname").isPresent())) {
+            throw config("options tlsCaFile, tlsInsecure and tlsVerifyHostname need a tls:// URI");
+        }
+        if (tlsInsecure && c.option("tlsVerifyHostname").isPresent() && tlsVerifyHostname) {
+            // tlsInsecure trusts any certificate for any host; asking for the host check as well is a mistake
+            throw config("option tlsVerifyHostname=true contradicts tlsInsecure=true, which checks nothing; "
+                    + "drop tlsInsecure and set tlsCaFile to the server's CA");
         }
         this.connectTimeout = c.connectTimeout();
         this.requestTimeout = c.requestTimeout();
@@ -175,6 +183,11 @@ public final class NatsSettings {
     /** The server URL without credentials, e.g. {@code nats://127.0.0.1:4222}. */
     public String servers() {
         return servers;
+    }
+
+    /** The host of the URI as written (a name or an address): the name a server certificate must carry. */
+    public String host() {
+        return host;
     }
 
     public boolean tls() {
@@ -261,8 +274,17 @@ public final class NatsSettings {
         return Optional.ofNullable(tlsCaFile);
     }
 
+    /** Trust any server certificate, for any host: no check at all. */
     public boolean tlsInsecure() {
         return tlsInsecure;
+    }
+
+    /**
+     * Whether a trusted server certificate must also name {@link #host()} (subject alternative names,
+     * as HTTPS clients check). On by default; meaningless when {@link #tlsInsecure()}.
+     */
+    public boolean tlsVerifyHostname() {
+        return tlsVerifyHostname && !tlsInsecure;
     }
 
     /** Whether appends without an idempotency id carry a random Nats-Msg-Id. */

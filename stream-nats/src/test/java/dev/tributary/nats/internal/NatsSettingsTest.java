@@ -60,6 +60,42 @@ class NatsSettingsTest {
     }
 
     @Test
+    void theHostNameCheckIsOnForTlsUnlessTurnedOffExplicitly() {
+        NatsSettings plain = NatsSettings.from(ClientConfig.parse("tls://nats.example.com"));
+        assertEquals("nats.example.com", plain.host());
+        assertTrue(plain.tlsVerifyHostname());
+        assertFalse(plain.tlsInsecure());
+        assertFalse(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=false")).tlsVerifyHostname());
+        assertTrue(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=true")).tlsVerifyHostname());
+        // tlsInsecure checks nothing, the host name included
+        NatsSettings insecure = NatsSettings.from(ClientConfig.parse("tls://h?tlsInsecure=true"));
+        assertTrue(insecure.tlsInsecure());
+        assertFalse(insecure.tlsVerifyHostname());
+        assertFalse(NatsSettings.from(ClientConfig.parse("tls://h?tlsInsecure=true&tlsVerifyHostname=false"))
+                .tlsVerifyHostname());
+    }
+
+    @Test
+    void badTlsOptionsFailAsConfigurationNamingTheOption() {
+        String[][] cases = {
+            {"tls://h?tlsVerifyHostname=maybe", "tlsVerifyHostname=maybe must be true or false"},
+            {"nats://h?tlsVerifyHostname=false", "need a tls:// URI"},
+            {"nats://h?tlsVerifyHostname=true", "need a tls:// URI"},
+            {"tls://h?tlsInsecure=true&tlsVerifyHostname=true", "contradicts tlsInsecure=true"},
+            {"tls://h?tlsVerifyHostnames=false", "unknown NATS option 'tlsVerifyHostnames'"},
+        };
+        for (String[] c : cases) {
+            StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])), c[0]);
+            assertEquals(ErrorKind.CONFIGURATION, e.kind(), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+        }
+        StreamException unknown = assertThrows(StreamException.class,
+                () -> NatsSettings.from(ClientConfig.parse("tls://h?bogus=1")));
+        assertTrue(unknown.getMessage().contains("tlsVerifyHostname"), "the known options list the new one: "
+                + unknown.getMessage());
+    }
+
+    @Test
     void namesMapToValidJetStreamObjects() {
         NatsNames n = new NatsNames("tributary");
         assertEquals("tributary.orders", n.subject(StreamName.of("orders")));
