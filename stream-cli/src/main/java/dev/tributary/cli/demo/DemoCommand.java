@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tributary demo}: what the library does, in one run. See {@link DemoRun} for the story and
- * the checks; this class holds the options.
+ * {@code tributary demo}: what the library does, in one run. See {@link DemoScenario} for the story
+ * and the checks, {@link ConsoleView} for what it prints; this class holds the options.
  */
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Show what Tributary does, in one run (start here).",
@@ -98,10 +98,10 @@ public final class DemoCommand extends ClientCommand {
             throw CliException.usage("--payload-size must be 64 to " + client.limits().maxPayloadBytes() / 2
                     + " bytes on this backend, got " + payloadSize);
         }
-        DemoRun.Settings settings = new DemoRun.Settings(total, rate, payloadSize,
+        DemoScenario.Settings settings = new DemoScenario.Settings(total, rate, payloadSize,
                 Args.duration("--ack-timeout", ackTimeout), Args.duration("--disconnect", disconnect),
-                stream != null ? stream : "demo-" + runId, stream == null && !keep, !noProgress,
-                System.console() != null);
-        return new DemoRun(settings, client, this::openClient, safeUri(), out(), err()).run(guard());
+                stream != null ? stream : "demo-" + runId);
+        ConsoleView view = new ConsoleView(out(), err(), !noProgress, System.console() != null);
+        return new DemoRun(settings, stream == null && !keep, client, this::openClient, safeUri(), view).run(guard());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.cli.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -106,6 +107,12 @@ final class DomainEvents {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** The sequence number of an event body (from its {@code eventId}), or -1. */
+    static int seqOf(JsonNode body) {
+        JsonNode id = body == null ? null : body.get("eventId");
+        return seqOf(id == null ? null : id.asText());
     }
 
     private String op() {
