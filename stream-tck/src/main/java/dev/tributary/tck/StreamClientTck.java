@@ -13,6 +13,7 @@ import dev.tributary.tck.internal.KitHooks;
 import dev.tributary.tck.internal.LifecycleRules;
 import dev.tributary.tck.internal.PositionRules;
 import dev.tributary.tck.internal.RuleExtension;
+import dev.tributary.tck.internal.WindowRules;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,13 @@ public abstract class StreamClientTck {
         void required_L6_creatingAStreamOrGroupTwiceIsIdempotent() {
             new LifecycleRules(kit()).l6();
         }
+
+        @Test
+        @DisplayName("L8 every method after close(), parseId included, fails CLOSED; a poll blocked when close() runs ends CLOSED")
+        @RuleHint("build the client on dev.tributary.spi.AbstractStreamClient/AbstractStreamReader/AbstractGroupConsumer, which own the closed flag and map a poll woken by close to CLOSED")
+        void required_L8_everyMethodAfterCloseAndEveryBlockedPollEndClosed() {
+            new LifecycleRules(kit()).l8();
+        }
     }
 
     @Nested
@@ -241,6 +249,13 @@ public abstract class StreamClientTck {
         @RuleHint("the idempotency id is sent to the broker's dedup (e.g. Nats-Msg-Id) and a duplicate's answer maps to the first id")
         void optional_A9_idempotentAppendStoresOneEvent() {
             new AppendRules(kit()).a9();
+        }
+
+        @Test
+        @DisplayName("A11 with the window of appends in flight full, appendAsync returns a future that fails BACKPRESSURE after the request timeout")
+        @RuleHint(value = "take room with dev.tributary.spi.AppendWindow.open(), which fails the future (never throws) when no room comes free", budgetSeconds = 120)
+        void required_A11_aFullAppendWindowFailsTheFutureWithBackpressure() {
+            new WindowRules(kit()).a11();
         }
     }
 
@@ -506,6 +521,13 @@ public abstract class StreamClientTck {
         @RuleHint(value = "close() must not wait unboundedly for in-flight requests or a graceful broker goodbye", budgetSeconds = 300)
         void required_F5_closeReturnsInTimeWithBrokerPaused() {
             new FaultRules(kit()).f5();
+        }
+
+        @Test
+        @DisplayName("F6 appends pending when close() runs with the broker paused end INDETERMINATE if they may have reached the broker, CLOSED only if never sent")
+        @RuleHint(value = "mark an append sent (AppendWindow.Append.sent()) just before it may leave the process; close settles sent ones INDETERMINATE", budgetSeconds = 180)
+        void required_F6_pendingAppendsAtCloseEndIndeterminateUnlessNeverSent() {
+            new WindowRules(kit()).f6();
         }
     }
 }

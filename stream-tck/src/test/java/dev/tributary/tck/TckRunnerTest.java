@@ -25,10 +25,14 @@ class TckRunnerTest {
         assertEquals(0, report.failed(), table);
         Set<String> ids = report.results().stream().filter(r -> r.kit().equals("UriTck")).map(TckReport.RuleResult::ruleId)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(KitRulesTest.specRuleIds("LAPHGEF"), ids, "one row per contract rule");
+        Set<String> contract = new TreeSet<>(KitRulesTest.specRuleIds("LAPHGEF"));
+        contract.removeAll(KitRulesTest.NOT_YET_IN_KIT);
+        assertEquals(contract, ids, "one row per contract rule");
         Set<String> processorIds = report.results().stream().filter(r -> r.kit().equals("UriProcessorTck"))
                 .map(TckReport.RuleResult::ruleId).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(KitRulesTest.specRuleIds("C"), processorIds, "the processor kit runs too, one row per C rule");
+        Set<String> processor = new TreeSet<>(KitRulesTest.specRuleIds("C"));
+        processor.removeAll(KitRulesTest.NOT_YET_IN_KIT);
+        assertEquals(processor, processorIds, "the processor kit runs too, one row per C rule");
         assertTrue(table.contains("Tributary TCK against memory:tck-"), table);
         assertTrue(table.matches("(?s).*\\nA4\\s+required\\s+passed\\s+A4 .*"), table);
         assertTrue(table.matches("(?s).*\\nF1\\s+required\\s+skipped\\s+F1 .*"), table);

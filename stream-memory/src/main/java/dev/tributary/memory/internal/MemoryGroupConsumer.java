@@ -2,11 +2,10 @@ package dev.tributary.memory.internal;
 
 import dev.tributary.AckResult;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractGroupConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,14 +21,14 @@ import java.util.List;
  * fails once with {@link dev.tributary.ErrorKind#DATA_LOSS} naming the lost ids, and the group
  * continues from the first retained event.
  */
-final class MemoryGroupConsumer implements GroupConsumer {
+final class MemoryGroupConsumer extends AbstractGroupConsumer {
     private final MemoryStreamClient client;
     private final StreamName stream;
     private final String group;
     private final String member;
-    private volatile boolean closed;
 
     MemoryGroupConsumer(MemoryStreamClient client, StreamName stream, String group, String member) {
+        super(stream, group, member, client.limits());
         this.client = client;
         this.stream = stream;
         this.group = group;
@@ -37,25 +36,7 @@ final class MemoryGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    @Override
-    public String group() {
-        return group;
-    }
-
-    @Override
-    public String member() {
-        return member;
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        ensureOpen();
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         MemoryStore store = client.store;
         store.lock.lock();
@@ -103,48 +84,22 @@ final class MemoryGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public AckResult ack(Collection<EventId> ids) {
-        checkIds(ids);
-        ensureOpen();
+    protected AckResult doAck(List<EventId> ids) {
         return client.ack(stream, group, ids);
     }
 
     @Override
-    public void nack(Collection<EventId> ids) {
-        checkIds(ids);
-        ensureOpen();
+    protected void doNack(List<EventId> ids) {
         client.nack(stream, group, ids);
     }
 
-    private static void checkIds(Collection<EventId> ids) {
-        if (ids == null) {
-            throw StreamException.invalid("ids must not be null");
-        }
-        for (EventId id : ids) {
-            if (id == null) {
-                throw StreamException.invalid("ids must not contain null");
-            }
-        }
-    }
-
-    private void ensureOpen() {
-        client.ensureOpen();
-        if (closed) {
-            throw StreamException.closed("group consumer '" + member + "' of group '" + group + "'");
-        }
-    }
-
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void doClose() {
         client.store.wakeAll();
     }
 
     @Override
     public String toString() {
-        return "MemoryGroupConsumer[" + stream + "/" + group + "/" + member + (closed ? ", closed" : "") + "]";
+        return "MemoryGroupConsumer[" + stream + "/" + group + "/" + member + (isClosed() ? ", closed" : "") + "]";
     }
 }

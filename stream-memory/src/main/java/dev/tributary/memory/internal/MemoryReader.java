@@ -2,10 +2,8 @@ package dev.tributary.memory.internal;
 
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractStreamReader;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,30 +12,20 @@ import java.util.List;
  * {@link #poll} waits on the stream's condition (or the store's stream-created condition while the
  * stream is missing) until an append, a deletion, a close or its own bound wakes it.
  */
-final class MemoryReader implements StreamReader {
+final class MemoryReader extends AbstractStreamReader {
     private final MemoryStreamClient client;
-    private final StreamName stream;
     private final String key;
     private volatile ReadStart cursor;
-    private volatile boolean closed;
 
     MemoryReader(MemoryStreamClient client, StreamName stream, ReadStart start) {
+        super(stream, client.limits(), "reader of stream '" + stream + "'");
         this.client = client;
-        this.stream = stream;
         this.key = client.key(stream);
         this.cursor = start;
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        ensureOpen();
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         MemoryStore store = client.store;
         store.lock.lock();
@@ -64,29 +52,18 @@ final class MemoryReader implements StreamReader {
         }
     }
 
-    private void ensureOpen() {
-        client.ensureOpen();
-        if (closed) {
-            throw StreamException.closed("reader of stream '" + stream + "'");
-        }
-    }
-
     @Override
     public Position position() {
         return cursor.toPosition();
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void doClose() {
         client.store.wakeAll();
     }
 
     @Override
     public String toString() {
-        return "MemoryReader[" + stream + " " + position() + (closed ? ", closed" : "") + "]";
+        return "MemoryReader[" + stream() + " " + position() + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -18,8 +18,11 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractGroupConsumer;
+import dev.tributary.spi.AbstractStreamClient;
+import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.ProviderContext;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,42 +36,37 @@ import java.util.concurrent.CompletableFuture;
  * A client of a {@link MemoryStore}.
  *
  * <p>Every operation runs synchronously under the store's lock; the asynchronous methods return
- * completed futures. Validation errors and {@link ErrorKind#CLOSED} are thrown directly; a failure
- * of the append itself ({@link ErrorKind#BACKPRESSURE} at the memory cap) completes the future
- * exceptionally. After {@link #close()} every method except {@link #backend()},
- * {@link #capabilities()}, {@link #supports(Capability)} and {@link #limits()} fails with
- * {@link ErrorKind#CLOSED}.
+ * completed futures, so it needs no window of appends in flight. The checks, the closed flag and the
+ * close sequence are {@link AbstractStreamClient}'s; a failure of the append itself
+ * ({@link ErrorKind#BACKPRESSURE} at the memory cap) completes the future exceptionally.
  */
-public final class MemoryStreamClient implements StreamClient {
+public final class MemoryStreamClient extends AbstractStreamClient {
     public static final String BACKEND = "memory";
     public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED)));
 
     final MemoryStore store;
-    private final MemoryOptions options;
-    private final Limits limits;
     private final Clock clock;
     private final String namespacePrefix;
-    private volatile boolean closed;
 
     public MemoryStreamClient(ProviderContext context) {
-        this.options = MemoryOptions.from(context.config());
-        this.store = MemoryStore.forOptions(options);
-        this.limits = options.limits();
+        this(MemoryOptions.from(context.config()), context);
+    }
+
+    private MemoryStreamClient(MemoryOptions options, ProviderContext context) {
+        this(options, MemoryStore.forOptions(options), context);
+    }
+
+    private MemoryStreamClient(MemoryOptions options, MemoryStore store, ProviderContext context) {
+        // appends complete before appendAsync returns: no window of appends in flight
+        super(BACKEND, CAPABILITIES, options.limits(), "memory client of store " + store.description,
+                context.config().closeTimeout(), null);
+        this.store = store;
         this.clock = context.clock();
         this.namespacePrefix = context.config().namespace().map(ns -> ns + ".").orElse("");
     }
 
     // ---- plumbing shared with readers and consumers ----
 
-    void ensureOpen() {
-        if (closed) {
-            throw StreamException.closed("memory client of store " + store.description);
-        }
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
 
     /** The store key of a stream: the namespace keeps clients with different namespaces apart. */
     String key(StreamName stream) {
@@ -90,23 +88,7 @@ public final class MemoryStreamClient implements StreamClient {
     // ---- metadata ----
 
     @Override
-    public String backend() {
-        return BACKEND;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
-    public Limits limits() {
-        return limits;
-    }
-
-    @Override
-    public EventId parseId(String text) {
-        ensureOpen();
+    protected EventId doParseId(String text) {
         if (text != null && text.indexOf('-') >= 0) {
             throw StreamException.invalid("'" + (text.length() > 64 ? text.substring(0, 64) + "..." : text)
                     + "' is not a memory-backend id; memory ids are sequence numbers like 42");
@@ -117,17 +99,14 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public Health health() {
-        ensureOpen();
+    protected Health doHealth() {
         return new Health(true, store.probe(), "memory store " + store.description);
     }
 
     // ---- streams ----
 
     @Override
-    public void createStream(StreamName stream) {
-        Checks.stream(stream);
-        ensureOpen();
+    protected void doCreateStream(StreamName stream) {
         store.lock.lock();
         try {
             store.getOrCreate(key(stream), stream);
@@ -137,9 +116,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public boolean deleteStream(StreamName stream) {
-        Checks.stream(stream);
-        ensureOpen();
+    protected boolean doDeleteStream(StreamName stream) {
         store.lock.lock();
         try {
             return store.remove(key(stream));
@@ -149,30 +126,24 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
-        ensureOpen();
-        Checks.stream(stream);
-        Checks.record(record, limits);
+    protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
         try {
-            return CompletableFuture.completedFuture(doAppend(stream, List.of(record)).get(0));
+            return CompletableFuture.completedFuture(store(stream, List.of(record)).get(0));
         } catch (StreamException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     @Override
-    public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
-        ensureOpen();
-        Checks.stream(stream);
-        Checks.batch(records, limits);
+    protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
         try {
-            return CompletableFuture.completedFuture(doAppend(stream, List.copyOf(records)));
+            return CompletableFuture.completedFuture(store(stream, records));
         } catch (StreamException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private List<EventId> doAppend(StreamName stream, List<StreamRecord> records) {
+    private List<EventId> store(StreamName stream, List<StreamRecord> records) {
         store.lock.lock();
         try {
             ensureOpen();
@@ -196,10 +167,7 @@ public final class MemoryStreamClient implements StreamClient {
     // ---- reads ----
 
     @Override
-    public StreamReader openReader(StreamName stream, Position from) {
-        Checks.stream(stream);
-        Checks.position(from, CAPABILITIES, BACKEND);
-        ensureOpen();
+    protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
         ReadStart start = ReadStart.of(from);
         if (start.kind() == ReadStart.Kind.LATEST) {
             store.lock.lock();
@@ -214,13 +182,9 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public List<StreamEvent> range(StreamName stream, Position from, EventId toInclusive, int maxCount) {
-        Checks.stream(stream);
-        Checks.position(from, CAPABILITIES, BACKEND);
-        Checks.count(maxCount, limits);
+    protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
         ReadStart start = ReadStart.of(from);
         long to = toInclusive == null ? Long.MAX_VALUE : seq(toInclusive, "range end id");
-        ensureOpen();
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
@@ -236,9 +200,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public StreamInfo info(StreamName stream) {
-        Checks.stream(stream);
-        ensureOpen();
+    protected StreamInfo doInfo(StreamName stream) {
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
@@ -249,11 +211,8 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public long trim(StreamName stream, Trim trim) {
-        Checks.stream(stream);
-        Checks.trim(trim, CAPABILITIES, BACKEND);
+    protected long doTrim(StreamName stream, Trim trim) {
         long below = trim instanceof Trim.Below b ? seq(b.id(), "trim id") : 0;
-        ensureOpen();
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
@@ -283,14 +242,8 @@ public final class MemoryStreamClient implements StreamClient {
     // ---- groups ----
 
     @Override
-    public void createGroup(StreamName stream, String group, GroupOptions options) {
-        Checks.stream(stream);
-        Checks.group(group);
-        if (options == null) {
-            throw StreamException.invalid("group options must not be null (use GroupOptions.defaults())");
-        }
+    protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
         ReadStart start = ReadStart.of(options.start());
-        ensureOpen();
         store.lock.lock();
         try {
             StreamLog log = requireStream(stream);
@@ -310,11 +263,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
-        Checks.stream(stream);
-        Checks.group(group);
-        Checks.member(member);
-        ensureOpen();
+    protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
         store.lock.lock();
         try {
             requireGroup(requireStream(stream), group);
@@ -325,10 +274,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public GroupInfo groupInfo(StreamName stream, String group) {
-        Checks.stream(stream);
-        Checks.group(group);
-        ensureOpen();
+    protected GroupInfo doGroupInfo(StreamName stream, String group) {
         store.lock.lock();
         try {
             StreamLog log = requireStream(stream);
@@ -339,9 +285,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public List<GroupInfo> groups(StreamName stream) {
-        Checks.stream(stream);
-        ensureOpen();
+    protected List<GroupInfo> doGroups(StreamName stream) {
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
@@ -358,10 +302,7 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public boolean deleteGroup(StreamName stream, String group) {
-        Checks.stream(stream);
-        Checks.group(group);
-        ensureOpen();
+    protected boolean doDeleteGroup(StreamName stream, String group) {
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
@@ -439,16 +380,12 @@ public final class MemoryStreamClient implements StreamClient {
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void doClose(Duration remaining) {
         store.wakeAll();
     }
 
     @Override
     public String toString() {
-        return "MemoryStreamClient[" + store.description + (closed ? ", closed" : "") + "]";
+        return "MemoryStreamClient[" + store.description + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.function.Executable;
 
-/** Rules L1–L6: discovery and lifecycle. */
+/** Rules L1–L6 and L8: discovery and lifecycle. */
 public final class LifecycleRules {
     private final KitContext ctx;
 
@@ -119,6 +119,79 @@ public final class LifecycleRules {
         if (!failures.isEmpty()) {
             fail("after close() every call must fail with CLOSED; these did not:\n  " + String.join("\n  ", failures));
         }
+    }
+
+    /**
+     * L8: after close every method fails CLOSED, {@code parseId} included, and polls that were
+     * blocked when close ran end CLOSED (not with whatever the native client said while shutting down).
+     */
+    public void l8() {
+        StreamClient c = ctx.client();
+        StreamName s = ctx.created(c, "l8");
+        String idText = c.append(s, Io.rec("l8/0")).toString();
+        assertEquals(idText, c.parseId(idText).toString(), "parseId round-trips before close");
+        StreamReader reader = c.openReader(s, Position.latest());
+        GroupConsumer member = null;
+        if (c.supports(Capability.CONSUMER_GROUPS)) {
+            String g = Tck.name("g");
+            c.createGroup(s, g, GroupOptions.defaults().withStart(Position.latest()));
+            member = c.openGroupConsumer(s, g, "m1");
+        }
+        List<Thread> pollers = new ArrayList<>();
+        List<AtomicReference<Object>> outcomes = new ArrayList<>();
+        pollers.add(blockedPoll("reader.poll", () -> reader.poll(10, Duration.ofSeconds(60)), outcomes));
+        if (member != null) {
+            GroupConsumer m = member;
+            pollers.add(blockedPoll("consumer.poll", () -> m.poll(10, Duration.ofSeconds(60)), outcomes));
+        }
+        Tck.sleep(Tck.scaledMillis(500)); // let the polls block inside the backend
+        c.close();
+        Duration bound = Tck.scaled(Duration.ofSeconds(5));
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < pollers.size(); i++) {
+            try {
+                pollers.get(i).join(bound.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Object o = outcomes.get(i).get();
+            String what = pollers.get(i).getName();
+            if (pollers.get(i).isAlive()) {
+                failures.add(what + " blocked when close() ran is still blocked after " + bound);
+            } else if (!(o instanceof dev.tributary.StreamException se) || se.kind() != ErrorKind.CLOSED) {
+                failures.add(what + " blocked when close() ran must end CLOSED; it ended with " + o);
+            }
+        }
+        closed(failures, "parseId", () -> c.parseId(idText));
+        closed(failures, "parseId(null)", () -> c.parseId(null));
+        closed(failures, "createStream(null) (the closed check comes before argument checks)", () -> c.createStream(null));
+        closed(failures, "reader.poll after close", () -> reader.poll(1, Duration.ZERO));
+        if (member != null) {
+            GroupConsumer m = member;
+            closed(failures, "consumer.ack after close", () -> m.ack(java.util.List.of()));
+            closed(failures, "consumer.nack after close", () -> m.nack(java.util.List.of()));
+        }
+        if (!failures.isEmpty()) {
+            fail("after close() every method must fail CLOSED and blocked polls must end CLOSED:\n  "
+                    + String.join("\n  ", failures));
+        }
+    }
+
+    private static Thread blockedPoll(String name, java.util.concurrent.Callable<Object> poll,
+            List<AtomicReference<Object>> outcomes) {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        outcomes.add(outcome);
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(poll.call());
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static void closed(List<String> failures, String what, Executable call) {

@@ -165,4 +165,21 @@ final class FaultKits {
             };
         }
     }
+
+    /** Appends that reached the paused broker are reported CLOSED ("not sent") when the client closes. */
+    static class ClosedAlthoughSent extends Simulated {
+        @Override
+        StreamClient wrap(StreamClient memory, SimulatedBroker b, Duration timeout) {
+            return new SimulatedBroker.Client(memory, b, timeout) {
+                @Override
+                public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
+                    if (broker.paused()) {
+                        delegate().appendAsync(stream, record); // the frozen broker got the bytes
+                        gate(); // ... and the client reports CLOSED when it closes meanwhile
+                    }
+                    return super.appendAsync(stream, record);
+                }
+            };
+        }
+    }
 }

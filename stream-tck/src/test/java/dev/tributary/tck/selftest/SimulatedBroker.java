@@ -77,6 +77,12 @@ final class SimulatedBroker implements BrokerControl {
         }
     }
 
+    boolean paused() {
+        synchronized (lock) {
+            return state == State.PAUSED;
+        }
+    }
+
     boolean down() {
         synchronized (lock) {
             return state == State.DOWN;
