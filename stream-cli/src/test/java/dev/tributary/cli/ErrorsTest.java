@@ -65,4 +65,36 @@ class ErrorsTest {
         assertTrue(r.err().startsWith("tributary: "), r::toString);
         assertTrue(r.err().contains("\tat "), "stack trace with --verbose\n" + r);
     }
+
+    @Test
+    void badInputIsReportedBeforeAnyConnectionIsTried() {
+        String unreachable = "redis://127.0.0.1:1"; // nothing listens: a connection attempt would fail
+        oneLine(Cli.run("--uri", unreachable, "produce", "bad name", "x"), 2, "stream name 'bad name'");
+        oneLine(Cli.run("--uri", unreachable, "tail", "bad name"), 2, "stream name 'bad name'");
+        oneLine(Cli.run("--uri", unreachable, "range", "bad name"), 2, "stream name 'bad name'");
+        oneLine(Cli.run("--uri", unreachable, "info", "ok", "bad name"), 2, "stream name 'bad name'");
+        oneLine(Cli.run("--uri", unreachable, "trim", "bad name", "--max-length", "1"), 2, "stream name 'bad name'");
+        oneLine(Cli.run("--uri", unreachable, "groups", "ok", "--create", "bad group"), 2, "group name 'bad group'");
+        oneLine(Cli.run("--uri", unreachable, "tail", "ok", "--from", "2026-13-45"), 2, "is not a date");
+        oneLine(Cli.run("--uri", unreachable, "produce", "ok", "x", "-H", "novalue"), 2, "must be written key=value");
+    }
+
+    @Test
+    void aPositionThatIsNeitherKeywordTimeAgeNorIdNamesEveryForm() {
+        String uri = Cli.freshStore();
+        assertEquals(0, Cli.run("--uri", uri, "produce", "ok", "x").exitCode());
+        Cli.Result r = Cli.run("--uri", uri, "tail", "ok", "--from", "yesterday", "-n", "1");
+        oneLine(r, 2, "'yesterday' is not a position");
+        assertTrue(r.err().contains("a time (2026-01-31T12:00:00Z or 2026-01-31)") && r.err().contains("an age (-10m"),
+                r::toString);
+    }
+
+    @Test
+    void produceWithNoCreateFailsOnAMissingStreamAndCreatesNothing() {
+        String uri = Cli.freshStore();
+        oneLine(Cli.run("--uri", uri, "produce", "--no-create", "absent", "x"), 1, "stream 'absent' does not exist");
+        oneLine(Cli.run("--uri", uri, "info", "absent"), 1, "stream 'absent' does not exist");
+        assertEquals(0, Cli.run("--uri", uri, "produce", "present", "x").exitCode());
+        assertEquals(0, Cli.run("--uri", uri, "produce", "--no-create", "present", "y").exitCode());
+    }
 }

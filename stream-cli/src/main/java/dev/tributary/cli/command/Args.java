@@ -27,6 +27,27 @@ public final class Args {
      * <em>after</em> it (exclusive), as when resuming from the last id seen.
      */
     public static Position position(String text, StreamClient client) {
+        Position p = positionWithoutId(text);
+        if (p != null) {
+            return p;
+        }
+        String t = text.trim();
+        try {
+            return Position.after(client.parseId(t));
+        } catch (dev.tributary.StreamException e) {
+            if (e.kind() != dev.tributary.ErrorKind.INVALID_ARGUMENT) {
+                throw e;
+            }
+            throw CliException.usage("'" + t + "' is not a position: write " + POSITION_HELP + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The position {@code text} names when it is a keyword, a time, a date or an age — every form
+     * that needs no broker; {@code null} when it can only be an event id (which needs the backend).
+     * Bad times, dates and ages fail here, before any I/O.
+     */
+    public static Position positionWithoutId(String text) {
         String t = text.trim();
         switch (t.toLowerCase(Locale.ROOT)) {
             case "earliest":
@@ -58,7 +79,7 @@ public final class Args {
                 throw CliException.usage("'" + t + "' is not a date; write e.g. 2026-01-31");
             }
         }
-        return Position.after(client.parseId(t));
+        return null;
     }
 
     /** Parses an event id of this backend. */

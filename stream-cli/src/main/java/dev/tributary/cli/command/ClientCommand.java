@@ -87,6 +87,7 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        validate(); // bad input fails here, before any connection is attempted
         guard = handlesCtrlC() ? SignalGuard.install() : null;
         try (StreamClient client = openClient()) {
             return run(client);
@@ -96,6 +97,14 @@ public abstract class ClientCommand implements Callable<Integer> {
                 guard.close();
             }
         }
+    }
+
+    /**
+     * Checks everything the command can check without a broker (names, counts, durations, header and
+     * position syntax), so that bad input gets its own error before any I/O — not a connection
+     * error when the broker is also unreachable. Runs before the client is opened.
+     */
+    protected void validate() {
     }
 
     /** The command's work; returns the exit code. */

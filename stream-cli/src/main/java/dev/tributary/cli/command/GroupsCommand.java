@@ -45,11 +45,27 @@ public final class GroupsCommand extends ClientCommand {
     OutputFormat format = OutputFormat.TEXT;
 
     @Override
-    protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+    protected void validate() {
+        StreamName.of(stream);
         if (create != null && delete != null) {
             throw CliException.usage("give --create or --delete, not both");
         }
+        for (String g : new String[] {only, create, delete}) {
+            if (g != null) {
+                dev.tributary.spi.Checks.group(g);
+            }
+        }
+        if (ackTimeout != null) {
+            Args.duration("--ack-timeout", ackTimeout);
+        }
+        if (from != null) {
+            Args.positionWithoutId(from);
+        }
+    }
+
+    @Override
+    protected int run(StreamClient client) {
+        StreamName name = StreamName.of(stream);
         requireStream(client, name);
         if (create != null) {
             GroupOptions o = GroupOptions.defaults();

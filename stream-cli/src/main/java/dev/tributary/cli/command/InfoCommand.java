@@ -34,6 +34,11 @@ public final class InfoCommand extends ClientCommand {
     OutputFormat format = OutputFormat.TEXT;
 
     @Override
+    protected void validate() {
+        streams.forEach(StreamName::of);
+    }
+
+    @Override
     protected int run(StreamClient client) {
         if (streams.isEmpty()) {
             backend(client);

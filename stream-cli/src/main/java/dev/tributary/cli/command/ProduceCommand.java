@@ -63,16 +63,29 @@ public final class ProduceCommand extends ClientCommand {
     boolean quiet;
 
     @Override
-    protected int run(StreamClient client) throws IOException {
-        StreamName name = StreamName.of(stream);
-        StreamRecord template = template();
-        if (!noCreate) {
-            client.createStream(name);
-        }
-        long count;
+    protected void validate() {
+        StreamName.of(stream);
+        template();
         if (!values.isEmpty() && !files.isEmpty()) {
             throw CliException.usage("give either VALUE arguments or --file, not both");
         }
+        for (Path f : files) {
+            if (!Files.isReadable(f)) {
+                throw CliException.runtime("no such file: " + f);
+            }
+        }
+    }
+
+    @Override
+    protected int run(StreamClient client) throws IOException {
+        StreamName name = StreamName.of(stream);
+        StreamRecord template = template();
+        if (noCreate) {
+            requireStream(client, name); // the same on every backend: no append creates it behind our back
+        } else {
+            client.createStream(name);
+        }
+        long count;
         if (!values.isEmpty()) {
             count = appendAll(client, name, template, values.stream()
                     .map(v -> v.getBytes(StandardCharsets.UTF_8)).iterator());

@@ -48,11 +48,17 @@ public final class RangeCommand extends ClientCommand {
     }
 
     @Override
-    protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+    protected void validate() {
+        StreamName.of(stream);
         if (max < 1 || page < 1) {
             throw CliException.usage("--max and --page must be at least 1");
         }
+        Args.positionWithoutId(from);
+    }
+
+    @Override
+    protected int run(StreamClient client) {
+        StreamName name = StreamName.of(stream);
         requireStream(client, name);
         Position pos = Args.position(from, client);
         EventId toId = to == null ? null : Args.id(to, client);

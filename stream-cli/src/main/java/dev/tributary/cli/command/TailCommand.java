@@ -69,11 +69,31 @@ public final class TailCommand extends ClientCommand {
     }
 
     @Override
-    protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+    protected void validate() {
+        StreamName.of(stream);
         if (count < 1) {
             throw dev.tributary.cli.CliException.usage("--count must be at least 1, got " + count);
         }
+        if (idle != null) {
+            Args.duration("--idle", idle);
+        }
+        if (ackTimeout != null) {
+            Args.duration("--ack-timeout", ackTimeout);
+        }
+        if (group != null) {
+            dev.tributary.spi.Checks.group(group);
+        }
+        if (member != null) {
+            dev.tributary.spi.Checks.member(member);
+        }
+        if (from != null) {
+            Args.positionWithoutId(from);
+        }
+    }
+
+    @Override
+    protected int run(StreamClient client) {
+        StreamName name = StreamName.of(stream);
         Duration idleLimit = idle == null ? null : Args.duration("--idle", idle);
         requireStream(client, name);
         EventPrinter printer = new EventPrinter(out(), format);

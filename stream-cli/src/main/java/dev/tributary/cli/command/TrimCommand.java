@@ -35,6 +35,17 @@ public final class TrimCommand extends ClientCommand {
     }
 
     @Override
+    protected void validate() {
+        StreamName.of(stream);
+        if (request.maxLength != null && request.maxLength < 0) {
+            throw dev.tributary.cli.CliException.usage("--max-length must be 0 or more, got " + request.maxLength);
+        }
+        if (request.olderThan != null) {
+            age(request.olderThan);
+        }
+    }
+
+    @Override
     protected int run(StreamClient client) {
         StreamName name = StreamName.of(stream);
         Trim trim;

@@ -59,8 +59,9 @@ class ArgsTest {
     void badFormsFailAsUsageErrors() {
         CliException time = assertThrows(CliException.class, () -> Args.position("2026-13-45T99:00:00Z", client));
         assertEquals(2, time.exitCode());
-        StreamException id = assertThrows(StreamException.class, () -> Args.position("nonsense", client));
-        assertEquals(ErrorKind.INVALID_ARGUMENT, id.kind());
+        CliException id = assertThrows(CliException.class, () -> Args.position("nonsense", client));
+        assertEquals(2, id.exitCode());
+        assertTrue(id.getMessage().contains("an age (-10m"), id.getMessage());
         StreamException age = assertThrows(StreamException.class, () -> Args.position("-soon", client));
         assertEquals(ErrorKind.CONFIGURATION, age.kind());
     }
