@@ -1,7 +1,6 @@
 package dev.tributary.spi;
 
 import dev.tributary.AckResult;
-import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
 import dev.tributary.Limits;
@@ -19,24 +18,19 @@ import java.util.Objects;
  * order for every backend: closed check → argument checks → {@code do…}.
  *
  * <p>A poll that was blocked (or failing) when the consumer or its client closed ends
- * {@link ErrorKind#CLOSED}. {@link #close()} is idempotent and acks nothing. {@link #stream()},
+ * {@link dev.tributary.ErrorKind#CLOSED}. {@link #close()} is idempotent and acks nothing. {@link #stream()},
  * {@link #group()} and {@link #member()} answer after close.
  */
-public abstract class AbstractGroupConsumer implements GroupConsumer {
+public abstract class AbstractGroupConsumer extends PollingEndpoint implements GroupConsumer {
     private final StreamName stream;
     private final String group;
     private final String member;
-    private final Limits limits;
-    private final String description;
-    private volatile boolean closed;
-    private volatile Runnable onClose;
 
     protected AbstractGroupConsumer(StreamName stream, String group, String member, Limits limits) {
-        this.stream = Objects.requireNonNull(stream, "stream");
+        super(limits, "member " + member + " of group " + group + " on " + stream.value());
+        this.stream = stream;
         this.group = Objects.requireNonNull(group, "group");
         this.member = Objects.requireNonNull(member, "member");
-        this.limits = Objects.requireNonNull(limits, "limits");
-        this.description = "member " + member + " of group " + group + " on " + stream.value();
     }
 
     @Override
@@ -52,26 +46,6 @@ public abstract class AbstractGroupConsumer implements GroupConsumer {
     @Override
     public final String member() {
         return member;
-    }
-
-    @Override
-    public final List<StreamEvent> poll(int maxCount, Duration wait) {
-        ensureOpen();
-        Checks.count(maxCount, limits);
-        Checks.wait(wait);
-        List<StreamEvent> events;
-        try {
-            events = doPoll(maxCount, wait);
-        } catch (RuntimeException e) {
-            if (closed) {
-                throw new StreamException(ErrorKind.CLOSED, description + " was closed during the poll", e);
-            }
-            throw e;
-        }
-        if (events.isEmpty()) {
-            ensureOpen(); // woken by close: the blocked poll ends CLOSED (events read are still returned)
-        }
-        return events;
     }
 
     @Override
@@ -100,6 +74,7 @@ public abstract class AbstractGroupConsumer implements GroupConsumer {
     }
 
     /** Events for this member (redeliveries first); arguments checked; returns promptly after {@link #doClose()}. */
+    @Override
     protected abstract List<StreamEvent> doPoll(int maxCount, Duration wait);
 
     /** Acks {@code ids} (non-null, may be empty or hold another backend's ids, which count as unknown). */
@@ -107,51 +82,4 @@ public abstract class AbstractGroupConsumer implements GroupConsumer {
 
     /** Gives {@code ids} back for prompt redelivery; unknown ids are ignored. */
     protected abstract void doNack(List<EventId> ids);
-
-    /** Releases what the member holds and wakes a blocked {@link #doPoll}; called once. Acks nothing. */
-    protected abstract void doClose();
-
-    @Override
-    public final void close() {
-        if (closed) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        try {
-            doClose();
-        } finally {
-            Runnable r = onClose;
-            if (r != null) {
-                r.run();
-            }
-        }
-    }
-
-    protected final boolean isClosed() {
-        return closed;
-    }
-
-    protected final void ensureOpen() {
-        if (closed) {
-            throw StreamException.closed(description);
-        }
-    }
-
-    protected final String description() {
-        return description;
-    }
-
-    final void onClose(Runnable r) {
-        this.onClose = r;
-    }
-
-    @Override
-    public String toString() {
-        return description + (closed ? " (closed)" : "");
-    }
 }

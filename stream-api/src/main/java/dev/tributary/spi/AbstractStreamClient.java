@@ -56,11 +56,10 @@ public abstract class AbstractStreamClient implements StreamClient {
     private final String backend;
     private final Set<Capability> capabilities;
     private final Limits limits;
-    private final String description;
     private final Duration closeTimeout;
     private final AppendWindow window;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final OpenState state;
 
     /**
      * @param backend      the provider's name
@@ -76,7 +75,7 @@ public abstract class AbstractStreamClient implements StreamClient {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.capabilities = Set.copyOf(capabilities);
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.description = Objects.requireNonNull(description, "description");
+        this.state = new OpenState(Objects.requireNonNull(description, "description"));
         this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
         this.window = window;
     }
@@ -199,10 +198,7 @@ public abstract class AbstractStreamClient implements StreamClient {
 
     @Override
     public final GroupInfo groupInfo(StreamName stream, String group) {
-        ensureOpen();
-        Checks.stream(stream);
-        Checks.group(group);
-        Checks.capability(Capability.CONSUMER_GROUPS, capabilities, backend);
+        checkGroupCall(stream, group);
         return doGroupInfo(stream, group);
     }
 
@@ -216,11 +212,16 @@ public abstract class AbstractStreamClient implements StreamClient {
 
     @Override
     public final boolean deleteGroup(StreamName stream, String group) {
+        checkGroupCall(stream, group);
+        return doDeleteGroup(stream, group);
+    }
+
+    /** Closed → stream → group → CONSUMER_GROUPS, for the calls that name one group. */
+    private void checkGroupCall(StreamName stream, String group) {
         ensureOpen();
         Checks.stream(stream);
         Checks.group(group);
         Checks.capability(Capability.CONSUMER_GROUPS, capabilities, backend);
-        return doDeleteGroup(stream, group);
     }
 
     // ---- what a backend writes ----
@@ -277,56 +278,56 @@ public abstract class AbstractStreamClient implements StreamClient {
 
     /** Whether {@link #close()} started. */
     protected final boolean isClosed() {
-        return closed;
+        return state.isClosed();
     }
 
     /** Fails with {@link ErrorKind#CLOSED} once {@link #close()} started. */
     protected final void ensureOpen() {
-        if (closed) {
-            throw StreamException.closed(description);
-        }
+        state.ensureOpen();
     }
 
     /** The client in messages. */
     protected final String description() {
-        return description;
+        return state.description();
     }
 
-    private <R extends AbstractStreamReader> R track(R reader) {
-        open.add(reader);
+    private AbstractStreamReader track(AbstractStreamReader reader) {
         reader.onClose(() -> open.remove(reader));
-        if (closed) { // close() ran meanwhile: it may have missed this one
-            reader.close();
-        }
-        return reader;
+        return track((AutoCloseable) reader);
     }
 
-    private <C extends AbstractGroupConsumer> C track(C consumer) {
-        open.add(consumer);
+    private AbstractGroupConsumer track(AbstractGroupConsumer consumer) {
         consumer.onClose(() -> open.remove(consumer));
-        if (closed) {
-            consumer.close();
+        return track((AutoCloseable) consumer);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends AutoCloseable> T track(AutoCloseable c) {
+        open.add(c);
+        if (state.isClosed()) { // close() ran meanwhile: it may have missed this one
+            closeQuietly(c);
         }
-        return consumer;
+        return (T) c;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a reader that fails to close must not keep the client open; it is closed as far as we go
+        }
     }
 
     // ---- close ----
 
     @Override
     public final void close() {
-        synchronized (open) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!state.closeOnce()) {
+            return;
         }
         long end = System.nanoTime() + closeTimeout.toNanos();
         for (AutoCloseable c : new ArrayList<>(open)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // a reader that fails to close must not keep the client open; it is closed as far as we go
-            }
+            closeQuietly(c);
         }
         if (window != null) {
             window.close(Duration.ofNanos(Math.max(0, (end - System.nanoTime()) / 2)));
@@ -336,6 +337,6 @@ public abstract class AbstractStreamClient implements StreamClient {
 
     @Override
     public String toString() {
-        return description + (closed ? " (closed)" : "");
+        return state.toString();
     }
 }

@@ -3,7 +3,6 @@ package dev.tributary.spi;
 import dev.tributary.ErrorKind;
 import dev.tributary.Limits;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import java.time.Duration;
@@ -28,12 +27,8 @@ import java.util.Objects;
  *       once its reader is closed.</li>
  * </ul>
  */
-public abstract class AbstractStreamReader implements StreamReader {
+public abstract class AbstractStreamReader extends PollingEndpoint implements StreamReader {
     private final StreamName stream;
-    private final Limits limits;
-    private final String description;
-    private volatile boolean closed;
-    private volatile Runnable onClose;
 
     /**
      * @param stream      the stream read
@@ -41,9 +36,8 @@ public abstract class AbstractStreamReader implements StreamReader {
      * @param description what the reader is, for messages (no secrets), e.g. {@code "reader of orders"}
      */
     protected AbstractStreamReader(StreamName stream, Limits limits, String description) {
+        super(limits, description);
         this.stream = Objects.requireNonNull(stream, "stream");
-        this.limits = Objects.requireNonNull(limits, "limits");
-        this.description = Objects.requireNonNull(description, "description");
     }
 
     @Override
@@ -51,80 +45,11 @@ public abstract class AbstractStreamReader implements StreamReader {
         return stream;
     }
 
-    @Override
-    public final List<StreamEvent> poll(int maxCount, Duration wait) {
-        ensureOpen();
-        Checks.count(maxCount, limits);
-        Checks.wait(wait);
-        List<StreamEvent> events;
-        try {
-            events = doPoll(maxCount, wait);
-        } catch (RuntimeException e) {
-            if (closed) {
-                throw new StreamException(ErrorKind.CLOSED, description + " was closed during the poll", e);
-            }
-            throw e;
-        }
-        if (events.isEmpty()) {
-            ensureOpen(); // woken by close: the blocked poll ends CLOSED (events read are still returned)
-        }
-        return events;
-    }
-
     /**
      * Reads up to {@code maxCount} events after the cursor, waiting up to {@code wait} for the first
      * one, and advances the cursor past what it returns. Arguments are already checked. Must return
      * promptly once {@link #doClose()} ran.
      */
+    @Override
     protected abstract List<StreamEvent> doPoll(int maxCount, Duration wait);
-
-    /** Releases what the reader holds and wakes a blocked {@link #doPoll}; called once. */
-    protected abstract void doClose();
-
-    @Override
-    public final void close() {
-        if (closed) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        try {
-            doClose();
-        } finally {
-            Runnable r = onClose;
-            if (r != null) {
-                r.run();
-            }
-        }
-    }
-
-    /** Whether {@link #close()} ran (or the client closed this reader). */
-    protected final boolean isClosed() {
-        return closed;
-    }
-
-    /** Fails with {@link ErrorKind#CLOSED} once closed. */
-    protected final void ensureOpen() {
-        if (closed) {
-            throw StreamException.closed(description);
-        }
-    }
-
-    /** What this reader is, for messages. */
-    protected final String description() {
-        return description;
-    }
-
-    final void onClose(Runnable r) {
-        this.onClose = r;
-    }
-
-    @Override
-    public String toString() {
-        return description + (closed ? " (closed)" : "");
-    }
 }

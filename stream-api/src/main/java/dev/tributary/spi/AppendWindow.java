@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded window of appends in flight of one client, with one deadline queue: the one
@@ -21,8 +22,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * <ul>
  *   <li><b>Bound.</b> At most {@code capacity} records are in flight. {@link #open(int)} takes room
  *       for a record (or a batch); when the window is full it waits up to the request timeout and
- *       then returns an append already failed with {@link ErrorKind#BACKPRESSURE}. A full window is
- *       never thrown at the caller: like every other I/O outcome it arrives through the future.</li>
+ *       then returns an append already failed with {@link ErrorKind#BACKPRESSURE}. It also fails
+ *       {@code BACKPRESSURE} when the room it waited for was freed by appends that expired unanswered:
+ *       a broker that does not answer is not given more appends to leave in doubt. A full window
+ *       is never thrown at the caller: like every other I/O outcome it arrives through the future.</li>
  *   <li><b>Deadline.</b> Each append must be answered within the request timeout of its
  *       {@link #open}. One sweeper expires late appends in open order, instead of a timer per
  *       append: {@link ErrorKind#INDETERMINATE} once {@link Append#sent()} was called (the broker
@@ -47,6 +50,8 @@ public final class AppendWindow {
     private final Semaphore room;
     private final Runnable beforeWait;
     private final ConcurrentLinkedQueue<Append<?>> queue = new ConcurrentLinkedQueue<>();
+    /** How many appends expired unanswered so far: a waiter that sees it move gives up. */
+    private final AtomicLong expiries = new AtomicLong();
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> sweeper;
     private volatile boolean closed;
@@ -115,6 +120,7 @@ public final class AppendWindow {
             return Append.failed(StreamException.closed(owner));
         }
         if (!room.tryAcquire(n)) {
+            long expiredBefore = expiries.get();
             if (beforeWait != null) {
                 beforeWait.run();
             }
@@ -123,6 +129,12 @@ public final class AppendWindow {
                     return Append.failed(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + capacity
                             + " appends in flight of " + owner + " stayed full for " + timeout
                             + "; the broker is slower than the appends (raise maxInFlightAppends or slow down)"));
+                }
+                if (expiries.get() != expiredBefore) {
+                    room.release(n);
+                    return Append.failed(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + capacity
+                            + " appends in flight of " + owner + " was full and appends in it expired unanswered"
+                            + " after " + timeout + "; this append was not sent (the broker is not answering)"));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -148,6 +160,7 @@ public final class AppendWindow {
                 if (now - a.deadline < 0) {
                     return;
                 }
+                expiries.incrementAndGet(); // before the room goes back, so a waiter that gets it sees why
                 a.expire(timeout);
             }
             queue.remove(a);
@@ -257,14 +270,13 @@ public final class AppendWindow {
             }
         }
 
-        private void expire(Duration timeout) {
+        private boolean expire(Duration timeout) {
             if (sent) {
-                fail(new StreamException(ErrorKind.INDETERMINATE, "no answer from the broker within " + timeout
-                        + " for an append of " + window.owner + "; it may or may not be stored"));
-            } else {
-                fail(new StreamException(ErrorKind.RETRYABLE, "an append of " + window.owner + " could not be sent"
-                        + " within " + timeout + "; it was not stored"));
+                return fail(new StreamException(ErrorKind.INDETERMINATE, "no answer from the broker within "
+                        + timeout + " for an append of " + window.owner + "; it may or may not be stored"));
             }
+            return fail(new StreamException(ErrorKind.RETRYABLE, "an append of " + window.owner + " could not be"
+                    + " sent within " + timeout + "; it was not stored"));
         }
 
         private boolean settle() {

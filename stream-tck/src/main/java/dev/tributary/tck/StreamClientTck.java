@@ -252,7 +252,7 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("A11 with the window of appends in flight full, appendAsync returns a future that fails BACKPRESSURE after the request timeout")
+        @DisplayName("A11 with the window of appends in flight full, appendAsync returns a future that fails BACKPRESSURE within the request timeout")
         @RuleHint(value = "take room with dev.tributary.spi.AppendWindow.open(), which fails the future (never throws) when no room comes free", budgetSeconds = 120)
         void required_A11_aFullAppendWindowFailsTheFutureWithBackpressure() {
             new WindowRules(kit()).a11();
