@@ -20,6 +20,8 @@ import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +156,58 @@ class RedisFaultIT {
             Thread.currentThread().interrupt();
         } finally {
             broker.resume();
+        }
+    }
+
+    @Test
+    void e_appendsWrittenBeforeCloseWithTheServerPausedEndIndeterminateNeverClosed() {
+        StreamClient other = StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port())
+                .toBuilder().requestTimeout(Duration.ofSeconds(30)).build());
+        StreamName s = StreamName.of("fault-close-pending");
+        other.append(s, StreamRecord.of("warm"));
+        List<CompletableFuture<EventId>> pending = new ArrayList<>();
+        broker.pause();
+        try {
+            for (int i = 0; i < 20; i++) {
+                pending.add(other.appendAsync(s, StreamRecord.of("p-" + i)));
+            }
+            sleep(200); // flushed to the socket; the paused server cannot answer
+            other.close();
+        } finally {
+            broker.resume();
+        }
+        for (CompletableFuture<EventId> f : pending) {
+            StreamException e = StreamException.unwrap(assertThrows(CompletionException.class, f::join));
+            assertEquals(ErrorKind.INDETERMINATE, e.kind(), "written to the socket, so maybe stored: " + e);
+        }
+        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> other.parseId("1-0")).kind(),
+                "parseId after close fails CLOSED like every other call");
+        List<StreamEvent> stored = eventually(() -> {
+            List<StreamEvent> all = client.range(s, Position.earliest(), null, 100);
+            return all.size() >= 21 ? all : List.of();
+        });
+        assertEquals(21, stored.size(), "the resumed server stored what it had received: INDETERMINATE was the "
+                + "honest answer");
+    }
+
+    @Test
+    void f_aFullWindowFailsTheFutureWithBackpressureInsteadOfThrowing() {
+        StreamClient small = StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port())
+                .toBuilder().maxInFlightAppends(2).requestTimeout(Duration.ofSeconds(1)).build());
+        StreamName s = StreamName.of("fault-window");
+        small.append(s, StreamRecord.of("warm"));
+        broker.pause();
+        try {
+            small.appendAsync(s, StreamRecord.of("a"));
+            small.appendAsync(s, StreamRecord.of("b"));
+            long t0 = System.nanoTime();
+            CompletableFuture<EventId> third = small.appendAsync(s, StreamRecord.of("c")); // must not throw
+            CompletionException e = assertThrows(CompletionException.class, third::join);
+            assertEquals(ErrorKind.BACKPRESSURE, StreamException.unwrap(e).kind(), e.toString());
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "waits about the request timeout");
+        } finally {
+            broker.resume();
+            small.close();
         }
     }
 

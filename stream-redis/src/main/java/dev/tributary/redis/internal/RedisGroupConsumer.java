@@ -3,17 +3,15 @@ package dev.tributary.redis.internal;
 import dev.tributary.AckResult;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractGroupConsumer;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,17 +35,18 @@ import java.util.concurrent.TimeoutException;
  * deleteStream left a marker, else {@link ErrorKind#DATA_LOSS} (the server lost the group, e.g. a
  * restart without persistence) — never retried in a loop.
  */
-final class RedisGroupConsumer implements GroupConsumer {
-    private final RedisStreamClient client;
-    private final StreamName stream;
-    private final String group;
-    private final String member;
+final class RedisGroupConsumer extends AbstractGroupConsumer {
+    private final CommandChannel channel;
+    private final RedisAdmin admin;
+    private final BlockingPool pool;
     private final String key;
+    private final byte[] keyBytes;
+    private final byte[] groupBytes;
+    private final byte[] memberBytes;
     private final long ackTimeoutMs;
     private final long claimIntervalNanos;
     private volatile String claimCursor = "0-0";
     private volatile long nextClaimAt;
-    private volatile boolean closed;
     private volatile StatefulRedisConnection<byte[], byte[]> blocking;
     /** Set after a failure or reconnect: the member's own pending entries are delivered again first. */
     private boolean recover;
@@ -56,49 +55,34 @@ final class RedisGroupConsumer implements GroupConsumer {
 
     private RedisGroupConsumer(RedisStreamClient client, StreamName stream, String group, String member,
             Duration ackTimeout) {
-        this.client = client;
-        this.stream = stream;
-        this.group = group;
-        this.member = member;
-        this.key = client.key(stream);
+        super(stream, group, member, client.limits());
+        this.channel = client.channel;
+        this.admin = client.admin;
+        this.pool = client.pool;
+        this.key = admin.key(stream);
+        this.keyBytes = CommandChannel.b(key);
+        this.groupBytes = CommandChannel.b(group);
+        this.memberBytes = CommandChannel.b(member);
         this.ackTimeoutMs = ackTimeout.toMillis();
         this.claimIntervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(5, Math.min(1000, ackTimeoutMs / 4)));
         this.nextClaimAt = System.nanoTime();
-        this.seenEpoch = client.epoch();
+        this.seenEpoch = channel.epoch();
     }
 
+    /** A member of an existing group (NOT_FOUND otherwise). */
     static RedisGroupConsumer open(RedisStreamClient client, StreamName stream, String group, String member) {
-        if (!client.groupExists(stream, group)) {
-            throw new StreamException(ErrorKind.NOT_FOUND, "consumer group '" + group + "' of stream "
-                    + client.key(stream) + " does not exist; create it with createGroup");
+        if (!client.admin.groupExists(stream, group)) {
+            throw client.admin.groupNotFound(stream, group);
         }
-        return new RedisGroupConsumer(client, stream, group, member, client.ackTimeout(stream, group));
+        return new RedisGroupConsumer(client, stream, group, member, client.admin.ackTimeout(stream, group));
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    @Override
-    public String group() {
-        return group;
-    }
-
-    @Override
-    public String member() {
-        return member;
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        checkOpen();
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (true) {
-                long epoch = client.epoch();
+                long epoch = channel.epoch();
                 if (epoch != seenEpoch) {
                     startRecovery(epoch);
                 }
@@ -134,10 +118,10 @@ final class RedisGroupConsumer implements GroupConsumer {
             }
         } catch (StreamException e) {
             if (isClosed()) {
-                throw StreamException.closed("the group consumer");
+                throw e; // the skeleton reports CLOSED
             }
             if (e.isRetryable() || e.kind() == ErrorKind.INDETERMINATE) {
-                startRecovery(client.epoch());
+                startRecovery(channel.epoch());
             }
             throw refine(e);
         }
@@ -149,7 +133,7 @@ final class RedisGroupConsumer implements GroupConsumer {
      * than what came back. Deliver the pending list again, in id order, instead.
      */
     private List<StreamEvent> afterRead(List<StreamEvent> events, long epochBefore, int maxCount) {
-        long now = client.epoch();
+        long now = channel.epoch();
         if (now == epochBefore) {
             return events;
         }
@@ -166,10 +150,9 @@ final class RedisGroupConsumer implements GroupConsumer {
 
     /** The next page of this member's own pending entries (XCLAIM to itself raises the count). */
     private List<StreamEvent> recoverOwn(int maxCount) {
-        Object r = client.syncEval(Script.OWN_PENDING, List.of(RedisStreamClient.b(key)),
-                List.of(RedisStreamClient.b(group), RedisStreamClient.b(member), RedisStreamClient.b(recoverFrom),
-                        RedisStreamClient.b(Integer.toString(maxCount))),
-                "XPENDING/XCLAIM " + key + " " + group);
+        Object r = channel.syncEval(Script.OWN_PENDING, List.of(keyBytes), List.of(groupBytes, memberBytes,
+                CommandChannel.b(recoverFrom), CommandChannel.b(Integer.toString(maxCount))),
+                "XPENDING/XCLAIM " + key + " " + group());
         List<Object> parts = Resp.list(r, "own pending");
         List<Object> entries = Resp.list(parts.get(0), "own pending entries");
         List<Object> counts = Resp.list(parts.get(1), "own pending counts");
@@ -178,7 +161,7 @@ final class RedisGroupConsumer implements GroupConsumer {
         for (int i = 0; i < entries.size(); i++) {
             int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                     Resp.num(counts.get(i), "delivery count"))) : 2;
-            out.add(EntryCodec.decode(stream, entries.get(i), count));
+            out.add(EntryCodec.decode(stream(), entries.get(i), count));
         }
         if (scanned < maxCount) {
             recover = false;
@@ -191,11 +174,10 @@ final class RedisGroupConsumer implements GroupConsumer {
     }
 
     private List<StreamEvent> claim(int maxCount) {
-        Object r = client.syncEval(Script.AUTOCLAIM, List.of(RedisStreamClient.b(key)),
-                List.of(RedisStreamClient.b(group), RedisStreamClient.b(member),
-                        RedisStreamClient.b(Long.toString(ackTimeoutMs)), RedisStreamClient.b(claimCursor),
-                        RedisStreamClient.b(Integer.toString(maxCount))),
-                "XAUTOCLAIM " + key + " " + group);
+        Object r = channel.syncEval(Script.AUTOCLAIM, List.of(keyBytes), List.of(groupBytes, memberBytes,
+                CommandChannel.b(Long.toString(ackTimeoutMs)), CommandChannel.b(claimCursor),
+                CommandChannel.b(Integer.toString(maxCount))),
+                "XAUTOCLAIM " + key + " " + group());
         List<Object> parts = Resp.list(r, "XAUTOCLAIM");
         if (parts.size() < 3) {
             throw Resp.shape("XAUTOCLAIM", r);
@@ -210,7 +192,7 @@ final class RedisGroupConsumer implements GroupConsumer {
             }
             int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                     Resp.num(counts.get(i), "delivery count"))) : 2;
-            out.add(EntryCodec.decode(stream, entries.get(i), count));
+            out.add(EntryCodec.decode(stream(), entries.get(i), count));
         }
         claimCursor = next;
         nextClaimAt = "0-0".equals(next) ? System.nanoTime() + claimIntervalNanos : System.nanoTime();
@@ -218,50 +200,47 @@ final class RedisGroupConsumer implements GroupConsumer {
     }
 
     private CommandArgs<byte[], byte[]> readArgs(int maxCount, long blockMs) {
-        CommandArgs<byte[], byte[]> a = RedisStreamClient.args().add("GROUP").add(RedisStreamClient.b(group))
-                .add(RedisStreamClient.b(member)).add("COUNT").add(maxCount);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args().add("GROUP").add(groupBytes).add(memberBytes)
+                .add("COUNT").add(maxCount);
         if (blockMs > 0) {
             a.add("BLOCK").add(blockMs);
         }
-        return a.add("STREAMS").addKey(RedisStreamClient.b(key)).add(">");
+        return a.add("STREAMS").addKey(keyBytes).add(">");
     }
 
     private List<StreamEvent> readNew(int maxCount) {
-        Object r = client.sync(CommandType.XREADGROUP, readArgs(maxCount, 0), "XREADGROUP " + key + " " + group);
-        return EntryCodec.decodeRead(stream, r);
+        Object r = channel.sync(CommandType.XREADGROUP, readArgs(maxCount, 0), "XREADGROUP " + key + " " + group());
+        return EntryCodec.decodeRead(stream(), r);
     }
 
     private List<StreamEvent> block(int maxCount, long nanos) {
-        String what = "XREADGROUP BLOCK " + key + " " + group;
+        String what = "XREADGROUP BLOCK " + key + " " + group();
         long deadline = System.nanoTime() + nanos;
-        StatefulRedisConnection<byte[], byte[]> c = client.pool.acquire(nanos, what);
+        StatefulRedisConnection<byte[], byte[]> c = pool.acquire(nanos, what);
         if (c == null) {
             return List.of();
         }
         boolean healthy = false;
         blocking = c;
         try {
-            if (closed) {
-                throw StreamException.closed("the group consumer");
+            if (isClosed()) { // close() ran before it could see this connection
+                return List.of();
             }
             long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             Object reply = c.async().dispatch(CommandType.XREADGROUP, new RespOutput(), readArgs(maxCount, ms))
-                    .toCompletableFuture().get(ms + client.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    .toCompletableFuture().get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
-            return EntryCodec.decodeRead(stream, reply);
+            return EntryCodec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
         } catch (ExecutionException | TimeoutException e) {
-            if (isClosed()) {
-                throw StreamException.closed("the group consumer");
-            }
-            StreamException se = RedisErrors.map(e, RedisErrors.Op.OTHER, what, false);
+            StreamException se = RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
             healthy = se.kind() == ErrorKind.NOT_FOUND;
             throw se;
         } finally {
             blocking = null;
-            client.pool.release(c, healthy && !closed);
+            pool.release(c, healthy && !isClosed());
         }
     }
 
@@ -272,58 +251,54 @@ final class RedisGroupConsumer implements GroupConsumer {
         }
         boolean deleted;
         try {
-            deleted = client.deletedMarker(stream, group);
+            deleted = admin.deletedMarker(stream(), group());
         } catch (StreamException other) {
             return e;
         }
         if (deleted) {
-            return new StreamException(ErrorKind.NOT_FOUND, "consumer group '" + group + "' of stream " + key
+            return new StreamException(ErrorKind.NOT_FOUND, "consumer group '" + group() + "' of stream " + key
                     + " was deleted", e);
         }
-        return new StreamException(ErrorKind.DATA_LOSS, "consumer group '" + group + "' of stream " + key
+        return new StreamException(ErrorKind.DATA_LOSS, "consumer group '" + group() + "' of stream " + key
                 + " vanished without deleteGroup: Redis lost its data (restart without persistence, failover to a "
                 + "replica that lagged, FLUSHALL); its pending entries and position are gone. Recreate the group "
                 + "and choose where to resume", e);
     }
 
     @Override
-    public AckResult ack(Collection<EventId> ids) {
-        checkOpen();
-        List<String> redisIds = RedisStreamClient.redisIds(ids);
+    protected AckResult doAck(List<EventId> ids) {
         if (ids.isEmpty()) {
             return AckResult.NONE;
         }
+        List<String> redisIds = redisIds(ids);
         long acked = 0;
         if (!redisIds.isEmpty()) {
-            CommandArgs<byte[], byte[]> a = RedisStreamClient.args().addKey(RedisStreamClient.b(key))
-                    .add(RedisStreamClient.b(group));
+            CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(keyBytes).add(groupBytes);
             for (String id : redisIds) {
                 a.add(id);
             }
-            acked = Resp.num(client.sync(CommandType.XACK, a, "XACK " + key + " " + group), "XACK");
+            acked = Resp.num(channel.sync(CommandType.XACK, a, "XACK " + key + " " + group()), "XACK");
         }
-        if (acked < ids.size() && !client.groupExists(stream, group)) {
-            throw refine(new StreamException(ErrorKind.NOT_FOUND, "XACK " + key + " " + group
+        if (acked < ids.size() && !admin.groupExists(stream(), group())) {
+            throw refine(new StreamException(ErrorKind.NOT_FOUND, "XACK " + key + " " + group()
                     + ": the stream or consumer group does not exist"));
         }
         return new AckResult((int) acked, ids.size() - (int) acked);
     }
 
     @Override
-    public void nack(Collection<EventId> ids) {
-        checkOpen();
-        List<String> redisIds = RedisStreamClient.redisIds(ids);
+    protected void doNack(List<EventId> ids) {
+        List<String> redisIds = redisIds(ids);
         if (redisIds.isEmpty()) {
             return;
         }
-        CommandArgs<byte[], byte[]> a = RedisStreamClient.args().addKey(RedisStreamClient.b(key))
-                .add(RedisStreamClient.b(group)).add(RedisStreamClient.b(member)).add(0);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(keyBytes).add(groupBytes).add(memberBytes).add(0);
         for (String id : redisIds) {
             a.add(id);
         }
         a.add("IDLE").add(ackTimeoutMs).add("JUSTID");
         try {
-            client.sync(CommandType.XCLAIM, a, "XCLAIM " + key + " " + group);
+            channel.sync(CommandType.XCLAIM, a, "XCLAIM " + key + " " + group());
         } catch (StreamException e) {
             throw refine(e);
         }
@@ -331,31 +306,23 @@ final class RedisGroupConsumer implements GroupConsumer {
         nextClaimAt = System.nanoTime();
     }
 
-    private boolean isClosed() {
-        return closed || client.isClosed();
-    }
-
-    private void checkOpen() {
-        if (isClosed()) {
-            throw StreamException.closed("the group consumer");
+    /** Ids as Redis arguments; another backend's ids are skipped (they count as unknown). */
+    private static List<String> redisIds(List<EventId> ids) {
+        List<String> out = new ArrayList<>(ids.size());
+        for (EventId id : ids) {
+            if (id.isPair()) {
+                out.add(Ids.wire(id));
+            }
         }
+        return out;
     }
 
+    /** Closes the connection of a blocked XREADGROUP, which wakes the poll. Acks nothing. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void doClose() {
         StatefulRedisConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
             c.closeAsync();
         }
-        client.unregister(this);
-    }
-
-    @Override
-    public String toString() {
-        return "RedisGroupConsumer[" + key + " " + group + "/" + member + "]";
     }
 }

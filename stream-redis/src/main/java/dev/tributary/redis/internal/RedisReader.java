@@ -6,8 +6,7 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractStreamReader;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -30,35 +29,35 @@ import java.util.concurrent.TimeoutException;
  * {@link StreamMeta#gapAfter}). Only when nothing is there and the caller allows a wait does the poll
  * take a dedicated connection from the pool and block in {@code XREAD BLOCK}.
  */
-final class RedisReader implements StreamReader {
-    private final RedisStreamClient client;
-    private final StreamName stream;
+final class RedisReader extends AbstractStreamReader {
+    private final CommandChannel channel;
+    private final RedisAdmin admin;
+    private final BlockingPool pool;
     private final Position start;
     /** The last id read, or the resolved start; null = earliest with nothing read. */
     private EventId cursor;
     /** Entries ever added up to and including the cursor, when known (exact gap detection). */
     private Long anchor;
-    private boolean readAny;
-    private volatile boolean closed;
+    private volatile boolean readAny;
     private volatile StatefulRedisConnection<byte[], byte[]> blocking;
 
     private RedisReader(RedisStreamClient client, StreamName stream, Position start, EventId cursor, Long anchor) {
-        this.client = client;
-        this.stream = stream;
+        super(stream, client.limits(), "reader of " + client.admin.key(stream));
+        this.channel = client.channel;
+        this.admin = client.admin;
+        this.pool = client.pool;
         this.start = start;
         this.cursor = cursor;
         this.anchor = anchor;
     }
 
+    /** A reader at a checked position; {@code latest} resolves to the last generated id now. */
     static RedisReader open(RedisStreamClient client, StreamName stream, Position from) {
         if (from instanceof Position.Latest) {
-            Optional<StreamMeta> meta = client.meta(stream);
+            Optional<StreamMeta> meta = client.admin.meta(stream);
             EventId last = meta.map(StreamMeta::lastGenerated).orElse(Ids.ZERO);
             Long anchor = meta.map(StreamMeta::entriesAdded).orElse(0L);
             return new RedisReader(client, stream, Position.after(last), last, anchor);
-        }
-        if (from instanceof Position.After a && !a.id().isPair()) {
-            throw StreamException.invalid("'" + a.id() + "' is not a Redis id (<ms>-<seq>)");
         }
         return new RedisReader(client, stream, from, cursorOf(from), null);
     }
@@ -69,10 +68,7 @@ final class RedisReader implements StreamReader {
             return null;
         }
         if (from instanceof Position.After a) {
-            if (!a.id().isPair()) {
-                throw StreamException.invalid("'" + a.id() + "' is not a Redis id (<ms>-<seq>)");
-            }
-            return a.id();
+            return RedisAdmin.redisId(a.id());
         }
         if (from instanceof Position.AtTime t) {
             long ms = t.time().toEpochMilli();
@@ -82,22 +78,9 @@ final class RedisReader implements StreamReader {
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        checkOpen();
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<StreamEvent> got;
-        try {
-            got = readFrom(client, stream, cursor, "+", maxCount, anchor);
-        } catch (StreamException e) {
-            throw closed ? StreamException.closed("the reader") : e;
-        }
+        List<StreamEvent> got = readFrom(channel, admin, stream(), cursor, "+", maxCount, anchor);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
         }
@@ -121,7 +104,7 @@ final class RedisReader implements StreamReader {
      */
     private Long anchorFromHead(List<StreamEvent> got) {
         try {
-            Optional<StreamMeta> meta = client.meta(stream);
+            Optional<StreamMeta> meta = admin.meta(stream());
             if (meta.isPresent() && got.get(0).id().equals(meta.get().firstId())
                     && meta.get().maxDeleted().compareTo(meta.get().firstId()) < 0) {
                 return meta.get().entriesAdded() - meta.get().length(); // entries before the head
@@ -136,21 +119,21 @@ final class RedisReader implements StreamReader {
      * Reads up to {@code max} entries after {@code cursor} (exclusive; null = from the start) up to
      * {@code end}, checking for a gap as described on the class.
      */
-    static List<StreamEvent> readFrom(RedisStreamClient client, StreamName stream, EventId cursor, String end, int max,
-            Long anchor) {
-        String key = client.key(stream);
+    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, StreamName stream, EventId cursor,
+            String end, int max, Long anchor) {
+        String key = admin.key(stream);
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
-        CommandArgs<byte[], byte[]> a = RedisStreamClient.args().addKey(RedisStreamClient.b(key)).add(startId).add(end)
+        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(startId).add(end)
                 .add("COUNT").add(inclusive ? max + 1 : max);
-        List<StreamEvent> events = EntryCodec.decodeAll(stream, client.sync(CommandType.XRANGE, a, "XRANGE " + key));
+        List<StreamEvent> events = EntryCodec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
         if (cursor == null) {
             return events;
         }
         if (!events.isEmpty() && events.get(0).id().equals(cursor)) {
             return events.subList(1, events.size());
         }
-        Optional<StreamMeta> meta = client.meta(stream);
+        Optional<StreamMeta> meta = admin.meta(stream);
         if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
             throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + ": events after " + cursor
                     + " were trimmed or deleted before they were read (the retained head is "
@@ -164,46 +147,33 @@ final class RedisReader implements StreamReader {
         if (remaining <= 0) {
             return List.of();
         }
-        String key = client.key(stream);
+        String key = admin.key(stream());
         String what = "XREAD BLOCK " + key;
-        StatefulRedisConnection<byte[], byte[]> c = client.pool.acquire(remaining, what);
+        StatefulRedisConnection<byte[], byte[]> c = pool.acquire(remaining, what);
         if (c == null) {
             return List.of();
         }
         boolean healthy = false;
         blocking = c;
         try {
-            if (closed) {
-                throw StreamException.closed("the reader");
+            if (isClosed()) { // close() ran before it could see this connection
+                return List.of();
             }
             long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            CommandArgs<byte[], byte[]> a = RedisStreamClient.args().add("COUNT").add(maxCount).add("BLOCK").add(ms)
-                    .add("STREAMS").addKey(RedisStreamClient.b(key)).add(cursor == null ? "0-0" : Ids.wire(cursor));
+            CommandArgs<byte[], byte[]> a = CommandChannel.args().add("COUNT").add(maxCount).add("BLOCK").add(ms)
+                    .add("STREAMS").addKey(CommandChannel.b(key)).add(cursor == null ? "0-0" : Ids.wire(cursor));
             Object reply = c.async().dispatch(CommandType.XREAD, new RespOutput(), a).toCompletableFuture()
-                    .get(ms + client.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
-            return EntryCodec.decodeRead(stream, reply);
+            return EntryCodec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
         } catch (ExecutionException | TimeoutException e) {
-            if (isClosed()) {
-                throw StreamException.closed("the reader");
-            }
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, false);
+            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed()); // closed: the skeleton says CLOSED
         } finally {
             blocking = null;
-            client.pool.release(c, healthy && !closed);
-        }
-    }
-
-    private boolean isClosed() {
-        return closed || client.isClosed();
-    }
-
-    private void checkOpen() {
-        if (isClosed()) {
-            throw StreamException.closed("the reader");
+            pool.release(c, healthy && !isClosed());
         }
     }
 
@@ -212,21 +182,12 @@ final class RedisReader implements StreamReader {
         return readAny ? Position.after(cursor) : start;
     }
 
+    /** Closes the connection of a blocked XREAD, which wakes the poll. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void doClose() {
         StatefulRedisConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
             c.closeAsync();
         }
-        client.unregister(this);
-    }
-
-    @Override
-    public String toString() {
-        return "RedisReader[" + client.key(stream) + " at " + position() + "]";
     }
 }

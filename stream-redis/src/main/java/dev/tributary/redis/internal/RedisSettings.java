@@ -1,15 +1,12 @@
 package dev.tributary.redis.internal;
 
 import dev.tributary.ClientConfig;
-import dev.tributary.ErrorKind;
-import dev.tributary.StreamException;
+import dev.tributary.spi.OptionReader;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -55,32 +52,16 @@ public final class RedisSettings {
 
     private RedisSettings(ClientConfig c) {
         this.config = c;
+        OptionReader o = c.optionReader("Redis", OPTIONS);
         URI uri = c.uri();
-        for (String name : c.options().keySet()) {
-            if (!OPTIONS.contains(name)) {
-                throw conf("unknown option '" + name + "' for the redis backend; known options: "
-                        + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
-            }
+        boolean hostless = uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty();
+        if (hostless) {
+            o.problem("URI '" + c.safeUri() + "' names no host; write redis://HOST[:PORT][/DB] or rediss://...");
         }
-        if (uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw conf("URI '" + c.safeUri() + "' names no host; write redis://HOST[:PORT][/DB] or rediss://...");
-        }
-        this.host = uri.getHost();
+        this.host = hostless ? "" : uri.getHost();
         this.port = uri.getPort() < 0 ? 6379 : uri.getPort();
         this.tls = "rediss".equals(c.scheme());
-        String path = uri.getPath();
-        if (path == null || path.isEmpty() || "/".equals(path)) {
-            this.database = 0;
-        } else {
-            try {
-                this.database = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw conf("URI path '" + path + "' is not a database number; write redis://HOST:PORT/0");
-            }
-            if (database < 0 || database > 10_000) {
-                throw conf("database number " + database + " is out of range");
-            }
-        }
+        this.database = database(uri.getPath(), o);
         String u = c.option("user").orElse(null);
         String p = c.option("password").orElse(null);
         String info = uri.getRawUserInfo();
@@ -97,7 +78,7 @@ public final class RedisSettings {
         this.user = u == null || u.isEmpty() ? null : u;
         this.password = p == null ? null : p.toCharArray();
         if (user != null && password == null) {
-            throw conf("user '" + user + "' is given without a password");
+            o.problem("user '" + user + "' is given without a password");
         }
         String ns = c.namespace().orElse(null);
         this.keyPrefix = ns == null ? "" : ns + ":";
@@ -106,33 +87,51 @@ public final class RedisSettings {
         this.requestTimeout = c.requestTimeout();
         this.closeTimeout = c.closeTimeout();
         this.maxInFlightAppends = c.maxInFlightAppends();
-        this.blockingPoolSize = (int) range(c, "blockingPoolSize", 8, 1, 1024);
-        this.requestQueueSize = (int) range(c, "requestQueueSize", Math.max(1024L, maxInFlightAppends + 1024L), 16,
+        this.blockingPoolSize = (int) o.range("blockingPoolSize", 8, 1, 1024);
+        this.requestQueueSize = (int) o.range("requestQueueSize", Math.max(1024L, maxInFlightAppends + 1024L), 16,
                 10_000_000);
-        this.maxPayloadBytes = (int) range(c, "maxPayloadBytes", 4L << 20, 1, 512L << 20);
-        this.maxHeaderBytes = (int) range(c, "maxHeaderBytes", 64L << 10, 1, 1L << 20);
-        this.dedupWindow = duration(c, "dedupWindow", Duration.ofMinutes(2), Duration.ofMillis(1), Duration.ofDays(7));
-        this.appendMaxLen = range(c, "appendMaxLen", 0, 0, Long.MAX_VALUE / 2);
-        this.reconnectMaxDelay = duration(c, "reconnectMaxDelay", Duration.ofSeconds(1), Duration.ofMillis(1),
+        this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 4L << 20, 1, 512L << 20);
+        this.maxHeaderBytes = (int) o.range("maxHeaderBytes", 64L << 10, 1, 1L << 20);
+        this.dedupWindow = o.duration("dedupWindow", Duration.ofMinutes(2), Duration.ofMillis(1), Duration.ofDays(7));
+        this.appendMaxLen = o.range("appendMaxLen", 0, 0, Long.MAX_VALUE / 2);
+        this.reconnectMaxDelay = o.duration("reconnectMaxDelay", Duration.ofSeconds(1), Duration.ofMillis(1),
                 Duration.ofMinutes(5));
-        this.ioThreads = (int) range(c, "ioThreads", 2, 1, 64);
+        this.ioThreads = (int) o.range("ioThreads", 2, 1, 64);
         this.clientName = c.option("clientName").orElse(null);
-        this.tlsVerify = c.option("tlsVerify").map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("full");
-        if (!Set.of("full", "ca", "none").contains(tlsVerify)) {
-            throw conf("tlsVerify=" + tlsVerify + " is not one of full, ca, none");
-        }
-        this.tlsCaCert = file(c, "tlsCaCert");
-        this.tlsTrustStore = file(c, "tlsTrustStore");
+        this.tlsVerify = o.choice("tlsVerify", "full", "full", "ca", "none");
+        this.tlsCaCert = o.readableFile("tlsCaCert").orElse(null);
+        this.tlsTrustStore = o.readableFile("tlsTrustStore").orElse(null);
         this.tlsTrustStorePassword = c.option("tlsTrustStorePassword").orElse(null);
-        this.tlsCert = file(c, "tlsCert");
-        this.tlsKey = file(c, "tlsKey");
+        this.tlsCert = o.readableFile("tlsCert").orElse(null);
+        this.tlsKey = o.readableFile("tlsKey").orElse(null);
         this.tlsKeyPassword = c.option("tlsKeyPassword").orElse(null);
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw conf("tlsCert and tlsKey go together (a PEM client certificate chain and its PKCS#8 key)");
+        if (c.option("tlsCert").isPresent() != c.option("tlsKey").isPresent()) {
+            o.problem("tlsCert and tlsKey go together (a PEM client certificate chain and its PKCS#8 key)");
         }
-        if (!tls && (tlsCaCert != null || tlsTrustStore != null || tlsCert != null)) {
-            throw conf("TLS options are set but the URI scheme is redis://; use rediss:// for TLS");
+        if (!tls && (c.option("tlsCaCert").isPresent() || c.option("tlsTrustStore").isPresent()
+                || c.option("tlsCert").isPresent() || c.option("tlsKey").isPresent())) {
+            o.problem("TLS options are set but the URI scheme is redis://; use rediss:// for TLS");
         }
+        o.check();
+    }
+
+    /** The database number of the URI path ({@code /3}); 0 without a path. */
+    private static int database(String path, OptionReader o) {
+        if (path == null || path.isEmpty() || "/".equals(path)) {
+            return 0;
+        }
+        int db;
+        try {
+            db = Integer.parseInt(path.substring(1));
+        } catch (NumberFormatException e) {
+            o.problem("URI path '" + path + "' is not a database number; write redis://HOST:PORT/0");
+            return 0;
+        }
+        if (db < 0 || db > 10_000) {
+            o.problem("database number " + db + " is out of range 0 to 10000");
+            return 0;
+        }
+        return db;
     }
 
     /** Reads and validates the settings. */
@@ -157,38 +156,6 @@ public final class RedisSettings {
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static long range(ClientConfig c, String name, long def, long min, long max) {
-        long v = c.longOption(name).orElse(def);
-        if (v < min || v > max) {
-            throw conf("option " + name + "=" + v + " is out of range; allowed " + min + " to " + max);
-        }
-        return v;
-    }
-
-    private static Duration duration(ClientConfig c, String name, Duration def, Duration min, Duration max) {
-        Duration d = c.durationOption(name).orElse(def);
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw conf("option " + name + "=" + d + " is out of range; allowed " + min + " to " + max);
-        }
-        return d;
-    }
-
-    private static Path file(ClientConfig c, String name) {
-        String v = c.option(name).orElse(null);
-        if (v == null) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isReadable(p)) {
-            throw conf("option " + name + " names a file that cannot be read: " + v);
-        }
-        return p;
-    }
-
-    static StreamException conf(String message) {
-        return new StreamException(ErrorKind.CONFIGURATION, message);
     }
 
     /** Host, port, database and TLS, without credentials. */

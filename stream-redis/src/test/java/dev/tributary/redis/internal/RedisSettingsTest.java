@@ -10,6 +10,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedisSettingsTest {
@@ -69,5 +70,29 @@ class RedisSettingsTest {
                 () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsCaCert=/no/such/file.pem"))).kind());
         assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
                 () -> RedisSettings.from(ClientConfig.parse("redis:opaque"))).kind());
+    }
+
+    @Test
+    void severalBadOptionsGiveOneConfigurationErrorNamingEach() {
+        StreamException e = assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse(
+                "redis://h/x?blockingPoolSise=3&ioThreads=0&dedupWindow=soon&tlsVerify=maybe&password=hunter2secret")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        String m = e.getMessage();
+        for (String named : List.of("blockingPoolSise", "ioThreads", "dedupWindow", "tlsVerify", "/x")) {
+            assertTrue(m.contains(named), "names " + named + ": " + m);
+        }
+        assertTrue(m.contains("5 invalid Redis options"), m);
+        assertFalse(m.contains("hunter2secret"), m);
+    }
+
+    @Test
+    void tlsFilesNeedTheTlsSchemeAndEachOther() {
+        StreamException e = assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse(
+                "redis://h?tlsCert=/no/such/cert.pem")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        String m = e.getMessage();
+        assertTrue(m.contains("tlsCert=/no/such/cert.pem is not a readable file"), m);
+        assertTrue(m.contains("tlsCert and tlsKey go together"), m);
+        assertTrue(m.contains("use rediss://"), m);
     }
 }

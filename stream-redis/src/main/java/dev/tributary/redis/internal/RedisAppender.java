@@ -1,0 +1,159 @@
+package dev.tributary.redis.internal;
+
+import static dev.tributary.redis.internal.CommandChannel.args;
+import static dev.tributary.redis.internal.CommandChannel.b;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.spi.AppendWindow;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Appends on the shared {@link CommandChannel}, in the client's {@link AppendWindow}. A plain record
+ * is {@code XADD key [MAXLEN ~ n] * fields…}; a record with an idempotency id runs
+ * {@link Script#IDEMPOTENT_APPEND}. Each append takes room in the window, is marked
+ * {@linkplain AppendWindow.Append#sent() sent} just before it is written (from then on the server
+ * may store it, so a lost answer is INDETERMINATE, never CLOSED), and completes from the reply. A
+ * plain {@code XADD} has no Lettuce timeout: the window's deadline is its one bound. A batch takes
+ * room for all its records at once, is written in order and flushed once. Thread-safe.
+ */
+final class RedisAppender {
+    /** Most headers of an idempotent record: the script passes every field as an argument to unpack(). */
+    static final int MAX_IDEMPOTENT_HEADERS = 3900;
+
+    private final RedisSettings settings;
+    private final CommandChannel channel;
+    private final AppendWindow window;
+    /** The key of the stream appended to last (appends usually go to one stream in a row). */
+    private volatile StreamKey lastKey;
+
+    private record StreamKey(StreamName stream, String key, byte[] bytes) {
+    }
+
+    RedisAppender(RedisSettings settings, CommandChannel channel, AppendWindow window) {
+        this.settings = settings;
+        this.channel = channel;
+        this.window = window;
+    }
+
+    /** INVALID_ARGUMENT for a record the idempotent script cannot carry; run before any I/O. */
+    static void checkRecord(StreamRecord record) {
+        if (record.idempotencyId() != null && record.headers().size() > MAX_IDEMPOTENT_HEADERS) {
+            throw StreamException.invalid("an idempotent append carries at most " + MAX_IDEMPOTENT_HEADERS
+                    + " headers on Redis; this record has " + record.headers().size());
+        }
+    }
+
+    CompletableFuture<EventId> append(StreamName stream, StreamRecord record) {
+        checkRecord(record);
+        AppendWindow.Append<EventId> a = window.open(1);
+        if (a.isDone()) {
+            return a; // BACKPRESSURE, CLOSED or interrupted: nothing was written
+        }
+        StreamKey key = streamKey(stream);
+        try {
+            CompletableFuture<Object> reply = send(key, record, a);
+            reply.whenComplete((r, e) -> settle(a, key.key(), record, r, e));
+        } catch (RuntimeException e) {
+            a.fail(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key.key(), channel.isClosing()));
+        } finally {
+            channel.flush();
+        }
+        return a;
+    }
+
+    CompletableFuture<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
+        records.forEach(RedisAppender::checkRecord);
+        AppendWindow.Append<List<EventId>> a = window.open(records.size());
+        if (a.isDone()) {
+            return a;
+        }
+        StreamKey key = streamKey(stream);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<EventId>[] ids = new CompletableFuture[records.size()];
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                CompletableFuture<EventId> one = new CompletableFuture<>();
+                StreamRecord record = records.get(i);
+                send(key, record, a).whenComplete((r, e) -> settle(one, key.key(), record, r, e));
+                ids[i] = one;
+            }
+        } catch (RuntimeException e) {
+            a.fail(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key.key(), channel.isClosing()));
+            return a; // records written before the failure are stored or not; the kind says so
+        } finally {
+            channel.flush(); // one flush for the whole batch
+        }
+        CompletableFuture.allOf(ids).whenComplete((v, e) -> {
+            List<EventId> out = new ArrayList<>(ids.length);
+            for (CompletableFuture<EventId> f : ids) {
+                try {
+                    out.add(f.join());
+                } catch (CompletionException | CancellationException failed) {
+                    a.fail(RedisErrors.unwrap(failed)); // the first failure in order; earlier records are stored
+                    return;
+                }
+            }
+            a.complete(out);
+        });
+        return a;
+    }
+
+    /** Marks {@code a} sent and writes one append (no flush); the reply's future. */
+    private CompletableFuture<Object> send(StreamKey key, StreamRecord record, AppendWindow.Append<?> a) {
+        if (record.idempotencyId() != null) {
+            List<byte[]> argv = new ArrayList<>();
+            argv.add(b(Long.toString(settings.dedupWindow.toMillis())));
+            argv.add(b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
+            argv.addAll(EntryCodec.fields(record));
+            // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
+            // break per-thread order; Redis caches the compiled script by its SHA anyway.
+            CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
+                    List.of(key.bytes(), b(settings.dedupKey(key.stream().value(), record.idempotencyId()))), argv);
+            a.sent();
+            return channel.write(CommandType.EVAL, args);
+        }
+        CommandArgs<byte[], byte[]> args = args().addKey(key.bytes());
+        if (settings.appendMaxLen > 0) {
+            args.add("MAXLEN").add("~").add(settings.appendMaxLen);
+        }
+        args.add("*");
+        EntryCodec.addFields(args, record);
+        a.sent();
+        return channel.write(CommandType.XADD, args);
+    }
+
+    /** Completes {@code f} from the reply of one append. */
+    private void settle(CompletableFuture<EventId> f, String key, StreamRecord record, Object reply, Throwable e) {
+        if (e != null) {
+            f.completeExceptionally(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key, channel.isClosing()));
+            return;
+        }
+        try {
+            Object id = record.idempotencyId() != null ? Resp.list(reply, "idempotent append").get(1) : reply;
+            f.complete(Ids.fromServer(Resp.bytes(id, "XADD")));
+        } catch (RuntimeException bad) {
+            f.completeExceptionally(bad instanceof StreamException ? bad
+                    : new StreamException(ErrorKind.INTERNAL, "XADD " + key + ": bad reply", bad));
+        }
+    }
+
+    private StreamKey streamKey(StreamName stream) {
+        StreamKey k = lastKey;
+        if (k == null || !k.stream().equals(stream)) {
+            String key = settings.streamKey(stream.value());
+            k = new StreamKey(stream, key, b(key));
+            lastKey = k;
+        }
+        return k;
+    }
+}
