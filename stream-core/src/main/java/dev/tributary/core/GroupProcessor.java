@@ -53,6 +53,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
                 b.maxInFlight, breaker);
         run(loop);
         loop.bind(this);
+        announce(group);
     }
 
     private static String shorten(String s) {

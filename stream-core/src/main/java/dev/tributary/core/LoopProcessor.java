@@ -22,6 +22,11 @@ abstract class LoopProcessor<T> implements Processor {
                 (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
     }
 
+    /** Tells the listener what this processor reads; called once, from the subclass constructor. */
+    final void announce(String group) {
+        settings.listener().onCreated(settings.name(), settings.client().backend(), settings.stream(), group);
+    }
+
     /** Binds the loop this processor runs; called once, from the subclass constructor. */
     final void run(Lifecycle.Body loop) {
         this.lifecycle = new Lifecycle(settings.name(), settings.threadFactory(), settings.listener(),

@@ -17,6 +17,14 @@ import java.time.Duration;
  */
 public interface ProcessorListener {
 
+    /**
+     * Called once, when the processor is built and before any other method: what it reads.
+     * {@code backend} is the client's {@link dev.tributary.StreamClient#backend()}; {@code group} is
+     * null for a tail processor. A listener shared by several processors tells them apart by name.
+     */
+    default void onCreated(String processor, String backend, StreamName stream, String group) {
+    }
+
     /** The processor moved from {@code from} to {@code to}; {@code cause} is set for {@code FAILED}. */
     default void onStateChange(String processor, ProcessorState from, ProcessorState to, Throwable cause) {
     }
@@ -61,6 +69,15 @@ public interface ProcessorListener {
 
     /** After a gap, the processor continues at {@code resumedAt} (for {@link GapPolicy#CONTINUE_FROM_EARLIEST}). */
     default void onGapSkipped(String processor, StreamName stream, Position resumedAt) {
+    }
+
+    /**
+     * The handler returned ({@code error} null) or threw, after {@code elapsed}: one call with
+     * {@code events} messages (1 for a per-event handler, the batch size for a batch handler). Called
+     * for every attempt, retries included, on the thread that called the handler; not called for
+     * events the filter rejected or that could not be decoded.
+     */
+    default void onHandlerCall(String processor, int events, Duration elapsed, Throwable error) {
     }
 
     /** An event went to the dead-letter stream after {@code attempts} handler calls. */

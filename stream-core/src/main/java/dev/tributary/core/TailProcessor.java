@@ -55,6 +55,7 @@ public final class TailProcessor<T> extends LoopProcessor<T> {
         TailLoop<T> loop = new TailLoop<>(settings, store, b.start, breaker);
         run(loop);
         loop.bind(this);
+        announce(null);
     }
 
     private static String defaultName(String stream) {

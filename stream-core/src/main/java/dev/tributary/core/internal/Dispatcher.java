@@ -155,12 +155,15 @@ public final class Dispatcher<T> {
         int max = s.retry().maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Throwable failure;
+            long start = System.nanoTime();
             try {
                 s.batchHandler().handle(view);
+                reportCall(batch.size(), start, null);
                 return true;
             } catch (StopSignal | VirtualMachineError fatal) {
                 throw fatal;
             } catch (Throwable t) {
+                reportCall(batch.size(), start, t);
                 failure = t;
             }
             if (attempt >= max) {
@@ -188,7 +191,17 @@ public final class Dispatcher<T> {
                 } catch (RuntimeException ex) {
                     throw new DecodeFailure(ex);
                 }
-                single.invoke(new Message<>(e, value, processor));
+                Message<T> m = new Message<>(e, value, processor);
+                long start = System.nanoTime();
+                try {
+                    single.invoke(m);
+                } catch (StopSignal | VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable t) {
+                    reportCall(1, start, t);
+                    throw t;
+                }
+                reportCall(1, start, null);
                 return Outcome.HANDLED;
             } catch (DecodeFailure df) {
                 deadLetter(e, 0, df.getCause(), "decode");
@@ -206,6 +219,11 @@ public final class Dispatcher<T> {
             s.listener().onRetry(s.name(), "handler", attempt, d, failure);
             pacer.sleep(d);
         }
+    }
+
+    /** Handler time is measured with {@link System#nanoTime()}: it is reported, never waited on. */
+    private void reportCall(int events, long startNanos, Throwable error) {
+        s.listener().onHandlerCall(s.name(), events, Duration.ofNanos(System.nanoTime() - startNanos), error);
     }
 
     private void deadLetter(StreamEvent e, int attempts, Throwable error, String reason) {

@@ -36,6 +36,16 @@ public final class SafeListener implements ProcessorListener {
     }
 
     @Override
+    public void onCreated(String p, String backend, StreamName stream, String group) {
+        guard("onCreated", () -> delegate.onCreated(p, backend, stream, group));
+    }
+
+    @Override
+    public void onHandlerCall(String p, int events, Duration elapsed, Throwable error) {
+        guard("onHandlerCall", () -> delegate.onHandlerCall(p, events, elapsed, error));
+    }
+
+    @Override
     public void onBatch(String p, int received, int filtered, int deadLettered, EventId lastId) {
         guard("onBatch", () -> delegate.onBatch(p, received, filtered, deadLettered, lastId));
     }

@@ -1,0 +1,98 @@
+package dev.tributary.micrometer.internal;
+
+import static dev.tributary.micrometer.TributaryMeters.TAG_BACKEND;
+import static dev.tributary.micrometer.TributaryMeters.TAG_GROUP;
+import static dev.tributary.micrometer.TributaryMeters.TAG_KIND;
+import static dev.tributary.micrometer.TributaryMeters.TAG_OUTCOME;
+import static dev.tributary.micrometer.TributaryMeters.TAG_STREAM;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamName;
+import dev.tributary.micrometer.TributaryMeters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The meters of one instrumented client, cached by tag so the hot path does two map look-ups and no
+ * registry search. Caches are keyed by tag value, so they are bounded by the tag caps.
+ */
+final class ClientMeters {
+    private static final int KINDS = ErrorKind.values().length;
+
+    private final MeterContext ctx;
+    private final String backend;
+    private final ConcurrentHashMap<String, Append> appends = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Read> reads = new ConcurrentHashMap<>();
+
+    ClientMeters(MeterContext ctx, String backend) {
+        this.ctx = ctx;
+        this.backend = backend;
+    }
+
+    Append append(StreamName stream) {
+        return appends.computeIfAbsent(ctx.stream(stream), Append::new);
+    }
+
+    Read read(StreamName stream, String group) {
+        String s = ctx.stream(stream);
+        String g = ctx.group(group);
+        return reads.computeIfAbsent(s + '\u0000' + g, k -> new Read(s, g));
+    }
+
+    /** Append meters of one stream tag. */
+    final class Append {
+        final Timer success;
+        final Timer failure;
+        final Counter records;
+        private final Tags tags;
+        private final AtomicReferenceArray<Counter> failures = new AtomicReferenceArray<>(KINDS);
+
+        Append(String stream) {
+            tags = Tags.of(TAG_BACKEND, backend, TAG_STREAM, stream);
+            String d = "append calls that reached the backend, until their future completed";
+            success = ctx.timer(TributaryMeters.APPEND, d, tags.and(TAG_OUTCOME, TributaryMeters.SUCCESS));
+            failure = ctx.timer(TributaryMeters.APPEND, d, tags.and(TAG_OUTCOME, TributaryMeters.FAILURE));
+            records = ctx.counter(TributaryMeters.APPEND_RECORDS, "records", "records the broker confirmed", tags);
+        }
+
+        void failed(ErrorKind kind, int records) {
+            Counter c = failures.get(kind.ordinal());
+            if (c == null) {
+                c = ctx.counter(TributaryMeters.APPEND_FAILURES, "records", "records whose append failed",
+                        tags.and(TAG_KIND, kind.name()));
+                failures.set(kind.ordinal(), c);
+            }
+            c.increment(records);
+        }
+    }
+
+    /** Read, ack and nack meters of one stream and group tag. */
+    final class Read {
+        final Counter events;
+        final Counter acks;
+        final Counter acksUnknown;
+        final Counter nacks;
+        private final Tags tags;
+        private final AtomicReferenceArray<Counter> failures = new AtomicReferenceArray<>(KINDS);
+
+        Read(String stream, String group) {
+            tags = Tags.of(TAG_BACKEND, backend, TAG_STREAM, stream, TAG_GROUP, group);
+            events = ctx.counter(TributaryMeters.READ_EVENTS, "events", "events returned by polls", tags);
+            acks = ctx.counter(TributaryMeters.ACKS, "events", "acked ids that were pending", tags);
+            acksUnknown = ctx.counter(TributaryMeters.ACKS_UNKNOWN, "events", "acked ids that were not pending", tags);
+            nacks = ctx.counter(TributaryMeters.NACKS, "events", "ids given back for redelivery", tags);
+        }
+
+        void failed(ErrorKind kind) {
+            Counter c = failures.get(kind.ordinal());
+            if (c == null) {
+                c = ctx.counter(TributaryMeters.READ_FAILURES, null, "polls that failed", tags.and(TAG_KIND, kind.name()));
+                failures.set(kind.ordinal(), c);
+            }
+            c.increment();
+        }
+    }
+}

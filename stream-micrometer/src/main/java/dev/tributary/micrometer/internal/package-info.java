@@ -1,0 +1,2 @@
+/** Implementation of stream-micrometer; not API, may change without notice. */
+package dev.tributary.micrometer.internal;

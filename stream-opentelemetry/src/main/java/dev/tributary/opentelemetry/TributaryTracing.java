@@ -1,0 +1,259 @@
+package dev.tributary.opentelemetry;
+
+import static dev.tributary.opentelemetry.MessagingConventions.BATCH_MESSAGE_COUNT;
+import static dev.tributary.opentelemetry.MessagingConventions.CONSUMER_GROUP_NAME;
+import static dev.tributary.opentelemetry.MessagingConventions.DESTINATION_NAME;
+import static dev.tributary.opentelemetry.MessagingConventions.ERROR_TYPE;
+import static dev.tributary.opentelemetry.MessagingConventions.MESSAGE_ID;
+import static dev.tributary.opentelemetry.MessagingConventions.OPERATION_NAME;
+import static dev.tributary.opentelemetry.MessagingConventions.OPERATION_TYPE;
+import static dev.tributary.opentelemetry.MessagingConventions.PROCESS;
+import static dev.tributary.opentelemetry.MessagingConventions.SYSTEM;
+
+import dev.tributary.Headers;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.core.BatchHandler;
+import dev.tributary.core.GroupProcessor;
+import dev.tributary.core.Handler;
+import dev.tributary.core.Message;
+import dev.tributary.opentelemetry.internal.HeaderCarrier;
+import dev.tributary.opentelemetry.internal.TracedStreamClient;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * OpenTelemetry tracing for Tributary: W3C trace context ({@code traceparent}, {@code tracestate},
+ * {@code baggage} where set) travels in record headers, so it works on every backend, and spans are
+ * named and attributed by the messaging semantic conventions ({@link MessagingConventions}).
+ *
+ * <pre>{@code
+ * TributaryTracing tracing = TributaryTracing.create(openTelemetry);
+ * StreamClient client = tracing.instrument(StreamClients.open("kafka://broker:9092"));
+ * client.append(orders, record);                 // span "send orders"; headers carry its context
+ * GroupProcessor.builder(client, orders, "billing", codec)
+ *         .handler(tracing.handler(client, m -> bill(m.value())))   // span "process orders", child of "send orders"
+ *         .build();
+ * }</pre>
+ *
+ * <h2>Headers the application already set</h2>
+ * Existing headers are always kept, in their order; trace headers are appended after them. A record
+ * that already carries {@code traceparent} is sent with its trace headers unchanged: the application
+ * set them on purpose (for example to forward an upstream context), so nothing is added or replaced,
+ * and the send span links to that context instead. Otherwise only the fields the record does not
+ * have are added (never a second value for a key). If adding them would exceed the backend's
+ * {@code maxHeaderBytes}, the record is sent without them rather than failing {@code TOO_LARGE}.
+ *
+ * <p>The propagator is the {@link OpenTelemetry} instance's text-map propagator (configure W3C trace
+ * context and baggage there) unless {@link Builder#propagator} sets another. Thread-safe.
+ */
+public final class TributaryTracing {
+    /** The instrumentation scope name of every span. */
+    public static final String INSTRUMENTATION_NAME = "dev.tributary";
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+
+    private TributaryTracing(Builder b) {
+        this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_NAME);
+        this.propagator = b.propagator != null ? b.propagator : b.openTelemetry.getPropagators().getTextMapPropagator();
+    }
+
+    /** Tracing with the tracer and propagators of {@code openTelemetry}. */
+    public static TributaryTracing create(OpenTelemetry openTelemetry) {
+        return builder(openTelemetry).build();
+    }
+
+    public static Builder builder(OpenTelemetry openTelemetry) {
+        return new Builder(openTelemetry);
+    }
+
+    /**
+     * A client that injects trace context into every appended record and records send spans, and
+     * whose readers and group consumers record receive spans. Closing it closes {@code client}.
+     */
+    public StreamClient instrument(StreamClient client) {
+        return new TracedStreamClient(Objects.requireNonNull(client, "client"), this);
+    }
+
+    /** The tracer spans are recorded with. */
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** The context carried by {@code headers} (on top of {@link Context#root()}); root when there is none. */
+    public Context extract(Headers headers) {
+        return propagator.extract(Context.root(), headers, HeaderCarrier.INSTANCE);
+    }
+
+    /** The producer's context carried by {@code event}'s headers. */
+    public Context extract(StreamEvent event) {
+        return extract(event.headers());
+    }
+
+    /**
+     * {@code headers} plus the fields of {@code context}, by the rules in the class comment: kept as
+     * they are when they already carry {@code traceparent}; otherwise only missing fields are added,
+     * after the existing headers. Does not check the backend's size limits.
+     */
+    public Headers inject(Context context, Headers headers) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        propagator.inject(context, fields, (carrier, key, value) -> {
+            if (carrier != null && key != null && value != null) {
+                carrier.put(key, value);
+            }
+        });
+        if (fields.isEmpty() || headers.first("traceparent").isPresent()) {
+            return headers;
+        }
+        Headers.Builder b = headers.toBuilder();
+        boolean added = false;
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            if (headers.first(f.getKey()).isEmpty()) {
+                b.add(f.getKey(), f.getValue());
+                added = true;
+            }
+        }
+        return added ? b.build() : headers;
+    }
+
+    /**
+     * Starts a {@code process <stream>} span (kind CONSUMER) for one event: a child of the event's
+     * producer context when it carries one, else of the current context. The caller ends it (and
+     * makes it current if the work should see it). {@code group} may be null.
+     */
+    public Span startProcessSpan(String backend, StreamEvent event, String group) {
+        Context parent = extract(event);
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            parent = Context.current();
+        }
+        SpanBuilder sb = spanBuilder(PROCESS, backend, event.stream().value(), group, SpanKind.CONSUMER)
+                .setParent(parent)
+                .setAttribute(MESSAGE_ID, event.id().toString());
+        return sb.startSpan();
+    }
+
+    /**
+     * Wraps a per-event handler: each call runs inside a {@code process <stream>} span that
+     * continues the producer's trace ({@link #startProcessSpan}); a throw is recorded on the span
+     * (status ERROR) and rethrown. Each retry is a span of its own.
+     */
+    public <T> Handler<T> handler(StreamClient client, Handler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        String backend = client.backend();
+        return m -> {
+            Span span = startProcessSpan(backend, m.event(), groupOf(m));
+            try (Scope ignored = span.makeCurrent()) {
+                handler.handle(m);
+            } catch (Exception | Error e) {
+                fail(span, e);
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+    }
+
+    /**
+     * Wraps a batch handler: each call runs inside one {@code process <stream>} span, a child of the
+     * current context, with a link to every event's producer context and
+     * {@code messaging.batch.message_count}.
+     */
+    public <T> BatchHandler<T> batchHandler(StreamClient client, BatchHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        String backend = client.backend();
+        return batch -> {
+            if (batch.isEmpty()) {
+                handler.handle(batch);
+                return;
+            }
+            Message<T> first = batch.get(0);
+            SpanBuilder sb = spanBuilder(PROCESS, backend, first.event().stream().value(), groupOf(first),
+                    SpanKind.CONSUMER).setParent(Context.current());
+            link(sb, batch.stream().map(Message::event).toList());
+            if (batch.size() > 1) {
+                sb.setAttribute(BATCH_MESSAGE_COUNT, (long) batch.size());
+            } else {
+                sb.setAttribute(MESSAGE_ID, first.id().toString());
+            }
+            Span span = sb.startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                handler.handle(batch);
+            } catch (Exception | Error e) {
+                fail(span, e);
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+    }
+
+    private static String groupOf(Message<?> m) {
+        return m.processor() instanceof GroupProcessor<?> gp ? gp.group() : null;
+    }
+
+    /** A span builder with the attributes every span of this module has. */
+    public SpanBuilder spanBuilder(String operation, String backend, String stream, String group, SpanKind kind) {
+        SpanBuilder sb = tracer.spanBuilder(operation + " " + stream)
+                .setSpanKind(kind)
+                .setAttribute(SYSTEM, backend)
+                .setAttribute(DESTINATION_NAME, stream)
+                .setAttribute(OPERATION_TYPE, operation)
+                .setAttribute(OPERATION_NAME, operation);
+        if (group != null) {
+            sb.setAttribute(CONSUMER_GROUP_NAME, group);
+        }
+        return sb;
+    }
+
+    /** Adds a link to the producer context of each event that carries one. */
+    public void link(SpanBuilder sb, List<StreamEvent> events) {
+        for (StreamEvent e : events) {
+            SpanContext sc = Span.fromContext(extract(e)).getSpanContext();
+            if (sc.isValid()) {
+                sb.addLink(sc);
+            }
+        }
+    }
+
+    /** Marks a span failed: status ERROR, {@code error.type}, the exception as an event. */
+    public static void fail(Span span, Throwable error) {
+        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+        span.setAttribute(ERROR_TYPE, error instanceof StreamException se ? se.kind().name()
+                : error.getClass().getName());
+        span.recordException(error);
+    }
+
+    /** Settings of a {@link TributaryTracing}. */
+    public static final class Builder {
+        private final OpenTelemetry openTelemetry;
+        private TextMapPropagator propagator;
+
+        private Builder(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+        }
+
+        /** The propagator of record headers (default: the OpenTelemetry instance's). */
+        public Builder propagator(TextMapPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator, "propagator");
+            return this;
+        }
+
+        public TributaryTracing build() {
+            return new TributaryTracing(this);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tributary.opentelemetry.internal;
+
+import static dev.tributary.opentelemetry.MessagingConventions.BATCH_MESSAGE_COUNT;
+import static dev.tributary.opentelemetry.MessagingConventions.MESSAGE_ID;
+import static dev.tributary.opentelemetry.MessagingConventions.RECEIVE;
+import static dev.tributary.opentelemetry.MessagingConventions.SEND;
+
+import dev.tributary.EventId;
+import dev.tributary.GroupConsumer;
+import dev.tributary.Headers;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamName;
+import dev.tributary.StreamReader;
+import dev.tributary.StreamRecord;
+import dev.tributary.opentelemetry.TributaryTracing;
+import dev.tributary.spi.ForwardingGroupConsumer;
+import dev.tributary.spi.ForwardingStreamClient;
+import dev.tributary.spi.ForwardingStreamReader;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Injects trace context on append (send spans) and records receive spans for polls. Validation
+ * errors thrown before I/O pass through unchanged and end the send span as failed.
+ */
+public final class TracedStreamClient extends ForwardingStreamClient {
+    private final TributaryTracing tracing;
+
+    public TracedStreamClient(StreamClient delegate, TributaryTracing tracing) {
+        super(delegate);
+        this.tracing = tracing;
+    }
+
+    @Override
+    public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
+        if (stream == null || record == null) {
+            return delegate().appendAsync(stream, record); // the backend reports the bad argument
+        }
+        Span span = sendSpan(stream, List.of(record)).startSpan();
+        StreamRecord traced = withContext(record, Context.current().with(span));
+        return finish(span, () -> delegate().appendAsync(stream, traced), id -> span.setAttribute(MESSAGE_ID,
+                id.toString()));
+    }
+
+    @Override
+    public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
+        if (stream == null || records == null || records.isEmpty() || records.stream().anyMatch(r -> r == null)) {
+            return delegate().appendBatchAsync(stream, records);
+        }
+        SpanBuilder sb = sendSpan(stream, records);
+        if (records.size() > 1) {
+            sb.setAttribute(BATCH_MESSAGE_COUNT, (long) records.size());
+        }
+        Span span = sb.startSpan();
+        Context ctx = Context.current().with(span);
+        List<StreamRecord> traced = new ArrayList<>(records.size());
+        for (StreamRecord r : records) {
+            traced.add(withContext(r, ctx));
+        }
+        return finish(span, () -> delegate().appendBatchAsync(stream, traced), ids -> {
+            if (ids.size() == 1) {
+                span.setAttribute(MESSAGE_ID, ids.get(0).toString());
+            }
+        });
+    }
+
+    private SpanBuilder sendSpan(StreamName stream, List<StreamRecord> records) {
+        SpanBuilder sb = tracing.spanBuilder(SEND, backend(), stream.value(), null, SpanKind.PRODUCER)
+                .setParent(Context.current());
+        for (StreamRecord r : records) {
+            if (r.headers().first("traceparent").isPresent()) {
+                var sc = Span.fromContext(tracing.extract(r.headers())).getSpanContext();
+                if (sc.isValid()) {
+                    sb.addLink(sc); // the application's own context: kept on the record, linked here
+                }
+            }
+        }
+        return sb;
+    }
+
+    /** The record with trace headers added, unless they would not fit the backend's header limit. */
+    private StreamRecord withContext(StreamRecord record, Context ctx) {
+        Headers h = tracing.inject(ctx, record.headers());
+        if (h == record.headers()) {
+            return record;
+        }
+        int keyBytes = record.key() == null ? 0 : record.key().length;
+        if (h.byteSize() + keyBytes > limits().maxHeaderBytes()) {
+            return record;
+        }
+        return record.withHeaders(h);
+    }
+
+    private <R> CompletableFuture<R> finish(Span span, Supplier<CompletableFuture<R>> call,
+            java.util.function.Consumer<R> onSuccess) {
+        CompletableFuture<R> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException e) {
+            TributaryTracing.fail(span, e);
+            span.end();
+            throw e;
+        }
+        CompletableFuture<R> out = new CompletableFuture<>();
+        f.whenComplete((value, error) -> {
+            if (error == null) {
+                onSuccess.accept(value);
+                span.end();
+                out.complete(value);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                TributaryTracing.fail(span, cause);
+                span.end();
+                out.completeExceptionally(cause);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public StreamReader openReader(StreamName stream, Position from) {
+        return new Reader(delegate().openReader(stream, from));
+    }
+
+    @Override
+    public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
+        return new Consumer(delegate().openGroupConsumer(stream, group, member));
+    }
+
+    /**
+     * Polls and records a {@code receive <stream>} span (kind CLIENT) when events came back; an
+     * empty poll records nothing. The span starts when the poll started and links every event's
+     * context. Parent: the current context when it holds a span; else, for a poll of exactly one
+     * event, that event's context (the trace continues); else none.
+     */
+    private List<StreamEvent> receive(StreamName stream, String group, Supplier<List<StreamEvent>> poll) {
+        Instant start = Instant.now();
+        List<StreamEvent> events = poll.get();
+        if (events.isEmpty()) {
+            return events;
+        }
+        Context parent = Context.current();
+        if (!Span.fromContext(parent).getSpanContext().isValid() && events.size() == 1) {
+            Context producer = tracing.extract(events.get(0));
+            if (Span.fromContext(producer).getSpanContext().isValid()) {
+                parent = producer;
+            }
+        }
+        SpanBuilder sb = tracing.spanBuilder(RECEIVE, backend(), stream.value(), group, SpanKind.CLIENT)
+                .setParent(parent)
+                .setStartTimestamp(start);
+        tracing.link(sb, events);
+        if (events.size() == 1) {
+            sb.setAttribute(MESSAGE_ID, events.get(0).id().toString());
+        } else {
+            sb.setAttribute(BATCH_MESSAGE_COUNT, (long) events.size());
+        }
+        sb.startSpan().end();
+        return events;
+    }
+
+    private final class Reader extends ForwardingStreamReader {
+        Reader(StreamReader delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<StreamEvent> poll(int maxCount, Duration wait) {
+            return receive(stream(), null, () -> delegate().poll(maxCount, wait));
+        }
+    }
+
+    private final class Consumer extends ForwardingGroupConsumer {
+        Consumer(GroupConsumer delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<StreamEvent> poll(int maxCount, Duration wait) {
+            return receive(stream(), group(), () -> delegate().poll(maxCount, wait));
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.tributary.opentelemetry;
+
+import static dev.tributary.opentelemetry.TracingTest.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.GroupOptions;
+import dev.tributary.Header;
+import dev.tributary.Position;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamClients;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamReader;
+import dev.tributary.StreamRecord;
+import dev.tributary.core.Codecs;
+import dev.tributary.core.GroupProcessor;
+import dev.tributary.core.TailProcessor;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TracingTest {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+            .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+                    W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+            .build();
+    private final TributaryTracing tracing = TributaryTracing.create(otel);
+    private final StreamClient raw = StreamClients.open("memory:otel-" + ProcessHandle.current().pid() + "-"
+            + SEQ.incrementAndGet());
+    private final StreamClient client = tracing.instrument(raw);
+    private final StreamName stream = StreamName.of("orders-" + SEQ.incrementAndGet());
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        tracerProvider.close();
+    }
+
+    static final class Await {
+        static void await(String what, BooleanSupplier condition) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out waiting for: " + what);
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private SpanData span(String name) {
+        List<SpanData> found = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        assertEquals(1, found.size(), () -> "one span named '" + name + "' in " + exporter.getFinishedSpanItems());
+        return found.get(0);
+    }
+
+    /** Appends one record inside an application span; returns that span's context. */
+    private SpanContext appendInsideAParentSpan(String payload) {
+        Span parent = otel.getTracer("app").spanBuilder("checkout").startSpan();
+        try (Scope ignored = parent.makeCurrent()) {
+            client.append(stream, StreamRecord.of(payload));
+        } finally {
+            parent.end();
+        }
+        return parent.getSpanContext();
+    }
+
+    @Test
+    void theSendSpanIsAChildOfTheApplicationSpanAndItsContextTravelsInTheHeaders() {
+        SpanContext parent = appendInsideAParentSpan("a");
+        SpanData send = span("send " + stream.value());
+        assertEquals(SpanKind.PRODUCER, send.getKind());
+        assertEquals(parent.getTraceId(), send.getTraceId());
+        assertEquals(parent.getSpanId(), send.getParentSpanId());
+        assertEquals("memory", send.getAttributes().get(MessagingConventions.SYSTEM));
+        assertEquals(stream.value(), send.getAttributes().get(MessagingConventions.DESTINATION_NAME));
+        assertEquals("send", send.getAttributes().get(MessagingConventions.OPERATION_TYPE));
+        assertNotNull(send.getAttributes().get(MessagingConventions.MESSAGE_ID));
+
+        StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
+        String traceparent = stored.headers().first("traceparent").orElseThrow();
+        assertTrue(traceparent.startsWith("00-" + send.getTraceId() + "-" + send.getSpanId() + "-"), traceparent);
+        assertEquals(send.getAttributes().get(MessagingConventions.MESSAGE_ID), stored.id().toString());
+    }
+
+    @Test
+    void aReaderPollContinuesTheProducersTrace() {
+        SpanContext parent = appendInsideAParentSpan("a");
+        SpanData send = span("send " + stream.value());
+        try (StreamReader r = client.openReader(stream, Position.earliest())) {
+            assertEquals(1, r.poll(10, Duration.ZERO).size());
+            assertEquals(0, r.poll(10, Duration.ZERO).size()); // an empty poll records no span
+        }
+        SpanData receive = span("receive " + stream.value());
+        assertEquals(SpanKind.CLIENT, receive.getKind());
+        assertEquals(parent.getTraceId(), receive.getTraceId());
+        assertEquals(send.getSpanId(), receive.getParentSpanId());
+        assertEquals("receive", receive.getAttributes().get(MessagingConventions.OPERATION_TYPE));
+        assertEquals(1, receive.getLinks().size());
+        assertEquals(send.getSpanId(), receive.getLinks().get(0).getSpanContext().getSpanId());
+    }
+
+    @Test
+    void aProcessorHandlerRunsInAProcessSpanThatContinuesTheProducersTrace() throws Exception {
+        SpanContext parent = appendInsideAParentSpan("job");
+        SpanData send = span("send " + stream.value());
+        List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
+                .pollWait(Duration.ofMillis(20))
+                .handler(tracing.handler(client, m -> seenInHandler.add(Span.current().getSpanContext())))
+                .build();
+        p.start();
+        try {
+            await("handled", () -> seenInHandler.size() == 1);
+            await("process span ended", () -> exporter.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().equals("process " + stream.value())));
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        SpanData process = span("process " + stream.value());
+        assertEquals(SpanKind.CONSUMER, process.getKind());
+        assertEquals(parent.getTraceId(), process.getTraceId());
+        assertEquals(send.getSpanId(), process.getParentSpanId());
+        assertEquals(process.getSpanId(), seenInHandler.get(0).getSpanId(), "the span is current in the handler");
+        assertEquals("billing", process.getAttributes().get(MessagingConventions.CONSUMER_GROUP_NAME));
+        assertEquals("process", process.getAttributes().get(MessagingConventions.OPERATION_TYPE));
+        assertEquals("memory", process.getAttributes().get(MessagingConventions.SYSTEM));
+        assertNotNull(process.getAttributes().get(MessagingConventions.MESSAGE_ID));
+    }
+
+    @Test
+    void aFailingHandlerMarksItsSpanAsError() throws Exception {
+        appendInsideAParentSpan("bad");
+        AtomicInteger calls = new AtomicInteger();
+        TailProcessor<String> p = TailProcessor.builder(raw, stream, Codecs.utf8())
+                .pollWait(Duration.ofMillis(20))
+                .retry(dev.tributary.core.RetryPolicy.noRetry())
+                .handler(tracing.handler(client, m -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("nope");
+                }))
+                .build();
+        p.start();
+        try {
+            await("a failed process span", () -> exporter.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().startsWith("process ") && s.getStatus().getStatusCode()
+                            == StatusCode.ERROR));
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        SpanData process = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("process "))
+                .findFirst().orElseThrow();
+        assertEquals(IllegalStateException.class.getName(),
+                process.getAttributes().get(MessagingConventions.ERROR_TYPE));
+        assertTrue(process.getEvents().stream().anyMatch(e -> e.getName().equals("exception")));
+    }
+
+    @Test
+    void aBatchSpanLinksEveryEventsContext() throws Exception {
+        List<String> traces = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            traces.add(appendInsideAParentSpan("b" + i).getTraceId());
+        }
+        Set<String> sendSpans = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("send "))
+                .map(SpanData::getSpanId).collect(Collectors.toSet());
+        AtomicInteger handled = new AtomicInteger();
+        TailProcessor<String> p = TailProcessor.builder(raw, stream, Codecs.utf8())
+                .pollWait(Duration.ofMillis(20))
+                .batchHandler(tracing.batchHandler(client, batch -> handled.addAndGet(batch.size())))
+                .build();
+        p.start();
+        try {
+            await("three handled", () -> handled.get() == 3);
+            await("process span ended", () -> exporter.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().equals("process " + stream.value())));
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        SpanData batch = span("process " + stream.value());
+        assertEquals(3L, batch.getAttributes().get(MessagingConventions.BATCH_MESSAGE_COUNT));
+        Set<String> linkedSpans = batch.getLinks().stream().map(LinkData::getSpanContext).map(SpanContext::getSpanId)
+                .collect(Collectors.toSet());
+        Set<String> linkedTraces = batch.getLinks().stream().map(LinkData::getSpanContext)
+                .map(SpanContext::getTraceId).collect(Collectors.toSet());
+        assertEquals(sendSpans, linkedSpans);
+        assertEquals(Set.copyOf(traces), linkedTraces);
+    }
+
+    @Test
+    void theApplicationsOwnTraceparentIsKeptAndLinked() {
+        String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        StreamRecord record = StreamRecord.builder().payload("x").header("traceparent", own).header("origin", "crm")
+                .build();
+        Span parent = otel.getTracer("app").spanBuilder("forwarder").startSpan();
+        try (Scope ignored = parent.makeCurrent()) {
+            client.append(stream, record);
+        } finally {
+            parent.end();
+        }
+        StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
+        assertEquals(List.of(own), stored.headers().all("traceparent"), "kept, not replaced, not doubled");
+        assertEquals(List.of(new Header("traceparent", own), new Header("origin", "crm")), stored.headers().asList());
+        SpanData send = span("send " + stream.value());
+        assertEquals(parent.getSpanContext().getSpanId(), send.getParentSpanId());
+        assertEquals(1, send.getLinks().size());
+        assertEquals("b7ad6b7169203331", send.getLinks().get(0).getSpanContext().getSpanId());
+    }
+
+    @Test
+    void existingHeadersComeFirstAndBaggageTravelsWhenSet() {
+        StreamRecord record = StreamRecord.builder().payload("x").header("type", "created").build();
+        Span parent = otel.getTracer("app").spanBuilder("p").startSpan();
+        try (Scope a = parent.makeCurrent(); Scope b = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
+            client.append(stream, record);
+        } finally {
+            parent.end();
+        }
+        StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
+        assertEquals("type", stored.headers().asList().get(0).key());
+        assertTrue(stored.headers().first("traceparent").isPresent());
+        assertEquals("tenant=acme", stored.headers().first("baggage").orElseThrow());
+        assertEquals("acme", Baggage.fromContext(tracing.extract(stored)).getEntryValue("tenant"));
+    }
+
+    @Test
+    void withoutACurrentSpanTheSendSpanStartsATraceAndNoBaggageHeaderIsWritten() {
+        client.append(stream, StreamRecord.of("x"));
+        StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
+        SpanData send = span("send " + stream.value());
+        assertTrue(stored.headers().first("traceparent").orElseThrow().contains(send.getSpanId()));
+        assertTrue(stored.headers().first("baggage").isEmpty());
+    }
+
+    @Test
+    void aBatchAppendIsOneSendSpanWhoseContextEveryRecordCarries() {
+        client.appendBatch(stream, List.of(StreamRecord.of("1"), StreamRecord.of("2")));
+        SpanData send = span("send " + stream.value());
+        assertEquals(2L, send.getAttributes().get(MessagingConventions.BATCH_MESSAGE_COUNT));
+        for (StreamEvent e : raw.range(stream, Position.earliest(), null, 10)) {
+            assertEquals(send.getSpanId(), Span.fromContext(tracing.extract(e)).getSpanContext().getSpanId());
+        }
+    }
+
+    @Test
+    void aFailedAppendEndsItsSpanWithTheErrorKind() {
+        client.close();
+        StreamException e = assertThrows(StreamException.class, () -> client.append(stream, StreamRecord.of("x")));
+        assertEquals(ErrorKind.CLOSED, e.kind());
+        SpanData send = span("send " + stream.value());
+        assertEquals(StatusCode.ERROR, send.getStatus().getStatusCode());
+        assertEquals("CLOSED", send.getAttributes().get(AttributeKey.stringKey("error.type")));
+    }
+
+    @Test
+    void aGroupPollRecordsTheGroupAndTheBatchSize() {
+        client.createStream(stream);
+        client.createGroup(stream, "g", GroupOptions.defaults());
+        appendInsideAParentSpan("1");
+        appendInsideAParentSpan("2");
+        try (var c = client.openGroupConsumer(stream, "g", "m")) {
+            assertEquals(2, c.poll(10, Duration.ZERO).size());
+        }
+        SpanData receive = span("receive " + stream.value());
+        assertEquals("g", receive.getAttributes().get(MessagingConventions.CONSUMER_GROUP_NAME));
+        assertEquals(2L, receive.getAttributes().get(MessagingConventions.BATCH_MESSAGE_COUNT));
+        assertEquals(2, receive.getLinks().size());
+        assertEquals(SpanContext.getInvalid().getSpanId(), receive.getParentSpanId(), "two traces: no parent");
+    }
+}
