@@ -201,6 +201,12 @@ public final class AppendWindow {
         if (n > 0) {
             room.release(n);
         }
+        // answers come back nearly in open order: drop answered appends from the head now, so the
+        // deadline queue holds about what is really in flight rather than a sweep period's worth
+        Append<?> head;
+        while ((head = queue.peek()) != null && head.isDone()) {
+            queue.remove(head);
+        }
     }
 
     /**

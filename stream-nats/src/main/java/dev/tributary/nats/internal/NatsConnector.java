@@ -37,31 +37,7 @@ public final class NatsConnector {
         NatsErrors errors = new NatsErrors(s.secrets(), s.host());
         LoggingErrorListener listener = new LoggingErrorListener(errors, s.safeUri());
         LoggingConnectionListener connections = new LoggingConnectionListener(s.safeUri());
-        Options.Builder b = new Options.Builder().server(s.servers()).connectionName("tributary")
-                .connectionTimeout(s.connectTimeout()).maxReconnects(-1).reconnectWait(s.reconnectWait())
-                .reconnectBufferSize(0).pingInterval(s.pingInterval()).maxPingsOut(2)
-                .errorListener(listener)
-                .connectionListener(connections);
-        if (s.user().isPresent()) {
-            b.userInfo(s.user().get().toCharArray(), s.password());
-        } else if (s.token() != null) {
-            b.token(s.token());
-        }
-        if (s.tls()) {
-            // jnats would otherwise replace a host name by the addresses it resolves to before the TLS
-            // handshake: the certificate would be checked against an IP address, and no SNI sent
-            b.noResolveHostnames();
-            try {
-                if (s.tlsInsecure()) {
-                    b.opentls();
-                } else {
-                    b.sslContext(NatsTls.context(s));
-                }
-            } catch (GeneralSecurityException | IOException e) {
-                throw errors.wrap(ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(),
-                        e);
-            }
-        }
+        Options.Builder b = options(s, errors).errorListener(listener).connectionListener(connections);
         Connection c;
         listener.connecting = Thread.currentThread();
         try {
@@ -104,13 +80,46 @@ public final class NatsConnector {
                     + " does not have JetStream enabled; start nats-server with -js (or enable it for the account)");
         }
         try {
-            NatsStreamClient client = new NatsStreamClient(s, c, errors, clock);
-            connections.onReconnect = client::reconnected;
-            return client;
+            return new NatsStreamClient(s, c, errors, clock);
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    /**
+     * The connection options of {@code s}, listeners aside. For {@code tls://} the host of the URI is
+     * kept as written: jnats would otherwise replace a host name by an address it resolves to before
+     * the TLS handshake, so the certificate would be checked against an IP address and no SNI sent.
+     * In jnats 2.26 {@code noResolveHostnames()} alone means "resolve to the first address" (and mode
+     * {@code Unresolved} hands the socket an unresolved address it cannot connect to: it is meant for
+     * proxies); {@code enableFastFallback()} (mode {@code HappyEyeballs}) keeps the name for the handshake
+     * and resolves it only to open the socket, trying the addresses in turn. Both calls together keep
+     * the name on jnats 2.24 as well.
+     */
+    static Options.Builder options(NatsSettings s, NatsErrors errors) {
+        Options.Builder b = new Options.Builder().server(s.servers()).connectionName("tributary")
+                .connectionTimeout(s.connectTimeout()).maxReconnects(-1).reconnectWait(s.reconnectWait())
+                .reconnectBufferSize(0).pingInterval(s.pingInterval()).maxPingsOut(2);
+        if (s.user().isPresent()) {
+            b.userInfo(s.user().get().toCharArray(), s.password());
+        } else if (s.token() != null) {
+            b.token(s.token());
+        }
+        if (s.tls()) {
+            b.noResolveHostnames().enableFastFallback();
+            try {
+                if (s.tlsInsecure()) {
+                    b.opentls();
+                } else {
+                    b.sslContext(NatsTls.context(s));
+                }
+            } catch (GeneralSecurityException | IOException e) {
+                throw errors.wrap(ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        return b;
     }
 
     private static void closeQuietly(Connection c) {
@@ -168,27 +177,20 @@ public final class NatsConnector {
         }
     }
 
-    /** Connection state changes to SLF4J; a reconnect triggers the client's connection probe. */
+    /** Connection state changes to SLF4J. */
     static final class LoggingConnectionListener implements ConnectionListener {
         private final String uri;
-        volatile Runnable onReconnect;
 
         LoggingConnectionListener(String uri) {
             this.uri = uri;
         }
 
         @Override
-        @SuppressWarnings("deprecation") // the only abstract method of the interface in jnats 2.24
+        @SuppressWarnings("deprecation") // still the only abstract method of the interface in jnats 2.26
         public void connectionEvent(Connection conn, Events type) {
             switch (type) {
                 case DISCONNECTED -> LOG.warn("disconnected from NATS server {}; reconnecting", uri);
-                case RECONNECTED -> {
-                    LOG.info("reconnected to NATS server {}", uri);
-                    Runnable r = onReconnect;
-                    if (r != null) {
-                        r.run();
-                    }
-                }
+                case RECONNECTED -> LOG.info("reconnected to NATS server {}", uri);
                 case CLOSED -> LOG.debug("connection to NATS server {} closed", uri);
                 default -> LOG.debug("NATS connection {}: {}", uri, type);
             }

@@ -3,15 +3,13 @@ package dev.tributary.nats.internal;
 import dev.tributary.AckResult;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractGroupConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * already, never delivered to this member, foreign) is counted as unknown. Acks are sent without
  * waiting, except the last of each call which waits for the server's confirmation, so that the group's
  * figures reflect every ack once {@link #ack} returns.
+ *
+ * <p>The skeleton checks arguments and the closed flag; a poll blocked at close notices within one
+ * pull slice and ends {@code CLOSED}.
  */
-final class NatsGroupConsumer implements GroupConsumer {
+final class NatsGroupConsumer extends AbstractGroupConsumer {
     private static final byte[] ACK = "+ACK".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NAK = "-NAK".getBytes(StandardCharsets.US_ASCII);
 
@@ -38,12 +39,12 @@ final class NatsGroupConsumer implements GroupConsumer {
     private final String group;
     private final String member;
     private final String jsStream;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final Map<Long, String> unacked;
     private PullSession session;
 
     NatsGroupConsumer(NatsStreamClient client, StreamName stream, String group, String member) {
+        super(stream, group, member, client.limits());
         this.client = client;
         this.stream = stream;
         this.group = group;
@@ -58,7 +59,7 @@ final class NatsGroupConsumer implements GroupConsumer {
                 return size() > bound;
             }
         };
-        this.session = client.session(jsStream, group, describe());
+        this.session = client.admin().session(jsStream, group, describe());
     }
 
     private String describe() {
@@ -66,34 +67,14 @@ final class NatsGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    @Override
-    public String group() {
-        return group;
-    }
-
-    @Override
-    public String member() {
-        return member;
-    }
-
-    private boolean isClosed() {
-        return closed.get() || client.isClosed();
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        if (isClosed()) {
-            throw StreamException.closed(describe());
-        }
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         polling.set(true);
         try {
-            List<PullSession.Delivery> batch = session.poll(maxCount, wait, this::isClosed);
+            PullSession s = session;
+            if (s == null) {
+                return List.of(); // closed meanwhile: the skeleton ends the poll CLOSED
+            }
+            List<PullSession.Delivery> batch = s.poll(maxCount, wait, this::isClosed);
             List<StreamEvent> out = new ArrayList<>(batch.size());
             synchronized (unacked) {
                 for (PullSession.Delivery d : batch) {
@@ -101,7 +82,7 @@ final class NatsGroupConsumer implements GroupConsumer {
                 }
             }
             for (PullSession.Delivery d : batch) {
-                out.add(client.toEvent(stream, d, (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
+                out.add(NatsStreamClient.toEvent(stream, d, (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
             }
             return out;
         } catch (PullSession.ConsumerGone e) {
@@ -111,14 +92,8 @@ final class NatsGroupConsumer implements GroupConsumer {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "poll of " + describe() + " was interrupted", e);
         } catch (StreamException e) {
-            if (isClosed()) {
-                throw StreamException.closed(describe());
-            }
             throw e;
         } catch (RuntimeException e) {
-            if (isClosed()) {
-                throw StreamException.closed(describe());
-            }
             throw client.errors().map(e, "poll of " + describe(), false);
         } finally {
             polling.set(false);
@@ -129,18 +104,7 @@ final class NatsGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public AckResult ack(Collection<EventId> ids) {
-        if (isClosed()) {
-            throw StreamException.closed(describe());
-        }
-        if (ids == null) {
-            throw StreamException.invalid("ids must not be null");
-        }
-        for (EventId id : ids) {
-            if (id == null) {
-                throw StreamException.invalid("ids must not contain null");
-            }
-        }
+    protected AckResult doAck(List<EventId> ids) {
         List<String> subjects = new ArrayList<>(ids.size());
         Map<Long, String> taken = new LinkedHashMap<>();
         int unknown = 0;
@@ -163,7 +127,7 @@ final class NatsGroupConsumer implements GroupConsumer {
                     // the server answers an ack that has a reply subject once it processed it (and every
                     // earlier ack of this connection to the consumer)
                     var reply = client.connection().request(subjects.get(i), ACK, client.settings().requestTimeout());
-                    if (reply == null && !client.consumerExists(jsStream, group)) {
+                    if (reply == null && !client.admin().consumerExists(jsStream, group)) {
                         // jnats answers a request nobody listens to with null at once (no responders)
                         throw new StreamException(ErrorKind.NOT_FOUND, "ack of " + describe() + ": the group no "
                                 + "longer exists");
@@ -193,18 +157,7 @@ final class NatsGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public void nack(Collection<EventId> ids) {
-        if (isClosed()) {
-            throw StreamException.closed(describe());
-        }
-        if (ids == null) {
-            throw StreamException.invalid("ids must not be null");
-        }
-        for (EventId id : ids) {
-            if (id == null) {
-                throw StreamException.invalid("ids must not contain null");
-            }
-        }
+    protected void doNack(List<EventId> ids) {
         List<String> subjects = new ArrayList<>(ids.size());
         Map<Long, String> taken = new LinkedHashMap<>();
         synchronized (unacked) {
@@ -249,20 +202,12 @@ final class NatsGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            client.unregister(this);
-            synchronized (unacked) {
-                unacked.clear();
-            }
-            if (!polling.get()) {
-                dropSession();
-            }
+    protected void doClose() {
+        synchronized (unacked) {
+            unacked.clear();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "NatsGroupConsumer[" + describe() + "]";
+        if (!polling.get()) {
+            dropSession();
+        }
     }
 }

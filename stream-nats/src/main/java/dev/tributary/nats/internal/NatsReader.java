@@ -6,8 +6,7 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractStreamReader;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamState;
@@ -26,16 +25,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (restart, inactivity), and deleted on close. Gaps are detected from the sequence numbers, which are
  * dense in a stream this backend writes: a delivered sequence above the expected one, or a first
  * sequence of the stream above it, means events were trimmed before they were read.
+ *
+ * <p>The skeleton checks arguments and the closed flag; a poll blocked when the reader (or its client)
+ * closes notices within one pull slice ({@value PullSession#SLICE_MS} ms) and ends {@code CLOSED}.
  */
-final class NatsReader implements StreamReader {
+final class NatsReader extends AbstractStreamReader {
     private static final long GAP_CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
     private final NatsStreamClient client;
+    private final NatsAdmin admin;
     private final StreamName stream;
     private final String jsStream;
     private final String subject;
     private final Position start;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean polling = new AtomicBoolean();
     private long lastRead = -1;
     private long expectedNext; // 0 = unknown (earliest / at time before the first read)
@@ -45,12 +47,14 @@ final class NatsReader implements StreamReader {
     private long lastGapCheck;
 
     NatsReader(NatsStreamClient client, StreamName stream, Position from) {
+        super(stream, client.limits(), "reader of '" + stream + "'");
         this.client = client;
+        this.admin = client.admin();
         this.stream = stream;
         this.jsStream = client.names().streamName(stream);
         this.subject = client.names().subject(stream);
         if (from instanceof Position.Latest) {
-            StreamState s = client.state(jsStream);
+            StreamState s = admin.state(jsStream);
             long last = s == null ? 0 : s.getLastSequence();
             this.start = Position.after(EventId.ofSequence(last));
             this.expectedNext = last + 1;
@@ -64,21 +68,7 @@ final class NatsReader implements StreamReader {
     }
 
     @Override
-    public StreamName stream() {
-        return stream;
-    }
-
-    private boolean isClosed() {
-        return closed.get() || client.isClosed();
-    }
-
-    @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        if (isClosed()) {
-            throw StreamException.closed("reader of '" + stream + "'");
-        }
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         if (gap != null) {
             throw new StreamException(ErrorKind.DATA_LOSS, gap.getMessage());
         }
@@ -115,14 +105,8 @@ final class NatsReader implements StreamReader {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "poll of '" + stream + "' was interrupted", e);
         } catch (StreamException e) {
-            if (isClosed()) {
-                throw StreamException.closed("reader of '" + stream + "'");
-            }
             throw e;
         } catch (RuntimeException e) {
-            if (isClosed()) {
-                throw StreamException.closed("reader of '" + stream + "'");
-            }
             throw client.errors().map(e, "poll of '" + stream + "'", false);
         } finally {
             polling.set(false);
@@ -146,7 +130,7 @@ final class NatsReader implements StreamReader {
                 dropConsumer();
                 break;
             }
-            out.add(client.toEvent(stream, d, 1));
+            out.add(NatsStreamClient.toEvent(stream, d, 1));
             lastRead = seq;
             expectedNext = seq + 1;
         }
@@ -163,7 +147,7 @@ final class NatsReader implements StreamReader {
             return;
         }
         lastGapCheck = now;
-        StreamState s = client.state(jsStream);
+        StreamState s = admin.state(jsStream);
         if (s == null) {
             return;
         }
@@ -189,7 +173,7 @@ final class NatsReader implements StreamReader {
             policy = DeliverPolicy.All;
         }
         try {
-            consumer = client.createEphemeral(jsStream, subject, policy, seq, time);
+            consumer = admin.createEphemeral(jsStream, subject, policy, seq, time);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             StreamException se = client.errors().map(e, "opening a reader of '" + stream + "'", false);
             if (se.kind() == ErrorKind.NOT_FOUND) {
@@ -197,7 +181,7 @@ final class NatsReader implements StreamReader {
             }
             throw se;
         }
-        session = client.session(jsStream, consumer, "reader of '" + stream + "'");
+        session = admin.session(jsStream, consumer, "reader of '" + stream + "'");
         return true;
     }
 
@@ -205,7 +189,7 @@ final class NatsReader implements StreamReader {
     private List<StreamEvent> waitForStream(long deadline) throws InterruptedException {
         while (System.nanoTime() < deadline) {
             if (isClosed()) {
-                throw StreamException.closed("reader of '" + stream + "'");
+                return List.of(); // the skeleton turns an empty poll after close into CLOSED
             }
             Thread.sleep(Math.max(1, Math.min(PullSession.SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
         }
@@ -218,7 +202,7 @@ final class NatsReader implements StreamReader {
             session = null;
         }
         if (consumer != null) {
-            client.deleteConsumerQuietly(jsStream, consumer);
+            admin.deleteConsumerQuietly(jsStream, consumer);
             consumer = null;
         }
     }
@@ -229,19 +213,11 @@ final class NatsReader implements StreamReader {
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            client.unregister(this);
-            // a poll running on another thread notices the flag within one slice and cleans up itself;
-            // the consumer delete does not wait for an answer
-            if (!polling.get()) {
-                dropConsumer();
-            }
+    protected void doClose() {
+        // a poll running on another thread notices the flag within one slice and cleans up itself;
+        // the consumer delete does not wait for an answer
+        if (!polling.get()) {
+            dropConsumer();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "NatsReader[" + stream + " " + position() + "]";
     }
 }

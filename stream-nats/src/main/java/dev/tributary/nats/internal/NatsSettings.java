@@ -3,20 +3,20 @@ package dev.tributary.nats.internal;
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
+import dev.tributary.spi.OptionReader;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The NATS backend's settings, read from a {@link ClientConfig} and validated before any I/O. Every
- * option is documented in the module README; unknown options are rejected so that a typo does not go
- * unnoticed.
+ * option is documented in the module README. Options are read through one {@link OptionReader}: unknown
+ * and bad options are all named in one {@code CONFIGURATION} error, so that a typo does not go unnoticed
+ * and a URI with several mistakes is fixed in one round.
  *
  * <p>{@link #toString()} never shows the password or token.
  */
@@ -88,46 +88,34 @@ public final class NatsSettings {
         this.password = p;
         this.token = t;
         this.prefix = c.namespace().orElse(DEFAULT_PREFIX);
-        for (String k : c.options().keySet()) {
-            if (!KNOWN_OPTIONS.contains(k)) {
-                throw config("unknown NATS option '" + k + "'; known options: " + String.join(", ",
-                        KNOWN_OPTIONS.stream().sorted().toList()));
-            }
-        }
-        String storage = c.option("storage").orElse("file").toLowerCase(Locale.ROOT);
-        if (!storage.equals("file") && !storage.equals("memory")) {
-            throw config("option storage=" + storage + " must be file or memory");
-        }
-        this.fileStorage = storage.equals("file");
-        this.replicas = (int) range("replicas", c.longOption("replicas").orElse(1L), 1, 5);
-        this.maxAge = nonNegative("maxAge", c.durationOption("maxAge").orElse(Duration.ZERO));
-        this.maxMessages = range("maxMessages", c.longOption("maxMessages").orElse(-1L), -1, Long.MAX_VALUE);
-        this.maxBytes = range("maxBytes", c.longOption("maxBytes").orElse(-1L), -1, Long.MAX_VALUE);
-        this.duplicateWindow = positive("duplicateWindow", c.durationOption("duplicateWindow")
-                .orElse(Duration.ofMinutes(2)));
-        this.maxHeaderBytes = (int) range("maxHeaderBytes", c.longOption("maxHeaderBytes")
-                .orElse((long) DEFAULT_MAX_HEADER_BYTES), 64, 16384);
-        this.maxAckPending = range("maxAckPending", c.longOption("maxAckPending").orElse(20_000L), 1, 1_000_000);
-        this.pingInterval = positive("pingInterval", c.durationOption("pingInterval").orElse(Duration.ofSeconds(5)));
-        this.reconnectWait = positive("reconnectWait", c.durationOption("reconnectWait")
-                .orElse(Duration.ofMillis(250)));
-        this.readerInactiveThreshold = positive("readerInactiveThreshold", c.durationOption("readerInactiveThreshold")
-                .orElse(Duration.ofMinutes(5)));
-        this.tlsCaFile = c.option("tlsCaFile").map(Path::of).orElse(null);
-        if (tlsCaFile != null && !Files.isReadable(tlsCaFile)) {
-            throw config("option tlsCaFile=" + tlsCaFile + " is not a readable file");
-        }
-        this.tlsInsecure = bool("tlsInsecure", c.option("tlsInsecure").orElse("false"));
-        this.tlsVerifyHostname = bool("tlsVerifyHostname", c.option("tlsVerifyHostname").orElse("true"));
-        this.autoMsgId = bool("autoMsgId", c.option("autoMsgId").orElse("true"));
-        if (!tls && (tlsCaFile != null || tlsInsecure || c.option("tlsVerifyHostname").isPresent())) {
-            throw config("options tlsCaFile, tlsInsecure and tlsVerifyHostname need a tls:// URI");
+        // every bad option is collected and reported in one CONFIGURATION error by check()
+        OptionReader o = c.optionReader("NATS", KNOWN_OPTIONS);
+        this.fileStorage = o.choice("storage", "file", "file", "memory").equals("file");
+        this.replicas = (int) o.range("replicas", 1, 1, 5);
+        this.maxAge = o.nonNegativeDuration("maxAge", Duration.ZERO);
+        this.maxMessages = o.range("maxMessages", -1, -1, Long.MAX_VALUE);
+        this.maxBytes = o.range("maxBytes", -1, -1, Long.MAX_VALUE);
+        this.duplicateWindow = o.positiveDuration("duplicateWindow", Duration.ofMinutes(2));
+        this.maxHeaderBytes = (int) o.range("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 64, 16384);
+        this.maxAckPending = o.range("maxAckPending", 20_000, 1, 1_000_000);
+        this.pingInterval = o.positiveDuration("pingInterval", Duration.ofSeconds(5));
+        this.reconnectWait = o.positiveDuration("reconnectWait", Duration.ofMillis(250));
+        this.readerInactiveThreshold = o.positiveDuration("readerInactiveThreshold", Duration.ofMinutes(5));
+        this.tlsCaFile = o.readableFile("tlsCaFile").orElse(null);
+        this.tlsInsecure = o.bool("tlsInsecure", false);
+        this.tlsVerifyHostname = o.bool("tlsVerifyHostname", true);
+        this.autoMsgId = o.bool("autoMsgId", true);
+        boolean tlsOption = c.option("tlsCaFile").isPresent() || tlsInsecure
+                || c.option("tlsVerifyHostname").isPresent();
+        if (!tls && tlsOption) {
+            o.problem("options tlsCaFile, tlsInsecure and tlsVerifyHostname need a tls:// URI");
         }
         if (tlsInsecure && c.option("tlsVerifyHostname").isPresent() && tlsVerifyHostname) {
             // tlsInsecure trusts any certificate for any host; asking for the host check as well is a mistake
-            throw config("option tlsVerifyHostname=true contradicts tlsInsecure=true, which checks nothing; "
+            o.problem("option tlsVerifyHostname=true contradicts tlsInsecure=true, which checks nothing; "
                     + "drop tlsInsecure and set tlsCaFile to the server's CA");
         }
+        o.check();
         this.connectTimeout = c.connectTimeout();
         this.requestTimeout = c.requestTimeout();
         this.closeTimeout = c.closeTimeout();
@@ -146,38 +134,6 @@ public final class NatsSettings {
 
     private static StreamException config(String msg) {
         return new StreamException(ErrorKind.CONFIGURATION, msg);
-    }
-
-    private static long range(String name, long v, long min, long max) {
-        if (v < min || v > max) {
-            throw config("option " + name + "=" + v + " must be " + min + " to " + max);
-        }
-        return v;
-    }
-
-    private static Duration nonNegative(String name, Duration d) {
-        if (d.isNegative()) {
-            throw config("option " + name + " must not be negative, got " + d);
-        }
-        return d;
-    }
-
-    private static Duration positive(String name, Duration d) {
-        if (d.isNegative() || d.isZero()) {
-            throw config("option " + name + " must be positive, got " + d);
-        }
-        return d;
-    }
-
-    private static boolean bool(String name, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.isEmpty()) {
-            return true;
-        }
-        if (s.equals("false")) {
-            return false;
-        }
-        throw config("option " + name + "=" + v + " must be true or false");
     }
 
     /** The server URL without credentials, e.g. {@code nats://127.0.0.1:4222}. */

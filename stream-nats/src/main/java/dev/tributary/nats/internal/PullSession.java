@@ -53,16 +53,14 @@ final class PullSession implements AutoCloseable {
     private final Duration requestTimeout;
     private final String what;
     private final BooleanSupplier consumerExists;
-    private final Runnable onSilence;
     private final ArrayDeque<Delivery> buffered = new ArrayDeque<>();
     private long requestCounter;
     private String waitingSubject;
     private long waitingUntilNanos;
 
     PullSession(Connection connection, String stream, String consumer, Duration requestTimeout, String what,
-            BooleanSupplier consumerExists, Runnable onSilence) {
+            BooleanSupplier consumerExists) {
         this.what = what;
-        this.onSilence = onSilence;
         this.consumerExists = consumerExists;
         this.connection = connection;
         this.apiSubject = "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer;
@@ -159,7 +157,6 @@ final class PullSession implements AutoCloseable {
             }
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
-                onSilence.run();
                 throw new StreamException(ErrorKind.RETRYABLE, "the NATS server did not answer a pull request within "
                         + requestTimeout + "; it may be overloaded, paused or unreachable");
             }

@@ -32,7 +32,7 @@ final class RangeRead {
     List<StreamEvent> read(Position from, long to, int max) {
         String js = client.names().streamName(stream);
         String subject = client.names().subject(stream);
-        StreamState s = client.state(js);
+        StreamState s = client.admin().state(js);
         if (s == null || from instanceof Position.Latest) {
             return List.of();
         }
@@ -72,7 +72,7 @@ final class RangeRead {
         String what = "range of '" + stream + "'";
         String consumer;
         try {
-            consumer = client.createEphemeral(js, subject, policy, start, time);
+            consumer = client.admin().createEphemeral(js, subject, policy, start, time);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             StreamException se = client.errors().map(e, what, false);
             if (se.kind() == ErrorKind.NOT_FOUND) {
@@ -81,10 +81,10 @@ final class RangeRead {
             throw se;
         }
         List<StreamEvent> out = new ArrayList<>(Math.min(count, 1024));
-        try (PullSession session = client.session(js, consumer, "NATS client")) {
+        try (PullSession session = client.admin().session(js, consumer, "NATS client")) {
             outer:
             while (out.size() < count) {
-                List<PullSession.Delivery> batch = session.poll(count - out.size(), Duration.ZERO, client::isClosed);
+                List<PullSession.Delivery> batch = session.poll(count - out.size(), Duration.ZERO, client::closed);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -100,7 +100,7 @@ final class RangeRead {
                     if (expected > 0 && seq < expected) {
                         continue;
                     }
-                    out.add(client.toEvent(stream, d, 1));
+                    out.add(NatsStreamClient.toEvent(stream, d, 1));
                     expected = seq + 1;
                     if (out.size() == count) {
                         break outer;
@@ -108,7 +108,7 @@ final class RangeRead {
                 }
             }
         } catch (PullSession.ConsumerGone e) {
-            if (client.state(js) == null) {
+            if (client.admin().state(js) == null) {
                 return List.of();
             }
             throw new StreamException(ErrorKind.RETRYABLE, what + ": the read consumer vanished (" + e.getMessage()
@@ -121,7 +121,7 @@ final class RangeRead {
         } catch (RuntimeException e) {
             throw client.errors().map(e, what, false);
         } finally {
-            client.deleteConsumerQuietly(js, consumer);
+            client.admin().deleteConsumerQuietly(js, consumer);
         }
         return out;
     }

@@ -60,6 +60,28 @@ class NatsSettingsTest {
     }
 
     @Test
+    void severalBadOptionsAreNamedInOneConfigurationError() {
+        String uri = "nats://h?storage=tape&replicas=9&duplicateWindow=soon&bogus=1&tlsVerifyHostname=maybe"
+                + "&maxHeaderBytes=10";
+        StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        String m = e.getMessage();
+        for (String part : new String[] {"7 invalid NATS options", "storage=tape", "replicas=9", "duplicateWindow=soon",
+                "unknown option 'bogus'", "tlsVerifyHostname=maybe", "maxHeaderBytes=10", "need a tls:// URI"}) {
+            assertTrue(m.contains(part), "'" + part + "' missing from: " + m);
+        }
+    }
+
+    @Test
+    void aMissingCaFileAndAContradictionAreReportedTogether() {
+        StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(
+                "tls://h?tlsCaFile=/no/such/ca.pem&tlsInsecure=true&tlsVerifyHostname=true")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        assertTrue(e.getMessage().contains("tlsCaFile=/no/such/ca.pem is not a readable file"), e.getMessage());
+        assertTrue(e.getMessage().contains("contradicts tlsInsecure=true"), e.getMessage());
+    }
+
+    @Test
     void theHostNameCheckIsOnForTlsUnlessTurnedOffExplicitly() {
         NatsSettings plain = NatsSettings.from(ClientConfig.parse("tls://nats.example.com"));
         assertEquals("nats.example.com", plain.host());
@@ -82,7 +104,7 @@ class NatsSettingsTest {
             {"nats://h?tlsVerifyHostname=false", "need a tls:// URI"},
             {"nats://h?tlsVerifyHostname=true", "need a tls:// URI"},
             {"tls://h?tlsInsecure=true&tlsVerifyHostname=true", "contradicts tlsInsecure=true"},
-            {"tls://h?tlsVerifyHostnames=false", "unknown NATS option 'tlsVerifyHostnames'"},
+            {"tls://h?tlsVerifyHostnames=false", "unknown option 'tlsVerifyHostnames'"},
         };
         for (String[] c : cases) {
             StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])), c[0]);

@@ -43,8 +43,8 @@ class PullSessionTest {
 
     @Test
     void randomMessageIdsAreUuidsAndDistinct() {
-        String a = NatsStreamClient.randomMsgId();
-        String b = NatsStreamClient.randomMsgId();
+        String a = NatsAppender.randomMsgId();
+        String b = NatsAppender.randomMsgId();
         assertNotEquals(a, b);
         UUID u = UUID.fromString(a);
         assertEquals(4, u.version());

@@ -1,0 +1,139 @@
+package dev.tributary.nats.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.GroupInfo;
+import dev.tributary.GroupOptions;
+import dev.tributary.Position;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.ReplayPolicy;
+import io.nats.client.api.StreamState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Consumer groups as durable JetStream pull consumers (explicit ack, {@code AckWait} = the group's ack
+ * timeout, unlimited deliveries): create, look up, list and delete. Arguments arrive checked.
+ */
+final class NatsGroups {
+    private final NatsAdmin admin;
+    private final JetStreamManagement jsm;
+    private final NatsNames names;
+    private final NatsErrors errors;
+    private final long maxAckPending;
+
+    NatsGroups(NatsAdmin admin, NatsNames names, NatsErrors errors, long maxAckPending) {
+        this.admin = admin;
+        this.jsm = admin.jsm();
+        this.names = names;
+        this.errors = errors;
+        this.maxAckPending = maxAckPending;
+    }
+
+    /** Creates the group unless it exists (an existing group keeps its options). */
+    void create(StreamName stream, String group, GroupOptions options) {
+        String name = names.streamName(stream);
+        String what = "creating group '" + group + "' of stream '" + stream + "'";
+        try {
+            StreamState s = admin.state(name);
+            if (s == null) {
+                throw new StreamException(ErrorKind.NOT_FOUND, what + ": the stream does not exist; create it first");
+            }
+            try {
+                jsm.getConsumerInfo(name, group);
+                return;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != NatsErrors.CONSUMER_NOT_FOUND) {
+                    throw e;
+                }
+            }
+            ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().durable(group)
+                    .ackPolicy(AckPolicy.Explicit).ackWait(options.ackTimeout()).maxDeliver(-1)
+                    .filterSubject(names.subject(stream)).replayPolicy(ReplayPolicy.Instant)
+                    .maxAckPending(maxAckPending);
+            Position p = options.start();
+            if (p instanceof Position.Latest) {
+                b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(s.getLastSequence() + 1);
+            } else if (p instanceof Position.After a) {
+                b.deliverPolicy(DeliverPolicy.ByStartSequence)
+                        .startSequence(NatsStreamClient.sequenceOf(a.id(), "group start") + 1);
+            } else {
+                b.deliverPolicy(DeliverPolicy.All);
+            }
+            try {
+                jsm.createConsumer(name, b.build());
+            } catch (JetStreamApiException e) {
+                jsm.getConsumerInfo(name, group); // created concurrently: fine as long as it exists now
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw errors.map(e, what, false);
+        }
+    }
+
+    /** Fails NOT_FOUND unless the group exists (before a member is opened on it). */
+    void requireExisting(StreamName stream, String group, String member) {
+        try {
+            jsm.getConsumerInfo(names.streamName(stream), group);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw errors.map(e, "opening member '" + member + "' of group '" + group + "' on stream '" + stream + "'",
+                    false);
+        }
+    }
+
+    GroupInfo info(StreamName stream, String group) {
+        try {
+            return toGroupInfo(jsm.getConsumerInfo(names.streamName(stream), group));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw errors.map(e, "reading group '" + group + "' of stream '" + stream + "'", false);
+        }
+    }
+
+    private static GroupInfo toGroupInfo(ConsumerInfo ci) {
+        long delivered = ci.getDelivered() == null ? 0 : ci.getDelivered().getStreamSequence();
+        return new GroupInfo(ci.getName(), ci.getNumAckPending(), ci.getNumPending(), List.of(),
+                delivered > 0 ? Optional.of(EventId.ofSequence(delivered)) : Optional.empty());
+    }
+
+    /** The groups (durable consumers) of a stream; none for a missing stream. */
+    List<GroupInfo> list(StreamName stream) {
+        try {
+            List<GroupInfo> out = new ArrayList<>();
+            for (ConsumerInfo ci : jsm.getConsumers(names.streamName(stream))) {
+                if (ci.getConsumerConfiguration().getDurable() != null) {
+                    out.add(toGroupInfo(ci));
+                }
+            }
+            return out;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
+                return List.of();
+            }
+            throw errors.map(e, "listing groups of stream '" + stream + "'", false);
+        } catch (IOException | RuntimeException e) {
+            throw errors.map(e, "listing groups of stream '" + stream + "'", false);
+        }
+    }
+
+    boolean delete(StreamName stream, String group) {
+        try {
+            return jsm.deleteConsumer(names.streamName(stream), group);
+        } catch (JetStreamApiException e) {
+            int c = e.getApiErrorCode();
+            if (c == NatsErrors.CONSUMER_NOT_FOUND || c == NatsErrors.STREAM_NOT_FOUND) {
+                return false;
+            }
+            throw errors.map(e, "deleting group '" + group + "' of stream '" + stream + "'", false);
+        } catch (IOException | RuntimeException e) {
+            throw errors.map(e, "deleting group '" + group + "' of stream '" + stream + "'", false);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.tributary.nats.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.spi.AppendWindow;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.NatsMessage;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The appender's use of the append window, against a scripted jnats (no server). */
+class NatsAppenderTest {
+    private static final StreamName S = StreamName.of("orders");
+
+    /** What the fake jnats saw: one entry per publishAsync, with its options (or null) and its future. */
+    record Published(Message message, PublishOptions options, CompletableFuture<PublishAck> ack) {
+    }
+
+    private final List<Published> published = new ArrayList<>();
+    private volatile Connection.Status status = Connection.Status.CONNECTED;
+    private volatile RuntimeException refuse;
+    private AppendWindow window;
+
+    private NatsAppender appender(int capacity, boolean autoMsgId) {
+        return appender(new AppendWindow("test client", capacity, Duration.ofSeconds(30), null), autoMsgId);
+    }
+
+    private NatsAppender appender(AppendWindow w, boolean autoMsgId) {
+        window = w;
+        Connection connection = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (p, m, a) -> {
+                    if (m.getName().equals("getStatus")) {
+                        return status;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        JetStream js = (JetStream) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JetStream.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("publishAsync") && a[0] instanceof Message msg) {
+                        if (refuse != null) {
+                            throw refuse;
+                        }
+                        if (published.size() >= refuseAfter) {
+                            throw new IllegalStateException("Connection is Closed");
+                        }
+                        CompletableFuture<PublishAck> f = new CompletableFuture<>();
+                        synchronized (published) {
+                            published.add(new Published(msg, a.length > 1 ? (PublishOptions) a[1] : null, f));
+                        }
+                        return f;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        return new NatsAppender(connection, js, new NatsNames("tributary"), new NatsErrors(Set.of()), window, autoMsgId,
+                "nats://h:4222");
+    }
+
+    @AfterEach
+    void closeWindow() {
+        if (window != null) {
+            window.close(Duration.ZERO);
+        }
+    }
+
+    private static PublishAck ack(long seq) throws Exception {
+        String json = "{\"stream\":\"tributary_orders\",\"seq\":" + seq + "}";
+        return new PublishAck(new NatsMessage("_INBOX.x", null, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ErrorKind kind(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(5, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return ((StreamException) e.getCause()).kind();
+        }
+    }
+
+    @Test
+    void aPubAckCompletesTheAppendWithItsSequenceAndGivesTheRoomBack() throws Exception {
+        NatsAppender a = appender(2, false);
+        CompletableFuture<EventId> f = a.append(S, StreamRecord.of("x"));
+        assertEquals(1, window.inFlight());
+        assertEquals("tributary.orders", published.get(0).message().getSubject());
+        published.get(0).ack().complete(ack(7));
+        assertEquals(EventId.ofSequence(7), f.get(5, TimeUnit.SECONDS));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void withoutAnIdNoOptionsTravelAndWithAutoMsgIdEveryAppendGetsAFreshOne() {
+        appender(10, false).append(S, StreamRecord.of("plain"));
+        assertNull(published.get(0).options(), "no options at all, so jnats does not copy the headers");
+        NatsAppender auto = appender(10, true);
+        auto.append(S, StreamRecord.of("a"));
+        auto.append(S, StreamRecord.of("b"));
+        auto.append(S, StreamRecord.of("c").withIdempotencyId("order-42"));
+        String id1 = published.get(1).options().getMessageId();
+        String id2 = published.get(2).options().getMessageId();
+        assertTrue(id1 != null && id2 != null && !id1.equals(id2), id1 + " / " + id2);
+        assertEquals("order-42", published.get(3).options().getMessageId());
+    }
+
+    @Test
+    void aFullWindowFailsTheFutureWithBackpressureInsteadOfThrowing() throws Exception {
+        ScheduledExecutorService stalled = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        // the sweeper's only thread is busy: the append in flight cannot expire and make room meanwhile
+        stalled.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            NatsAppender a = appender(new AppendWindow("test client", 1, Duration.ofMillis(200), null, stalled), false);
+            CompletableFuture<EventId> first = a.append(S, StreamRecord.of("x"));
+            long start = System.nanoTime();
+            CompletableFuture<EventId> late = a.append(S, StreamRecord.of("y"));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150), "waited for room first");
+            assertEquals(ErrorKind.BACKPRESSURE, kind(late));
+            assertEquals(1, published.size(), "the late append never reached jnats");
+            assertTrue(!first.isDone());
+        } finally {
+            release.countDown();
+            stalled.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDisconnectedClientFailsRetryableWithoutSendingAndKeepsNoRoom() throws Exception {
+        NatsAppender a = appender(2, false);
+        status = Connection.Status.DISCONNECTED;
+        CompletableFuture<EventId> f = a.append(S, StreamRecord.of("x"));
+        assertEquals(ErrorKind.RETRYABLE, kind(f));
+        assertTrue(published.isEmpty());
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aPublishJnatsRefusesIsADefiniteFailure() throws Exception {
+        NatsAppender a = appender(2, false);
+        refuse = new IllegalArgumentException("Message payload size exceed server configuration 2000 vs 1000");
+        assertEquals(ErrorKind.TOO_LARGE, kind(a.append(S, StreamRecord.of("x"))));
+        refuse = new IllegalStateException("Connection is Closed");
+        assertEquals(ErrorKind.RETRYABLE, kind(a.append(S, StreamRecord.of("x"))));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aMissingStreamFailsNotFound() throws Exception {
+        CompletableFuture<EventId> f = appender(2, false).append(S, StreamRecord.of("x"));
+        published.get(0).ack().completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
+        assertEquals(ErrorKind.NOT_FOUND, kind(f));
+    }
+
+    @Test
+    void aBatchTakesRoomOnceAndReturnsTheIdsInOrder() throws Exception {
+        NatsAppender a = appender(10, false);
+        CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"),
+                StreamRecord.of("c")));
+        assertEquals(3, window.inFlight());
+        published.get(2).ack().complete(ack(3));
+        published.get(0).ack().complete(ack(1));
+        assertTrue(!f.isDone(), "complete only once every record is confirmed");
+        published.get(1).ack().complete(ack(2));
+        assertEquals(List.of(EventId.ofSequence(1), EventId.ofSequence(2), EventId.ofSequence(3)),
+                f.get(5, TimeUnit.SECONDS));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aBatchCutOffAfterItsFirstRecordLeftIsIndeterminateAndCutOffBeforeIsDefinite() throws Exception {
+        NatsAppender a = appender(10, false);
+        List<StreamRecord> batch = List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c"));
+        refuseAfter = 1; // the connection drops after the first record was handed over
+        assertEquals(ErrorKind.INDETERMINATE, kind(a.appendBatch(S, batch)));
+        published.clear();
+        refuseAfter = 0;
+        assertEquals(ErrorKind.RETRYABLE, kind(a.appendBatch(S, batch)));
+        assertEquals(0, window.inFlight(), "a failed batch gives its room back at once");
+    }
+
+    private volatile int refuseAfter = Integer.MAX_VALUE;
+
+    @Test
+    void appendsPendingWhenTheWindowClosesEndIndeterminate() throws Exception {
+        NatsAppender a = appender(10, false);
+        CompletableFuture<EventId> sent = a.append(S, StreamRecord.of("x"));
+        window.close(Duration.ofMillis(50));
+        assertEquals(ErrorKind.INDETERMINATE, kind(sent));
+        assertEquals(ErrorKind.CLOSED, kind(a.append(S, StreamRecord.of("late"))));
+        assertEquals(1, published.size(), "nothing is handed to jnats after close");
+    }
+}
