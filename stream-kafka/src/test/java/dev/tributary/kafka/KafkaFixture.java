@@ -38,7 +38,7 @@ public final class KafkaFixture implements BrokerFixture {
 
     private static KafkaFixture shared;
 
-    static final String DOCKER_IMAGE = "apache/kafka:4.1.1";
+    static final String DOCKER_IMAGE = "apache/kafka:4.4.0";
 
     private final ClientConfig config;
     private final LocalBroker broker;
@@ -84,9 +84,20 @@ public final class KafkaFixture implements BrokerFixture {
             throw Brokers.unavailable("kafka", "the local KRaft broker did not start: " + e.getMessage());
         }
         shared = new KafkaFixture(config("kafka://127.0.0.1:" + b.port()), b, b,
-                "local KRaft broker (kafka_2.13 4.1.1) on 127.0.0.1:" + b.port());
+                "local KRaft broker (" + brokerJar(cp) + ") on 127.0.0.1:" + b.port());
         Runtime.getRuntime().addShutdownHook(new Thread(b::close, "kafka-fixture-close"));
         return shared;
+    }
+
+    /** The broker jar's file name on the class path, e.g. {@code kafka_2.13-4.4.0.jar}: the version that runs. */
+    static String brokerJar(String classpath) {
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            String name = java.nio.file.Path.of(entry).getFileName().toString();
+            if (name.startsWith("kafka_2.13-") && name.endsWith(".jar")) {
+                return name;
+            }
+        }
+        return "kafka_2.13";
     }
 
     /** A single KRaft node in a container that listens on, and advertises, the same loopback port. */

@@ -2,13 +2,13 @@ package dev.tributary.kafka.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
+import dev.tributary.Limits;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,19 +42,25 @@ import org.slf4j.LoggerFactory;
 final class GroupManager {
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
 
-    private final KafkaStreamClient client;
+    private final StreamOps streams;
+    private final KafkaConnector connector;
+    private final Clock clock;
+    private final Limits limits;
     private final Map<String, Set<KafkaGroupConsumer>> local = new ConcurrentHashMap<>();
 
-    GroupManager(KafkaStreamClient client) {
-        this.client = client;
+    GroupManager(StreamOps streams, KafkaConnector connector, Clock clock, Limits limits) {
+        this.streams = streams;
+        this.connector = connector;
+        this.clock = clock;
+        this.limits = limits;
     }
 
     private AdminOps admin() {
-        return client.admin();
+        return streams.admin();
     }
 
     private int requireStream(StreamName stream) {
-        OptionalInt n = client.partitions(stream);
+        OptionalInt n = streams.partitions(stream);
         if (n.isEmpty()) {
             throw new StreamException(ErrorKind.NOT_FOUND, "stream " + stream + " does not exist; create it first");
         }
@@ -84,12 +90,12 @@ final class GroupManager {
 
     void create(StreamName stream, String group, GroupOptions options) {
         int n = requireStream(stream);
-        String topic = client.topic(stream);
-        String groupId = client.settings().groupId(stream, group);
+        String topic = streams.topic(stream);
+        String groupId = streams.settings().groupId(stream, group);
         if (!committed(groupId, topic).isEmpty()) {
             return; // exists: keeps its options
         }
-        boolean partitioned = client.settings().partitioned();
+        boolean partitioned = streams.settings().partitioned();
         List<TopicPartition> tps = AdminOps.tps(topic, n);
         Map<TopicPartition, Long> start;
         Position p = options.start();
@@ -126,10 +132,10 @@ final class GroupManager {
                 + " does not exist; call createGroup first");
     }
 
-    GroupConsumer open(StreamName stream, String group, String member) {
+    KafkaGroupConsumer open(StreamName stream, String group, String member) {
         requireStream(stream);
-        String topic = client.topic(stream);
-        String groupId = client.settings().groupId(stream, group);
+        String topic = streams.topic(stream);
+        String groupId = streams.settings().groupId(stream, group);
         Map<TopicPartition, OffsetAndMetadata> c = committed(groupId, topic);
         if (c.isEmpty()) {
             throw groupMissing(stream, group);
@@ -144,15 +150,11 @@ final class GroupManager {
         }
         KafkaGroupConsumer gc;
         try {
-            gc = new KafkaGroupConsumer(this, client, stream, group, member, ackTimeout);
+            gc = new KafkaGroupConsumer(this, connector, clock, limits, stream, group, member, ackTimeout);
         } catch (org.apache.kafka.common.KafkaException e) {
             throw KafkaErrors.map("opening member " + member + " of group " + group, e);
         }
         local.computeIfAbsent(groupId, k -> new CopyOnWriteArraySet<>()).add(gc);
-        if (client.isClosed()) {
-            gc.close();
-            throw StreamException.closed("Kafka client");
-        }
         return gc;
     }
 
@@ -164,27 +166,27 @@ final class GroupManager {
     }
 
     /** For a partition without a committed offset: its first offset if the group still exists. */
-    OptionalLong beginningIfGroupExists(KafkaGroupConsumer gc, TopicPartition tp) {
+    OptionalLong beginningIfGroupExists(String groupId, TopicPartition tp) {
         try {
-            if (committed(gc.groupId(), tp.topic()).isEmpty()) {
+            if (committed(groupId, tp.topic()).isEmpty()) {
                 return OptionalLong.empty();
             }
             return admin().beginning(List.of(tp)).map(m -> OptionalLong.of(m.get(tp))).orElse(OptionalLong.empty());
         } catch (StreamException e) {
-            LOG.warn("cannot tell whether group {} exists: {}", gc.groupId(), e.getMessage());
+            LOG.warn("cannot tell whether group {} exists: {}", groupId, e.getMessage());
             return OptionalLong.of(0);
         }
     }
 
     GroupInfo info(StreamName stream, String group) {
         int n = requireStream(stream);
-        String topic = client.topic(stream);
-        String groupId = client.settings().groupId(stream, group);
+        String topic = streams.topic(stream);
+        String groupId = streams.settings().groupId(stream, group);
         Map<TopicPartition, OffsetAndMetadata> c = committed(groupId, topic);
         if (c.isEmpty()) {
             throw groupMissing(stream, group);
         }
-        boolean partitioned = client.settings().partitioned();
+        boolean partitioned = streams.settings().partitioned();
         List<TopicPartition> tps = AdminOps.tps(topic, n);
         Map<TopicPartition, Long> ends = admin().end(tps).orElseThrow(() -> missing(stream));
         Set<KafkaGroupConsumer> mine = local.getOrDefault(groupId, Set.of());
@@ -251,7 +253,7 @@ final class GroupManager {
 
     /** Group names of the stream, from the Kafka groups named {@code <topic>.<group>}. */
     private List<String> names(StreamName stream) {
-        String prefix = client.topic(stream) + ".";
+        String prefix = streams.topic(stream) + ".";
         List<String> out = new ArrayList<>();
         for (GroupListing g : admin().get("listing groups", admin().admin().listGroups().all())) {
             String id = g.groupId();
@@ -267,7 +269,7 @@ final class GroupManager {
     }
 
     List<GroupInfo> list(StreamName stream) {
-        if (client.partitions(stream).isEmpty()) {
+        if (streams.partitions(stream).isEmpty()) {
             return List.of();
         }
         List<GroupInfo> out = new ArrayList<>();
@@ -284,8 +286,8 @@ final class GroupManager {
     }
 
     boolean delete(StreamName stream, String group) {
-        String topic = client.topic(stream);
-        String groupId = client.settings().groupId(stream, group);
+        String topic = streams.topic(stream);
+        String groupId = streams.settings().groupId(stream, group);
         Set<KafkaGroupConsumer> mine = local.remove(groupId);
         if (mine != null) {
             for (KafkaGroupConsumer gc : mine) {
@@ -293,7 +295,7 @@ final class GroupManager {
             }
         }
         boolean existed = !committed(groupId, topic).isEmpty();
-        long deadline = System.nanoTime() + client.settings().requestTimeout().toNanos();
+        long deadline = System.nanoTime() + streams.settings().requestTimeout().toNanos();
         while (true) {
             try {
                 admin().get("deleting group " + groupId, admin().admin().deleteConsumerGroups(List.of(groupId)).all());
@@ -320,17 +322,6 @@ final class GroupManager {
     void deleteAllOf(StreamName stream) {
         for (String name : names(stream)) {
             delete(stream, name);
-        }
-    }
-
-    void closeAll(Duration timeout) {
-        List<KafkaGroupConsumer> all = new ArrayList<>();
-        local.values().forEach(all::addAll);
-        local.clear();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < all.size(); i++) {
-            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000 / (all.size() - i));
-            all.get(i).closeWithin(Duration.ofMillis(left));
         }
     }
 

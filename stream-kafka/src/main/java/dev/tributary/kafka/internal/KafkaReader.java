@@ -2,63 +2,62 @@ package dev.tributary.kafka.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
+import dev.tributary.Limits;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
-import dev.tributary.spi.Checks;
+import dev.tributary.spi.AbstractStreamReader;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A tail cursor over a one-partition stream. The start is resolved when needed: {@code latest} at
  * open (to the end offset then), {@code earliest} and {@code at(time)} at each poll until the first
  * event is read; afterwards the cursor is the offset after the last event returned. Each poll
- * borrows a consumer of the client's pool (see {@link KafkaStreamClient#fetch}).
+ * borrows a consumer of the client's pool ({@link Fetcher#fetch}); {@link #doClose()} wakes it.
  */
-final class KafkaReader implements StreamReader {
-    private final KafkaStreamClient client;
-    private final StreamName stream;
+final class KafkaReader extends AbstractStreamReader {
+    private final Fetcher fetcher;
     private final Position start;
     private final Object lock = new Object();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private ConsumerPool.Lease active;
-    private volatile boolean closed;
     /** Offset of the next event to read, or -1 while the start is unresolved. */
     private long next;
-    private EventId lastRead;
+    private volatile EventId lastRead;
 
-    KafkaReader(KafkaStreamClient client, StreamName stream, Position start, long resolvedNext) {
-        this.client = client;
-        this.stream = stream;
+    private KafkaReader(Fetcher fetcher, StreamName stream, Limits limits, Position start, long resolvedNext) {
+        super(stream, limits, "Kafka reader of " + stream.value());
+        this.fetcher = fetcher;
         this.start = start;
         this.next = resolvedNext;
     }
 
-    @Override
-    public StreamName stream() {
-        return stream;
+    /** Opens a reader at a checked position: {@code latest} resolves to the end offset now. */
+    static KafkaReader open(Fetcher fetcher, StreamName stream, Limits limits, Position from) {
+        if (from instanceof Position.Latest) {
+            long end = fetcher.end(stream);
+            return new KafkaReader(fetcher, stream, limits, resolvedLatest(end), end);
+        }
+        if (from instanceof Position.After a) {
+            return new KafkaReader(fetcher, stream, limits, from, Records.offset(a.id(), false) + 1);
+        }
+        return new KafkaReader(fetcher, stream, limits, from, -1);
     }
 
     @Override
-    public List<StreamEvent> poll(int maxCount, Duration wait) {
-        if (closed) {
-            throw StreamException.closed("reader of " + stream);
-        }
-        client.checkOpen();
-        Checks.count(maxCount, client.limits());
-        Checks.wait(wait);
-        long from = next >= 0 ? next : client.resolveStart(stream, start);
+    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
+        long from = next >= 0 ? next : fetcher.resolveStart(stream(), start);
         if (from < 0) {
             // the stream does not exist (yet): nothing to read; wait as asked, waking on close
-            client.waitMissing(stream, wait, () -> closed);
-            if (closed) {
-                throw StreamException.closed("reader of " + stream);
-            }
+            waitMissing(wait);
             return List.of();
         }
-        KafkaStreamClient.Fetch f = client.fetch(stream, 0, from, Long.MAX_VALUE, maxCount, wait, this::setActive,
-                () -> closed);
+        Fetcher.Fetch f = fetcher.fetch(stream(), 0, from, Long.MAX_VALUE, maxCount, wait, this::setActive,
+                this::isClosed);
         if (!f.events().isEmpty()) {
             lastRead = f.events().get(f.events().size() - 1).id();
             next = f.next();
@@ -66,6 +65,28 @@ final class KafkaReader implements StreamReader {
             next = Math.max(next, f.next());
         }
         return f.events();
+    }
+
+    /** Waits up to {@code wait} for a missing stream to appear, checking every 250 ms; wakes on close. */
+    private void waitMissing(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!isClosed()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                if (closing.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StreamException(ErrorKind.RETRYABLE, "interrupted while waiting", e);
+            }
+            if (fetcher.exists(stream())) {
+                return;
+            }
+        }
     }
 
     private void setActive(ConsumerPool.Lease lease) {
@@ -76,15 +97,13 @@ final class KafkaReader implements StreamReader {
 
     @Override
     public Position position() {
-        if (lastRead != null) {
-            return Position.after(lastRead);
-        }
-        return start;
+        EventId last = lastRead;
+        return last != null ? Position.after(last) : start;
     }
 
     @Override
-    public void close() {
-        closed = true;
+    protected void doClose() {
+        closing.countDown();
         synchronized (lock) {
             if (active != null) {
                 active.consumer.wakeup();
@@ -93,11 +112,11 @@ final class KafkaReader implements StreamReader {
     }
 
     /** A start position of a latest reader resolved at open: after the last event, or earliest if none. */
-    static Position resolvedLatest(long end, boolean partitioned) {
+    static Position resolvedLatest(long end) {
         if (end <= 0) {
             return Position.earliest();
         }
-        return Position.after(Records.id(0, end - 1, partitioned));
+        return Position.after(Records.id(0, end - 1, false));
     }
 
     static StreamException partitionedUnsupported(String what) {

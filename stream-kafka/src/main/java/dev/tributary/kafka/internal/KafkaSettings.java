@@ -4,16 +4,14 @@ import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import dev.tributary.spi.OptionReader;
 
 /**
  * The Kafka settings of one client, read from a {@link ClientConfig}: bootstrap servers and security
@@ -29,23 +27,13 @@ import java.util.Set;
  * {@code allowUnsafeKafkaProperties=true}.
  */
 public final class KafkaSettings {
-    /** Prefix of options passed through to every Kafka client. */
-    public static final String KAFKA_PREFIX = "kafka.";
-    /** Prefixes of options passed through to one kind of Kafka client only. */
-    public static final String PRODUCER_PREFIX = "kafka.producer.";
-    public static final String CONSUMER_PREFIX = "kafka.consumer.";
-    public static final String ADMIN_PREFIX = "kafka.admin.";
-
-    /** Properties the backend owns: overriding them would break the contract. */
-    static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "enable.idempotence", "enable.auto.commit", "group.id",
-            "auto.offset.reset", "group.instance.id", "transactional.id", "client.id", "max.block.ms",
-            "delivery.timeout.ms", "allow.auto.create.topics", "group.protocol", "isolation.level");
-
-    /** Known backend options (anything else that is not a common setting or kafka.* is a typo). */
+    /** Known backend options; {@code kafka.*} options are Kafka client properties ({@link KafkaExtras}). */
     static final Set<String> OPTIONS = Set.of("partitions", "replicationFactor", "minInsyncReplicas", "retention",
             "linger", "sessionTimeout", "heartbeatInterval", "readerConsumers", "maxPayloadBytes", "maxUnacked",
             "securityProtocol", "saslMechanism", "allowUnsafeKafkaProperties", "acks", "timestampType");
+    /** Largest size of a record's key and headers (the client's limit) plus Kafka's per-record overhead. */
+    private static final long RECORD_OVERHEAD = KafkaStreamClient.MAX_HEADER_BYTES + 512;
+    private static final int BATCH_BYTES = 64 * 1024;
 
     private final String bootstrap;
     private final String username;
@@ -69,114 +57,66 @@ public final class KafkaSettings {
     private final Duration requestTimeout;
     private final Duration closeTimeout;
     private final int maxInFlight;
-    private final Map<String, String> common = new LinkedHashMap<>();
-    private final Map<String, String> producerExtra = new LinkedHashMap<>();
-    private final Map<String, String> consumerExtra = new LinkedHashMap<>();
-    private final Map<String, String> adminExtra = new LinkedHashMap<>();
+    private final KafkaExtras extras;
 
     private KafkaSettings(ClientConfig config) {
         String scheme = config.scheme();
         if (!scheme.equals("kafka") && !scheme.equals("kafka+ssl")) {
             throw configuration("URI scheme '" + scheme + ":' is not served by the Kafka backend; use kafka:// or kafka+ssl://");
         }
-        String authority = config.uri().getRawAuthority();
-        if (authority == null || authority.isBlank()) {
-            throw configuration("URI '" + config.safeUri() + "' names no broker; write kafka://host:port[,host:port...]");
-        }
-        int at = authority.lastIndexOf('@');
-        String user = null;
-        String pass = null;
-        if (at >= 0) {
-            String info = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            pass = colon < 0 ? "" : decode(info.substring(colon + 1));
-            if (user.isEmpty()) {
-                throw configuration("URI '" + config.safeUri() + "' has credentials without a user name");
-            }
-        }
+        Set<String> known = new TreeSet<>(OPTIONS);
+        config.options().keySet().stream().filter(k -> k.startsWith(KafkaExtras.KAFKA_PREFIX)).forEach(known::add);
+        OptionReader o = config.optionReader("Kafka", known);
+        KafkaAddress address = KafkaAddress.parse(config, o);
+        String user = address.username();
         this.username = user;
-        this.password = pass;
-        this.bootstrap = parseHosts(authority, config.safeUri());
+        this.password = address.password();
+        this.bootstrap = address.bootstrap();
         boolean ssl = scheme.equals("kafka+ssl");
         String protocol = user == null ? (ssl ? "SSL" : "PLAINTEXT") : (ssl ? "SASL_SSL" : "SASL_PLAINTEXT");
-        this.securityProtocol = config.option("securityProtocol").map(s -> s.trim().toUpperCase(Locale.ROOT)).orElse(protocol);
-        if (!Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(securityProtocol)) {
-            throw configuration("securityProtocol=" + securityProtocol + " is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
-        }
-        this.saslMechanism = config.option("saslMechanism").map(s -> s.trim().toUpperCase(Locale.ROOT)).orElse("PLAIN");
-        if (!Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(saslMechanism)) {
-            throw configuration("saslMechanism=" + saslMechanism + " is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512");
-        }
+        this.securityProtocol = o.choice("securityProtocol", protocol, "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+                .toUpperCase(Locale.ROOT);
+        this.saslMechanism = o.choice("saslMechanism", "PLAIN", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+                .toUpperCase(Locale.ROOT);
         if (securityProtocol.startsWith("SASL") && user == null && !config.options().containsKey("kafka.sasl.jaas.config")) {
-            throw configuration("securityProtocol=" + securityProtocol + " needs credentials: kafka://user:password@host:port");
+            o.problem("securityProtocol=" + securityProtocol + " needs credentials: kafka://user:password@host:port");
         }
         this.namespace = config.namespace().orElse(null);
-        this.partitions = (int) range(config, "partitions", 1, 1, 10_000);
-        this.replicationFactor = (short) range(config, "replicationFactor", -1, -1, 32);
-        if (replicationFactor == 0) {
-            throw configuration("replicationFactor must be -1 (broker default) or 1 to 32");
+        this.partitions = (int) o.range("partitions", 1, 1, 10_000);
+        short rf = (short) o.range("replicationFactor", -1, -1, 32);
+        if (rf == 0) {
+            o.problem("replicationFactor=0 must be -1 (broker default) or 1 to 32");
+            rf = -1;
         }
-        this.minInsyncReplicas = config.longOption("minInsyncReplicas").map(v -> {
-            if (v < 1 || v > 32) {
-                throw configuration("minInsyncReplicas must be 1 to 32, got " + v);
-            }
-            return v.intValue();
-        }).orElse(null);
-        this.retention = config.durationOption("retention").orElse(null);
-        this.linger = config.durationOption("linger").orElse(Duration.ofMillis(5));
-        if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(10)) > 0) {
-            throw configuration("linger must be 0 to 10 s, got " + linger);
-        }
-        this.sessionTimeout = config.durationOption("sessionTimeout").orElse(Duration.ofSeconds(10));
-        this.heartbeatInterval = config.durationOption("heartbeatInterval")
-                .orElse(Duration.ofMillis(Math.max(100, sessionTimeout.toMillis() / 4)));
+        this.replicationFactor = rf;
+        this.minInsyncReplicas = o.string("minInsyncReplicas").isPresent()
+                ? (int) o.range("minInsyncReplicas", 1, 1, 32) : null;
+        this.retention = o.string("retention").isPresent() ? o.positiveDuration("retention", null) : null;
+        this.linger = o.duration("linger", Duration.ofMillis(5), Duration.ZERO, Duration.ofSeconds(10));
+        this.sessionTimeout = o.positiveDuration("sessionTimeout", Duration.ofSeconds(10));
+        this.heartbeatInterval = o.positiveDuration("heartbeatInterval",
+                Duration.ofMillis(Math.max(100, sessionTimeout.toMillis() / 4)));
         if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
-            throw configuration("heartbeatInterval (" + heartbeatInterval + ") must be below sessionTimeout (" + sessionTimeout + ")");
+            o.problem("heartbeatInterval (" + heartbeatInterval + ") must be below sessionTimeout (" + sessionTimeout + ")");
         }
-        this.readerConsumers = (int) range(config, "readerConsumers", 8, 1, 256);
-        this.maxPayloadBytes = (int) range(config, "maxPayloadBytes", 1_000_000, 1, 64 << 20);
-        this.maxUnacked = (int) range(config, "maxUnacked", 10_000, 1, 1_000_000);
-        this.acks = config.option("acks").map(String::trim).orElse("all");
-        if (!Set.of("all", "-1", "1").contains(acks)) {
-            throw configuration("acks must be all or 1 (acks=0 cannot report ids), got " + acks);
+        this.readerConsumers = (int) o.range("readerConsumers", 8, 1, 256);
+        this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 1_000_000, 1, 64 << 20);
+        this.maxUnacked = (int) o.range("maxUnacked", 10_000, 1, 1_000_000);
+        if (o.string("acks").map(a -> a.trim().equals("0")).orElse(false)) {
+            o.problem("acks=0 cannot report ids; use acks=all or acks=1");
+            this.acks = "all";
+        } else {
+            this.acks = o.choice("acks", "all", "all", "-1", "1");
         }
-        String ts = config.option("timestampType").orElse("LogAppendTime");
-        if (!ts.equals("LogAppendTime") && !ts.equals("CreateTime")) {
-            throw configuration("timestampType must be LogAppendTime or CreateTime, got " + ts);
-        }
-        this.logAppendTime = ts.equals("LogAppendTime");
+        this.logAppendTime = o.choice("timestampType", "logappendtime", "LogAppendTime", "CreateTime")
+                .equals("logappendtime");
         this.connectTimeout = config.connectTimeout();
         this.requestTimeout = config.requestTimeout();
         this.closeTimeout = config.closeTimeout();
         this.maxInFlight = config.maxInFlightAppends();
-        boolean unsafe = config.option("allowUnsafeKafkaProperties").map(Boolean::parseBoolean).orElse(false);
-        for (Map.Entry<String, String> e : config.options().entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(KAFKA_PREFIX)) {
-                Map<String, String> target;
-                String prop;
-                if (k.startsWith(PRODUCER_PREFIX)) {
-                    target = producerExtra;
-                    prop = k.substring(PRODUCER_PREFIX.length());
-                } else if (k.startsWith(CONSUMER_PREFIX)) {
-                    target = consumerExtra;
-                    prop = k.substring(CONSUMER_PREFIX.length());
-                } else if (k.startsWith(ADMIN_PREFIX)) {
-                    target = adminExtra;
-                    prop = k.substring(ADMIN_PREFIX.length());
-                } else {
-                    target = common;
-                    prop = k.substring(KAFKA_PREFIX.length());
-                }
-                checkExtra(prop, unsafe);
-                target.put(prop, e.getValue());
-            } else if (!OPTIONS.contains(k)) {
-                throw configuration("unknown Kafka backend option '" + k + "'; known: " + String.join(", ", OPTIONS.stream().sorted().toList())
-                        + ", or kafka.<property> for a Kafka client property");
-            }
-        }
+        boolean unsafe = o.bool("allowUnsafeKafkaProperties", false);
+        this.extras = new KafkaExtras(config, unsafe, o::problem);
+        o.check();
     }
 
     /** Replaces every secret this configuration holds (URI password, secret-looking options) in a message. */
@@ -188,80 +128,12 @@ public final class KafkaSettings {
         if (password != null && !password.isEmpty()) {
             out = out.replace(password, "****");
         }
-        for (Map<String, String> m : List.of(common, producerExtra, consumerExtra, adminExtra)) {
-            for (Map.Entry<String, String> e : m.entrySet()) {
-                boolean secret = ClientConfig.isSecret(e.getKey()) || e.getKey().endsWith(".key");
-                if (secret && !e.getValue().isEmpty()) {
-                    out = out.replace(e.getValue(), "****");
-                }
-            }
-        }
-        return out;
+        return extras.scrub(out);
     }
 
     /** Reads and validates the settings. */
     public static KafkaSettings from(ClientConfig config) {
         return new KafkaSettings(config);
-    }
-
-    /**
-     * Rejects properties that the backend owns, and — without the explicit opt-in — properties that
-     * make a Kafka client load classes, files or URLs named by the configuration (JAAS login modules,
-     * config providers, callback handlers, interceptors, OAuth endpoints, key and trust store files,
-     * Kerberos commands).
-     */
-    static void checkExtra(String prop, boolean unsafeAllowed) {
-        if (prop.isEmpty()) {
-            throw configuration("empty Kafka property name after 'kafka.'");
-        }
-        if (RESERVED.contains(prop)) {
-            throw configuration("Kafka property '" + prop + "' is set by the backend and cannot be overridden");
-        }
-        if (unsafeAllowed) {
-            return;
-        }
-        String p = prop.toLowerCase(Locale.ROOT);
-        boolean unsafe = p.endsWith(".class") || p.endsWith(".classes") || p.startsWith("config.providers")
-                || p.equals("sasl.jaas.config") || p.startsWith("sasl.oauthbearer.") || p.startsWith("sasl.login.")
-                || p.equals("metric.reporters") || p.contains("callback.handler") || p.contains("login.class")
-                || p.endsWith(".location") || p.endsWith(".file") || p.startsWith("sasl.kerberos.");
-        if (unsafe) {
-            throw configuration("Kafka property '" + prop + "' makes the client load classes, files or URLs named in the "
-                    + "configuration; set allowUnsafeKafkaProperties=true if this configuration comes from a trusted source");
-        }
-    }
-
-    private static String parseHosts(String authority, String safeUri) {
-        List<String> hosts = new ArrayList<>();
-        for (String h : authority.split(",")) {
-            String host = h.trim();
-            int colon = host.lastIndexOf(':');
-            if (host.isEmpty() || colon <= 0 || colon == host.length() - 1) {
-                throw configuration("broker address '" + host + "' in '" + safeUri + "' is not host:port");
-            }
-            try {
-                int port = Integer.parseInt(host.substring(colon + 1));
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw configuration("broker address '" + host + "' in '" + safeUri + "' has no valid port");
-            }
-            hosts.add(host);
-        }
-        return String.join(",", hosts);
-    }
-
-    private static long range(ClientConfig config, String name, long def, long min, long max) {
-        long v = config.longOption(name).orElse(def);
-        if (v < min || v > max) {
-            throw configuration(name + " must be " + min + " to " + max + ", got " + v);
-        }
-        return v;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     static StreamException configuration(String message) {
@@ -298,11 +170,17 @@ public final class KafkaSettings {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    /** The shared idempotent producer's properties. */
+    /**
+     * The shared idempotent producer's properties. The append window is the one bound of appends in
+     * flight: the producer's buffer holds a full window of records of the largest size (so a send
+     * never blocks on {@code buffer.memory}; memory stays bounded by maxInFlightAppends × the largest
+     * record), and the producer's delivery timeout ends before the window's deadline (the request
+     * timeout), so the producer's answer, which tells whether a request left, comes first.
+     */
     public Map<String, Object> producerProps(String clientId) {
         Map<String, Object> m = base();
         long lingerMs = linger.toMillis();
-        long delivery = Math.max(requestTimeout.toMillis(), lingerMs + 1_000);
+        long delivery = Math.max(requestTimeout.toMillis() - windowMargin().toMillis(), lingerMs + 1_000);
         m.put("client.id", clientId);
         m.put("acks", acks);
         m.put("enable.idempotence", acks.equals("all") || acks.equals("-1"));
@@ -310,25 +188,44 @@ public final class KafkaSettings {
         m.put("max.in.flight.requests.per.connection", 5);
         m.put("request.timeout.ms", (int) Math.max(1, delivery - lingerMs));
         m.put("delivery.timeout.ms", (int) delivery);
-        // leaves a fifth of the request timeout to tell a deleted topic from an unreachable broker
-        m.put("max.block.ms", Math.max(1, requestTimeout.toMillis() - Math.max(500, requestTimeout.toMillis() / 5)));
+        // a metadata wait inside send(), then the deleted-topic check, both before the window's deadline
+        m.put("max.block.ms", Math.max(1, requestTimeout.toMillis() - windowMargin().toMillis()
+                - appendTopicCheck().toMillis()));
         m.put("max.request.size", Math.max(1_048_576, maxPayloadBytes + 64 * 1024));
-        m.put("batch.size", 64 * 1024);
+        m.put("batch.size", BATCH_BYTES);
+        m.put("buffer.memory", bufferMemory());
         m.put("compression.type", "none");
         m.put("partitioner.ignore.keys", false);
         // keep the topic metadata while every broker is unreachable, so appends queue (bounded by the
         // window) and fail after the delivery timeout instead of blocking each caller for max.block.ms
         m.put("metadata.recovery.strategy", "none");
-        m.putAll(common);
-        m.putAll(producerExtra);
+        m.putAll(extras.common);
+        m.putAll(extras.producer);
         return m;
+    }
+
+    /** A full window of the largest records plus one batch, at least Kafka's default 32 MiB; saturating. */
+    long bufferMemory() {
+        long perRecord = maxPayloadBytes + RECORD_OVERHEAD;
+        long window = maxInFlight > Long.MAX_VALUE / perRecord ? Long.MAX_VALUE / 2 : maxInFlight * perRecord;
+        return Math.max(32L << 20, window + BATCH_BYTES);
+    }
+
+    /** How long before the window's deadline the producer gives up on a record: a tenth, at least 200 ms. */
+    private Duration windowMargin() {
+        return Duration.ofMillis(Math.max(200, requestTimeout.toMillis() / 10));
+    }
+
+    /** How long an append that timed out on metadata may spend asking whether its topic was deleted. */
+    Duration appendTopicCheck() {
+        return Duration.ofMillis(Math.max(500, requestTimeout.toMillis() / 5));
     }
 
     /** Properties of a pooled reader consumer (no group, manual assignment). */
     public Map<String, Object> readerProps(String clientId) {
         Map<String, Object> m = consumerDefaults(clientId);
-        m.putAll(common);
-        m.putAll(consumerExtra);
+        m.putAll(extras.common);
+        m.putAll(extras.consumer);
         return m;
     }
 
@@ -356,8 +253,8 @@ public final class KafkaSettings {
         m.put("heartbeat.interval.ms", (int) heartbeatInterval.toMillis());
         m.put("max.poll.interval.ms", (int) maxPollInterval.toMillis());
         m.put("max.poll.records", 500);
-        m.putAll(common);
-        m.putAll(consumerExtra);
+        m.putAll(extras.common);
+        m.putAll(extras.consumer);
         return m;
     }
 
@@ -365,8 +262,8 @@ public final class KafkaSettings {
     public Map<String, Object> adminProps(String clientId) {
         Map<String, Object> m = base();
         m.put("client.id", clientId);
-        m.putAll(common);
-        m.putAll(adminExtra);
+        m.putAll(extras.common);
+        m.putAll(extras.admin);
         return m;
     }
 

@@ -165,4 +165,28 @@ class KafkaSettingsTest {
         assertFalse(cut.counts.isEmpty());
         assertFalse(cut.acked.isEmpty());
     }
+
+    @Test
+    void severalBadOptionsGiveOneConfigurationErrorNamingEach() {
+        StreamException e = assertThrows(StreamException.class, () -> settings("kafka://a:1?partitions=0&linger=forever"
+                + "&acks=0&partitionz=2&saslMechanism=MD5&kafka.interceptor.classes=x.Y&maxUnacked=many"));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        String m = e.getMessage();
+        for (String named : new String[] {"7 invalid Kafka options", "partitions=0", "linger=forever", "acks=0",
+                "'partitionz'", "saslMechanism=MD5", "interceptor.classes", "maxUnacked=many"}) {
+            assertTrue(m.contains(named), named + " in: " + m);
+        }
+    }
+
+    @Test
+    void theProducerBufferHoldsAFullWindowSoTheWindowIsTheOneBound() {
+        KafkaSettings s = settings("kafka://a:1?maxInFlightAppends=50000&maxPayloadBytes=2000000&requestTimeout=5s");
+        Map<String, Object> p = s.producerProps("p");
+        assertEquals(50_000L * (2_000_000 + KafkaStreamClient.MAX_HEADER_BYTES + 512) + 64 * 1024, p.get("buffer.memory"));
+        assertEquals(32L << 20, settings("kafka://a:1?maxInFlightAppends=1").producerProps("p").get("buffer.memory"),
+                "never below Kafka's default");
+        assertTrue(((Number) p.get("delivery.timeout.ms")).longValue() < 5_000,
+                "the producer answers before the window's deadline");
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?kafka.buffer.memory=1000")));
+    }
 }

@@ -1,0 +1,236 @@
+package dev.tributary.kafka.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Position;
+import dev.tributary.StreamEvent;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Reads of one partition by offset with the pooled reader consumers: the shared path of tail
+ * readers, range reads and {@code info}. An empty answer means there was nothing to read, never a
+ * broker failure; reading below the retained head is a DATA_LOSS gap.
+ */
+final class Fetcher {
+    private final StreamOps streams;
+    private final ConsumerPool pool;
+    private final BooleanSupplier clientClosed;
+
+    Fetcher(StreamOps streams, ConsumerPool pool, BooleanSupplier clientClosed) {
+        this.streams = streams;
+        this.pool = pool;
+        this.clientClosed = clientClosed;
+    }
+
+    /** What one fetch returned and where the cursor stands after it. */
+    record Fetch(List<StreamEvent> events, long next) {
+    }
+
+    private Duration requestTimeout() {
+        return streams.settings().requestTimeout();
+    }
+
+    /**
+     * Reads up to {@code maxCount} events of one partition from offset {@code from} (inclusive) up to
+     * {@code limit} (exclusive) with a pooled consumer, waiting up to {@code wait} for the first.
+     * When the wait runs out but the partition holds events at or after {@code from}, it keeps
+     * fetching them for up to the request timeout, and fails RETRYABLE if they do not come.
+     * {@code active} is told the lease while it is in use (so a reader's close can wake it);
+     * a wakeup ends the fetch CLOSED once {@code readerClosed} or the client says so.
+     */
+    Fetch fetch(StreamName stream, int partition, long from, long limit, int maxCount, Duration wait,
+            Consumer<ConsumerPool.Lease> active, BooleanSupplier readerClosed) {
+        TopicPartition tp = new TopicPartition(streams.topic(stream), partition);
+        ConsumerPool.Lease lease = pool.borrow(tp, wait.plus(requestTimeout()));
+        boolean healthy = true;
+        active.accept(lease);
+        long cursor = from;
+        boolean overflow = false;
+        List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 1024));
+        try {
+            if (readerClosed.getAsBoolean()) {
+                throw StreamException.closed("reader of " + stream);
+            }
+            lease.position(tp, from);
+            long deadline = System.nanoTime() + wait.toNanos();
+            boolean endChecked = false;
+            boolean partitionedIds = streams.settings().partitioned();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                ConsumerRecords<byte[], byte[]> recs;
+                try {
+                    recs = lease.consumer.poll(Duration.ofNanos(Math.max(0, left)));
+                } catch (WakeupException e) {
+                    if (clientClosed.getAsBoolean() || readerClosed.getAsBoolean()) {
+                        throw StreamException.closed(clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
+                    }
+                    continue; // a stale wakeup meant for the lease's previous borrower
+                }
+                for (ConsumerRecord<byte[], byte[]> rec : recs.records(tp)) {
+                    if (rec.offset() < cursor) {
+                        continue;
+                    }
+                    if (out.size() >= maxCount || rec.offset() >= limit) {
+                        overflow = true;
+                        continue;
+                    }
+                    out.add(Records.toEvent(stream, rec, partitionedIds, 1));
+                    cursor = rec.offset() + 1;
+                }
+                if (!overflow) {
+                    cursor = Math.max(cursor, Math.min(limit, lease.consumer.position(tp)));
+                }
+                if (!out.isEmpty() || cursor >= limit) {
+                    break;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    long end = endOffset(tp);
+                    if (endChecked) {
+                        if (cursor < Math.min(end, limit)) {
+                            throw new StreamException(ErrorKind.RETRYABLE, "events from offset " + cursor + " of " + stream
+                                    + " exist but could not be fetched within " + requestTimeout());
+                        }
+                        break;
+                    }
+                    endChecked = true;
+                    if (cursor >= Math.min(end, limit)) {
+                        break;
+                    }
+                    deadline = System.nanoTime() + requestTimeout().toNanos();
+                }
+            }
+            if (overflow) {
+                lease.forget();
+            } else {
+                lease.positionedAt(cursor);
+            }
+            return new Fetch(out, cursor);
+        } catch (OffsetOutOfRangeException e) {
+            lease.forget();
+            long begin = streams.admin().beginning(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
+            if (from < begin) {
+                throw gap(stream, from, begin, e);
+            }
+            return new Fetch(List.of(), from);
+        } catch (StreamException e) {
+            lease.forget();
+            throw e;
+        } catch (KafkaException e) {
+            healthy = false;
+            throw KafkaErrors.map("reading " + stream, e);
+        } finally {
+            active.accept(null);
+            pool.release(lease, healthy && !clientClosed.getAsBoolean());
+        }
+    }
+
+    /** The one event at {@code from} (below {@code limit}), or null. */
+    StreamEvent one(StreamName stream, int partition, long from, long limit) {
+        Fetch f = fetch(stream, partition, from, limit, 1, Duration.ZERO, l -> { }, () -> false);
+        return f.events().isEmpty() ? null : f.events().get(0);
+    }
+
+    private long endOffset(TopicPartition tp) {
+        return streams.admin().end(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
+    }
+
+    static StreamException gap(StreamName stream, long from, long begin, Throwable cause) {
+        return new StreamException(ErrorKind.DATA_LOSS, "events " + from + " to " + (begin - 1) + " of " + stream
+                + " were trimmed before they were read (the oldest retained offset is " + begin
+                + "); reopen at earliest to go on, or fail", cause);
+    }
+
+    /** History of a one-partition stream between {@code from} and {@code toInclusive} (null: the end). */
+    List<StreamEvent> range(StreamName stream, Position from, EventId toInclusive, int maxCount) {
+        if (from instanceof Position.Latest) {
+            return List.of();
+        }
+        long limitOffset = toInclusive == null ? Long.MAX_VALUE : Records.offset(toInclusive, false) + 1;
+        if (streams.partitions(stream).isEmpty()) {
+            return List.of();
+        }
+        TopicPartition tp = new TopicPartition(streams.topic(stream), 0);
+        AdminOps admin = streams.admin();
+        Optional<Map<TopicPartition, Long>> begins = admin.beginning(List.of(tp));
+        Optional<Map<TopicPartition, Long>> ends = admin.end(List.of(tp));
+        if (begins.isEmpty() || ends.isEmpty()) {
+            return List.of();
+        }
+        long begin = begins.get().get(tp);
+        long end = ends.get().get(tp);
+        long start;
+        if (from instanceof Position.After a) {
+            start = Records.offset(a.id(), false) + 1;
+            if (start < begin) {
+                throw gap(stream, start, begin, null);
+            }
+        } else if (from instanceof Position.AtTime t) {
+            start = admin.forTime(List.of(tp), t.time().toEpochMilli()).map(m -> m.get(tp)).orElse(end);
+        } else {
+            start = begin;
+        }
+        long limit = Math.min(end, limitOffset);
+        List<StreamEvent> out = new ArrayList<>();
+        long cursor = start;
+        while (out.size() < maxCount && cursor < limit) {
+            Fetch f = fetch(stream, 0, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> { }, () -> false);
+            if (f.events().isEmpty() && f.next() <= cursor) {
+                break;
+            }
+            out.addAll(f.events());
+            cursor = f.next();
+        }
+        return out;
+    }
+
+    /** The first offset to read for a start position of a one-partition stream, or -1 when it does not exist. */
+    long resolveStart(StreamName stream, Position start) {
+        OptionalInt n = streams.partitions(stream);
+        if (n.isEmpty()) {
+            return -1;
+        }
+        if (start instanceof Position.After a) {
+            return Records.offset(a.id(), false) + 1;
+        }
+        List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), 1);
+        AdminOps admin = streams.admin();
+        Optional<Map<TopicPartition, Long>> r;
+        if (start instanceof Position.AtTime t) {
+            r = admin.forTime(tps, t.time().toEpochMilli());
+        } else if (start instanceof Position.Latest) {
+            r = admin.end(tps);
+        } else {
+            r = admin.beginning(tps);
+        }
+        return r.map(m -> m.get(tps.get(0))).orElse(-1L);
+    }
+
+    /** The end offset of a one-partition stream (0 when it does not exist). */
+    long end(StreamName stream) {
+        if (streams.partitions(stream).isEmpty()) {
+            return 0;
+        }
+        return streams.admin().end(AdminOps.tps(streams.topic(stream), 1)).map(m -> m.values().iterator().next())
+                .orElse(0L);
+    }
+
+    /** Whether the stream's topic exists now (asks the broker). */
+    boolean exists(StreamName stream) {
+        return streams.admin().refresh(streams.topic(stream)).isPresent();
+    }
+}

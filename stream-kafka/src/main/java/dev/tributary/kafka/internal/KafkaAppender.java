@@ -1,0 +1,256 @@
+package dev.tributary.kafka.internal;
+
+import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.spi.AppendWindow;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * Appends through the shared producer, on the client's {@link AppendWindow}. Each append (or batch)
+ * takes room with {@link AppendWindow#open}, is marked {@linkplain AppendWindow.Append#sent() sent}
+ * just before {@code producer.send} takes the record, and completes from the producer's callback.
+ *
+ * <h2>One bound</h2>
+ * The window is the bound of appends in flight: the producer's buffer is sized to hold a full window
+ * of records of the largest size ({@link KafkaSettings#producerProps}), so it never blocks a caller
+ * on {@code buffer.memory}; and the producer's delivery timeout ends before the window's deadline,
+ * so the producer's own answer (which tells a record that never left from one that may have) comes
+ * first, and the window's expiry is the backstop.
+ *
+ * <h2>Outcomes</h2>
+ * A send that fails inside {@code producer.send} never reached the accumulator: RETRYABLE (or
+ * NOT_FOUND once the topic is found deleted). A delivery timeout is INDETERMINATE only if the
+ * producer wrote a request to a socket since the append; with every broker unreachable nothing was
+ * written, so nothing was stored: RETRYABLE.
+ */
+final class KafkaAppender {
+    /** An {@code open} that took longer than this waited for room (taking free room takes microseconds). */
+    private static final long WAITED_NANOS = 1_000_000;
+    private final Producer<byte[], byte[]> producer;
+    private final AppendWindow window;
+    private final StreamOps streams;
+    private final BooleanSupplier clientClosed;
+    private final boolean partitioned;
+    /** The producer's count of requests written to a socket (null if Kafka stops exporting it). */
+    private final Metric requestsSent;
+    /**
+     * Topics whose metadata the producer could not get (a send blocked for max.block.ms): while a
+     * topic is here, one append at a time probes, the others fail at once with RETRYABLE instead of
+     * each blocking its caller.
+     */
+    private final Map<String, Semaphore> stalled = new ConcurrentHashMap<>();
+    /** Appends the producer gave up on unanswered (delivery timeouts) so far. */
+    private final AtomicLong unanswered = new AtomicLong();
+
+    KafkaAppender(Producer<byte[], byte[]> producer, AppendWindow window, StreamOps streams,
+            BooleanSupplier clientClosed) {
+        this.producer = producer;
+        this.window = window;
+        this.streams = streams;
+        this.clientClosed = clientClosed;
+        this.partitioned = streams.settings().partitioned();
+        this.requestsSent = producer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("request-total") && e.getKey().group().equals("producer-metrics"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** Appends one record to an existing topic. */
+    AppendWindow.Append<EventId> append(StreamName stream, StreamRecord record) {
+        AppendWindow.Append<EventId> a = open(1);
+        if (a.isDone()) {
+            return a;
+        }
+        send(stream, record, new One(a, stream));
+        return a;
+    }
+
+    /** Appends a batch in order; its future holds every id, or fails with the first failure. */
+    AppendWindow.Append<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
+        AppendWindow.Append<List<EventId>> a = open(records.size());
+        if (a.isDone()) {
+            return a;
+        }
+        EventId[] ids = new EventId[records.size()];
+        AtomicInteger left = new AtomicInteger(ids.length);
+        for (int i = 0; i < ids.length && !a.isDone(); i++) {
+            send(stream, records.get(i), new InBatch(a, stream, ids, i, left));
+        }
+        return a;
+    }
+
+    /**
+     * Takes room in the window. The window fails BACKPRESSURE when the room it waited for was freed
+     * by appends that expired unanswered; here the producer's delivery timeout ends them first (so
+     * it can tell unsent from maybe-sent), which the window does not see. So a wait that ends
+     * because the producer gave up on appends fails BACKPRESSURE too: a broker that does not answer
+     * is not given more appends to leave in doubt.
+     */
+    private <T> AppendWindow.Append<T> open(int records) {
+        long before = unanswered.get();
+        long t0 = System.nanoTime();
+        AppendWindow.Append<T> a = window.open(records);
+        if (!a.isDone() && unanswered.get() != before && System.nanoTime() - t0 > WAITED_NANOS) {
+            a.fail(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + window.capacity() + " appends in"
+                    + " flight was full and the producer gave up on appends in it unanswered; this append was not sent"
+                    + " (the broker is not answering)"));
+        }
+        return a;
+    }
+
+    /** Forgets what is known of a deleted topic. */
+    void forget(String topic) {
+        stalled.remove(topic);
+    }
+
+    private void send(StreamName stream, StreamRecord record, Sending s) {
+        String topic = streams.topic(stream);
+        Semaphore probe = stalled.get(topic);
+        if (probe != null && !probe.tryAcquire()) {
+            s.append.fail(new StreamException(ErrorKind.RETRYABLE, "append to " + stream + " failed: no metadata for"
+                    + " topic " + topic + " (broker unreachable?); another append is probing (transient; retry with backoff)"));
+            return;
+        }
+        s.probe = probe;
+        s.sentBefore = requestsSent();
+        s.caller = Thread.currentThread();
+        ProducerRecord<byte[], byte[]> pr = Records.toProducer(topic, partitioned ? null : 0, record);
+        s.append.sent();
+        try {
+            producer.send(pr, s);
+        } catch (RuntimeException e) {
+            // send() threw instead of calling back (closed producer, interrupt): nothing was stored
+            s.releaseProbe();
+            s.append.fail(clientClosed.getAsBoolean() ? StreamException.closed("Kafka client") : notSent(stream, e));
+        } finally {
+            s.caller = null;
+        }
+    }
+
+    private double requestsSent() {
+        if (requestsSent == null) {
+            return -1;
+        }
+        Object v = requestsSent.metricValue();
+        return v instanceof Number n ? n.doubleValue() : -1;
+    }
+
+    /** The error of an append that failed inside {@code send()}: it never left the client. */
+    private StreamException notSent(StreamName stream, Throwable ex) {
+        if (clientClosed.getAsBoolean()) {
+            return StreamException.closed("Kafka client");
+        }
+        StreamException se = KafkaErrors.forAppend("append to " + stream, ex, false);
+        if (se.kind() == ErrorKind.RETRYABLE && se.getCause() instanceof TimeoutException) {
+            String topic = streams.topic(stream);
+            stalled.putIfAbsent(topic, new Semaphore(1));
+            // a metadata timeout: the topic may have been deleted behind this client's back
+            try {
+                if (streams.admin().refresh(topic, streams.settings().appendTopicCheck()).isEmpty()) {
+                    return new StreamException(ErrorKind.NOT_FOUND, "stream " + stream + " does not exist (topic "
+                            + topic + " was deleted)", ex);
+                }
+            } catch (StreamException ignored) {
+                // broker unreachable: keep RETRYABLE
+            }
+        }
+        return se;
+    }
+
+    /** The producer's callback of one record; knows whether it runs inside {@code send()}. */
+    private abstract class Sending implements Callback {
+        final AppendWindow.Append<?> append;
+        final StreamName stream;
+        Semaphore probe;
+        double sentBefore;
+        volatile Thread caller;
+
+        Sending(AppendWindow.Append<?> append, StreamName stream) {
+            this.append = append;
+            this.stream = stream;
+        }
+
+        void releaseProbe() {
+            if (probe != null) {
+                probe.release();
+            }
+        }
+
+        @Override
+        public final void onCompletion(RecordMetadata md, Exception ex) {
+            releaseProbe();
+            if (ex == null) {
+                if (probe != null) {
+                    stalled.remove(streams.topic(stream), probe);
+                }
+                stored(Records.id(md.partition(), md.offset(), partitioned));
+            } else if (caller == Thread.currentThread()) {
+                // failed inside send(): never reached the accumulator, so nothing was stored
+                append.fail(notSent(stream, ex));
+            } else {
+                // a delivery timeout is indeterminate only if a request went out since this append
+                boolean maybeSent = requestsSent == null || requestsSent() != sentBefore;
+                if (KafkaErrors.cause(ex) instanceof TimeoutException) {
+                    unanswered.incrementAndGet(); // before the room goes back, so a waiter that gets it sees why
+                }
+                append.fail(clientClosed.getAsBoolean() && !maybeSent ? StreamException.closed("Kafka client")
+                        : KafkaErrors.forAppend("append to " + stream, ex, maybeSent));
+            }
+        }
+
+        abstract void stored(EventId id);
+    }
+
+    private final class One extends Sending {
+        private final AppendWindow.Append<EventId> result;
+
+        One(AppendWindow.Append<EventId> result, StreamName stream) {
+            super(result, stream);
+            this.result = result;
+        }
+
+        @Override
+        void stored(EventId id) {
+            result.complete(id);
+        }
+    }
+
+    private final class InBatch extends Sending {
+        private final AppendWindow.Append<List<EventId>> result;
+        private final EventId[] ids;
+        private final int index;
+        private final AtomicInteger left;
+
+        InBatch(AppendWindow.Append<List<EventId>> result, StreamName stream, EventId[] ids, int index,
+                AtomicInteger left) {
+            super(result, stream);
+            this.result = result;
+            this.ids = ids;
+            this.index = index;
+            this.left = left;
+        }
+
+        @Override
+        void stored(EventId id) {
+            ids[index] = id;
+            if (left.decrementAndGet() == 0) { // the decrement publishes every slot written before it
+                result.complete(Arrays.asList(ids));
+            }
+        }
+    }
+}
