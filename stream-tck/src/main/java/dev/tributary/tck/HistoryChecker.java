@@ -34,7 +34,9 @@ import java.util.TreeMap;
  *       expected after redelivery, so they are counted and reported, never hidden);</li>
  *   <li><b>unexpected</b>: keys delivered but never invoked, or whose outcome is {@code failed};</li>
  *   <li><b>reordered</b>: a key delivered for the first time (to anyone) to a consumer that had
- *       already received a later key of the same producer.</li>
+ *       already received a later key of the same producer;</li>
+ *   <li><b>mismatched</b>: a delivery under an id that no acknowledged append of its key returned
+ *       (the append's future was completed with another event's id).</li>
  * </ul>
  * A key that is indeterminate and never delivered is neither lost nor unexpected.
  *
@@ -50,6 +52,7 @@ public final class HistoryChecker {
     private final Map<String, Map<String, KeyState>> highest = new HashMap<>();
     private final Map<String, Integer> deliveredUnknown = new LinkedHashMap<>();
     private final List<String> reordered = new ArrayList<>();
+    private final List<String> mismatched = new ArrayList<>();
     private long deliveries;
 
     /** A checker whose report carries this name (the rule or scenario). */
@@ -92,6 +95,9 @@ public final class HistoryChecker {
             return;
         }
         s.deliveries++;
+        if (id != null && !s.ids.isEmpty() && !s.ids.contains(id)) {
+            mismatched.add(key + " appended as " + s.ids + " but delivered as " + id);
+        }
         if (s.deliveries > 1) {
             return; // a redelivery or duplicate: order is only judged on first deliveries
         }
@@ -146,7 +152,7 @@ public final class HistoryChecker {
             }
         }
         return new Report(name, invoked, ok, failed, indeterminate, deliveries, lost, duplicates, unexpected,
-                new ArrayList<>(reordered));
+                new ArrayList<>(reordered), new ArrayList<>(mismatched));
     }
 
     private KeyState state(String key) {
@@ -193,20 +199,23 @@ public final class HistoryChecker {
      * @param duplicates    key → deliveries beyond the first
      * @param unexpected    keys delivered but never invoked, or whose outcome is failed
      * @param reordered     one line per first delivery that came after a later key of its producer
+     * @param mismatched    one line per delivery under an id its key's acknowledged appends did not return
      */
     public record Report(String name, int invoked, int ok, int failed, int indeterminate, long deliveries,
-            List<String> lost, Map<String, Integer> duplicates, List<String> unexpected, List<String> reordered) {
+            List<String> lost, Map<String, Integer> duplicates, List<String> unexpected, List<String> reordered,
+            List<String> mismatched) {
 
         public Report {
             lost = List.copyOf(lost);
             duplicates = Collections.unmodifiableMap(new LinkedHashMap<>(duplicates));
             unexpected = List.copyOf(unexpected);
             reordered = List.copyOf(reordered);
+            mismatched = List.copyOf(mismatched);
         }
 
-        /** True when nothing was lost, unexpected or reordered (duplicates are allowed, and counted). */
+        /** True when nothing was lost, unexpected, reordered or mismatched (duplicates are allowed, and counted). */
         public boolean clean() {
-            return lost.isEmpty() && unexpected.isEmpty() && reordered.isEmpty();
+            return lost.isEmpty() && unexpected.isEmpty() && reordered.isEmpty() && mismatched.isEmpty();
         }
 
         /** Deliveries beyond the first, summed over every key. */
@@ -229,7 +238,8 @@ public final class HistoryChecker {
                     .append(duplicateDeliveries()).append(" extra deliveries)")
                     .append(examples(duplicates.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).toList()))
                     .append("; unexpected ").append(unexpected.size()).append(examples(unexpected))
-                    .append("; reordered ").append(reordered.size()).append(examples(reordered)).append('.');
+                    .append("; reordered ").append(reordered.size()).append(examples(reordered))
+                    .append("; mismatched ids ").append(mismatched.size()).append(examples(mismatched)).append('.');
             return b.toString();
         }
 

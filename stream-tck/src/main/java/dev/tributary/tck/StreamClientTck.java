@@ -12,6 +12,7 @@ import dev.tributary.tck.internal.KitContext;
 import dev.tributary.tck.internal.KitHooks;
 import dev.tributary.tck.internal.LifecycleRules;
 import dev.tributary.tck.internal.PositionRules;
+import dev.tributary.tck.internal.PromiseRules;
 import dev.tributary.tck.internal.RuleExtension;
 import dev.tributary.tck.internal.WindowRules;
 import java.time.Duration;
@@ -178,6 +179,13 @@ public abstract class StreamClientTck {
         }
 
         @Test
+        @DisplayName("L7 a poll on an interrupted thread returns promptly (events or RETRYABLE) and the interrupt flag stays set")
+        @RuleHint("a blocking wait inside poll must end on interrupt and restore the flag (Thread.currentThread().interrupt()) instead of swallowing it")
+        void required_L7_aPollOnAnInterruptedThreadReturnsPromptlyAndKeepsTheFlag() {
+            new PromiseRules(kit()).l7();
+        }
+
+        @Test
         @DisplayName("L8 every method after close(), parseId included, fails CLOSED; a poll blocked when close() runs ends CLOSED")
         @RuleHint("build the client on dev.tributary.spi.AbstractStreamClient/AbstractStreamReader/AbstractGroupConsumer, which own the closed flag and map a poll woken by close to CLOSED")
         void required_L8_everyMethodAfterCloseAndEveryBlockedPollEndClosed() {
@@ -256,6 +264,27 @@ public abstract class StreamClientTck {
         @RuleHint(value = "take room with dev.tributary.spi.AppendWindow.open(), which fails the future (never throws) when no room comes free", budgetSeconds = 120)
         void required_A11_aFullAppendWindowFailsTheFutureWithBackpressure() {
             new WindowRules(kit()).a11();
+        }
+
+        @Test
+        @DisplayName("A10 namespaces isolate: a stream written through namespace a does not exist through namespace b")
+        @RuleHint("the namespace prefix is applied to every broker object name (key, topic, JetStream stream and subject)")
+        void required_A10_namespacesIsolateStreams() {
+            new PromiseRules(kit()).a10();
+        }
+
+        @Test
+        @DisplayName("A12 the id an append returned is the id its event is read under, also with concurrent appends")
+        @RuleHint("each append's future is completed from its own reply (replies matched to requests in order)")
+        void required_A12_theIdAnAppendReturnedIsTheIdItIsReadUnder() {
+            new PromiseRules(kit()).a12();
+        }
+
+        @Test
+        @DisplayName("A13 idempotency ids are scoped to their stream: the same id on two streams stores one event in each")
+        @RuleHint("the dedup key includes the stream (per-stream dedup window or key prefix)")
+        void optional_A13_idempotencyIdsAreScopedToTheirStream() {
+            new PromiseRules(kit()).a13();
         }
     }
 
@@ -363,6 +392,20 @@ public abstract class StreamClientTck {
         void optional_H6_trimByAgeOrBelowAnId() {
             new HistoryRules(kit()).h6();
         }
+
+        @Test
+        @DisplayName("H7 info after appendBatch: length, first id and last id are the batch's")
+        @RuleHint("info reads the stream's real first and last entries, also after a pipelined or transactional batch")
+        void required_H7_infoAfterABatchReportsTheBatchIds() {
+            new PromiseRules(kit()).h7();
+        }
+
+        @Test
+        @DisplayName("H8 deleteStream deletes its groups: after delete and re-create the old group does not exist")
+        @RuleHint("deleteStream removes the stream's consumer groups (or their offsets/consumers) with the stream")
+        void optional_H8_deleteStreamDeletesItsGroups() {
+            new PromiseRules(kit()).h8();
+        }
     }
 
     @Nested
@@ -429,6 +472,20 @@ public abstract class StreamClientTck {
         @RuleHint("deleteGroup removes the group on the broker; members' polls then fail NOT_FOUND")
         void optional_G9_deletingAGroupStopsItsDeliveries() {
             new GroupRules(kit()).g9();
+        }
+
+        @Test
+        @DisplayName("G10 an ack the broker accepted is final, even after the ack timeout if no redelivery happened yet")
+        @RuleHint("an accepted late ack removes the event from the pending set; it is not redelivered afterwards")
+        void optional_G10_anAcceptedAckIsFinal() {
+            new PromiseRules(kit()).g10();
+        }
+
+        @Test
+        @DisplayName("G11 a group created at latest or after(id) on a non-empty stream receives exactly the later events")
+        @RuleHint("createGroup resolves latest/after(id) to the group's start position on the broker (not earliest)")
+        void optional_G11_aGroupCreatedAtLatestOrAfterGetsExactlyTheLaterEvents() {
+            new PromiseRules(kit()).g11();
         }
     }
 

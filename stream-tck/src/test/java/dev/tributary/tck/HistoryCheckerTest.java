@@ -42,6 +42,19 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aDeliveryUnderAnIdTheAppendDidNotReturnIsMismatched() {
+        HistoryChecker h = new HistoryChecker("swapped");
+        append(h, "p1/0", 1);
+        append(h, "p2/0", 2);
+        h.delivered("c", "p1/0", EventId.ofSequence(2)); // the futures got each other's ids
+        h.delivered("c", "p2/0", EventId.ofSequence(1));
+        HistoryChecker.Report r = h.report();
+        assertFalse(r.clean(), r.summary());
+        assertEquals(2, r.mismatched().size(), r.summary());
+        assertTrue(r.summary().contains("mismatched ids 2"), r.summary());
+    }
+
+    @Test
     void acknowledgedButNeverDeliveredIsLost() {
         HistoryChecker h = new HistoryChecker("lost");
         append(h, "p1/0", 0);

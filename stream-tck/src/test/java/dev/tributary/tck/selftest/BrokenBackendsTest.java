@@ -40,7 +40,10 @@ class BrokenBackendsTest {
                 Arguments.of(BrokenKits.EmptyKeyBecomesNoKey.class, "A3"),
                 Arguments.of(BrokenKits.InfoLengthOffByOne.class, "H4"),
                 Arguments.of(BrokenKits.PendingAlwaysZero.class, "G8"),
-                Arguments.of(BrokenKits.MissingGroupReadsEmpty.class, "E4"));
+                Arguments.of(BrokenKits.MissingGroupReadsEmpty.class, "E4"),
+                Arguments.of(BrokenPromiseKits.SwapsAppendIds.class, "A12"),
+                Arguments.of(BrokenPromiseKits.IgnoresGroupStart.class, "G11"),
+                Arguments.of(BrokenPromiseKits.ClearsInterruptFlag.class, "L7"));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
