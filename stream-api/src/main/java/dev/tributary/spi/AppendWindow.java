@@ -249,6 +249,19 @@ public final class AppendWindow {
             return completeExceptionally(e);
         }
 
+        /**
+         * Fails the append because the broker (or the native client on its behalf, e.g. a delivery
+         * timeout) gave up waiting for an answer. Counts as an expiry of the window: a caller waiting
+         * for room that this frees answers {@code BACKPRESSURE} instead of sending into a broker that
+         * does not answer.
+         */
+        public boolean failUnanswered(Throwable e) {
+            if (window != null && !isDone()) {
+                window.expiries.incrementAndGet(); // before the room goes back, so a waiter that gets it sees why
+            }
+            return completeExceptionally(e);
+        }
+
         @Override
         public boolean complete(T value) {
             boolean done = super.complete(value);

@@ -62,6 +62,27 @@ class AppendWindowTest {
     }
 
     @Test
+    void roomFreedByAnAppendTheNativeClientGaveUpOnCountsAsAnExpiry() throws Exception {
+        AppendWindow w = new AppendWindow("test client", 1, Duration.ofSeconds(10), null);
+        AppendWindow.Append<String> a = w.open(1);
+        a.sent();
+        Thread giveUp = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            a.failUnanswered(new StreamException(ErrorKind.INDETERMINATE, "delivery timeout"));
+        });
+        giveUp.start();
+        assertEquals(ErrorKind.BACKPRESSURE, kind(w.open(1)), "a broker that does not answer gets no more appends");
+        giveUp.join();
+        assertEquals(ErrorKind.INDETERMINATE, kind(a));
+        assertEquals(0, w.inFlight());
+        w.close(Duration.ZERO);
+    }
+
+    @Test
     void aWaiterGetsRoomThatAnAnswerFreed() throws Exception {
         AppendWindow w = new AppendWindow("test client", 1, Duration.ofSeconds(10), null);
         AppendWindow.Append<String> a = w.open(1);

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,8 +39,6 @@ import org.apache.kafka.common.errors.TimeoutException;
  * written, so nothing was stored: RETRYABLE.
  */
 final class KafkaAppender {
-    /** An {@code open} that took longer than this waited for room (taking free room takes microseconds). */
-    private static final long WAITED_NANOS = 1_000_000;
     private final Producer<byte[], byte[]> producer;
     private final AppendWindow window;
     private final StreamOps streams;
@@ -55,8 +52,6 @@ final class KafkaAppender {
      * each blocking its caller.
      */
     private final Map<String, Semaphore> stalled = new ConcurrentHashMap<>();
-    /** Appends the producer gave up on unanswered (delivery timeouts) so far. */
-    private final AtomicLong unanswered = new AtomicLong();
 
     KafkaAppender(Producer<byte[], byte[]> producer, AppendWindow window, StreamOps streams,
             BooleanSupplier clientClosed) {
@@ -72,7 +67,7 @@ final class KafkaAppender {
 
     /** Appends one record to an existing topic. */
     AppendWindow.Append<EventId> append(StreamName stream, StreamRecord record) {
-        AppendWindow.Append<EventId> a = open(1);
+        AppendWindow.Append<EventId> a = window.open(1);
         if (a.isDone()) {
             return a;
         }
@@ -82,7 +77,7 @@ final class KafkaAppender {
 
     /** Appends a batch in order; its future holds every id, or fails with the first failure. */
     AppendWindow.Append<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
-        AppendWindow.Append<List<EventId>> a = open(records.size());
+        AppendWindow.Append<List<EventId>> a = window.open(records.size());
         if (a.isDone()) {
             return a;
         }
@@ -90,25 +85,6 @@ final class KafkaAppender {
         AtomicInteger left = new AtomicInteger(ids.length);
         for (int i = 0; i < ids.length && !a.isDone(); i++) {
             send(stream, records.get(i), new InBatch(a, stream, ids, i, left));
-        }
-        return a;
-    }
-
-    /**
-     * Takes room in the window. The window fails BACKPRESSURE when the room it waited for was freed
-     * by appends that expired unanswered; here the producer's delivery timeout ends them first (so
-     * it can tell unsent from maybe-sent), which the window does not see. So a wait that ends
-     * because the producer gave up on appends fails BACKPRESSURE too: a broker that does not answer
-     * is not given more appends to leave in doubt.
-     */
-    private <T> AppendWindow.Append<T> open(int records) {
-        long before = unanswered.get();
-        long t0 = System.nanoTime();
-        AppendWindow.Append<T> a = window.open(records);
-        if (!a.isDone() && unanswered.get() != before && System.nanoTime() - t0 > WAITED_NANOS) {
-            a.fail(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + window.capacity() + " appends in"
-                    + " flight was full and the producer gave up on appends in it unanswered; this append was not sent"
-                    + " (the broker is not answering)"));
         }
         return a;
     }
@@ -205,11 +181,15 @@ final class KafkaAppender {
             } else {
                 // a delivery timeout is indeterminate only if a request went out since this append
                 boolean maybeSent = requestsSent == null || requestsSent() != sentBefore;
+                StreamException e = clientClosed.getAsBoolean() && !maybeSent ? StreamException.closed("Kafka client")
+                        : KafkaErrors.forAppend("append to " + stream, ex, maybeSent);
                 if (KafkaErrors.cause(ex) instanceof TimeoutException) {
-                    unanswered.incrementAndGet(); // before the room goes back, so a waiter that gets it sees why
+                    // the producer's delivery timeout ends an unanswered append before the window's
+                    // deadline (so it can tell unsent from maybe-sent): the window must count it as one
+                    append.failUnanswered(e);
+                } else {
+                    append.fail(e);
                 }
-                append.fail(clientClosed.getAsBoolean() && !maybeSent ? StreamException.closed("Kafka client")
-                        : KafkaErrors.forAppend("append to " + stream, ex, maybeSent));
             }
         }
 
