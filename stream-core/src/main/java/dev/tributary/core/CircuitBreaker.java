@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
  * A circuit breaker around a processor's source (reads, acks, group creation).
@@ -11,8 +12,14 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code CLOSED}: calls go through; {@link Settings#failureThreshold()} consecutive retryable
  *       failures open it.</li>
- *   <li>{@code OPEN}: calls are refused ({@link #tryAcquire()} is false) until
- *       {@link Settings#openDuration()} has passed since it opened; then it is half-open.</li>
+ *   <li>{@code OPEN}: calls are refused ({@link #tryAcquire()} is false) until its open period has
+ *       passed since it opened; then it is half-open. Built with a probe {@link Backoff} (as the
+ *       processors build it, with their source backoff), the open period is not fixed: the n-th
+ *       opening in a row (counted since it last closed) lasts a delay drawn uniformly from
+ *       {@code [0, min(backoff.ceiling(n), openDuration)]} — a short first probe, growing, capped at
+ *       {@link Settings#openDuration()} — so a source that answers again is probed within about one
+ *       cap (1 s by default) however long it was down. Built without one, every open period is
+ *       exactly {@code openDuration}.</li>
  *   <li>{@code HALF_OPEN}: one trial call at a time goes through;
  *       {@link Settings#halfOpenSuccesses()} successes close it, one failure opens it again.</li>
  * </ul>
@@ -29,7 +36,8 @@ public final class CircuitBreaker {
      * Thresholds.
      *
      * @param failureThreshold  consecutive failures that open a closed breaker, 1 to 10 000
-     * @param openDuration      how long it stays open before a trial call, 1 ms to 1 h
+     * @param openDuration      the longest it stays open before a trial call, 1 ms to 1 h (the open period
+     *                          itself, without a probe backoff)
      * @param halfOpenSuccesses successful trial calls that close it again, 1 to 1000
      */
     public record Settings(int failureThreshold, Duration openDuration, int halfOpenSuccesses) {
@@ -46,9 +54,9 @@ public final class CircuitBreaker {
             }
         }
 
-        /** Opens after 5 consecutive failures, for 10 s; one success closes it. */
+        /** Opens after 5 consecutive failures, for at most 1 s before each trial call; one success closes it. */
         public static Settings defaults() {
-            return new Settings(5, Duration.ofSeconds(10), 1);
+            return new Settings(5, Duration.ofSeconds(1), 1);
         }
     }
 
@@ -61,17 +69,33 @@ public final class CircuitBreaker {
     private final Settings settings;
     private final Clock clock;
     private final TransitionListener listener;
+    private final Backoff probes;
+    private final RandomGenerator random;
 
     private State state = State.CLOSED;
     private int failures;
     private int successes;
     private boolean trialInFlight;
     private Instant openedAt;
+    private Duration openPeriod = Duration.ZERO;
+    private int opensInARow;
 
-    public CircuitBreaker(Settings settings, Clock clock, TransitionListener listener) {
+    /**
+     * A breaker whose open periods follow {@code probes} (jittered with {@code random}), each capped at
+     * {@link Settings#openDuration()}.
+     */
+    public CircuitBreaker(Settings settings, Backoff probes, RandomGenerator random, Clock clock,
+            TransitionListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = listener == null ? (a, b) -> { } : listener;
+        this.probes = probes;
+        this.random = probes == null ? null : Objects.requireNonNull(random, "random");
+    }
+
+    /** A breaker with a fixed open period of {@link Settings#openDuration()}. */
+    public CircuitBreaker(Settings settings, Clock clock, TransitionListener listener) {
+        this(settings, null, null, clock, listener);
     }
 
     public CircuitBreaker(Settings settings, Clock clock) {
@@ -127,7 +151,7 @@ public final class CircuitBreaker {
         if (state != State.OPEN) {
             return Duration.ZERO;
         }
-        Duration left = Duration.between(clock.instant(), openedAt.plus(settings.openDuration()));
+        Duration left = Duration.between(clock.instant(), openedAt.plus(openPeriod));
         return left.isNegative() ? Duration.ZERO : left;
     }
 
@@ -144,6 +168,7 @@ public final class CircuitBreaker {
                 if (successes >= settings.halfOpenSuccesses()) {
                     state = State.CLOSED;
                     successes = 0;
+                    opensInARow = 0;
                 }
             }
             to = state;
@@ -184,6 +209,7 @@ public final class CircuitBreaker {
             successes = 0;
             trialInFlight = false;
             openedAt = null;
+            opensInARow = 0;
         }
         if (from != State.CLOSED) {
             listener.onTransition(from, State.CLOSED);
@@ -193,14 +219,27 @@ public final class CircuitBreaker {
     private void open() {
         state = State.OPEN;
         openedAt = clock.instant();
+        opensInARow = Math.min(opensInARow + 1, 1000);
+        openPeriod = nextOpenPeriod();
         failures = 0;
         successes = 0;
         trialInFlight = false;
     }
 
+    /** Under the lock: the fixed open duration, or the jittered probe delay of this opening, capped by it. */
+    private Duration nextOpenPeriod() {
+        Duration cap = settings.openDuration();
+        if (probes == null) {
+            return cap;
+        }
+        Duration ceiling = probes.ceiling(opensInARow);
+        long ceilingNanos = Math.min(ceiling.toNanos(), cap.toNanos());
+        return Duration.ofNanos(random.nextLong(ceilingNanos + 1));
+    }
+
     /** Under the lock: OPEN whose time has passed becomes HALF_OPEN; returns whether it changed. */
     private boolean maybeHalfOpen() {
-        if (state == State.OPEN && !clock.instant().isBefore(openedAt.plus(settings.openDuration()))) {
+        if (state == State.OPEN && !clock.instant().isBefore(openedAt.plus(openPeriod))) {
             state = State.HALF_OPEN;
             successes = 0;
             trialInFlight = false;
@@ -211,6 +250,6 @@ public final class CircuitBreaker {
 
     @Override
     public synchronized String toString() {
-        return "CircuitBreaker[" + state + ", failures=" + failures + ", " + settings + "]";
+        return "CircuitBreaker[" + state + ", failures=" + failures + ", opensInARow=" + opensInARow + ", " + settings + "]";
     }
 }

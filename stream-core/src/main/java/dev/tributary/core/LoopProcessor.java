@@ -18,7 +18,9 @@ abstract class LoopProcessor<T> implements Processor {
 
     LoopProcessor(Settings<T> settings) {
         this.settings = settings;
-        this.breaker = new CircuitBreaker(settings.breaker(), settings.clock(),
+        // Probes follow the source backoff (capped by the breaker's open duration): a broker that
+        // answers again is noticed within about a second, not after a fixed open period.
+        this.breaker = new CircuitBreaker(settings.breaker(), settings.sourceBackoff(), settings.random(), settings.clock(),
                 (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
     }
 

@@ -107,7 +107,11 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
         return self();
     }
 
-    /** Thresholds of the circuit breaker around the source (default: 5 failures, open 10 s, 1 success). */
+    /**
+     * Thresholds of the circuit breaker around the source (default: 5 failures, open at most 1 s, 1
+     * success). Its trial calls follow {@link #sourceBackoff} — the n-th opening in a row waits a
+     * jittered delay of the backoff's n-th step — capped at the open duration.
+     */
     public B circuitBreaker(CircuitBreaker.Settings settings) {
         this.breaker = Objects.requireNonNull(settings, "settings");
         return self();

@@ -8,7 +8,9 @@ import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
+import dev.tributary.core.internal.Deliveries;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -22,8 +24,22 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Typed, retrying publishing to one stream.
+ * Typed, retrying, ordered publishing to one stream.
  *
+ * <h2>Order</h2>
+ * By default ({@link Ordering#PER_KEY}) the events of one key are stored in the order they were
+ * published, across retries, broker restarts and {@code INDETERMINATE} outcomes: an event is not
+ * sent while an earlier event of its key is unresolved (sent and not answered, or waiting for a
+ * retry). An event without a key is ordered with respect to every event of this publisher: it is
+ * sent alone, after all earlier events resolved, and no later event is sent before it resolved.
+ * "Earlier" is the order in which {@link #publish} accepted the events (call order on one thread).
+ * Events of different keys are pipelined; one key (or a stream of keyless events) goes one round
+ * trip at a time. The futures of one key complete in publish order. When an event fails for good,
+ * the later events of its key are still sent: order holds among what is stored, the failed event is
+ * missing from it. {@link Ordering#NONE} sends every event at once, for raw throughput without
+ * order.
+ *
+ * <h2>Retries and the delivery deadline</h2>
  * <ul>
  *   <li>Values are encoded with a {@link Codec}; an encoding failure throws {@link CodecException}
  *       from {@link #publish} and nothing is sent.</li>
@@ -33,12 +49,23 @@ import java.util.random.RandomGenerator;
  *   <li>Failures are retried by kind: {@code RETRYABLE} and {@code BACKPRESSURE} always,
  *       {@code INDETERMINATE} (the append may have been stored) only where the backend declares
  *       idempotent append — elsewhere it is reported, since a retry could store the event twice.
- *       Other kinds are reported at once. Retries wait per the {@link RetryPolicy} through the
- *       injected {@link Sleeper}.</li>
- *   <li>At most {@code maxInFlight} values are in flight (sent or waiting for a retry, not yet
- *       completed). When full, {@link #publish} waits up to {@code whenFull} (default: not at all)
- *       and then throws {@link StreamException} of kind {@link ErrorKind#BACKPRESSURE}.</li>
+ *       An {@code INDETERMINATE} event is retried (with its id) before later events of its key go.
+ *       Other kinds are reported at once.</li>
+ *   <li>Retries go on until the event's <em>delivery deadline</em>: {@code deliveryTimeout}
+ *       (default 2 min, like Kafka's {@code delivery.timeout.ms}) after {@link #publish} accepted
+ *       it, covering time spent behind earlier events of its key. The waits follow the
+ *       {@link Backoff} (default 100 ms doubling up to 1 s, full jitter), through the injected
+ *       {@link Sleeper} and {@link Clock}; the last attempt starts by the deadline. Past it the
+ *       future completes with the last attempt's error (an event never sent because its deadline
+ *       passed while it waited completes with {@code RETRYABLE}). {@link Builder#retry} adds a cap
+ *       on the number of attempts.</li>
  * </ul>
+ *
+ * <h2>Memory</h2>
+ * At most {@code maxInFlight} values are unresolved (sent, waiting for a retry, or waiting behind
+ * an earlier event of their key). When full, {@link #publish} waits up to {@code whenFull} (default:
+ * not at all) and then throws {@link StreamException} of kind {@link ErrorKind#BACKPRESSURE}; so
+ * one slow key can take all the room while it retries.
  *
  * <p>Thread-safe. {@link #close()} stops accepting values and waits (bounded) for those in flight; it
  * does not close the client.
@@ -51,13 +78,10 @@ public final class Publisher<T> implements AutoCloseable {
     private final Codec<T> codec;
     private final int maxInFlight;
     private final Duration whenFull;
-    private final RetryPolicy retry;
     private final Supplier<String> idempotencyIds;
-    private final Sleeper sleeper;
-    private final RandomGenerator random;
-    private final Executor executor;
     private final Duration closeTimeout;
     private final boolean idempotent;
+    private final Deliveries deliveries;
 
     private final Semaphore permits;
     private final Object idle = new Object();
@@ -70,14 +94,13 @@ public final class Publisher<T> implements AutoCloseable {
         this.codec = b.codec;
         this.maxInFlight = b.maxInFlight;
         this.whenFull = b.whenFull;
-        this.retry = b.retry;
         this.idempotencyIds = b.idempotencyIds;
-        this.sleeper = b.sleeper;
-        this.random = b.random;
-        this.executor = b.executor;
         this.closeTimeout = b.closeTimeout;
         this.idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
         this.permits = new Semaphore(maxInFlight);
+        this.deliveries = new Deliveries(new Deliveries.Config(client, stream, b.ordering == Ordering.PER_KEY,
+                idempotent, b.backoff, b.maxAttempts, b.deliveryTimeout, b.clock, b.sleeper, b.random, b.executor),
+                this::release);
     }
 
     public static <T> Builder<T> builder(StreamClient client, StreamName stream, Codec<T> codec) {
@@ -118,7 +141,7 @@ public final class Publisher<T> implements AutoCloseable {
         StreamRecord record = rb.build();
         acquire();
         CompletableFuture<EventId> result = new CompletableFuture<>();
-        attempt(record, 1, result);
+        deliveries.submit(record, result);
         return result;
     }
 
@@ -192,37 +215,6 @@ public final class Publisher<T> implements AutoCloseable {
         }
     }
 
-    private void attempt(StreamRecord record, int attempt, CompletableFuture<EventId> result) {
-        CompletableFuture<EventId> f;
-        try {
-            f = client.appendAsync(stream, record);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((id, err) -> {
-            if (err == null) {
-                release();
-                result.complete(id);
-                return;
-            }
-            StreamException se = StreamException.unwrap(err);
-            if (attempt < retry.maxAttempts() && shouldRetry(se.kind())) {
-                Duration d = retry.backoff().delay(attempt, random);
-                sleeper.delay(d, executor).whenComplete((v, e2) -> attempt(record, attempt + 1, result));
-            } else {
-                release();
-                result.completeExceptionally(se);
-            }
-        });
-    }
-
-    private boolean shouldRetry(ErrorKind kind) {
-        if (kind == ErrorKind.INDETERMINATE) {
-            return idempotent;
-        }
-        return kind.isRetryable();
-    }
-
     @Override
     public String toString() {
         return "Publisher[" + stream + ", inFlight=" + inFlight() + "/" + maxInFlight + "]";
@@ -235,7 +227,11 @@ public final class Publisher<T> implements AutoCloseable {
         private final Codec<T> codec;
         private int maxInFlight = 1000;
         private Duration whenFull = Duration.ZERO;
-        private RetryPolicy retry = new RetryPolicy(5, Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)));
+        private Ordering ordering = Ordering.PER_KEY;
+        private Duration deliveryTimeout = Duration.ofMinutes(2);
+        private Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1));
+        private int maxAttempts; // 0: no cap, the deadline decides
+        private Clock clock = Clock.systemUTC();
         private Supplier<String> idempotencyIds = () -> "pub-" + UUID.randomUUID();
         private Sleeper sleeper = Sleeper.system();
         private RandomGenerator random;
@@ -266,9 +262,44 @@ public final class Publisher<T> implements AutoCloseable {
             return this;
         }
 
-        /** Append attempts and backoff (default 5 attempts, 100 ms doubling up to 5 s). */
+        /** The order kept across retries (default {@link Ordering#PER_KEY}; see {@link Publisher}). */
+        public Builder<T> ordering(Ordering ordering) {
+            this.ordering = Objects.requireNonNull(ordering, "ordering");
+            return this;
+        }
+
+        /**
+         * How long an event may take from {@link Publisher#publish} to its final outcome, retries and
+         * waiting behind earlier events of its key included: 1 ms to 24 h; default 2 min.
+         */
+        public Builder<T> deliveryTimeout(Duration timeout) {
+            if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("deliveryTimeout must be 1 ms to 24 h, got " + timeout);
+            }
+            this.deliveryTimeout = timeout;
+            return this;
+        }
+
+        /** Waits between attempts (default 100 ms doubling up to 1 s, full jitter). */
+        public Builder<T> backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /**
+         * Caps the attempts per event at {@code retry.maxAttempts()} and waits per {@code retry.backoff()};
+         * the delivery deadline still applies. Default: no cap, the deadline decides.
+         */
         public Builder<T> retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(retry, "retry");
+            this.maxAttempts = retry.maxAttempts();
+            this.backoff = retry.backoff();
+            return this;
+        }
+
+        /** The clock of the delivery deadlines (tests inject a fake one with the sleeper). */
+        public Builder<T> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

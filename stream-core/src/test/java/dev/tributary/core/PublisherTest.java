@@ -152,7 +152,8 @@ class PublisherTest {
                 return f;
             }
         };
-        Publisher<String> p = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(2).build();
+        // unordered: both appends are sent at once (ordered backpressure: PublisherOrderingTest)
+        Publisher<String> p = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(2).ordering(Ordering.NONE).build();
         CompletableFuture<EventId> a = p.publish("a");
         p.publish("b", "key", Headers.of("h", "v"));
         StreamException e = assertThrows(StreamException.class, () -> p.publish("c"));

@@ -16,7 +16,10 @@ import java.util.random.RandomGenerator;
  * with exponential backoff and full jitter for as long as the processor runs; any other kind is
  * thrown to the caller at once. With a circuit breaker, calls wait while it is open; every retryable
  * failure counts against it and every answer from the source (success, or a non-retryable error
- * such as DATA_LOSS) counts as a success.
+ * such as DATA_LOSS) counts as a success. While the breaker is closed a failed call waits its
+ * backoff delay; once a failure has opened it, the wait is the breaker's open period (which follows
+ * the same backoff, capped by the breaker's open duration), so the next call is the breaker's trial
+ * call and a source that answers again is used within about one cap.
  */
 public final class Retrying {
     private final String name;
@@ -74,7 +77,8 @@ public final class Retrying {
                     breaker.onFailure();
                 }
                 attempt++;
-                Duration delay = backoff.delay(attempt, random);
+                boolean open = breaker != null && breaker.state() == CircuitBreaker.State.OPEN;
+                Duration delay = open ? breaker.remainingOpen() : backoff.delay(attempt, random);
                 listener.onError(name, se, true);
                 listener.onRetry(name, operation, attempt, delay, se);
                 pacer.sleep(delay);
