@@ -1,0 +1,2 @@
+/** Helpers of the Spring Boot starter; not API, may change without notice. */
+package dev.tributary.spring.boot.internal;
