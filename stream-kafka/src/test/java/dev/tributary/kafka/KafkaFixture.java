@@ -3,6 +3,7 @@ package dev.tributary.kafka;
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.KafkaKraftBroker;
@@ -27,7 +28,8 @@ import java.util.Optional;
  *       ports, a temporary log directory and a small heap. As its own process it can be stopped,
  *       killed, paused and restarted for the fault rules. It also opens a SASL_PLAINTEXT (PLAIN)
  *       listener with one user, so the wrong-credentials rule (E5) runs against a real
- *       authentication failure.</li>
+ *       authentication failure, and a {@code PROXIED} listener behind a fault proxy for the network
+ *       fault rules (F8–F10).</li>
  * </ol>
  */
 public final class KafkaFixture implements BrokerFixture {
@@ -44,12 +46,16 @@ public final class KafkaFixture implements BrokerFixture {
     private final LocalBroker broker;
     private final BrokerControl control;
     private final String description;
+    private final FaultProxyFixture proxy;
 
     private KafkaFixture(ClientConfig config, LocalBroker broker, BrokerControl control, String description) {
         this.config = config;
         this.broker = broker;
         this.control = control;
         this.description = description;
+        // the local broker's PROXIED listener advertises the proxy, so clients stay behind it; a
+        // container advertises one fixed address, and a URI broker is not ours: no proxy there
+        this.proxy = broker == null ? null : broker.withFaultProxy().fixture(config);
     }
 
     /** The fixture of this JVM, started on first use; skips (or fails where brokers are required) when none can run. */
@@ -77,6 +83,7 @@ public final class KafkaFixture implements BrokerFixture {
         }
         LocalBroker b = new LocalBroker(cp);
         try {
+            b.withFaultProxy();
             b.format();
             b.start();
         } catch (RuntimeException e) {
@@ -140,6 +147,12 @@ public final class KafkaFixture implements BrokerFixture {
     @Override
     public Optional<BrokerControl> control() {
         return Optional.ofNullable(control);
+    }
+
+    /** A fault proxy in front of the local broker's {@code PROXIED} listener (local broker only). */
+    @Override
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(proxy);
     }
 
     @Override

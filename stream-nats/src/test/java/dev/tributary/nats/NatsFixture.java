@@ -3,8 +3,10 @@ package dev.tributary.nats;
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
+import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +32,8 @@ import java.util.Optional;
  *       tested), controlled with signals — what CI installs;</li>
  *   <li>else unavailable: skipped loudly, or failed when {@code -Dtributary.require.brokers=true}.</li>
  * </ol>
+ * A server this fixture started also gets a {@link FaultProxy} in front (started on first use) for the
+ * network fault rules.
  */
 public final class NatsFixture implements BrokerFixture {
     static final String ENV = "TRIBUTARY_NATS_URL";
@@ -43,6 +47,7 @@ public final class NatsFixture implements BrokerFixture {
     private final BrokerControl control;
     private final int port;
     private final String password;
+    private FaultProxyFixture proxy;
 
     private NatsFixture(String uri, LocalNats broker, BrokerControl control, int port, String password) {
         this.uri = uri;
@@ -115,6 +120,20 @@ public final class NatsFixture implements BrokerFixture {
     @Override
     public Optional<BrokerControl> control() {
         return Optional.ofNullable(control);
+    }
+
+    /** A fault proxy in front of the server this fixture started (none for a URL from the environment). */
+    @Override
+    public synchronized Optional<FaultProxyFixture> proxy() {
+        if (control == null) {
+            return Optional.empty();
+        }
+        if (proxy == null) {
+            FaultProxy p = FaultProxy.start("127.0.0.1", port);
+            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "nats-fault-proxy-close"));
+            proxy = p.fixture(config());
+        }
+        return Optional.of(proxy);
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.tributary.redis;
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
+import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +27,8 @@ import java.util.Optional;
  * engine answers — a {@code redis:7.2} container on a fixed loopback port ({@link DockerBroker},
  * controlled with docker stop/start/kill/pause), else {@code redis-server} from the PATH on a free
  * loopback port in a temporary directory, controllable by signals. Both run with AOF on
- * ({@code appendfsync always}).
+ * ({@code appendfsync always}). A broker this fixture started also gets a {@link FaultProxy} in front
+ * (started on first use) for the network fault rules.
  */
 public final class RedisFixture implements BrokerFixture {
     private static RedisFixture shared;
@@ -36,6 +39,7 @@ public final class RedisFixture implements BrokerFixture {
     private final Local broker;
     private final BrokerControl control;
     private final String description;
+    private FaultProxyFixture proxy;
 
     private RedisFixture(ClientConfig config, Local broker, BrokerControl control, String description) {
         this.config = config;
@@ -91,6 +95,21 @@ public final class RedisFixture implements BrokerFixture {
     @Override
     public Optional<BrokerControl> control() {
         return Optional.ofNullable(control);
+    }
+
+    /** A fault proxy in front of the broker this fixture started (none for a URI from the environment). */
+    @Override
+    public synchronized Optional<FaultProxyFixture> proxy() {
+        if (control == null) {
+            return Optional.empty();
+        }
+        if (proxy == null) {
+            int port = config.uri().getPort();
+            FaultProxy p = FaultProxy.start("127.0.0.1", port);
+            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "redis-fault-proxy-close"));
+            proxy = p.fixture(config);
+        }
+        return Optional.of(proxy);
     }
 
     /** The local broker process, if this fixture owns one. */

@@ -18,6 +18,16 @@ public interface BrokerFixture {
         return Optional.empty();
     }
 
+    /**
+     * A route to the broker through a fault proxy, if this fixture offers one; empty (the default):
+     * the network fault rules F8–F10 are skipped with that reason. See
+     * {@link dev.tributary.tck.fixture.FaultProxy} for a loopback proxy to put in front of a local
+     * broker.
+     */
+    default Optional<FaultProxyFixture> proxy() {
+        return Optional.empty();
+    }
+
     /** A short description for reports, e.g. {@code "redis-server 7.0.15 on 127.0.0.1:40123"}. */
     default String describe() {
         return config().safeUri();

@@ -36,7 +36,9 @@ import java.util.TreeMap;
  *   <li><b>reordered</b>: a key delivered for the first time (to anyone) to a consumer that had
  *       already received a later key of the same producer;</li>
  *   <li><b>mismatched</b>: a delivery under an id that no acknowledged append of its key returned
- *       (the append's future was completed with another event's id).</li>
+ *       (the append's future was completed with another event's id). Judged only for keys none of
+ *       whose attempts was indeterminate: an attempt whose outcome is unknown may have been stored
+ *       under an id nobody was told.</li>
  * </ul>
  * A key that is indeterminate and never delivered is neither lost nor unexpected.
  *
@@ -52,7 +54,6 @@ public final class HistoryChecker {
     private final Map<String, Map<String, KeyState>> highest = new HashMap<>();
     private final Map<String, Integer> deliveredUnknown = new LinkedHashMap<>();
     private final List<String> reordered = new ArrayList<>();
-    private final List<String> mismatched = new ArrayList<>();
     private long deliveries;
 
     /** A checker whose report carries this name (the rule or scenario). */
@@ -95,8 +96,8 @@ public final class HistoryChecker {
             return;
         }
         s.deliveries++;
-        if (id != null && !s.ids.isEmpty() && !s.ids.contains(id)) {
-            mismatched.add(key + " appended as " + s.ids + " but delivered as " + id);
+        if (id != null && !s.deliveredIds.contains(id)) {
+            s.deliveredIds.add(id);
         }
         if (s.deliveries > 1) {
             return; // a redelivery or duplicate: order is only judged on first deliveries
@@ -124,7 +125,15 @@ public final class HistoryChecker {
         List<String> lost = new ArrayList<>();
         Map<String, Integer> duplicates = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
         for (KeyState s : ordered) {
+            if (s.indeterminate == 0 && !s.ids.isEmpty()) {
+                for (EventId d : s.deliveredIds) {
+                    if (!s.ids.contains(d)) {
+                        mismatched.add(s.key + " appended as " + s.ids + " but delivered as " + d);
+                    }
+                }
+            }
             if (s.attempts > 0) {
                 invoked++;
             }
@@ -152,7 +161,7 @@ public final class HistoryChecker {
             }
         }
         return new Report(name, invoked, ok, failed, indeterminate, deliveries, lost, duplicates, unexpected,
-                new ArrayList<>(reordered), new ArrayList<>(mismatched));
+                new ArrayList<>(reordered), mismatched);
     }
 
     private KeyState state(String key) {
@@ -173,6 +182,7 @@ public final class HistoryChecker {
         final String producer;
         final int index;
         final List<EventId> ids = new ArrayList<>(1);
+        final List<EventId> deliveredIds = new ArrayList<>(1);
         int attempts;
         int ok;
         int failed;

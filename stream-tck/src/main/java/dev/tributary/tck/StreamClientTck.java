@@ -11,6 +11,7 @@ import dev.tributary.tck.internal.HistoryRules;
 import dev.tributary.tck.internal.KitContext;
 import dev.tributary.tck.internal.KitHooks;
 import dev.tributary.tck.internal.LifecycleRules;
+import dev.tributary.tck.internal.NetworkFaultRules;
 import dev.tributary.tck.internal.PositionRules;
 import dev.tributary.tck.internal.PromiseRules;
 import dev.tributary.tck.internal.RuleExtension;
@@ -543,7 +544,7 @@ public abstract class StreamClientTck {
     }
 
     @Nested
-    @DisplayName("F — faults (needs a fixture that controls the broker)")
+    @DisplayName("F — faults (needs a fixture that controls the broker, or a fault proxy for F8–F10)")
     class Faults {
         @Test
         @DisplayName("F1 broker stopped: appends fail with a retryable kind within the timeout; no unbounded buffering")
@@ -585,6 +586,27 @@ public abstract class StreamClientTck {
         @RuleHint(value = "mark an append sent (AppendWindow.Append.sent()) just before it may leave the process; close settles sent ones INDETERMINATE", budgetSeconds = 180)
         void required_F6_pendingAppendsAtCloseEndIndeterminateUnlessNeverSent() {
             new WindowRules(kit()).f6();
+        }
+
+        @Test
+        @DisplayName("F8 every connection reset mid-batch (fault proxy): 0 acknowledged lost, recovery without application help")
+        @RuleHint(value = "a reset connection is re-established by the client; appends cut off by it fail INDETERMINATE, not RETRYABLE", budgetSeconds = 120)
+        void required_F8_connectionsResetMidBatchLoseNothing() {
+            new NetworkFaultRules(kit()).f8();
+        }
+
+        @Test
+        @DisplayName("F9 traffic black-holed longer than every timeout, then healed (fault proxy): calls fail retryable within their bounds, then recover")
+        @RuleHint(value = "every call is bounded by requestTimeout on a silent socket; timed-out sent appends are INDETERMINATE; the client reconnects or resumes by itself", budgetSeconds = 120)
+        void required_F9_blackHoledCallsFailRetryableThenRecover() {
+            new NetworkFaultRules(kit()).f9();
+        }
+
+        @Test
+        @DisplayName("F10 200 ms of added latency (fault proxy): everything still correct with default timeouts, no spurious failures")
+        @RuleHint(value = "timeouts measured per request, not per batch or queue; pipelining instead of one round trip per record", budgetSeconds = 120)
+        void required_F10_addedLatencyCausesNoSpuriousFailures() {
+            new NetworkFaultRules(kit()).f10();
         }
     }
 }

@@ -55,6 +55,20 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aKeyWithAnIndeterminateAttemptMayBeDeliveredUnderAnIdNobodyWasTold() {
+        HistoryChecker h = new HistoryChecker("retried after indeterminate");
+        h.invoked("p1/0");
+        h.indeterminate("p1/0", BOOM); // stored as 1, but the answer was lost
+        h.invoked("p1/0");
+        h.ok("p1/0", EventId.ofSequence(2)); // the retry stored it again
+        h.delivered("c", "p1/0", EventId.ofSequence(1));
+        h.delivered("c", "p1/0", EventId.ofSequence(2));
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(1, r.duplicateDeliveries());
+    }
+
+    @Test
     void acknowledgedButNeverDeliveredIsLost() {
         HistoryChecker h = new HistoryChecker("lost");
         append(h, "p1/0", 0);

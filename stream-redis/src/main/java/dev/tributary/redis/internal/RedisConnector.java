@@ -153,6 +153,12 @@ final class RedisConnector {
                 .requestQueueSize(sharedConnection ? s.requestQueueSize : 64)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(sharedConnection).suspendReconnectOnProtocolFailure(false)
+                // Lettuce re-sends commands left unanswered by a lost connection once it reconnects
+                // (at-least-once). An XADD may have been stored before the connection broke: a replay
+                // stores it twice under a new id, silently (kit rule F8). Never replay it; it fails
+                // instead, which the appender reports INDETERMINATE (the caller decides about retry).
+                // Scripted appends carry an idempotency id, so replaying them is harmless.
+                .replayFilter(c -> c.getType() == CommandType.XADD)
                 .pingBeforeActivateConnection(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout).keepAlive(true).tcpNoDelay(true)
                         .build())

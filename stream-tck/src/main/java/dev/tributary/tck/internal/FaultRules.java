@@ -251,7 +251,7 @@ public final class FaultRules {
      * Waits until every acknowledged append was delivered, the consumer failed, deliveries made no
      * progress for a scaled 10 s, or a scaled 60 s passed.
      */
-    private static void drain(HistoryChecker history, AtomicReference<Throwable> error) {
+    static void drain(HistoryChecker history, AtomicReference<Throwable> error) {
         long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
         long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
         long lastCount = -1;
@@ -271,7 +271,7 @@ public final class FaultRules {
         }
     }
 
-    private static void consume(StreamClient c, StreamName s, String group, HistoryChecker history, AtomicBoolean running,
+    static void consume(StreamClient c, StreamName s, String group, HistoryChecker history, AtomicBoolean running,
             AtomicReference<Throwable> error) {
         GroupConsumer m = null;
         StreamReader reader = null;

@@ -21,7 +21,7 @@ class FaultRulesSelfTest {
 
     @Test
     void wellBehavedClientPassesEveryFaultRule() {
-        TckReport report = TckRunner.run(List.of(FaultKits.Simulated.class), "simulated broker", ".*#required_F\\d+_.*");
+        TckReport report = TckRunner.run(List.of(FaultKits.Simulated.class), "simulated broker", ".*#required_F[1-6]_.*");
         report.print(System.out);
         assertEquals(6, report.results().size(), "six F rules ran");
         assertEquals(6, report.passed(), "every F rule passes on a client that keeps the contract: " + report.results());
