@@ -97,4 +97,13 @@ class ErrorsTest {
         assertEquals(0, Cli.run("--uri", uri, "produce", "present", "x").exitCode());
         assertEquals(0, Cli.run("--uri", uri, "produce", "--no-create", "present", "y").exitCode());
     }
+
+    @Test
+    void aRecordBeyondTheLimitsFailsBeforeTheStreamIsCreated() {
+        String uri = Cli.freshStore() + "?maxPayloadBytes=16";
+        Cli.Result r = Cli.run("--uri", uri, "produce", "big", "ok", "this payload is longer than sixteen bytes");
+        assertTrue(r.exitCode() != 0, r::toString);
+        assertTrue(r.err().contains("16"), "the message names the limit\n" + r);
+        oneLine(Cli.run("--uri", uri, "info", "big"), 1, "stream 'big' does not exist");
+    }
 }

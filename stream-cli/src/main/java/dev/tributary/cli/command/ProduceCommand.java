@@ -4,6 +4,7 @@ import dev.tributary.EventId;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.spi.Checks;
 import dev.tributary.StreamRecord;
 import dev.tributary.cli.CliException;
 import java.io.BufferedReader;
@@ -80,20 +81,26 @@ public final class ProduceCommand extends ClientCommand {
     protected int run(StreamClient client) throws IOException {
         StreamName name = StreamName.of(stream);
         StreamRecord template = template();
+        List<byte[]> payloads = new ArrayList<>();
+        if (!values.isEmpty()) {
+            values.forEach(v -> payloads.add(v.getBytes(StandardCharsets.UTF_8)));
+        } else {
+            for (Path f : files) {
+                payloads.add(Files.readAllBytes(f));
+            }
+        }
+        for (byte[] p : payloads) {
+            // a record beyond the backend's limits fails here, before the stream is created: no empty
+            // stream is left behind by a produce that could not append anything
+            Checks.record(template.toBuilder().payload(p).build(), client.limits());
+        }
         if (noCreate) {
             requireStream(client, name); // the same on every backend: no append creates it behind our back
         } else {
             client.createStream(name);
         }
         long count;
-        if (!values.isEmpty()) {
-            count = appendAll(client, name, template, values.stream()
-                    .map(v -> v.getBytes(StandardCharsets.UTF_8)).iterator());
-        } else if (!files.isEmpty()) {
-            List<byte[]> payloads = new ArrayList<>();
-            for (Path f : files) {
-                payloads.add(Files.readAllBytes(f));
-            }
+        if (!payloads.isEmpty()) {
             count = appendAll(client, name, template, payloads.iterator());
         } else {
             count = appendLines(client, name, template);
