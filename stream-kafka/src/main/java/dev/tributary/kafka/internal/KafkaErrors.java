@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -58,7 +59,8 @@ public final class KafkaErrors {
      * metadata wait) ran out. If a request may have reached the broker meanwhile
      * ({@code maybeSent}), the outcome is unknown: {@link ErrorKind#INDETERMINATE}. If nothing was
      * written to any socket since the append (broker unreachable), nothing was stored:
-     * {@link ErrorKind#RETRYABLE}.
+     * {@link ErrorKind#RETRYABLE}. An {@link OutOfOrderSequenceException} (seen in a cluster when
+     * acks=all stalls longer than the delivery timeout) is {@link ErrorKind#INDETERMINATE} as well.
      */
     public static StreamException forAppend(String what, Throwable t, boolean maybeSent) {
         Throwable c = cause(t);
@@ -69,6 +71,11 @@ public final class KafkaErrors {
         if (c instanceof BufferExhaustedException) {
             kind = ErrorKind.BACKPRESSURE;
         } else if (c instanceof TimeoutException && maybeSent) {
+            kind = ErrorKind.INDETERMINATE;
+        } else if (c instanceof OutOfOrderSequenceException) {
+            // the idempotent producer lost its place in the partition's sequence: batches before this one
+            // expired while acks=all stalled (a leader change, a follower leaving the ISR) and may or may
+            // not be stored; the producer bumps its epoch and goes on, so a retry works
             kind = ErrorKind.INDETERMINATE;
         } else {
             kind = kind(c);

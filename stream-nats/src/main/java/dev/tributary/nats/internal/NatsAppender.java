@@ -11,6 +11,8 @@ import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.NatsMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * id carries a random {@code Nats-Msg-Id}, so that a retry after {@code INDETERMINATE} stores once.
  */
 final class NatsAppender {
+    /** Bound of the check whether a stream exists after an append found no responders. */
+    private static final Duration STREAM_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
     private final Connection connection;
     private final JetStream js;
     private final NatsNames names;
@@ -67,7 +72,7 @@ final class NatsAppender {
         }
         ack.whenComplete((pa, err) -> {
             if (err != null) {
-                a.fail(mapError(err, stream));
+                fail(a, err, stream);
             } else {
                 a.complete(EventId.ofSequence(pa.getSeqno()));
             }
@@ -75,39 +80,68 @@ final class NatsAppender {
         return a;
     }
 
-    /** Appends in order; the future fails with the first failure (a batch is not atomic). */
+    /**
+     * Appends in order, each record once the one before it is confirmed; the future fails with the
+     * first failure, and whatever is stored is a prefix of the batch (the contract's promise).
+     *
+     * <p>Why not pipelined: jnats keeps its outgoing queue across a reconnect, so after a connection
+     * reset the records already written to the dead socket are lost while the ones still queued go
+     * out on the new connection — a stored subset with a hole, which kit rule F8 caught. Chaining
+     * costs one round trip per record of a batch; single appends stay pipelined.
+     */
     CompletableFuture<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
         AppendWindow.Append<List<EventId>> a = window.open(records.size());
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
-        String subject = subject(stream);
-        int n = records.size();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<PublishAck>[] acks = new CompletableFuture[n];
-        for (int i = 0; i < n; i++) {
-            try {
-                acks[i] = publish(subject, records.get(i), a);
-            } catch (RuntimeException e) {
-                StreamException se = errors.map(e, what(stream), false);
-                a.fail(i == 0 ? se : new StreamException(ErrorKind.INDETERMINATE, what(stream) + ": record " + i
-                        + " of the batch of " + n + " could not be sent (" + se.getMessage() + "); the " + i
-                        + " before it may be stored", se));
-                return a;
-            }
+        new BatchChain(a, stream, subject(stream), records).next(0);
+        return a;
+    }
+
+    /** Sends record i when record i-1 is confirmed; completes the batch's future at the end or first failure. */
+    private final class BatchChain {
+        private final AppendWindow.Append<List<EventId>> batch;
+        private final StreamName stream;
+        private final String subject;
+        private final List<StreamRecord> records;
+        private final List<EventId> ids;
+
+        BatchChain(AppendWindow.Append<List<EventId>> batch, StreamName stream, String subject,
+                List<StreamRecord> records) {
+            this.batch = batch;
+            this.stream = stream;
+            this.subject = subject;
+            this.records = records;
+            this.ids = new ArrayList<>(records.size());
         }
-        CompletableFuture.allOf(acks).whenComplete((v, err) -> {
-            if (err != null) {
-                a.fail(mapError(err, stream));
+
+        void next(int i) {
+            if (batch.isDone()) {
+                return; // expired or settled at close: send nothing more
+            }
+            if (i == records.size()) {
+                batch.complete(List.copyOf(ids));
                 return;
             }
-            List<EventId> ids = new ArrayList<>(n);
-            for (CompletableFuture<PublishAck> f : acks) {
-                ids.add(EventId.ofSequence(f.join().getSeqno()));
+            CompletableFuture<PublishAck> ack;
+            try {
+                ack = publish(subject, records.get(i), batch);
+            } catch (RuntimeException e) {
+                StreamException se = errors.map(e, what(stream), false);
+                batch.fail(i == 0 ? se : new StreamException(ErrorKind.INDETERMINATE, what(stream) + ": record " + i
+                        + " of the batch of " + records.size() + " could not be sent (" + se.getMessage() + "); the "
+                        + i + " before it are stored", se));
+                return;
             }
-            a.complete(ids);
-        });
-        return a;
+            ack.whenComplete((pa, err) -> {
+                if (err != null) {
+                    fail(batch, err, stream);
+                } else {
+                    ids.add(EventId.ofSequence(pa.getSeqno()));
+                    next(i + 1);
+                }
+            });
+        }
     }
 
     /** Hands one message to jnats; marks the append sent just before. */
@@ -130,13 +164,35 @@ final class NatsAppender {
         return false;
     }
 
-    private StreamException mapError(Throwable err, StreamName stream) {
+    /**
+     * Fails {@code a} with the kind {@code err} means. "No responders" means nobody received the message,
+     * so nothing was stored: {@code NOT_FOUND} when the stream does not exist, else {@code RETRYABLE} —
+     * in a cluster the stream has no leader for a moment while one is elected. The check is one
+     * asynchronous {@code STREAM.INFO} request: this runs on a jnats thread, which must not block.
+     */
+    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream) {
         Throwable root = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (mentionsNoResponders(root) || mentionsNoResponders(root.getCause())) {
-            return new StreamException(ErrorKind.NOT_FOUND, what(stream) + " failed: no JetStream stream captures "
-                    + "subject " + names.subject(stream) + "; call createStream first");
+        if (!mentionsNoResponders(root) && !mentionsNoResponders(root.getCause())) {
+            a.fail(errors.map(root, what(stream), true));
+            return;
         }
-        return errors.map(root, what(stream), true);
+        streamMissing(stream).whenComplete((missing, e) -> a.fail(Boolean.TRUE.equals(missing)
+                ? new StreamException(ErrorKind.NOT_FOUND, what(stream) + " failed: no JetStream stream captures "
+                        + "subject " + names.subject(stream) + "; call createStream first")
+                : new StreamException(ErrorKind.RETRYABLE, what(stream) + " failed: no server leads the stream at "
+                        + "the moment (a leader election in the cluster); nothing was stored, retry")));
+    }
+
+    /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */
+    private CompletableFuture<Boolean> streamMissing(StreamName stream) {
+        try {
+            return connection.requestWithTimeout("$JS.API.STREAM.INFO." + names.streamName(stream), null,
+                    STREAM_CHECK_TIMEOUT).thenApply(m -> !m.isStatusMessage() && m.getData() != null
+                            && new String(m.getData(), StandardCharsets.UTF_8).contains("\"err_code\":"
+                                    + NatsErrors.STREAM_NOT_FOUND));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private static boolean mentionsNoResponders(Throwable t) {

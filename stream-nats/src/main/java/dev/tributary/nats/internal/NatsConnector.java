@@ -98,7 +98,7 @@ public final class NatsConnector {
      * the name on jnats 2.24 as well.
      */
     static Options.Builder options(NatsSettings s, NatsErrors errors) {
-        Options.Builder b = new Options.Builder().server(s.servers()).connectionName("tributary")
+        Options.Builder b = new Options.Builder().servers(s.serverUrls().toArray(new String[0])).connectionName("tributary")
                 .connectionTimeout(s.connectTimeout()).maxReconnects(-1).reconnectWait(s.reconnectWait())
                 .reconnectBufferSize(0).pingInterval(s.pingInterval()).maxPingsOut(2);
         if (s.user().isPresent()) {

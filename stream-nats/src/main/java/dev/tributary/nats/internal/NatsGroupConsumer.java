@@ -137,8 +137,13 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                                 + "within " + client.settings().requestTimeout() + "; the events may be redelivered");
                     }
                     if (reply.isStatusMessage() && reply.getStatus().getCode() == 503) {
-                        throw new StreamException(ErrorKind.NOT_FOUND, "ack of " + describe() + ": the group no "
-                                + "longer exists");
+                        // no responders: the group is gone, or (in a cluster) it has no leader for a moment
+                        if (!client.admin().consumerExists(jsStream, group)) {
+                            throw new StreamException(ErrorKind.NOT_FOUND, "ack of " + describe() + ": the group no "
+                                    + "longer exists");
+                        }
+                        throw new StreamException(ErrorKind.RETRYABLE, "ack of " + describe() + " found no server "
+                                + "leading the group (a leader election in the cluster); the events may be redelivered");
                     }
                 }
             }

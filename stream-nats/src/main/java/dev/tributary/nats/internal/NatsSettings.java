@@ -9,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +32,7 @@ public final class NatsSettings {
             "readerInactiveThreshold", "tlsCaFile", "tlsInsecure", "tlsVerifyHostname", "autoMsgId");
 
     private final String servers;
+    private final List<String> serverUrls;
     private final String host;
     private final boolean tls;
     private final String user;
@@ -64,14 +66,12 @@ public final class NatsSettings {
         if (!scheme.equals("nats") && !scheme.equals("tls")) {
             throw config("URI scheme '" + scheme + ":' is not served by the NATS backend; use nats:// or tls://");
         }
-        if (uri.isOpaque() || uri.getHost() == null) {
-            throw config("URI '" + c.safeUri() + "' needs a host, e.g. nats://localhost:4222");
-        }
+        NatsAddress address = NatsAddress.parse(uri, c.safeUri());
         this.tls = scheme.equals("tls");
-        int port = uri.getPort() < 0 ? 4222 : uri.getPort();
-        this.host = uri.getHost();
-        this.servers = (tls ? "tls://" : "nats://") + host + ":" + port;
-        String userInfo = uri.getRawUserInfo();
+        this.serverUrls = address.urls(tls);
+        this.host = address.hosts().get(0);
+        this.servers = String.join(",", serverUrls);
+        String userInfo = address.userInfo();
         String u = null;
         char[] p = null;
         char[] t = null;
@@ -136,12 +136,23 @@ public final class NatsSettings {
         return new StreamException(ErrorKind.CONFIGURATION, msg);
     }
 
-    /** The server URL without credentials, e.g. {@code nats://127.0.0.1:4222}. */
+    /**
+     * The server URLs without credentials, comma-separated, e.g. {@code nats://127.0.0.1:4222} or, for a
+     * cluster, {@code nats://h1:4222,nats://h2:4222,nats://h3:4222}.
+     */
     public String servers() {
         return servers;
     }
 
-    /** The host of the URI as written (a name or an address): the name a server certificate must carry. */
+    /** Every server URL of the URI, in the order written (jnats connects to one and fails over to the others). */
+    public List<String> serverUrls() {
+        return serverUrls;
+    }
+
+    /**
+     * The host of the (first) server as written (a name or an address), named in messages about server
+     * certificates; over TLS each connection checks the certificate against the host it connects to.
+     */
     public String host() {
         return host;
     }

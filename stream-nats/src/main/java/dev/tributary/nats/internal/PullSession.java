@@ -186,7 +186,13 @@ final class PullSession implements AutoCloseable {
             int code = s.getCode();
             String text = s.getMessage() == null ? "" : s.getMessage();
             if (code == 503 || s.isNoResponders()) {
-                throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
+                // nobody serves the consumer: it or its stream is gone, or (in a cluster) the consumer
+                // has no leader for a moment, during an election; only the API can tell them apart
+                if (!consumerExists.getAsBoolean()) {
+                    throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
+                }
+                throw new StreamException(ErrorKind.RETRYABLE, what + ": no server leads the consumer at the moment "
+                        + "(a leader election in the cluster); retry");
             }
             if (code == 409 && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted")) {
                 throw new ConsumerGone("the consumer was deleted");

@@ -42,6 +42,9 @@ class NatsAppenderTest {
     private final List<Published> published = new ArrayList<>();
     private volatile Connection.Status status = Connection.Status.CONNECTED;
     private volatile RuntimeException refuse;
+    /** The JetStream API's answer to STREAM.INFO in the fake connection. */
+    private volatile String streamInfo = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"error\":"
+            + "{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
     private AppendWindow window;
 
     private NatsAppender appender(int capacity, boolean autoMsgId) {
@@ -54,6 +57,11 @@ class NatsAppenderTest {
                 new Class<?>[] {Connection.class}, (p, m, a) -> {
                     if (m.getName().equals("getStatus")) {
                         return status;
+                    }
+                    if (m.getName().equals("requestWithTimeout") && a[0] instanceof String subject
+                            && subject.startsWith("$JS.API.STREAM.INFO.")) {
+                        return CompletableFuture.completedFuture(new io.nats.client.impl.NatsMessage(subject, null,
+                                streamInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
@@ -178,18 +186,42 @@ class NatsAppenderTest {
         assertEquals(ErrorKind.NOT_FOUND, kind(f));
     }
 
+    /** In a cluster, no responders also means the stream has no leader for a moment: nothing stored, retry. */
     @Test
-    void aBatchTakesRoomOnceAndReturnsTheIdsInOrder() throws Exception {
+    void noRespondersForAnExistingStreamAreRetryable() throws Exception {
+        streamInfo = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"config\":{\"name\":\"tributary_orders\"}}";
+        CompletableFuture<EventId> f = appender(2, false).append(S, StreamRecord.of("x"));
+        published.get(0).ack().completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
+        assertEquals(ErrorKind.RETRYABLE, kind(f));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aBatchTakesRoomOnceAndSendsEachRecordOnceTheOneBeforeIsConfirmed() throws Exception {
         NatsAppender a = appender(10, false);
         CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"),
                 StreamRecord.of("c")));
         assertEquals(3, window.inFlight());
-        published.get(2).ack().complete(ack(3));
+        assertEquals(1, published.size(), "only the first record is out until it is confirmed");
         published.get(0).ack().complete(ack(1));
-        assertTrue(!f.isDone(), "complete only once every record is confirmed");
+        assertEquals(2, published.size());
         published.get(1).ack().complete(ack(2));
+        assertTrue(!f.isDone(), "complete only once every record is confirmed");
+        published.get(2).ack().complete(ack(3));
         assertEquals(List.of(EventId.ofSequence(1), EventId.ofSequence(2), EventId.ofSequence(3)),
                 f.get(5, TimeUnit.SECONDS));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aRecordOfABatchThatFailsStopsTheBatchSoWhatIsStoredIsAPrefix() throws Exception {
+        NatsAppender a = appender(10, false);
+        CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"),
+                StreamRecord.of("c")));
+        published.get(0).ack().complete(ack(1));
+        published.get(1).ack().completeExceptionally(new java.io.IOException("connection reset"));
+        assertTrue(f.isCompletedExceptionally());
+        assertEquals(2, published.size(), "the record after a failed one is never sent");
         assertEquals(0, window.inFlight());
     }
 
@@ -198,7 +230,9 @@ class NatsAppenderTest {
         NatsAppender a = appender(10, false);
         List<StreamRecord> batch = List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c"));
         refuseAfter = 1; // the connection drops after the first record was handed over
-        assertEquals(ErrorKind.INDETERMINATE, kind(a.appendBatch(S, batch)));
+        CompletableFuture<List<EventId>> cut = a.appendBatch(S, batch);
+        published.get(0).ack().complete(ack(1)); // confirmed: the second record is handed over and refused
+        assertEquals(ErrorKind.INDETERMINATE, kind(cut));
         published.clear();
         refuseAfter = 0;
         assertEquals(ErrorKind.RETRYABLE, kind(a.appendBatch(S, batch)));

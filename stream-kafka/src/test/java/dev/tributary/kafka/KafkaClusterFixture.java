@@ -1,0 +1,178 @@
+package dev.tributary.kafka;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamName;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.KafkaKraftCluster;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * A three-node KRaft Kafka cluster ({@link KafkaKraftCluster}: three broker+controller JVMs from the
+ * {@code kafka_2.13} class path the build hands over in {@code -Dtributary.kafka.classpath}), shared by
+ * every test class of one JVM and started on first use. Clients name all three brokers
+ * ({@code kafka://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}) with the durable settings the README documents
+ * for clusters: {@code acks=all} (the default, with the idempotent producer), {@code replicationFactor=3}
+ * and {@code minInsyncReplicas=2}. The leader of a stream is its partition 0's leader as the Admin client
+ * describes the topic. Without the class path the tests are skipped loudly, or fail where brokers are
+ * required.
+ */
+public final class KafkaClusterFixture implements ClusterFixture {
+    static final int SIZE = 3;
+    private static KafkaClusterFixture shared;
+    private static String unavailable;
+
+    private final KafkaKraftCluster cluster;
+    private final Admin admin;
+
+    private KafkaClusterFixture(KafkaKraftCluster cluster) {
+        this.cluster = cluster;
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-cluster-fixture");
+        this.admin = Admin.create(p);
+    }
+
+    /** The cluster of this JVM, started on first use. */
+    public static synchronized KafkaClusterFixture shared() {
+        if (shared == null && unavailable == null) {
+            String cp = System.getProperty(KafkaFixture.CLASSPATH_PROPERTY);
+            if (cp == null || cp.isBlank() || cp.startsWith("${")) {
+                unavailable = "no broker classpath in -D" + KafkaFixture.CLASSPATH_PROPERTY
+                        + " (run the tests through Maven: mvn -pl stream-kafka verify)";
+            } else {
+                long t0 = System.nanoTime();
+                try {
+                    KafkaKraftCluster c = KafkaKraftCluster.start(cp, SIZE, Map.of());
+                    shared = new KafkaClusterFixture(c);
+                    Runtime.getRuntime().addShutdownHook(new Thread(shared.admin::close, "kafka-cluster-admin-close"));
+                    System.out.println("KRaft cluster of " + SIZE + " started in " + (System.nanoTime() - t0) / 1_000_000
+                            + " ms: " + shared.describe());
+                } catch (RuntimeException e) {
+                    unavailable = "the local KRaft cluster did not start: " + e.getMessage();
+                }
+            }
+        }
+        if (shared == null) {
+            throw Brokers.unavailable("kafka", unavailable);
+        }
+        return shared;
+    }
+
+    @Override
+    public ClientConfig config() {
+        return ClientConfig.builder("kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
+                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(3)).option("sessionTimeout", "3s").option("heartbeatInterval", "500ms")
+                .build();
+    }
+
+    @Override
+    public int size() {
+        return SIZE;
+    }
+
+    @Override
+    public BrokerControl node(int index) {
+        return cluster.nodes().get(index);
+    }
+
+    @Override
+    public String nodeName(int index) {
+        return cluster.nodes().get(index).toString();
+    }
+
+    @Override
+    public int leaderOf(StreamName stream, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription d = describe(List.of(stream.value())).get(stream.value());
+                Node leader = d.partitions().get(0).leader();
+                int i = leader == null || leader.isEmpty() ? -1 : cluster.indexOf(leader.id());
+                if (i >= 0) {
+                    return i;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no broker leads topic " + stream.value() + " within " + bound + "; last error: " + last);
+    }
+
+    /** Every node runs, the cluster has every broker, and every partition of every topic has its full ISR. */
+    @Override
+    public void awaitHealthy(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String why = "not checked";
+        while (System.nanoTime() < deadline) {
+            try {
+                why = unhealthy();
+                if (why == null) {
+                    return;
+                }
+            } catch (Exception e) {
+                why = e.toString();
+            }
+            sleep(250);
+        }
+        throw new AssertionError("the KRaft cluster is not healthy within " + bound + ": " + why);
+    }
+
+    private String unhealthy() throws Exception {
+        for (KafkaKraftCluster.Node n : cluster.nodes()) {
+            if (n.process().isEmpty()) {
+                return n + " is down";
+            }
+        }
+        Collection<Node> brokers = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+        if (brokers.size() < SIZE) {
+            return "the cluster has " + brokers.size() + " of " + SIZE + " brokers";
+        }
+        var topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+        for (TopicDescription d : describe(topics).values()) {
+            for (TopicPartitionInfo p : d.partitions()) {
+                if (p.leader() == null || p.leader().isEmpty() || p.isr().size() < p.replicas().size()) {
+                    return d.name() + "-" + p.partition() + " has leader " + p.leader() + ", ISR " + p.isr() + " of "
+                            + p.replicas();
+                }
+            }
+        }
+        return null;
+    }
+
+    private Map<String, TopicDescription> describe(Collection<String> topics) throws Exception {
+        return admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return SIZE + " KRaft nodes (broker+controller) on " + cluster.bootstrap();
+    }
+}

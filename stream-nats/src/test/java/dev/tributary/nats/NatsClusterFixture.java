@@ -1,0 +1,143 @@
+package dev.tributary.nats;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamName;
+import dev.tributary.nats.internal.NatsNames;
+import dev.tributary.nats.internal.NatsSettings;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.NatsServerCluster;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.ClusterInfo;
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+/**
+ * A three-node NATS JetStream cluster of local {@code nats-server} processes ({@link NatsServerCluster}),
+ * shared by every test class of one JVM and started on first use. Clients name all three servers
+ * ({@code nats://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}) with the durable settings the README documents
+ * for clusters: {@code replicas=3} on file storage, and client pings every second so that a frozen server
+ * is left within about 3 s. The leader of a stream comes from {@code $JS.API.STREAM.INFO} (its cluster
+ * info), read through jnats' {@link JetStreamManagement} on a connection of its own. Without
+ * {@code nats-server} on the PATH the tests are skipped loudly, or fail where brokers are required.
+ */
+public final class NatsClusterFixture implements ClusterFixture {
+    static final int SIZE = 3;
+    private static NatsClusterFixture shared;
+    private static String unavailable;
+
+    private final NatsServerCluster cluster;
+    private final NatsNames names = new NatsNames(NatsSettings.DEFAULT_PREFIX);
+    private Connection admin;
+
+    private NatsClusterFixture(NatsServerCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** The cluster of this JVM, started on first use. */
+    public static synchronized NatsClusterFixture shared() {
+        if (shared == null && unavailable == null) {
+            if (!NatsServerCluster.available()) {
+                unavailable = "nats-server is not on the PATH; the cluster rules start three of them";
+            } else {
+                long t0 = System.nanoTime();
+                try {
+                    shared = new NatsClusterFixture(NatsServerCluster.start(SIZE));
+                    System.out.println("NATS cluster of " + SIZE + " started in " + (System.nanoTime() - t0) / 1_000_000
+                            + " ms: " + shared.describe());
+                } catch (RuntimeException e) {
+                    unavailable = "the NATS cluster did not start: " + e.getMessage();
+                }
+            }
+        }
+        if (shared == null) {
+            throw Brokers.unavailable("nats", unavailable);
+        }
+        return shared;
+    }
+
+    @Override
+    public ClientConfig config() {
+        return ClientConfig.builder("nats://" + cluster.addresses() + "?replicas=3&storage=file&pingInterval=1s")
+                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public int size() {
+        return SIZE;
+    }
+
+    @Override
+    public BrokerControl node(int index) {
+        return cluster.nodes().get(index);
+    }
+
+    @Override
+    public String nodeName(int index) {
+        return cluster.nodes().get(index).toString();
+    }
+
+    @Override
+    public int leaderOf(StreamName stream, Duration bound) {
+        String jsName = names.streamName(stream);
+        long deadline = System.nanoTime() + bound.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                ClusterInfo ci = jsm().getStreamInfo(jsName).getClusterInfo();
+                int i = ci == null || ci.getLeader() == null ? -1 : cluster.indexOf(ci.getLeader());
+                if (i >= 0) {
+                    return i;
+                }
+            } catch (Exception e) {
+                last = e; // no leader elected yet, or the admin connection is moving to another server
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no server leads JetStream stream " + jsName + " within " + bound + "; last error: "
+                + last);
+    }
+
+    @Override
+    public void awaitHealthy(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy())) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("the NATS cluster is not healthy within " + bound + ": " + cluster.nodes().stream()
+                .map(n -> n + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current"))
+                .collect(Collectors.joining(", ")));
+    }
+
+    private synchronized JetStreamManagement jsm() throws Exception {
+        if (admin == null) {
+            Options o = new Options.Builder().servers(cluster.nodes().stream().map(n -> "nats://127.0.0.1:" + n.port())
+                    .toArray(String[]::new)).maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
+                    .pingInterval(Duration.ofSeconds(1)).connectionTimeout(Duration.ofSeconds(2)).build();
+            admin = Nats.connect(o);
+        }
+        return admin.jetStreamManagement(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return SIZE + " nats-server -js in cluster 'tributary' on " + cluster.addresses();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tributary.tck.cluster;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamName;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.BrokerFixture;
+import java.time.Duration;
+
+/**
+ * A replicated cluster for the R rules: a configuration that names every node, control of each
+ * node on its own, and where a stream's leader is. One fixture serves every rule of a run (rules use
+ * fresh stream names), so a fixture starts its cluster once per JVM and the kit never closes it.
+ *
+ * <p>{@link #config()} must name every node (e.g. {@code nats://h:p1,h:p2,h:p3} or
+ * {@code kafka://h:p1,h:p2,h:p3}) and carry the backend's documented durable settings, so that
+ * the rules judge the configuration users are told to run. Streams the client creates with it must
+ * be replicated to every node.
+ *
+ * <p>Node controls follow {@link BrokerControl}: each method returns once its effect holds, and
+ * {@link BrokerControl#start()} brings the node back at the same address with the same data.
+ */
+public interface ClusterFixture extends BrokerFixture {
+
+    /** The configuration every client of the cluster kit is opened with; it names every node. */
+    @Override
+    ClientConfig config();
+
+    /** The number of nodes (at least 3). */
+    int size();
+
+    /** Control of node {@code index} (0-based) alone; the other nodes keep running. */
+    BrokerControl node(int index);
+
+    /** A short name of node {@code index} for messages, e.g. {@code "n2 (127.0.0.1:40123)"}. */
+    default String nodeName(int index) {
+        return "node " + index;
+    }
+
+    /**
+     * The index of the node that leads {@code stream} now (for a partitioned stream: its first
+     * partition), waiting up to {@code bound} while no leader is elected.
+     *
+     * @throws AssertionError when no node leads the stream within {@code bound}
+     */
+    int leaderOf(StreamName stream, Duration bound);
+
+    /**
+     * Waits until every node runs, answers and has caught up (every replica of every stream in sync,
+     * the cluster's own metadata led), so the next rule starts on a whole cluster.
+     *
+     * @throws AssertionError when the cluster is not healthy within {@code bound}
+     */
+    void awaitHealthy(Duration bound);
+}
