@@ -24,8 +24,10 @@ import java.util.TreeSet;
  *   <li><b>Keys</b> are sent as they are, except keys that start with {@code Nats-} or
  *       {@code Tributary-} (in any case): those are reserved for the server and this backend and are
  *       sent as {@value #ESCAPE} followed by the key.</li>
- *   <li><b>The record key</b> travels in {@value #KEY_HEADER} as {@value #MARKER} plus Base64, so that an
- *       empty key and no key stay distinct.</li>
+ *   <li><b>The record key</b> travels in {@value #KEY_HEADER}, plain when its bytes are a value that can
+ *       travel as it is (printable ASCII, as above — the common {@code order-42}), else as {@value #MARKER}
+ *       plus Base64 of the bytes (binary, non-ASCII, or empty: an empty key and no key stay distinct).
+ *       A {@value #KEY_HEADER} without the marker (written by another application) is read as UTF-8.</li>
  *   <li><b>Order</b>: NATS keeps the values of one key in order but neither the order of distinct keys
  *       nor the interleaving of a repeated key. When a record has two or more distinct keys,
  *       {@value #ORDER_HEADER} lists, for every header in order, the index of its (encoded) key among the
@@ -71,7 +73,7 @@ public final class HeaderCodec {
             }
         }
         if (key != null) {
-            out.add(KEY_HEADER, MARKER + Base64.getEncoder().encodeToString(key));
+            out.add(KEY_HEADER, encodeRecordKey(key));
         }
         return out;
     }
@@ -223,12 +225,27 @@ public final class HeaderCodec {
         return v;
     }
 
+    /** The record key: plain when its bytes are printable ASCII that needs no marker, else marker + Base64. */
+    static String encodeRecordKey(byte[] key) {
+        boolean ascii = key.length > 0;
+        for (byte b : key) {
+            if (b < 0x20 || b > 0x7e) {
+                ascii = false;
+                break;
+            }
+        }
+        String text = ascii ? new String(key, StandardCharsets.US_ASCII) : null;
+        return text != null && isPlain(text) ? text : MARKER + Base64.getEncoder().encodeToString(key);
+    }
+
     private static byte[] decodeKey(String v) {
-        String b64 = v.startsWith(MARKER) ? v.substring(MARKER.length()) : v;
-        try {
-            return Base64.getDecoder().decode(b64);
-        } catch (IllegalArgumentException e) {
+        if (!v.startsWith(MARKER)) {
             return v.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return Base64.getDecoder().decode(v.substring(MARKER.length()));
+        } catch (IllegalArgumentException e) {
+            return v.getBytes(StandardCharsets.UTF_8); // not ours: keep it as it came
         }
     }
 

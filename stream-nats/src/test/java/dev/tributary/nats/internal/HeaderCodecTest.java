@@ -133,4 +133,25 @@ class HeaderCodecTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void aPrintableAsciiKeyTravelsPlainAndEveryOtherKeyMarked() {
+        io.nats.client.impl.Headers plain = HeaderCodec.encode("order-42".getBytes(StandardCharsets.UTF_8), Headers.empty());
+        assertEquals("order-42", plain.getFirst(HeaderCodec.KEY_HEADER), "a NATS user reads the key as it is");
+        for (byte[] key : new byte[][] {new byte[0], {0, 1, 2}, "Grüße".getBytes(StandardCharsets.UTF_8),
+                " edge".getBytes(StandardCharsets.UTF_8), (HeaderCodec.MARKER + "x").getBytes(StandardCharsets.UTF_8)}) {
+            String sent = HeaderCodec.encode(key, Headers.empty()).getFirst(HeaderCodec.KEY_HEADER);
+            assertTrue(sent.startsWith(HeaderCodec.MARKER), "marked: " + sent);
+            assertArrayEquals(key, roundTrip(key, Headers.empty()).key());
+        }
+        assertArrayEquals("order-42".getBytes(StandardCharsets.UTF_8), roundTrip("order-42".getBytes(StandardCharsets.UTF_8),
+                Headers.empty()).key());
+    }
+
+    @Test
+    void anUnmarkedKeyWrittenByAnotherApplicationIsReadAsUtf8() {
+        io.nats.client.impl.Headers foreign = new io.nats.client.impl.Headers();
+        foreign.add(HeaderCodec.KEY_HEADER, "abcd"); // valid Base64 too: it must not be decoded as such
+        assertArrayEquals("abcd".getBytes(StandardCharsets.UTF_8), HeaderCodec.decode(foreign).key());
+    }
 }
