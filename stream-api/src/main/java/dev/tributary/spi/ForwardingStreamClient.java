@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * whose behaviour they change. The blocking {@code append} and {@code appendBatch} are not
  * overridden: they go through this class's {@link #appendAsync} and {@link #appendBatchAsync}, so
  * overriding the asynchronous form changes both. {@link #supports(Capability)} reads this class's
- * {@link #capabilities()}.
+ * {@link #capabilities()}. Readers and group members the client opens pass through
+ * {@link #wrapReader} and {@link #wrapConsumer}, so a decorator reaches them too.
  */
 public class ForwardingStreamClient implements StreamClient {
     private final StreamClient delegate;
@@ -86,7 +87,16 @@ public class ForwardingStreamClient implements StreamClient {
 
     @Override
     public StreamReader openReader(StreamName stream, Position from) {
-        return delegate.openReader(stream, from);
+        return wrapReader(delegate.openReader(stream, from));
+    }
+
+    /**
+     * Wraps every reader this client opens; the default returns it as it is. A decorator that changes
+     * or observes reads overrides this (typically returning a {@link ForwardingStreamReader}) instead
+     * of {@link #openReader}.
+     */
+    protected StreamReader wrapReader(StreamReader reader) {
+        return reader;
     }
 
     @Override
@@ -111,7 +121,16 @@ public class ForwardingStreamClient implements StreamClient {
 
     @Override
     public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
-        return delegate.openGroupConsumer(stream, group, member);
+        return wrapConsumer(delegate.openGroupConsumer(stream, group, member));
+    }
+
+    /**
+     * Wraps every group member this client opens; the default returns it as it is. A decorator that
+     * changes or observes group reads and acks overrides this (typically returning a
+     * {@link ForwardingGroupConsumer}) instead of {@link #openGroupConsumer}.
+     */
+    protected GroupConsumer wrapConsumer(GroupConsumer consumer) {
+        return consumer;
     }
 
     @Override

@@ -259,4 +259,27 @@ class AbstractStreamClientTest {
         assertEquals(ErrorKind.CLOSED, kindOf(() -> m.ack(List.of())));
         assertEquals("g", m.group());
     }
+
+    @Test
+    void forwardingClientsWrapTheReadersAndMembersTheyOpen() {
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        List<String> wrapped = new ArrayList<>();
+        ForwardingStreamClient f = new ForwardingStreamClient(c) {
+            @Override
+            protected StreamReader wrapReader(StreamReader reader) {
+                wrapped.add("reader");
+                return new ForwardingStreamReader(reader);
+            }
+
+            @Override
+            protected dev.tributary.GroupConsumer wrapConsumer(dev.tributary.GroupConsumer consumer) {
+                wrapped.add("consumer");
+                return new ForwardingGroupConsumer(consumer);
+            }
+        };
+        assertTrue(f.openReader(S, Position.earliest()) instanceof ForwardingStreamReader);
+        assertTrue(f.openGroupConsumer(S, "g", "m") instanceof ForwardingGroupConsumer);
+        assertEquals(List.of("reader", "consumer"), wrapped);
+        f.close();
+    }
 }
