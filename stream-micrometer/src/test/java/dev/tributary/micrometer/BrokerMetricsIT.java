@@ -1,5 +1,6 @@
 package dev.tributary.micrometer;
 
+import dev.tributary.tck.fixture.ThrowawayBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -50,7 +51,7 @@ class BrokerMetricsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis", "nats"})
     void appendsReadsAndGroupFiguresAreMeteredOnARealBroker(String backend) {
-        try (LocalBroker broker = LocalBroker.start(backend);
+        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
                 StreamClient client = metrics.instrument(StreamClients.open(broker.uri()))) {
             assertEquals(backend, client.backend());
             client.createStream(stream);

@@ -1,5 +1,6 @@
 package dev.tributary.opentelemetry;
 
+import dev.tributary.tck.fixture.ThrowawayBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,7 +84,7 @@ class BrokerTracingIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis", "nats"})
     void aReaderPollContinuesTheProducersTraceThroughTheBroker(String backend) {
-        try (LocalBroker broker = LocalBroker.start(backend);
+        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
                 StreamClient client = tracing.instrument(StreamClients.open(broker.uri()))) {
             assertEquals(backend, client.backend());
             client.createStream(stream);
@@ -116,7 +117,7 @@ class BrokerTracingIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis", "nats"})
     void aGroupProcessorHandlerContinuesTheProducersTraceThroughTheBroker(String backend) throws Exception {
-        try (LocalBroker broker = LocalBroker.start(backend);
+        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
                 StreamClient client = tracing.instrument(StreamClients.open(broker.uri()))) {
             client.createStream(stream);
             client.createGroup(stream, "billing", GroupOptions.defaults());

@@ -8,10 +8,8 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.Codecs;
 import dev.tributary.core.GroupProcessor;
-import dev.tributary.tck.fixture.Brokers;
-import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.ThrowawayBroker;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -27,27 +25,10 @@ import org.springframework.context.annotation.Configuration;
 class RedisApplicationIT {
     private static final StreamName ORDERS = StreamName.of("boot-orders");
 
-    /** A throw-away redis-server without persistence. */
-    static final class Redis extends LocalProcessBroker {
-        Redis() {
-            super("redis-boot", Duration.ofSeconds(30));
-        }
-
-        @Override
-        protected List<String> command() {
-            return List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port()), "--dir",
-                    dir().toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no");
-        }
-    }
-
     @Test
     void anApplicationOnRedisHandlesWhatItAppendsAndShutsDownWithNothingPending() throws Exception {
-        if (LocalProcessBroker.onPath("redis-server").isEmpty()) {
-            throw Brokers.unavailable("redis", "redis-server is not on the PATH (install the redis-server package)");
-        }
-        try (Redis redis = new Redis()) {
-            redis.start();
-            String uri = "redis://127.0.0.1:" + redis.port();
+        try (ThrowawayBroker redis = ThrowawayBroker.start("redis")) {
+            String uri = redis.uri();
             App.handled.clear();
             Fixtures.runner().withPropertyValues("tributary.uri=" + uri).withUserConfiguration(App.class).run(ctx -> {
                 StreamClient client = ctx.getBean(StreamClient.class);
