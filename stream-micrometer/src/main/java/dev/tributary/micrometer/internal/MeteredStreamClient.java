@@ -90,6 +90,19 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
         return new Consumer(c, meters.read(stream, group));
     }
 
+    /** Runs a reader's or member's poll, counting its events, or its failure by kind. */
+    private static List<StreamEvent> counted(ClientMeters.Read m, java.util.function.Supplier<List<StreamEvent>> poll) {
+        List<StreamEvent> events;
+        try {
+            events = poll.get();
+        } catch (RuntimeException e) {
+            m.failed(Kinds.of(e));
+            throw e;
+        }
+        m.events.increment(events.size());
+        return events;
+    }
+
     private static final class Reader extends ForwardingStreamReader {
         private final ClientMeters.Read m;
 
@@ -100,15 +113,7 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
 
         @Override
         public List<StreamEvent> poll(int maxCount, Duration wait) {
-            List<StreamEvent> events;
-            try {
-                events = delegate().poll(maxCount, wait);
-            } catch (RuntimeException e) {
-                m.failed(Kinds.of(e));
-                throw e;
-            }
-            m.events.increment(events.size());
-            return events;
+            return counted(m, () -> delegate().poll(maxCount, wait));
         }
     }
 
@@ -122,15 +127,7 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
 
         @Override
         public List<StreamEvent> poll(int maxCount, Duration wait) {
-            List<StreamEvent> events;
-            try {
-                events = delegate().poll(maxCount, wait);
-            } catch (RuntimeException e) {
-                m.failed(Kinds.of(e));
-                throw e;
-            }
-            m.events.increment(events.size());
-            return events;
+            return counted(m, () -> delegate().poll(maxCount, wait));
         }
 
         @Override
