@@ -34,7 +34,10 @@ import java.util.TreeMap;
  *       expected after redelivery, so they are counted and reported, never hidden);</li>
  *   <li><b>unexpected</b>: keys delivered but never invoked, or whose outcome is {@code failed};</li>
  *   <li><b>reordered</b>: a key delivered for the first time (to anyone) to a consumer that had
- *       already received a later key of the same producer;</li>
+ *       already received a later key of the same producer. A delivery the broker marks as a
+ *       redelivery ({@link #delivered(String, String, EventId, int)} with a count above 1) is not
+ *       judged: a group redelivers an event whose first delivery was never acknowledged (say, lost
+ *       with a reset connection) after its ack timeout, behind later events, as the contract says;</li>
  *   <li><b>mismatched</b>: a delivery under an id that no acknowledged append of its key returned
  *       (the append's future was completed with another event's id). Judged only for keys none of
  *       whose attempts was indeterminate: an attempt whose outcome is unknown may have been stored
@@ -86,7 +89,16 @@ public final class HistoryChecker {
     }
 
     /** A consumer received the record whose identity is {@code key}, under this id. */
-    public synchronized void delivered(String consumer, String key, EventId id) {
+    public void delivered(String consumer, String key, EventId id) {
+        delivered(consumer, key, id, 1);
+    }
+
+    /**
+     * A consumer received the record whose identity is {@code key}, under this id, for the
+     * {@code deliveryCount}-th time as the broker counts it ({@link dev.tributary.StreamEvent#deliveryCount()}).
+     * A redelivery (count above 1) is counted like any delivery but not judged for order.
+     */
+    public synchronized void delivered(String consumer, String key, EventId id, int deliveryCount) {
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(key, "key");
         deliveries++;
@@ -99,7 +111,7 @@ public final class HistoryChecker {
         if (id != null && !s.deliveredIds.contains(id)) {
             s.deliveredIds.add(id);
         }
-        if (s.deliveries > 1) {
+        if (s.deliveries > 1 || deliveryCount > 1) {
             return; // a redelivery or duplicate: order is only judged on first deliveries
         }
         Map<String, KeyState> byProducer = highest.computeIfAbsent(consumer, c -> new HashMap<>());

@@ -142,6 +142,22 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aFirstDeliveryTheBrokerMarksAsRedeliveredIsNotJudgedForOrder() {
+        HistoryChecker h = new HistoryChecker("lost in transit");
+        for (int i = 0; i < 3; i++) {
+            append(h, "p/" + i, i);
+        }
+        h.delivered("c", "p/0", EventId.ofSequence(0), 1);
+        h.delivered("c", "p/2", EventId.ofSequence(2), 1);
+        h.delivered("c", "p/1", EventId.ofSequence(1), 2); // its first delivery died with the connection
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(3, r.deliveries());
+        h.delivered("c", "p/1", EventId.ofSequence(1), 1);
+        assertEquals(Map.of("p/1", 1), h.report().duplicates(), "still counted as a delivery");
+    }
+
+    @Test
     void orderIsPerConsumerAndRedeliveriesAreNotReorders() {
         HistoryChecker h = new HistoryChecker("group");
         for (int i = 0; i < 4; i++) {

@@ -249,7 +249,7 @@ public final class AppendRules {
         int total = threads * perThread;
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), total);
         for (StreamEvent e : read) {
-            history.delivered("reader", Io.keyOf(e), e.id());
+            history.delivered("reader", Io.keyOf(e), e.id(), e.deliveryCount());
         }
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary());

@@ -169,7 +169,7 @@ public final class ClusterRules {
                 while (!history.report().lost().isEmpty() && System.nanoTime() < deadline) {
                     List<StreamEvent> got = m.poll(100, Duration.ofMillis(200));
                     for (StreamEvent e : got) {
-                        history.delivered("m1", Io.keyOf(e), e.id());
+                        history.delivered("m1", Io.keyOf(e), e.id(), e.deliveryCount());
                     }
                     if (!got.isEmpty()) {
                         m.ack(Io.ids(got));

@@ -156,7 +156,7 @@ final class ClusterWorkload {
                     long now = System.nanoTime();
                     for (StreamEvent e : got) {
                         String key = Io.keyOf(e);
-                        history.delivered("c1", key, e.id());
+                        history.delivered("c1", key, e.id(), e.deliveryCount());
                         Long invoked = firstInvoked.get(key);
                         for (Mark mark : marks) {
                             if (invoked != null && invoked > mark.at) {

@@ -286,7 +286,7 @@ public final class FaultRules {
                     List<StreamEvent> got = m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100,
                             Duration.ofMillis(200));
                     for (StreamEvent e : got) {
-                        history.delivered("c1", Io.keyOf(e), e.id());
+                        history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
                     }
                     if (m != null && !got.isEmpty()) {
                         m.ack(Io.ids(got));
@@ -358,7 +358,7 @@ public final class FaultRules {
                     "reader before the outage");
             if (m != null) {
                 for (StreamEvent e : Io.poll(m, 5, Tck.scaled(Duration.ofSeconds(10)), true)) {
-                    history.delivered("m1", Io.keyOf(e), e.id());
+                    history.delivered("m1", Io.keyOf(e), e.id(), e.deliveryCount());
                 }
             }
             try {
@@ -395,7 +395,7 @@ public final class FaultRules {
                 while (!history.report().lost().isEmpty() && System.nanoTime() < deadline) {
                     List<StreamEvent> got = pollThroughOutage(() -> m.poll(10, Duration.ofMillis(200)), "group consumer");
                     for (StreamEvent e : got) {
-                        history.delivered("m1", Io.keyOf(e), e.id());
+                        history.delivered("m1", Io.keyOf(e), e.id(), e.deliveryCount());
                     }
                     if (!got.isEmpty()) {
                         m.ack(Io.ids(got));

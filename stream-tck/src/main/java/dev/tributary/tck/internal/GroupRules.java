@@ -112,7 +112,7 @@ public final class GroupRules {
                     while (seen.size() < n && System.nanoTime() < deadline) {
                         List<StreamEvent> got = m.poll(20, Duration.ofMillis(50));
                         for (StreamEvent e : got) {
-                            history.delivered(m.member(), Io.keyOf(e), e.id());
+                            history.delivered(m.member(), Io.keyOf(e), e.id(), e.deliveryCount());
                             seen.add(Io.keyOf(e));
                         }
                         if (!got.isEmpty()) {
@@ -231,7 +231,7 @@ public final class GroupRules {
             try (GroupConsumer m = restarted.openGroupConsumer(s, g, "m" + round)) {
                 List<StreamEvent> got = Io.poll(m, 10, Tck.scaled(Duration.ofSeconds(30)), true);
                 for (StreamEvent e : got) {
-                    history.delivered("round" + round, Io.keyOf(e), e.id());
+                    history.delivered("round" + round, Io.keyOf(e), e.id(), e.deliveryCount());
                 }
                 assertEquals(Io.expectedKeys("p", round * 10, round * 10 + 10), Io.keys(got), "round " + round
                         + ": a new member resumes right after the last acked event");

@@ -103,7 +103,7 @@ final class LatencyWorkload {
 
     private void deliver(String consumer, List<StreamEvent> events) {
         for (StreamEvent e : events) {
-            history.delivered(consumer, Io.keyOf(e), e.id());
+            history.delivered(consumer, Io.keyOf(e), e.id(), e.deliveryCount());
         }
     }
 }

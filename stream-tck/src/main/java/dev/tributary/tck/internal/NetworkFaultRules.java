@@ -302,7 +302,7 @@ public final class NetworkFaultRules {
 
     private static void deliver(HistoryChecker history, String consumer, List<StreamEvent> events) {
         for (StreamEvent e : events) {
-            history.delivered(consumer, Io.keyOf(e), e.id());
+            history.delivered(consumer, Io.keyOf(e), e.id(), e.deliveryCount());
         }
     }
 
