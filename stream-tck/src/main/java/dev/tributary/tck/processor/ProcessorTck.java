@@ -16,6 +16,7 @@ import dev.tributary.tck.internal.RuleExtension;
 import dev.tributary.tck.processor.internal.DeliveryRules;
 import dev.tributary.tck.processor.internal.ErrorPolicyRules;
 import dev.tributary.tck.processor.internal.ProcessorKit;
+import dev.tributary.tck.processor.internal.RecoveryRules;
 import dev.tributary.tck.processor.internal.StartStopRules;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * }
  * }</pre>
  *
- * <p>Test names carry the rule id and strength ({@code required_C1_…}). C5 needs a fixture with
+ * <p>Test names carry the rule id and strength ({@code required_C1_…}). C5, C7 and C8 need a fixture with
  * {@link BrokerControl}; without one it is skipped with that reason. C2 and C6 also run a group
  * processor where the backend declares {@link Capability#CONSUMER_GROUPS}; C6 checks that a group
  * processor fails with {@code UNSUPPORTED} where it does not. Every rule uses fresh names containing
@@ -170,6 +171,27 @@ public abstract class ProcessorTck {
                 + "capability → UNSUPPORTED, both fatal", budgetSeconds = 60)
         void required_C6_fatalErrorFailsTheProcessorAtOnceWithoutRetry() throws Exception {
             new ErrorPolicyRules(kit()).c6();
+        }
+    }
+
+    @Nested
+    @DisplayName("C — recovery: a broker restart under the defaults")
+    class Recovery {
+        @Test
+        @DisplayName("C7 Publisher keeps order per key across retries while the broker restarts")
+        @RuleHint(value = "that an append cut off by the restart fails INDETERMINATE or RETRYABLE (never OK without "
+                + "being stored), and that the client reconnects by itself well within the Publisher's 2 min deadline",
+                budgetSeconds = 180)
+        void required_C7_publisherKeepsOrderPerKeyAcrossARestart() throws Exception {
+            new RecoveryRules(kit()).c7();
+        }
+
+        @Test
+        @DisplayName("C8 a processor handles the next event within about a second (scaled, plus jitter) of the broker answering again")
+        @RuleHint(value = "the client's own reconnect delay (it must not back off for tens of seconds) and that poll "
+                + "fails fast (RETRYABLE) while the broker is down instead of hanging", budgetSeconds = 120)
+        void required_C8_processorResumesWithinAboutASecondOfTheBrokerReturning() throws Exception {
+            new RecoveryRules(kit()).c8();
         }
     }
 }
