@@ -30,7 +30,7 @@ public final class KafkaSettings {
     /** Known backend options; {@code kafka.*} options are Kafka client properties ({@link KafkaExtras}). */
     static final Set<String> OPTIONS = Set.of("partitions", "replicationFactor", "minInsyncReplicas", "retention",
             "linger", "sessionTimeout", "heartbeatInterval", "readerConsumers", "maxPayloadBytes", "maxUnacked",
-            "securityProtocol", "saslMechanism", "allowUnsafeKafkaProperties", "acks", "timestampType");
+            "securityProtocol", "saslMechanism", "allowUnsafeKafkaProperties", "acks", "timestampType", "groupIdPrefix");
     /** Largest size of a record's key and headers (the client's limit) plus Kafka's per-record overhead. */
     private static final long RECORD_OVERHEAD = KafkaStreamClient.MAX_HEADER_BYTES + 512;
     private static final int BATCH_BYTES = 64 * 1024;
@@ -41,6 +41,8 @@ public final class KafkaSettings {
     private final String securityProtocol;
     private final String saslMechanism;
     private final String namespace;
+    /** Null: the topic and a dot. */
+    private final String groupIdPrefix;
     private final int partitions;
     private final short replicationFactor;
     private final Integer minInsyncReplicas;
@@ -82,6 +84,10 @@ public final class KafkaSettings {
             o.problem("securityProtocol=" + securityProtocol + " needs credentials: kafka://user:password@host:port");
         }
         this.namespace = config.namespace().orElse(null);
+        this.groupIdPrefix = o.string("groupIdPrefix").orElse(null);
+        if (groupIdPrefix != null && (groupIdPrefix.length() > 200 || groupIdPrefix.chars().anyMatch(Character::isISOControl))) {
+            o.problem("groupIdPrefix must be at most 200 characters without control characters");
+        }
         this.partitions = (int) o.range("partitions", 1, 1, 10_000);
         short rf = (short) o.range("replicationFactor", -1, -1, 32);
         if (rf == 0) {
@@ -272,9 +278,15 @@ public final class KafkaSettings {
         return namespace == null ? stream.value() : namespace + "." + stream.value();
     }
 
-    /** The Kafka group id of a Tributary group: {@code topic.group} (names contain no dots). */
+    /**
+     * The Kafka group id of a Tributary group: {@code groupIdPrefix} followed by the group's name —
+     * by default the prefix is the topic and a dot ({@code <topic>.<group>}; names contain no dots, so
+     * two streams' groups never share an id). An empty prefix ({@code groupIdPrefix=}) makes the group's
+     * name the Kafka group id, to join a group other Kafka applications already use; {@code
+     * groupIdPrefix=com.acme.} joins {@code com.acme.billing} as group {@code billing}.
+     */
     public String groupId(StreamName stream, String group) {
-        return topic(stream) + "." + group;
+        return (groupIdPrefix == null ? topic(stream) + "." : groupIdPrefix) + group;
     }
 
     /** Topic configuration applied at creation. */

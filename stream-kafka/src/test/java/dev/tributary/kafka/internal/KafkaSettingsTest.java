@@ -55,6 +55,16 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void groupIdsAreTopicScopedByDefaultAndFollowTheGivenPrefix() {
+        StreamName orders = StreamName.of("orders");
+        assertEquals("orders.billing", settings("kafka://h:9092").groupId(orders, "billing"));
+        assertEquals("billing", settings("kafka://h:9092?groupIdPrefix=").groupId(orders, "billing"), "empty: verbatim");
+        assertEquals("com.acme.billing", settings("kafka://h:9092?groupIdPrefix=com.acme.").groupId(orders, "billing"));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://h:9092?groupIdPrefix=" + "x".repeat(201))));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://h:9092?groupIdPrefix=a%0Ab")));
+    }
+
+    @Test
     void badUrisAndOptionsAreConfigurationErrors() {
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://hostonly")));
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:99999")));
