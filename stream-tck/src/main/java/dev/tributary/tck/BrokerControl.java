@@ -23,4 +23,13 @@ public interface BrokerControl {
 
     /** Unfreezes it (SIGCONT). */
     void resume();
+
+    /**
+     * The broker loses every piece of data it had: killed, its store deleted, started again empty at
+     * the same address (rule F7). Optional: the default throws {@link UnsupportedOperationException}
+     * at once, and F7 is reported as skipped.
+     */
+    default void wipe() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot wipe its broker's data");
+    }
 }

@@ -4,6 +4,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
 import dev.tributary.tck.internal.AppendRules;
+import dev.tributary.tck.internal.DataLossRules;
 import dev.tributary.tck.internal.ErrorRules;
 import dev.tributary.tck.internal.FaultRules;
 import dev.tributary.tck.internal.GroupRules;
@@ -586,6 +587,15 @@ public abstract class StreamClientTck {
         @RuleHint(value = "mark an append sent (AppendWindow.Append.sent()) just before it may leave the process; close settles sent ones INDETERMINATE", budgetSeconds = 180)
         void required_F6_pendingAppendsAtCloseEndIndeterminateUnlessNeverSent() {
             new WindowRules(kit()).f6();
+        }
+
+        @Test
+        @DisplayName("F7 the broker loses its data: a reader and a group member that read the old stream report DATA_LOSS, never carry on into the new one")
+        @RuleHint(value = "a reader keeps what identifies the stream it read (creation time, topic id, the last id read) and "
+                + "compares it when it reaches the broker again; a member whose group vanished with the stream's data "
+                + "fails DATA_LOSS, not NOT_FOUND", budgetSeconds = 180)
+        void required_F7_brokerDataLossIsReportedToReadersAndGroups() {
+            new DataLossRules(kit()).f7();
         }
 
         @Test

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -89,6 +90,19 @@ final class AdminOps {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 partitions.remove(topic);
                 return OptionalInt.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The topic's id, which changes when it is deleted and created again; empty when it does not exist. */
+    Optional<Uuid> topicId(String topic) {
+        try {
+            return Optional.of(get("describing topic " + topic, admin.describeTopics(List.of(topic)).allTopicNames(),
+                    timeout).get(topic).topicId());
+        } catch (StreamException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return Optional.empty();
             }
             throw e;
         }

@@ -126,6 +126,10 @@ final class Fetcher {
             if (from < begin) {
                 throw gap(stream, from, begin, e);
             }
+            long end = endOffset(tp);
+            if (from > end) {
+                throw wentBack(stream, from, end, e);
+            }
             return new Fetch(List.of(), from);
         } catch (StreamException e) {
             lease.forget();
@@ -153,6 +157,16 @@ final class Fetcher {
         return new StreamException(ErrorKind.DATA_LOSS, "events " + from + " to " + (begin - 1) + " of " + stream
                 + " were trimmed before they were read (the oldest retained offset is " + begin
                 + "); reopen at earliest to go on, or fail", cause);
+    }
+
+    /**
+     * The stream ends below a position that was read up to: the topic was deleted and created again, or
+     * the broker lost its log — the events between are gone, and new ones will take their offsets.
+     */
+    static StreamException wentBack(StreamName stream, long from, long end, Throwable cause) {
+        return new StreamException(ErrorKind.DATA_LOSS, stream + " now ends at offset " + end + ", below the position "
+                + from + " read up to: the topic was deleted and created again, or the broker lost its data; events "
+                + "written at offsets " + end + " and above are new ones; reopen at earliest or latest to go on", cause);
     }
 
     /** History of a one-partition stream between {@code from} and {@code toInclusive} (null: the end). */

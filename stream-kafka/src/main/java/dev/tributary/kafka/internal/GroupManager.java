@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
@@ -148,9 +149,11 @@ final class GroupManager {
                 break;
             }
         }
+        Optional<Uuid> topicId = admin().topicId(topic);
         KafkaGroupConsumer gc;
         try {
-            gc = new KafkaGroupConsumer(this, connector, clock, limits, stream, group, member, ackTimeout);
+            gc = new KafkaGroupConsumer(this, connector, clock, limits, stream, group, member, ackTimeout,
+                    topicId.orElse(null));
         } catch (org.apache.kafka.common.KafkaException e) {
             throw KafkaErrors.map("opening member " + member + " of group " + group, e);
         }
@@ -332,5 +335,27 @@ final class GroupManager {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "interrupted", e);
         }
+    }
+
+    /**
+     * Why a member's group has no committed offsets any more: deleted (NOT_FOUND), or gone with its
+     * stream's data (DATA_LOSS) — the topic was deleted and created again, or the broker lost its data,
+     * which shows as a topic id other than the one the member joined.
+     */
+    StreamException groupGone(KafkaGroupConsumer gc, StreamException deleted) {
+        Optional<Uuid> now;
+        try {
+            now = admin().topicId(streams.topic(gc.stream()));
+        } catch (StreamException e) {
+            return e.isRetryable() ? e : deleted;
+        }
+        if (gc.topicId() != null && !now.equals(Optional.of(gc.topicId()))) {
+            return new StreamException(ErrorKind.DATA_LOSS, "group " + gc.group() + " of stream " + gc.stream()
+                    + " vanished with the stream's data: the topic " + (now.isEmpty() ? "is gone" : "was created again")
+                    + " (topic id " + gc.topicId() + " when the member joined, " + now.map(Uuid::toString).orElse("none")
+                    + " now) — the topic was deleted and created again, or the broker lost its data; what the group "
+                    + "had not consumed is lost. Create the group again to go on");
+        }
+        return deleted;
     }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +55,14 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     /** Fetched, not yet delivered; poll thread only. */
     private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private volatile boolean deleted;
+    /** The topic's id when this member joined (null if unknown); another one later means the data was lost. */
+    private final Uuid topicId;
     private boolean consumerClosed;
 
     KafkaGroupConsumer(GroupManager manager, KafkaConnector connector, Clock clock, Limits limits, StreamName stream,
-            String group, String member, long ackTimeoutMs) {
+            String group, String member, long ackTimeoutMs, Uuid topicId) {
         super(stream, group, member, limits);
+        this.topicId = topicId;
         this.manager = manager;
         this.settings = connector.settings();
         this.clock = clock;
@@ -72,6 +76,10 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
 
     String groupId() {
         return groupId;
+    }
+
+    Uuid topicId() {
+        return topicId;
     }
 
     @Override
@@ -88,7 +96,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
             return List.of();
         } catch (NoOffsetForPartitionException e) {
             deleted = true;
-            throw notFound();
+            throw manager.groupGone(this, notFound());
         } catch (StreamException e) {
             throw e;
         } catch (KafkaException e) {
