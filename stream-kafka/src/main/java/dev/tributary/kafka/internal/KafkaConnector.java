@@ -3,6 +3,7 @@ package dev.tributary.kafka.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +53,7 @@ final class KafkaConnector {
      * Kafka refuses to create with CONFIGURATION. Nothing stays open when it fails.
      */
     static KafkaConnector open(KafkaSettings settings, String safeUri) {
+        probe(settings);
         String id = "tributary-" + CLIENTS.incrementAndGet();
         Admin a = null;
         KafkaProducer<byte[], byte[]> p = null;
@@ -72,6 +74,30 @@ final class KafkaConnector {
             throw e;
         }
         return c;
+    }
+
+    /**
+     * On a plain-text listener, asks the bootstrap servers whether they are Kafka before any Kafka client
+     * is made ({@link KafkaProbe}); fails CONFIGURATION when every one that answered is something else.
+     */
+    private static void probe(KafkaSettings settings) {
+        String protocol = settings.securityProtocol();
+        if (!protocol.equals("PLAINTEXT") && !protocol.equals("SASL_PLAINTEXT")) {
+            return; // a TLS handshake with a plain port fails clearly by itself
+        }
+        String[] servers = settings.bootstrap().split(",");
+        Duration each = settings.connectTimeout().dividedBy(servers.length);
+        String reason = null;
+        for (String server : servers) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, colon).replace("[", "").replace("]", "");
+            Optional<String> notKafka = KafkaProbe.notKafka(host, Integer.parseInt(server.substring(colon + 1)), each);
+            if (notKafka.isEmpty()) {
+                return;
+            }
+            reason = notKafka.get();
+        }
+        throw new StreamException(ErrorKind.CONFIGURATION, reason + "; check the host and port of the kafka:// URI");
     }
 
     private void verify() {
