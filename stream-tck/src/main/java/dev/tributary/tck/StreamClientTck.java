@@ -94,38 +94,8 @@ public abstract class StreamClientTck {
     /** The rule bodies' view of this kit. */
     final KitContext kit() {
         if (context == null) {
-            StreamClientTck self = this;
-            context = new KitContext(new KitHooks() {
-                @Override
-                public BrokerFixture fixture() {
-                    return self.fixture();
-                }
-
-                @Override
-                public StreamClient openClient() {
-                    return self.openClient();
-                }
-
-                @Override
-                public StreamClient openClient(ClientConfig config) {
-                    return self.openClient(config);
-                }
-
-                @Override
-                public Optional<ClientConfig> wrongCredentials() {
-                    return self.wrongCredentials();
-                }
-
-                @Override
-                public Duration groupAckTimeout() {
-                    return self.groupAckTimeout();
-                }
-
-                @Override
-                public boolean faultsKillBroker() {
-                    return self.faultsKillBroker();
-                }
-            });
+            context = new KitContext(KitHooks.of(this::fixture, this::openClient, this::openClient,
+                    this::wrongCredentials, this::groupAckTimeout, this::faultsKillBroker));
         }
         return context;
     }

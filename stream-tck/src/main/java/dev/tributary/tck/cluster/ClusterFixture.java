@@ -5,6 +5,7 @@ import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A replicated cluster for the R rules: a configuration that names every node, control of each
@@ -51,4 +52,13 @@ public interface ClusterFixture extends BrokerFixture {
      * @throws AssertionError when the cluster is not healthy within {@code bound}
      */
     void awaitHealthy(Duration bound);
+
+    /**
+     * The whole cluster as one broker: every method acts on all nodes at once, so the contract kit's
+     * fault rules and the processor kit's restart rules run on the cluster as they run on one broker.
+     */
+    @Override
+    default Optional<BrokerControl> control() {
+        return Optional.of(new WholeCluster(this));
+    }
 }

@@ -3,7 +3,6 @@ package dev.tributary.tck.cluster;
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.RuleHint;
 import dev.tributary.tck.Tck;
 import dev.tributary.tck.internal.ClusterRules;
@@ -88,38 +87,8 @@ public abstract class ClusterTck {
 
     final KitContext kit() {
         if (context == null) {
-            ClusterTck self = this;
-            context = new KitContext(new KitHooks() {
-                @Override
-                public BrokerFixture fixture() {
-                    return self.cluster();
-                }
-
-                @Override
-                public StreamClient openClient() {
-                    return self.openClient(self.cluster().config());
-                }
-
-                @Override
-                public StreamClient openClient(ClientConfig config) {
-                    return self.openClient(config);
-                }
-
-                @Override
-                public Optional<ClientConfig> wrongCredentials() {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Duration groupAckTimeout() {
-                    return Tck.scaled(Duration.ofSeconds(5));
-                }
-
-                @Override
-                public boolean faultsKillBroker() {
-                    return true;
-                }
-            });
+            context = new KitContext(KitHooks.of(this::cluster, () -> openClient(cluster().config()), this::openClient,
+                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(5)), () -> true));
         }
         return context;
     }

@@ -206,6 +206,7 @@ public final class GroupRules {
             assertEquals(new AckResult(0, 1), m.ack(Io.farAfter(ids.get(3))), "acking an id never assigned is unknown");
             assertEquals(new AckResult(0, 1), m.ack(ids.get(3)), "acking an id the group has not delivered is unknown");
             assertEquals(AckResult.NONE, m.ack(List.of()), "acking nothing");
+            m.nack(List.of(Io.farAfter(ids.get(3)))); // unknown ids are ignored by nack too
             List<StreamEvent> rest = Io.poll(m, 1, bound(), false);
             assertEquals(List.of("g6/3"), Io.keys(rest), "acking an undelivered id must not swallow it");
             assertEquals(new AckResult(1, 0), m.ack(Io.ids(rest)), "ack of the last event");

@@ -63,6 +63,9 @@ public final class LifecycleRules {
         Set<Capability> caps = c.capabilities();
         assertTrue(p.capabilities().containsAll(caps), "a client declares no capability its provider lacks: client "
                 + caps + ", provider " + p.capabilities());
+        for (Capability cap : Capability.values()) {
+            assertEquals(caps.contains(cap), c.supports(cap), "supports(" + cap + ") must equal capabilities().contains");
+        }
     }
 
     public void l2() {
@@ -90,6 +93,11 @@ public final class LifecycleRules {
             c.createGroup(s, g, GroupOptions.defaults());
             consumer = c.openGroupConsumer(s, g, "m1");
         }
+        assertEquals(s, reader.stream(), "reader.stream()");
+        if (groups) {
+            assertEquals(List.of(s.value(), g, "m1"), List.of(consumer.stream().value(), consumer.group(),
+                    consumer.member()), "the member's stream(), group() and member()");
+        }
         c.close();
         c.close(); // a second close is a no-op
         List<String> failures = new ArrayList<>();
@@ -116,6 +124,12 @@ public final class LifecycleRules {
             closed(failures, "consumer.poll (consumer opened before close)", () -> m.poll(10, Duration.ZERO));
         }
         closed(failures, "deleteStream", () -> c.deleteStream(s));
+        reader.close();
+        reader.close(); // idempotent, also after the client closed
+        if (consumer != null) {
+            consumer.close();
+            consumer.close();
+        }
         if (!failures.isEmpty()) {
             fail("after close() every call must fail with CLOSED; these did not:\n  " + String.join("\n  ", failures));
         }
@@ -326,6 +340,8 @@ public final class LifecycleRules {
         c.createStream(s); // must not reset an existing stream
         ctx.client().createStream(s); // nor from another client
         assertEquals(1, c.info(s).length(), "creating an existing stream again must keep its events");
+        StreamName never = ctx.stream("l6-never");
+        assertFalse(c.deleteStream(never), "deleteStream of a stream that never existed returns false");
         String g = Tck.name("g");
         if (!c.supports(Capability.CONSUMER_GROUPS)) {
             Gate.checkUnsupported(c, Capability.CONSUMER_GROUPS, () -> c.createGroup(s, g, GroupOptions.defaults()));

@@ -16,6 +16,7 @@ import dev.tributary.tck.internal.RuleExtension;
 import dev.tributary.tck.processor.internal.DeliveryRules;
 import dev.tributary.tck.processor.internal.ErrorPolicyRules;
 import dev.tributary.tck.processor.internal.ProcessorKit;
+import dev.tributary.tck.processor.internal.RandomFaultRules;
 import dev.tributary.tck.processor.internal.RecoveryRules;
 import dev.tributary.tck.processor.internal.StartStopRules;
 import java.time.Duration;
@@ -68,43 +69,20 @@ public abstract class ProcessorTck {
         return StreamClients.open(config);
     }
 
+    /**
+     * True when this backend's fixture keeps every acknowledged append through a SIGKILL of the broker
+     * (default false): F11 then kills the broker among its faults, else it stops it gracefully.
+     */
+    protected boolean faultsKillBroker() {
+        return false;
+    }
+
     /** The rule bodies' view of this kit. */
     final ProcessorKit kit() {
         if (kit == null) {
-            ProcessorTck self = this;
-            kit = new ProcessorKit(new KitContext(new KitHooks() {
-                @Override
-                public BrokerFixture fixture() {
-                    return self.fixture();
-                }
-
-                @Override
-                public StreamClient openClient() {
-                    return self.openClient();
-                }
-
-                @Override
-                public StreamClient openClient(ClientConfig config) {
-                    return self.openClient(config);
-                }
-
-                // the contract kit's hooks below are not used by the processor rules
-
-                @Override
-                public Optional<ClientConfig> wrongCredentials() {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Duration groupAckTimeout() {
-                    return Tck.scaled(Duration.ofSeconds(1));
-                }
-
-                @Override
-                public boolean faultsKillBroker() {
-                    return false;
-                }
-            }));
+            // the contract kit's credentials and ack-timeout hooks are not used by the processor rules
+            kit = new ProcessorKit(new KitContext(KitHooks.of(this::fixture, this::openClient, this::openClient,
+                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(1)), this::faultsKillBroker)));
         }
         return kit;
     }
@@ -192,6 +170,19 @@ public abstract class ProcessorTck {
                 + "fails fast (RETRYABLE) while the broker is down instead of hanging", budgetSeconds = 120)
         void required_C8_processorResumesWithinAboutASecondOfTheBrokerReturning() throws Exception {
             new RecoveryRules(kit()).c8();
+        }
+    }
+
+    @Nested
+    @DisplayName("F — a randomized fault run under processors")
+    class RandomFaults {
+        @Test
+        @DisplayName("F11 a random mix of kills, pauses, resets, black-holes and latency under the Publisher + group + tail workload: 0 acknowledged lost, 0 per-key reorders, duplicates counted")
+        @RuleHint(value = "the seed printed with the failure replays the fault schedule (-Dtributary.tck.f11.seed); "
+                + "check the rule the failing fault belongs to first (F1-F4 for the broker, F8-F10 for the network)",
+                budgetSeconds = 420)
+        void required_F11_randomizedFaultsLoseNothingAndKeepPerKeyOrder() throws Exception {
+            new RandomFaultRules(kit()).f11(kit().faultsKillBroker());
         }
     }
 }

@@ -39,6 +39,11 @@ public final class ProcessorKit {
         return ctx.fixture();
     }
 
+    /** Whether the fixture keeps acknowledged appends through a SIGKILL (the kit class's hook). */
+    public boolean faultsKillBroker() {
+        return ctx.hooks().faultsKillBroker();
+    }
+
     /** A client from the kit's hook; closed after the rule. */
     StreamClient client() {
         return ctx.client();

@@ -54,8 +54,10 @@ public final class RecoveryRules {
     /**
      * C7: a default {@link Publisher} publishes {@value #KEYS} keys round-robin, about 200 events a
      * second, while the broker stops for 3 s and starts again. Every publish succeeds (the default
-     * delivery deadline outlasts a routine restart), and the stream read back holds every acknowledged
-     * event with each key's events in publish order (first occurrences; duplicates are counted).
+     * delivery deadline outlasts a routine restart) — except that a backend without idempotent append
+     * may report {@code INDETERMINATE} for events cut off by the restart, as the Publisher documents (a
+     * retry could store them twice) — and the stream read back holds every acknowledged event with
+     * each key's events in publish order (first occurrences; duplicates are counted).
      */
     public void c7() throws InterruptedException {
         BrokerControl control = control("C7");
@@ -102,6 +104,7 @@ public final class RecoveryRules {
                     + "its delivery deadline; in flight: " + publisher.inFlight());
         }
         List<String> failed = new ArrayList<>(refused);
+        boolean idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
         futures.forEach((identity, f) -> {
             try {
                 history.ok(identity, f.join());
@@ -109,10 +112,13 @@ public final class RecoveryRules {
                 StreamException se = StreamException.unwrap(e);
                 if (se.kind() == dev.tributary.ErrorKind.INDETERMINATE) {
                     history.indeterminate(identity, se);
+                    if (idempotent) {
+                        failed.add(identity + ": " + se.kind() + " " + se.getMessage());
+                    }
                 } else {
                     history.failed(identity, se);
+                    failed.add(identity + ": " + se.kind() + " " + se.getMessage());
                 }
-                failed.add(identity + ": " + se.kind() + " " + se.getMessage());
             }
         });
         for (StreamEvent e : Io.readAvailable(client, s, Position.earliest())) {
@@ -121,7 +127,8 @@ public final class RecoveryRules {
         HistoryChecker.Report r = history.report();
         System.out.println("[C7] " + r.summary());
         assertEquals(List.of(), failed.subList(0, Math.min(10, failed.size())), failed.size() + " publishes failed: "
-                + "the default delivery deadline must ride out a 3 s restart; " + r.summary());
+                + "the default delivery deadline must ride out a 3 s restart (INDETERMINATE is allowed only without "
+                + "IDEMPOTENT_APPEND); " + r.summary());
         assertEquals(List.of(), r.lost(), "every acknowledged publish is stored: " + r.summary());
         assertEquals(List.of(), r.reordered(), "each key's events are stored in publish order across retries: "
                 + r.summary());

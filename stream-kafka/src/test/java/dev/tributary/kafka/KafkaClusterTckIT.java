@@ -1,0 +1,24 @@
+package dev.tributary.kafka;
+
+import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.StreamClientTck;
+
+/**
+ * The whole contract kit against the three-node cluster of {@link KafkaClusterFixture}, with the
+ * durable settings the README documents for clusters. The F rules kill, stop and freeze "the broker":
+ * here every node at once ({@link dev.tributary.tck.cluster.ClusterFixture#control()}); an acknowledged
+ * append is on a majority of the nodes' files, so it survives. The rules that fail single nodes
+ * (R1–R3) run in {@link KafkaClusterIT}.
+ */
+class KafkaClusterTckIT extends StreamClientTck {
+
+    @Override
+    protected BrokerFixture fixture() {
+        return KafkaClusterFixture.shared();
+    }
+
+    @Override
+    protected boolean faultsKillBroker() {
+        return true;
+    }
+}
