@@ -175,5 +175,11 @@ public final class NatsFixture implements BrokerFixture {
             }
             return List.of(LocalProcessBroker.onPath("nats-server").orElseThrow().toString(), "-c", conf.toString());
         }
+
+        /** The JetStream store, deleted by {@link #wipe()} (kill, delete, start: rule F7). */
+        @Override
+        protected List<Path> dataFiles() {
+            return List.of(dir().resolve("store"));
+        }
     }
 }

@@ -44,6 +44,12 @@ public final class HeaderCodec {
     public static final String KEY_HEADER = "Tributary-Key";
     /** The header that carries the order of interleaved repeated keys. */
     public static final String ORDER_HEADER = "Tributary-Order";
+    /**
+     * The header added on read to events of an adopted stream read through a wildcard filter (or none):
+     * the NATS subject the message was published to. Never sent: a user header of that name travels
+     * escaped like every {@code Tributary-} key.
+     */
+    public static final String SUBJECT_HEADER = "Tributary-Subject";
     /** Prefix of an escaped user key. */
     public static final String ESCAPE = "Tributary-Esc-";
 

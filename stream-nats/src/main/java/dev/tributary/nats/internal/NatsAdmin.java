@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Stream and consumer management on the JetStream API: create, delete, info and trim of streams, the
  * ephemeral pull consumers of readers and ranges, and the pull sessions on them. Arguments arrive
  * checked (the client's skeleton validated them); every broker failure is mapped to a kind here.
+ * Streams adopted with {@code jetstream.<name>} options ({@link NatsTarget#adopted()}) are never
+ * created, changed, trimmed or deleted here: {@code createStream} only checks them.
  */
 final class NatsAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(NatsAdmin.class);
@@ -61,11 +63,24 @@ final class NatsAdmin {
         return jsm;
     }
 
+    NatsErrors errors() {
+        return errors;
+    }
+
+    NatsNames names() {
+        return names;
+    }
+
     // ---------------------------------------------------------------- streams
 
     void createStream(StreamName stream) {
-        String name = names.streamName(stream);
-        String subject = names.subject(stream);
+        NatsTarget t = names.target(stream);
+        if (t.adopted()) {
+            verifyAdopted(stream, t);
+            return;
+        }
+        String name = t.stream();
+        String subject = t.append();
         String what = "creating stream '" + stream + "' (JetStream stream " + name + ")";
         try {
             try {
@@ -106,9 +121,41 @@ final class NatsAdmin {
         }
     }
 
+    /**
+     * createStream of an adopted stream changes nothing: it checks that the stream exists, that its
+     * subjects overlap the filter and capture the append subject.
+     */
+    private void verifyAdopted(StreamName stream, NatsTarget t) {
+        String what = "creating stream '" + stream + "' (" + t.describe() + ")";
+        io.nats.client.api.StreamInfo si = streamInfo(t.stream(), what);
+        if (si == null) {
+            throw new StreamException(ErrorKind.NOT_FOUND, what + ": JetStream stream " + t.stream() + " does not "
+                    + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
+                    + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
+        }
+        List<String> subjects = si.getConfiguration().getSubjects();
+        if (subjects.isEmpty()) {
+            return; // a mirror or a stream of sources: it captures no subjects of its own
+        }
+        if (t.filter() != null && subjects.stream().noneMatch(x -> Subjects.overlap(x, t.filter()))) {
+            throw new StreamException(ErrorKind.CONFIGURATION, what + ": the filter " + t.filter() + " matches "
+                    + "nothing the stream captures (" + subjects + "); fix option " + t.option());
+        }
+        if (t.append() != null && subjects.stream().noneMatch(x -> Subjects.covers(x, t.append()))) {
+            throw new StreamException(ErrorKind.CONFIGURATION, what + ": the append subject " + t.append() + " is "
+                    + "not captured by the stream (" + subjects + "), so appends would fail; fix option " + t.option());
+        }
+    }
+
     boolean deleteStream(StreamName stream) {
+        NatsTarget t = names.target(stream);
+        if (t.adopted()) {
+            throw new StreamException(ErrorKind.UNSUPPORTED, "deleting stream '" + stream + "' refused: it is "
+                    + t.describe() + ", which another application owns; delete it with the nats tool "
+                    + "(nats stream rm " + t.stream() + ") if you mean to");
+        }
         try {
-            return jsm.deleteStream(names.streamName(stream));
+            return jsm.deleteStream(t.stream());
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
                 return false;
@@ -116,6 +163,20 @@ final class NatsAdmin {
             throw errors.map(e, "deleting stream '" + stream + "'", false);
         } catch (IOException | RuntimeException e) {
             throw errors.map(e, "deleting stream '" + stream + "'", false);
+        }
+    }
+
+    /** The stream's info (configuration, state, creation time), or null when it does not exist. */
+    io.nats.client.api.StreamInfo streamInfo(String jsStream, String what) {
+        try {
+            return jsm.getStreamInfo(jsStream);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
+                return null;
+            }
+            throw errors.map(e, what, false);
+        } catch (IOException | RuntimeException e) {
+            throw errors.map(e, what, false);
         }
     }
 
@@ -133,11 +194,21 @@ final class NatsAdmin {
         }
     }
 
+    /**
+     * The stream's figures. When the stream captures more than the target's filter (an adopted stream
+     * with a filter, or a Tributary stream whose subjects another application widened), they are the
+     * filter's: what a reader of the stream reads ({@link FilteredInfo}).
+     */
     StreamInfo info(StreamName stream) {
-        StreamState s = state(names.streamName(stream));
-        if (s == null) {
+        NatsTarget t = names.target(stream);
+        io.nats.client.api.StreamInfo si = streamInfo(t.stream(), "reading the state of stream " + t.stream());
+        if (si == null) {
             return StreamInfo.missing(stream);
         }
+        if (!t.dense(si.getConfiguration().getSubjects())) {
+            return new FilteredInfo(this, stream, t).read();
+        }
+        StreamState s = si.getStreamState();
         if (s.getMsgCount() == 0) {
             return StreamInfo.empty(stream);
         }
@@ -146,7 +217,13 @@ final class NatsAdmin {
     }
 
     long trim(StreamName stream, Trim trim) {
-        String name = names.streamName(stream);
+        NatsTarget target = names.target(stream);
+        if (target.adopted()) {
+            throw new StreamException(ErrorKind.UNSUPPORTED, "trimming stream '" + stream + "' refused: it is "
+                    + target.describe() + ", which another application owns; set its limits (max age, max messages) "
+                    + "with the nats tool instead");
+        }
+        String name = target.stream();
         try {
             StreamState s = state(name);
             if (s == null || s.getMsgCount() == 0) {
@@ -172,7 +249,7 @@ final class NatsAdmin {
             if (!s.getFirstTime().toInstant().isBefore(cutoff)) {
                 return 0;
             }
-            return purgeBelow(name, firstSequenceAtOrAfter(name, names.subject(stream), cutoff, s.getLastSequence()));
+            return purgeBelow(name, firstSequenceAtOrAfter(name, target.filter(), cutoff, s.getLastSequence()));
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(e, "trimming stream '" + stream + "'", false);
         }
@@ -202,18 +279,30 @@ final class NatsAdmin {
 
     // ---------------------------------------------------------------- consumers
 
-    /** Creates an ephemeral pull consumer (no acks, memory state, removed when idle); returns its name. */
+    /**
+     * Creates an ephemeral pull consumer (no acks, memory state, removed when idle) on the messages of
+     * {@code subject} (a filter; null = every message); returns its name.
+     */
     String createEphemeral(String jsStream, String subject, DeliverPolicy policy, long startSeq, Instant startTime)
             throws IOException, JetStreamApiException {
+        return createEphemeralInfo(jsStream, subject, policy, startSeq, startTime).getName();
+    }
+
+    /** {@link #createEphemeral}, answering the consumer's info (its pending count). */
+    io.nats.client.api.ConsumerInfo createEphemeralInfo(String jsStream, String subject, DeliverPolicy policy,
+            long startSeq, Instant startTime) throws IOException, JetStreamApiException {
         ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
-                .deliverPolicy(policy).filterSubject(subject).replayPolicy(ReplayPolicy.Instant)
+                .deliverPolicy(policy).replayPolicy(ReplayPolicy.Instant)
                 .inactiveThreshold(settings.readerInactiveThreshold()).memStorage(true).numReplicas(1);
         if (policy == DeliverPolicy.ByStartSequence) {
             b.startSequence(Math.max(1, startSeq));
         } else if (policy == DeliverPolicy.ByStartTime) {
             b.startTime(startTime.atZone(ZoneOffset.UTC));
         }
-        return jsm.createConsumer(jsStream, b.build()).getName();
+        if (subject != null) {
+            b.filterSubject(subject);
+        }
+        return jsm.createConsumer(jsStream, b.build());
     }
 
     /** False when the consumer (or its stream) is known not to exist; errors of the check propagate. */

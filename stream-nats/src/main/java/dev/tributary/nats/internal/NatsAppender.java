@@ -58,13 +58,14 @@ final class NatsAppender {
     }
 
     CompletableFuture<EventId> append(StreamName stream, StreamRecord r) {
+        String subject = subject(stream);
         AppendWindow.Append<EventId> a = window.open(1);
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
         CompletableFuture<PublishAck> ack;
         try {
-            ack = publish(subject(stream), r, a);
+            ack = publish(subject, r, a);
         } catch (RuntimeException e) {
             // jnats refused it before it left (e.g. "payload exceeds max_payload" → TOO_LARGE)
             a.fail(errors.map(e, what(stream), false));
@@ -90,11 +91,12 @@ final class NatsAppender {
      * costs one round trip per record of a batch; single appends stay pipelined.
      */
     CompletableFuture<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
+        String subject = subject(stream);
         AppendWindow.Append<List<EventId>> a = window.open(records.size());
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
-        new BatchChain(a, stream, subject(stream), records).next(0);
+        new BatchChain(a, stream, subject, records).next(0);
         return a;
     }
 
@@ -178,7 +180,9 @@ final class NatsAppender {
         }
         streamMissing(stream).whenComplete((missing, e) -> a.fail(Boolean.TRUE.equals(missing)
                 ? new StreamException(ErrorKind.NOT_FOUND, what(stream) + " failed: no JetStream stream captures "
-                        + "subject " + names.subject(stream) + "; call createStream first")
+                        + "subject " + names.target(stream).append() + (names.target(stream).adopted()
+                                ? " (" + names.target(stream).describe() + " does not exist or does not capture it)"
+                                : "; call createStream first"))
                 : new StreamException(ErrorKind.RETRYABLE, what(stream) + " failed: no server leads the stream at "
                         + "the moment (a leader election in the cluster); nothing was stored, retry")));
     }
@@ -186,7 +190,7 @@ final class NatsAppender {
     /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */
     private CompletableFuture<Boolean> streamMissing(StreamName stream) {
         try {
-            return connection.requestWithTimeout("$JS.API.STREAM.INFO." + names.streamName(stream), null,
+            return connection.requestWithTimeout("$JS.API.STREAM.INFO." + names.target(stream).stream(), null,
                     STREAM_CHECK_TIMEOUT).thenApply(m -> !m.isStatusMessage() && m.getData() != null
                             && new String(m.getData(), StandardCharsets.UTF_8).contains("\"err_code\":"
                                     + NatsErrors.STREAM_NOT_FOUND));
@@ -202,10 +206,21 @@ final class NatsAppender {
     private record Subject(StreamName stream, String subject) {
     }
 
+    /**
+     * The subject appends to {@code stream} go to; fails {@code CONFIGURATION} before any I/O for an
+     * adopted stream with a wildcard filter and no append subject.
+     */
     private String subject(StreamName stream) {
         Subject last = lastSubject;
         if (last == null || !last.stream().equals(stream)) {
-            last = new Subject(stream, names.subject(stream));
+            NatsTarget t = names.target(stream);
+            if (t.append() == null) {
+                throw new StreamException(ErrorKind.CONFIGURATION, what(stream) + " refused: '" + stream + "' is "
+                        + t.describe() + ", which has no append subject (its filter is not one literal subject); "
+                        + "name one as the third part of " + t.option() + "=" + t.stream() + ":"
+                        + (t.filter() == null ? "" : t.filter()) + ":<subject>");
+            }
+            last = new Subject(stream, t.append());
             lastSubject = last;
         }
         return last.subject();

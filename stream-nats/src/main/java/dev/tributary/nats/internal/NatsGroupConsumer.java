@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waiting, except the last of each call which waits for the server's confirmation, so that the group's
  * figures reflect every ack once {@link #ack} returns.
  *
+ * <p>Data loss: the member remembers the stream's creation time from when it opened. When a poll finds
+ * the group's consumer gone, on the first poll after a reconnect, and when a first delivery comes at or
+ * below a sequence it already received (the consumer started over), it checks the stream
+ * ({@link StreamWatch}): a stream deleted and created again by someone else, or one whose last sequence
+ * fell below what the member received (a server restarted without its store), fails {@code DATA_LOSS}
+ * from then on; a group deleted on an intact stream (or a deleted stream) fails {@code NOT_FOUND}.
+ *
  * <p>The skeleton checks arguments and the closed flag; a poll blocked at close notices within one
  * pull slice and ends {@code CLOSED}.
  */
@@ -38,8 +45,15 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
     private final StreamName stream;
     private final String group;
     private final String member;
+    private final NatsTarget target;
     private final String jsStream;
     private final AtomicBoolean polling = new AtomicBoolean();
+    private final StreamWatch watch = new StreamWatch();
+    /** The highest sequence delivered to this member; 0 = none. */
+    private long observed;
+    private StreamException lost;
+    /** A stream check that failed transiently, to run before the next pull. */
+    private boolean recheck;
     private final Map<Long, String> unacked;
     private PullSession session;
 
@@ -49,7 +63,14 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
         this.stream = stream;
         this.group = group;
         this.member = member;
-        this.jsStream = client.names().streamName(stream);
+        this.target = client.names().target(stream);
+        this.jsStream = target.stream();
+        watch.checked(client.connection().getStatistics().getReconnects());
+        io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "opening " + describeMember(member,
+                group, stream));
+        if (si != null) {
+            watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), 0, true);
+        }
         final long bound = client.settings().maxAckPending();
         this.unacked = new LinkedHashMap<>(64, 0.75f, false) {
             private static final long serialVersionUID = 1L;
@@ -63,18 +84,85 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
     }
 
     private String describe() {
+        return describeMember(member, group, stream);
+    }
+
+    private static String describeMember(String member, String group, StreamName stream) {
         return "member '" + member + "' of group '" + group + "' on '" + stream + "'";
+    }
+
+    /**
+     * Fails {@code DATA_LOSS} (and keeps failing) when the stream is not the one the member read; true
+     * when the stream exists and is that one, false when it does not exist.
+     */
+    private boolean verifyStream() {
+        io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "checking the stream of " + describe());
+        if (si == null) {
+            return false;
+        }
+        String loss = watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), observed, true);
+        if (loss != null) {
+            lost = new StreamException(ErrorKind.DATA_LOSS, describe() + ": " + loss + "; the group's position and "
+                    + "unacked events went with it: create the group again to read the stream as it is now");
+            dropSession();
+            throw new StreamException(ErrorKind.DATA_LOSS, lost.getMessage());
+        }
+        return true;
+    }
+
+    /**
+     * True when a first delivery is at or below a sequence this member already received. A durable
+     * consumer hands out first deliveries in stream order, so that happens only when the consumer
+     * started over: the stream and the group were created again under it (checked then), or the
+     * server lost the consumer's delivery counts (a restart; the check finds the stream intact).
+     */
+    private boolean rewound(List<PullSession.Delivery> batch) {
+        for (PullSession.Delivery d : batch) {
+            if (d.deliveryCount() == 1 && d.streamSequence() <= observed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The check of a rewound batch. The batch is already out of the server (its events count as
+     * delivered), so only {@code DATA_LOSS} may stop it: when the check itself fails (the server
+     * answers nothing for a moment), the batch is handed out and the check runs first thing at the
+     * next poll, so that a transient failure never costs redeliveries out of order.
+     */
+    private void checkRewound() {
+        try {
+            verifyStream();
+        } catch (StreamException e) {
+            if (e.kind() == ErrorKind.DATA_LOSS) {
+                throw e;
+            }
+            recheck = true;
+        }
     }
 
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         polling.set(true);
         try {
+            if (lost != null) {
+                throw new StreamException(ErrorKind.DATA_LOSS, lost.getMessage());
+            }
             PullSession s = session;
             if (s == null) {
                 return List.of(); // closed meanwhile: the skeleton ends the poll CLOSED
             }
+            long reconnects = client.connection().getStatistics().getReconnects();
+            if (recheck || watch.reconnected(reconnects)) {
+                verifyStream(); // the first poll after a reconnect: did the server keep the stream?
+                recheck = false;
+            }
+            watch.checked(reconnects);
             List<PullSession.Delivery> batch = s.poll(maxCount, wait, this::isClosed);
+            if (rewound(batch)) {
+                checkRewound(); // DATA_LOSS before any event of a recreated stream is handed out
+            }
             List<StreamEvent> out = new ArrayList<>(batch.size());
             synchronized (unacked) {
                 for (PullSession.Delivery d : batch) {
@@ -82,12 +170,15 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                 }
             }
             for (PullSession.Delivery d : batch) {
-                out.add(NatsStreamClient.toEvent(stream, d, (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
+                observed = Math.max(observed, d.streamSequence());
+                out.add(NatsStreamClient.toEvent(stream, target, d,
+                        (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
             }
             return out;
         } catch (PullSession.ConsumerGone e) {
-            throw new StreamException(ErrorKind.NOT_FOUND, describe() + ": the group or its stream no longer exists ("
-                    + e.getMessage() + ")");
+            boolean streamThere = verifyStream(); // DATA_LOSS when the stream was recreated or lost events
+            throw new StreamException(ErrorKind.NOT_FOUND, describe() + ": the " + (streamThere ? "group" : "stream")
+                    + " no longer exists (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "poll of " + describe() + " was interrupted", e);

@@ -22,7 +22,9 @@ import java.util.Optional;
 
 /**
  * Consumer groups as durable JetStream pull consumers (explicit ack, {@code AckWait} = the group's ack
- * timeout, unlimited deliveries): create, look up, list and delete. Arguments arrive checked.
+ * timeout, unlimited deliveries): create, look up, list and delete. Arguments arrive checked. On an
+ * adopted stream the consumer has the adoption's filter, and an existing durable consumer of the group's
+ * name (another application's) is joined as it is.
  */
 final class NatsGroups {
     private final NatsAdmin admin;
@@ -41,7 +43,7 @@ final class NatsGroups {
 
     /** Creates the group unless it exists (an existing group keeps its options). */
     void create(StreamName stream, String group, GroupOptions options) {
-        String name = names.streamName(stream);
+        String name = names.target(stream).stream();
         String what = "creating group '" + group + "' of stream '" + stream + "'";
         try {
             StreamState s = admin.state(name);
@@ -58,8 +60,11 @@ final class NatsGroups {
             }
             ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().durable(group)
                     .ackPolicy(AckPolicy.Explicit).ackWait(options.ackTimeout()).maxDeliver(-1)
-                    .filterSubject(names.subject(stream)).replayPolicy(ReplayPolicy.Instant)
-                    .maxAckPending(maxAckPending);
+                    .replayPolicy(ReplayPolicy.Instant).maxAckPending(maxAckPending);
+            String filter = names.target(stream).filter();
+            if (filter != null) {
+                b.filterSubject(filter); // an adopted stream read whole has no filter
+            }
             Position p = options.start();
             if (p instanceof Position.Latest) {
                 b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(s.getLastSequence() + 1);
@@ -82,7 +87,7 @@ final class NatsGroups {
     /** Fails NOT_FOUND unless the group exists (before a member is opened on it). */
     void requireExisting(StreamName stream, String group, String member) {
         try {
-            jsm.getConsumerInfo(names.streamName(stream), group);
+            jsm.getConsumerInfo(names.target(stream).stream(), group);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(e, "opening member '" + member + "' of group '" + group + "' on stream '" + stream + "'",
                     false);
@@ -91,7 +96,7 @@ final class NatsGroups {
 
     GroupInfo info(StreamName stream, String group) {
         try {
-            return toGroupInfo(jsm.getConsumerInfo(names.streamName(stream), group));
+            return toGroupInfo(jsm.getConsumerInfo(names.target(stream).stream(), group));
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(e, "reading group '" + group + "' of stream '" + stream + "'", false);
         }
@@ -107,7 +112,7 @@ final class NatsGroups {
     List<GroupInfo> list(StreamName stream) {
         try {
             List<GroupInfo> out = new ArrayList<>();
-            for (ConsumerInfo ci : jsm.getConsumers(names.streamName(stream))) {
+            for (ConsumerInfo ci : jsm.getConsumers(names.target(stream).stream())) {
                 if (ci.getConsumerConfiguration().getDurable() != null) {
                     out.add(toGroupInfo(ci));
                 }
@@ -125,7 +130,7 @@ final class NatsGroups {
 
     boolean delete(StreamName stream, String group) {
         try {
-            return jsm.deleteConsumer(names.streamName(stream), group);
+            return jsm.deleteConsumer(names.target(stream).stream(), group);
         } catch (JetStreamApiException e) {
             int c = e.getApiErrorCode();
             if (c == NatsErrors.CONSUMER_NOT_FOUND || c == NatsErrors.STREAM_NOT_FOUND) {

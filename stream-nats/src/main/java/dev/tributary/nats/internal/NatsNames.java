@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Maps Tributary names to JetStream objects.
@@ -18,15 +19,30 @@ import java.util.HexFormat;
  *       stays well below the file-name limit);</li>
  *   <li>consumer group: a durable consumer named after the group (same grammar, at most 200 characters).</li>
  * </ul>
+ * A stream adopted with a {@code jetstream.<name>} option maps to the JetStream stream and filter the
+ * option names instead ({@link #target}); the prefix does not apply to it.
  */
 public final class NatsNames {
     /** Longest JetStream stream name this backend creates. */
     public static final int MAX_STREAM_NAME = 128;
 
     private final String prefix;
+    private final Map<String, NatsTarget> adopted;
 
     public NatsNames(String prefix) {
+        this(prefix, Map.of());
+    }
+
+    /** @param adopted streams adopted with {@code jetstream.<name>} options, by Tributary name */
+    NatsNames(String prefix, Map<String, NatsTarget> adopted) {
         this.prefix = StreamName.check(prefix, "subject prefix");
+        this.adopted = Map.copyOf(adopted);
+    }
+
+    /** Where the stream lives: an adopted stream, else Tributary's own stream and subject. */
+    NatsTarget target(StreamName stream) {
+        NatsTarget t = adopted.get(stream.value());
+        return t != null ? t : NatsTarget.own(streamName(stream), subject(stream));
     }
 
     public String prefix() {

@@ -22,9 +22,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The consumer is created at the first poll from the cursor (so a reader of a stream that does not
  * exist yet simply returns nothing until it does), re-created from the cursor if the server loses it
- * (restart, inactivity), and deleted on close. Gaps are detected from the sequence numbers, which are
- * dense in a stream this backend writes: a delivered sequence above the expected one, or a first
- * sequence of the stream above it, means events were trimmed before they were read.
+ * (restart, inactivity), and deleted on close.
+ *
+ * <p>Gaps: where the stream captures exactly what the reader reads (Tributary's own stream on its one
+ * subject, or a whole adopted stream) sequences are dense, so a delivered sequence above the expected
+ * one means events were trimmed before they were read. Where the stream captures more (an adopted
+ * stream with a filter, or a Tributary stream whose subjects another application widened), sequences
+ * of other subjects are skipped legitimately: a jump is a gap only when the stream's first sequence
+ * moved past the cursor. Either way a cursor below the stream's first sequence is a gap.
+ *
+ * <p>Data loss: at every consumer (re)creation and on the first poll after a reconnect the reader
+ * checks, through {@link StreamWatch}, that the stream is still the one it read (same creation time,
+ * last sequence not below the cursor); otherwise it fails {@code DATA_LOSS} from then on.
  *
  * <p>The skeleton checks arguments and the closed flag; a poll blocked when the reader (or its client)
  * closes notices within one pull slice ({@value PullSession#SLICE_MS} ms) and ends {@code CLOSED}.
@@ -35,12 +44,16 @@ final class NatsReader extends AbstractStreamReader {
     private final NatsStreamClient client;
     private final NatsAdmin admin;
     private final StreamName stream;
+    private final NatsTarget target;
     private final String jsStream;
-    private final String subject;
     private final Position start;
     private final AtomicBoolean polling = new AtomicBoolean();
+    private final StreamWatch watch = new StreamWatch();
     private long lastRead = -1;
     private long expectedNext; // 0 = unknown (earliest / at time before the first read)
+    /** The highest sequence seen to exist in the stream (latest resolved at open, then reads); 0 = none. */
+    private long observed;
+    private boolean dense = true;
     private PullSession session;
     private String consumer;
     private StreamException gap;
@@ -51,13 +64,18 @@ final class NatsReader extends AbstractStreamReader {
         this.client = client;
         this.admin = client.admin();
         this.stream = stream;
-        this.jsStream = client.names().streamName(stream);
-        this.subject = client.names().subject(stream);
+        this.target = client.names().target(stream);
+        this.jsStream = target.stream();
+        watch.checked(reconnects());
         if (from instanceof Position.Latest) {
-            StreamState s = admin.state(jsStream);
-            long last = s == null ? 0 : s.getLastSequence();
+            io.nats.client.api.StreamInfo si = admin.streamInfo(jsStream, "opening a reader of '" + stream + "'");
+            long last = si == null ? 0 : si.getStreamState().getLastSequence();
+            if (si != null) {
+                watch.check(created(si), last, 0, false);
+            }
             this.start = Position.after(EventId.ofSequence(last));
             this.expectedNext = last + 1;
+            this.observed = last;
         } else if (from instanceof Position.After a) {
             long seq = NatsStreamClient.sequenceOf(a.id(), "reader position");
             this.start = Position.after(EventId.ofSequence(seq));
@@ -65,6 +83,14 @@ final class NatsReader extends AbstractStreamReader {
         } else {
             this.start = from;
         }
+    }
+
+    private long reconnects() {
+        return client.connection().getStatistics().getReconnects();
+    }
+
+    static java.time.Instant created(io.nats.client.api.StreamInfo si) {
+        return si.getCreateTime() == null ? null : si.getCreateTime().toInstant();
     }
 
     @Override
@@ -76,19 +102,23 @@ final class NatsReader extends AbstractStreamReader {
         polling.set(true);
         try {
             for (int attempt = 0; ; attempt++) {
+                long reconnects = reconnects();
                 if (session == null) {
-                    checkHead(true);
-                    if (!openConsumer()) {
+                    if (inspect() == null || !openConsumer()) {
+                        watch.checked(reconnects);
                         return waitForStream(deadline);
                     }
+                } else if (watch.reconnected(reconnects)) {
+                    inspect(); // the first poll after a reconnect: did the server keep the stream?
                 }
+                watch.checked(reconnects);
                 try {
                     long remaining = Math.max(0, deadline - System.nanoTime());
                     List<PullSession.Delivery> batch = session.poll(maxCount, Duration.ofNanos(remaining),
                             this::isClosed);
                     List<StreamEvent> out = accept(batch);
-                    if (out.isEmpty() && gap == null) {
-                        checkHead(false);
+                    if (out.isEmpty() && gap == null && System.nanoTime() - lastGapCheck >= GAP_CHECK_INTERVAL_NANOS) {
+                        inspect();
                     }
                     if (out.isEmpty() && gap != null) {
                         throw new StreamException(ErrorKind.DATA_LOSS, gap.getMessage());
@@ -118,45 +148,75 @@ final class NatsReader extends AbstractStreamReader {
 
     private List<StreamEvent> accept(List<PullSession.Delivery> batch) {
         List<StreamEvent> out = new ArrayList<>(batch.size());
+        long first = -1; // the stream's first sequence, fetched once per batch when a jump needs it
         for (PullSession.Delivery d : batch) {
             long seq = d.streamSequence();
             if (expectedNext > 0 && seq < expectedNext) {
                 continue; // already read (consumer re-created)
             }
             if (expectedNext > 0 && seq > expectedNext) {
-                gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position()
-                        + ": events " + expectedNext + " to " + (seq - 1) + " were trimmed before they were read; "
-                        + "reopen at earliest to continue with what is retained");
-                dropConsumer();
-                break;
+                if (!dense && first < 0) {
+                    first = firstSequence();
+                }
+                if (dense || expectedNext < first) {
+                    long to = dense ? seq - 1 : Math.min(seq, first) - 1;
+                    gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position()
+                            + ": events " + expectedNext + " to " + to + " were trimmed before they were read"
+                            + (dense ? "" : " (some may have been of other subjects)") + "; reopen at earliest to "
+                            + "continue with what is retained");
+                    dropConsumer();
+                    break;
+                }
             }
-            out.add(NatsStreamClient.toEvent(stream, d, 1));
+            out.add(NatsStreamClient.toEvent(stream, target, d, 1));
             lastRead = seq;
+            observed = Math.max(observed, seq);
             expectedNext = seq + 1;
         }
         return out;
     }
 
-    /** Records a gap when the stream's head moved past the cursor. */
-    private void checkHead(boolean force) {
-        if (expectedNext <= 0) {
-            return;
+    /**
+     * The stream's first sequence now; 0 when the stream is gone (the consumer notices that). When the
+     * question fails, the consumer is dropped before the error goes up: the batch in hand is not handed
+     * out, and the next poll re-creates the consumer from the cursor, so nothing is skipped.
+     */
+    private long firstSequence() {
+        try {
+            StreamState s = admin.state(jsStream);
+            return s == null ? 0 : s.getFirstSequence();
+        } catch (RuntimeException e) {
+            dropConsumer();
+            throw e;
         }
-        long now = System.nanoTime();
-        if (!force && now - lastGapCheck < GAP_CHECK_INTERVAL_NANOS) {
-            return;
+    }
+
+    /**
+     * Reads the stream's info and fails {@code DATA_LOSS} when the stream is not the one read before
+     * or its head moved past the cursor; learns whether sequences are dense. Null: no such stream.
+     */
+    private io.nats.client.api.StreamInfo inspect() {
+        lastGapCheck = System.nanoTime();
+        io.nats.client.api.StreamInfo si = admin.streamInfo(jsStream, "reading the state of stream " + jsStream);
+        if (si == null) {
+            return null;
         }
-        lastGapCheck = now;
-        StreamState s = admin.state(jsStream);
-        if (s == null) {
-            return;
-        }
-        if (expectedNext < s.getFirstSequence() && expectedNext <= s.getLastSequence()) {
+        StreamState s = si.getStreamState();
+        dense = target.dense(si.getConfiguration().getSubjects());
+        String loss = watch.check(created(si), s.getLastSequence(), observed, expectedNext > 0);
+        if (loss != null) {
+            gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position() + ": " + loss
+                    + "; reopen the reader to read the stream as it is now");
+        } else if (expectedNext > 0 && expectedNext < s.getFirstSequence() && expectedNext <= s.getLastSequence()) {
             gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position()
                     + ": events " + expectedNext + " to " + (s.getFirstSequence() - 1) + " were trimmed before they "
                     + "were read (oldest retained: " + s.getFirstSequence() + "); reopen at earliest to continue");
+        }
+        if (gap != null) {
+            dropConsumer();
             throw new StreamException(ErrorKind.DATA_LOSS, gap.getMessage());
         }
+        return si;
     }
 
     private boolean openConsumer() throws InterruptedException {
@@ -173,7 +233,7 @@ final class NatsReader extends AbstractStreamReader {
             policy = DeliverPolicy.All;
         }
         try {
-            consumer = admin.createEphemeral(jsStream, subject, policy, seq, time);
+            consumer = admin.createEphemeral(jsStream, target.filter(), policy, seq, time);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             StreamException se = client.errors().map(e, "opening a reader of '" + stream + "'", false);
             if (se.kind() == ErrorKind.NOT_FOUND) {

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The NATS backend's settings, read from a {@link ClientConfig} and validated before any I/O. Every
@@ -59,6 +61,7 @@ public final class NatsSettings {
     private final Duration closeTimeout;
     private final int maxInFlight;
     private final String safeUri;
+    private final Map<String, NatsTarget> adopted;
 
     private NatsSettings(ClientConfig c) {
         URI uri = c.uri();
@@ -89,7 +92,11 @@ public final class NatsSettings {
         this.token = t;
         this.prefix = c.namespace().orElse(DEFAULT_PREFIX);
         // every bad option is collected and reported in one CONFIGURATION error by check()
-        OptionReader o = c.optionReader("NATS", KNOWN_OPTIONS);
+        // jetstream.<name> options adopt existing JetStream streams (NatsAdoption)
+        Set<String> known = new TreeSet<>(KNOWN_OPTIONS);
+        c.options().keySet().stream().filter(NatsAdoption::isAdoptionOption).forEach(known::add);
+        OptionReader o = c.optionReader("NATS", known);
+        this.adopted = NatsAdoption.parse(c.options(), o::problem);
         this.fileStorage = o.choice("storage", "file", "file", "memory").equals("file");
         this.replicas = (int) o.range("replicas", 1, 1, 5);
         this.maxAge = o.nonNegativeDuration("maxAge", Duration.ZERO);
@@ -252,6 +259,11 @@ public final class NatsSettings {
      */
     public boolean tlsVerifyHostname() {
         return tlsVerifyHostname && !tlsInsecure;
+    }
+
+    /** The streams adopted with {@code jetstream.<name>} options, by Tributary stream name. */
+    Map<String, NatsTarget> adopted() {
+        return adopted;
     }
 
     /** Whether appends without an idempotency id carry a random Nats-Msg-Id. */

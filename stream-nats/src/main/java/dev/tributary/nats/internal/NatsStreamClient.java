@@ -5,6 +5,7 @@ import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
+import dev.tributary.Headers;
 import dev.tributary.Health;
 import dev.tributary.Limits;
 import dev.tributary.Position;
@@ -69,7 +70,7 @@ public final class NatsStreamClient extends AbstractStreamClient {
         this.settings = settings;
         this.connection = connection;
         this.errors = errors;
-        this.names = new NatsNames(settings.prefix());
+        this.names = new NatsNames(settings.prefix(), settings.adopted());
         JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build();
         try {
             this.admin = new NatsAdmin(settings, connection, connection.jetStreamManagement(jso), names, errors, clock,
@@ -129,10 +130,19 @@ public final class NatsStreamClient extends AbstractStreamClient {
         return id.sequence();
     }
 
-    static StreamEvent toEvent(StreamName stream, PullSession.Delivery d, int deliveryCount) {
+    /**
+     * The event of a delivery; when {@code target} reads more than one subject (an adopted stream with
+     * a wildcard filter or none), the message's subject is added as the last header,
+     * {@value HeaderCodec#SUBJECT_HEADER}, so that events of different subjects stay apart.
+     */
+    static StreamEvent toEvent(StreamName stream, NatsTarget target, PullSession.Delivery d, int deliveryCount) {
         HeaderCodec.Decoded dec = HeaderCodec.decode(d.message().getHeaders());
         byte[] data = d.message().getData();
-        return new StreamEvent(stream, EventId.ofSequence(d.streamSequence()), d.timestamp(), dec.key(), dec.headers(),
+        Headers headers = dec.headers();
+        if (target.surfacesSubject()) {
+            headers = headers.toBuilder().add(HeaderCodec.SUBJECT_HEADER, d.message().getSubject()).build();
+        }
+        return new StreamEvent(stream, EventId.ofSequence(d.streamSequence()), d.timestamp(), dec.key(), headers,
                 data == null ? new byte[0] : data, Math.max(1, deliveryCount));
     }
 

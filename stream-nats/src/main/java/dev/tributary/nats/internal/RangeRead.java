@@ -30,12 +30,15 @@ final class RangeRead {
     }
 
     List<StreamEvent> read(Position from, long to, int max) {
-        String js = client.names().streamName(stream);
-        String subject = client.names().subject(stream);
-        StreamState s = client.admin().state(js);
-        if (s == null || from instanceof Position.Latest) {
+        NatsTarget target = client.names().target(stream);
+        String js = target.stream();
+        io.nats.client.api.StreamInfo si = client.admin().streamInfo(js, "range of '" + stream + "'");
+        if (si == null || from instanceof Position.Latest) {
             return List.of();
         }
+        StreamState s = si.getStreamState();
+        // sequences are dense unless the stream captures more than the filter (see NatsReader)
+        boolean dense = target.dense(si.getConfiguration().getSubjects());
         long first = s.getFirstSequence();
         long last = s.getLastSequence();
         DeliverPolicy policy;
@@ -72,7 +75,7 @@ final class RangeRead {
         String what = "range of '" + stream + "'";
         String consumer;
         try {
-            consumer = client.admin().createEphemeral(js, subject, policy, start, time);
+            consumer = client.admin().createEphemeral(js, target.filter(), policy, start, time);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             StreamException se = client.errors().map(e, what, false);
             if (se.kind() == ErrorKind.NOT_FOUND) {
@@ -88,19 +91,26 @@ final class RangeRead {
                 if (batch.isEmpty()) {
                     break;
                 }
+                long head = -1; // the stream's first sequence, fetched once per batch when a jump needs it
                 for (PullSession.Delivery d : batch) {
                     long seq = d.streamSequence();
                     if (seq > end) {
                         break outer;
                     }
                     if (expected > 0 && seq > expected) {
-                        throw new StreamException(ErrorKind.DATA_LOSS, what + ": events " + expected + " to "
-                                + (seq - 1) + " were trimmed while reading");
+                        if (!dense && head < 0) {
+                            head = firstSequence(js);
+                        }
+                        if (dense || expected < head) {
+                            throw new StreamException(ErrorKind.DATA_LOSS, what + ": events " + expected + " to "
+                                    + ((dense ? seq : Math.min(seq, head)) - 1) + " were trimmed while reading"
+                                    + (dense ? "" : " (some may have been of other subjects)"));
+                        }
                     }
                     if (expected > 0 && seq < expected) {
                         continue;
                     }
-                    out.add(NatsStreamClient.toEvent(stream, d, 1));
+                    out.add(NatsStreamClient.toEvent(stream, target, d, 1));
                     expected = seq + 1;
                     if (out.size() == count) {
                         break outer;
@@ -124,5 +134,11 @@ final class RangeRead {
             client.admin().deleteConsumerQuietly(js, consumer);
         }
         return out;
+    }
+
+    /** The stream's first sequence now (0 when it is gone). */
+    private long firstSequence(String js) {
+        StreamState now = client.admin().state(js);
+        return now == null ? 0 : now.getFirstSequence();
     }
 }

@@ -46,6 +46,7 @@ class NatsAppenderTest {
     private volatile String streamInfo = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"error\":"
             + "{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
     private AppendWindow window;
+    private NatsNames names = new NatsNames("tributary");
 
     private NatsAppender appender(int capacity, boolean autoMsgId) {
         return appender(new AppendWindow("test client", capacity, Duration.ofSeconds(30), null), autoMsgId);
@@ -82,7 +83,7 @@ class NatsAppenderTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        return new NatsAppender(connection, js, new NatsNames("tributary"), new NatsErrors(Set.of()), window, autoMsgId,
+        return new NatsAppender(connection, js, names, new NatsErrors(Set.of()), window, autoMsgId,
                 "nats://h:4222");
     }
 
@@ -116,6 +117,33 @@ class NatsAppenderTest {
         published.get(0).ack().complete(ack(7));
         assertEquals(EventId.ofSequence(7), f.get(5, TimeUnit.SECONDS));
         assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void anAdoptedStreamTakesAppendsOnItsAppendSubject() throws Exception {
+        names = new NatsNames("tributary", java.util.Map.of("orders",
+                new NatsTarget("ORDERS", "orders.>", "orders.created", true, "jetstream.orders")));
+        NatsAppender a = appender(2, false);
+        a.append(S, StreamRecord.of("x"));
+        a.appendBatch(S, List.of(StreamRecord.of("y")));
+        assertEquals("orders.created", published.get(0).message().getSubject());
+        assertEquals("orders.created", published.get(1).message().getSubject());
+    }
+
+    @Test
+    void anAdoptedStreamWithoutAnAppendSubjectRefusesAppendsBeforeAnyIo() {
+        names = new NatsNames("tributary", java.util.Map.of("orders",
+                new NatsTarget("ORDERS", "orders.>", null, true, "jetstream.orders")));
+        NatsAppender a = appender(2, false);
+        StreamException e = org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+                () -> a.append(S, StreamRecord.of("x")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        assertTrue(e.getMessage().contains("jetstream.orders=ORDERS:orders.>:<subject>"), e.getMessage());
+        StreamException b = org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+                () -> a.appendBatch(S, List.of(StreamRecord.of("x"))));
+        assertEquals(ErrorKind.CONFIGURATION, b.kind());
+        assertEquals(0, published.size(), "nothing was sent");
+        assertEquals(0, window.inFlight(), "no room was taken");
     }
 
     @Test
