@@ -232,8 +232,19 @@ public abstract class AbstractStreamClient implements StreamClient {
     /** Probes the broker; never throws for an unreachable broker. */
     protected abstract Health doHealth();
 
+    /**
+     * Creates a checked stream; an existing stream is left as it is.
+     *
+     * @param stream the stream
+     */
     protected abstract void doCreateStream(StreamName stream);
 
+    /**
+     * Deletes a checked stream with its groups.
+     *
+     * @param stream the stream
+     * @return whether it existed
+     */
     protected abstract boolean doDeleteStream(StreamName stream);
 
     /** Appends one checked record; I/O failures complete the future exceptionally. */
@@ -248,19 +259,60 @@ public abstract class AbstractStreamClient implements StreamClient {
     /** Reads history; {@code toInclusive} may be null or another backend's id (INVALID_ARGUMENT). */
     protected abstract List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount);
 
+    /**
+     * Describes a checked stream; a missing one answers {@code exists=false}.
+     *
+     * @param stream the stream
+     * @return what the broker knows of it
+     */
     protected abstract StreamInfo doInfo(StreamName stream);
 
     /** Applies a trim whose capability is declared. */
     protected abstract long doTrim(StreamName stream, Trim trim);
 
+    /**
+     * Creates a checked group; an existing group is left as it is.
+     *
+     * @param stream  the stream
+     * @param group   the group
+     * @param options where a new group starts, its ack timeout
+     */
     protected abstract void doCreateGroup(StreamName stream, String group, GroupOptions options);
 
+    /**
+     * Opens a member of an existing group; {@code NOT_FOUND} for a missing stream or group.
+     *
+     * @param stream the stream
+     * @param group  the group
+     * @param member the member's name
+     * @return the open member
+     */
     protected abstract AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member);
 
+    /**
+     * Describes a group; {@code NOT_FOUND} for a missing stream or group.
+     *
+     * @param stream the stream
+     * @param group  the group
+     * @return the group's state
+     */
     protected abstract GroupInfo doGroupInfo(StreamName stream, String group);
 
+    /**
+     * Lists the groups of a stream.
+     *
+     * @param stream the stream
+     * @return every group; empty for a missing stream
+     */
     protected abstract List<GroupInfo> doGroups(StreamName stream);
 
+    /**
+     * Deletes a group.
+     *
+     * @param stream the stream
+     * @param group  the group
+     * @return whether it existed
+     */
     protected abstract boolean doDeleteGroup(StreamName stream, String group);
 
     /**
@@ -301,7 +353,7 @@ public abstract class AbstractStreamClient implements StreamClient {
         return track((AutoCloseable) consumer);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // returns its argument as the caller's type
     private <T extends AutoCloseable> T track(AutoCloseable c) {
         open.add(c);
         if (state.isClosed()) { // close() ran meanwhile: it may have missed this one
@@ -326,13 +378,38 @@ public abstract class AbstractStreamClient implements StreamClient {
             return;
         }
         long end = System.nanoTime() + closeTimeout.toNanos();
-        for (AutoCloseable c : new ArrayList<>(open)) {
-            closeQuietly(c);
-        }
+        closeEndpoints(new ArrayList<>(open), System.nanoTime() + closeTimeout.toNanos() / 2);
         if (window != null) {
             window.close(Duration.ofNanos(Math.max(0, (end - System.nanoTime()) / 2)));
         }
         doClose(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+    }
+
+    /**
+     * Closes the open readers and consumers, each on its own short-lived thread when there are
+     * several, waiting for them until {@code until} (a {@link System#nanoTime()} value): members that
+     * each take part of the close timeout to leave their group must not add up beyond it. One that is
+     * still closing then finishes in the background.
+     */
+    private static void closeEndpoints(List<AutoCloseable> endpoints, long until) {
+        if (endpoints.size() <= 1) {
+            endpoints.forEach(AbstractStreamClient::closeQuietly);
+            return;
+        }
+        List<Thread> closing = new ArrayList<>(endpoints.size());
+        for (AutoCloseable c : endpoints) {
+            Thread t = new Thread(() -> closeQuietly(c), "tributary-close-" + c.getClass().getSimpleName());
+            t.setDaemon(true);
+            t.start();
+            closing.add(t);
+        }
+        try {
+            for (Thread t : closing) {
+                t.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.tributary.AckResult;
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
+import dev.tributary.GroupConsumer;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Health;
@@ -40,6 +41,8 @@ class AbstractStreamClientTest {
         final List<String> calls = new ArrayList<>();
         final CountDownLatch pollStarted = new CountDownLatch(1);
         Duration closeBound;
+        /** How long each group member takes to close (leaving its group, say). */
+        volatile long memberCloseMillis;
 
         Recording(Set<Capability> caps) {
             super("rec", caps, new Limits(1024, 1024, 100, 100), "rec client", Duration.ofMillis(200),
@@ -149,6 +152,11 @@ class AbstractStreamClientTest {
 
                 @Override
                 protected void doClose() {
+                    try {
+                        Thread.sleep(memberCloseMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             };
         }
@@ -177,6 +185,22 @@ class AbstractStreamClientTest {
 
     private static ErrorKind kindOf(Executable call) {
         return assertThrows(StreamException.class, call).kind();
+    }
+
+    @Test
+    void membersThatTakeTimeToCloseDoNotAddUpBeyondTheCloseTimeout() {
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        c.memberCloseMillis = 300; // each longer than the whole close timeout (200 ms)
+        List<GroupConsumer> members = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            members.add(c.openGroupConsumer(S, "g", "m" + i));
+        }
+        long t0 = System.nanoTime();
+        c.close();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 1_000, "closed one after the other they take 1.5 s; the client took " + ms + " ms");
+        assertEquals(List.of("close"), c.calls, "the backend's own resources were released");
+        assertTrue(c.closeBound.toMillis() <= 200, "doClose got what was left of the close timeout: " + c.closeBound);
     }
 
     @Test
