@@ -99,22 +99,10 @@ public final class KafkaClusterFixture implements ClusterFixture {
 
     @Override
     public int leaderOf(StreamName stream, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                TopicDescription d = describe(List.of(stream.value())).get(stream.value());
-                Node leader = d.partitions().get(0).leader();
-                int i = leader == null || leader.isEmpty() ? -1 : cluster.indexOf(leader.id());
-                if (i >= 0) {
-                    return i;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no broker leads topic " + stream.value() + " within " + bound + "; last error: " + last);
+        return ClusterFixture.awaitNode(bound, "leads topic " + stream.value(), () -> {
+            Node leader = describe(List.of(stream.value())).get(stream.value()).partitions().get(0).leader();
+            return leader == null || leader.isEmpty() ? -1 : cluster.indexOf(leader.id());
+        });
     }
 
     /** Every node runs, the cluster has every broker, and every partition of every topic has its full ISR. */

@@ -85,22 +85,10 @@ public final class NatsClusterFixture implements ClusterFixture {
     @Override
     public int leaderOf(StreamName stream, Duration bound) {
         String jsName = names.streamName(stream);
-        long deadline = System.nanoTime() + bound.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                ClusterInfo ci = jsm().getStreamInfo(jsName).getClusterInfo();
-                int i = ci == null || ci.getLeader() == null ? -1 : cluster.indexOf(ci.getLeader());
-                if (i >= 0) {
-                    return i;
-                }
-            } catch (Exception e) {
-                last = e; // no leader elected yet, or the admin connection is moving to another server
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no server leads JetStream stream " + jsName + " within " + bound + "; last error: "
-                + last);
+        return ClusterFixture.awaitNode(bound, "leads JetStream stream " + jsName, () -> {
+            ClusterInfo ci = jsm().getStreamInfo(jsName).getClusterInfo();
+            return ci == null || ci.getLeader() == null ? -1 : cluster.indexOf(ci.getLeader());
+        });
     }
 
     @Override

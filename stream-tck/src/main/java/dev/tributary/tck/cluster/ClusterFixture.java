@@ -6,6 +6,7 @@ import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * A replicated cluster for the R rules: a configuration that names every node, control of each
@@ -60,5 +61,34 @@ public interface ClusterFixture extends BrokerFixture {
     @Override
     default Optional<BrokerControl> control() {
         return Optional.of(new WholeCluster(this));
+    }
+
+    /**
+     * A helper for {@link #leaderOf}: asks {@code lookup} every 200 ms until it names a node (an index
+     * of 0 or more) or {@code bound} passes. An exception or a negative index means "not yet" (no
+     * leader elected, an admin connection moving).
+     *
+     * @throws AssertionError naming {@code what} and the last error when no node is named in time
+     */
+    static int awaitNode(Duration bound, String what, Callable<Integer> lookup) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                int i = lookup.call();
+                if (i >= 0) {
+                    return i;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what, e);
+            }
+        }
+        throw new AssertionError("no node " + what + " within " + bound + "; last error: " + last);
     }
 }
