@@ -69,6 +69,7 @@ public final class Headers implements Iterable<Header> {
         return b.build();
     }
 
+    /** {@return an empty builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -141,6 +142,18 @@ public final class Headers implements Iterable<Header> {
         return headers.toString();
     }
 
+    /**
+     * Whether {@code key} is a valid header key (1 to {@value #MAX_KEY_LENGTH} printable ASCII
+     * characters other than {@code :}): for a backend deciding how to carry a header another
+     * application wrote.
+     */
+    public static boolean isValidKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            return false;
+        }
+        return key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e && c != ':');
+    }
+
     static void checkKey(String key) {
         if (key == null) {
             throw StreamException.invalid("header key must not be null");
@@ -196,6 +209,7 @@ public final class Headers implements Iterable<Header> {
             return this;
         }
 
+        /** {@return the headers added so far, in order} */
         public Headers build() {
             if (list.isEmpty()) {
                 return EMPTY;

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,6 +28,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class Records {
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * The mark of a header carried in Base64 (as on NATS): a value that is not UTF-8 is read as the
+     * marker plus Base64 of its bytes; a header whose key Tributary's grammar cannot hold is read as key
+     * {@value} with value {@code base64url(key) + "." + base64url(value)}; a value of ours that starts
+     * with the marker travels encoded, so that it round-trips.
+     */
+    static final String MARKER = "~b64~";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private Records() {
     }
@@ -35,7 +44,7 @@ public final class Records {
     public static ProducerRecord<byte[], byte[]> toProducer(String topic, Integer partition, StreamRecord r) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : r.headers()) {
-            headers.add(new RecordHeader(h.key(), h.value().getBytes(StandardCharsets.UTF_8)));
+            headers.add(new RecordHeader(h.key(), encodeValue(h.value())));
         }
         byte[] value = r.payload();
         if (value == null) {
@@ -59,27 +68,50 @@ public final class Records {
         Headers.Builder b = Headers.builder();
         while (it.hasNext()) {
             org.apache.kafka.common.header.Header h = it.next();
-            String key = h.key();
-            String value = decode(h.value());
-            try {
-                b.add(key, value);
-            } catch (StreamException e) {
-                // A foreign producer wrote a header our grammar cannot hold: keep the record, skip the header.
-                continue;
+            byte[] raw = h.value() == null ? EMPTY : h.value();
+            String value = decodeValue(raw);
+            if (Headers.isValidKey(h.key()) && value != null) {
+                b.add(h.key(), value);
+            } else if (Headers.isValidKey(h.key())) {
+                b.add(h.key(), MARKER + B64.encodeToString(raw)); // not UTF-8: carried marked, byte for byte
+            } else { // a key our grammar cannot hold: key and value carried marked, in their place
+                b.add(MARKER, B64.encodeToString(h.key().getBytes(StandardCharsets.UTF_8)) + "."
+                        + B64.encodeToString(raw));
             }
         }
         return b.build();
     }
 
-    private static String decode(byte[] v) {
-        if (v == null) {
-            return "";
+    /** A value as bytes: UTF-8, or marked Base64 of its UTF-8 when it starts with the marker itself. */
+    static byte[] encodeValue(String value) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        return value.startsWith(MARKER) ? (MARKER + B64.encodeToString(utf8)).getBytes(StandardCharsets.US_ASCII)
+                : utf8;
+    }
+
+    /**
+     * A value's text: its UTF-8, with a marked value decoded when it is Base64 of UTF-8 (what
+     * {@link #encodeValue} writes); null when the bytes are not UTF-8 at all.
+     */
+    static String decodeValue(byte[] v) {
+        String text = utf8(v);
+        if (text != null && text.startsWith(MARKER)) {
+            try {
+                String inner = utf8(Base64.getUrlDecoder().decode(text.substring(MARKER.length())));
+                return inner != null ? inner : text;
+            } catch (IllegalArgumentException notBase64) {
+                return text;
+            }
         }
+        return text;
+    }
+
+    private static String utf8(byte[] v) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(v)).toString();
         } catch (CharacterCodingException e) {
-            return new String(v, StandardCharsets.ISO_8859_1);
+            return null;
         }
     }
 
