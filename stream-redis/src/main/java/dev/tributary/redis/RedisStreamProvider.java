@@ -11,7 +11,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The Redis Streams provider: name {@code redis}, URI schemes {@code redis} and {@code rediss} (TLS).
+ * The Redis Streams provider: name {@code redis}, URI schemes {@code redis} and {@code rediss} (TLS) —
+ * one server, or the seed nodes of a Redis Cluster with {@code ?cluster=true} — and
+ * {@code redis-sentinel} / {@code rediss-sentinel} (a primary found through Redis Sentinel).
  * A cheap factory: the constructor does no I/O; {@link #create(ProviderContext)} connects, checks the
  * credentials and the server version (Redis 7.0 or newer), and fails with
  * {@link dev.tributary.ErrorKind#CONFIGURATION}, {@link dev.tributary.ErrorKind#AUTHENTICATION} or
@@ -31,7 +33,7 @@ public final class RedisStreamProvider implements StreamProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss");
+        return Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
     }
 
     @Override

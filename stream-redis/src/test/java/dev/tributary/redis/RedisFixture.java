@@ -153,6 +153,12 @@ public final class RedisFixture implements BrokerFixture {
             return cmd;
         }
 
+        /** The append-only files and any snapshot: what rule F7's wipe deletes. */
+        @Override
+        protected List<Path> dataFiles() {
+            return List.of(dir().resolve("appendonlydir"), dir().resolve("appendonly.aof"), dir().resolve("dump.rdb"));
+        }
+
         @Override
         protected boolean isReady() {
             if (tlsOnly) {

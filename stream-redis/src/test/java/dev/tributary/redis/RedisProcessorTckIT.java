@@ -10,4 +10,10 @@ class RedisProcessorTckIT extends ProcessorTck {
     protected BrokerFixture fixture() {
         return RedisFixture.shared();
     }
+
+    /** The fixture writes every append to the AOF before it answers (appendfsync always), as in RedisTckIT. */
+    @Override
+    protected boolean faultsKillBroker() {
+        return true;
+    }
 }

@@ -1,9 +1,7 @@
 package dev.tributary.redis.internal;
 
 import dev.tributary.StreamException;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.api.StatefulConnection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -15,23 +13,24 @@ import java.util.concurrent.TimeUnit;
  * {@code XREADGROUP BLOCK}), so a blocked read never holds up the shared pipelined connection and
  * no read opens a connection of its own. At most {@code size} connections exist; a caller that finds
  * none free waits up to its own bound. Connections are opened lazily and discarded after any failure
- * or timeout (their state is unknown). {@link #closeAll()} closes every connection, which wakes the
+ * or timeout (their state is unknown). On a Redis Cluster each is a cluster connection, so a blocked
+ * read waits on the node that owns its stream's slot and follows MOVED after a failover. {@link #closeAll()} closes every connection, which wakes the
  * blocked reads on them.
  */
 final class BlockingPool {
-    private final RedisClient client;
+    private final RedisConnector connector;
     private final Semaphore permits;
-    private final ConcurrentLinkedDeque<StatefulRedisConnection<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
-    private final Set<StatefulRedisConnection<byte[], byte[]>> all = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedDeque<StatefulConnection<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
+    private final Set<StatefulConnection<byte[], byte[]>> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    BlockingPool(RedisClient client, int size) {
-        this.client = client;
+    BlockingPool(RedisConnector connector, int size) {
+        this.connector = connector;
         this.permits = new Semaphore(size, true);
     }
 
     /** A connection, or {@code null} when none became free within the wait. */
-    StatefulRedisConnection<byte[], byte[]> acquire(long waitNanos, String what) {
+    StatefulConnection<byte[], byte[]> acquire(long waitNanos, String what) {
         try {
             if (!permits.tryAcquire(Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
                 return null;
@@ -43,7 +42,7 @@ final class BlockingPool {
             permits.release();
             throw StreamException.closed("the Redis client");
         }
-        StatefulRedisConnection<byte[], byte[]> c;
+        StatefulConnection<byte[], byte[]> c;
         while ((c = idle.pollFirst()) != null) {
             if (c.isOpen()) {
                 return c;
@@ -51,7 +50,7 @@ final class BlockingPool {
             discard(c);
         }
         try {
-            c = client.connect(ByteArrayCodec.INSTANCE);
+            c = connector.connectBlocking();
         } catch (RuntimeException e) {
             permits.release();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what + " (opening a connection for blocking reads)", closed);
@@ -66,7 +65,7 @@ final class BlockingPool {
     }
 
     /** Gives a connection back; an unhealthy one (failed, timed out, woken by close) is closed. */
-    void release(StatefulRedisConnection<byte[], byte[]> c, boolean healthy) {
+    void release(StatefulConnection<byte[], byte[]> c, boolean healthy) {
         if (healthy && !closed && c.isOpen()) {
             idle.addFirst(c);
         } else {
@@ -75,7 +74,7 @@ final class BlockingPool {
         permits.release();
     }
 
-    private void discard(StatefulRedisConnection<byte[], byte[]> c) {
+    private void discard(StatefulConnection<byte[], byte[]> c) {
         all.remove(c);
         if (c.isOpen()) {
             c.closeAsync();

@@ -3,7 +3,7 @@ package dev.tributary.redis.internal;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -24,10 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * flush request}, so a burst of commands leaves in one socket write while a lone command is still
  * flushed at once. Lettuce reconnects automatically; while it is disconnected commands are rejected
  * at once (RETRYABLE) rather than buffered. Every command but {@code XADD} is bounded by Lettuce's
- * request timeout (see {@link RedisConnector#timeoutSource}). Thread-safe.
+ * request timeout (see {@link RedisConnector#timeoutSource}). On a Redis Cluster the shared connection
+ * is Lettuce's cluster connection: one pipelined connection per node, each command routed by the slot
+ * of its first key. Thread-safe.
  */
 final class CommandChannel {
-    private final RedisAsyncCommands<byte[], byte[]> async;
+    private final RedisConnector connector;
+    private final StatefulConnection<byte[], byte[]> connection;
     private final Flusher flusher;
     private final Duration requestTimeout;
     /** Counts disconnects of the shared connection; a change means a reply may have been lost or replayed. */
@@ -35,7 +38,8 @@ final class CommandChannel {
     private volatile boolean closing;
 
     CommandChannel(RedisConnector connector) {
-        this.async = connector.shared.async();
+        this.connector = connector;
+        this.connection = connector.shared;
         this.requestTimeout = connector.settings.requestTimeout;
         this.flusher = new Flusher(connector.shared, connector.sharedChannel, connector.executor());
         connector.shared.setAutoFlushCommands(false);
@@ -98,7 +102,17 @@ final class CommandChannel {
      * {@link #flush()} after its last write (also when a write throws).
      */
     CompletableFuture<Object> write(CommandType type, CommandArgs<byte[], byte[]> args) {
-        return async.dispatch(type, new RespOutput(), args).toCompletableFuture();
+        return LettuceClients.dispatch(connection, type, args);
+    }
+
+    /**
+     * Writes {@code WAIT replicas timeoutMs} behind the writes to {@code key} written so far, on the
+     * connection they went on (no flush). Its reply is the number of replicas that acknowledged every
+     * write of that connection up to the WAIT.
+     */
+    CompletableFuture<Object> writeWait(byte[] key, int replicas, Duration timeout) {
+        return connector.writeConnectionOf(key).async().dispatch(CommandType.WAIT, new RespOutput(),
+                args().add(replicas).add(Math.max(1, timeout.toMillis()))).toCompletableFuture();
     }
 
     /** Calls a script by SHA, falling back to its body when the server does not know it. */

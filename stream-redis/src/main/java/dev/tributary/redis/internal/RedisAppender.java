@@ -24,7 +24,11 @@ import java.util.concurrent.CompletionException;
  * {@linkplain AppendWindow.Append#sent() sent} just before it is written (from then on the server
  * may store it, so a lost answer is INDETERMINATE, never CLOSED), and completes from the reply. A
  * plain {@code XADD} has no Lettuce timeout: the window's deadline is its one bound. A batch takes
- * room for all its records at once, is written in order and flushed once. Thread-safe.
+ * room for all its records at once, is written in order and flushed once.
+ *
+ * <p>With {@code waitReplicas=N} each append (each batch) is followed on the same connection by
+ * {@code WAIT N waitTimeout}; it succeeds only when N replicas acknowledged it, else it fails
+ * INDETERMINATE (stored on the primary, but a failover may lose it) — never OK. Thread-safe.
  */
 final class RedisAppender {
     /** Most headers of an idempotent record: the script passes every field as an argument to unpack(). */
@@ -36,7 +40,7 @@ final class RedisAppender {
     /** The key of the stream appended to last (appends usually go to one stream in a row). */
     private volatile StreamKey lastKey;
 
-    private record StreamKey(StreamName stream, String key, byte[] bytes) {
+    record StreamKey(StreamName stream, String key, byte[] bytes) {
     }
 
     RedisAppender(RedisSettings settings, CommandChannel channel, AppendWindow window) {
@@ -62,7 +66,7 @@ final class RedisAppender {
         StreamKey key = streamKey(stream);
         try {
             CompletableFuture<Object> reply = send(key, record, a);
-            reply.whenComplete((r, e) -> settle(a, key.key(), record, r, e));
+            durable(key, reply, replicaWait(key)).whenComplete((r, e) -> settle(a, key.key(), record, r, e));
         } catch (RuntimeException e) {
             a.fail(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key.key(), channel.isClosing()));
         } finally {
@@ -81,10 +85,15 @@ final class RedisAppender {
         @SuppressWarnings("unchecked")
         CompletableFuture<EventId>[] ids = new CompletableFuture[records.size()];
         try {
+            List<CompletableFuture<Object>> replies = new ArrayList<>(ids.length);
+            for (StreamRecord record : records) {
+                replies.add(send(key, record, a));
+            }
+            CompletableFuture<Object> wait = replicaWait(key); // one WAIT covers the whole batch
             for (int i = 0; i < ids.length; i++) {
                 CompletableFuture<EventId> one = new CompletableFuture<>();
                 StreamRecord record = records.get(i);
-                send(key, record, a).whenComplete((r, e) -> settle(one, key.key(), record, r, e));
+                durable(key, replies.get(i), wait).whenComplete((r, e) -> settle(one, key.key(), record, r, e));
                 ids[i] = one;
             }
         } catch (RuntimeException e) {
@@ -130,6 +139,43 @@ final class RedisAppender {
         EntryCodec.addFields(args, record);
         a.sent();
         return channel.write(CommandType.XADD, args);
+    }
+
+    /** The WAIT behind the appends written so far to {@code key}, or null without {@code waitReplicas}. */
+    private CompletableFuture<Object> replicaWait(StreamKey key) {
+        if (settings.waitReplicas == 0) {
+            return null;
+        }
+        try {
+            return channel.writeWait(key.bytes(), settings.waitReplicas, settings.waitTimeout);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The reply of a write once {@code wait} confirmed it on enough replicas; INDETERMINATE when the
+     * WAIT failed or counted fewer replicas (the write itself succeeded, so it is stored on the primary).
+     */
+    CompletableFuture<Object> durable(StreamKey key, CompletableFuture<Object> write, CompletableFuture<Object> wait) {
+        if (wait == null) {
+            return write;
+        }
+        return write.thenCompose(reply -> wait.handle((acks, e) -> {
+            if (e != null) {
+                throw new CompletionException(new StreamException(ErrorKind.INDETERMINATE, "XADD " + key.key()
+                        + ": stored on the primary, but WAIT " + settings.waitReplicas + " failed ("
+                        + RedisErrors.unwrap(e).getMessage() + "); a failover may lose it", RedisErrors.unwrap(e)));
+            }
+            long got = Resp.num(acks, "WAIT");
+            if (got < settings.waitReplicas) {
+                throw new CompletionException(new StreamException(ErrorKind.INDETERMINATE, "XADD " + key.key()
+                        + ": stored on the primary, but only " + got + " of " + settings.waitReplicas
+                        + " replicas acknowledged it within waitTimeout " + settings.waitTimeout
+                        + "; a failover may lose it"));
+            }
+            return reply;
+        }));
     }
 
     /** Completes {@code f} from the reply of one append. */

@@ -2,19 +2,16 @@ package dev.tributary.redis.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -31,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lettuce side of one Redis client: the client resources (I/O and computation threads), the
  * client of the shared pipelined connection, the client of the {@link BlockingPool}'s dedicated
- * connections, the shared connection itself and the server version found when connecting.
+ * connections (both of the settings' mode, see {@link LettuceClients}), the shared connection itself
+ * and the server version found when connecting.
  * {@link #connect} connects, authenticates (as part of the handshake) and refuses servers older
  * than Redis 7.0; {@link #shutdown} releases everything within a bound.
  */
@@ -40,14 +38,14 @@ final class RedisConnector {
 
     final RedisSettings settings;
     final ClientResources resources;
-    final RedisClient sharedClient;
-    final RedisClient blockingClient;
-    final StatefulRedisConnection<byte[], byte[]> shared;
+    final AbstractRedisClient sharedClient;
+    final AbstractRedisClient blockingClient;
+    final StatefulConnection<byte[], byte[]> shared;
     final SharedChannel sharedChannel;
     final String serverVersion;
 
-    private RedisConnector(RedisSettings settings, ClientResources resources, RedisClient sharedClient,
-            RedisClient blockingClient, StatefulRedisConnection<byte[], byte[]> shared, SharedChannel sharedChannel,
+    private RedisConnector(RedisSettings settings, ClientResources resources, AbstractRedisClient sharedClient,
+            AbstractRedisClient blockingClient, StatefulConnection<byte[], byte[]> shared, SharedChannel sharedChannel,
             String serverVersion) {
         this.settings = settings;
         this.resources = resources;
@@ -74,17 +72,16 @@ final class RedisConnector {
                 .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), s.reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
-        RedisClient sharedClient = null;
-        RedisClient blockingClient = null;
-        StatefulRedisConnection<byte[], byte[]> conn = null;
+        AbstractRedisClient sharedClient = null;
+        AbstractRedisClient blockingClient = null;
+        StatefulConnection<byte[], byte[]> conn = null;
         try {
-            RedisURI uri = redisUri(s);
-            sharedClient = RedisClient.create(resources, uri);
-            sharedClient.setOptions(options(s, true));
-            blockingClient = RedisClient.create(resources, uri);
-            blockingClient.setOptions(options(s, false));
-            conn = sharedClient.connect(ByteArrayCodec.INSTANCE);
-            sharedChannel.bind(conn);
+            sharedClient = LettuceClients.create(resources, s, true);
+            blockingClient = LettuceClients.create(resources, s, false);
+            conn = LettuceClients.connect(sharedClient);
+            if (conn instanceof StatefulRedisConnection<byte[], byte[]> single) {
+                sharedChannel.bind(single); // a cluster connection has a channel per node: flushes use the fallback
+            }
             String version = serverVersion(conn, s);
             LOG.debug("connected to {} (Redis {})", s.describe(), version);
             return new RedisConnector(s, resources, sharedClient, blockingClient, conn, sharedChannel, version);
@@ -105,89 +102,55 @@ final class RedisConnector {
         return resources.eventExecutorGroup().next();
     }
 
+    /** A new dedicated connection for blocking reads (a cluster connection on a cluster). */
+    StatefulConnection<byte[], byte[]> connectBlocking() {
+        return LettuceClients.connect(blockingClient);
+    }
+
+    /**
+     * The connection of the shared connection's writes to {@code key}: itself, or on a cluster its
+     * connection to the primary that owns the key's slot in the client's current view. A {@code WAIT}
+     * after a write must go on the very connection the write went on.
+     */
+    StatefulRedisConnection<byte[], byte[]> writeConnectionOf(byte[] key) {
+        if (shared instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+            RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+            if (primary == null) {
+                throw new StreamException(ErrorKind.RETRYABLE, "no Redis Cluster node owns the slot of "
+                        + Resp.str(key) + " in the client's view of the cluster (failover under way?)");
+            }
+            RedisURI uri = primary.getUri();
+            return cluster.getConnection(uri.getHost(), uri.getPort());
+        }
+        return (StatefulRedisConnection<byte[], byte[]>) shared;
+    }
+
     /** Shuts both Lettuce clients and the resources down within {@code timeout}. */
     void shutdown(Duration timeout) {
         shutdown(sharedClient, blockingClient, resources, timeout);
     }
 
     /**
-     * The Lettuce timeout of a command of the shared connection: none for {@code XADD}, whose bound
-     * is the deadline of the {@link dev.tributary.spi.AppendWindow} (one sweeper instead of a timer
-     * task created and cancelled per append); the request timeout for every other command.
+     * The Lettuce timeout of a command of the shared connection: none for {@code XADD} and the
+     * {@code WAIT} after an append, whose bound is the deadline of the
+     * {@link dev.tributary.spi.AppendWindow} (one sweeper instead of a timer task created and
+     * cancelled per append); the request timeout for every other command.
      */
     static TimeoutOptions.TimeoutSource timeoutSource(Duration timeout) {
         long millis = Math.max(1, timeout.toMillis());
         return new TimeoutOptions.TimeoutSource() {
             @Override
             public long getTimeout(RedisCommand<?, ?, ?> command) {
-                return command.getType() == CommandType.XADD ? 0 : millis;
+                return command.getType() == CommandType.XADD || command.getType() == CommandType.WAIT ? 0 : millis;
             }
         };
     }
 
-    private static RedisURI redisUri(RedisSettings s) {
-        RedisURI.Builder b = RedisURI.Builder.redis(s.host, s.port).withDatabase(s.database).withSsl(s.tls)
-                .withTimeout(s.requestTimeout);
-        if (s.tls) {
-            b.withVerifyPeer(switch (s.tlsVerify) {
-                case "none" -> SslVerifyMode.NONE;
-                case "ca" -> SslVerifyMode.CA;
-                default -> SslVerifyMode.FULL;
-            });
-        }
-        if (s.password != null) {
-            if (s.user != null) {
-                b.withAuthentication(s.user, s.password);
-            } else {
-                b.withPassword(s.password);
-            }
-        }
-        if (s.clientName != null) {
-            b.withClientName(s.clientName);
-        }
-        return b.build();
-    }
-
-    private static ClientOptions options(RedisSettings s, boolean sharedConnection) {
-        ClientOptions.Builder b = ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-                .requestQueueSize(sharedConnection ? s.requestQueueSize : 64)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .autoReconnect(sharedConnection).suspendReconnectOnProtocolFailure(false)
-                // Lettuce re-sends commands left unanswered by a lost connection once it reconnects
-                // (at-least-once). An XADD may have been stored before the connection broke: a replay
-                // stores it twice under a new id, silently (kit rule F8). Never replay it; it fails
-                // instead, which the appender reports INDETERMINATE (the caller decides about retry).
-                // Scripted appends carry an idempotency id, so replaying them is harmless.
-                .replayFilter(c -> c.getType() == CommandType.XADD)
-                .pingBeforeActivateConnection(true)
-                .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout).keepAlive(true).tcpNoDelay(true)
-                        .build())
-                .timeoutOptions(sharedConnection
-                        ? TimeoutOptions.builder().timeoutSource(timeoutSource(s.requestTimeout)).build()
-                        : TimeoutOptions.builder().timeoutCommands(false).build());
-        if (s.tls) {
-            SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(s.connectTimeout);
-            if (s.tlsCaCert != null) {
-                ssl.trustManager(s.tlsCaCert.toFile());
-            }
-            if (s.tlsTrustStore != null) {
-                ssl.truststore(s.tlsTrustStore.toFile(), s.tlsTrustStorePassword);
-            }
-            if (s.tlsCert != null) {
-                ssl.keyManager(s.tlsCert.toFile(), s.tlsKey.toFile(),
-                        s.tlsKeyPassword == null ? null : s.tlsKeyPassword.toCharArray());
-            }
-            b.sslOptions(ssl.build());
-        }
-        return b.build();
-    }
-
     /** {@code INFO server}'s redis_version; CONFIGURATION below 7.0. */
-    private static String serverVersion(StatefulRedisConnection<byte[], byte[]> conn, RedisSettings s) {
+    private static String serverVersion(StatefulConnection<byte[], byte[]> conn, RedisSettings s) {
         Object reply;
         try {
-            reply = conn.async().dispatch(CommandType.INFO, new RespOutput(),
-                    new CommandArgs<>(ByteArrayCodec.INSTANCE).add("server")).get(
+            reply = LettuceClients.dispatch(conn, CommandType.INFO, CommandChannel.args().add("server")).get(
                             s.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, "INFO server", false);
@@ -220,9 +183,10 @@ final class RedisConnector {
         }
     }
 
-    private static void shutdown(RedisClient a, RedisClient b, ClientResources resources, Duration timeout) {
+    private static void shutdown(AbstractRedisClient a, AbstractRedisClient b, ClientResources resources,
+            Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (RedisClient c : new RedisClient[] {a, b}) {
+        for (AbstractRedisClient c : new AbstractRedisClient[] {a, b}) {
             if (c != null) {
                 try {
                     c.shutdownAsync(0, timeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -95,6 +95,10 @@ public final class RedisErrors {
         }
         if (t instanceof RedisException) {
             String m = String.valueOf(t.getMessage());
+            if (m.startsWith("Cannot determine a partition")) {
+                return new StreamException(ErrorKind.RETRYABLE, what + ": no Redis Cluster node serves the key's slot "
+                        + "in the client's view (failover under way?); the command was not sent", t);
+            }
             if (m.contains("Request queue size exceeded") || m.contains("Command buffer size exceeded")) {
                 return new StreamException(ErrorKind.BACKPRESSURE, what + ": the request queue of the shared "
                         + "connection is full (option requestQueueSize); slow down", t);
@@ -124,12 +128,26 @@ public final class RedisErrors {
         return new StreamException(ErrorKind.RETRYABLE, what + ": the connection to Redis was lost", t);
     }
 
+    /**
+     * A rejected AUTH anywhere in the causes — or in the suppressed exceptions, where Lettuce's cluster
+     * client puts the failure of each seed node when it cannot read the topology.
+     */
     private static StreamException authCause(Throwable t, String what) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        return authCause(t, what, 0);
+    }
+
+    private static StreamException authCause(Throwable t, String what, int depth) {
+        for (Throwable c = t; c != null && depth < 8; c = c.getCause()) {
             if (c instanceof RedisCommandExecutionException) {
                 String m = String.valueOf(c.getMessage());
                 if (isAuth(m)) {
                     return fromReply(m, what, c);
+                }
+            }
+            for (Throwable s : c.getSuppressed()) {
+                StreamException found = authCause(s, what, depth + 1);
+                if (found != null) {
+                    return found;
                 }
             }
             if (c.getCause() == c) {
@@ -160,7 +178,8 @@ public final class RedisErrors {
                     + "nothing can be evicted); trim streams or raise maxmemory: " + firstLine(m), cause);
         }
         if (m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN") || m.startsWith("READONLY")
-                || m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN") || m.startsWith("NOREPLICAS")) {
+                || m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN") || m.startsWith("NOREPLICAS")
+                || m.startsWith("MOVED") || m.startsWith("ASK")) {
             return new StreamException(ErrorKind.RETRYABLE, what + ": Redis is temporarily unavailable: "
                     + firstLine(m), cause);
         }

@@ -7,7 +7,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractGroupConsumer;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
@@ -47,7 +47,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private final long claimIntervalNanos;
     private volatile String claimCursor = "0-0";
     private volatile long nextClaimAt;
-    private volatile StatefulRedisConnection<byte[], byte[]> blocking;
+    private volatile StatefulConnection<byte[], byte[]> blocking;
     /** Set after a failure or reconnect: the member's own pending entries are delivered again first. */
     private boolean recover;
     private String recoverFrom = "-";
@@ -216,7 +216,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private List<StreamEvent> block(int maxCount, long nanos) {
         String what = "XREADGROUP BLOCK " + key + " " + group();
         long deadline = System.nanoTime() + nanos;
-        StatefulRedisConnection<byte[], byte[]> c = pool.acquire(nanos, what);
+        StatefulConnection<byte[], byte[]> c = pool.acquire(nanos, what);
         if (c == null) {
             return List.of();
         }
@@ -227,8 +227,8 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
                 return List.of();
             }
             long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            Object reply = c.async().dispatch(CommandType.XREADGROUP, new RespOutput(), readArgs(maxCount, ms))
-                    .toCompletableFuture().get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Object reply = LettuceClients.dispatch(c, CommandType.XREADGROUP, readArgs(maxCount, ms))
+                    .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
             return EntryCodec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
@@ -320,7 +320,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     /** Closes the connection of a blocked XREADGROUP, which wakes the poll. Acks nothing. */
     @Override
     protected void doClose() {
-        StatefulRedisConnection<byte[], byte[]> c = blocking;
+        StatefulConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
             c.closeAsync();
         }

@@ -7,7 +7,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractStreamReader;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
@@ -39,7 +39,7 @@ final class RedisReader extends AbstractStreamReader {
     /** Entries ever added up to and including the cursor, when known (exact gap detection). */
     private Long anchor;
     private volatile boolean readAny;
-    private volatile StatefulRedisConnection<byte[], byte[]> blocking;
+    private volatile StatefulConnection<byte[], byte[]> blocking;
 
     private RedisReader(RedisStreamClient client, StreamName stream, Position start, EventId cursor, Long anchor) {
         super(stream, client.limits(), "reader of " + client.admin.key(stream));
@@ -134,6 +134,12 @@ final class RedisReader extends AbstractStreamReader {
             return events.subList(1, events.size());
         }
         Optional<StreamMeta> meta = admin.meta(stream);
+        if (meta.isPresent() && meta.get().recreatedSince(cursor, anchor)) {
+            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + " is not the stream read up to " + cursor
+                    + ": that entry is gone though nothing was deleted or trimmed up to it (" + meta.get().entriesAdded()
+                    + " entries ever added now, " + anchor + " read) — the key was deleted and created again, or the "
+                    + "server lost its data; reopen at earliest or decide how to recover");
+        }
         if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
             throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + ": events after " + cursor
                     + " were trimmed or deleted before they were read (the retained head is "
@@ -149,7 +155,7 @@ final class RedisReader extends AbstractStreamReader {
         }
         String key = admin.key(stream());
         String what = "XREAD BLOCK " + key;
-        StatefulRedisConnection<byte[], byte[]> c = pool.acquire(remaining, what);
+        StatefulConnection<byte[], byte[]> c = pool.acquire(remaining, what);
         if (c == null) {
             return List.of();
         }
@@ -162,7 +168,7 @@ final class RedisReader extends AbstractStreamReader {
             long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             CommandArgs<byte[], byte[]> a = CommandChannel.args().add("COUNT").add(maxCount).add("BLOCK").add(ms)
                     .add("STREAMS").addKey(CommandChannel.b(key)).add(cursor == null ? "0-0" : Ids.wire(cursor));
-            Object reply = c.async().dispatch(CommandType.XREAD, new RespOutput(), a).toCompletableFuture()
+            Object reply = LettuceClients.dispatch(c, CommandType.XREAD, a)
                     .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
             return EntryCodec.decodeRead(stream(), reply);
@@ -185,7 +191,7 @@ final class RedisReader extends AbstractStreamReader {
     /** Closes the connection of a blocked XREAD, which wakes the poll. */
     @Override
     protected void doClose() {
-        StatefulRedisConnection<byte[], byte[]> c = blocking;
+        StatefulConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
             c.closeAsync();
         }

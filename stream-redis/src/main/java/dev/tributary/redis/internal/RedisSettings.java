@@ -7,20 +7,36 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The validated settings of one Redis client, read from a {@link ClientConfig}: address, TLS,
- * credentials, timeouts and the backend options documented in the README. Immutable.
+ * The validated settings of one Redis client, read from a {@link ClientConfig}: the deployment
+ * ({@link Mode standalone, cluster or sentinel}) and its addresses, TLS, credentials, timeouts, the
+ * replica wait and the backend options documented in the README. Also the key layout: every key of a
+ * stream hashes to the stream key's Cluster slot ({@link #sideKeyPrefix}). Immutable.
  * {@link #toString()} never shows the password.
  */
 public final class RedisSettings {
     static final Set<String> OPTIONS = Set.of("user", "password", "blockingPoolSize", "requestQueueSize",
             "maxPayloadBytes", "maxHeaderBytes", "dedupWindow", "appendMaxLen", "reconnectMaxDelay", "ioThreads",
             "clientName", "tlsVerify", "tlsCaCert", "tlsTrustStore", "tlsTrustStorePassword", "tlsCert", "tlsKey",
-            "tlsKeyPassword");
+            "tlsKeyPassword", "cluster", "sentinelMaster", "topologyRefreshPeriod", "waitReplicas", "waitTimeout");
+
+    /** How the servers are deployed. */
+    enum Mode {
+        /** One server (a primary, possibly with replicas the client does not know about). */
+        STANDALONE,
+        /** A Redis Cluster, reached through one or more seed nodes. */
+        CLUSTER,
+        /** A primary found through Redis Sentinel. */
+        SENTINEL
+    }
 
     final ClientConfig config;
+    final Mode mode;
+    final List<RedisAddress.Node> nodes;
+    final String sentinelMaster;
     final String host;
     final int port;
     final int database;
@@ -28,7 +44,6 @@ public final class RedisSettings {
     final String user;
     final char[] password;
     final String keyPrefix;
-    final String sidePrefix;
     final Duration connectTimeout;
     final Duration requestTimeout;
     final Duration closeTimeout;
@@ -49,22 +64,32 @@ public final class RedisSettings {
     final Path tlsCert;
     final Path tlsKey;
     final String tlsKeyPassword;
+    final Duration topologyRefreshPeriod;
+    final int waitReplicas;
+    final Duration waitTimeout;
 
     private RedisSettings(ClientConfig c) {
         this.config = c;
         OptionReader o = c.optionReader("Redis", OPTIONS);
         URI uri = c.uri();
-        boolean hostless = uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty();
-        if (hostless) {
-            o.problem("URI '" + c.safeUri() + "' names no host; write redis://HOST[:PORT][/DB] or rediss://...");
-        }
-        this.host = hostless ? "" : uri.getHost();
-        this.port = uri.getPort() < 0 ? 6379 : uri.getPort();
-        this.tls = "rediss".equals(c.scheme());
+        boolean sentinel = c.scheme().endsWith("-sentinel");
+        this.tls = c.scheme().startsWith("rediss");
+        RedisAddress address = RedisAddress.parse(uri, sentinel ? 26379 : 6379,
+                m -> o.problem("URI '" + c.safeUri() + "': " + m));
+        this.nodes = address.nodes();
+        this.host = nodes.isEmpty() ? "" : nodes.get(0).host();
+        this.port = nodes.isEmpty() ? 6379 : nodes.get(0).port();
+        boolean cluster = o.bool("cluster", false);
+        this.mode = sentinel ? Mode.SENTINEL : cluster ? Mode.CLUSTER : Mode.STANDALONE;
+        this.sentinelMaster = sentinelMaster(c, uri, o);
+        checkMode(c, o);
         this.database = database(uri.getPath(), o);
+        if (mode == Mode.CLUSTER && database != 0) {
+            o.problem("Redis Cluster has only database 0; remove /" + database + " from the URI");
+        }
         String u = c.option("user").orElse(null);
         String p = c.option("password").orElse(null);
-        String info = uri.getRawUserInfo();
+        String info = address.userInfo();
         if (info != null && !info.isEmpty()) {
             int colon = info.indexOf(':');
             if (colon < 0) {
@@ -82,14 +107,15 @@ public final class RedisSettings {
         }
         String ns = c.namespace().orElse(null);
         this.keyPrefix = ns == null ? "" : ns + ":";
-        this.sidePrefix = (ns == null ? "" : ns + ":") + "tributary:";
         this.connectTimeout = c.connectTimeout();
         this.requestTimeout = c.requestTimeout();
         this.closeTimeout = c.closeTimeout();
         this.maxInFlightAppends = c.maxInFlightAppends();
         this.blockingPoolSize = (int) o.range("blockingPoolSize", 8, 1, 1024);
-        this.requestQueueSize = (int) o.range("requestQueueSize", Math.max(1024L, maxInFlightAppends + 1024L), 16,
-                10_000_000);
+        this.waitReplicas = (int) o.range("waitReplicas", 0, 0, 64);
+        // with waitReplicas every append may have a WAIT queued behind it
+        this.requestQueueSize = (int) o.range("requestQueueSize",
+                Math.max(1024L, (waitReplicas > 0 ? 2L : 1L) * maxInFlightAppends + 1024L), 16, 10_000_000);
         this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 4L << 20, 1, 512L << 20);
         this.maxHeaderBytes = (int) o.range("maxHeaderBytes", 64L << 10, 1, 1L << 20);
         this.dedupWindow = o.duration("dedupWindow", Duration.ofMinutes(2), Duration.ofMillis(1), Duration.ofDays(7));
@@ -112,7 +138,52 @@ public final class RedisSettings {
                 || c.option("tlsCert").isPresent() || c.option("tlsKey").isPresent())) {
             o.problem("TLS options are set but the URI scheme is redis://; use rediss:// for TLS");
         }
+        this.topologyRefreshPeriod = o.duration("topologyRefreshPeriod", Duration.ofSeconds(30), Duration.ofMillis(100),
+                Duration.ofHours(1));
+        this.waitTimeout = o.duration("waitTimeout", min(Duration.ofSeconds(1), requestTimeout.dividedBy(2)),
+                Duration.ofMillis(1), Duration.ofMinutes(5));
+        if (waitReplicas > 0 && waitTimeout.compareTo(requestTimeout) >= 0) {
+            o.problem("waitTimeout " + waitTimeout + " must be shorter than requestTimeout " + requestTimeout
+                    + " (the append's own bound)");
+        }
+        if (c.option("waitTimeout").isPresent() && waitReplicas == 0) {
+            o.problem("waitTimeout is set but waitReplicas is 0; set waitReplicas=N to wait for N replicas");
+        }
         o.check();
+    }
+
+    /** The sentinels' name of the primary: the URI fragment ({@code #mymaster}) or option sentinelMaster. */
+    private String sentinelMaster(ClientConfig c, URI uri, OptionReader o) {
+        String fragment = uri.getFragment();
+        String option = c.option("sentinelMaster").orElse(null);
+        if (fragment != null && !fragment.isEmpty() && option != null && !option.equals(fragment)) {
+            o.problem("the sentinel master is named twice ('#" + fragment + "' and sentinelMaster=" + option + ")");
+        }
+        String name = fragment != null && !fragment.isEmpty() ? fragment : option;
+        if (mode == Mode.SENTINEL && (name == null || name.isEmpty())) {
+            o.problem("a redis-sentinel:// URI names the monitored primary: redis-sentinel://S1:26379,S2:26379#mymaster");
+        }
+        if (mode != Mode.SENTINEL && name != null) {
+            o.problem("a sentinel master name is given but the scheme is not redis-sentinel:// (or rediss-sentinel://)");
+        }
+        return name;
+    }
+
+    private void checkMode(ClientConfig c, OptionReader o) {
+        if (mode == Mode.SENTINEL && c.option("cluster").isPresent()) {
+            o.problem("cluster and redis-sentinel:// exclude each other: Redis Cluster has no sentinels");
+        }
+        if (mode == Mode.STANDALONE && nodes.size() > 1) {
+            o.problem("URI '" + c.safeUri() + "' names " + nodes.size() + " servers; add ?cluster=true for the seed "
+                    + "nodes of a Redis Cluster, or use redis-sentinel://S1,S2,S3#MASTER for sentinels");
+        }
+        if (mode != Mode.CLUSTER && c.option("topologyRefreshPeriod").isPresent()) {
+            o.problem("topologyRefreshPeriod applies to a Redis Cluster only (cluster=true)");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The database number of the URI path ({@code /3}); 0 without a path. */
@@ -144,29 +215,49 @@ public final class RedisSettings {
         return keyPrefix + stream;
     }
 
+    /**
+     * The prefix of every auxiliary key of a stream, {@code {<stream key>}:tributary:}. The stream key
+     * itself stays as it is (other applications may write it); the braces make {@code <stream key>} the
+     * hash tag of the auxiliary keys, so a Redis Cluster puts them in the stream key's slot (a key
+     * without braces hashes as a whole) and scripts over a stream and its keys stay on one slot. Stream
+     * names and namespaces cannot contain braces ({@link dev.tributary.StreamName}); a stream key that
+     * did would hash differently, so it is refused (INVALID_ARGUMENT).
+     */
+    public String sideKeyPrefix(String stream) {
+        String key = streamKey(stream);
+        if (key.indexOf('{') >= 0 || key.indexOf('}') >= 0) {
+            throw dev.tributary.StreamException.invalid("stream key '" + key + "' contains a brace; its auxiliary "
+                    + "keys could not share its Redis Cluster slot");
+        }
+        return "{" + key + "}:tributary:";
+    }
+
     /** The hash holding the ack timeouts and deletion markers of a stream's groups. */
     public String groupsKey(String stream) {
-        return sidePrefix + "groups:" + stream;
+        return sideKeyPrefix(stream) + "groups";
     }
 
     /** The dedup key of one idempotency id. */
     public String dedupKey(String stream, String idempotencyId) {
-        return sidePrefix + "dedup:" + stream + ":" + idempotencyId;
+        return sideKeyPrefix(stream) + "dedup:" + idempotencyId;
     }
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    /** Host, port, database and TLS, without credentials. */
+    /** Mode, addresses, database and TLS, without credentials. */
     public String describe() {
-        return (tls ? "rediss://" : "redis://") + (user != null ? user + ":****@" : password != null ? ":****@" : "")
-                + host + ":" + port + "/" + database;
+        String scheme = (tls ? "rediss" : "redis") + (mode == Mode.SENTINEL ? "-sentinel" : "") + "://";
+        String hosts = String.join(",", nodes.stream().map(RedisAddress.Node::toString).toList());
+        return scheme + (user != null ? user + ":****@" : password != null ? ":****@" : "") + hosts + "/" + database
+                + (mode == Mode.CLUSTER ? "?cluster=true" : "") + (mode == Mode.SENTINEL ? "#" + sentinelMaster : "");
     }
 
     @Override
     public String toString() {
         return "RedisSettings[" + describe() + ", prefix='" + keyPrefix + "', requestTimeout=" + requestTimeout
-                + ", connectTimeout=" + connectTimeout + ", blockingPoolSize=" + blockingPoolSize + "]";
+                + ", connectTimeout=" + connectTimeout + ", blockingPoolSize=" + blockingPoolSize
+                + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "") + "]";
     }
 }

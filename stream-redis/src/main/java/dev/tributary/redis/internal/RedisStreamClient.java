@@ -56,7 +56,7 @@ public final class RedisStreamClient extends AbstractStreamClient {
         this.connector = connector;
         this.channel = channel;
         this.admin = new RedisAdmin(s, channel);
-        this.pool = new BlockingPool(connector.blockingClient, s.blockingPoolSize);
+        this.pool = new BlockingPool(connector, s.blockingPoolSize);
         this.appender = new RedisAppender(s, channel, appendWindow());
     }
 

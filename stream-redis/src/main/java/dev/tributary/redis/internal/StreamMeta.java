@@ -53,6 +53,17 @@ record StreamMeta(long length, EventId lastGenerated, EventId maxDeleted, long e
     }
 
     /**
+     * Whether the stream is not the one a reader read {@code anchor} entries of, up to {@code cursor}
+     * (whose entry is not retained): within one stream a read entry goes only by XDEL (which raises
+     * {@code max-deleted-entry-id} to it at least) or by trimming from the head (which removes every
+     * entry up to it, so at least {@code anchor} are removed). Neither holding means the stream was
+     * deleted and created again, or the server lost its data.
+     */
+    boolean recreatedSince(EventId cursor, Long anchor) {
+        return anchor != null && anchor > 0 && maxDeleted.compareTo(cursor) < 0 && removed() < anchor;
+    }
+
+    /**
      * Whether reading strictly after {@code cursor} (an id that is not retained) would skip removed
      * entries. With {@code anchor} (the number of entries ever added up to the cursor, when the reader
      * knows it) the answer is exact; without it the rule is "the cursor is older than the retained head

@@ -63,4 +63,24 @@ class RedisErrorsTest {
         assertEquals(ErrorKind.CLOSED, RedisErrors.map(new RedisException("Connection closed"), RedisErrors.Op.OTHER,
                 "XREAD s", true).kind());
     }
+
+    @Test
+    void clusterAndFailoverRepliesAreRetryableAndAClusterAuthFailureIsAuthentication() {
+        for (String reply : new String[] {"MOVED 3999 127.0.0.1:6381", "ASK 3999 127.0.0.1:6381",
+                "CLUSTERDOWN The cluster is down", "TRYAGAIN Multiple keys request during rehashing of slot",
+                "NOREPLICAS Not enough good replicas to write",
+                "READONLY You can't write against a read only replica."}) {
+            assertEquals(ErrorKind.RETRYABLE, RedisErrors.map(new RedisCommandExecutionException(reply),
+                    RedisErrors.Op.APPEND, "XADD s", false).kind(), reply);
+        }
+        assertEquals(ErrorKind.RETRYABLE, RedisErrors.map(
+                new RedisException("Cannot determine a partition for slot 42."), RedisErrors.Op.APPEND, "XADD s", false)
+                .kind());
+        // Lettuce's cluster client reports each seed's failure as a suppressed exception
+        RuntimeException partitions = new RuntimeException("Cannot retrieve cluster partitions");
+        partitions.addSuppressed(new RedisConnectionException("Unable to connect to 127.0.0.1:7000",
+                new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled.")));
+        assertEquals(ErrorKind.AUTHENTICATION, RedisErrors.map(new RedisConnectionException("Unable to establish a "
+                + "connection to Redis Cluster", partitions), RedisErrors.Op.OTHER, "connect", false).kind());
+    }
 }

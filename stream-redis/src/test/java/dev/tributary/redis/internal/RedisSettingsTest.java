@@ -27,7 +27,7 @@ class RedisSettingsTest {
         assertEquals(64 << 10, s.maxHeaderBytes);
         assertEquals(Duration.ofMinutes(2), s.dedupWindow);
         assertEquals("orders", s.streamKey("orders"));
-        assertEquals("tributary:groups:orders", s.groupsKey("orders"));
+        assertEquals("{orders}:tributary:groups", s.groupsKey("orders"));
     }
 
     @Test
@@ -38,7 +38,7 @@ class RedisSettingsTest {
         assertEquals(3, s.database);
         assertEquals(2, s.blockingPoolSize);
         assertEquals("shop:orders", s.streamKey("orders"));
-        assertEquals("shop:tributary:dedup:orders:id-1", s.dedupKey("orders", "id-1"));
+        assertEquals("{shop:orders}:tributary:dedup:id-1", s.dedupKey("orders", "id-1"));
     }
 
     @Test

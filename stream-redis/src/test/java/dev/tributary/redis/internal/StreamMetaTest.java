@@ -42,4 +42,18 @@ class StreamMetaTest {
         assertTrue(m.gapAfter(id(10), null));
         assertFalse(m.gapAfter(id(25), null));
     }
+
+    @Test
+    void aStreamCreatedAgainIsNotTheOneReadUnlessItsHistoryExplainsTheMissingEntry() {
+        // read 10 entries up to id 100; now the key holds 3 new entries, nothing deleted or trimmed
+        StreamMeta recreated = new StreamMeta(3, id(300), Ids.ZERO, 3, id(200), id(300));
+        assertTrue(recreated.recreatedSince(id(100), 10L));
+        assertFalse(recreated.recreatedSince(id(100), null), "without an anchor it cannot tell");
+        // the same stream, trimmed past the cursor: 10 removed, so the cursor's entry went by trimming
+        StreamMeta trimmed = new StreamMeta(3, id(300), Ids.ZERO, 13, id(200), id(300));
+        assertFalse(trimmed.recreatedSince(id(100), 10L));
+        // the cursor's entry deleted by XDEL
+        StreamMeta deleted = new StreamMeta(12, id(300), id(100), 13, id(10), id(300));
+        assertFalse(deleted.recreatedSince(id(100), 10L));
+    }
 }

@@ -1,0 +1,122 @@
+package dev.tributary.redis;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamName;
+import dev.tributary.redis.internal.RedisSettings;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.RedisServerCluster;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A Redis Cluster of nine local {@code redis-server} processes — three primaries with two replicas
+ * each ({@link RedisServerCluster}) — shared by every test class of one JVM and started on first use.
+ * Clients name every node ({@code redis://127.0.0.1:p1,…,127.0.0.1:p9?cluster=true}) with the durable
+ * setting the README recommends for a cluster: {@code waitReplicas=1} (an append is acknowledged once a
+ * replica has it, so a failover cannot lose it). Two replicas per primary, because with one the
+ * promoted replica has none left and every append would fail INDETERMINATE until the old primary is
+ * back. The leader of a stream is the primary of its key's slot. Without {@code redis-server} on the
+ * PATH the tests are skipped loudly, or fail where brokers are required.
+ *
+ * <p>{@code -Dtributary.redis.waitReplicas=0} runs the same fixture without the replica wait, to
+ * measure the loss window of asynchronous replication (R1 then reports the acknowledged appends lost).
+ */
+public final class RedisClusterFixture implements ClusterFixture {
+    static final int REPLICAS_PER_PRIMARY = 2;
+    private static RedisClusterFixture shared;
+    private static String unavailable;
+
+    private final RedisServerCluster cluster;
+
+    private RedisClusterFixture(RedisServerCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** The cluster of this JVM, started on first use. */
+    public static synchronized RedisClusterFixture shared() {
+        if (shared == null && unavailable == null) {
+            if (!RedisServerCluster.available()) {
+                unavailable = "redis-server is not on the PATH; the cluster rules start nine of them";
+            } else {
+                long t0 = System.nanoTime();
+                try {
+                    RedisServerCluster c = RedisServerCluster.start(REPLICAS_PER_PRIMARY);
+                    Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-cleanup"));
+                    shared = new RedisClusterFixture(c);
+                    System.out.println("Redis Cluster started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
+                            + shared.describe());
+                } catch (RuntimeException e) {
+                    unavailable = "the Redis Cluster did not start: " + e.getMessage();
+                }
+            }
+        }
+        if (shared == null) {
+            throw Brokers.unavailable("redis", unavailable);
+        }
+        return shared;
+    }
+
+    @Override
+    public ClientConfig config() {
+        String wait = System.getProperty("tributary.redis.waitReplicas", "1");
+        return ClientConfig.builder("redis://" + cluster.addresses() + "?cluster=true&waitReplicas=" + wait)
+                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The underlying processes. */
+    RedisServerCluster servers() {
+        return cluster;
+    }
+
+    @Override
+    public int size() {
+        return cluster.nodes().size();
+    }
+
+    @Override
+    public BrokerControl node(int index) {
+        return cluster.nodes().get(index);
+    }
+
+    @Override
+    public String nodeName(int index) {
+        return cluster.nodes().get(index).toString();
+    }
+
+    @Override
+    public int leaderOf(StreamName stream, Duration bound) {
+        String key = RedisSettings.from(config()).streamKey(stream.value());
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Integer> primary = cluster.primaryOf(key);
+            if (primary.isPresent()) {
+                return primary.get();
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no running primary serves the slot of " + key + " within " + bound);
+    }
+
+    @Override
+    public void awaitHealthy(Duration bound) {
+        cluster.awaitHealthy(bound);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Redis Cluster of " + size() + " redis-server (3 primaries, " + REPLICAS_PER_PRIMARY
+                + " replicas each) on " + cluster.addresses();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tributary.redis;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.ErrorKind;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamClients;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.cluster.ClusterTck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster rules (R) against nine local redis-server processes in a Redis Cluster (see
+ * {@link RedisClusterFixture}): R1 kills the primary of the stream's slot, R2 pauses a replica of it,
+ * R3 stops the four nodes after it (one other primary — failed over by the cluster — and three
+ * replicas, never every replica of a primary). Plus the minority Redis Cluster does not survive: a
+ * primary with all its replicas.
+ */
+class RedisClusterIT extends ClusterTck {
+
+    @Override
+    protected ClusterFixture cluster() {
+        return RedisClusterFixture.shared();
+    }
+
+    @Test
+    @DisplayName("Redis: a primary and all its replicas down — appends to its slot fail retryably (never OK) "
+            + "until one of them is back, then succeed without help")
+    void aShardWithEveryCopyDownIsUnavailableUntilOneReturns() {
+        RedisClusterFixture f = RedisClusterFixture.shared();
+        ClientConfig config = f.config().toBuilder().requestTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(2)).closeTimeout(Duration.ofSeconds(2)).build();
+        try (StreamClient c = StreamClients.open(config)) {
+            StreamName s = StreamName.of("shard-down-" + UUID.randomUUID().toString().substring(0, 8));
+            c.append(s, StreamRecord.of("before"));
+            int primary = f.leaderOf(s, Duration.ofSeconds(10));
+            List<Integer> shard = new ArrayList<>(List.of(primary));
+            shard.addAll(f.servers().replicasOf(primary));
+            List<BrokerControl> down = shard.stream().map(f::node).toList();
+            int failures = 0;
+            try {
+                down.forEach(BrokerControl::stop);
+                // longer than the node timeout: the cluster has marked them failed and found no replica to promote
+                long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                while (System.nanoTime() < until) {
+                    try {
+                        c.append(s, StreamRecord.of("during"));
+                        fail("an append succeeded while the primary of its slot and all its replicas were down");
+                    } catch (StreamException e) {
+                        assertTrue(Set.of(ErrorKind.RETRYABLE, ErrorKind.INDETERMINATE).contains(e.kind()),
+                                "an append to an unavailable slot fails retryably, not " + e.kind() + ": " + e);
+                        failures++;
+                    }
+                }
+            } finally {
+                down.forEach(BrokerControl::start);
+            }
+            long t0 = System.nanoTime();
+            appendWithin(c, s, Duration.ofSeconds(30));
+            System.out.println("Redis shard down: " + shard + " stopped, " + failures + " appends failed retryably; "
+                    + "after the restart the first append succeeded after " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms");
+            assertTrue(failures > 0, "appends were attempted while the shard was down");
+        }
+    }
+
+    private static void appendWithin(StreamClient c, StreamName s, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            try {
+                c.append(s, StreamRecord.of("after"));
+                return;
+            } catch (StreamException e) {
+                if (System.nanoTime() > deadline || !e.isRetryable() && e.kind() != ErrorKind.INDETERMINATE) {
+                    throw new AssertionError("appends did not succeed within " + bound + " after the shard "
+                            + "returned: " + e, e);
+                }
+                RedisClusterFixture.sleep(200);
+            }
+        }
+    }
+}

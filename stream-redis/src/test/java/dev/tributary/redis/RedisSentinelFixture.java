@@ -1,0 +1,101 @@
+package dev.tributary.redis;
+
+import dev.tributary.ClientConfig;
+import dev.tributary.StreamName;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.Brokers;
+import dev.tributary.tck.fixture.RedisSentinelSet;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Redis Sentinel of local {@code redis-server} processes ({@link RedisSentinelSet}): a primary, two
+ * replicas and three sentinels, shared by every test class of one JVM and started on first use.
+ * Clients name the three sentinels and the primary's name
+ * ({@code redis-sentinel://127.0.0.1:s1,…#mymaster}) with the durable setting the README recommends:
+ * {@code waitReplicas=1}. Two replicas, because with one the promoted replica has none left and every
+ * append would fail INDETERMINATE until the old primary is back. The nodes of the cluster rules are the
+ * three data nodes (the leader is the primary the sentinels name); the sentinels keep running.
+ */
+public final class RedisSentinelFixture implements ClusterFixture {
+    static final int REPLICAS = 2;
+    private static RedisSentinelFixture shared;
+    private static String unavailable;
+
+    private final RedisSentinelSet set;
+
+    private RedisSentinelFixture(RedisSentinelSet set) {
+        this.set = set;
+    }
+
+    /** The sentinel set of this JVM, started on first use. */
+    public static synchronized RedisSentinelFixture shared() {
+        if (shared == null && unavailable == null) {
+            if (!RedisSentinelSet.available()) {
+                unavailable = "redis-server is not on the PATH; the sentinel rules start six of them";
+            } else {
+                long t0 = System.nanoTime();
+                try {
+                    RedisSentinelSet s = RedisSentinelSet.start(REPLICAS);
+                    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-cleanup"));
+                    shared = new RedisSentinelFixture(s);
+                    System.out.println("Redis Sentinel set started in " + (System.nanoTime() - t0) / 1_000_000
+                            + " ms: " + shared.describe());
+                } catch (RuntimeException e) {
+                    unavailable = "the Redis Sentinel set did not start: " + e.getMessage();
+                }
+            }
+        }
+        if (shared == null) {
+            throw Brokers.unavailable("redis", unavailable);
+        }
+        return shared;
+    }
+
+    @Override
+    public ClientConfig config() {
+        return ClientConfig.builder("redis-sentinel://" + set.sentinelAddresses() + "?waitReplicas=1#"
+                + RedisSentinelSet.MASTER).requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public int size() {
+        return set.dataNodes().size();
+    }
+
+    @Override
+    public BrokerControl node(int index) {
+        return set.dataNodes().get(index);
+    }
+
+    @Override
+    public String nodeName(int index) {
+        return set.dataNodes().get(index).toString();
+    }
+
+    @Override
+    public int leaderOf(StreamName stream, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Integer> p = set.primary();
+            if (p.isPresent() && set.dataNodes().get(p.get()).call("ROLE").filter(r -> r.startsWith("master"))
+                    .isPresent()) {
+                return p.get();
+            }
+            RedisClusterFixture.sleep(100);
+        }
+        throw new AssertionError("the sentinels name no running primary within " + bound);
+    }
+
+    @Override
+    public void awaitHealthy(Duration bound) {
+        set.awaitHealthy(bound);
+    }
+
+    @Override
+    public String describe() {
+        return "Redis Sentinel: primary and " + REPLICAS + " replicas, sentinels on " + set.sentinelAddresses();
+    }
+}
