@@ -9,10 +9,23 @@ public final class CliException extends RuntimeException {
 
     private final int exitCode;
 
+    /**
+     * A failure with an exit code.
+     *
+     * @param exitCode the process's exit code
+     * @param message  the line to print
+     */
     public CliException(int exitCode, String message) {
         this(exitCode, message, null);
     }
 
+    /**
+     * A failure with an exit code and its cause.
+     *
+     * @param exitCode the process's exit code
+     * @param message  the line to print
+     * @param cause    the underlying failure, shown with --verbose
+     */
     public CliException(int exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
@@ -28,6 +41,7 @@ public final class CliException extends RuntimeException {
         return new CliException(Errors.USAGE, message);
     }
 
+    /** {@return the process's exit code} */
     public int exitCode() {
         return exitCode;
     }

@@ -78,6 +78,11 @@ public final class Tributary implements Runnable {
         this.uri = env == null || env.isBlank() ? DEFAULT_URI : env.trim();
     }
 
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command and its options
+     */
     public static void main(String[] args) {
         Logging.configure(args);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

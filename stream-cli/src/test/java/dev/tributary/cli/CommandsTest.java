@@ -150,6 +150,8 @@ class CommandsTest {
         Cli.Result b = ok(with("tail", "g", "-g", "workers", "-m", "b", "--idle", "300ms"));
         assertEquals(4, a.outLines().size(), a::toString);
         assertEquals(2, b.outLines().size(), b::toString);
+        assertTrue(a.err().contains("; group workers: pending 0, lag 2"), a::toString);
+        assertTrue(b.err().contains("; group workers: pending 0, lag 0"), b::toString);
         Cli.Result groups = ok(with("groups", "g", "-o", "json"));
         JsonNode g = json(groups.out()).get(0);
         assertEquals("workers", g.get("group").asText());
@@ -160,7 +162,8 @@ class CommandsTest {
     @Test
     void tailAsGroupMemberWithoutAckLeavesEventsPending() {
         ok(with("produce", "p", "1", "2", "3"));
-        ok(with("tail", "p", "-g", "audit", "-m", "m1", "--no-ack", "-n", "2"));
+        Cli.Result tail = ok(with("tail", "p", "-g", "audit", "-m", "m1", "--no-ack", "-n", "2"));
+        assertTrue(tail.err().contains("; group audit: pending 2, lag 1"), tail::toString);
         Cli.Result groups = ok(with("groups", "p"));
         List<String> lines = groups.outLines();
         assertTrue(lines.get(0).startsWith("GROUP"), groups::toString);

@@ -275,6 +275,7 @@ public final class GroupLagMetrics implements MeterBinder, AutoCloseable {
             return this;
         }
 
+        /** {@return the group lag meters} */
         public GroupLagMetrics build() {
             return new GroupLagMetrics(this);
         }

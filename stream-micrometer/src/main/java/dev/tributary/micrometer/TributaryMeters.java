@@ -59,14 +59,23 @@ public final class TributaryMeters {
     public static final String GROUP_PENDING = "tributary.group.pending";
 
     // ---- tag keys ----
+    /** Tag key: the backend (provider name). */
     public static final String TAG_BACKEND = "backend";
+    /** Tag key: the stream name. */
     public static final String TAG_STREAM = "stream";
+    /** Tag key: the consumer group, or {@link #NONE}. */
     public static final String TAG_GROUP = "group";
+    /** Tag key: the processor name. */
     public static final String TAG_PROCESSOR = "processor";
+    /** Tag key: {@link #SUCCESS} or {@link #FAILURE}. */
     public static final String TAG_OUTCOME = "outcome";
+    /** Tag key: the {@code ErrorKind} of a failure. */
     public static final String TAG_KIND = "kind";
+    /** Tag key: the operation a processor retried. */
     public static final String TAG_OPERATION = "operation";
+    /** Tag key: why an event was dead-lettered. */
     public static final String TAG_REASON = "reason";
+    /** Tag key: a processor's state. */
     public static final String TAG_STATE = "state";
 
     // ---- fixed tag values ----
@@ -77,6 +86,8 @@ public final class TributaryMeters {
     public static final String OTHER = "(other)";
     /** The group tag of reads that belong to no group (tail readers, tail processors). */
     public static final String NONE = "(none)";
+    /** The outcome tag of an operation that succeeded. */
     public static final String SUCCESS = "success";
+    /** The outcome tag of an operation that failed. */
     public static final String FAILURE = "failure";
 }

@@ -135,6 +135,7 @@ public final class TributaryMetrics {
             return this;
         }
 
+        /** {@return the meters, ready to wrap clients and listen to processors} */
         public TributaryMetrics build() {
             return new TributaryMetrics(this);
         }

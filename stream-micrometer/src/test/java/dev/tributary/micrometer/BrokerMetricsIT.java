@@ -1,6 +1,5 @@
 package dev.tributary.micrometer;
 
-import dev.tributary.tck.fixture.ThrowawayBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -14,6 +13,7 @@ import dev.tributary.StreamClients;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.tck.fixture.ItBroker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * On real brokers (a local redis-server and nats-server from the kit's fixture): an instrumented
+ * On real brokers (redis-server, nats-server and a KRaft Kafka; see {@link ItBroker}): an instrumented
  * client counts and times every confirmed append, counts the events its reader and group consumer
  * return, and the group lag and pending gauges show what the broker's {@code groupInfo} reports.
  */
@@ -49,9 +49,9 @@ class BrokerMetricsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis", "nats"})
+    @ValueSource(strings = {"redis", "nats", "kafka"})
     void appendsReadsAndGroupFiguresAreMeteredOnARealBroker(String backend) {
-        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
+        try (ItBroker broker = ItBroker.start(backend);
                 StreamClient client = metrics.instrument(StreamClients.open(broker.uri()))) {
             assertEquals(backend, client.backend());
             client.createStream(stream);

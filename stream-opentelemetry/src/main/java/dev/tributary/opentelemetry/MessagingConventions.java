@@ -34,7 +34,10 @@ public final class MessagingConventions {
     /** The error kind or exception class of a failed operation. */
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+    /** The operation name of appends. */
     public static final String SEND = "send";
+    /** The operation name of polls. */
     public static final String RECEIVE = "receive";
+    /** The operation name of a handler's work on a message. */
     public static final String PROCESS = "process";
 }

@@ -77,6 +77,12 @@ public final class TributaryTracing {
         return builder(openTelemetry).build();
     }
 
+    /**
+     * A builder of tracing with the application's OpenTelemetry.
+     *
+     * @param openTelemetry the tracer provider and propagators to use
+     * @return the builder
+     */
     public static Builder builder(OpenTelemetry openTelemetry) {
         return new Builder(openTelemetry);
     }
@@ -151,6 +157,7 @@ public final class TributaryTracing {
      * continues the producer's trace ({@link #startProcessSpan}); a throw is recorded on the span
      * (status ERROR) and rethrown. Each retry is a span of its own.
      */
+    @SuppressWarnings("try") // the try closes the span's Scope; the body need not name it
     public <T> Handler<T> handler(StreamClient client, Handler<T> handler) {
         Objects.requireNonNull(handler, "handler");
         String backend = client.backend();
@@ -172,6 +179,7 @@ public final class TributaryTracing {
      * current context, with a link to every event's producer context and
      * {@code messaging.batch.message_count}.
      */
+    @SuppressWarnings("try") // the try closes the span's Scope; the body need not name it
     public <T> BatchHandler<T> batchHandler(StreamClient client, BatchHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
         String backend = client.backend();
@@ -252,6 +260,7 @@ public final class TributaryTracing {
             return this;
         }
 
+        /** {@return the tracing} */
         public TributaryTracing build() {
             return new TributaryTracing(this);
         }

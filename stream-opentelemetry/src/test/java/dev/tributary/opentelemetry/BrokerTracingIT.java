@@ -1,6 +1,5 @@
 package dev.tributary.opentelemetry;
 
-import dev.tributary.tck.fixture.ThrowawayBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.Codecs;
 import dev.tributary.core.GroupProcessor;
+import dev.tributary.tck.fixture.ItBroker;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * On real brokers (a local redis-server and nats-server from the kit's fixture): the W3C trace
+ * On real brokers (redis-server, nats-server and a KRaft Kafka; see {@link ItBroker}): the W3C trace
  * context the send span injects into the record headers survives the round trip through the broker,
  * so a reader poll's receive span and a group processor's process span continue the producer's trace
  * as children of the send span.
@@ -82,9 +82,9 @@ class BrokerTracingIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis", "nats"})
+    @ValueSource(strings = {"redis", "nats", "kafka"})
     void aReaderPollContinuesTheProducersTraceThroughTheBroker(String backend) {
-        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
+        try (ItBroker broker = ItBroker.start(backend);
                 StreamClient client = tracing.instrument(StreamClients.open(broker.uri()))) {
             assertEquals(backend, client.backend());
             client.createStream(stream);
@@ -115,9 +115,9 @@ class BrokerTracingIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis", "nats"})
+    @ValueSource(strings = {"redis", "nats", "kafka"})
     void aGroupProcessorHandlerContinuesTheProducersTraceThroughTheBroker(String backend) throws Exception {
-        try (ThrowawayBroker broker = ThrowawayBroker.start(backend);
+        try (ItBroker broker = ItBroker.start(backend);
                 StreamClient client = tracing.instrument(StreamClients.open(broker.uri()))) {
             client.createStream(stream);
             client.createGroup(stream, "billing", GroupOptions.defaults());

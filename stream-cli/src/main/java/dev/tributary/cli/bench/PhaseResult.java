@@ -12,10 +12,12 @@ import org.HdrHistogram.Histogram;
  */
 public record PhaseResult(long count, long bytes, long nanos, Histogram latency) {
 
+    /** {@return the records per second of the phase} */
     public double eventsPerSecond() {
         return nanos == 0 ? 0 : count * 1e9 / nanos;
     }
 
+    /** {@return the payload MiB per second of the phase} */
     public double megabytesPerSecond() {
         return nanos == 0 ? 0 : bytes * 1e9 / nanos / (1024.0 * 1024.0);
     }
@@ -25,6 +27,7 @@ public record PhaseResult(long count, long bytes, long nanos, Histogram latency)
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
     }
 
+    /** {@return the highest latency recorded, in milliseconds} */
     public double maxLatencyMs() {
         return latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0;
     }

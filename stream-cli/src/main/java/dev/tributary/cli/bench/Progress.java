@@ -46,10 +46,16 @@ public final class Progress {
         this.lastPlain = 0;
     }
 
+    /**
+     * Counts {@code n} more records done; any thread.
+     *
+     * @param n records done
+     */
     public void add(long n) {
         done.add(n);
     }
 
+    /** {@return the records done in this phase so far} */
     public long done() {
         return done.sum();
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
  * to {@link #run(StreamClient)} and always closes it (also after Ctrl-C or a failure).
  */
 public abstract class ClientCommand implements Callable<Integer> {
+    /** The command as picocli built it; injected. */
     @Spec
     protected CommandSpec spec;
 
@@ -30,10 +31,12 @@ public abstract class ClientCommand implements Callable<Integer> {
         return (Tributary) spec.root().userObject();
     }
 
+    /** {@return the command's standard output} */
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
+    /** {@return the command's error output} */
     protected PrintWriter err() {
         return spec.commandLine().getErr();
     }

@@ -27,11 +27,22 @@ public final class EventPrinter {
     private final PrintWriter out;
     private final OutputFormat format;
 
+    /**
+     * A printer of events to {@code out}.
+     *
+     * @param out    where the lines go
+     * @param format text or JSON
+     */
     public EventPrinter(PrintWriter out, OutputFormat format) {
         this.out = out;
         this.format = format;
     }
 
+    /**
+     * Prints one event as one line.
+     *
+     * @param e the event
+     */
     public void print(StreamEvent e) {
         out.println(format == OutputFormat.JSON ? json(e) : text(e));
     }

@@ -7,6 +7,7 @@ import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamName;
 import dev.tributary.cli.CliException;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,13 +15,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tributary groups STREAM}: lists the consumer groups of a stream with members, pending and
- * lag; {@code --create} and {@code --delete} manage one.
+ * lag; {@code --watch} refreshes that list with rates (appended and acked per second, lag change)
+ * until Ctrl-C ({@link GroupsWatch}); {@code --create} and {@code --delete} manage one group.
  */
 @Command(name = "groups", sortOptions = false, mixinStandardHelpOptions = true,
-        header = "List, create or delete consumer groups (pending, lag, members).",
+        header = "List, watch, create or delete consumer groups (pending, lag, rates, members).",
         description = {"List the consumer groups of a stream (members, pending, lag, last delivered), or create or "
-                + "delete one.", ""},
-        footer = {"", "Examples:", "  tributary groups orders", "  tributary groups orders --create billing --from latest --ack-timeout 1m",
+                + "delete one. With --watch, refresh the list until Ctrl-C, with events appended and acked per "
+                + "second and the change of lag per second, the groups furthest behind first.", ""},
+        footer = {"", "Examples:", "  tributary groups orders", "  tributary groups orders --watch          # every 2s until Ctrl-C",
+                "  tributary groups orders billing --watch=500ms -n 20 -o json",
+                "  tributary groups orders --create billing --from latest --ack-timeout 1m",
                 "  tributary groups orders --delete billing"})
 public final class GroupsCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream.")
@@ -41,8 +46,27 @@ public final class GroupsCommand extends ClientCommand {
     @Option(names = "--delete", paramLabel = "GROUP", description = "Delete this group.")
     String delete;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(names = {"-w", "--watch"}, arity = "0..1", fallbackValue = DEFAULT_WATCH, paramLabel = "INTERVAL",
+            description = "Refresh every INTERVAL (default " + DEFAULT_WATCH + ", at least 100ms) until Ctrl-C, with rates.")
+    String watch;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "With --watch: stop after N refreshes.")
+    Long count;
+
+    @Option(names = "--rows", paramLabel = "N", description = "With --watch: show at most N groups. Default: ${DEFAULT-VALUE}.")
+    int rows = 20;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json (with --watch: a line per refresh).")
     OutputFormat format = OutputFormat.TEXT;
+
+    static final String DEFAULT_WATCH = "2s";
+    static final Duration MIN_WATCH = Duration.ofMillis(100);
+    static final Duration MAX_WATCH = Duration.ofHours(1);
+
+    @Override
+    protected boolean handlesCtrlC() {
+        return watch != null;
+    }
 
     @Override
     protected void validate() {
@@ -61,10 +85,29 @@ public final class GroupsCommand extends ClientCommand {
         if (from != null) {
             Args.positionWithoutId(from);
         }
+        if (watch == null) {
+            if (count != null) {
+                throw CliException.usage("--count needs --watch (it is the number of refreshes)");
+            }
+            return;
+        }
+        if (create != null || delete != null) {
+            throw CliException.usage("--watch lists groups; give it without --create or --delete");
+        }
+        Duration interval = Args.duration("--watch", watch);
+        if (interval.compareTo(MIN_WATCH) < 0 || interval.compareTo(MAX_WATCH) > 0) {
+            throw CliException.usage("--watch interval must be 100ms to 1h, got " + watch);
+        }
+        if (count != null && count < 1) {
+            throw CliException.usage("--count must be at least 1, got " + count);
+        }
+        if (rows < 1 || rows > 1000) {
+            throw CliException.usage("--rows must be 1 to 1000, got " + rows);
+        }
     }
 
     @Override
-    protected int run(StreamClient client) {
+    protected int run(StreamClient client) throws InterruptedException {
         StreamName name = StreamName.of(stream);
         requireStream(client, name);
         if (create != null) {
@@ -86,6 +129,13 @@ public final class GroupsCommand extends ClientCommand {
             }
             out().println("group " + delete + " deleted from " + name);
             return 0;
+        }
+        if (watch != null) {
+            Duration interval = Args.duration("--watch", watch);
+            GroupsWatch w = new GroupsWatch(client, name, only, interval, new WatchView(rows, interval), out(), format,
+                    System.console() != null);
+            w.run(count == null ? Long.MAX_VALUE : count, guard()::stopRequested);
+            return guard().stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
         }
         List<GroupInfo> groups = only != null ? List.of(client.groupInfo(name, only)) : client.groups(name);
         if (format == OutputFormat.JSON) {

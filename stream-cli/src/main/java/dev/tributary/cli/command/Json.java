@@ -13,6 +13,7 @@ public final class Json {
     private Json() {
     }
 
+    /** {@return a new empty JSON object} */
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -18,12 +18,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tributary tail STREAM}: prints events as they arrive, from a position or as a member of a
  * consumer group (acking what it printed), until Ctrl-C, {@code --count} events or {@code --idle}
- * without events. On exit it prints to stderr how many events it read and the id to resume after.
+ * without events. On exit it prints to stderr how many events it read and the id to resume after, and
+ * as a group member the group's pending and lag.
  */
 @Command(name = "tail", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Follow a stream live, from a position or as a group member.",
         description = {"Follow a stream: print events as they arrive (text or JSON lines), from a position or as a "
-                + "consumer-group member. Stops on Ctrl-C, after --count events or after --idle without events.", ""},
+                + "consumer-group member. Stops on Ctrl-C, after --count events or after --idle without events. "
+                + "The summary on stderr gives the id to resume after and, for a group, its pending and lag.", ""},
         footer = {"", "Examples:",
                 "  tributary tail orders                      # new events from now on",
                 "  tributary tail orders --from earliest -n 10 -o json",
@@ -62,6 +64,19 @@ public final class TailCommand extends ClientCommand {
 
     @Option(names = "--batch", paramLabel = "N", description = "Events fetched per poll. Default: 500.")
     int batch = 500;
+
+    /**
+     * Where the group stands as this member leaves: {@code group G: pending P, lag L} from the backend's
+     * {@code groupInfo}; the summary line must not fail the command, so a failure is told instead.
+     */
+    static String groupFigures(StreamClient client, StreamName stream, String group) {
+        try {
+            dev.tributary.GroupInfo g = client.groupInfo(stream, group);
+            return "group " + group + ": pending " + g.pending() + ", lag " + InfoCommand.lagText(g.lag());
+        } catch (dev.tributary.StreamException e) {
+            return "group " + group + ": pending and lag unavailable (" + e.kind() + ": " + e.getMessage() + ")";
+        }
+    }
 
     @Override
     protected boolean handlesCtrlC() {
@@ -154,7 +169,8 @@ public final class TailCommand extends ClientCommand {
         }
         out().flush();
         err().println("# " + seen + (seen == 1 ? " event" : " events")
-                + (last == null ? "" : "; resume with --from " + last));
+                + (last == null ? "" : "; resume with --from " + last)
+                + (group == null ? "" : "; " + groupFigures(client, name, group)));
         return guard.stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
     }
 }

@@ -1,9 +1,13 @@
 package dev.tributary.cli.demo;
 
 import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
 import dev.tributary.cli.CliException;
 import dev.tributary.cli.command.Args;
 import dev.tributary.cli.command.ClientCommand;
+import dev.tributary.cli.metrics.MetricsEndpoint;
+import dev.tributary.core.ProcessorListener;
+import dev.tributary.micrometer.GroupLagMetrics;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
@@ -25,6 +29,7 @@ import picocli.CommandLine.Option;
                 ""},
         footer = {"", "Examples:", "  tributary demo", "  tributary demo --events 20000 --rate 1000",
                 "  tributary --uri redis://localhost:6379 demo --duration 30s",
+                "  tributary demo --duration 2m --metrics-port 9464   # curl http://127.0.0.1:9464/metrics",
                 "", "Exit code 1 when any acknowledged event was lost."})
 public final class DemoCommand extends ClientCommand {
     @Option(names = {"-n", "--events"}, paramLabel = "N", description = "Events to publish. Default: ${DEFAULT-VALUE}.")
@@ -57,6 +62,16 @@ public final class DemoCommand extends ClientCommand {
     @Option(names = "--no-progress", description = "No live progress line.")
     boolean noProgress;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve the demo's meters for Prometheus at http://127.0.0.1:PORT/metrics while it runs "
+                    + "(0: any free port, printed on stderr).")
+    Integer metricsPort;
+
+    private MetricsEndpoint endpoint;
+
+    /** How often the served group lag and pending are polled. */
+    static final Duration LAG_INTERVAL = Duration.ofSeconds(1);
+
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
     /**
@@ -71,6 +86,53 @@ public final class DemoCommand extends ClientCommand {
             return "memory:demo-" + runId + uri.substring("memory:".length());
         }
         return uri;
+    }
+
+    @Override
+    protected void validate() {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+            throw CliException.usage("--metrics-port must be 0 to 65535, got " + metricsPort);
+        }
+    }
+
+    /** With {@code --metrics-port}, every client of the demo is instrumented (the endpoint starts with the first). */
+    @Override
+    protected StreamClient openClient() {
+        StreamClient raw = super.openClient();
+        if (metricsPort == null) {
+            return raw;
+        }
+        synchronized (this) {
+            if (endpoint == null) {
+                try {
+                    endpoint = MetricsEndpoint.start(metricsPort);
+                } catch (RuntimeException e) {
+                    raw.close();
+                    throw e;
+                }
+                err().println("metrics: " + endpoint.url());
+                err().flush();
+            }
+        }
+        return endpoint.metrics().instrument(raw);
+    }
+
+    /**
+     * Runs the demo, then stops serving metrics (after the clients are closed).
+     *
+     * @return the exit code
+     */
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return super.call();
+        } finally {
+            synchronized (this) {
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+            }
+        }
     }
 
     @Override
@@ -102,6 +164,19 @@ public final class DemoCommand extends ClientCommand {
                 Args.duration("--ack-timeout", ackTimeout), Args.duration("--disconnect", disconnect),
                 stream != null ? stream : "demo-" + runId);
         ConsoleView view = new ConsoleView(out(), err(), !noProgress, System.console() != null);
-        return new DemoRun(settings, stream == null && !keep, client, this::openClient, safeUri(), view).run(guard());
+        ProcessorListener processors = endpoint == null ? new ProcessorListener() { } : endpoint.metrics().processorListener();
+        GroupLagMetrics lag = endpoint == null ? null : endpoint.metrics().groupLag(client)
+                .watch(StreamName.of(settings.stream()), DemoScenario.GROUP).interval(LAG_INTERVAL).build();
+        try {
+            if (lag != null) {
+                lag.bindTo(endpoint.metrics().registry());
+            }
+            return new DemoRun(settings, stream == null && !keep, client, this::openClient, safeUri(), view, processors)
+                    .run(guard());
+        } finally {
+            if (lag != null) {
+                lag.close();
+            }
+        }
     }
 }

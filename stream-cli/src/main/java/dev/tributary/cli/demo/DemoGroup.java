@@ -10,6 +10,7 @@ import dev.tributary.core.Codec;
 import dev.tributary.core.DeadLetterPolicy;
 import dev.tributary.core.GroupProcessor;
 import dev.tributary.core.Message;
+import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.ProcessorState;
 import dev.tributary.core.RetryPolicy;
 import java.time.Duration;
@@ -34,6 +35,7 @@ final class DemoGroup {
     private static final long SMALL_BATCH_AFTER_NANOS = 2_000_000_000L;
 
     private final Supplier<StreamClient> clients;
+    private final ProcessorListener processors;
     private final StreamName stream;
     private final Codec<JsonNode> codec;
     private final Ledger ledger;
@@ -61,11 +63,13 @@ final class DemoGroup {
     }
 
     /**
-     * @param narrator told each step of the story
-     * @param problems told what did not stop or close cleanly
+     * @param narrator   told each step of the story
+     * @param problems   told what did not stop or close cleanly
+     * @param processors the listener of the members' processors (meters, when the demo serves them)
      */
     DemoGroup(Supplier<StreamClient> clients, StreamName stream, Codec<JsonNode> codec, Ledger ledger,
-            Duration ackTimeout, Consumer<String> narrator, Consumer<String> problems) {
+            Duration ackTimeout, Consumer<String> narrator, Consumer<String> problems, ProcessorListener processors) {
+        this.processors = processors;
         this.clients = clients;
         this.stream = stream;
         this.codec = codec;
@@ -83,7 +87,7 @@ final class DemoGroup {
         for (Member m : members) {
             m.client = clients.get();
             GroupProcessor.Builder<JsonNode> b = GroupProcessor.builder(m.client, stream, DemoScenario.GROUP, codec)
-                    .name("demo-" + m.name).member(m.name).batchSize(100).lagInterval(Duration.ZERO)
+                    .name("demo-" + m.name).member(m.name).batchSize(100).lagInterval(Duration.ZERO).listener(processors)
                     .groupOptions(new GroupOptions(Position.earliest(), ackTimeout))
                     .batchHandler(batch -> onBatch(m, batch));
             // The handler fails only by the simulated crash, which is not an error to retry: the member

@@ -4,6 +4,7 @@ import dev.tributary.StreamClient;
 import dev.tributary.cli.CliException;
 import dev.tributary.cli.Errors;
 import dev.tributary.cli.command.SignalGuard;
+import dev.tributary.core.ProcessorListener;
 import java.util.function.Supplier;
 
 /**
@@ -19,14 +20,17 @@ final class DemoRun {
     private final Supplier<StreamClient> clients;
     private final String safeUri;
     private final ConsoleView view;
+    private final ProcessorListener processors;
 
     /**
      * @param deleteAtEnd whether to delete the stream and its dead-letter stream after the report
      * @param clients     opens a client for each consumer of the demo
      * @param safeUri     the backend URI without secrets, for the header
+     * @param processors  listens to the demo's processors (meters, when the demo serves them)
      */
     DemoRun(DemoScenario.Settings settings, boolean deleteAtEnd, StreamClient client, Supplier<StreamClient> clients,
-            String safeUri, ConsoleView view) {
+            String safeUri, ConsoleView view, ProcessorListener processors) {
+        this.processors = processors;
         this.settings = settings;
         this.deleteAtEnd = deleteAtEnd;
         this.client = client;
@@ -36,7 +40,7 @@ final class DemoRun {
     }
 
     int run(SignalGuard guard) throws InterruptedException {
-        DemoScenario scenario = new DemoScenario(settings, client, clients, view);
+        DemoScenario scenario = new DemoScenario(settings, client, clients, view, processors);
         view.header(safeUri, client.backend(), settings);
         DemoResult result;
         try {

@@ -16,6 +16,7 @@ import dev.tributary.codec.jackson.JacksonCodec;
 import dev.tributary.core.Codec;
 import dev.tributary.core.CodecException;
 import dev.tributary.core.DeadLetterPolicy;
+import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.Publisher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,15 @@ final class DemoScenario {
      * @throws CliException (usage) when the backend has no consumer groups
      */
     DemoScenario(Settings settings, StreamClient client, Supplier<StreamClient> clients, Listener listener) {
+        this(settings, client, clients, listener, new ProcessorListener() { });
+    }
+
+    /**
+     * As {@link #DemoScenario(Settings, StreamClient, Supplier, Listener)}, with {@code processors}
+     * listening to the tail's and the group members' processors (the meters of {@code --metrics-port}).
+     */
+    DemoScenario(Settings settings, StreamClient client, Supplier<StreamClient> clients, Listener listener,
+            ProcessorListener processors) {
         if (!client.supports(Capability.CONSUMER_GROUPS)) {
             throw CliException.usage("the demo needs consumer groups, which backend '" + client.backend()
                     + "' does not declare");
@@ -123,8 +133,9 @@ final class DemoScenario {
         this.stream = StreamName.of(settings.stream());
         this.ledger = new Ledger(settings.events());
         Consumer<String> problem = problems::add;
-        this.tail = new LiveTail(clients, stream, codec, ledger, this::narrate, problem);
-        this.group = new DemoGroup(clients, stream, codec, ledger, settings.ackTimeout(), this::narrate, problem);
+        this.tail = new LiveTail(clients, stream, codec, ledger, this::narrate, problem, processors);
+        this.group = new DemoGroup(clients, stream, codec, ledger, settings.ackTimeout(), this::narrate, problem,
+                processors);
     }
 
     StreamName stream() {

@@ -8,6 +8,7 @@ import dev.tributary.StreamName;
 import dev.tributary.core.CheckpointStore;
 import dev.tributary.core.Codec;
 import dev.tributary.core.InMemoryCheckpointStore;
+import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.TailProcessor;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,6 +25,7 @@ final class LiveTail {
     static final String NAME = "demo-live-tail";
 
     private final Supplier<StreamClient> clients;
+    private final ProcessorListener processors;
     private final StreamName stream;
     private final Codec<JsonNode> codec;
     private final Ledger ledger;
@@ -38,11 +40,13 @@ final class LiveTail {
     private volatile boolean reconnected;
 
     /**
-     * @param narrator told each step of the story
-     * @param problems told what did not stop or close cleanly
+     * @param narrator   told each step of the story
+     * @param problems   told what did not stop or close cleanly
+     * @param processors the listener of the tail's processor (meters, when the demo serves them)
      */
     LiveTail(Supplier<StreamClient> clients, StreamName stream, Codec<JsonNode> codec, Ledger ledger,
-            Consumer<String> narrator, Consumer<String> problems) {
+            Consumer<String> narrator, Consumer<String> problems, ProcessorListener processors) {
+        this.processors = processors;
         this.clients = clients;
         this.stream = stream;
         this.codec = codec;
@@ -55,7 +59,7 @@ final class LiveTail {
     void start() {
         client = clients.get();
         processor = TailProcessor.builder(client, stream, codec).name(NAME).checkpointStore(checkpoints)
-                .startFrom(Position.earliest()).batchSize(200).lagInterval(Duration.ZERO)
+                .startFrom(Position.earliest()).batchSize(200).lagInterval(Duration.ZERO).listener(processors)
                 .handler(m -> ledger.tail(DomainEvents.seqOf(m.value()))).build();
         processor.start();
     }

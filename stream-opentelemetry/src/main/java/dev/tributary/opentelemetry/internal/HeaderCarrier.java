@@ -11,6 +11,7 @@ public enum HeaderCarrier implements TextMapGetter<Headers> {
     INSTANCE;
 
     @Override
+    @SuppressWarnings("deprecation") // still abstract in TextMapGetter: every getter must implement it
     public Iterable<String> keys(Headers carrier) {
         Set<String> keys = new LinkedHashSet<>();
         for (Header h : carrier) {

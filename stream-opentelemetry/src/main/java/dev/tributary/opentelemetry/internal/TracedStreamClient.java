@@ -90,6 +90,7 @@ public final class TracedStreamClient extends ForwardingStreamClient {
     }
 
     /** The record with trace headers added, unless they would not fit the backend's header limit. */
+    @SuppressWarnings("ReferenceEquality") // inject returns the very same Headers when it added nothing
     private StreamRecord withContext(StreamRecord record, Context ctx) {
         Headers h = tracing.inject(ctx, record.headers());
         if (h == record.headers()) {
