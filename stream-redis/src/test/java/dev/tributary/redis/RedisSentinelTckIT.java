@@ -5,11 +5,14 @@ import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
 import java.net.URI;
 import java.util.Optional;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The whole contract kit against Redis Sentinel ({@link RedisSentinelFixture}: a primary, two replicas,
  * three sentinels, {@code waitReplicas=1}); the F rules stop, kill and pause every data node at once.
  */
+@EnabledIfSystemProperty(named = "tributary.clusterKits", matches = "true",
+        disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
 class RedisSentinelTckIT extends StreamClientTck {
 
     @Override
