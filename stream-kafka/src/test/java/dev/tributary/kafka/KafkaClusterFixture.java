@@ -4,8 +4,8 @@ import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
-import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.KafkaKraftCluster;
+import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -31,8 +31,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
  */
 public final class KafkaClusterFixture implements ClusterFixture {
     static final int SIZE = 3;
-    private static KafkaClusterFixture shared;
-    private static String unavailable;
+    private static final StartedOnce<KafkaClusterFixture> SHARED = new StartedOnce<>("kafka", "KRaft cluster of " + SIZE,
+            KafkaClusterFixture::missingClasspath, KafkaClusterFixture::start);
 
     private final KafkaKraftCluster cluster;
     private final Admin admin;
@@ -49,29 +49,21 @@ public final class KafkaClusterFixture implements ClusterFixture {
     }
 
     /** The cluster of this JVM, started on first use. */
-    public static synchronized KafkaClusterFixture shared() {
-        if (shared == null && unavailable == null) {
-            String cp = System.getProperty(KafkaFixture.CLASSPATH_PROPERTY);
-            if (cp == null || cp.isBlank() || cp.startsWith("${")) {
-                unavailable = "no broker classpath in -D" + KafkaFixture.CLASSPATH_PROPERTY
-                        + " (run the tests through Maven: mvn -pl stream-kafka verify)";
-            } else {
-                long t0 = System.nanoTime();
-                try {
-                    KafkaKraftCluster c = KafkaKraftCluster.start(cp, SIZE, Map.of());
-                    shared = new KafkaClusterFixture(c);
-                    Runtime.getRuntime().addShutdownHook(new Thread(shared.admin::close, "kafka-cluster-admin-close"));
-                    System.out.println("KRaft cluster of " + SIZE + " started in " + (System.nanoTime() - t0) / 1_000_000
-                            + " ms: " + shared.describe());
-                } catch (RuntimeException e) {
-                    unavailable = "the local KRaft cluster did not start: " + e.getMessage();
-                }
-            }
-        }
-        if (shared == null) {
-            throw Brokers.unavailable("kafka", unavailable);
-        }
-        return shared;
+    public static KafkaClusterFixture shared() {
+        return SHARED.get();
+    }
+
+    private static String missingClasspath() {
+        String cp = System.getProperty(KafkaFixture.CLASSPATH_PROPERTY);
+        return cp == null || cp.isBlank() || cp.startsWith("${") ? "no broker classpath in -D"
+                + KafkaFixture.CLASSPATH_PROPERTY + " (run the tests through Maven: mvn -pl stream-kafka verify)" : null;
+    }
+
+    private static KafkaClusterFixture start() {
+        KafkaClusterFixture f = new KafkaClusterFixture(KafkaKraftCluster.start(
+                System.getProperty(KafkaFixture.CLASSPATH_PROPERTY), SIZE, Map.of()));
+        Runtime.getRuntime().addShutdownHook(new Thread(f.admin::close, "kafka-cluster-admin-close"));
+        return f;
     }
 
     @Override

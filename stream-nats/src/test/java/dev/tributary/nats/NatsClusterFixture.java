@@ -6,8 +6,8 @@ import dev.tributary.nats.internal.NatsNames;
 import dev.tributary.nats.internal.NatsSettings;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
-import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.NatsServerCluster;
+import dev.tributary.tck.fixture.StartedOnce;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
@@ -28,8 +28,9 @@ import java.util.stream.Collectors;
  */
 public final class NatsClusterFixture implements ClusterFixture {
     static final int SIZE = 3;
-    private static NatsClusterFixture shared;
-    private static String unavailable;
+    private static final StartedOnce<NatsClusterFixture> SHARED = new StartedOnce<>("nats", "NATS cluster of " + SIZE,
+            () -> NatsServerCluster.available() ? null : "nats-server is not on the PATH; the cluster rules start three of them",
+            () -> new NatsClusterFixture(NatsServerCluster.start(SIZE)));
 
     private final NatsServerCluster cluster;
     private final NatsNames names = new NatsNames(NatsSettings.DEFAULT_PREFIX);
@@ -40,25 +41,8 @@ public final class NatsClusterFixture implements ClusterFixture {
     }
 
     /** The cluster of this JVM, started on first use. */
-    public static synchronized NatsClusterFixture shared() {
-        if (shared == null && unavailable == null) {
-            if (!NatsServerCluster.available()) {
-                unavailable = "nats-server is not on the PATH; the cluster rules start three of them";
-            } else {
-                long t0 = System.nanoTime();
-                try {
-                    shared = new NatsClusterFixture(NatsServerCluster.start(SIZE));
-                    System.out.println("NATS cluster of " + SIZE + " started in " + (System.nanoTime() - t0) / 1_000_000
-                            + " ms: " + shared.describe());
-                } catch (RuntimeException e) {
-                    unavailable = "the NATS cluster did not start: " + e.getMessage();
-                }
-            }
-        }
-        if (shared == null) {
-            throw Brokers.unavailable("nats", unavailable);
-        }
-        return shared;
+    public static NatsClusterFixture shared() {
+        return SHARED.get();
     }
 
     @Override

@@ -5,8 +5,8 @@ import dev.tributary.StreamName;
 import dev.tributary.redis.internal.RedisSettings;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
-import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.RedisServerCluster;
+import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -25,8 +25,13 @@ import java.util.Optional;
  */
 public final class RedisClusterFixture implements ClusterFixture {
     static final int REPLICAS_PER_PRIMARY = 2;
-    private static RedisClusterFixture shared;
-    private static String unavailable;
+    private static final StartedOnce<RedisClusterFixture> SHARED = new StartedOnce<>("redis", "Redis Cluster",
+            () -> RedisServerCluster.available() ? null : "redis-server is not on the PATH; the cluster rules start nine of them",
+            () -> {
+                RedisServerCluster c = RedisServerCluster.start(REPLICAS_PER_PRIMARY);
+                Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-cleanup"));
+                return new RedisClusterFixture(c);
+            });
 
     private final RedisServerCluster cluster;
 
@@ -35,27 +40,8 @@ public final class RedisClusterFixture implements ClusterFixture {
     }
 
     /** The cluster of this JVM, started on first use. */
-    public static synchronized RedisClusterFixture shared() {
-        if (shared == null && unavailable == null) {
-            if (!RedisServerCluster.available()) {
-                unavailable = "redis-server is not on the PATH; the cluster rules start nine of them";
-            } else {
-                long t0 = System.nanoTime();
-                try {
-                    RedisServerCluster c = RedisServerCluster.start(REPLICAS_PER_PRIMARY);
-                    Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-cleanup"));
-                    shared = new RedisClusterFixture(c);
-                    System.out.println("Redis Cluster started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
-                            + shared.describe());
-                } catch (RuntimeException e) {
-                    unavailable = "the Redis Cluster did not start: " + e.getMessage();
-                }
-            }
-        }
-        if (shared == null) {
-            throw Brokers.unavailable("redis", unavailable);
-        }
-        return shared;
+    public static RedisClusterFixture shared() {
+        return SHARED.get();
     }
 
     @Override

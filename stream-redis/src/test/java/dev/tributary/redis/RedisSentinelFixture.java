@@ -4,8 +4,8 @@ import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
-import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.RedisSentinelSet;
+import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -20,8 +20,13 @@ import java.util.Optional;
  */
 public final class RedisSentinelFixture implements ClusterFixture {
     static final int REPLICAS = 2;
-    private static RedisSentinelFixture shared;
-    private static String unavailable;
+    private static final StartedOnce<RedisSentinelFixture> SHARED = new StartedOnce<>("redis", "Redis Sentinel set",
+            () -> RedisSentinelSet.available() ? null : "redis-server is not on the PATH; the sentinel rules start six of them",
+            () -> {
+                RedisSentinelSet s = RedisSentinelSet.start(REPLICAS);
+                Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-cleanup"));
+                return new RedisSentinelFixture(s);
+            });
 
     private final RedisSentinelSet set;
 
@@ -29,28 +34,9 @@ public final class RedisSentinelFixture implements ClusterFixture {
         this.set = set;
     }
 
-    /** The sentinel set of this JVM, started on first use. */
-    public static synchronized RedisSentinelFixture shared() {
-        if (shared == null && unavailable == null) {
-            if (!RedisSentinelSet.available()) {
-                unavailable = "redis-server is not on the PATH; the sentinel rules start six of them";
-            } else {
-                long t0 = System.nanoTime();
-                try {
-                    RedisSentinelSet s = RedisSentinelSet.start(REPLICAS);
-                    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-cleanup"));
-                    shared = new RedisSentinelFixture(s);
-                    System.out.println("Redis Sentinel set started in " + (System.nanoTime() - t0) / 1_000_000
-                            + " ms: " + shared.describe());
-                } catch (RuntimeException e) {
-                    unavailable = "the Redis Sentinel set did not start: " + e.getMessage();
-                }
-            }
-        }
-        if (shared == null) {
-            throw Brokers.unavailable("redis", unavailable);
-        }
-        return shared;
+    /** The Sentinel set of this JVM, started on first use. */
+    public static RedisSentinelFixture shared() {
+        return SHARED.get();
     }
 
     @Override
