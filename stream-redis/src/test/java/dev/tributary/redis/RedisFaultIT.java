@@ -211,6 +211,35 @@ class RedisFaultIT {
         }
     }
 
+    /**
+     * The server loses its data; a reader of the old stream polls while the key does not exist yet and
+     * blocks in XREAD, which returns the entries of the stream written anew — the reader must report
+     * DATA_LOSS instead of handing them out as the continuation of what it read.
+     */
+    @Test
+    void g_aReadBlockedOnTheMissingKeyAfterAWipeReportsDataLossNotTheNewEntries() throws Exception {
+        StreamName s = StreamName.of("fault-wipe-blocked");
+        client.append(s, StreamRecord.of("old-1"));
+        client.append(s, StreamRecord.of("old-2"));
+        try (StreamReader reader = client.openReader(s, Position.earliest())) {
+            assertEquals(2, reader.poll(10, Duration.ofSeconds(5)).size());
+            broker.wipe();
+            eventually(() -> client.info(StreamName.of("fault-wipe-probe"))); // the server answers again
+            CompletableFuture<Object> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return eventually(() -> reader.poll(10, Duration.ofSeconds(20)));
+                } catch (StreamException e) {
+                    return e;
+                }
+            });
+            sleep(500); // the poll found no key and blocks in XREAD now
+            client.append(s, StreamRecord.of("new-1"));
+            Object outcome = blocked.get(30, TimeUnit.SECONDS);
+            assertTrue(outcome instanceof StreamException e && e.kind() == ErrorKind.DATA_LOSS,
+                    "the reader reports DATA_LOSS, not the new stream's entries: " + outcome);
+        }
+    }
+
     /** Retries a call that fails retryable (or not-empty for lists) for up to 20 s. */
     static <T> T eventually(Supplier<T> call) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -560,10 +560,11 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("F7 the broker loses its data: a reader and a group member that read the old stream report DATA_LOSS, never carry on into the new one")
+        @DisplayName("F7 the broker loses its data: a reader and a group member that read the old stream, a range and a reader given an id of it report DATA_LOSS, never carry on into the new one")
         @RuleHint(value = "a reader keeps what identifies the stream it read (creation time, topic id, the last id read) and "
                 + "compares it when it reaches the broker again; a member whose group vanished with the stream's data "
-                + "fails DATA_LOSS, not NOT_FOUND", budgetSeconds = 180)
+                + "fails DATA_LOSS, not NOT_FOUND; an id beyond the stream's end, or below its first entry when nothing "
+                + "was ever removed, is not of this stream", budgetSeconds = 180)
         void required_F7_brokerDataLossIsReportedToReadersAndGroups() {
             new DataLossRules(kit()).f7();
         }

@@ -193,6 +193,9 @@ final class Fetcher {
             if (start < begin) {
                 throw gap(stream, start, begin, null);
             }
+            if (start > end) { // the id is at or beyond the end: not an offset this topic ever held
+                throw wentBack(stream, start, end, null);
+            }
         } else if (from instanceof Position.AtTime t) {
             start = admin.forTime(List.of(tp), t.time().toEpochMilli()).map(m -> m.get(tp)).orElse(end);
         } else {

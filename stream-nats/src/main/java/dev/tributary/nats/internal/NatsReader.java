@@ -51,7 +51,8 @@ final class NatsReader extends AbstractStreamReader {
     private final StreamWatch watch = new StreamWatch();
     private long lastRead = -1;
     private long expectedNext; // 0 = unknown (earliest / at time before the first read)
-    /** The highest sequence seen to exist in the stream (latest resolved at open, then reads); 0 = none. */
+    /** The highest sequence seen to exist in the stream (latest resolved at open, the id a reader opens
+     * after, then reads); 0 = none. */
     private long observed;
     private boolean dense = true;
     private PullSession session;
@@ -80,6 +81,7 @@ final class NatsReader extends AbstractStreamReader {
             long seq = NatsStreamClient.sequenceOf(a.id(), "reader position");
             this.start = Position.after(EventId.ofSequence(seq));
             this.expectedNext = seq + 1;
+            this.observed = seq; // an id of the stream: a stream whose last sequence is below it is another one
         } else {
             this.start = from;
         }

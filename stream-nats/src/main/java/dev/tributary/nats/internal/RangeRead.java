@@ -52,6 +52,11 @@ final class RangeRead {
                         + ": events " + start + " to " + (first - 1) + " were trimmed; the oldest retained is " + first
                         + ". Restart from earliest if that is acceptable");
             }
+            if (start - 1 > last) {
+                throw new StreamException(ErrorKind.DATA_LOSS, "range of '" + stream + "' from " + from
+                        + ": the stream's last sequence is " + last + ", so sequence " + (start - 1) + " is not of this "
+                        + "stream — it was deleted and created again, or the server lost its data");
+            }
             policy = DeliverPolicy.ByStartSequence;
             expected = start;
         } else if (from instanceof Position.AtTime t) {

@@ -44,7 +44,8 @@ final class StreamWatch {
         }
         if (cursor > lastSequence) {
             return "the JetStream stream's last sequence " + lastSequence + " is below sequence " + cursor
-                    + ", which was read from it: the server lost stored events (restarted without its store?)";
+                    + ", which was read from it or given as a position in it: the server lost stored events "
+                    + "(restarted without its store?) or the stream was deleted and created again";
         }
         return null;
     }

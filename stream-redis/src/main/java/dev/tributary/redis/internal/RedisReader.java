@@ -80,9 +80,15 @@ final class RedisReader extends AbstractStreamReader {
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<StreamEvent> got = readFrom(channel, admin, stream(), cursor, "+", maxCount, anchor);
+        boolean cursorIsAnId = readAny || !(start instanceof Position.AtTime);
+        List<StreamEvent> got = readFrom(channel, admin, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
+            if (!got.isEmpty() && cursor != null && !cursor.equals(Ids.ZERO) && !held(cursor)) {
+                // XREAD judged nothing: after a key that was missing (a server that lost its data) it
+                // returns a new stream's entries, so judge the cursor as XRANGE does before handing out
+                got = readFrom(channel, admin, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
+            }
         }
         if (!got.isEmpty()) {
             if (cursor == null && anchor == null) {
@@ -95,6 +101,14 @@ final class RedisReader extends AbstractStreamReader {
             }
         }
         return got;
+    }
+
+    /** Whether the stream still holds the entry {@code id} (one {@code XRANGE id id}). */
+    private boolean held(EventId id) {
+        String key = admin.key(stream());
+        String wire = Ids.wire(id);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(wire).add(wire);
+        return !EntryCodec.decodeAll(stream(), channel.sync(CommandType.XRANGE, a, "XRANGE " + key)).isEmpty();
     }
 
     /**
@@ -117,10 +131,12 @@ final class RedisReader extends AbstractStreamReader {
 
     /**
      * Reads up to {@code max} entries after {@code cursor} (exclusive; null = from the start) up to
-     * {@code end}, checking for a gap as described on the class.
+     * {@code end}, checking for a gap as described on the class. {@code cursorIsAnId}: the cursor is
+     * an entry's id (read, or given by the caller), not one made from a time, so a stream that never
+     * held it is not the stream it came from.
      */
     static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, StreamName stream, EventId cursor,
-            String end, int max, Long anchor) {
+            boolean cursorIsAnId, String end, int max, Long anchor) {
         String key = admin.key(stream);
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
@@ -139,6 +155,12 @@ final class RedisReader extends AbstractStreamReader {
                     + ": that entry is gone though nothing was deleted or trimmed up to it (" + meta.get().entriesAdded()
                     + " entries ever added now, " + anchor + " read) — the key was deleted and created again, or the "
                     + "server lost its data; reopen at earliest or decide how to recover");
+        }
+        if (meta.isPresent() && cursorIsAnId && meta.get().neverHeld(cursor)) {
+            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + " never held " + cursor
+                    + ": nothing was ever deleted or trimmed from it, so that id is of an earlier stream under this "
+                    + "key (deleted and created again, or the server lost its data); reopen at earliest or decide how "
+                    + "to recover");
         }
         if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
             throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + ": events after " + cursor

@@ -125,7 +125,8 @@ public final class RedisStreamClient extends AbstractStreamClient {
         if (from instanceof Position.Latest) {
             return List.of(); // nothing lies after the latest event
         }
-        return RedisReader.readFrom(channel, admin, stream, RedisReader.cursorOf(from), end, maxCount, null);
+        return RedisReader.readFrom(channel, admin, stream, RedisReader.cursorOf(from),
+                !(from instanceof Position.AtTime), end, maxCount, null);
     }
 
     @Override

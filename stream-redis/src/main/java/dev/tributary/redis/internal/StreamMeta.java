@@ -64,6 +64,16 @@ record StreamMeta(long length, EventId lastGenerated, EventId maxDeleted, long e
     }
 
     /**
+     * Whether {@code id} — an id read from this key, or given as the position after one — cannot be of
+     * the stream the key holds now: the caller found it not retained, yet this stream never lost an
+     * entry (nothing trimmed or deleted). It is an id of an earlier stream under the key (deleted and
+     * created again, or the server lost its data). {@code 0-0} is no entry's id and never matches.
+     */
+    boolean neverHeld(EventId id) {
+        return !id.equals(Ids.ZERO) && removed() == 0 && maxDeleted.equals(Ids.ZERO);
+    }
+
+    /**
      * Whether reading strictly after {@code cursor} (an id that is not retained) would skip removed
      * entries. With {@code anchor} (the number of entries ever added up to the cursor, when the reader
      * knows it) the answer is exact; without it the rule is "the cursor is older than the retained head

@@ -56,4 +56,16 @@ class StreamMetaTest {
         StreamMeta deleted = new StreamMeta(12, id(300), id(100), 13, id(10), id(300));
         assertFalse(deleted.recreatedSince(id(100), 10L));
     }
+
+    @Test
+    void anIdAStreamThatNeverLostAnEntryDoesNotHoldIsOfAnEarlierStream() {
+        StreamMeta recreated = new StreamMeta(3, id(300), Ids.ZERO, 3, id(200), id(300));
+        assertTrue(recreated.neverHeld(id(100)), "below the head, nothing ever removed");
+        assertTrue(recreated.neverHeld(id(400)), "beyond the last generated id");
+        assertFalse(recreated.neverHeld(Ids.ZERO), "0-0 is no entry's id");
+        StreamMeta trimmed = new StreamMeta(3, id(300), Ids.ZERO, 13, id(200), id(300));
+        assertFalse(trimmed.neverHeld(id(100)), "trimmed: the gap rule judges it");
+        StreamMeta deleted = new StreamMeta(12, id(300), id(100), 13, id(10), id(300));
+        assertFalse(deleted.neverHeld(id(100)), "XDEL took it");
+    }
 }

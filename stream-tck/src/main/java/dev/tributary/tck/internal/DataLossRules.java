@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code DATA_LOSS} on its first poll that reaches the broker again (after any number of
  * {@code RETRYABLE} failures while it comes back), and delivers none of the new stream's events
  * before that (events of the old stream it had fetched before the wipe may still be delivered).
+ * What holds no state of the old stream fails alike when given an id of it: a {@code range} and a
+ * reader opened after that id (a tail processor restarting from its checkpoint) — the new stream
+ * is shorter than the old one, so every backend can tell the id is not of the stream it now holds.
  */
 public final class DataLossRules {
     private static final int OLD = 10;
@@ -44,7 +48,9 @@ public final class DataLossRules {
         StreamName s = ctx.created(c, "f7");
         Io.append(c, s, "old", OLD);
         StreamReader reader = c.openReader(s, Position.earliest());
-        assertEquals(OLD, Io.read(reader, OLD, Tck.scaled(Duration.ofSeconds(10))).size(), "the reader read the old stream");
+        List<StreamEvent> old = Io.read(reader, OLD, Tck.scaled(Duration.ofSeconds(10)));
+        assertEquals(OLD, old.size(), "the reader read the old stream");
+        EventId checkpoint = old.get(OLD / 2).id();
         GroupConsumer member = null;
         if (c.supports(Capability.CONSUMER_GROUPS)) {
             String g = Tck.name("g");
@@ -69,6 +75,15 @@ public final class DataLossRules {
             GroupConsumer m = member;
             expectDataLoss("group member", deadline, m::poll);
         }
+        expectDataLoss("range after an id of the old stream", deadline,
+                (max, wait) -> c.range(s, Position.after(checkpoint), null, max));
+        try (StreamReader restarted = c.openReader(s, Position.after(checkpoint))) {
+            expectDataLoss("reader opened after an id of the old stream", deadline, restarted::poll);
+        } catch (StreamException e) {
+            if (e.kind() != ErrorKind.DATA_LOSS) {
+                throw e; // reporting it at open is as good as at the first poll
+            }
+        }
         reader.close();
         if (member != null) {
             member.close();
@@ -87,6 +102,10 @@ public final class DataLossRules {
             try {
                 for (StreamEvent e : poll.poll(100, Duration.ofMillis(200))) {
                     delivered.add(Io.keyOf(e));
+                }
+                if (delivered.stream().anyMatch(k -> k.startsWith("new/"))) {
+                    throw new AssertionError("the " + who + " delivered events of the new stream without reporting "
+                            + "DATA_LOSS: " + delivered);
                 }
             } catch (StreamException e) {
                 if (e.kind() == ErrorKind.DATA_LOSS) {
@@ -107,7 +126,7 @@ public final class DataLossRules {
     }
 
     /** Runs {@code call} until it succeeds, retrying the kinds a broker coming back may answer with. */
-    private static void retrying(long deadline, String what, Runnable call) {
+    public static void retrying(long deadline, String what, Runnable call) {
         StreamException last = null;
         while (System.nanoTime() < deadline) {
             try {
