@@ -178,6 +178,27 @@ class GroupProcessorTest {
     }
 
     @Test
+    void aGroupLostBetweenThePollAndTheAckIsAGapNotAPlainFailure() throws Exception {
+        client.append(stream, StreamRecord.of("m0"));
+        StreamClient losing = new ForwardingStreamClient(client) {
+            @Override
+            public GroupConsumer openGroupConsumer(StreamName s, String group, String member) {
+                return new dev.tributary.spi.ForwardingGroupConsumer(super.openGroupConsumer(s, group, member)) {
+                    @Override
+                    public dev.tributary.AckResult ack(java.util.Collection<dev.tributary.EventId> ids) {
+                        throw new StreamException(ErrorKind.DATA_LOSS, "the broker lost the group");
+                    }
+                };
+            }
+        };
+        GroupProcessor<String> p = start(builder(losing).handler(m -> { }).build());
+        assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(ProcessorState.FAILED, p.state());
+        assertEquals(ErrorKind.DATA_LOSS, ((StreamException) p.failure().orElseThrow()).kind());
+        assertEquals(1, recorder.gaps.size(), "the listener heard onGap before the processor failed");
+    }
+
+    @Test
     void aBackendWithoutConsumerGroupsFailsTheProcessorWithUnsupportedAtOnce() throws Exception {
         AtomicInteger creates = new AtomicInteger();
         StreamClient noGroups = new ForwardingStreamClient(client) {

@@ -94,7 +94,15 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                         throw e;
                     }
                     List<EventId> ids = List.copyOf(done);
-                    source.call("ack", () -> c.ack(ids));
+                    try {
+                        source.call("ack", () -> c.ack(ids));
+                    } catch (StreamException e) {
+                        if (e.kind() != ErrorKind.DATA_LOSS) {
+                            throw e;
+                        }
+                        consumer = onGroupLost(consumer, e, source, run); // lost between the poll and the ack
+                        continue;
+                    }
                     s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(),
                             events.get(events.size() - 1).id());
                 }

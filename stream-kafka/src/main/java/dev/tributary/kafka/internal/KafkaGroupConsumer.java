@@ -55,6 +55,8 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     /** Fetched, not yet delivered; poll thread only. */
     private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private volatile boolean deleted;
+    /** Why the group is gone, once known (see {@link #gone()}). */
+    private volatile StreamException goneWhy;
     /** The topic's id when this member joined (null if unknown); another one later means the data was lost. */
     private final Uuid topicId;
     private boolean consumerClosed;
@@ -91,12 +93,12 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
         } catch (WakeupException e) {
             ensureOpen();
             if (deleted) {
-                throw notFound();
+                throw gone();
             }
             return List.of();
         } catch (NoOffsetForPartitionException e) {
             deleted = true;
-            throw manager.groupGone(this, notFound());
+            throw gone();
         } catch (StreamException e) {
             throw e;
         } catch (KafkaException e) {
@@ -107,6 +109,23 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
             }
             pollLock.unlock();
         }
+    }
+
+    /**
+     * Why the group is gone, decided once the broker can tell: {@code DATA_LOSS} when the topic changed
+     * under the member (the broker lost its data, or the topic was created again), else
+     * {@code NOT_FOUND} (deleted). A retryable failure to tell is returned as it is and asked again.
+     */
+    private StreamException gone() {
+        StreamException why = goneWhy;
+        if (why == null) {
+            why = manager.groupGone(this, notFound());
+            if (why.isRetryable()) {
+                return why;
+            }
+            goneWhy = why;
+        }
+        return new StreamException(why.kind(), why.getMessage());
     }
 
     private StreamException notFound() {
@@ -120,7 +139,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
         boolean lookedWithoutWaiting = false;
         while (true) {
             if (deleted) {
-                throw notFound();
+                throw gone();
             }
             ledger.takeDue(clock.millis(), out, maxCount);
             deliverBuffered(out, maxCount);
@@ -177,7 +196,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     @Override
     protected AckResult doAck(List<EventId> ids) {
         if (deleted) {
-            throw notFound();
+            throw gone();
         }
         return ledger.ack(ids);
     }
@@ -185,7 +204,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     @Override
     protected void doNack(List<EventId> ids) {
         if (deleted) {
-            throw notFound();
+            throw gone();
         }
         ledger.nack(ids);
     }
@@ -270,6 +289,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
 
     /** Marks the group deleted: further polls fail NOT_FOUND; nothing more is committed. */
     void markDeleted() {
+        goneWhy = notFound();
         deleted = true;
         consumer.wakeup();
     }

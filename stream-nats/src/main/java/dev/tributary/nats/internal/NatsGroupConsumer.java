@@ -92,15 +92,23 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
     }
 
     /**
-     * Fails {@code DATA_LOSS} (and keeps failing) when the stream is not the one the member read; true
-     * when the stream exists and is that one, false when it does not exist.
+     * Fails {@code DATA_LOSS} (and keeps failing) when the stream is not the one the member read, or is
+     * gone after a reconnect once the member had read from it (a server that lost its store); true when
+     * the stream exists and is that one, false when it does not exist.
      */
     private boolean verifyStream() {
         io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "checking the stream of " + describe());
+        String loss;
         if (si == null) {
-            return false;
+            if (observed == 0 || !watch.reconnected(client.connection().getStatistics().getReconnects())) {
+                return false; // deleted while this member was connected: NOT_FOUND, as deleteStream documents
+            }
+            loss = "the JetStream stream is gone after the connection to the server was lost, with sequence "
+                    + observed + " already read: the server restarted without its store (or the stream was deleted "
+                    + "while the connection was down)";
+        } else {
+            loss = watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), observed, true);
         }
-        String loss = watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), observed, true);
         if (loss != null) {
             lost = new StreamException(ErrorKind.DATA_LOSS, describe() + ": " + loss + "; the group's position and "
                     + "unacked events went with it: create the group again to read the stream as it is now");
@@ -176,9 +184,7 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
             }
             return out;
         } catch (PullSession.ConsumerGone e) {
-            boolean streamThere = verifyStream(); // DATA_LOSS when the stream was recreated or lost events
-            throw new StreamException(ErrorKind.NOT_FOUND, describe() + ": the " + (streamThere ? "group" : "stream")
-                    + " no longer exists (" + e.getMessage() + ")");
+            throw groupGone(describe() + " (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "poll of " + describe() + " was interrupted", e);
@@ -192,6 +198,17 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                 dropSession();
             }
         }
+    }
+
+    /**
+     * The group's durable consumer is gone: {@code DATA_LOSS} (thrown by the stream check) when the
+     * stream was created again or lost events, else {@code NOT_FOUND} — the group was deleted, or the
+     * stream with it.
+     */
+    private StreamException groupGone(String what) {
+        boolean streamThere = verifyStream();
+        return new StreamException(ErrorKind.NOT_FOUND, what + ": the " + (streamThere ? "group" : "stream")
+                + " no longer exists");
     }
 
     @Override
@@ -220,8 +237,7 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                     var reply = client.connection().request(subjects.get(i), ACK, client.settings().requestTimeout());
                     if (reply == null && !client.admin().consumerExists(jsStream, group)) {
                         // jnats answers a request nobody listens to with null at once (no responders)
-                        throw new StreamException(ErrorKind.NOT_FOUND, "ack of " + describe() + ": the group no "
-                                + "longer exists");
+                        throw groupGone("ack of " + describe());
                     }
                     if (reply == null) {
                         throw new StreamException(ErrorKind.RETRYABLE, "ack of " + describe() + " got no confirmation "
@@ -230,8 +246,7 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                     if (reply.isStatusMessage() && reply.getStatus().getCode() == 503) {
                         // no responders: the group is gone, or (in a cluster) it has no leader for a moment
                         if (!client.admin().consumerExists(jsStream, group)) {
-                            throw new StreamException(ErrorKind.NOT_FOUND, "ack of " + describe() + ": the group no "
-                                    + "longer exists");
+                            throw groupGone("ack of " + describe());
                         }
                         throw new StreamException(ErrorKind.RETRYABLE, "ack of " + describe() + " found no server "
                                 + "leading the group (a leader election in the cluster); the events may be redelivered");

@@ -19,6 +19,7 @@ import dev.tributary.tck.processor.internal.ProcessorKit;
 import dev.tributary.tck.processor.internal.RandomFaultRules;
 import dev.tributary.tck.processor.internal.RecoveryRules;
 import dev.tributary.tck.processor.internal.StartStopRules;
+import dev.tributary.tck.processor.internal.WipeRules;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,18 @@ public abstract class ProcessorTck {
                 + "fails fast (RETRYABLE) while the broker is down instead of hanging", budgetSeconds = 120)
         void required_C8_processorResumesWithinAboutASecondOfTheBrokerReturning() throws Exception {
             new RecoveryRules(kit()).c8();
+        }
+    }
+
+    @Nested
+    @DisplayName("F — the broker loses its data under processors")
+    class Wipe {
+        @Test
+        @DisplayName("F7 the broker loses its data: a running tail and group processor and a tail restarted from its checkpoint report onGap and fail DATA_LOSS, never handle the new stream")
+        @RuleHint(value = "the reader's and group member's F7 rule first (the processors only pass DATA_LOSS on), then "
+                + "that the tail loop hands a DATA_LOSS poll to the gap policy", budgetSeconds = 180)
+        void required_F7_processorsReportTheBrokersDataLoss() throws Exception {
+            new WipeRules(kit()).f7();
         }
     }
 
