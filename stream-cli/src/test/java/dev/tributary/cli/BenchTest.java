@@ -42,6 +42,25 @@ class BenchTest {
     }
 
     @Test
+    void benchObserveComparesInstrumentedWithPlainTributaryAndShowsTheInstrumentsWorked(@TempDir Path dir)
+            throws Exception {
+        Path json = dir.resolve("observe.json");
+        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--records", "2000", "--batch", "200",
+                "--rounds", "1", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().matches("(?s).*Tributary\\+obs +Tributary +ratio.*"), r::toString);
+        // 2 000 appends, each a producer span; consumer spans come on top
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) spans sampled and exported").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        assertTrue(Long.parseLong(m.group(1)) >= 2000, r::toString);
+        JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+        assertEquals("observed-vs-plain", n.get("comparison").asText());
+        assertEquals("Tributary+obs", n.get("tributary").get("label").asText());
+        assertEquals("Tributary", n.get("raw").get("label").asText());
+        assertTrue(n.get("ratio").get("append").asDouble() > 0);
+    }
+
+    @Test
     void benchRejectsBadSettings() {
         Cli.Result r = Cli.run("bench", "--records", "0", "--no-json");
         assertEquals(2, r.exitCode(), r::toString);

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
         description = {"Appends --records records of --size bytes, then reads them back in a consumer group acking "
                 + "each batch — through Tributary and through the raw client of the backend (Lettuce, "
                 + "kafka-clients, jnats) in the same run — and prints both with the ratio. The memory backend "
-                + "has no raw client: Tributary only.", ""},
+                + "has no raw client: Tributary only. With --observe the comparison is Tributary with metrics and "
+                + "tracing against plain Tributary instead.", ""},
         footer = {"", "Examples:", "  tributary bench",
                 "  tributary --uri redis://localhost:6379 bench --records 200000 --size 100 --batch 1000",
                 "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json"})
@@ -68,6 +69,11 @@ public final class BenchCommand extends ClientCommand {
 
     @Option(names = "--no-raw", description = "Measure Tributary only.")
     boolean noRaw;
+
+    @Option(names = "--observe", description = "Measure the cost of observability instead of the raw client: Tributary "
+            + "with Micrometer meters (Prometheus registry) and OpenTelemetry tracing (SDK, every span sampled and "
+            + "exported) against plain Tributary, in the same run.")
+    boolean observe;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
     Path json;
@@ -107,14 +113,17 @@ public final class BenchCommand extends ClientCommand {
         }
         Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Side trib = new Side(new TributaryTarget(client));
+        Observed observed = observe ? new Observed(client) : null;
+        Side trib = new Side(observe ? new TributaryTarget(observed.client(), "Tributary+obs")
+                : new TributaryTarget(client, "Tributary"));
         Side raw = null;
         Instant started = Instant.now();
         double loadBefore = loadAverage();
         try {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
-            Optional<BenchTarget> rawTarget = noRaw ? Optional.empty() : rawTarget(client.backend());
+            Optional<BenchTarget> rawTarget = observe ? Optional.of(new TributaryTarget(client, "Tributary"))
+                    : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
             }
@@ -150,6 +159,10 @@ public final class BenchCommand extends ClientCommand {
                 return Errors.INTERRUPTED;
             }
             printTable(client, w, trib, raw);
+            if (observed != null) {
+                out().println();
+                out().println(observed.summary());
+            }
             double loadAfter = loadAverage();
             if (loadBefore >= 0) {
                 out().printf(Locale.ROOT, "%nload average %.2f at start, %.2f at end, on %d CPUs%n", loadBefore, loadAfter,
@@ -158,6 +171,7 @@ public final class BenchCommand extends ClientCommand {
             if (!noJson) {
                 Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
                 ObjectNode result = toJson(client, w, trib, raw, started);
+                result.put("comparison", observe ? "observed-vs-plain" : "tributary-vs-raw");
                 result.put("loadAverageStart", loadBefore);
                 result.put("loadAverageEnd", loadAfter);
                 Files.writeString(file, Json.pretty(result) + System.lineSeparator());
@@ -167,6 +181,9 @@ public final class BenchCommand extends ClientCommand {
         } finally {
             if (raw != null) {
                 raw.target.close();
+            }
+            if (observed != null) {
+                observed.close();
             }
         }
     }
@@ -233,7 +250,7 @@ public final class BenchCommand extends ClientCommand {
         out().println(header(client, w));
         out().println();
         String rawLabel = raw == null ? "" : raw.target.label();
-        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", "", "Tributary", rawLabel, raw == null ? "" : "ratio");
+        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", "", trib.target.label(), rawLabel, raw == null ? "" : "ratio");
         phaseRows("append", trib.append, raw == null ? null : raw.append, "per record, submit to broker ack");
         phaseRows("consume", trib.consume, raw == null ? null : raw.consume, "per batch, poll + ack");
         if (raw == null) {

@@ -15,16 +15,18 @@ import java.util.List;
 /** The Tributary side: {@code appendAsync} (or {@code appendBatchAsync}) and a group consumer with ack. */
 final class TributaryTarget implements BenchTarget {
     private final StreamClient client;
+    private final String label;
     private StreamName stream;
     private String group;
 
-    TributaryTarget(StreamClient client) {
+    TributaryTarget(StreamClient client, String label) {
         this.client = client;
+        this.label = label;
     }
 
     @Override
     public String label() {
-        return "Tributary";
+        return label;
     }
 
     @Override
@@ -39,7 +41,7 @@ final class TributaryTarget implements BenchTarget {
         if (w.batchAppend()) {
             return appendBatches(w, progress);
         }
-        return Drivers.append(w, progress, "append  Tributary", (producer, payload, done) ->
+        return Drivers.append(w, progress, "append  " + label, (producer, payload, done) ->
                 client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e)));
     }
 
@@ -48,7 +50,7 @@ final class TributaryTarget implements BenchTarget {
         int size = Math.min(w.batch(), client.limits().maxBatchSize());
         Workload perBatch = new Workload((w.records() + size - 1) / size, w.size(), 1, w.producers(), w.consumers(),
                 Math.max(1, w.window() / size), false);
-        PhaseResult r = Drivers.append(perBatch, progress, "append  Tributary (batches)", (producer, payload, done) -> {
+        PhaseResult r = Drivers.append(perBatch, progress, "append  " + label + " (batches)", (producer, payload, done) -> {
             List<StreamRecord> batch = new ArrayList<>(size);
             StreamRecord rec = StreamRecord.of(payload);
             for (int i = 0; i < size; i++) {
@@ -64,7 +66,7 @@ final class TributaryTarget implements BenchTarget {
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
         client.createGroup(stream, group, GroupOptions.defaults().withStart(Position.earliest()));
         int max = Math.min(w.batch(), client.limits().maxReadCount());
-        return Drivers.consume(w, progress, "consume Tributary", index -> {
+        return Drivers.consume(w, progress, "consume " + label, index -> {
             GroupConsumer c = client.openGroupConsumer(stream, group, "m" + index);
             return new Drivers.Member() {
                 @Override
