@@ -130,8 +130,8 @@ public final class KafkaErrors {
     }
 
     /** The trust options of a TLS listener's CA, for the message of an untrusted server certificate. */
-    static final String TRUST_OPTIONS = "kafka.ssl.truststore.type=PEM and kafka.ssl.truststore.certificates "
-            + "(the PEM text), or with allowUnsafeKafkaProperties=true a trust store file";
+    static final String TRUST_OPTIONS = "kafka.ssl.truststore.type=PEM and kafka.ssl.truststore.certificates=<its "
+            + "PEM text>";
     /** The documented opt-out of the host-name check (kafka-clients' own property, emptied). */
     static final String HOST_CHECK_OPT_OUT = "kafka.ssl.endpoint.identification.algorithm= (empty)";
 
