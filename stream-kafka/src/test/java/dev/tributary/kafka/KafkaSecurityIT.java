@@ -200,6 +200,7 @@ class KafkaSecurityIT {
     void theRightHostsCertificateOfTheTrustedCaRoundTripsByAddressAndByName() {
         assertRoundTrip(tls("127.0.0.1", rightPort).build());
         assertRoundTrip(tls("localhost", rightPort).build());
+        assertRoundTrip(tls("127.0.0.1", rightPort).option(OPT_OUT, "").build());
         // the same trust material written in the URI, as the README shows it (PEM content, URL-encoded)
         assertRoundTrip(ClientConfig.builder("kafka+ssl://127.0.0.1:" + rightPort + "?kafka.ssl.truststore.type=PEM"
                 + "&kafka.ssl.truststore.certificates=" + URLEncoder.encode(certs.ca().certPem(), StandardCharsets.UTF_8))

@@ -186,6 +186,8 @@ class RedisSecurityIT {
         assertRoundTrip(tlsUri("127.0.0.1", rightHost, ""));
         assertRoundTrip(tlsUri("localhost", rightHost, ""));
         assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=full"));
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=ca"));
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=none"));
     }
 
     @Test
