@@ -14,63 +14,76 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS and ACL users against a local redis-server of its own: right credentials connect, wrong ones
+ * TLS and ACL users against local redis-servers of their own: right credentials connect, wrong ones
  * fail fatally with AUTHENTICATION, and the password never shows in messages, toString() or logs.
+ *
+ * <p>The TLS matrix (certificates from the kit's {@link TestPki}, one TLS-only server per certificate):
+ * the right host's certificate of the trusted CA works; a certificate for another host, an expired one
+ * and one of another CA each fail the connect at once with one CONFIGURATION error that names the
+ * problem and the option to look at. The host name is checked by default ({@code tlsVerify=full});
+ * {@code tlsVerify=ca} is the documented opt-out that keeps the CA and validity checks;
+ * {@code tlsVerify=none} checks nothing.
  */
 class RedisSecurityIT {
     private static final String PASSWORD = "Pw-" + Long.toHexString(System.nanoTime()) + "-secret";
+    private static final List<RedisFixture.Local> SERVERS = new ArrayList<>();
     private static RedisFixture.Local acl;
-    private static RedisFixture.Local tls;
-    private static Path certDir;
+    private static TestPki pki;
+    private static TestPki.Matrix certs;
+    private static RedisFixture.Local rightHost;
+    private static RedisFixture.Local wrongHost;
+    private static RedisFixture.Local expired;
+    private static RedisFixture.Local foreign;
+    private static Path bin;
 
     @BeforeAll
     static void start() throws Exception {
         RedisFixture.shared(); // the usual skip/fail policy when no server can run
-        Path bin = LocalProcessBroker.onPath("redis-server").orElseThrow();
-        acl = new RedisFixture.Local(bin, List.of("--user", "alice", "on", ">" + PASSWORD, "~*", "&*", "+@all",
-                "--user", "bob", "on", ">" + PASSWORD, "~*", "+ping", "+hello", "+auth", "+client"));
-        acl.start();
-        certDir = Files.createTempDirectory("tributary-redis-tls-");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                certDir.resolve("key.pem").toString(), "-out", certDir.resolve("cert.pem").toString(), "-days", "1",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost")
-                .redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
-                "openssl could not create a test certificate");
-        tls = new RedisFixture.Local(bin, List.of("--tls-cert-file", certDir.resolve("cert.pem").toString(),
-                "--tls-key-file", certDir.resolve("key.pem").toString(), "--tls-ca-cert-file",
-                certDir.resolve("cert.pem").toString(), "--tls-auth-clients", "no", "--user", "alice", "on",
-                ">" + PASSWORD, "~*", "&*", "+@all"), true);
-        tls.start();
+        bin = LocalProcessBroker.onPath("redis-server").orElseThrow();
+        acl = started(new RedisFixture.Local(bin, List.of("--user", "alice", "on", ">" + PASSWORD, "~*", "&*",
+                "+@all", "--user", "bob", "on", ">" + PASSWORD, "~*", "+ping", "+hello", "+auth", "+client")));
+        pki = TestPki.create();
+        certs = pki.matrix();
+        rightHost = tlsServer(certs.rightHost());
+        wrongHost = tlsServer(certs.wrongHost());
+        expired = tlsServer(certs.expired());
+        foreign = tlsServer(certs.foreign());
+    }
+
+    /** A TLS-only redis-server presenting {@code cert}, with user alice. */
+    private static RedisFixture.Local tlsServer(TestPki.Pair cert) {
+        return started(new RedisFixture.Local(bin, List.of("--tls-cert-file", cert.cert().toString(),
+                "--tls-key-file", cert.key().toString(), "--tls-ca-cert-file", certs.ca().cert().toString(),
+                "--tls-auth-clients", "no", "--user", "alice", "on", ">" + PASSWORD, "~*", "&*", "+@all"), true));
+    }
+
+    private static RedisFixture.Local started(RedisFixture.Local server) {
+        SERVERS.add(server);
+        server.start();
+        return server;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (acl != null) {
-            acl.close();
+        for (RedisFixture.Local s : SERVERS) {
+            s.close();
         }
-        if (tls != null) {
-            tls.close();
-        }
-        if (certDir != null) {
-            for (String f : List.of("key.pem", "cert.pem")) {
-                Files.deleteIfExists(certDir.resolve(f));
-            }
-            Files.deleteIfExists(certDir);
+        if (pki != null) {
+            pki.close();
         }
     }
 
@@ -116,23 +129,107 @@ class RedisSecurityIT {
         assertTrue(e.getMessage().contains("NOPERM") || e.getMessage().contains("permission"), e.getMessage());
     }
 
-    @Test
-    void tlsWithTheServerCertificateTrustedConnects() {
-        String uri = "rediss://alice:" + PASSWORD + "@127.0.0.1:" + tls.port() + "?tlsCaCert="
-                + certDir.resolve("cert.pem");
+    /** {@code rediss://alice:PASSWORD@host:port?tlsCaCert=<the test CA>&…}. */
+    private static String tlsUri(String host, RedisFixture.Local server, String options) {
+        return "rediss://alice:" + PASSWORD + "@" + host + ":" + server.port() + "?tlsCaCert=" + certs.ca().cert()
+                + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** Opens {@code uri} (test timeouts), appends a record and reads it back over TLS. */
+    private static void assertRoundTrip(String uri) {
         try (StreamClient c = StreamClients.open(RedisFixture.testConfig(uri))) {
             assertTrue(c.health().up(), c.health().toString());
-            StreamName s = StreamName.of("sec-tls");
+            StreamName s = StreamName.of("sec-tls-" + System.nanoTime());
             c.append(s, StreamRecord.of("over tls"));
             assertEquals("over tls", c.range(s, Position.earliest(), null, 1).get(0).payloadAsString());
+            assertFalse(c.toString().contains(PASSWORD), c.toString());
         }
     }
 
-    @Test
-    void tlsWithAnUntrustedCertificateIsAConfigurationError() {
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(RedisFixture.testConfig(
-                "rediss://alice:" + PASSWORD + "@127.0.0.1:" + tls.port())).close());
+    /**
+     * Opening {@code uri} with a long connect timeout fails with one CONFIGURATION error, well before that
+     * timeout, whose message contains every one of {@code phrases} and no password; the failed connect
+     * leaves no threads behind.
+     */
+    private static StreamException assertTlsRejected(String uri, String... phrases) {
+        ClientConfig config = ClientConfig.builder(uri).connectTimeout(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(3)).build();
+        int baseline = Thread.activeCount();
+        long start = System.nanoTime();
+        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(config).close());
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-        assertFalse(e.getMessage().contains(PASSWORD));
+        assertTrue(e.isFatal() && !e.isRetryable());
+        for (String phrase : phrases) {
+            assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
+        }
+        assertTrue(tookMs < 10_000, "the TLS failure took " + tookMs + " ms");
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains(PASSWORD), "password in message of " + t.getClass());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.activeCount() > baseline + 2 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertTrue(Thread.activeCount() <= baseline + 2, "threads after a failed TLS connect: "
+                + Thread.activeCount() + " > baseline " + baseline + " + 2");
+        return e;
+    }
+
+    @Test
+    void theRightHostsCertificateOfTheTrustedCaConnectsByAddressAndByName() {
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, ""));
+        assertRoundTrip(tlsUri("localhost", rightHost, ""));
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=full"));
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=ca"));
+        assertRoundTrip(tlsUri("127.0.0.1", rightHost, "tlsVerify=none"));
+    }
+
+    @Test
+    void withoutTheCaTrustedTheCertificateIsAConfigurationErrorNamingTheTrustOption() {
+        String uri = "rediss://alice:" + PASSWORD + "@127.0.0.1:" + rightHost.port();
+        assertTlsRejected(uri, "not trusted", "tlsCaCert");
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRejectedByDefaultAndAcceptedWithTlsVerifyCa() {
+        // the host-name check is on without any option, and says how to turn it off
+        assertTlsRejected(tlsUri("127.0.0.1", wrongHost, ""), "@127.0.0.1:", "not valid for the host of the URI",
+                "matching IP address 127.0.0.1", "tlsVerify=ca");
+        assertTlsRejected(tlsUri("localhost", wrongHost, ""), "@localhost:", "not valid for the host of the URI",
+                "matching localhost", "tlsVerify=ca");
+        assertTlsRejected(tlsUri("127.0.0.1", wrongHost, "tlsVerify=full"), "not valid for the host of the URI");
+        // the documented opt-out: the CA is still checked, the host name is not
+        assertRoundTrip(tlsUri("127.0.0.1", wrongHost, "tlsVerify=ca"));
+        assertRoundTrip(tlsUri("127.0.0.1", wrongHost, "tlsVerify=none"));
+    }
+
+    @Test
+    void anExpiredCertificateIsRejectedAsExpiredEvenWithoutTheHostCheck() {
+        assertTlsRejected(tlsUri("127.0.0.1", expired, ""), "expired");
+        assertTlsRejected(tlsUri("127.0.0.1", expired, "tlsVerify=ca"), "expired");
+        // tlsVerify=none trusts anything, expired certificates included (tests only)
+        assertRoundTrip(tlsUri("127.0.0.1", expired, "tlsVerify=none"));
+    }
+
+    @Test
+    void aCertificateOfAnotherCaIsRejectedAsUntrustedEvenWithoutTheHostCheck() {
+        assertTlsRejected(tlsUri("127.0.0.1", foreign, ""), "not trusted", "tlsCaCert");
+        assertTlsRejected(tlsUri("127.0.0.1", foreign, "tlsVerify=ca"), "not trusted");
+        assertRoundTrip(tlsUri("127.0.0.1", foreign, "tlsVerify=none"));
+    }
+
+    @Test
+    void aWrongPasswordOverTlsIsStillAuthentication() {
+        String uri = tlsUri("127.0.0.1", rightHost, "").replace(":" + PASSWORD + "@", ":Wrong-" + PASSWORD + "@");
+        StreamException e = assertThrows(StreamException.class,
+                () -> StreamClients.open(RedisFixture.testConfig(uri)).close());
+        assertEquals(ErrorKind.AUTHENTICATION, e.kind(), e.toString());
+        assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
     }
 }

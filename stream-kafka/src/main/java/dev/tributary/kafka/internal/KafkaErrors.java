@@ -2,6 +2,7 @@ package dev.tributary.kafka.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
+import dev.tributary.spi.TlsFailure;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -26,8 +28,10 @@ import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Maps Kafka's exceptions onto {@link ErrorKind}. Retriable exceptions and timeouts are
- * {@link ErrorKind#RETRYABLE}; a record too large is {@link ErrorKind#TOO_LARGE}; authentication
- * and authorization failures are {@link ErrorKind#AUTHENTICATION}; an unknown topic is
+ * {@link ErrorKind#RETRYABLE}; a record too large is {@link ErrorKind#TOO_LARGE}; SASL authentication
+ * and authorization failures are {@link ErrorKind#AUTHENTICATION}; a failed TLS handshake (a server
+ * certificate for another host, expired, of an untrusted CA) is {@link ErrorKind#CONFIGURATION} naming
+ * the problem, as on every backend ({@link TlsFailure}); an unknown topic is
  * {@link ErrorKind#NOT_FOUND}. Appends have their own mapping ({@link #forAppend}) because a
  * delivery timeout leaves their outcome unknown.
  */
@@ -87,6 +91,11 @@ public final class KafkaErrors {
         if (c instanceof RecordTooLargeException || c instanceof RecordBatchTooLargeException) {
             return ErrorKind.TOO_LARGE;
         }
+        if (c instanceof SslAuthenticationException) {
+            // kafka-clients files a failed TLS handshake under authentication; it is the client's trust
+            // settings (or the server's certificate) that must change, as on the other backends
+            return ErrorKind.CONFIGURATION;
+        }
         if (c instanceof AuthenticationException || c instanceof AuthorizationException
                 || c instanceof SecurityDisabledException) {
             return ErrorKind.AUTHENTICATION;
@@ -120,7 +129,23 @@ public final class KafkaErrors {
         return ErrorKind.INTERNAL;
     }
 
+    /** The trust options of a TLS listener's CA, for the message of an untrusted server certificate. */
+    static final String TRUST_OPTIONS = "kafka.ssl.truststore.type=PEM and kafka.ssl.truststore.certificates=<its "
+            + "PEM text>";
+    /** The documented opt-out of the host-name check (kafka-clients' own property, emptied). */
+    static final String HOST_CHECK_OPT_OUT = "kafka.ssl.endpoint.identification.algorithm= (empty)";
+
     private static String describe(Throwable c) {
+        if (c instanceof SslAuthenticationException) {
+            TlsFailure f = TlsFailure.of(c).orElse(TlsFailure.HANDSHAKE);
+            String why = TlsFailure.explain(c, null, TRUST_OPTIONS, HOST_CHECK_OPT_OUT);
+            if (why == null || f == TlsFailure.HANDSHAKE) {
+                return (why == null ? "the TLS handshake failed (" + c.getMessage() + ")" : why)
+                        + "; check the server certificate, the kafka.ssl.* options and the URI scheme (kafka+ssl:// "
+                        + "only for TLS listeners)";
+            }
+            return why;
+        }
         String m = c.getMessage();
         return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }

@@ -2,14 +2,11 @@ package dev.tributary.nats.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
+import dev.tributary.spi.TlsFailure;
 import io.nats.client.AuthenticationException;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
 import java.io.IOException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -143,49 +140,15 @@ public final class NatsErrors {
     }
 
     /**
-     * Why a TLS handshake failed, with what to do. The JDK reports every certificate problem as an
-     * SSLHandshakeException; the cause chain tells them apart: an expired certificate carries a
-     * CertificateExpiredException, an unknown issuer a CertPathBuilderException (no path to a trusted
-     * CA), and the host-name check a plain CertificateException of the JDK's HostnameChecker, known only
-     * by its message ("No subject alternative names ...", "No name matching ...").
+     * Why a TLS handshake failed, with what to do: the kit-wide wording of {@link TlsFailure} with this
+     * backend's options; a failure that is no certificate problem most often means a plain-text server.
      */
     private String tlsProblem(Throwable t) {
-        String jdk = String.valueOf(t.getMessage());
-        CertificateExpiredException expired = cause(t, CertificateExpiredException.class);
-        if (expired != null) {
-            return "the server certificate has expired (" + expired.getMessage() + "); renew the server's "
-                    + "certificate";
+        if (TlsFailure.of(t).orElse(TlsFailure.HANDSHAKE) == TlsFailure.HANDSHAKE) {
+            return "TLS handshake failed (" + t.getMessage() + "); check the server certificate, tlsCaFile and the "
+                    + "URI scheme (tls:// for TLS servers)";
         }
-        CertificateNotYetValidException early = cause(t, CertificateNotYetValidException.class);
-        if (early != null) {
-            return "the server certificate is not valid yet (" + early.getMessage() + "); check the clocks of "
-                    + "client and server";
-        }
-        if (cause(t, CertPathBuilderException.class) != null) {
-            return "the server certificate is not trusted: its issuer is not a trusted CA (" + jdk + "); set "
-                    + "tlsCaFile to the PEM file of the CA that issued the server certificate";
-        }
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            String m = String.valueOf(c.getMessage());
-            if (c instanceof CertificateException
-                    && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
-                return "the server certificate is not valid for " + (host == null ? "the host of the URI" : "host " + host)
-                        + " (" + m + "); check the certificate's subject alternative names, or set "
-                        + "tlsVerifyHostname=false to trust the CA without checking the host name";
-            }
-        }
-        return "TLS handshake failed (" + jdk + "); check the server certificate, tlsCaFile and the URI scheme "
-                + "(tls:// for TLS servers)";
-    }
-
-    /** The first exception of {@code type} in the chain of {@code t} (itself included), or null. */
-    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
+        return TlsFailure.explain(t, host, "tlsCaFile (a PEM file)", "tlsVerifyHostname=false");
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -2,6 +2,7 @@ package dev.tributary.redis.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
+import dev.tributary.spi.TlsFailure;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -83,9 +84,12 @@ public final class RedisErrors {
             for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
                 if (c instanceof javax.net.ssl.SSLHandshakeException
                         || c instanceof java.security.cert.CertificateException) {
-                    return new StreamException(ErrorKind.CONFIGURATION, what + ": the TLS handshake failed ("
-                            + shortMessage(c) + "); check tlsCaCert / tlsTrustStore / tlsVerify and the server "
-                            + "certificate", t);
+                    // a certificate problem is named as on every backend (what includes the URI's host)
+                    String why = TlsFailure.of(c).orElse(TlsFailure.HANDSHAKE) == TlsFailure.HANDSHAKE
+                            ? "the TLS handshake failed (" + shortMessage(c) + "); check tlsCaCert / tlsTrustStore / "
+                                    + "tlsVerify and the server certificate"
+                            : TlsFailure.explain(c, null, "tlsCaCert (a PEM file) or tlsTrustStore", "tlsVerify=ca");
+                    return new StreamException(ErrorKind.CONFIGURATION, what + ": " + why, t);
                 }
             }
             return new StreamException(ErrorKind.RETRYABLE, what + ": cannot connect to Redis: " + shortMessage(t), t);
