@@ -54,7 +54,7 @@ class BenchTest {
         assertTrue(m.find(), r::toString);
         assertTrue(Long.parseLong(m.group(1)) >= 2000, r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
-        assertEquals("observed-vs-plain", n.get("comparison").asText());
+        assertEquals("observed-both-vs-plain", n.get("comparison").asText());
         assertEquals("Tributary+obs", n.get("tributary").get("label").asText());
         assertEquals("Tributary", n.get("raw").get("label").asText());
         assertTrue(n.get("ratio").get("append").asDouble() > 0);

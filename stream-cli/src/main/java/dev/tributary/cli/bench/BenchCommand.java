@@ -70,10 +70,11 @@ public final class BenchCommand extends ClientCommand {
     @Option(names = "--no-raw", description = "Measure Tributary only.")
     boolean noRaw;
 
-    @Option(names = "--observe", description = "Measure the cost of observability instead of the raw client: Tributary "
-            + "with Micrometer meters (Prometheus registry) and OpenTelemetry tracing (SDK, every span sampled and "
-            + "exported) against plain Tributary, in the same run.")
-    boolean observe;
+    @Option(names = "--observe", arity = "0..1", fallbackValue = "both", paramLabel = "WHAT",
+            description = "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
+            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, every span sampled and exported) or both "
+            + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
+    Observed.What observe;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
     Path json;
@@ -113,8 +114,8 @@ public final class BenchCommand extends ClientCommand {
         }
         Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Observed observed = observe ? new Observed(client) : null;
-        Side trib = new Side(observe ? new TributaryTarget(observed.client(), "Tributary+obs")
+        Observed observed = observe != null ? new Observed(client, observe) : null;
+        Side trib = new Side(observe != null ? new TributaryTarget(observed.client(), observed.label())
                 : new TributaryTarget(client, "Tributary"));
         Side raw = null;
         Instant started = Instant.now();
@@ -122,7 +123,7 @@ public final class BenchCommand extends ClientCommand {
         try {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
-            Optional<BenchTarget> rawTarget = observe ? Optional.of(new TributaryTarget(client, "Tributary"))
+            Optional<BenchTarget> rawTarget = observe != null ? Optional.of(new TributaryTarget(client, "Tributary"))
                     : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
@@ -171,7 +172,8 @@ public final class BenchCommand extends ClientCommand {
             if (!noJson) {
                 Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
                 ObjectNode result = toJson(client, w, trib, raw, started);
-                result.put("comparison", observe ? "observed-vs-plain" : "tributary-vs-raw");
+                result.put("comparison", observe != null ? "observed-" + observe.name().toLowerCase(Locale.ROOT) + "-vs-plain"
+                        : "tributary-vs-raw");
                 result.put("loadAverageStart", loadBefore);
                 result.put("loadAverageEnd", loadAfter);
                 Files.writeString(file, Json.pretty(result) + System.lineSeparator());

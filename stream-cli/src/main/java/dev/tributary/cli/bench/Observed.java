@@ -24,17 +24,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * pays for in-process; sending spans over the network is the collector's cost, not Tributary's.
  */
 final class Observed implements AutoCloseable {
+    /** Which instruments the observed side carries. */
+    enum What {
+        metrics, tracing, both
+    }
+
+    private final What what;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong exported = new AtomicLong();
     private final SdkTracerProvider tracerProvider;
     private final StreamClient client;
 
-    Observed(StreamClient plain) {
+    Observed(StreamClient plain, What what) {
+        this.what = what;
         tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
                 .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter(exported)).build()).build();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
-        StreamClient traced = TributaryTracing.create(otel).instrument(plain);
-        client = TributaryMetrics.instrument(traced, registry);
+        StreamClient traced = what == What.metrics ? plain : TributaryTracing.create(otel).instrument(plain);
+        client = what == What.tracing ? traced : TributaryMetrics.instrument(traced, registry);
+    }
+
+    /** The observed side's column: {@code Tributary+metrics}, {@code +tracing} or {@code +obs} (both). */
+    String label() {
+        return "Tributary+" + (what == What.both ? "obs" : what.name());
     }
 
     /** The instrumented client; closing it is the bench's business (it closes the plain one). */
@@ -47,7 +59,7 @@ final class Observed implements AutoCloseable {
         tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
         long meters = registry.getMeters().size();
         long samples = registry.getMeters().stream().mapToLong(Observed::measurements).sum();
-        return "observability on the Tributary+obs side: " + meters + " meters (" + samples + " samples in the "
+        return "observability on the " + label() + " side: " + meters + " meters (" + samples + " samples in the "
                 + "Prometheus registry), " + exported.get() + " spans sampled and exported";
     }
 
