@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisReader extends AbstractStreamReader {
     private final CommandChannel channel;
     private final RedisAdmin admin;
+    private final EntryCodec codec;
     private final BlockingPool pool;
     private final Position start;
     /** The last id read, or the resolved start; null = earliest with nothing read. */
@@ -45,6 +46,7 @@ final class RedisReader extends AbstractStreamReader {
         super(stream, client.limits(), "reader of " + client.admin.key(stream));
         this.channel = client.channel;
         this.admin = client.admin;
+        this.codec = client.codec;
         this.pool = client.pool;
         this.start = start;
         this.cursor = cursor;
@@ -80,7 +82,7 @@ final class RedisReader extends AbstractStreamReader {
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<StreamEvent> got = readFrom(channel, admin, stream(), cursor, "+", maxCount, anchor);
+        List<StreamEvent> got = readFrom(channel, admin, codec, stream(), cursor, "+", maxCount, anchor);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
         }
@@ -119,14 +121,14 @@ final class RedisReader extends AbstractStreamReader {
      * Reads up to {@code max} entries after {@code cursor} (exclusive; null = from the start) up to
      * {@code end}, checking for a gap as described on the class.
      */
-    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, StreamName stream, EventId cursor,
-            String end, int max, Long anchor) {
+    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, EntryCodec codec, StreamName stream,
+            EventId cursor, String end, int max, Long anchor) {
         String key = admin.key(stream);
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
         CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(startId).add(end)
                 .add("COUNT").add(inclusive ? max + 1 : max);
-        List<StreamEvent> events = EntryCodec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
+        List<StreamEvent> events = codec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
         if (cursor == null) {
             return events;
         }
@@ -171,7 +173,7 @@ final class RedisReader extends AbstractStreamReader {
             Object reply = LettuceClients.dispatch(c, CommandType.XREAD, a)
                     .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
-            return EntryCodec.decodeRead(stream(), reply);
+            return codec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
