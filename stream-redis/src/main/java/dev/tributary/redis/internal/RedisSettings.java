@@ -283,6 +283,8 @@ public final class RedisSettings {
     public String toString() {
         return "RedisSettings[" + describe() + ", prefix='" + keyPrefix + "', requestTimeout=" + requestTimeout
                 + ", connectTimeout=" + connectTimeout + ", blockingPoolSize=" + blockingPoolSize
-                + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "") + "]";
+                + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "")
+                + (payloadField.equals("p") && keyField.equals("k") ? ""
+                        : ", payloadField='" + payloadField + "', keyField='" + keyField + "'") + "]";
     }
 }
