@@ -37,7 +37,7 @@ public final class MarkedHeaders {
     private MarkedHeaders() {
     }
 
-    /** A header value as bytes for the wire: its UTF-8, or the marked base64url of it when it starts with the marker. */
+    /** A header value as bytes for the wire: its UTF-8, or marked base64url of it when it starts with the marker. */
     public static byte[] encodeValue(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         return value.startsWith(MARKER) ? (MARKER + B64.encodeToString(utf8)).getBytes(StandardCharsets.US_ASCII)
@@ -115,7 +115,10 @@ public final class MarkedHeaders {
             return this;
         }
 
-        /** Adds a field that cannot be carried as a header of its own: key {@value #MARKER}, name and value in base64url. */
+        /**
+         * Adds a field that cannot be carried as a header of its own: key {@value MarkedHeaders#MARKER},
+         * value base64url(name) + {@code .} + base64url(value).
+         */
         public Builder addMarked(byte[] name, byte[] value) {
             headers.add(MARKER, B64.encodeToString(name) + "." + B64.encodeToString(value));
             marked++;

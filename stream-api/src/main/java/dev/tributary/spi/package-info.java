@@ -12,7 +12,9 @@
  * readers and consumers and the close sequence, and the backend writes only the {@code do…} methods
  * that talk to its broker. {@link dev.tributary.spi.AppendWindow} is the one bounded window of
  * appends in flight with its deadline queue; {@link dev.tributary.spi.OptionReader} reads a
- * backend's URI options and reports every bad one in one error.
+ * backend's URI options and reports every bad one in one error; {@link dev.tributary.spi.MarkedHeaders}
+ * is the one lossless form in which a backend carries what other applications wrote and the header
+ * grammar cannot hold.
  * Applications normally use {@link dev.tributary.StreamClients} and never touch this package.
  */
 package dev.tributary.spi;

@@ -67,9 +67,11 @@ class MarkedHeadersTest {
         for (String v : new String[] {"~b64~aGVsbG8", "~b64~", "~b64~not base64!", "plain", ""}) {
             assertEquals(v, MarkedHeaders.decodeValue(MarkedHeaders.encodeValue(v)), v);
         }
-        assertEquals("plain", new String(MarkedHeaders.encodeValue("plain"), StandardCharsets.UTF_8), "others as UTF-8");
+        assertEquals("plain", new String(MarkedHeaders.encodeValue("plain"), StandardCharsets.UTF_8),
+                "others as UTF-8");
         assertNull(MarkedHeaders.decodeValue(new byte[] {(byte) 0xFF}));
-        assertEquals("~b64~!!", MarkedHeaders.decodeValue(u("~b64~!!")), "a marker not followed by base64url: as it came");
+        assertEquals("~b64~!!", MarkedHeaders.decodeValue(u("~b64~!!")),
+                "a marker not followed by base64url: as it came");
     }
 
     @Test

@@ -138,7 +138,8 @@ class RedisAdoptionIT {
         StreamName s = fresh("layout");
         xadd(s, "event_id", "order-7", "type", "order.created", "data", "{\"id\":7}", "p", "just a field");
         try (StreamClient c = open("payloadField", "data", "keyField", "event_id")) {
-            c.append(s, StreamRecord.builder().key("order-8").header("type", "order.paid").payload("{\"id\":8}").build());
+            c.append(s, StreamRecord.builder().key("order-8").header("type", "order.paid").payload("{\"id\":8}")
+                    .build());
             List<StreamEvent> got = c.range(s, Position.earliest(), null, 10);
             assertEquals("order-7", got.get(0).keyAsString());
             assertEquals("{\"id\":7}", got.get(0).payloadAsString());

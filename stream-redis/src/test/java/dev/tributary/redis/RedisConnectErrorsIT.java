@@ -34,7 +34,8 @@ class RedisConnectErrorsIT {
     /** Opens {@code uri}, expects a failure; returns it with the time it took checked against {@link #BOUND_MS}. */
     private static StreamException failsFast(String uri) {
         long t0 = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(ClientConfig.parse(uri)).close());
+        StreamException e = assertThrows(StreamException.class,
+                () -> StreamClients.open(ClientConfig.parse(uri)).close());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.println(uri + " -> " + ms + " ms: " + e.kind() + " " + e.getMessage());
         assertTrue(ms < BOUND_MS, "took " + ms + " ms: " + e);

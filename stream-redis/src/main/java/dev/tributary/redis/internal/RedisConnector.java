@@ -119,8 +119,9 @@ final class RedisConnector {
         RedisURI uri = LettuceClients.uris(s).get(0);
         uri.setDatabase(0);
         try (StatefulRedisConnection<byte[], byte[]> c = single.connect(ByteArrayCodec.INSTANCE, uri)) {
-            List<Object> reply = Resp.list(LettuceClients.dispatch(c, CommandType.CONFIG, CommandChannel.args()
-                    .add("GET").add("databases")).get(s.requestTimeout.toMillis(), TimeUnit.MILLISECONDS), "CONFIG GET");
+            Object answer = LettuceClients.dispatch(c, CommandType.CONFIG, CommandChannel.args().add("GET")
+                    .add("databases")).get(s.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<Object> reply = Resp.list(answer, "CONFIG GET");
             return reply.size() == 2 ? OptionalInt.of((int) Resp.num(reply.get(1), "databases")) : OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

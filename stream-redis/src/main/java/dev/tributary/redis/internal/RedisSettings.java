@@ -201,8 +201,8 @@ public final class RedisSettings {
             return dflt;
         }
         if (name.startsWith(EntryCodec.HEADER_PREFIX)) {
-            o.problem(option + "=" + name + " starts with '" + EntryCodec.HEADER_PREFIX + "', the prefix of header fields;"
-                    + " choose a field name without it");
+            o.problem(option + "=" + name + " starts with '" + EntryCodec.HEADER_PREFIX
+                    + "', the prefix of header fields; choose a field name without it");
         }
         return name;
     }

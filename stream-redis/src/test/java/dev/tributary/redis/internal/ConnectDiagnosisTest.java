@@ -56,7 +56,8 @@ class ConnectDiagnosisTest {
 
     @Test
     void answersAreClassifiedByTheirFirstBytes() {
-        assertEquals(PortProbe.Speaks.RESP, PortProbe.classify("+PONG\r\n".getBytes(StandardCharsets.US_ASCII)).speaks());
+        assertEquals(PortProbe.Speaks.RESP,
+                PortProbe.classify("+PONG\r\n".getBytes(StandardCharsets.US_ASCII)).speaks());
         assertEquals(PortProbe.Speaks.RESP, PortProbe.classify("-NOAUTH Authentication required.\r\n"
                 .getBytes(StandardCharsets.US_ASCII)).speaks());
         assertEquals(PortProbe.Speaks.TLS, PortProbe.classify(TLS_ALERT).speaks());
@@ -120,7 +121,8 @@ class ConnectDiagnosisTest {
     void aDatabaseTheServerDoesNotHaveIsNamedWithTheCountWhenKnown() {
         RedisConnectionException lettuce = new RedisConnectionException("Unable to connect to h:6379",
                 new RedisCommandExecutionException("ERR DB index is out of range"));
-        StreamException known = ConnectDiagnosis.explain(lettuce, settings("redis://h:6379/99"), () -> OptionalInt.of(16));
+        StreamException known = ConnectDiagnosis.explain(lettuce, settings("redis://h:6379/99"),
+                () -> OptionalInt.of(16));
         assertEquals(ErrorKind.CONFIGURATION, known.kind());
         assertTrue(known.getMessage().contains("database 99 does not exist on the Redis server (it has 16 databases, "
                 + "0 to 15)"), known.getMessage());
