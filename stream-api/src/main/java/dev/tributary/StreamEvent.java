@@ -10,6 +10,10 @@ import java.util.Objects;
  * consumer-group deliveries — how many times it has been delivered (1 on the first delivery; 1 for
  * tail and range reads).
  *
+ * <p>{@link #markedHeaders()} counts the headers in which the backend carried, in the one marked form
+ * of {@link dev.tributary.spi.MarkedHeaders}, something another application wrote that Tributary's
+ * header grammar cannot hold; it is 0 for every record Tributary wrote.
+ *
  * <p>Arrays are not copied; treat them as read-only.
  */
 public final class StreamEvent {
@@ -20,9 +24,20 @@ public final class StreamEvent {
     private final Headers headers;
     private final byte[] payload;
     private final int deliveryCount;
+    private final int markedHeaders;
 
+    /** An event none of whose headers is marked. */
     public StreamEvent(StreamName stream, EventId id, Instant timestamp, byte[] key, Headers headers, byte[] payload,
             int deliveryCount) {
+        this(stream, id, timestamp, key, headers, payload, deliveryCount, 0);
+    }
+
+    /**
+     * An event of which {@code markedHeaders} headers carry, marked, what the broker held and the header
+     * grammar cannot (0 to {@code headers.size()}).
+     */
+    public StreamEvent(StreamName stream, EventId id, Instant timestamp, byte[] key, Headers headers, byte[] payload,
+            int deliveryCount, int markedHeaders) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.id = Objects.requireNonNull(id, "id");
         this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
@@ -33,6 +48,10 @@ public final class StreamEvent {
             throw new IllegalArgumentException("deliveryCount must be >= 1: " + deliveryCount);
         }
         this.deliveryCount = deliveryCount;
+        if (markedHeaders < 0 || markedHeaders > headers.size()) {
+            throw new IllegalArgumentException("markedHeaders must be 0 to " + headers.size() + ": " + markedHeaders);
+        }
+        this.markedHeaders = markedHeaders;
     }
 
     public StreamName stream() {
@@ -76,16 +95,26 @@ public final class StreamEvent {
         return deliveryCount;
     }
 
+    /**
+     * How many of the headers carry, in the marked form of {@link dev.tributary.spi.MarkedHeaders}, a
+     * field, name or value another application wrote that the header grammar cannot hold: 0 for every
+     * record Tributary wrote, and whenever the broker's data mapped exactly.
+     */
+    public int markedHeaders() {
+        return markedHeaders;
+    }
+
     /** A copy with another delivery count (for backends). */
     public StreamEvent withDeliveryCount(int count) {
-        return new StreamEvent(stream, id, timestamp, key, headers, payload, count);
+        return new StreamEvent(stream, id, timestamp, key, headers, payload, count, markedHeaders);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamEvent e && e.stream.equals(stream) && e.id.equals(id)
                 && e.timestamp.equals(timestamp) && Arrays.equals(e.key, key) && e.headers.equals(headers)
-                && Arrays.equals(e.payload, payload) && e.deliveryCount == deliveryCount;
+                && Arrays.equals(e.payload, payload) && e.deliveryCount == deliveryCount
+                && e.markedHeaders == markedHeaders;
     }
 
     @Override
@@ -96,6 +125,7 @@ public final class StreamEvent {
     @Override
     public String toString() {
         return "StreamEvent[" + stream + " " + id + " @" + timestamp + ", payload=" + payload.length + " bytes, headers="
-                + headers.size() + (deliveryCount > 1 ? ", deliveries=" + deliveryCount : "") + "]";
+                + headers.size() + (markedHeaders > 0 ? " (" + markedHeaders + " marked)" : "")
+                + (deliveryCount > 1 ? ", deliveries=" + deliveryCount : "") + "]";
     }
 }

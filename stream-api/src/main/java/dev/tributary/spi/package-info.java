@@ -14,7 +14,8 @@
  * appends in flight with its deadline queue; {@link dev.tributary.spi.OptionReader} reads a
  * backend's URI options and reports every bad one in one error; {@link dev.tributary.spi.TlsFailure}
  * names a failed TLS handshake's certificate problem (expired, untrusted, another host) the same way
- * on every backend.
+ * on every backend; {@link dev.tributary.spi.MarkedHeaders} is the one lossless form in which a
+ * backend carries what other applications wrote and the header grammar cannot hold.
  * Applications normally use {@link dev.tributary.StreamClients} and never touch this package.
  */
 package dev.tributary.spi;

@@ -16,10 +16,12 @@ import java.util.Base64;
 /**
  * Prints events one per line, as text or JSON Lines.
  *
- * <p>Text: {@code <id> <timestamp> [key=<key>] [<h>=<v> ...] <payload>} with control characters of
- * the payload escaped so that one event is one line; a payload that is not UTF-8 prints as
- * {@code base64:<...>}. JSON: {@code {"stream","id","timestamp","key","headers":[{"key","value"}],
- * "payload" | "payloadBase64","deliveryCount"}}; headers keep their order and repeated keys.
+ * <p>Text: {@code <id> <timestamp> [delivery=<n>] [marked=<n>] [key=<key>] [<h>=<v> ...] <payload>} with
+ * control characters of the payload escaped so that one event is one line; a payload that is not UTF-8
+ * prints as {@code base64:<...>}. JSON: {@code {"stream","id","timestamp","key","headers":[{"key","value"}],
+ * "payload" | "payloadBase64","deliveryCount"[,"markedHeaders"]}}; headers keep their order and repeated
+ * keys. {@code marked} / {@code markedHeaders} appear when the backend carried headers in the marked form
+ * ({@link StreamEvent#markedHeaders()}: what another application wrote that the header grammar cannot hold).
  */
 public final class EventPrinter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +55,9 @@ public final class EventPrinter {
         b.append(e.id()).append(' ').append(e.timestamp());
         if (e.deliveryCount() > 1) {
             b.append(" delivery=").append(e.deliveryCount());
+        }
+        if (e.markedHeaders() > 0) {
+            b.append(" marked=").append(e.markedHeaders());
         }
         if (e.key() != null) {
             b.append(" key=").append(escape(utf8OrBase64(e.key())));
@@ -89,6 +94,9 @@ public final class EventPrinter {
             n.put("payloadBase64", Base64.getEncoder().encodeToString(e.payload()));
         }
         n.put("deliveryCount", e.deliveryCount());
+        if (e.markedHeaders() > 0) {
+            n.put("markedHeaders", e.markedHeaders());
+        }
         try {
             return JSON.writeValueAsString(n);
         } catch (JsonProcessingException ex) {

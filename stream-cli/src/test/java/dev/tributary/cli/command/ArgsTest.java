@@ -1,16 +1,20 @@
 package dev.tributary.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
+import dev.tributary.Headers;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
+import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
+import dev.tributary.StreamName;
 import dev.tributary.cli.CliException;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +83,21 @@ class ArgsTest {
     void textEscapingKeepsAnEventOnOneLine() {
         assertEquals("a\\nb\\r\\tc\\\\d\\u0000", EventPrinter.escape("a\nb\r\tc\\d\u0000"));
         assertEquals("plain ünïcödé 🚀", EventPrinter.escape("plain ünïcödé 🚀"));
+    }
+
+    @Test
+    void markedHeadersAreCountedInBothFormsAndOnlyWhenThere() {
+        StreamName s = StreamName.of("s");
+        Headers h = Headers.of("~b64~", "YSBi.eA", "t", "1");
+        StreamEvent marked = new StreamEvent(s, EventId.ofSequence(7),
+                Instant.EPOCH, null, h, new byte[] {'x'}, 1, 1);
+        assertEquals("7 1970-01-01T00:00:00Z marked=1 ~b64~=YSBi.eA t=1  x", EventPrinter.text(marked));
+        assertTrue(EventPrinter.json(marked).endsWith("\"deliveryCount\":1,\"markedHeaders\":1}"),
+                EventPrinter.json(marked));
+        StreamEvent own = new StreamEvent(s, EventId.ofSequence(8),
+                Instant.EPOCH, null, h, new byte[] {'x'}, 1);
+        assertFalse(EventPrinter.text(own).contains("marked"), EventPrinter.text(own));
+        assertFalse(EventPrinter.json(own).contains("marked"), EventPrinter.json(own));
     }
 
     @Test

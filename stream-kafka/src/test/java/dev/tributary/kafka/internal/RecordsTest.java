@@ -40,7 +40,9 @@ class RecordsTest {
     @Test
     void ourHeadersRoundTripExactlyIncludingValuesThatLookMarked() {
         Headers h = Headers.of("type", "order.created", "a", "ü\r\n:\"", "odd", "~b64~aGVsbG8", "a", "again");
-        assertEquals(h, roundTrip(StreamRecord.builder().payload("x").headers(h).build()).headers());
+        StreamEvent e = roundTrip(StreamRecord.builder().payload("x").headers(h).build());
+        assertEquals(h, e.headers());
+        assertEquals(0, e.markedHeaders(), "our own headers are never marked");
     }
 
     @Test
@@ -51,6 +53,7 @@ class RecordsTest {
         h.add(new RecordHeader("plain", "ok".getBytes(StandardCharsets.UTF_8)));
         StreamEvent e = read(h);
         assertEquals(Headers.of("note", "~b64~" + b64(latin1), "plain", "ok"), e.headers());
+        assertEquals(1, e.markedHeaders());
         assertArrayEquals(latin1, Base64.getUrlDecoder().decode(e.headers().first("note").orElseThrow().substring(5)));
     }
 
@@ -67,5 +70,6 @@ class RecordsTest {
                         StandardCharsets.UTF_8)),
                 "~b64~", b64("schlüssel".getBytes(StandardCharsets.UTF_8)) + "." + b64(new byte[] {(byte) 0xC0}),
                 "last", ""), e.headers());
+        assertEquals(2, e.markedHeaders(), "counted on the event");
     }
 }

@@ -35,6 +35,7 @@ final class RedisAppender {
     static final int MAX_IDEMPOTENT_HEADERS = 3900;
 
     private final RedisSettings settings;
+    private final EntryCodec codec;
     private final CommandChannel channel;
     private final AppendWindow window;
     /** The key of the stream appended to last (appends usually go to one stream in a row). */
@@ -43,8 +44,9 @@ final class RedisAppender {
     record StreamKey(StreamName stream, String key, byte[] bytes) {
     }
 
-    RedisAppender(RedisSettings settings, CommandChannel channel, AppendWindow window) {
+    RedisAppender(RedisSettings settings, EntryCodec codec, CommandChannel channel, AppendWindow window) {
         this.settings = settings;
+        this.codec = codec;
         this.channel = channel;
         this.window = window;
     }
@@ -123,7 +125,7 @@ final class RedisAppender {
             List<byte[]> argv = new ArrayList<>();
             argv.add(b(Long.toString(settings.dedupWindow.toMillis())));
             argv.add(b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
-            argv.addAll(EntryCodec.fields(record));
+            argv.addAll(codec.fields(record));
             // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
             // break per-thread order; Redis caches the compiled script by its SHA anyway.
             CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
@@ -136,7 +138,7 @@ final class RedisAppender {
             args.add("MAXLEN").add("~").add(settings.appendMaxLen);
         }
         args.add("*");
-        EntryCodec.addFields(args, record);
+        codec.addFields(args, record);
         a.sent();
         return channel.write(CommandType.XADD, args);
     }

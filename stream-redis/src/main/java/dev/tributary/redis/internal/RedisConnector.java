@@ -3,6 +3,7 @@ package dev.tributary.redis.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -10,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
@@ -19,6 +21,8 @@ import io.lettuce.core.resource.Delay;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,10 +62,17 @@ final class RedisConnector {
 
     /**
      * Connects the shared connection and checks the server. Fails CONFIGURATION (bad TLS material,
-     * server too old), AUTHENTICATION (credentials rejected) or RETRYABLE (unreachable within the
-     * connect timeout); releases whatever it started when it fails.
+     * server too old, a database the server does not have, a server that is not Redis, TLS against a
+     * plain-text port: {@link ConnectDiagnosis}), AUTHENTICATION (credentials rejected) or RETRYABLE
+     * (unreachable within the connect timeout); releases whatever it started when it fails.
      */
     static RedisConnector connect(RedisSettings s) {
+        if (s.tls) {
+            StreamException plain = ConnectDiagnosis.notTls(s); // else the handshake hangs until connectTimeout
+            if (plain != null) {
+                throw plain;
+            }
+        }
         SharedChannel sharedChannel = new SharedChannel();
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(s.ioThreads)
                 .nettyCustomizer(sharedChannel)
@@ -89,11 +100,35 @@ final class RedisConnector {
             if (conn != null) {
                 conn.closeAsync();
             }
+            AbstractRedisClient client = sharedClient;
+            StreamException cause = e instanceof StreamException se ? se
+                    : ConnectDiagnosis.explain(e, s, () -> databaseCount(client, s));
             shutdown(sharedClient, blockingClient, resources, s.closeTimeout);
-            if (e instanceof StreamException se) {
-                throw se;
-            }
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, "connect to " + s.describe(), false);
+            throw cause != null ? cause : RedisErrors.map(e, RedisErrors.Op.OTHER, "connect to " + s.describe(), false);
+        }
+    }
+
+    /**
+     * The server's number of databases ({@code CONFIG GET databases} on database 0, through a connection
+     * of its own), or empty when it does not tell (the command refused or renamed, no answer in time).
+     */
+    private static OptionalInt databaseCount(AbstractRedisClient client, RedisSettings s) {
+        if (!(client instanceof RedisClient single)) {
+            return OptionalInt.empty(); // a cluster has database 0 only
+        }
+        RedisURI uri = LettuceClients.uris(s).get(0);
+        uri.setDatabase(0);
+        try (StatefulRedisConnection<byte[], byte[]> c = single.connect(ByteArrayCodec.INSTANCE, uri)) {
+            Object answer = LettuceClients.dispatch(c, CommandType.CONFIG, CommandChannel.args().add("GET")
+                    .add("databases")).get(s.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<Object> reply = Resp.list(answer, "CONFIG GET");
+            return reply.size() == 2 ? OptionalInt.of((int) Resp.num(reply.get(1), "databases")) : OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("the database count is unknown: {}", e.toString());
+            return OptionalInt.empty();
         }
     }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisGroupConsumer extends AbstractGroupConsumer {
     private final CommandChannel channel;
     private final RedisAdmin admin;
+    private final EntryCodec codec;
     private final BlockingPool pool;
     private final String key;
     private final byte[] keyBytes;
@@ -58,6 +59,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         super(stream, group, member, client.limits());
         this.channel = client.channel;
         this.admin = client.admin;
+        this.codec = client.codec;
         this.pool = client.pool;
         this.key = admin.key(stream);
         this.keyBytes = CommandChannel.b(key);
@@ -161,7 +163,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         for (int i = 0; i < entries.size(); i++) {
             int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                     Resp.num(counts.get(i), "delivery count"))) : 2;
-            out.add(EntryCodec.decode(stream(), entries.get(i), count));
+            out.add(codec.decode(stream(), entries.get(i), count));
         }
         if (scanned < maxCount) {
             recover = false;
@@ -192,7 +194,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             }
             int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                     Resp.num(counts.get(i), "delivery count"))) : 2;
-            out.add(EntryCodec.decode(stream(), entries.get(i), count));
+            out.add(codec.decode(stream(), entries.get(i), count));
         }
         claimCursor = next;
         nextClaimAt = "0-0".equals(next) ? System.nanoTime() + claimIntervalNanos : System.nanoTime();
@@ -210,7 +212,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
 
     private List<StreamEvent> readNew(int maxCount) {
         Object r = channel.sync(CommandType.XREADGROUP, readArgs(maxCount, 0), "XREADGROUP " + key + " " + group());
-        return EntryCodec.decodeRead(stream(), r);
+        return codec.decodeRead(stream(), r);
     }
 
     private List<StreamEvent> block(int maxCount, long nanos) {
@@ -230,7 +232,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             Object reply = LettuceClients.dispatch(c, CommandType.XREADGROUP, readArgs(maxCount, ms))
                     .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
-            return EntryCodec.decodeRead(stream(), reply);
+            return codec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisReader extends AbstractStreamReader {
     private final CommandChannel channel;
     private final RedisAdmin admin;
+    private final EntryCodec codec;
     private final BlockingPool pool;
     private final Position start;
     /** The last id read, or the resolved start; null = earliest with nothing read. */
@@ -45,6 +46,7 @@ final class RedisReader extends AbstractStreamReader {
         super(stream, client.limits(), "reader of " + client.admin.key(stream));
         this.channel = client.channel;
         this.admin = client.admin;
+        this.codec = client.codec;
         this.pool = client.pool;
         this.start = start;
         this.cursor = cursor;
@@ -81,13 +83,13 @@ final class RedisReader extends AbstractStreamReader {
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         boolean cursorIsAnId = readAny || !(start instanceof Position.AtTime);
-        List<StreamEvent> got = readFrom(channel, admin, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
+        List<StreamEvent> got = readFrom(channel, admin, codec, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
             if (!got.isEmpty() && cursor != null && !cursor.equals(Ids.ZERO) && !held(cursor)) {
                 // XREAD judged nothing: after a key that was missing (a server that lost its data) it
                 // returns a new stream's entries, so judge the cursor as XRANGE does before handing out
-                got = readFrom(channel, admin, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
+                got = readFrom(channel, admin, codec, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
             }
         }
         if (!got.isEmpty()) {
@@ -108,7 +110,7 @@ final class RedisReader extends AbstractStreamReader {
         String key = admin.key(stream());
         String wire = Ids.wire(id);
         CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(wire).add(wire);
-        return !EntryCodec.decodeAll(stream(), channel.sync(CommandType.XRANGE, a, "XRANGE " + key)).isEmpty();
+        return !codec.decodeAll(stream(), channel.sync(CommandType.XRANGE, a, "XRANGE " + key)).isEmpty();
     }
 
     /**
@@ -135,14 +137,14 @@ final class RedisReader extends AbstractStreamReader {
      * an entry's id (read, or given by the caller), not one made from a time, so a stream that never
      * held it is not the stream it came from.
      */
-    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, StreamName stream, EventId cursor,
-            boolean cursorIsAnId, String end, int max, Long anchor) {
+    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, EntryCodec codec, StreamName stream,
+            EventId cursor, boolean cursorIsAnId, String end, int max, Long anchor) {
         String key = admin.key(stream);
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
         CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(startId).add(end)
                 .add("COUNT").add(inclusive ? max + 1 : max);
-        List<StreamEvent> events = EntryCodec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
+        List<StreamEvent> events = codec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
         if (cursor == null) {
             return events;
         }
@@ -193,7 +195,7 @@ final class RedisReader extends AbstractStreamReader {
             Object reply = LettuceClients.dispatch(c, CommandType.XREAD, a)
                     .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;
-            return EntryCodec.decodeRead(stream(), reply);
+            return codec.decodeRead(stream(), reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());

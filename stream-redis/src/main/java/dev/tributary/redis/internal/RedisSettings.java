@@ -21,7 +21,8 @@ public final class RedisSettings {
     static final Set<String> OPTIONS = Set.of("user", "password", "blockingPoolSize", "requestQueueSize",
             "maxPayloadBytes", "maxHeaderBytes", "dedupWindow", "appendMaxLen", "reconnectMaxDelay", "ioThreads",
             "clientName", "tlsVerify", "tlsCaCert", "tlsTrustStore", "tlsTrustStorePassword", "tlsCert", "tlsKey",
-            "tlsKeyPassword", "cluster", "sentinelMaster", "topologyRefreshPeriod", "waitReplicas", "waitTimeout");
+            "tlsKeyPassword", "cluster", "sentinelMaster", "topologyRefreshPeriod", "waitReplicas", "waitTimeout",
+            "payloadField", "keyField");
 
     /** How the servers are deployed. */
     enum Mode {
@@ -67,6 +68,10 @@ public final class RedisSettings {
     final Duration topologyRefreshPeriod;
     final int waitReplicas;
     final Duration waitTimeout;
+    /** The entry field of the payload ({@link EntryCodec}). */
+    final String payloadField;
+    /** The entry field of the key. */
+    final String keyField;
 
     private RedisSettings(ClientConfig c) {
         this.config = c;
@@ -149,6 +154,12 @@ public final class RedisSettings {
         if (c.option("waitTimeout").isPresent() && waitReplicas == 0) {
             o.problem("waitTimeout is set but waitReplicas is 0; set waitReplicas=N to wait for N replicas");
         }
+        this.payloadField = field(o, "payloadField", "p");
+        this.keyField = field(o, "keyField", "k");
+        if (payloadField.equals(keyField)) {
+            o.problem("payloadField and keyField are both '" + payloadField + "'; an entry's payload and key need "
+                    + "two fields");
+        }
         o.check();
     }
 
@@ -180,6 +191,20 @@ public final class RedisSettings {
         if (mode != Mode.CLUSTER && c.option("topologyRefreshPeriod").isPresent()) {
             o.problem("topologyRefreshPeriod applies to a Redis Cluster only (cluster=true)");
         }
+    }
+
+    /** An entry field name of the layout: not empty, and not a header field ({@code h:<name>}). */
+    private static String field(OptionReader o, String option, String dflt) {
+        String name = o.string(option).orElse(dflt);
+        if (name.isEmpty()) {
+            o.problem(option + " is empty; name the entry field, e.g. " + option + "=" + dflt);
+            return dflt;
+        }
+        if (name.startsWith(EntryCodec.HEADER_PREFIX)) {
+            o.problem(option + "=" + name + " starts with '" + EntryCodec.HEADER_PREFIX
+                    + "', the prefix of header fields; choose a field name without it");
+        }
+        return name;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -258,6 +283,8 @@ public final class RedisSettings {
     public String toString() {
         return "RedisSettings[" + describe() + ", prefix='" + keyPrefix + "', requestTimeout=" + requestTimeout
                 + ", connectTimeout=" + connectTimeout + ", blockingPoolSize=" + blockingPoolSize
-                + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "") + "]";
+                + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "")
+                + (payloadField.equals("p") && keyField.equals("k") ? ""
+                        : ", payloadField='" + payloadField + "', keyField='" + keyField + "'") + "]";
     }
 }

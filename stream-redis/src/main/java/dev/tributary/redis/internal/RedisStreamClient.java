@@ -43,6 +43,7 @@ public final class RedisStreamClient extends AbstractStreamClient {
     final CommandChannel channel;
     final RedisAdmin admin;
     final BlockingPool pool;
+    final EntryCodec codec;
     private final RedisConnector connector;
     private final RedisAppender appender;
 
@@ -57,7 +58,8 @@ public final class RedisStreamClient extends AbstractStreamClient {
         this.channel = channel;
         this.admin = new RedisAdmin(s, channel);
         this.pool = new BlockingPool(connector, s.blockingPoolSize);
-        this.appender = new RedisAppender(s, channel, appendWindow());
+        this.codec = EntryCodec.of(s);
+        this.appender = new RedisAppender(s, codec, channel, appendWindow());
     }
 
     /** Connects, authenticates and checks the server version. */
@@ -125,7 +127,7 @@ public final class RedisStreamClient extends AbstractStreamClient {
         if (from instanceof Position.Latest) {
             return List.of(); // nothing lies after the latest event
         }
-        return RedisReader.readFrom(channel, admin, stream, RedisReader.cursorOf(from),
+        return RedisReader.readFrom(channel, admin, codec, stream, RedisReader.cursorOf(from),
                 !(from instanceof Position.AtTime), end, maxCount, null);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class EntryCodecTest {
     private static final StreamName S = StreamName.of("s");
+    private static final EntryCodec CODEC = new EntryCodec("k", "p");
 
     private static byte[] u(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -33,9 +35,9 @@ class EntryCodecTest {
         StreamRecord r = StreamRecord.builder().payload("body").key("k1")
                 .headers(Headers.of("a", "1", "b", "x:\r\n\"y\"", "a", "2")).build();
         assertEquals(List.of("k", "k1", "h:a", "1", "h:b", "x:\r\n\"y\"", "h:a", "2", "p", "body"),
-                strings(EntryCodec.fields(r)));
-        assertEquals(List.of("p", ""), strings(EntryCodec.fields(StreamRecord.of(new byte[0]))), "no key: no k field");
-        assertEquals(List.of("k", "", "p", ""), strings(EntryCodec.fields(StreamRecord.builder().payload(new byte[0])
+                strings(CODEC.fields(r)));
+        assertEquals(List.of("p", ""), strings(CODEC.fields(StreamRecord.of(new byte[0]))), "no key: no k field");
+        assertEquals(List.of("k", "", "p", ""), strings(CODEC.fields(StreamRecord.builder().payload(new byte[0])
                 .key(new byte[0]).build())), "an empty key is kept");
     }
 
@@ -46,10 +48,10 @@ class EntryCodecTest {
                 StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build())) {
             io.lettuce.core.protocol.CommandArgs<byte[], byte[]> direct =
                     new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-            EntryCodec.addFields(direct, r);
+            CODEC.addFields(direct, r);
             io.lettuce.core.protocol.CommandArgs<byte[], byte[]> viaList =
                     new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-            EntryCodec.fields(r).forEach(viaList::add);
+            CODEC.fields(r).forEach(viaList::add);
             io.netty.buffer.ByteBuf a = io.netty.buffer.Unpooled.buffer();
             io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
             direct.encode(a);
@@ -63,8 +65,8 @@ class EntryCodecTest {
     void decodeRoundTripsTheLayout() {
         StreamRecord r = StreamRecord.builder().payload(new byte[] {0, -1, 7}).key("k")
                 .headers(Headers.of("a", "\uD83D\uDE00", "a", "")).build();
-        List<Object> entry = List.of(u("1700000000000-5"), new ArrayList<Object>(EntryCodec.fields(r)));
-        StreamEvent e = EntryCodec.decode(S, entry, 3);
+        List<Object> entry = List.of(u("1700000000000-5"), new ArrayList<Object>(CODEC.fields(r)));
+        StreamEvent e = CODEC.decode(S, entry, 3);
         assertEquals(EventId.of(1700000000000L, 5), e.id());
         assertEquals(1700000000000L, e.timestamp().toEpochMilli());
         assertArrayEquals(new byte[] {0, -1, 7}, e.payload());
@@ -73,12 +75,104 @@ class EntryCodecTest {
         assertEquals(3, e.deliveryCount());
     }
 
+    private static StreamEvent entry(EntryCodec codec, Object... fieldsAndValues) {
+        List<Object> fv = new ArrayList<>();
+        for (Object o : fieldsAndValues) {
+            fv.add(o instanceof String str ? u(str) : o);
+        }
+        return codec.decode(S, List.of(u("1-0"), fv), 1);
+    }
+
+    private static String b64(byte[] b) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     @Test
     void foreignEntriesReadLeniently() {
-        StreamEvent e = EntryCodec.decode(S, List.of(u("1-0"), List.of(u("temp"), u("21"), u("bad key"), u("v"))), 1);
-        assertEquals(0, e.payload().length);
+        StreamEvent e = entry(CODEC, "temp", "21");
+        assertEquals(0, e.payload().length, "no p: an empty payload");
         assertNull(e.key());
-        assertEquals(Headers.of("temp", "21"), e.headers(), "invalid header names are skipped");
+        assertEquals(Headers.of("temp", "21"), e.headers(), "a field named like a header is one");
+        assertEquals(0, e.markedHeaders());
+    }
+
+    @Test
+    void fieldsOutsideTheHeaderGrammarAreMarkedInTheirPlaceNeverDropped() {
+        byte[] latin1 = {'g', (byte) 0xE9, 'n'};
+        StreamEvent e = entry(CODEC, "first", "1", "bad key", "v", "a:b", "x", "h:c d", "y", "größe", "z",
+                latin1, "w", "last", "2");
+        assertEquals(Headers.of("first", "1",
+                "~b64~", b64(u("bad key")) + "." + b64(u("v")),
+                "~b64~", b64(u("a:b")) + "." + b64(u("x")),
+                "~b64~", b64(u("h:c d")) + "." + b64(u("y")),
+                "~b64~", b64(u("größe")) + "." + b64(u("z")),
+                "~b64~", b64(latin1) + "." + b64(u("w")),
+                "last", "2"), e.headers());
+        assertEquals(5, e.markedHeaders());
+    }
+
+    @Test
+    void aValueThatIsNotUtf8IsMarkedByteForByteNotReplaced() {
+        byte[] bin = {(byte) 0xFF, 0, (byte) 0xC3, 'x'};
+        StreamEvent e = entry(CODEC, "h:raw", bin, "text", "ok", "p", bin);
+        assertEquals(Headers.of("raw", "~b64~" + b64(bin), "text", "ok"), e.headers());
+        assertArrayEquals(bin, e.payload(), "the payload is bytes anyway");
+        assertEquals(1, e.markedHeaders());
+    }
+
+    @Test
+    void theFirstKeyAndPayloadFieldsCountAndRepeatedOnesAreMarked() {
+        StreamEvent e = entry(CODEC, "k", "key-1", "p", "body-1", "t", "1", "k", "key-2", "p", "body-2");
+        assertEquals("key-1", e.keyAsString());
+        assertEquals("body-1", e.payloadAsString());
+        assertEquals(Headers.of("t", "1", "~b64~", b64(u("k")) + "." + b64(u("key-2")),
+                "~b64~", b64(u("p")) + "." + b64(u("body-2"))), e.headers());
+        assertEquals(2, e.markedHeaders());
+    }
+
+    @Test
+    void anotherLayoutNamesThePayloadAndKeyFields() {
+        EntryCodec data = new EntryCodec("id", "data");
+        StreamEvent e = entry(data, "id", "order-7", "type", "created", "p", "not the payload", "data", "{\"n\":1}");
+        assertEquals("order-7", e.keyAsString());
+        assertEquals("{\"n\":1}", e.payloadAsString());
+        assertEquals(Headers.of("type", "created", "p", "not the payload"), e.headers());
+        StreamRecord r = StreamRecord.builder().payload("body").key("k1").header("type", "created").build();
+        assertEquals(List.of("id", "k1", "h:type", "created", "data", "body"), strings(data.fields(r)),
+                "written in the same layout");
+        StreamEvent back = data.decode(S, List.of(u("2-0"), new ArrayList<Object>(data.fields(r))), 1);
+        assertEquals(r.headers(), back.headers());
+        assertEquals("k1", back.keyAsString());
+        assertEquals("body", back.payloadAsString());
+    }
+
+    @Test
+    void ourHeaderValuesThatLookMarkedRoundTripUnmarked() {
+        StreamRecord r = StreamRecord.builder().payload("x").headers(Headers.of("odd", "~b64~aGVsbG8", "e", "~b64~"))
+                .build();
+        StreamEvent e = CODEC.decode(S, List.of(u("1-0"), new ArrayList<Object>(CODEC.fields(r))), 1);
+        assertEquals(r.headers(), e.headers());
+        assertEquals(0, e.markedHeaders());
+    }
+
+    @Test
+    void headerNamesFollowTheGrammar() {
+        assertEquals("a", EntryCodec.headerName(u("h:a")));
+        assertEquals("a", EntryCodec.headerName(u("a")));
+        assertEquals("h", EntryCodec.headerName(u("h")));
+        assertNull(EntryCodec.headerName(u("h:")));
+        assertNull(EntryCodec.headerName(u("")));
+        assertNull(EntryCodec.headerName(u("h:a:b")));
+        assertNull(EntryCodec.headerName(u("x".repeat(257))));
+        assertEquals("x".repeat(256), EntryCodec.headerName(u("h:" + "x".repeat(256))));
+    }
+
+    @Test
+    void entriesBeyondTheHeadersBoundFailLoudly() {
+        byte[] big = new byte[(1 << 20) + 1];
+        StreamException ex = assertThrows(StreamException.class, () -> entry(CODEC, "blob", big));
+        assertEquals(ErrorKind.CONFIGURATION, ex.kind());
+        assertTrue(ex.getMessage().contains("payloadField"), ex.getMessage());
     }
 
     @Test
@@ -93,8 +187,8 @@ class EntryCodecTest {
 
     @Test
     void readRepliesOfNoStreamAreEmpty() {
-        assertEquals(List.of(), EntryCodec.decodeRead(S, null));
-        assertEquals(1, EntryCodec.decodeRead(S, List.of(List.of(u("s"), List.of(List.of(u("1-1"),
+        assertEquals(List.of(), CODEC.decodeRead(S, null));
+        assertEquals(1, CODEC.decodeRead(S, List.of(List.of(u("s"), List.of(List.of(u("1-1"),
                 List.of(u("p"), u("x"))))))).size());
     }
 }
