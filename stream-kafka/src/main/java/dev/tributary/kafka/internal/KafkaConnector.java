@@ -133,7 +133,7 @@ final class KafkaConnector {
         boolean tls = protocol.equals("SSL") || protocol.equals("SASL_SSL");
         String[] servers = settings.bootstrap().split(",");
         List<String> wrong = new ArrayList<>();
-        List<String> silent = new ArrayList<>();
+        int silent = 0;
         for (int i = 0; i < servers.length; i++) {
             String server = servers[i];
             int colon = server.lastIndexOf(':');
@@ -148,7 +148,7 @@ final class KafkaConnector {
                     wrong.add(answer.why());
                     break;
                 case SILENT:
-                    silent.add(server);
+                    silent++;
                     break;
                 default:
                     break; // unreachable: the Kafka clients report it
@@ -157,7 +157,7 @@ final class KafkaConnector {
         if (!wrong.isEmpty()) {
             throw new StreamException(ErrorKind.CONFIGURATION, String.join("; ", wrong));
         }
-        if (silent.size() == servers.length) {
+        if (silent == servers.length) {
             throw new StreamException(ErrorKind.RETRYABLE, "Kafka at " + settings.bootstrap() + " did not answer within "
                     + settings.connectTimeout() + " (connectTimeout): " + (servers.length == 1 ? "the server" : "each server")
                     + " accepted the connection but did not answer " + (tls ? "the TLS ClientHello" : "Kafka's ApiVersions "

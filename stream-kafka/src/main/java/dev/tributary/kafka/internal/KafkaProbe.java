@@ -78,14 +78,14 @@ final class KafkaProbe {
                         + "Kafka's ApiVersions request does not echo the request; " + CHECK);
             }
             return ProbeAnswer.FINE;
-        } catch (java.io.EOFException | java.net.SocketException e) {
+        } catch (java.io.EOFException e) {
             return ProbeAnswer.wrong("the server at " + host + ":" + port + " is not a Kafka broker: it closed the "
                     + "connection without answering Kafka's ApiVersions request (is it a TLS port? use kafka+ssl://); "
                     + CHECK);
         } catch (SocketTimeoutException e) {
             return ProbeAnswer.SILENT; // a broker answers ApiVersions at once, even before SASL
         } catch (IOException e) {
-            return ProbeAnswer.UNREACHABLE;
+            return ProbeAnswer.UNREACHABLE; // e.g. reset: perhaps a broker going down; the Kafka clients judge
         }
     }
 

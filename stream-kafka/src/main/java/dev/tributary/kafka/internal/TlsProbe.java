@@ -24,9 +24,10 @@ import javax.net.ssl.SSLException;
  * with "Timed out waiting for a node assignment" ({@code RETRYABLE}, 10.7 s measured with a 10 s request
  * timeout), never naming the cause. The probe sends the JDK's own ClientHello over a plain socket and
  * reads the first bytes of the answer: a TLS record (a ServerHello, or an alert) means the port speaks
- * TLS; a connection closed without one, or bytes that are no TLS record, mean it does not. A port that
- * closed the connection is then asked Kafka's plain-text ApiVersions ({@link KafkaProbe}), so that the
- * message can say "a plain-text Kafka listener".
+ * TLS; bytes that are no TLS record mean it does not. A port that closed the connection is then asked
+ * Kafka's plain-text ApiVersions ({@link KafkaProbe}): an answer like Kafka's makes it "a plain-text Kafka
+ * listener", another answer (or a close again) a port that does not speak TLS; a port gone or silent the
+ * second time is no verdict (a server going down looks like that), and the Kafka clients judge.
  *
  * <p>The probe checks no certificate (the Kafka clients do, with the user's trust settings) and sends
  * nothing but the ClientHello: it hangs up once the server has answered, which a TLS listener takes for
@@ -100,13 +101,18 @@ final class TlsProbe {
         }
         // it hung up: a plain-text Kafka listener does that with a request size it refuses
         ProbeAnswer plain = KafkaProbe.ask(host, port, Duration.ofMillis(millisLeft(deadline)));
-        if (plain.verdict() == ProbeAnswer.Verdict.FINE) {
-            return ProbeAnswer.wrong(at + " is a plain-text Kafka listener: the port does not speak TLS (it closed the "
-                    + "connection at the TLS ClientHello and answers Kafka's requests in plain text); use kafka:// for "
-                    + "it, or the port of the broker's TLS listener with kafka+ssl://");
+        switch (plain.verdict()) {
+            case FINE:
+                return ProbeAnswer.wrong(at + " is a plain-text Kafka listener: the port does not speak TLS (it closed "
+                        + "the connection at the TLS ClientHello and answers Kafka's requests in plain text); use kafka:// "
+                        + "for it, or the port of the broker's TLS listener with kafka+ssl://");
+            case WRONG:
+                return ProbeAnswer.wrong(at + " does not speak TLS: it closed the connection at the TLS ClientHello; "
+                        + "check the host and port of the kafka+ssl:// URI (a TLS listener's)");
+            default:
+                // gone or silent the second time (a server going down?): not a verdict; the Kafka clients judge
+                return ProbeAnswer.UNREACHABLE;
         }
-        return ProbeAnswer.wrong(at + " does not speak TLS: it closed the connection at the TLS ClientHello; check the "
-                + "host and port of the kafka+ssl:// URI (a TLS listener's)");
     }
 
     /** Whether two bytes start a TLS record: a content type and major version 3 (SSL 3.0 to TLS 1.3). */

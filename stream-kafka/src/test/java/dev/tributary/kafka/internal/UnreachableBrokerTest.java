@@ -89,15 +89,25 @@ class UnreachableBrokerTest {
         return server;
     }
 
-    /** A server that answers every connection by closing it at once, without a byte. */
+    /** A server that reads what a connection sends and closes it without answering a byte. */
     private static ServerSocket hangingUpServer() throws IOException {
         ServerSocket server = new ServerSocket(0);
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket c = server.accept()) {
-                    c.setSoLinger(true, 0);
+                    c.setSoTimeout(300);
+                    byte[] buf = new byte[4096];
+                    try {
+                        while (c.getInputStream().read(buf) >= 0) {
+                            // read what came, so that the close is an orderly one (a reset could be a network failure)
+                        }
+                    } catch (java.net.SocketTimeoutException drained) {
+                        // nothing more: hang up
+                    }
                 } catch (IOException e) {
-                    return;
+                    if (server.isClosed()) {
+                        return;
+                    }
                 }
             }
         }, "hanging-up");
