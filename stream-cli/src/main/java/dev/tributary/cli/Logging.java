@@ -1,10 +1,13 @@
 package dev.tributary.cli;
 
 /**
- * Sets up slf4j-simple before any logger exists: quiet (errors only) by default so that the brokers'
- * client libraries do not drown the command's output; INFO with {@code --verbose}. Properties
- * given with {@code -D} on the java command line win. The demo and the kit silence stream-core's logger:
- * they make processors fail on purpose and report it in their own output.
+ * Sets up slf4j-simple before any logger exists. By default only Tributary's own errors are logged:
+ * the brokers' client libraries stay off stderr (a failed Kafka connect made kafka-clients log
+ * {@code ERROR} lines before the command's one-line error, which says the same), so a failure is the one
+ * line {@code tributary: …}. With {@code --verbose}, every logger at INFO. Properties given with
+ * {@code -D} on the java command line win ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug} sets
+ * every logger, Tributary's included). The demo and the kit silence stream-core's logger: they make
+ * processors fail on purpose and report it in their own output.
  */
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
@@ -32,7 +35,14 @@ final class Logging {
             // stack trace would only alarm
             setIfAbsent(PREFIX + "log.dev.tributary.core", "off");
         }
-        setIfAbsent(PREFIX + "defaultLogLevel", verbose ? "info" : "error");
+        if (System.getProperty(PREFIX + "defaultLogLevel") == null) {
+            if (verbose) {
+                System.setProperty(PREFIX + "defaultLogLevel", "info");
+            } else {
+                System.setProperty(PREFIX + "defaultLogLevel", "off"); // third-party clients: only with --verbose
+                setIfAbsent(PREFIX + "log.dev.tributary", "error");
+            }
+        }
         setIfAbsent(PREFIX + "logFile", "System.err");
         setIfAbsent(PREFIX + "showDateTime", "true");
         setIfAbsent(PREFIX + "dateTimeFormat", "HH:mm:ss.SSS");

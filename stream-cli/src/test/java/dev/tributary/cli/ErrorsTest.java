@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Errors: one line on stderr and a non-zero exit code; the stack trace only with --verbose. */
@@ -105,5 +106,39 @@ class ErrorsTest {
         assertTrue(r.exitCode() != 0, r::toString);
         assertTrue(r.err().contains("16"), "the message names the limit\n" + r);
         oneLine(Cli.run("--uri", uri, "info", "big"), 1, "stream 'big' does not exist");
+    }
+
+    /** Standard input may never end: its first record is checked before the stream is created. */
+    @Test
+    void aFirstLineBeyondTheLimitsFailsBeforeTheStreamIsCreated() {
+        String uri = Cli.freshStore() + "?maxPayloadBytes=16";
+        Cli.Result r = Cli.runWithInput("this line is longer than sixteen bytes\nok\n", "--uri", uri, "produce", "big");
+        oneLine(r, 2, "payload is 38 bytes; this backend accepts at most 16");
+        oneLine(Cli.run("--uri", uri, "info", "big"), 1, "stream 'big' does not exist");
+        Cli.Result skipped = Cli.runWithInput("\nok\n", "--uri", uri, "produce", "small", "--skip-empty-lines");
+        assertEquals(0, skipped.exitCode(), skipped::toString);
+        assertEquals(1, skipped.outLines().size(), skipped::toString);
+    }
+
+    /**
+     * Whatever the backend, bad input is reported as such (exit 2) even when the broker is unreachable:
+     * it is checked before the client connects — the demo's and the bench's options too, which were
+     * reported as the connection error.
+     */
+    @Test
+    void badInputIsReportedBeforeAnyConnectionOnEveryBackend() {
+        for (String unreachable : List.of("kafka://127.0.0.1:1?connectTimeout=2s", "nats://127.0.0.1:1?connectTimeout=2s",
+                "redis://127.0.0.1:1?connectTimeout=2s")) {
+            oneLine(Cli.run("--uri", unreachable, "produce", "bad@name", "x"), 2, "stream name 'bad@name'");
+            oneLine(Cli.run("--uri", unreachable, "tail", "ok", "--group", "bad@group"), 2, "group name 'bad@group'");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--stream", "bad@name"), 2, "stream name 'bad@name'");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--events", "5"), 2, "--events must be 10 to 10000000");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--rate", "-1"), 2, "--rate must be 0 or more");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--duration", "soon"), 2, "is not a duration");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--ack-timeout", "soon"), 2, "is not a duration");
+            oneLine(Cli.run("--uri", unreachable, "demo", "--payload-size", "10"), 2, "--payload-size must be at least 64");
+            oneLine(Cli.run("--uri", unreachable, "bench", "--records", "0"), 2, "must be at least 1");
+            oneLine(Cli.run("--uri", unreachable, "bench", "--size", "-1"), 2, "at least 0");
+        }
     }
 }

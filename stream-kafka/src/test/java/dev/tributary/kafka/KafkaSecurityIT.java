@@ -175,7 +175,11 @@ class KafkaSecurityIT {
      * carries the password.
      */
     private static StreamException assertRejected(ClientConfig config, ErrorKind kind, String... phrases) {
-        StringBuilder log = new StringBuilder();
+        return assertRejected(new StringBuilder(), config, kind, phrases);
+    }
+
+    /** {@link #assertRejected(ClientConfig, ErrorKind, String...)}, appending what was logged meanwhile to {@code log}. */
+    private static StreamException assertRejected(StringBuilder log, ClientConfig config, ErrorKind kind, String... phrases) {
         long start = System.nanoTime();
         StreamException e = captured(log, () -> assertThrows(StreamException.class, () -> {
             try (StreamClient c = StreamClients.open(config)) {
@@ -183,6 +187,7 @@ class KafkaSecurityIT {
             }
         }));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("rejected in " + tookMs + " ms: " + e);
         assertEquals(kind, e.kind(), e.toString());
         assertTrue(e.isFatal() && !e.isRetryable(), e.toString());
         for (String phrase : phrases) {
@@ -257,8 +262,11 @@ class KafkaSecurityIT {
     @Test
     void aWrongScramPasswordFailsAuthenticationAndShowsNeitherPassword() {
         String wrong = "Wrong-" + PASSWORD;
-        StreamException e = assertRejected(tls(USER + ":" + wrong + "@", "127.0.0.1", scramPort)
+        StringBuilder log = new StringBuilder();
+        StreamException e = assertRejected(log, tls(USER + ":" + wrong + "@", "127.0.0.1", scramPort)
                 .option("saslMechanism", "SCRAM-SHA-256").build(), ErrorKind.AUTHENTICATION, "SCRAM-SHA-256");
+        // the producer is made only once the cluster answered: the admin client alone tried, and logged
+        assertEquals(1, log.toString().lines().filter(l -> l.contains(" ERROR org.apache.kafka")).count(), log::toString);
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             assertFalse(String.valueOf(t.getMessage()).contains(wrong), "wrong password in message of " + t.getClass());
         }
@@ -271,5 +279,32 @@ class KafkaSecurityIT {
     void aMechanismTheListenerDoesNotOfferFailsAuthenticationNamingIt() {
         assertRejected(tls(USER + ":" + PASSWORD + "@", "127.0.0.1", scramPort).build(), ErrorKind.AUTHENTICATION,
                 "PLAIN");
+    }
+
+    /**
+     * kafka+ssl:// at the broker's plain-text listener: kafka-clients took the dropped connection for a
+     * network failure and ended RETRYABLE after the request timeout ("Timed out waiting for a node
+     * assignment", 10.7 s); the TLS probe names the cause at once, and no Kafka client is made.
+     */
+    @Test
+    void aTlsUriAtThePlainTextListenerFailsConfigurationAtOnceSayingThePortDoesNotSpeakTls() {
+        StringBuilder log = new StringBuilder();
+        long start = System.nanoTime();
+        assertRejected(log, tls("127.0.0.1", broker.port()).build(), ErrorKind.CONFIGURATION,
+                "the server at 127.0.0.1:" + broker.port() + " is a plain-text Kafka listener: the port does not speak TLS",
+                "use kafka:// for it");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
+        assertFalse(log.toString().contains("org.apache.kafka"), "no Kafka client was made, so none logged:\n" + log);
+    }
+
+    /** kafka:// at a TLS listener: CONFIGURATION at once, pointing to kafka+ssl://. */
+    @Test
+    void aPlainUriAtATlsListenerFailsConfigurationAtOnceNamingKafkaSsl() {
+        long start = System.nanoTime();
+        assertRejected(ClientConfig.builder("kafka://127.0.0.1:" + rightPort).connectTimeout(Duration.ofSeconds(30))
+                .build(), ErrorKind.CONFIGURATION, "the server at 127.0.0.1:" + rightPort, "TLS", "use kafka+ssl://");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
     }
 }

@@ -101,13 +101,18 @@ public final class BenchCommand extends ClientCommand {
         return true;
     }
 
+    /** The counts, before the client connects (the largest --size needs the backend's limits). */
     @Override
-    protected int run(StreamClient client) throws Exception {
+    protected void validate() {
         if (records < 1 || size < 0 || batch < 1 || producers < 1 || consumers < 1 || window < 1 || rounds < 1
                 || warmup < 0) {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
         }
+    }
+
+    @Override
+    protected int run(StreamClient client) throws Exception {
         if (size > client.limits().maxPayloadBytes()) {
             throw CliException.usage("--size " + size + " is above the backend's largest payload ("
                     + client.limits().maxPayloadBytes() + " bytes)");

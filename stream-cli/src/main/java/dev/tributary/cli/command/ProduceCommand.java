@@ -10,12 +10,15 @@ import dev.tributary.cli.CliException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,30 +84,34 @@ public final class ProduceCommand extends ClientCommand {
     protected int run(StreamClient client) throws IOException {
         StreamName name = StreamName.of(stream);
         StreamRecord template = template();
-        List<byte[]> payloads = new ArrayList<>();
-        if (!values.isEmpty()) {
-            values.forEach(v -> payloads.add(v.getBytes(StandardCharsets.UTF_8)));
-        } else {
+        Iterator<byte[]> payloads;
+        if (!values.isEmpty() || !files.isEmpty()) {
+            List<byte[]> given = new ArrayList<>();
+            values.forEach(v -> given.add(v.getBytes(StandardCharsets.UTF_8)));
             for (Path f : files) {
-                payloads.add(Files.readAllBytes(f));
+                given.add(Files.readAllBytes(f));
             }
-        }
-        for (byte[] p : payloads) {
-            // a record beyond the backend's limits fails here, before the stream is created: no empty
-            // stream is left behind by a produce that could not append anything
-            Checks.record(template.toBuilder().payload(p).build(), client.limits());
+            for (byte[] p : given) {
+                // a record beyond the backend's limits fails here, before the stream is created: no empty
+                // stream is left behind by a produce that could not append anything
+                Checks.record(template.toBuilder().payload(p).build(), client.limits());
+            }
+            payloads = given.iterator();
+        } else {
+            Lines lines = new Lines(new BufferedReader(new InputStreamReader(root().in(), StandardCharsets.UTF_8)));
+            // standard input may never end: its first record is checked before the stream is created
+            byte[] first = lines.peek();
+            if (first != null) {
+                Checks.record(template.toBuilder().payload(first).build(), client.limits());
+            }
+            payloads = lines;
         }
         if (noCreate) {
             requireStream(client, name); // the same on every backend: no append creates it behind our back
         } else {
             client.createStream(name);
         }
-        long count;
-        if (!payloads.isEmpty()) {
-            count = appendAll(client, name, template, payloads.iterator());
-        } else {
-            count = appendLines(client, name, template);
-        }
+        long count = appendAll(client, name, template, payloads);
         if (!quiet) {
             err().println("appended " + count + (count == 1 ? " record" : " records") + " to " + name + " on " + safeUri()
                     + (client.backend().equals("memory") ? " (a memory store lives only as long as this process)" : ""));
@@ -121,7 +128,7 @@ public final class ProduceCommand extends ClientCommand {
         return b.build();
     }
 
-    private long appendAll(StreamClient client, StreamName name, StreamRecord template, java.util.Iterator<byte[]> payloads) {
+    private long appendAll(StreamClient client, StreamName name, StreamRecord template, Iterator<byte[]> payloads) {
         Window w = new Window(client, name);
         while (payloads.hasNext()) {
             w.add(template.toBuilder().payload(payloads.next()).build());
@@ -129,17 +136,50 @@ public final class ProduceCommand extends ClientCommand {
         return w.finish();
     }
 
-    private long appendLines(StreamClient client, StreamName name, StreamRecord template) throws IOException {
-        Window w = new Window(client, name);
-        BufferedReader r = new BufferedReader(new InputStreamReader(root().in(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = r.readLine()) != null) {
-            if (skipEmpty && line.isEmpty()) {
-                continue;
-            }
-            w.add(template.toBuilder().payload(line).build());
+    /** The lines of standard input as UTF-8 payloads, empty lines skipped with --skip-empty-lines. */
+    private final class Lines implements Iterator<byte[]> {
+        private final BufferedReader reader;
+        private byte[] next;
+        private boolean ended;
+
+        Lines(BufferedReader reader) {
+            this.reader = reader;
         }
-        return w.finish();
+
+        /** The next payload without taking it; null at the end of the input. */
+        byte[] peek() {
+            if (next == null && !ended) {
+                try {
+                    String line;
+                    do {
+                        line = reader.readLine();
+                    } while (line != null && skipEmpty && line.isEmpty());
+                    if (line == null) {
+                        ended = true;
+                    } else {
+                        next = line.getBytes(StandardCharsets.UTF_8);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return next;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return peek() != null;
+        }
+
+        @Override
+        public byte[] next() {
+            byte[] p = peek();
+            if (p == null) {
+                throw new NoSuchElementException();
+            }
+            next = null;
+            return p;
+        }
     }
 
     /** A bounded window of appends in flight; ids are printed in input order. */

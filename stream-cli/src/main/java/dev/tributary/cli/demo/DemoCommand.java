@@ -88,11 +88,40 @@ public final class DemoCommand extends ClientCommand {
         return uri;
     }
 
+    /** Every option that needs no broker, before the client connects (the largest payload needs the backend's limits). */
     @Override
     protected void validate() {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
             throw CliException.usage("--metrics-port must be 0 to 65535, got " + metricsPort);
         }
+        total();
+        if (payloadSize < 64) {
+            throw CliException.usage("--payload-size must be at least 64 bytes, got " + payloadSize);
+        }
+        Args.duration("--ack-timeout", ackTimeout);
+        Args.duration("--disconnect", disconnect);
+        if (stream != null) {
+            StreamName.of(stream);
+        }
+    }
+
+    /** The number of events to publish: --events, or --duration at --rate. */
+    private int total() {
+        int total = events;
+        if (rate < 0) {
+            throw CliException.usage("--rate must be 0 or more, got " + rate);
+        }
+        if (duration != null) {
+            if (rate == 0) {
+                throw CliException.usage("--duration needs a --rate above 0");
+            }
+            Duration d = Args.duration("--duration", duration);
+            total = (int) Math.min(10_000_000L, Math.max(1, d.toMillis() * rate / 1000));
+        }
+        if (total < 10 || total > 10_000_000) {
+            throw CliException.usage("--events must be 10 to 10000000, got " + total);
+        }
+        return total;
     }
 
     /** With {@code --metrics-port}, every client of the demo is instrumented (the endpoint starts with the first). */
@@ -142,21 +171,8 @@ public final class DemoCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) throws InterruptedException {
-        int total = events;
-        if (rate < 0) {
-            throw CliException.usage("--rate must be 0 or more, got " + rate);
-        }
-        if (duration != null) {
-            if (rate == 0) {
-                throw CliException.usage("--duration needs a --rate above 0");
-            }
-            Duration d = Args.duration("--duration", duration);
-            total = (int) Math.min(10_000_000L, Math.max(1, d.toMillis() * rate / 1000));
-        }
-        if (total < 10 || total > 10_000_000) {
-            throw CliException.usage("--events must be 10 to 10000000, got " + total);
-        }
-        if (payloadSize < 64 || payloadSize > client.limits().maxPayloadBytes() / 2) {
+        int total = total();
+        if (payloadSize > client.limits().maxPayloadBytes() / 2) {
             throw CliException.usage("--payload-size must be 64 to " + client.limits().maxPayloadBytes() / 2
                     + " bytes on this backend, got " + payloadSize);
         }

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The brokers of the command line's integration tests, one per backend per JVM: a URI from the
  * environment ({@code TRIBUTARY_REDIS_URI}, {@code TRIBUTARY_NATS_URL}, {@code TRIBUTARY_KAFKA_BOOTSTRAP},
  * as the backends' own fixtures read them), else a local process on a free loopback port
  * ({@code redis-server}, {@code nats-server -js}, a KRaft broker from the {@code kafka_2.13} jars), else
- * skipped loudly (or failed where {@code tributary.require.brokers=true}). Processes die with the JVM.
+ * skipped loudly (or failed where {@code tributary.require.brokers=true}). Processes die with the JVM. The
+ * local Kafka broker also has a SASL/PLAIN listener with one user ({@link #kafkaSaslUri}).
  */
 final class LocalBrokers {
     private static final Map<String, String> URIS = new ConcurrentHashMap<>();
@@ -70,13 +72,36 @@ final class LocalBrokers {
                     + "-Dtributary.kafka.classpath (run through Maven: mvn -f stream-cli/pom.xml verify)");
         }
         KafkaKraftBroker k = new KafkaKraftBroker(cp);
+        // a SASL/PLAIN listener beside the plain one, for the failed-login tests of the command line
+        int sasl = k.withListener("SASL", "SASL_PLAINTEXT", Map.of("sasl.enabled.mechanisms", "PLAIN",
+                "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                        + KAFKA_USER + "=\"" + KAFKA_PASSWORD + "\";"));
         try {
             k.format();
         } catch (RuntimeException e) {
             k.close();
             throw Brokers.unavailable("kafka", e.getMessage());
         }
-        return "kafka://127.0.0.1:" + start(k).port();
+        String uri = "kafka://127.0.0.1:" + start(k).port();
+        kafkaSaslPort = sasl;
+        return uri;
+    }
+
+    /** The user of the local Kafka broker's SASL/PLAIN listener. */
+    static final String KAFKA_USER = "tributary";
+    /** That user's password. */
+    static final String KAFKA_PASSWORD = "cli-it-secret";
+    private static volatile int kafkaSaslPort;
+
+    /**
+     * {@code kafka://user:password@host:port} of the local Kafka broker's SASL/PLAIN listener (user
+     * {@value #KAFKA_USER}); aborts the test when the broker is not ours ({@code TRIBUTARY_KAFKA_BOOTSTRAP}).
+     */
+    static String kafkaSaslUri(String user, String password) {
+        uri("kafka");
+        Assumptions.assumeTrue(kafkaSaslPort > 0, "the Kafka broker comes from TRIBUTARY_KAFKA_BOOTSTRAP: "
+                + "no SASL listener of ours to log in to");
+        return "kafka://" + user + ":" + password + "@127.0.0.1:" + kafkaSaslPort;
     }
 
     static final class Redis extends LocalProcessBroker {

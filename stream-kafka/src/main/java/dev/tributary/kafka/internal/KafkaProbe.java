@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * One question to a plain-text bootstrap address before any Kafka client is made: is this Kafka?
@@ -20,14 +19,18 @@ import java.util.Optional;
  * request (version 0; a broker answers every version of it, at least with the versions it supports)
  * and checks that the answer has a plausible size and echoes the request's correlation id.
  *
- * <p>Only a server that answers, and answers something else, is judged "not Kafka": one that does
- * not accept the connection or stays silent within the bound is left to the Kafka clients, which
- * report it as before.
+ * <p>Only a server that answers, and answers something else (or hangs up), is judged "not Kafka". One
+ * that does not accept the connection is left to the Kafka clients, which report it; one that accepts
+ * it and stays silent for the whole bound is reported as {@code SILENT}, since a broker answers
+ * ApiVersions at once — a port of another protocol that waits for its client (Redis waits for a line),
+ * or a broker that does not respond (frozen, overloaded) — and the connector says so within the
+ * connect timeout instead of letting the Kafka clients wait as long again.
  */
 final class KafkaProbe {
     private static final short API_VERSIONS = 18;
     private static final int CORRELATION_ID = 0x7472_6962; // "trib"
     private static final int MAX_PLAUSIBLE_SIZE = 1 << 20;
+    private static final String CHECK = "check the host and port of the kafka:// URI";
 
     private KafkaProbe() {
     }
@@ -35,12 +38,18 @@ final class KafkaProbe {
     /**
      * Asks {@code host:port} within {@code bound}.
      *
-     * @return why the server is not Kafka, or empty when it answered like Kafka or did not answer
+     * @return {@code FINE} when it answered like Kafka; {@code WRONG} with the reason when it answered
+     *         something else or hung up; {@code SILENT} when it accepted the connection and said nothing;
+     *         {@code UNREACHABLE} when nothing accepted it
      */
-    static Optional<String> notKafka(String host, int port, Duration bound) {
+    static ProbeAnswer ask(String host, int port, Duration bound) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bound.toMillis()));
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), ms);
+            try {
+                s.connect(new InetSocketAddress(host, port), ms);
+            } catch (IOException e) {
+                return ProbeAnswer.UNREACHABLE; // refused, unreachable or no such host: the Kafka clients say so
+            }
             s.setSoTimeout(ms);
             try {
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -55,23 +64,28 @@ final class KafkaProbe {
             }
             DataInputStream in = new DataInputStream(s.getInputStream());
             int size = in.readInt();
+            if (TlsProbe.isTlsRecord((byte) (size >>> 24), (byte) (size >>> 16))) {
+                return ProbeAnswer.wrong("the server at " + host + ":" + port + " speaks TLS: it answered Kafka's "
+                        + "plain-text ApiVersions request with a TLS record; use kafka+ssl:// for a TLS listener");
+            }
             if (size < 4 || size > MAX_PLAUSIBLE_SIZE) {
-                return Optional.of("the server at " + host + ":" + port + " is not a Kafka broker: it answered "
-                        + describe(size) + " to Kafka's ApiVersions request");
+                return ProbeAnswer.wrong("the server at " + host + ":" + port + " is not a Kafka broker: it answered "
+                        + describe(size) + " to Kafka's ApiVersions request; " + CHECK);
             }
             int correlation = in.readInt();
             if (correlation != CORRELATION_ID) {
-                return Optional.of("the server at " + host + ":" + port + " is not a Kafka broker: its answer to "
-                        + "Kafka's ApiVersions request does not echo the request");
+                return ProbeAnswer.wrong("the server at " + host + ":" + port + " is not a Kafka broker: its answer to "
+                        + "Kafka's ApiVersions request does not echo the request; " + CHECK);
             }
-            return Optional.empty();
+            return ProbeAnswer.FINE;
         } catch (java.io.EOFException e) {
-            return Optional.of("the server at " + host + ":" + port + " is not a Kafka broker: it closed the "
-                    + "connection without answering Kafka's ApiVersions request (is it a TLS port? use kafka+ssl://)");
+            return ProbeAnswer.wrong("the server at " + host + ":" + port + " is not a Kafka broker: it closed the "
+                    + "connection without answering Kafka's ApiVersions request (is it a TLS port? use kafka+ssl://); "
+                    + CHECK);
         } catch (SocketTimeoutException e) {
-            return Optional.empty(); // silent: the Kafka clients' timeout speaks for it
+            return ProbeAnswer.SILENT; // a broker answers ApiVersions at once, even before SASL
         } catch (IOException e) {
-            return Optional.empty(); // refused or unreachable: the same
+            return ProbeAnswer.UNREACHABLE; // e.g. reset: perhaps a broker going down; the Kafka clients judge
         }
     }
 
