@@ -1,5 +1,7 @@
 package dev.tributary.kafka;
 
+import static dev.tributary.tck.fixture.SecurityChecks.captured;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,9 +18,7 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.TestPki;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -137,26 +136,6 @@ class KafkaSecurityIT {
     private static ClientConfig.Builder tls(String host, int port) {
         return tls("", host, port);
     }
-
-    /** Runs {@code body} with stdout and stderr (where slf4j-simple logs) captured; returns the output. */
-    private static <T> T captured(StringBuilder output, Supplier<T> body) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream tee = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(tee);
-        System.setErr(tee);
-        try {
-            return body.get();
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            String s = buf.toString(StandardCharsets.UTF_8);
-            output.append(s);
-            err.print(s);
-        }
-    }
-
     /** Opens {@code config}, creates a stream, appends a record and reads it back. */
     private static void assertRoundTrip(ClientConfig config) {
         try (StreamClient c = StreamClients.open(config)) {

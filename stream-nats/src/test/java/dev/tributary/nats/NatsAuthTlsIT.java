@@ -1,5 +1,9 @@
 package dev.tributary.nats;
 
+import static dev.tributary.tck.fixture.SecurityChecks.assertNoSecret;
+import static dev.tributary.tck.fixture.SecurityChecks.assertThreadsSettle;
+import static dev.tributary.tck.fixture.SecurityChecks.captured;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,9 +21,6 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import dev.tributary.tck.fixture.TestPki;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,50 +34,6 @@ import org.junit.jupiter.api.Test;
  * (unless {@code tlsVerifyHostname=false} or {@code tlsInsecure=true} say otherwise).
  */
 class NatsAuthTlsIT {
-
-    /** Runs {@code body} with stdout and stderr (where slf4j-simple logs) captured; returns the output. */
-    private static String captured(Runnable body) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream tee = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(tee);
-        System.setErr(tee);
-        try {
-            body.run();
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String s = buf.toString(StandardCharsets.UTF_8);
-        err.print(s);
-        return s;
-    }
-
-    /** A failed connect leaves no reconnecting connection (and its threads) behind. */
-    private static void assertThreadsSettle(int baseline) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Thread.activeCount() > baseline + 2 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertTrue(Thread.activeCount() <= baseline + 2, "threads after failed connects: " + Thread.activeCount()
-                + " > baseline " + baseline + " + 2");
-    }
-
-    private static void assertNoSecret(Throwable e, String secret) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            assertFalse(String.valueOf(t.getMessage()).contains(secret), "secret in message of " + t.getClass());
-            assertFalse(t.toString().contains(secret), "secret in toString of " + t.getClass());
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-    }
 
     @Test
     void rightCredentialsConnectAndWrongOnesFailFatallyWithoutLeakingTheSecret() {

@@ -1,5 +1,8 @@
 package dev.tributary.redis;
 
+import static dev.tributary.tck.fixture.SecurityChecks.assertNoSecret;
+import static dev.tributary.tck.fixture.SecurityChecks.assertThreadsSettle;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -164,20 +167,8 @@ class RedisSecurityIT {
             assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
         }
         assertTrue(tookMs < 10_000, "the TLS failure took " + tookMs + " ms");
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            assertFalse(String.valueOf(t.getMessage()).contains(PASSWORD), "password in message of " + t.getClass());
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Thread.activeCount() > baseline + 2 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        assertTrue(Thread.activeCount() <= baseline + 2, "threads after a failed TLS connect: "
-                + Thread.activeCount() + " > baseline " + baseline + " + 2");
+        assertNoSecret(e, PASSWORD);
+        assertThreadsSettle(baseline);
         return e;
     }
 
