@@ -14,6 +14,8 @@ import io.nats.client.JetStreamOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
 import java.util.stream.Collectors;
 
@@ -79,7 +81,7 @@ public final class NatsClusterFixture implements ClusterFixture {
     public void awaitHealthy(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
-            if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy())) {
+            if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy()) && placesReplicas()) {
                 return;
             }
             sleep(200);
@@ -87,6 +89,24 @@ public final class NatsClusterFixture implements ClusterFixture {
         throw new AssertionError("the NATS cluster is not healthy within " + bound + ": " + cluster.nodes().stream()
                 .map(n -> n + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current"))
                 .collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * True when the cluster places a stream on all three servers: right after the servers start (and
+     * after a node comes back) nats-server 2.10 can answer "no suitable peers for placement" for a while
+     * though every node reports healthy, until the meta leader has heard from each peer.
+     */
+    private boolean placesReplicas() {
+        String probe = "tributary_placement_probe";
+        try {
+            JetStreamManagement jsm = jsm();
+            jsm.addStream(StreamConfiguration.builder().name(probe).subjects("tributary_fixture_probe.placement")
+                    .storageType(StorageType.Memory).replicas(SIZE).build());
+            jsm.deleteStream(probe);
+            return true;
+        } catch (Exception notYet) {
+            return false;
+        }
     }
 
     private synchronized JetStreamManagement jsm() throws Exception {
