@@ -102,11 +102,15 @@ public final class ProcessorHistoryRules {
         if (producerError.get() != null) {
             fail("a producer failed: " + producerError.get());
         }
+        // wait until nothing is missing, a processor failed, or nothing was handled for a (scaled) 10 s: the
+        // judgement below then names what is missing
+        Quiet quiet = new Quiet(Tck.scaled(Duration.ofSeconds(10)));
         Expect.eventually(Tck.scaled(Duration.ofSeconds(60)), () -> "every acknowledged event handled; "
                 + tailHistory.report().summary() + (groups ? " " + groupHistory.report().summary() : "")
                 + "; processors " + running,
                 () -> running.stream().anyMatch(p -> p.state() == ProcessorState.FAILED)
-                        || tailHistory.report().lost().isEmpty() && (!groups || groupHistory.report().lost().isEmpty()));
+                        || tailHistory.report().lost().isEmpty() && (!groups || groupHistory.report().lost().isEmpty())
+                        || quiet.settled(tailHistory.report().deliveries() + groupHistory.report().deliveries()));
         if (groups) {
             Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the group processor acked what it handled "
                     + "(pending " + client.groupInfo(s, group).pending() + ")",
@@ -176,6 +180,27 @@ public final class ProcessorHistoryRules {
                 ahead.size())));
         Optional<EventId> last = stream.isEmpty() ? Optional.empty() : Optional.of(stream.get(stream.size() - 1).id());
         assertEquals(last, journal.load(tailName), "the final checkpoint is the stream's last event");
+    }
+
+    /** True once a count has not changed for a given time. */
+    private static final class Quiet {
+        private final long quietNanos;
+        private long last = -1;
+        private long since = System.nanoTime();
+
+        Quiet(Duration quiet) {
+            this.quietNanos = quiet.toNanos();
+        }
+
+        boolean settled(long count) {
+            long now = System.nanoTime();
+            if (count != last) {
+                last = count;
+                since = now;
+                return false;
+            }
+            return now - since >= quietNanos;
+        }
     }
 
     private static String key(Message<String> m) {
