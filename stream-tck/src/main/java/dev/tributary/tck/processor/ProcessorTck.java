@@ -117,8 +117,10 @@ public abstract class ProcessorTck {
 
         @Test
         @DisplayName("C2 a handler that throws for one event: retried as configured, dead-lettered with the reason, the rest continue")
-        @RuleHint(value = "that headers with any Unicode value round-trip and that appending to the <stream>-dlq stream "
-                + "works (create it if the backend needs creation)", budgetSeconds = 90)
+        @RuleHint(value = "good events not all handled: the group's start position (G11, C10 — C2's group is created "
+                + "on a stream that already holds its events); the dead letter missing or wrong: that headers with any "
+                + "Unicode value round-trip and that appending to the <stream>-dlq stream works (create it if the "
+                + "backend needs creation)", budgetSeconds = 90)
         void required_C2_failingEventIsRetriedThenDeadLetteredAndTheRestContinue() {
             new DeliveryRules(kit()).c2();
         }
