@@ -77,11 +77,10 @@ public final class KitContext {
             while (!b.info(probe).exists()) {
                 if (System.nanoTime() > deadline) {
                     sharedStoreChecked = true;
-                    throw new AssertionError("the fixture's clients do not share one store: stream " + probe
-                            + " created by one client of fixture '" + fixture().config().safeUri() + "' does not exist "
-                            + "for another one. Every rule that uses two clients would fail for that reason, not for "
-                            + "the backend. Make the fixture's clients reach one broker/store (memory: without a name "
-                            + "gives each client a private store: use memory:NAME)");
+                    throw new FixtureError("the fixture's clients do not share one store (memory: without a name "
+                            + "gives each client a private store: use memory:NAME): stream " + probe + " created by one "
+                            + "client of fixture '" + fixture().config().safeUri() + "' does not exist for another. "
+                            + "Every rule that uses two clients fails for that reason, not for the backend");
                 }
                 Tck.sleep(java.time.Duration.ofMillis(50));
             }

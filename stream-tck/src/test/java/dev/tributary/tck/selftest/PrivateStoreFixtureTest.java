@@ -50,6 +50,7 @@ class PrivateStoreFixtureTest {
             assertTrue(reason.contains("do not share one store") && reason.contains("memory:NAME"),
                     "the failure says that the fixture's clients do not share a store, and what to use: " + reason);
             assertTrue(!reason.contains("NOT_FOUND"), "no NOT_FOUND that blames the backend: " + reason);
+            assertTrue(reason.contains("this is not about the backend"), "the hint points at the fixture: " + reason);
         }
     }
 }

@@ -102,9 +102,9 @@ public final class ProcessorHistoryRules {
         if (producerError.get() != null) {
             fail("a producer failed: " + producerError.get());
         }
-        // wait until nothing is missing, a processor failed, or nothing was handled for a (scaled) 10 s: the
+        // wait until nothing is missing, a processor failed, or nothing was handled for a (scaled) 20 s: the
         // judgement below then names what is missing
-        Quiet quiet = new Quiet(Tck.scaled(Duration.ofSeconds(10)));
+        Quiet quiet = new Quiet(Tck.scaled(Duration.ofSeconds(20))); // a Kafka group may take seconds to join
         Expect.eventually(Tck.scaled(Duration.ofSeconds(60)), () -> "every acknowledged event handled; "
                 + tailHistory.report().summary() + (groups ? " " + groupHistory.report().summary() : "")
                 + "; processors " + running,
