@@ -79,6 +79,19 @@ public final class PositionRules {
         StreamClient c = ctx.client();
         StreamName s = ctx.created(c, "p3");
         List<EventId> ids = Io.append(c, s, "p3", 10);
+        // before any read, position() is the resolved start: reading from it reads what the start reads
+        for (Position start : List.of(Position.earliest(), Position.after(ids.get(5)))) {
+            Position p;
+            try (StreamReader r = c.openReader(s, start)) {
+                p = r.position();
+            }
+            assertTrue(p != null && !(p instanceof Position.Latest), "position() of a reader opened at " + start
+                    + " before any read is its resolved start position; got " + p);
+            int n = start instanceof Position.After ? 4 : 10;
+            assertEquals(Io.keys(Io.readExactly(c, s, start, n)), Io.keys(Io.readExactly(c, s, p, n)),
+                    "a reader opened at the position() another reader at " + start + " reported before reading ("
+                            + p + ") reads the same events");
+        }
         try (StreamReader r = c.openReader(s, Position.earliest())) {
             List<StreamEvent> first = Io.read(r, 4, Tck.scaled(Duration.ofSeconds(10)));
             assertEquals(Io.expectedKeys("p3", 0, 4), Io.keys(first), "first four");

@@ -44,6 +44,7 @@ class BrokenBackendsTest {
                 Arguments.of(BrokenPromiseKits.SwapsAppendIds.class, "A12"),
                 Arguments.of(BrokenPromiseKits.IgnoresGroupStart.class, "G11"),
                 Arguments.of(BrokenPromiseKits.ClearsInterruptFlag.class, "L7"),
+                Arguments.of(BrokenStrengthKits.NoPositionBeforeRead.class, "P3"),
                 Arguments.of(BrokenStrengthKits.PollIgnoresWait.class, "P8"),
                 Arguments.of(BrokenStrengthKits.PollSleepsOutItsWait.class, "P8"),
                 Arguments.of(BrokenStrengthKits.ReaderCloseDoesNotWake.class, "L4"),

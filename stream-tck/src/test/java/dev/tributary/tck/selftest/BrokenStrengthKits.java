@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Broken backends that the first versions of P8, L4, G5 and H5 let pass; see {@link BrokenBackendsTest}.
+ * Broken backends that the first versions of P3, P8, L4, G5 and H5 let pass; see {@link BrokenBackendsTest}.
  * Each breaks a promise of stream-api's javadoc the way a real backend bug would.
  */
 final class BrokenStrengthKits {
@@ -40,6 +40,32 @@ final class BrokenStrengthKits {
                         @Override
                         public List<StreamEvent> poll(int maxCount, Duration wait) {
                             return super.poll(maxCount, Duration.ZERO);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /** position() answers null until the first poll (found by the PIT smoke run: no rule asked before reading). */
+    static class NoPositionBeforeRead extends BrokenKits.Broken {
+        @Override
+        StreamClient wrap(StreamClient memory) {
+            return new ForwardingStreamClient(memory) {
+                @Override
+                public StreamReader openReader(StreamName stream, Position from) {
+                    return new ForwardingStreamReader(super.openReader(stream, from)) {
+                        private boolean polled;
+
+                        @Override
+                        public List<StreamEvent> poll(int maxCount, Duration wait) {
+                            polled = true;
+                            return super.poll(maxCount, wait);
+                        }
+
+                        @Override
+                        public Position position() {
+                            return polled ? super.position() : null;
                         }
                     };
                 }
