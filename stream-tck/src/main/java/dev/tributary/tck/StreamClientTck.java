@@ -131,7 +131,8 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("L4 close() during a blocked read wakes it within 2 s; no thread left behind")
-        @RuleHint("close() must signal every blocked poll (condition/wakeup) and stop or join every thread the client started")
+        @RuleHint("close() of the client and StreamReader.close() must signal every blocked poll they own "
+                + "(condition/wakeup), and the client stops or joins every thread it started")
         void required_L4_closeWakesABlockedReadAndLeavesNoThread() {
             new LifecycleRules(kit()).l4();
         }
@@ -313,8 +314,9 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("P8 a blocking read with nothing to read returns empty within its wait bound")
-        @RuleHint("the broker's block/poll timeout is set from the wait, and wait 0 does not block")
+        @DisplayName("P8 a blocking read with nothing to read returns empty when its wait ran out (not before, not much after) and wakes on an append")
+        @RuleHint("the broker's block/poll timeout is set from the wait (an empty answer only when it ran out), wait 0 "
+                + "does not block, and a blocked poll returns as soon as an event arrives")
         void required_P8_blockingReadReturnsEmptyWithinItsWait() {
             new PositionRules(kit()).p8();
         }
@@ -353,7 +355,9 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("H5 trim by length keeps the newest N (exactly, or at least N)")
-        @RuleHint("EXACT_TRIM is declared only when trimming is exact; the newest events are the ones kept")
+        @RuleHint(value = "EXACT_TRIM is declared only when trimming is exact; the newest events are the ones kept; "
+                + "a second trim counts from what is retained; an approximate trim still removes most of a long stream",
+                budgetSeconds = 180)
         void optional_H5_trimByLengthKeepsTheNewest() {
             new HistoryRules(kit()).h5();
         }
@@ -413,7 +417,8 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("G5 a member that dies without acking: another member gets its events after the ack timeout")
-        @RuleHint("idle pending entries are claimed (XAUTOCLAIM, ack wait, rebalance) after the group's ack timeout")
+        @RuleHint("idle pending entries are claimed (XAUTOCLAIM, ack wait, rebalance) after the group's ack timeout; "
+                + "acks the broker accepted are sent, not buffered and dropped when the member closes")
         void optional_G5_unackedEventsOfADeadMemberAreRedelivered() {
             new GroupRules(kit()).g5();
         }

@@ -145,6 +145,42 @@ public final class HistoryRules {
         c.append(s, Io.rec("h5/20"));
         assertEquals("h5/20", Io.keyOf(c.range(s, Position.after(ids.get(19)), null, 10).get(0)),
                 "the stream keeps working after a trim");
+        // a second trim counts from what is retained now, not from the first event ever appended
+        for (int i = 21; i < 30; i++) {
+            c.append(s, Io.rec("h5/" + i));
+        }
+        c.trim(s, Trim.toLength(8));
+        List<StreamEvent> second = Io.readAvailable(c, s, Position.earliest());
+        if (c.supports(Capability.EXACT_TRIM)) {
+            assertEquals(Io.expectedKeys("h5", 22, 30), Io.keys(second), "EXACT_TRIM: a second toLength(8) keeps "
+                    + "exactly the newest 8");
+        } else {
+            assertTrue(second.size() >= 8, "a second toLength(8) keeps at least 8; kept " + second.size());
+            assertEquals(Io.expectedKeys("h5", 30 - second.size(), 30), Io.keys(second),
+                    "a second trim keeps the newest events, contiguous");
+        }
+        // a long stream: an approximate trim may keep more than N, but it must trim
+        StreamName big = ctx.created(c, "h5big");
+        int total = 1000;
+        for (int from = 0; from < total; from += 100) {
+            List<dev.tributary.StreamRecord> batch = new java.util.ArrayList<>();
+            for (int i = from; i < from + 100; i++) {
+                batch.add(Io.rec("h5big/" + i));
+            }
+            c.appendBatch(big, batch);
+        }
+        c.trim(big, Trim.toLength(5));
+        List<StreamEvent> kept = Io.readAvailable(c, big, Position.earliest());
+        if (c.supports(Capability.EXACT_TRIM)) {
+            assertEquals(Io.expectedKeys("h5big", total - 5, total), Io.keys(kept), "EXACT_TRIM: toLength(5) of "
+                    + total + " events keeps exactly the newest 5");
+        } else {
+            assertTrue(kept.size() >= 5 && kept.size() <= total / 2, "toLength(5) of " + total + " events keeps at "
+                    + "least 5 and must remove most of them (an approximate trim may keep a storage unit more, not "
+                    + "the whole stream); kept " + kept.size());
+            assertEquals(Io.expectedKeys("h5big", total - kept.size(), total), Io.keys(kept),
+                    "trim keeps the newest events, contiguous");
+        }
     }
 
     public void h6() {

@@ -19,6 +19,9 @@ public final class KitContext {
     private final KitHooks hooks;
     private final List<StreamClient> clients = Collections.synchronizedList(new ArrayList<>());
     private final List<StreamName> streams = Collections.synchronizedList(new ArrayList<>());
+    /** The clients of the current rule opened with the default hook (the shared-store check's pairs). */
+    private final List<StreamClient> defaultClients = new ArrayList<>();
+    private volatile boolean sharedStoreChecked;
 
     public KitContext(KitHooks hooks) {
         this.hooks = hooks;
@@ -38,15 +41,53 @@ public final class KitContext {
         if (c == null) {
             throw new AssertionError("openClient() returned null; it must return a connected client");
         }
-        clients.add(c);
+        StreamClient first;
+        synchronized (clients) {
+            first = defaultClients.isEmpty() ? null : defaultClients.get(0);
+            defaultClients.add(c);
+            clients.add(c);
+        }
+        if (first != null && !sharedStoreChecked) {
+            checkSharedStore(first, c);
+        }
         return c;
     }
 
-    /** Opens a client with another configuration (fault rules: shorter timeouts); closed after the rule. */
+    /**
+     * Opens a client with another configuration (fault rules: shorter timeouts; A10: another
+     * namespace); closed after the rule. Not part of the shared-store check: its store may differ on purpose.
+     */
     public StreamClient client(ClientConfig config) {
         StreamClient c = hooks.openClient(config);
         clients.add(c);
         return c;
+    }
+
+    /**
+     * The kit's rules assume that every client of the fixture sees one store: a stream one client
+     * creates exists for the next. Checked once, the first time a rule opens a second client; a
+     * fixture that hands out private stores ({@code memory:} without a name) then fails here, loudly,
+     * instead of failing group rules with {@code NOT_FOUND} hints that blame the backend.
+     */
+    private void checkSharedStore(StreamClient a, StreamClient b) {
+        StreamName probe = stream("shared-store");
+        try {
+            a.createStream(probe);
+            long deadline = System.nanoTime() + Tck.scaled(java.time.Duration.ofSeconds(5)).toNanos();
+            while (!b.info(probe).exists()) {
+                if (System.nanoTime() > deadline) {
+                    sharedStoreChecked = true;
+                    throw new FixtureError("the fixture's clients do not share one store (memory: without a name "
+                            + "gives each client a private store: use memory:NAME): stream " + probe + " created by one "
+                            + "client of fixture '" + fixture().config().safeUri() + "' does not exist for another. "
+                            + "Every rule that uses two clients fails for that reason, not for the backend");
+                }
+                Tck.sleep(java.time.Duration.ofMillis(50));
+            }
+            sharedStoreChecked = true;
+        } catch (dev.tributary.StreamException e) {
+            // a closed client or a broker down (fault rules): no verdict, check again with the next pair
+        }
     }
 
     /** A fresh stream name for this rule, deleted after the rule. */
@@ -79,6 +120,7 @@ public final class KitContext {
         synchronized (clients) {
             cs = new ArrayList<>(clients);
             clients.clear();
+            defaultClients.clear();
         }
         synchronized (streams) {
             ss = new ArrayList<>(streams);

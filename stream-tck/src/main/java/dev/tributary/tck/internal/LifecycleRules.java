@@ -221,6 +221,7 @@ public final class LifecycleRules {
         Set<Thread> baseline = ThreadsAndFiles.threads();
         StreamClient c = ctx.client();
         StreamName s = ctx.created(c, "l4");
+        readerCloseWakesItsOwnPoll(c.openReader(s, Position.latest()));
         StreamReader reader = c.openReader(s, Position.latest());
         GroupConsumer consumer = null;
         if (c.supports(Capability.CONSUMER_GROUPS)) {
@@ -263,6 +264,28 @@ public final class LifecycleRules {
         Expect.eventually(settle, () -> "threads left behind after close(): "
                 + ThreadsAndFiles.describe(ThreadsAndFiles.newThreads(baseline)),
                 () -> ThreadsAndFiles.newThreads(baseline).isEmpty());
+    }
+
+    /**
+     * StreamReader's promise: its own close(), from another thread, wakes its blocked poll, which
+     * fails with CLOSED (a processor's bounded stop relies on it), while the client stays open.
+     */
+    private static void readerCloseWakesItsOwnPoll(StreamReader reader) {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread t = poller("tributary-tck-l4-own-close", () -> reader.poll(10, Duration.ofSeconds(20)), outcome);
+        Tck.sleep(Tck.scaledMillis(300)); // let the poll block
+        assertTrue(t.isAlive(), "a poll with a 20 s wait on an empty stream returned before close(): " + outcome.get());
+        reader.close();
+        Duration wake = Tck.scaled(Duration.ofSeconds(2));
+        try {
+            t.join(wake.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertFalse(t.isAlive(), "StreamReader.close() from another thread did not wake the reader's own blocked "
+                + "poll within " + wake + " (the client's close() is a different path: check that the reader's close "
+                + "signals the poll it owns)");
+        checkWokenWithClosed("reader (closed by its own close())", outcome.get());
     }
 
     private static void checkWokenWithClosed(String what, Object outcome) {

@@ -79,6 +79,19 @@ public final class PositionRules {
         StreamClient c = ctx.client();
         StreamName s = ctx.created(c, "p3");
         List<EventId> ids = Io.append(c, s, "p3", 10);
+        // before any read, position() is the resolved start: reading from it reads what the start reads
+        for (Position start : List.of(Position.earliest(), Position.after(ids.get(5)))) {
+            Position p;
+            try (StreamReader r = c.openReader(s, start)) {
+                p = r.position();
+            }
+            assertTrue(p != null && !(p instanceof Position.Latest), "position() of a reader opened at " + start
+                    + " before any read is its resolved start position; got " + p);
+            int n = start instanceof Position.After ? 4 : 10;
+            assertEquals(Io.keys(Io.readExactly(c, s, start, n)), Io.keys(Io.readExactly(c, s, p, n)),
+                    "a reader opened at the position() another reader at " + start + " reported before reading ("
+                            + p + ") reads the same events");
+        }
         try (StreamReader r = c.openReader(s, Position.earliest())) {
             List<StreamEvent> first = Io.read(r, 4, Tck.scaled(Duration.ofSeconds(10)));
             assertEquals(Io.expectedKeys("p3", 0, 4), Io.keys(first), "first four");
@@ -228,15 +241,42 @@ public final class PositionRules {
         try (StreamReader r = c.openReader(s, Position.earliest())) {
             boundedEmptyPoll("reader.poll", () -> r.poll(10, wait), wait, tolerance);
             boundedEmptyPoll("reader.poll with wait 0", () -> r.poll(10, Duration.ZERO), Duration.ZERO, tolerance);
+            wakesOnAppend("reader.poll", c, s, "p8/r", () -> r.poll(10, Duration.ofSeconds(30)));
         }
         if (c.supports(Capability.CONSUMER_GROUPS)) {
+            StreamName gs = ctx.created(c, "p8g"); // empty again: the reader's part appended to s
             String g = Tck.name("g");
-            c.createGroup(s, g, GroupOptions.defaults());
-            try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
+            c.createGroup(gs, g, GroupOptions.defaults());
+            try (GroupConsumer m = c.openGroupConsumer(gs, g, "m1")) {
                 boundedEmptyPoll("group poll", () -> m.poll(10, wait), wait, tolerance);
                 boundedEmptyPoll("group poll with wait 0", () -> m.poll(10, Duration.ZERO), Duration.ZERO, tolerance);
+                wakesOnAppend("group poll", c, gs, "p8/g", () -> m.poll(10, Duration.ofSeconds(30)));
             }
         }
+    }
+
+    /**
+     * A poll blocked with a 30 s wait returns the event appended while it waits, within a scaled
+     * 2 s of the append: "waiting up to wait for the first one" is an upper bound, not a sleep.
+     */
+    private static void wakesOnAppend(String what, StreamClient c, StreamName s, String key,
+            java.util.function.Supplier<List<StreamEvent>> poll) {
+        java.util.concurrent.CompletableFuture<List<StreamEvent>> got = java.util.concurrent.CompletableFuture
+                .supplyAsync(poll::get, r -> {
+                    Thread t = new Thread(r, "tributary-tck-p8-poll");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        Tck.sleep(Tck.scaledMillis(300)); // let the poll block
+        long t0 = System.nanoTime();
+        c.append(s, Io.rec(key));
+        Duration bound = Tck.scaled(Duration.ofSeconds(2));
+        List<StreamEvent> events = Io.await(got, Tck.scaled(Duration.ofSeconds(40)));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertEquals(List.of(key), Io.keys(events), what + " blocked on an empty stream returns the event appended "
+                + "meanwhile");
+        assertTrue(took.compareTo(bound) <= 0, what + " with a 30 s wait returned " + took + " after an event was "
+                + "appended; it must return within " + bound + " of the first event, not sleep out its wait");
     }
 
     private static void boundedEmptyPoll(String what, java.util.function.Supplier<List<StreamEvent>> poll, Duration wait,
@@ -248,5 +288,9 @@ public final class PositionRules {
         assertEquals(List.of(), got, what + " on an empty stream returns an empty list");
         assertTrue(took.compareTo(bound) <= 0, what + " with wait " + wait + " took " + took + "; bound is the wait plus "
                 + tolerance);
+        Duration least = wait.dividedBy(2);
+        assertTrue(took.compareTo(least) >= 0, what + " with wait " + wait + " returned empty after " + took
+                + ": an empty answer comes when the wait ran out (allowing for clock slack, not before " + least
+                + "), else callers spin");
     }
 }

@@ -78,7 +78,9 @@ public final class RuleExtension implements InvocationInterceptor, TestExecution
                 ? String.valueOf(throwable.getMessage())
                 : "unexpected " + throwable;
         StringBuilder b = new StringBuilder("[").append(id).append("] ").append(message);
-        if (hint != null) {
+        if (throwable instanceof FixtureError) {
+            b.append("\n  if this fails, check: the kit's fixture and hooks (this is not about the backend)");
+        } else if (hint != null) {
             b.append("\n  if this fails, check: ").append(hint.value());
         }
         AssertionFailedError wrapped = new AssertionFailedError(b.toString(), throwable);

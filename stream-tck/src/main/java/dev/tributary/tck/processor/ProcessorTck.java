@@ -15,6 +15,9 @@ import dev.tributary.tck.internal.KitHooks;
 import dev.tributary.tck.internal.RuleExtension;
 import dev.tributary.tck.processor.internal.DeliveryRules;
 import dev.tributary.tck.processor.internal.ErrorPolicyRules;
+import dev.tributary.tck.processor.internal.GroupStartRules;
+import dev.tributary.tck.processor.internal.ProcessorFactory;
+import dev.tributary.tck.processor.internal.ProcessorHistoryRules;
 import dev.tributary.tck.processor.internal.ProcessorKit;
 import dev.tributary.tck.processor.internal.RandomFaultRules;
 import dev.tributary.tck.processor.internal.RecoveryRules;
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  *
  * <p>Test names carry the rule id and strength ({@code required_C1_…}). C5, C7 and C8 need a fixture with
  * {@link BrokerControl}; without one it is skipped with that reason. C2 and C6 also run a group
- * processor where the backend declares {@link Capability#CONSUMER_GROUPS}; C6 checks that a group
+ * processor where the backend declares {@link Capability#CONSUMER_GROUPS}, and so does C9 (C10 needs it); C6 checks that a group
  * processor fails with {@code UNSUPPORTED} where it does not. Every rule uses fresh names containing
  * the run id, stops its processors, closes its clients and deletes its streams. Waits are scaled by
  * {@value Tck#TIMEOUT_SCALE_PROPERTY}; each failure ends with a "check …" hint.
@@ -78,12 +81,20 @@ public abstract class ProcessorTck {
         return false;
     }
 
+    /**
+     * The processors C9 and C10 judge: stream-core's. Package-private on purpose: the kit's self-tests
+     * hand in broken processors here; a backend's kit always judges stream-core's processors.
+     */
+    ProcessorFactory processors() {
+        return ProcessorFactory.STREAM_CORE;
+    }
+
     /** The rule bodies' view of this kit. */
     final ProcessorKit kit() {
         if (kit == null) {
             // the contract kit's credentials and ack-timeout hooks are not used by the processor rules
             kit = new ProcessorKit(new KitContext(KitHooks.of(this::fixture, this::openClient, this::openClient,
-                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(1)), this::faultsKillBroker)));
+                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(1)), this::faultsKillBroker)), processors());
         }
         return kit;
     }
@@ -106,10 +117,33 @@ public abstract class ProcessorTck {
 
         @Test
         @DisplayName("C2 a handler that throws for one event: retried as configured, dead-lettered with the reason, the rest continue")
-        @RuleHint(value = "that headers with any Unicode value round-trip and that appending to the <stream>-dlq stream "
-                + "works (create it if the backend needs creation)", budgetSeconds = 90)
+        @RuleHint(value = "good events not all handled: the group's start position (G11, C10 — C2's group is created "
+                + "on a stream that already holds its events); the dead letter missing or wrong: that headers with any "
+                + "Unicode value round-trip and that appending to the <stream>-dlq stream works (create it if the "
+                + "backend needs creation)", budgetSeconds = 90)
         void required_C2_failingEventIsRetriedThenDeadLetteredAndTheRestContinue() {
             new DeliveryRules(kit()).c2();
+        }
+    }
+
+    @Nested
+    @DisplayName("C — processors judged against the history")
+    class History {
+        @Test
+        @DisplayName("C9 a tail processor (checkpoint store, restarted) and a group processor (4 lanes) under 4 producers: every acknowledged event handled, per-key order within a lane, no checkpoint ahead of what was handled")
+        @RuleHint(value = "the failure names the likely cause per symptom: lost events → the reader's after(id) and "
+                + "poll (A2, P3) or the group's start and redelivery (G5, C10); reordered → A8 or the processor's lanes; "
+                + "a checkpoint ahead → the processor's save order, never the backend", budgetSeconds = 150)
+        void required_C9_processorsHandleEveryAcknowledgedEventInOrderAndNeverCheckpointAhead() throws Exception {
+            new ProcessorHistoryRules(kit()).c9();
+        }
+
+        @Test
+        @DisplayName("C10 a group processor created on a non-empty stream starts where it was asked: earliest, latest or after(id)")
+        @RuleHint(value = "G11 first (the backend's createGroup honours the start position); if G11 passes, that the "
+                + "processor hands its groupOptions' start to createGroup", budgetSeconds = 90)
+        void optional_C10_groupProcessorOnANonEmptyStreamStartsWhereAsked() {
+            new GroupStartRules(kit()).c10();
         }
     }
 

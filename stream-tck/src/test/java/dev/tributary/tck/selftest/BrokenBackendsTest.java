@@ -43,7 +43,13 @@ class BrokenBackendsTest {
                 Arguments.of(BrokenKits.MissingGroupReadsEmpty.class, "E4"),
                 Arguments.of(BrokenPromiseKits.SwapsAppendIds.class, "A12"),
                 Arguments.of(BrokenPromiseKits.IgnoresGroupStart.class, "G11"),
-                Arguments.of(BrokenPromiseKits.ClearsInterruptFlag.class, "L7"));
+                Arguments.of(BrokenPromiseKits.ClearsInterruptFlag.class, "L7"),
+                Arguments.of(BrokenStrengthKits.NoPositionBeforeRead.class, "P3"),
+                Arguments.of(BrokenStrengthKits.PollIgnoresWait.class, "P8"),
+                Arguments.of(BrokenStrengthKits.PollSleepsOutItsWait.class, "P8"),
+                Arguments.of(BrokenStrengthKits.ReaderCloseDoesNotWake.class, "L4"),
+                Arguments.of(BrokenStrengthKits.AcksLostOnClose.class, "G5"),
+                Arguments.of(BrokenStrengthKits.ApproximateTrimNeverTrims.class, "H5"));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")

@@ -161,7 +161,8 @@ public final class DeliveryRules {
         String what = group == null ? "tail processor" : "group processor";
         p.start();
         Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> what + ": the 9 good events handled (got "
-                + handled.size() + ", state " + p.state() + " " + p.failure() + ")",
+                + handled.size() + ", state " + p.state() + " " + p.failure() + ")" + (group == null ? ""
+                : "; the group was created on a stream already holding them: check its start position (G11, C10)"),
                 () -> handled.size() == 9 || p.state() == ProcessorState.FAILED);
         Expect.eventually(Tck.scaled(Duration.ofSeconds(30)),
                 () -> what + ": a dead letter in " + dlq + " (state " + p.state() + " " + p.failure() + ")",

@@ -28,11 +28,24 @@ public final class ProcessorKit {
     static final String KEY_HEADER = "tck-key";
 
     private final KitContext ctx;
+    private final ProcessorFactory factory;
     private final List<Processor> processors = Collections.synchronizedList(new ArrayList<>());
     private final List<Path> dirs = Collections.synchronizedList(new ArrayList<>());
 
+    /** A kit whose history rules judge stream-core's processors. */
     public ProcessorKit(KitContext ctx) {
+        this(ctx, ProcessorFactory.STREAM_CORE);
+    }
+
+    /** A kit whose history rules (C9, C10) judge the processors {@code processors} builds (the kit's self-tests). */
+    public ProcessorKit(KitContext ctx, ProcessorFactory processors) {
         this.ctx = ctx;
+        this.factory = processors;
+    }
+
+    /** The processors the history rules judge. */
+    ProcessorFactory processors() {
+        return factory;
     }
 
     BrokerFixture fixture() {
