@@ -223,13 +223,23 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         SpanBuilder sb = tracing.spanBuilder(RECEIVE, backend(), stream.value(), group, SpanKind.CLIENT)
                 .setParent(parent)
                 .setStartTimestamp(start);
-        tracing.link(sb, events);
         if (events.size() == 1) {
             sb.setAttribute(MESSAGE_ID, events.get(0).id().toString());
         } else {
             sb.setAttribute(BATCH_MESSAGE_COUNT, (long) events.size());
         }
-        sb.startSpan().end();
+        Span span = sb.startSpan();
+        if (span.isRecording()) {
+            // links are added after the sampling decision: extracting every event's context costs
+            // about as much as the poll itself, and an unsampled span would throw them away
+            for (StreamEvent e : events) {
+                var sc = Span.fromContext(tracing.extract(e)).getSpanContext();
+                if (sc.isValid()) {
+                    span.addLink(sc);
+                }
+            }
+        }
+        span.end();
         return events;
     }
 
