@@ -72,7 +72,8 @@ public final class BenchCommand extends ClientCommand {
 
     @Option(names = "--observe", arity = "0..1", fallbackValue = "both", paramLabel = "WHAT",
             description = "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
-            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, every span sampled and exported) or both "
+            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
+            + "exported to nowhere) or both "
             + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
     Observed.What observe;
 
