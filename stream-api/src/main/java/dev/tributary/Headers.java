@@ -2,6 +2,7 @@ package dev.tributary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -112,6 +113,29 @@ public final class Headers implements Iterable<Header> {
     /** UTF-8 bytes of every key and value. */
     public int byteSize() {
         return byteSize;
+    }
+
+    /**
+     * These headers with one more appended at the end (a repeated key is kept as another header),
+     * validated as {@link Builder#add} validates; this instance is unchanged. Cheaper than
+     * {@code toBuilder().add(key, value).build()}, which copies the list twice: for a decorator that
+     * adds a header or two to every record (trace context, for example).
+     *
+     * @param key the header key
+     * @param value the header value
+     * @return new headers, in this order followed by {@code key}
+     * @throws StreamException {@link ErrorKind#INVALID_ARGUMENT} for an invalid key or value, or
+     *     when the headers would exceed {@link #MAX_TOTAL_BYTES}
+     */
+    public Headers with(String key, String value) {
+        Header h = new Header(key, value);
+        long bytes = (long) byteSize + key.length() + utf8Length(value);
+        if (bytes > MAX_TOTAL_BYTES) {
+            throw StreamException.invalid("headers exceed " + MAX_TOTAL_BYTES + " bytes in total");
+        }
+        Header[] all = headers.toArray(new Header[headers.size() + 1]);
+        all[all.length - 1] = h;
+        return new Headers(Collections.unmodifiableList(Arrays.asList(all)), (int) bytes);
     }
 
     /** A builder starting with these headers. */

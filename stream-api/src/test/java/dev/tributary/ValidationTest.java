@@ -76,6 +76,21 @@ class ValidationTest {
     }
 
     @Test
+    void withAppendsOneHeaderAndLeavesTheOriginalAlone() {
+        Headers h = Headers.of("a", "1");
+        Headers more = h.with("traceparent", "00-x").with("a", "r\u00e9");
+        assertEquals(1, h.size());
+        assertEquals(Headers.of("a", "1", "traceparent", "00-x", "a", "r\u00e9"), more);
+        assertEquals(Headers.of("a", "1", "traceparent", "00-x", "a", "r\u00e9").byteSize(), more.byteSize());
+        assertEquals(Headers.of("k", "v"), Headers.empty().with("k", "v"));
+        assertInvalid(() -> h.with("a b", "v"));
+        assertInvalid(() -> h.with("k", "broken \ud800"));
+        assertInvalid(() -> h.with(null, "v"));
+        assertInvalid(() -> Headers.of("k", "v".repeat(Headers.MAX_TOTAL_BYTES - 1)).with("x", "y"));
+        assertThrows(UnsupportedOperationException.class, () -> more.asList().clear());
+    }
+
+    @Test
     void tooManyHeaderBytesFailWithInvalidArgument() {
         Headers big = Headers.of("k", "v".repeat(300));
         assertInvalid(() -> Checks.record(StreamRecord.builder().payload(new byte[1]).headers(big).build(), LIMITS));

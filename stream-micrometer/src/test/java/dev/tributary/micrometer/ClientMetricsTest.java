@@ -62,7 +62,7 @@ class ClientMetricsTest {
         assertEquals(1000, counter(TributaryMeters.APPEND_RECORDS, "backend", "memory", "stream", s).count());
         Timer t = timer(TributaryMeters.APPEND, "backend", "memory", "stream", s, "outcome", "success");
         assertEquals(1000, t.count());
-        assertEquals(3, t.takeSnapshot().percentileValues().length, "p50, p95, p99 by default");
+        assertEquals(0, t.takeSnapshot().percentileValues().length, "percentiles are opt-in");
         Gauge inFlight = registry.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", "memory").gauge();
         assertEquals(0, inFlight.value());
         assertNull(registry.find(TributaryMeters.APPEND_FAILURES).counter());
@@ -162,6 +162,43 @@ class ClientMetricsTest {
         Counter failures = registry.find(TributaryMeters.READ_FAILURES).tags("kind", "NOT_FOUND").counter();
         if (failures != null) {
             assertEquals(1, failures.count());
+        }
+    }
+
+    @Test
+    void percentilesArePublishedWhenConfigured() {
+        StreamClient withPercentiles = TributaryMetrics.builder(registry).percentiles(0.5, 0.99).build()
+                .instrument(Testing.memory());
+        try {
+            StreamName s = Testing.fresh("pct");
+            withPercentiles.append(s, StreamRecord.of("x"));
+            Timer t = timer(TributaryMeters.APPEND, "stream", s.value(), "outcome", "success");
+            assertEquals(2, t.takeSnapshot().percentileValues().length);
+        } finally {
+            withPercentiles.close();
+        }
+    }
+
+    @Test
+    void anAppendStillPendingIsInFlightUntilItCompletes() {
+        CompletableFuture<EventId> pending = new CompletableFuture<>();
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        StreamClient slow = TributaryMetrics.instrument(new ForwardingStreamClient(Testing.memory()) {
+            @Override
+            public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
+                return pending;
+            }
+        }, own);
+        try {
+            CompletableFuture<EventId> f = slow.appendAsync(stream, StreamRecord.of("x"));
+            Gauge inFlight = own.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", "memory").gauge();
+            assertEquals(1, inFlight.value());
+            EventId id = raw.append(stream, StreamRecord.of("y"));
+            pending.complete(id);
+            assertSame(id, f.join());
+            assertEquals(0, inFlight.value());
+        } finally {
+            slow.close();
         }
     }
 

@@ -136,7 +136,8 @@ class ProcessorMetricsTest {
         assertEquals(5, count(TributaryMeters.PROCESSOR_FILTERED, "processor", "audit", "group", TributaryMeters.NONE));
         Search events = registry.find(TributaryMeters.READ_EVENTS).tags("stream", stream.value());
         assertEquals(10, events.counter().count());
-        assertTrue(registry.get(TributaryMeters.PROCESSOR_HANDLER).tags("processor", "audit").timer().count() >= 5);
+        assertTrue(registry.get(TributaryMeters.PROCESSOR_HANDLER).tags("processor", "audit", "outcome", "success")
+                .timer().count() >= 5);
     }
 
     @Test

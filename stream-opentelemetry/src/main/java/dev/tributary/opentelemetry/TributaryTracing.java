@@ -30,9 +30,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.util.LinkedHashMap;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -116,24 +115,31 @@ public final class TributaryTracing {
      * after the existing headers. Does not check the backend's size limits.
      */
     public Headers inject(Context context, Headers headers) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        propagator.inject(context, fields, (carrier, key, value) -> {
-            if (carrier != null && key != null && value != null) {
-                carrier.put(key, value);
-            }
-        });
-        if (fields.isEmpty() || headers.first("traceparent").isPresent()) {
+        if (headers.first("traceparent").isPresent()) {
             return headers;
         }
-        Headers.Builder b = headers.toBuilder();
-        boolean added = false;
-        for (Map.Entry<String, String> f : fields.entrySet()) {
-            if (headers.first(f.getKey()).isEmpty()) {
-                b.add(f.getKey(), f.getValue());
-                added = true;
+        HeaderSink sink = new HeaderSink(headers);
+        propagator.inject(context, sink, HeaderSink.SETTER);
+        return sink.headers;
+    }
+
+    /**
+     * Collects what a propagator injects straight into headers, one {@link Headers#with} per field
+     * (no intermediate map, no builder copying the list): fields already present are skipped, so a
+     * key never gets a second value. Unchanged headers stay the very same instance.
+     */
+    private static final class HeaderSink {
+        static final TextMapSetter<HeaderSink> SETTER = (carrier, key, value) -> {
+            if (carrier != null && key != null && value != null && carrier.headers.first(key).isEmpty()) {
+                carrier.headers = carrier.headers.with(key, value);
             }
+        };
+
+        Headers headers;
+
+        HeaderSink(Headers headers) {
+            this.headers = headers;
         }
-        return added ? b.build() : headers;
     }
 
     /**

@@ -101,6 +101,29 @@ class TracingTest {
     }
 
     @Test
+    void anUnsampledAppendStillCarriesTheContextMarkedNotSampledAndRecordsNothing() {
+        SdkTracerProvider off = SdkTracerProvider.builder()
+                .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        TributaryTracing unsampled = TributaryTracing.create(OpenTelemetrySdk.builder().setTracerProvider(off)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build());
+        StreamClient c = unsampled.instrument(raw);
+        c.append(stream, StreamRecord.builder().payload(new byte[1])
+                .headers(dev.tributary.Headers.of("type", "created")).build());
+        c.appendBatch(stream, List.of(StreamRecord.of("a"), StreamRecord.of("b")));
+        List<dev.tributary.StreamEvent> events = raw.openReader(stream, dev.tributary.Position.earliest())
+                .poll(10, java.time.Duration.ZERO);
+        assertEquals(3, events.size());
+        assertEquals("created", events.get(0).headers().first("type").orElseThrow());
+        for (dev.tributary.StreamEvent e : events) {
+            String tp = e.headers().first("traceparent").orElseThrow();
+            assertTrue(tp.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]"), tp); // sampled flag (bit 0) off
+        }
+        assertEquals(0, exporter.getFinishedSpanItems().size());
+        off.close();
+    }
+
+    @Test
     void theSendSpanIsAChildOfTheApplicationSpanAndItsContextTravelsInTheHeaders() {
         SpanContext parent = appendInsideAParentSpan("a");
         SpanData send = span("send " + stream.value());

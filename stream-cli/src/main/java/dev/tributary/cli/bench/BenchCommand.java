@@ -72,9 +72,17 @@ public final class BenchCommand extends ClientCommand {
 
     @Option(names = "--observe", arity = "0..1", fallbackValue = "both", paramLabel = "WHAT",
             description = "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
-            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, every span sampled and exported) or both "
+            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
+            + "exported to nowhere) or both "
             + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
     Observed.What observe;
+
+    @Option(names = "--sampler", paramLabel = "SPEC",
+            description = "With --observe: the trace sampler, as OpenTelemetry's otel.traces.sampler names it, the ratio "
+            + "after '=': always_on, always_off, traceidratio=0.01, parentbased_traceidratio=0.01, ... Default: the "
+            + "otel.traces.sampler and otel.traces.sampler.arg system properties, else OTEL_TRACES_SAMPLER and "
+            + "OTEL_TRACES_SAMPLER_ARG, else always_on.")
+    String sampler;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
     Path json;
@@ -109,6 +117,14 @@ public final class BenchCommand extends ClientCommand {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
         }
+        if (sampler != null && observe == null) {
+            throw CliException.usage("--sampler needs --observe");
+        }
+        try {
+            Observed.sampler(sampler);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
     }
 
     @Override
@@ -119,7 +135,7 @@ public final class BenchCommand extends ClientCommand {
         }
         Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Observed observed = observe != null ? new Observed(client, observe) : null;
+        Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
         Side trib = new Side(observe != null ? new TributaryTarget(observed.client(), observed.label())
                 : new TributaryTarget(client, "Tributary"));
         Side raw = null;
@@ -179,6 +195,14 @@ public final class BenchCommand extends ClientCommand {
                 ObjectNode result = toJson(client, w, trib, raw, started);
                 result.put("comparison", observe != null ? "observed-" + observe.name().toLowerCase(Locale.ROOT) + "-vs-plain"
                         : "tributary-vs-raw");
+                if (observed != null) {
+                    result.put("sampler", observed.samplerName());
+                    long[] spans = observed.spans();
+                    ObjectNode sp = result.putObject("spans");
+                    sp.put("sampled", spans[0]);
+                    sp.put("exported", spans[1]);
+                    sp.put("dropped", spans[0] - spans[1]);
+                }
                 result.put("loadAverageStart", loadBefore);
                 result.put("loadAverageEnd", loadAfter);
                 Files.writeString(file, Json.pretty(result) + System.lineSeparator());
@@ -244,6 +268,24 @@ public final class BenchCommand extends ClientCommand {
         return sorted.get(sorted.size() / 2);
     }
 
+    /**
+     * The median of the per-round ratios {@code t[i] / r[i]} (events per second) over the rounds both
+     * sides finished: each round's two sides ran back to back, so a ratio within a round sees the same
+     * load, which the ratio of the two medians does not.
+     */
+    static double medianRatio(List<PhaseResult> t, List<PhaseResult> r) {
+        int n = Math.min(t.size(), r.size());
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double[] ratios = new double[n];
+        for (int i = 0; i < n; i++) {
+            ratios[i] = t.get(i).eventsPerSecond() / r.get(i).eventsPerSecond();
+        }
+        java.util.Arrays.sort(ratios);
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+    }
+
     static Histogram merged(List<PhaseResult> results) {
         Histogram h = PhaseResult.newHistogram();
         for (PhaseResult r : results) {
@@ -260,6 +302,12 @@ public final class BenchCommand extends ClientCommand {
         out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", "", trib.target.label(), rawLabel, raw == null ? "" : "ratio");
         phaseRows("append", trib.append, raw == null ? null : raw.append, "per record, submit to broker ack");
         phaseRows("consume", trib.consume, raw == null ? null : raw.consume, "per batch, poll + ack");
+        if (raw != null && !raw.append.isEmpty()) {
+            out().printf(Locale.ROOT, "%-20s %14s %18s %7.2f%n", "append   ratio/round", "median of", "per-round ratios",
+                    medianRatio(trib.append, raw.append));
+            out().printf(Locale.ROOT, "%-20s %14s %18s %7.2f%n", "consume  ratio/round", "median of", "per-round ratios",
+                    medianRatio(trib.consume, raw.consume));
+        }
         if (raw == null) {
             out().println();
             out().println("(no raw client for backend '" + client.backend() + "': Tributary only)");
@@ -316,6 +364,9 @@ public final class BenchCommand extends ClientCommand {
             ObjectNode ratio = n.putObject("ratio");
             ratio.put("append", median(trib.append).eventsPerSecond() / median(raw.append).eventsPerSecond());
             ratio.put("consume", median(trib.consume).eventsPerSecond() / median(raw.consume).eventsPerSecond());
+            ObjectNode perRound = n.putObject("ratioMedianOfRounds");
+            perRound.put("append", medianRatio(trib.append, raw.append));
+            perRound.put("consume", medianRatio(trib.consume, raw.consume));
         }
         return n;
     }

@@ -6,22 +6,34 @@ import dev.tributary.opentelemetry.TributaryTracing;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The observed side of {@code bench --observe}: the bench's client with Tributary's Micrometer meters
- * in a Prometheus registry and OpenTelemetry tracing through the SDK, every span sampled and handed
- * to a batch span processor whose exporter counts the spans and drops them — the work an application
- * pays for in-process; sending spans over the network is the collector's cost, not Tributary's.
+ * in a Prometheus registry and OpenTelemetry tracing through the SDK — W3C trace context and baggage
+ * propagators, the sampler of {@code otel.traces.sampler} (default: every span), a batch span
+ * processor whose exporter counts the spans and drops them. That is the work an application pays
+ * for in-process; sending spans over the network is the collector's cost, not Tributary's. Spans the
+ * batch processor's queue had no room for are reported as dropped.
  */
 final class Observed implements AutoCloseable {
     /** Which instruments the observed side carries. */
@@ -30,18 +42,84 @@ final class Observed implements AutoCloseable {
     }
 
     private final What what;
+    private final String samplerName;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicLong exported = new AtomicLong();
+    private final LongAdder exported = new LongAdder();
+    private final LongAdder ended = new LongAdder();
     private final SdkTracerProvider tracerProvider;
     private final StreamClient client;
 
-    Observed(StreamClient plain, What what) {
+    Observed(StreamClient plain, What what, String sampler) {
         this.what = what;
-        tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
+        Sampler s = sampler(sampler);
+        this.samplerName = s.getDescription();
+        tracerProvider = SdkTracerProvider.builder().setSampler(s)
+                .addSpanProcessor(new EndCounter(ended))
                 .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter(exported)).build()).build();
-        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+                .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+                        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+                .build();
         StreamClient traced = what == What.metrics ? plain : TributaryTracing.create(otel).instrument(plain);
         client = what == What.tracing ? traced : TributaryMetrics.instrument(traced, registry);
+    }
+
+    /**
+     * The sampler of a spec in the style of OpenTelemetry's {@code otel.traces.sampler} and
+     * {@code otel.traces.sampler.arg}: {@code always_on}, {@code always_off}, {@code traceidratio},
+     * {@code parentbased_always_on}, {@code parentbased_always_off}, {@code parentbased_traceidratio},
+     * the ratio after {@code =} (for example {@code traceidratio=0.01}). A null spec reads the
+     * system properties {@code otel.traces.sampler} and {@code otel.traces.sampler.arg}, then the
+     * environment variables {@code OTEL_TRACES_SAMPLER} and {@code OTEL_TRACES_SAMPLER_ARG}; none set
+     * means {@code always_on}.
+     */
+    static Sampler sampler(String spec) {
+        return sampler(spec, System.getProperties(), System.getenv());
+    }
+
+    static Sampler sampler(String spec, Map<?, ?> props, Map<String, String> env) {
+        String name;
+        String arg = null;
+        if (spec != null) {
+            int eq = spec.indexOf('=');
+            name = eq < 0 ? spec : spec.substring(0, eq);
+            arg = eq < 0 ? null : spec.substring(eq + 1);
+        } else {
+            name = first((String) props.get("otel.traces.sampler"), env.get("OTEL_TRACES_SAMPLER"), "always_on");
+            arg = first((String) props.get("otel.traces.sampler.arg"), env.get("OTEL_TRACES_SAMPLER_ARG"), null);
+        }
+        double ratio = 1.0;
+        if (arg != null && !arg.isBlank()) {
+            try {
+                ratio = Double.parseDouble(arg.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("sampler argument must be a ratio 0 to 1, got '" + arg + "'");
+            }
+            if (!(ratio >= 0 && ratio <= 1)) {
+                throw new IllegalArgumentException("sampler argument must be a ratio 0 to 1, got '" + arg + "'");
+            }
+        }
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "always_on":
+                return Sampler.alwaysOn();
+            case "always_off":
+                return Sampler.alwaysOff();
+            case "traceidratio":
+                return Sampler.traceIdRatioBased(ratio);
+            case "parentbased_always_on":
+                return Sampler.parentBased(Sampler.alwaysOn());
+            case "parentbased_always_off":
+                return Sampler.parentBased(Sampler.alwaysOff());
+            case "parentbased_traceidratio":
+                return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
+            default:
+                throw new IllegalArgumentException("unknown sampler '" + name + "'; use always_on, always_off, "
+                        + "traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio");
+        }
+    }
+
+    private static String first(String a, String b, String dflt) {
+        return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : dflt;
     }
 
     /** The observed side's column: {@code Tributary+metrics}, {@code +tracing} or {@code +obs} (both). */
@@ -54,13 +132,27 @@ final class Observed implements AutoCloseable {
         return client;
     }
 
+    /** The sampler's description, for the report. */
+    String samplerName() {
+        return samplerName;
+    }
+
+    /** Spans sampled and ended; spans the exporter received. Flushes the span processor first. */
+    long[] spans() {
+        tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
+        return new long[] {ended.sum(), exported.sum()};
+    }
+
     /** What the instruments recorded, to show they were on. */
     String summary() {
-        tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
+        long[] spans = spans();
         long meters = registry.getMeters().size();
         long samples = registry.getMeters().stream().mapToLong(Observed::measurements).sum();
+        String tracing = what == What.metrics ? "no tracing"
+                : spans[0] + " spans sampled (" + samplerName + "), " + spans[1] + " exported, "
+                        + (spans[0] - spans[1]) + " dropped by the batch span processor";
         return "observability on the " + label() + " side: " + meters + " meters (" + samples + " samples in the "
-                + "Prometheus registry), " + exported.get() + " spans sampled and exported";
+                + "Prometheus registry), " + tracing;
     }
 
     private static long measurements(Meter m) {
@@ -77,11 +169,35 @@ final class Observed implements AutoCloseable {
         registry.close();
     }
 
+    /** Counts the sampled spans that ended: what the batch processor was offered. */
+    private record EndCounter(LongAdder ended) implements SpanProcessor {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+            if (span.getSpanContext().isSampled()) {
+                ended.increment();
+            }
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return true;
+        }
+    }
+
     /** Counts and drops the spans. */
-    private record CountingExporter(AtomicLong exported) implements SpanExporter {
+    private record CountingExporter(LongAdder exported) implements SpanExporter {
         @Override
         public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.addAndGet(spans.size());
+            exported.add(spans.size());
             return CompletableResultCode.ofSuccess();
         }
 

@@ -16,15 +16,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The meters of one instrumented client, cached by tag so the hot path does two map look-ups and no
- * registry search. Caches are keyed by tag value, so they are bounded by the tag caps.
+ * The meters of one instrumented client, built once per stream (and group) and cached, so the hot
+ * path of an append is one map look-up by {@link StreamName}: no tag building, no registry search,
+ * no cap check. Caches keyed by tag value are bounded by the tag caps; the cache by stream name keeps
+ * at most {@value #MAX_BY_NAME} names (names beyond it take the slower path by tag value, which is
+ * still bounded), so an application appending to unbounded names cannot grow it without bound.
  */
 final class ClientMeters {
     private static final int KINDS = ErrorKind.values().length;
 
     private final MeterContext ctx;
     private final String backend;
+    /** Most stream names whose append meters are cached by name. */
+    static final int MAX_BY_NAME = 1024;
+
     private final ConcurrentHashMap<String, Append> appends = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<StreamName, Append> appendsByName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Read> reads = new ConcurrentHashMap<>();
 
     ClientMeters(MeterContext ctx, String backend) {
@@ -33,7 +40,15 @@ final class ClientMeters {
     }
 
     Append append(StreamName stream) {
-        return appends.computeIfAbsent(ctx.stream(stream), Append::new);
+        Append a = stream == null ? null : appendsByName.get(stream);
+        if (a != null) {
+            return a;
+        }
+        a = appends.computeIfAbsent(ctx.stream(stream), Append::new);
+        if (stream != null && appendsByName.size() < MAX_BY_NAME) {
+            appendsByName.putIfAbsent(stream, a);
+        }
+        return a;
     }
 
     Read read(StreamName stream, String group) {

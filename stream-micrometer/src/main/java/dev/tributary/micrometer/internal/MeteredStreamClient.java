@@ -59,6 +59,13 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
             m.failed(Kinds.of(e), records); // rejected before I/O: counted, not timed
             throw e;
         }
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            // completed already (memory backend, a cached result): meter it now and hand back the
+            // backend's own future rather than a second one; in flight went up and down at once
+            m.success.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+            m.records.increment(records);
+            return f;
+        }
         inFlight.add(records);
         CompletableFuture<R> out = new CompletableFuture<>();
         f.whenComplete((value, error) -> {

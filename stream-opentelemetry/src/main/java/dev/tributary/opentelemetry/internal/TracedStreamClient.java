@@ -1,9 +1,13 @@
 package dev.tributary.opentelemetry.internal;
 
 import static dev.tributary.opentelemetry.MessagingConventions.BATCH_MESSAGE_COUNT;
+import static dev.tributary.opentelemetry.MessagingConventions.DESTINATION_NAME;
 import static dev.tributary.opentelemetry.MessagingConventions.MESSAGE_ID;
+import static dev.tributary.opentelemetry.MessagingConventions.OPERATION_NAME;
+import static dev.tributary.opentelemetry.MessagingConventions.OPERATION_TYPE;
 import static dev.tributary.opentelemetry.MessagingConventions.RECEIVE;
 import static dev.tributary.opentelemetry.MessagingConventions.SEND;
+import static dev.tributary.opentelemetry.MessagingConventions.SYSTEM;
 
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
@@ -18,6 +22,7 @@ import dev.tributary.opentelemetry.TributaryTracing;
 import dev.tributary.spi.ForwardingGroupConsumer;
 import dev.tributary.spi.ForwardingStreamClient;
 import dev.tributary.spi.ForwardingStreamReader;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -35,11 +41,33 @@ import java.util.function.Supplier;
  * errors thrown before I/O pass through unchanged and end the send span as failed.
  */
 public final class TracedStreamClient extends ForwardingStreamClient {
+    /** Most streams whose send span name and attributes are kept built. */
+    static final int MAX_SHAPES = 1024;
+
     private final TributaryTracing tracing;
+    private final String backend;
+    private final ConcurrentHashMap<StreamName, SendShape> shapes = new ConcurrentHashMap<>();
 
     public TracedStreamClient(StreamClient delegate, TributaryTracing tracing) {
         super(delegate);
         this.tracing = tracing;
+        this.backend = delegate.backend();
+    }
+
+    /** The name and attributes of a stream's send spans, built once: nothing rebuilt per append. */
+    private record SendShape(String name, Attributes attributes) {
+    }
+
+    private SendShape shape(StreamName stream) {
+        SendShape s = shapes.get(stream);
+        if (s == null) {
+            s = new SendShape(SEND + " " + stream.value(), Attributes.of(SYSTEM, backend, DESTINATION_NAME,
+                    stream.value(), OPERATION_TYPE, SEND, OPERATION_NAME, SEND));
+            if (shapes.size() < MAX_SHAPES) {
+                shapes.putIfAbsent(stream, s);
+            }
+        }
+        return s;
     }
 
     @Override
@@ -47,8 +75,11 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         if (stream == null || record == null) {
             return delegate().appendAsync(stream, record); // the backend reports the bad argument
         }
-        Span span = sendSpan(stream, List.of(record)).startSpan();
+        Span span = sendSpan(stream, record.headers(), null).startSpan();
         StreamRecord traced = withContext(record, Context.current().with(span));
+        if (!span.isRecording()) {
+            return unrecorded(span, () -> delegate().appendAsync(stream, traced));
+        }
         return finish(span, () -> delegate().appendAsync(stream, traced), id -> span.setAttribute(MESSAGE_ID,
                 id.toString()));
     }
@@ -58,7 +89,7 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         if (stream == null || records == null || records.isEmpty() || records.stream().anyMatch(r -> r == null)) {
             return delegate().appendBatchAsync(stream, records);
         }
-        SpanBuilder sb = sendSpan(stream, records);
+        SpanBuilder sb = sendSpan(stream, null, records);
         if (records.size() > 1) {
             sb.setAttribute(BATCH_MESSAGE_COUNT, (long) records.size());
         }
@@ -68,6 +99,9 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         for (StreamRecord r : records) {
             traced.add(withContext(r, ctx));
         }
+        if (!span.isRecording()) {
+            return unrecorded(span, () -> delegate().appendBatchAsync(stream, traced));
+        }
         return finish(span, () -> delegate().appendBatchAsync(stream, traced), ids -> {
             if (ids.size() == 1) {
                 span.setAttribute(MESSAGE_ID, ids.get(0).toString());
@@ -75,18 +109,45 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         });
     }
 
-    private SpanBuilder sendSpan(StreamName stream, List<StreamRecord> records) {
-        SpanBuilder sb = tracing.spanBuilder(SEND, backend(), stream.value(), null, SpanKind.PRODUCER)
-                .setParent(Context.current());
-        for (StreamRecord r : records) {
-            if (r.headers().first("traceparent").isPresent()) {
-                var sc = Span.fromContext(tracing.extract(r.headers())).getSpanContext();
-                if (sc.isValid()) {
-                    sb.addLink(sc); // the application's own context: kept on the record, linked here
-                }
+    /**
+     * A send span for one record's headers, or for a batch of records: the stream's prebuilt name and
+     * attributes, and a link to each record's own trace context where the application set one.
+     */
+    private SpanBuilder sendSpan(StreamName stream, Headers one, List<StreamRecord> records) {
+        SendShape shape = shape(stream);
+        SpanBuilder sb = tracing.tracer().spanBuilder(shape.name()).setSpanKind(SpanKind.PRODUCER)
+                .setAllAttributes(shape.attributes()).setParent(Context.current());
+        if (one != null) {
+            linkOwn(sb, one);
+        } else {
+            for (StreamRecord r : records) {
+                linkOwn(sb, r.headers());
             }
         }
         return sb;
+    }
+
+    private void linkOwn(SpanBuilder sb, Headers headers) {
+        if (headers.first("traceparent").isPresent()) {
+            var sc = Span.fromContext(tracing.extract(headers)).getSpanContext();
+            if (sc.isValid()) {
+                sb.addLink(sc); // the application's own context: kept on the record, linked here
+            }
+        }
+    }
+
+    /**
+     * The append of a span the sampler dropped: its context was still injected (the W3C
+     * {@code traceparent} then says "not sampled", so downstream follows the decision), but there is
+     * nothing to record, so the backend's future is handed back as it is, without a second future
+     * and a callback per append.
+     */
+    private static <R> CompletableFuture<R> unrecorded(Span span, Supplier<CompletableFuture<R>> call) {
+        try {
+            return call.get();
+        } finally {
+            span.end();
+        }
     }
 
     /** The record with trace headers added, unless they would not fit the backend's header limit. */
@@ -162,13 +223,23 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         SpanBuilder sb = tracing.spanBuilder(RECEIVE, backend(), stream.value(), group, SpanKind.CLIENT)
                 .setParent(parent)
                 .setStartTimestamp(start);
-        tracing.link(sb, events);
         if (events.size() == 1) {
             sb.setAttribute(MESSAGE_ID, events.get(0).id().toString());
         } else {
             sb.setAttribute(BATCH_MESSAGE_COUNT, (long) events.size());
         }
-        sb.startSpan().end();
+        Span span = sb.startSpan();
+        if (span.isRecording()) {
+            // links are added after the sampling decision: extracting every event's context costs
+            // about as much as the poll itself, and an unsampled span would throw them away
+            for (StreamEvent e : events) {
+                var sc = Span.fromContext(tracing.extract(e)).getSpanContext();
+                if (sc.isValid()) {
+                    span.addLink(sc);
+                }
+            }
+        }
+        span.end();
         return events;
     }
 
