@@ -41,8 +41,12 @@ final class RedisAppender {
     /** The key of the stream appended to last (appends usually go to one stream in a row). */
     private volatile StreamKey lastKey;
 
-    record StreamKey(StreamName stream, String key, byte[] bytes) {
+    /** A stream's key and its dedup keys, with the script's fixed arguments, encoded once. */
+    record StreamKey(StreamName stream, String key, byte[] bytes, byte[] dedupIds, byte[] dedupTimes,
+            byte[] dedupWindow, byte[] dedupMaxIds, byte[] maxLen) {
     }
+
+    private static final byte[] ONE = b("1");
 
     RedisAppender(RedisSettings settings, EntryCodec codec, CommandChannel channel, AppendWindow window) {
         this.settings = settings;
@@ -122,14 +126,22 @@ final class RedisAppender {
     /** Marks {@code a} sent and writes one append (no flush); the reply's future. */
     private CompletableFuture<Object> send(StreamKey key, StreamRecord record, AppendWindow.Append<?> a) {
         if (record.idempotencyId() != null) {
-            List<byte[]> argv = new ArrayList<>();
-            argv.add(b(Long.toString(settings.dedupWindow.toMillis())));
-            argv.add(b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
-            argv.addAll(codec.fields(record));
+            if (key.dedupIds() == null) {
+                settings.dedupIdsKey(key.stream().value()); // throws INVALID_ARGUMENT naming the brace
+            }
+            List<byte[]> fields = codec.fields(record);
+            List<byte[]> argv = new ArrayList<>(fields.size() + 6);
+            argv.add(key.dedupWindow());
+            argv.add(key.dedupMaxIds());
+            argv.add(key.maxLen());
+            argv.add(ONE);
+            argv.add(b(record.idempotencyId()));
+            argv.add(b(Integer.toString(fields.size())));
+            argv.addAll(fields);
             // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
             // break per-thread order; Redis caches the compiled script by its SHA anyway.
             CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
-                    List.of(key.bytes(), b(settings.dedupKey(key.stream().value(), record.idempotencyId()))), argv);
+                    List.of(key.bytes(), key.dedupIds(), key.dedupTimes()), argv);
             a.sent();
             return channel.write(CommandType.EVAL, args);
         }
@@ -199,7 +211,12 @@ final class RedisAppender {
         StreamKey k = lastKey;
         if (k == null || !k.stream().equals(stream)) {
             String key = settings.streamKey(stream.value());
-            k = new StreamKey(stream, key, b(key));
+            // a key with a brace has no dedup keys in its slot: only an idempotent append fails on it (in send)
+            boolean braced = key.indexOf('{') >= 0 || key.indexOf('}') >= 0;
+            k = new StreamKey(stream, key, b(key), braced ? null : b(settings.dedupIdsKey(stream.value())),
+                    braced ? null : b(settings.dedupTimesKey(stream.value())), b(Long.toString(settings.dedupWindow.toMillis())),
+                    b(Integer.toString(settings.dedupMaxIds)),
+                    b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
             lastKey = k;
         }
         return k;
