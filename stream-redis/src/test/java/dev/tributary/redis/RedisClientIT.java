@@ -291,6 +291,18 @@ class RedisClientIT {
                     StreamRecord.builder().payload("again").idempotencyId("id-950").build()));
             assertEquals(ids.get(950), batch.get(1));
             assertEquals(1_001, c.info(s).length());
+            // a batch of idempotent records is one script call: new ids stored in order, a repeat inside it deduplicated
+            List<StreamRecord> run = new ArrayList<>();
+            for (int i = 0; i < 200; i++) { // two script calls (128 + 73)
+                run.add(StreamRecord.builder().payload("b" + i).idempotencyId("b-" + i).build());
+            }
+            run.add(StreamRecord.builder().payload("b150 again").idempotencyId("b-150").build());
+            List<EventId> runIds = c.appendBatch(s, run);
+            for (int i = 1; i < 200; i++) {
+                assertTrue(runIds.get(i).isAfter(runIds.get(i - 1)), "in order");
+            }
+            assertEquals(runIds.get(150), runIds.get(200), "the repeat returns the first id");
+            assertEquals(1_201, c.info(s).length());
         }
     }
 
