@@ -47,7 +47,7 @@ final class ConsumerPool implements AutoCloseable {
         private final ArrayDeque<ConsumerRecord<byte[], byte[]>> readAhead = new ArrayDeque<>();
         TopicPartition assigned;
         long expectedNext = -1;
-        /** Seeks made on this consumer (a measure of refetching, read by tests). */
+        /** Seeks made through this lease (a measure of refetching, for diagnostics). */
         long seeks;
 
         Lease(Consumer<byte[], byte[]> consumer, int readAheadBound) {
