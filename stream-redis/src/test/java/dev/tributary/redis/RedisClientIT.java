@@ -268,6 +268,45 @@ class RedisClientIT {
     }
 
     @Test
+    void idempotencyIdsLiveInTwoKeysPerStreamBoundedByDedupMaxIds() {
+        StreamName s = fresh("idem-bound");
+        try (StreamClient c = StreamClients.open(fixture.config().toBuilder().option("dedupMaxIds", "100").build())) {
+            List<CompletableFuture<EventId>> sent = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                sent.add(c.appendAsync(s, StreamRecord.builder().payload("e" + i).idempotencyId("id-" + i).build()));
+            }
+            List<EventId> ids = sent.stream().map(CompletableFuture::join).toList();
+            assertEquals(1_000, ids.stream().distinct().count(), "every new id stores an event");
+            List<String> keys = redis().keys("*" + s.value() + "*");
+            assertEquals(3, keys.size(), "the stream and its two dedup keys, not a key per event: " + keys);
+            String dedup = keys.stream().filter(k -> k.endsWith(":tributary:dedup")).findFirst().orElseThrow();
+            String times = keys.stream().filter(k -> k.endsWith(":tributary:dedup-times")).findFirst().orElseThrow();
+            long kept = redis().hlen(dedup);
+            assertTrue(kept >= 99 && kept <= 100, "trimmed to dedupMaxIds (less 1/64 of it): " + kept);
+            assertEquals(kept, redis().zcard(times));
+            assertTrue(redis().pttl(dedup) > 0 && redis().pttl(times) > 0, "both expire when appends stop");
+            // a retry of a recent id is deduplicated, in a single append and in a batch
+            assertEquals(ids.get(999), c.append(s, StreamRecord.builder().payload("again").idempotencyId("id-999").build()));
+            List<EventId> batch = c.appendBatch(s, List.of(StreamRecord.of("x"),
+                    StreamRecord.builder().payload("again").idempotencyId("id-950").build()));
+            assertEquals(ids.get(950), batch.get(1));
+            assertEquals(1_001, c.info(s).length());
+            // a batch of idempotent records is one script call: new ids stored in order, a repeat inside it deduplicated
+            List<StreamRecord> run = new ArrayList<>();
+            for (int i = 0; i < 200; i++) { // two script calls (128 + 73)
+                run.add(StreamRecord.builder().payload("b" + i).idempotencyId("b-" + i).build());
+            }
+            run.add(StreamRecord.builder().payload("b150 again").idempotencyId("b-150").build());
+            List<EventId> runIds = c.appendBatch(s, run);
+            for (int i = 1; i < 200; i++) {
+                assertTrue(runIds.get(i).isAfter(runIds.get(i - 1)), "in order");
+            }
+            assertEquals(runIds.get(150), runIds.get(200), "the repeat returns the first id");
+            assertEquals(1_201, c.info(s).length());
+        }
+    }
+
+    @Test
     void trimByIdAndByAge() {
         StreamName s = fresh("trim");
         List<EventId> ids = new ArrayList<>();

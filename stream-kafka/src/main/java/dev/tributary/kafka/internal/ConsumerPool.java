@@ -10,7 +10,8 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * there, which keeps its prefetched records), and returns it. At most {@code max} consumers exist;
  * a borrower waits for one up to its timeout and then fails with {@link ErrorKind#BACKPRESSURE}.
  *
+ * <p>A lease keeps the records its last poll fetched beyond what its borrower took (the read-ahead,
+ * bounded by the reader consumer's {@code max.poll.records}, option {@code kafka.max.poll.records},
+ * so it holds at most one poll), and the next borrower that reads on from there is served from it
+ * first: a batch smaller than a poll never makes the consumer seek back and fetch the same records
+ * again.
+ *
  * <p>Kafka consumers are single-threaded: a lease is used by its borrower only. {@link #close}
  * wakes every borrowed consumer (their blocked polls end with a wakeup) and closes idle ones;
  * borrowed ones are closed when their borrower returns them.
@@ -28,51 +35,109 @@ import org.slf4j.LoggerFactory;
 final class ConsumerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerPool.class);
 
-    /** A borrowed consumer and what it is positioned on. */
+    /**
+     * A borrowed consumer and what it is positioned on: the partition assigned, the offset its next
+     * borrower may read from without a seek, and the records fetched beyond that offset and not yet
+     * handed out (the read-ahead, in offset order; no record exists between {@link #expectedNext} and
+     * the first of them).
+     */
     static final class Lease {
-        final KafkaConsumer<byte[], byte[]> consumer;
+        final Consumer<byte[], byte[]> consumer;
+        private final int readAheadBound;
+        private final ArrayDeque<ConsumerRecord<byte[], byte[]>> readAhead = new ArrayDeque<>();
         TopicPartition assigned;
         long expectedNext = -1;
+        /** Seeks made through this lease (a measure of refetching, for diagnostics). */
+        long seeks;
 
-        Lease(KafkaConsumer<byte[], byte[]> consumer) {
+        Lease(Consumer<byte[], byte[]> consumer, int readAheadBound) {
             this.consumer = consumer;
+            this.readAheadBound = readAheadBound;
         }
 
-        /** Assigns {@code tp} and positions the consumer at {@code offset} unless it stands there already. */
+        /**
+         * Assigns {@code tp} and positions the lease at {@code offset} unless it stands there already
+         * (then the read-ahead and the consumer's prefetch are kept).
+         */
         void position(TopicPartition tp, long offset) {
             if (!tp.equals(assigned)) {
                 consumer.assign(Set.of(tp));
                 assigned = tp;
-                expectedNext = -1;
+                forget();
             }
             if (expectedNext != offset) {
                 consumer.seek(tp, offset);
+                seeks++;
+                readAhead.clear();
                 expectedNext = offset;
             }
         }
 
-        /** Records that the borrower consumed up to (excluding) {@code next} and the consumer stands there. */
+        /**
+         * Keeps a polled record of the assigned partition for a borrower to take. When the read-ahead
+         * is full (a poll larger than the bound) the record is not kept and the consumer is moved back
+         * to it, so it is fetched again instead of lost.
+         *
+         * @return whether it was kept
+         */
+        boolean keep(ConsumerRecord<byte[], byte[]> rec) {
+            if (readAhead.size() >= readAheadBound) {
+                consumer.seek(assigned, rec.offset());
+                seeks++;
+                return false;
+            }
+            readAhead.addLast(rec);
+            return true;
+        }
+
+        /** The first record of the read-ahead without taking it, or null when it is empty. */
+        ConsumerRecord<byte[], byte[]> peek() {
+            return readAhead.peekFirst();
+        }
+
+        /** Takes the first record of the read-ahead, or null when it is empty. */
+        ConsumerRecord<byte[], byte[]> take() {
+            return readAhead.pollFirst();
+        }
+
+        /** How many records the read-ahead holds. */
+        int readAhead() {
+            return readAhead.size();
+        }
+
+        /** Records that the borrower consumed up to (excluding) {@code next}: the next read may go on from there. */
         void positionedAt(long next) {
             expectedNext = next;
         }
 
-        /** Forgets the position (after an error or when records were fetched beyond what was returned). */
+        /** Forgets the position and the read-ahead (after an error): the next read seeks. */
         void forget() {
             expectedNext = -1;
+            readAhead.clear();
         }
     }
 
-    private final Supplier<KafkaConsumer<byte[], byte[]>> factory;
+    private final Supplier<? extends Consumer<byte[], byte[]>> factory;
     private final int max;
+    private final int readAheadBound;
     private final Duration closeTimeout;
     private final Deque<Lease> idle = new ArrayDeque<>();
     private final Set<Lease> busy = new HashSet<>();
     private int created;
     private boolean closed;
 
-    ConsumerPool(Supplier<KafkaConsumer<byte[], byte[]>> factory, int max, Duration closeTimeout) {
+    /**
+     * A pool of at most {@code max} consumers made by {@code factory}, each keeping a read-ahead of at
+     * most {@code readAheadBound} records (the consumers' {@code max.poll.records}).
+     */
+    ConsumerPool(Supplier<? extends Consumer<byte[], byte[]>> factory, int max, int readAheadBound,
+            Duration closeTimeout) {
+        if (readAheadBound < 1) {
+            throw new IllegalArgumentException("readAheadBound must be at least 1: " + readAheadBound);
+        }
         this.factory = factory;
         this.max = max;
+        this.readAheadBound = readAheadBound;
         this.closeTimeout = closeTimeout;
     }
 
@@ -122,7 +187,7 @@ final class ConsumerPool implements AutoCloseable {
         }
         Lease lease;
         try {
-            lease = new Lease(factory.get());
+            lease = new Lease(factory.get(), readAheadBound);
         } catch (RuntimeException e) {
             synchronized (this) {
                 created--;

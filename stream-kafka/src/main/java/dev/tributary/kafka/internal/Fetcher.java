@@ -48,6 +48,8 @@ final class Fetcher {
     /**
      * Reads up to {@code maxCount} events of one partition from offset {@code from} (inclusive) up to
      * {@code limit} (exclusive) with a pooled consumer, waiting up to {@code wait} for the first.
+     * Records the consumer fetched beyond {@code maxCount} or {@code limit} stay in the lease's
+     * read-ahead, and a later fetch from where this one ended takes them without a seek or a poll.
      * When the wait runs out but the partition holds events at or after {@code from}, it keeps
      * fetching them for up to the request timeout, and fails RETRYABLE if they do not come.
      * {@code active} is told the lease while it is in use (so a reader's close can wake it);
@@ -60,7 +62,6 @@ final class Fetcher {
         boolean healthy = true;
         active.accept(lease);
         long cursor = from;
-        boolean overflow = false;
         List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 1024));
         try {
             if (readerClosed.getAsBoolean()) {
@@ -71,30 +72,39 @@ final class Fetcher {
             boolean endChecked = false;
             boolean partitionedIds = streams.settings().partitioned();
             while (true) {
-                long left = deadline - System.nanoTime();
-                ConsumerRecords<byte[], byte[]> recs;
-                try {
-                    recs = lease.consumer.poll(Duration.ofNanos(Math.max(0, left)));
-                } catch (WakeupException e) {
-                    if (clientClosed.getAsBoolean() || readerClosed.getAsBoolean()) {
-                        throw StreamException.closed(clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
+                // what an earlier poll fetched beyond its borrower's batch is served first; poll only when none is left
+                if (lease.readAhead() == 0) {
+                    long left = deadline - System.nanoTime();
+                    ConsumerRecords<byte[], byte[]> recs;
+                    try {
+                        recs = lease.consumer.poll(Duration.ofNanos(Math.max(0, left)));
+                    } catch (WakeupException e) {
+                        if (clientClosed.getAsBoolean() || readerClosed.getAsBoolean()) {
+                            throw StreamException.closed(clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
+                        }
+                        continue; // a stale wakeup meant for the lease's previous borrower
                     }
-                    continue; // a stale wakeup meant for the lease's previous borrower
-                }
-                for (ConsumerRecord<byte[], byte[]> rec : recs.records(tp)) {
-                    if (rec.offset() < cursor) {
-                        continue;
+                    for (ConsumerRecord<byte[], byte[]> rec : recs.records(tp)) {
+                        if (rec.offset() >= cursor && !lease.keep(rec)) {
+                            break; // the read-ahead is full: the consumer was moved back to this record
+                        }
                     }
-                    if (out.size() >= maxCount || rec.offset() >= limit) {
-                        overflow = true;
-                        continue;
+                }
+                while (out.size() < maxCount) {
+                    ConsumerRecord<byte[], byte[]> rec = lease.peek();
+                    if (rec == null || rec.offset() >= limit) {
+                        break;
                     }
-                    out.add(Records.toEvent(stream, rec, partitionedIds, 1));
-                    cursor = rec.offset() + 1;
+                    lease.take();
+                    if (rec.offset() >= cursor) {
+                        out.add(Records.toEvent(stream, rec, partitionedIds, 1));
+                        cursor = rec.offset() + 1;
+                    }
                 }
-                if (!overflow) {
-                    cursor = Math.max(cursor, Math.min(limit, lease.consumer.position(tp)));
-                }
+                // no record exists between the cursor and the next one fetched (or the consumer's position)
+                ConsumerRecord<byte[], byte[]> ahead = lease.peek();
+                long fetchedTo = ahead != null ? ahead.offset() : lease.consumer.position(tp);
+                cursor = Math.max(cursor, Math.min(limit, fetchedTo));
                 if (!out.isEmpty() || cursor >= limit) {
                     break;
                 }
@@ -114,11 +124,7 @@ final class Fetcher {
                     deadline = System.nanoTime() + requestTimeout().toNanos();
                 }
             }
-            if (overflow) {
-                lease.forget();
-            } else {
-                lease.positionedAt(cursor);
-            }
+            lease.positionedAt(cursor);
             return new Fetch(out, cursor);
         } catch (OffsetOutOfRangeException e) {
             lease.forget();

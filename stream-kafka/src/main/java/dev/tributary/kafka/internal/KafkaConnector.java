@@ -52,7 +52,7 @@ final class KafkaConnector {
         this.producer = producer;
         this.pool = new ConsumerPool(() -> new KafkaConsumer<>(settings.readerProps(nextConsumerId("reader")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()), settings.readerConsumers(),
-                settings.closeTimeout());
+                settings.readerMaxPollRecords(), settings.closeTimeout());
     }
 
     /**

@@ -249,6 +249,23 @@ public final class KafkaSettings {
         return m;
     }
 
+    /**
+     * The pooled reader consumers' {@code max.poll.records}: 1 000 unless the option
+     * {@code kafka.max.poll.records} (or {@code kafka.consumer.max.poll.records}) sets it. It bounds
+     * the records a reader consumer keeps beyond what a read asked for (its read-ahead, one poll).
+     * A value Kafka cannot read is reported by Kafka when the consumer is made; here it counts as the
+     * default.
+     */
+    public int readerMaxPollRecords() {
+        Object v = readerProps("settings").get("max.poll.records");
+        try {
+            int n = v instanceof Number num ? num.intValue() : Integer.parseInt(String.valueOf(v).trim());
+            return n >= 1 ? n : 1_000;
+        } catch (NumberFormatException e) {
+            return 1_000;
+        }
+    }
+
     /** Properties of a group member's consumer. */
     public Map<String, Object> groupProps(String clientId, String groupId, Duration maxPollInterval) {
         Map<String, Object> m = consumerDefaults(clientId);

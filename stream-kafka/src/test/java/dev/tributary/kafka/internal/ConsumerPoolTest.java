@@ -24,7 +24,7 @@ class ConsumerPoolTest {
             created.incrementAndGet();
             return new KafkaConsumer<>(Map.of("bootstrap.servers", "127.0.0.1:1", "client.id", "pool-test-" + created.get()),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        }, max, Duration.ofMillis(100));
+        }, max, 1_000, Duration.ofMillis(100));
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionException;
  * {@linkplain AppendWindow.Append#sent() sent} just before it is written (from then on the server
  * may store it, so a lost answer is INDETERMINATE, never CLOSED), and completes from the reply. A
  * plain {@code XADD} has no Lettuce timeout: the window's deadline is its one bound. A batch takes
- * room for all its records at once, is written in order and flushed once.
+ * room for all its records at once, is written in order and flushed once; a run of idempotent
+ * records in it goes in one script call (up to {@value #SCRIPT_BATCH} records).
  *
  * <p>With {@code waitReplicas=N} each append (each batch) is followed on the same connection by
  * {@code WAIT N waitTimeout}; it succeeds only when N replicas acknowledged it, else it fails
@@ -41,8 +42,13 @@ final class RedisAppender {
     /** The key of the stream appended to last (appends usually go to one stream in a row). */
     private volatile StreamKey lastKey;
 
-    record StreamKey(StreamName stream, String key, byte[] bytes) {
+    /** A stream's key and its dedup keys, with the script's fixed arguments, encoded once. */
+    record StreamKey(StreamName stream, String key, byte[] bytes, byte[] dedupIds, byte[] dedupTimes,
+            byte[] dedupWindow, byte[] dedupMaxIds, byte[] maxLen) {
     }
+
+    /** Most idempotent records of a batch sent in one script call. */
+    static final int SCRIPT_BATCH = 128;
 
     RedisAppender(RedisSettings settings, EntryCodec codec, CommandChannel channel, AppendWindow window) {
         this.settings = settings;
@@ -88,8 +94,24 @@ final class RedisAppender {
         CompletableFuture<EventId>[] ids = new CompletableFuture[records.size()];
         try {
             List<CompletableFuture<Object>> replies = new ArrayList<>(ids.length);
-            for (StreamRecord record : records) {
-                replies.add(send(key, record, a));
+            for (int i = 0; i < records.size();) {
+                if (records.get(i).idempotencyId() == null) {
+                    replies.add(send(key, records.get(i), a));
+                    i++;
+                    continue;
+                }
+                // a run of idempotent records goes in one script call: one round of the script's
+                // lookups and trimming for many records; each record's reply is its pair of the answer
+                int end = i;
+                while (end < records.size() && end - i < SCRIPT_BATCH && records.get(end).idempotencyId() != null) {
+                    end++;
+                }
+                CompletableFuture<Object> run = sendIdempotent(key, records.subList(i, end), a);
+                for (int k = 0; k < end - i; k++) {
+                    int at = 2 * k;
+                    replies.add(run.thenApply(r -> Resp.list(r, "idempotent append").subList(at, at + 2)));
+                }
+                i = end;
             }
             CompletableFuture<Object> wait = replicaWait(key); // one WAIT covers the whole batch
             for (int i = 0; i < ids.length; i++) {
@@ -122,16 +144,7 @@ final class RedisAppender {
     /** Marks {@code a} sent and writes one append (no flush); the reply's future. */
     private CompletableFuture<Object> send(StreamKey key, StreamRecord record, AppendWindow.Append<?> a) {
         if (record.idempotencyId() != null) {
-            List<byte[]> argv = new ArrayList<>();
-            argv.add(b(Long.toString(settings.dedupWindow.toMillis())));
-            argv.add(b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
-            argv.addAll(codec.fields(record));
-            // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
-            // break per-thread order; Redis caches the compiled script by its SHA anyway.
-            CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
-                    List.of(key.bytes(), b(settings.dedupKey(key.stream().value(), record.idempotencyId()))), argv);
-            a.sent();
-            return channel.write(CommandType.EVAL, args);
+            return sendIdempotent(key, List.of(record), a);
         }
         CommandArgs<byte[], byte[]> args = args().addKey(key.bytes());
         if (settings.appendMaxLen > 0) {
@@ -141,6 +154,33 @@ final class RedisAppender {
         codec.addFields(args, record);
         a.sent();
         return channel.write(CommandType.XADD, args);
+    }
+
+    /**
+     * Marks {@code a} sent and writes one {@link Script#IDEMPOTENT_APPEND} call for {@code records}
+     * (each with an idempotency id), in order (no flush). Its reply holds a pair (stored?, id) per record.
+     */
+    private CompletableFuture<Object> sendIdempotent(StreamKey key, List<StreamRecord> records, AppendWindow.Append<?> a) {
+        if (key.dedupIds() == null) {
+            settings.dedupIdsKey(key.stream().value()); // throws INVALID_ARGUMENT naming the brace
+        }
+        List<byte[]> argv = new ArrayList<>(4 + records.size() * 8);
+        argv.add(key.dedupWindow());
+        argv.add(key.dedupMaxIds());
+        argv.add(key.maxLen());
+        argv.add(b(Integer.toString(records.size())));
+        for (StreamRecord record : records) {
+            List<byte[]> fields = codec.fields(record);
+            argv.add(b(record.idempotencyId()));
+            argv.add(b(Integer.toString(fields.size())));
+            argv.addAll(fields);
+        }
+        // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
+        // break per-thread order; Redis caches the compiled script by its SHA anyway.
+        CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
+                List.of(key.bytes(), key.dedupIds(), key.dedupTimes()), argv);
+        a.sent();
+        return channel.write(CommandType.EVAL, args);
     }
 
     /** The WAIT behind the appends written so far to {@code key}, or null without {@code waitReplicas}. */
@@ -199,7 +239,12 @@ final class RedisAppender {
         StreamKey k = lastKey;
         if (k == null || !k.stream().equals(stream)) {
             String key = settings.streamKey(stream.value());
-            k = new StreamKey(stream, key, b(key));
+            // a key with a brace has no dedup keys in its slot: only an idempotent append fails on it (in send)
+            boolean braced = key.indexOf('{') >= 0 || key.indexOf('}') >= 0;
+            k = new StreamKey(stream, key, b(key), braced ? null : b(settings.dedupIdsKey(stream.value())),
+                    braced ? null : b(settings.dedupTimesKey(stream.value())), b(Long.toString(settings.dedupWindow.toMillis())),
+                    b(Integer.toString(settings.dedupMaxIds)),
+                    b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
             lastKey = k;
         }
         return k;

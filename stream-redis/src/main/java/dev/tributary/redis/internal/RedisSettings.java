@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class RedisSettings {
     static final Set<String> OPTIONS = Set.of("user", "password", "blockingPoolSize", "requestQueueSize",
-            "maxPayloadBytes", "maxHeaderBytes", "dedupWindow", "appendMaxLen", "reconnectMaxDelay", "ioThreads",
+            "maxPayloadBytes", "maxHeaderBytes", "dedupWindow", "dedupMaxIds", "appendMaxLen", "reconnectMaxDelay", "ioThreads",
             "clientName", "tlsVerify", "tlsCaCert", "tlsTrustStore", "tlsTrustStorePassword", "tlsCert", "tlsKey",
             "tlsKeyPassword", "cluster", "sentinelMaster", "topologyRefreshPeriod", "waitReplicas", "waitTimeout",
             "payloadField", "keyField");
@@ -54,6 +54,8 @@ public final class RedisSettings {
     final int maxPayloadBytes;
     final int maxHeaderBytes;
     final Duration dedupWindow;
+    /** Most idempotency ids remembered per stream (the count bound of the dedup window). */
+    final int dedupMaxIds;
     final long appendMaxLen;
     final Duration reconnectMaxDelay;
     final int ioThreads;
@@ -124,6 +126,7 @@ public final class RedisSettings {
         this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 4L << 20, 1, 512L << 20);
         this.maxHeaderBytes = (int) o.range("maxHeaderBytes", 64L << 10, 1, 1L << 20);
         this.dedupWindow = o.duration("dedupWindow", Duration.ofMinutes(2), Duration.ofMillis(1), Duration.ofDays(7));
+        this.dedupMaxIds = (int) o.range("dedupMaxIds", 100_000, 1, 100_000_000);
         this.appendMaxLen = o.range("appendMaxLen", 0, 0, Long.MAX_VALUE / 2);
         this.reconnectMaxDelay = o.duration("reconnectMaxDelay", Duration.ofSeconds(1), Duration.ofMillis(1),
                 Duration.ofMinutes(5));
@@ -262,9 +265,17 @@ public final class RedisSettings {
         return sideKeyPrefix(stream) + "groups";
     }
 
-    /** The dedup key of one idempotency id. */
-    public String dedupKey(String stream, String idempotencyId) {
-        return sideKeyPrefix(stream) + "dedup:" + idempotencyId;
+    /**
+     * The hash of a stream's recently used idempotency ids: field = idempotency id, value = the entry
+     * id stored for it. Trimmed with {@link #dedupTimesKey} to {@code dedupWindow} and {@code dedupMaxIds}.
+     */
+    public String dedupIdsKey(String stream) {
+        return sideKeyPrefix(stream) + "dedup";
+    }
+
+    /** The sorted set of the same idempotency ids scored by the server time (ms) they were stored at. */
+    public String dedupTimesKey(String stream) {
+        return sideKeyPrefix(stream) + "dedup-times";
     }
 
     private static String decode(String s) {

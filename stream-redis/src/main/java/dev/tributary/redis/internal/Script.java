@@ -15,12 +15,13 @@ final class Script {
     final String body;
     final String sha;
 
-    private Script(String name, String body) {
+    private Script(String name, String text) {
         this.name = name;
-        this.body = body;
+        // without leading indentation: an EVAL sends the body with every call
+        this.body = text.lines().map(String::strip).collect(java.util.stream.Collectors.joining("\n"));
         try {
             this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+                    .digest(this.body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -37,20 +38,64 @@ final class Script {
             """);
 
     /**
-     * KEYS[1] stream, KEYS[2] dedup key; ARGV[1] window ms, ARGV[2] MAXLEN cap or '', ARGV[3..] fields.
-     * Returns {1, id} when stored, {0, id} for a duplicate inside the window.
+     * Idempotent appends of one or more records to one stream, deduplicated in a bounded window per
+     * stream. KEYS[1] stream, KEYS[2] hash idempotency id → entry id, KEYS[3] sorted set idempotency
+     * id → server time (ms). ARGV[1] window ms, ARGV[2] most ids kept, ARGV[3] MAXLEN cap or '',
+     * ARGV[4] record count n, then per record: idempotency id, field count f, f field arguments.
+     * Returns {flag1, id1, flag2, id2, …}: flag 1 when stored, 0 for a duplicate inside the window.
+     *
+     * <p>The window is trimmed in the same call, with bounded work: ids older than the window (at
+     * most 256 + 2n per call, so trimming outpaces storing); and once the ids exceed the count bound,
+     * the oldest down to about 1/64 of the bound below it (at most 4 000 per call), so that the
+     * count trim runs about once per bound/64 appends, not on every one. Both keys expire after the
+     * window once the stream stops being appended to idempotently. Memory per stream is therefore
+     * bounded by {@code dedupMaxIds} ids whatever the publish rate: two keys per stream, not one per
+     * event.
      */
     static final Script IDEMPOTENT_APPEND = new Script("idempotent-append", """
-            local prev = redis.call('GET', KEYS[2])
-            if prev then return {0, prev} end
-            local id
-            if ARGV[2] ~= '' then
-              id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-            else
-              id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+            local w = tonumber(ARGV[1])
+            local cap = tonumber(ARGV[2])
+            local n = tonumber(ARGV[4])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local out = {}
+            local i = 5
+            for r = 1, n do
+              local iid = ARGV[i]
+              local last = i + 1 + tonumber(ARGV[i + 1])
+              local prev = redis.call('HGET', KEYS[2], iid)
+              if prev then
+                out[#out + 1] = 0
+                out[#out + 1] = prev
+              else
+                local id
+                if ARGV[3] ~= '' then
+                  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, i + 2, last))
+                else
+                  id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i + 2, last))
+                end
+                redis.call('HSET', KEYS[2], iid, id)
+                redis.call('ZADD', KEYS[3], now, iid)
+                out[#out + 1] = 1
+                out[#out + 1] = id
+              end
+              i = last + 1
             end
-            redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
-            return {1, id}
+            local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', string.format('(%d', now - w), 'LIMIT', 0, 256 + 2 * n)
+            if #old > 0 then
+              redis.call('HDEL', KEYS[2], unpack(old))
+              redis.call('ZREM', KEYS[3], unpack(old))
+            end
+            local over = redis.call('ZCARD', KEYS[3]) - cap
+            if over > 0 then
+              over = math.min(over + math.floor(cap / 64), 4000)
+              local oldest = redis.call('ZRANGE', KEYS[3], 0, over - 1)
+              redis.call('HDEL', KEYS[2], unpack(oldest))
+              redis.call('ZREMRANGEBYRANK', KEYS[3], 0, over - 1)
+            end
+            redis.call('PEXPIRE', KEYS[2], w)
+            redis.call('PEXPIRE', KEYS[3], w)
+            return out
             """);
 
     /** KEYS[1] stream; ARGV[1] age ms. Trims below the server's now - age; returns the count removed. */

@@ -99,7 +99,8 @@ class RedisDeploymentTest {
             for (String stream : List.of("orders", "a", "payments-eu_1", "x".repeat(200))) {
                 int slot = SlotHash.getSlot(s.streamKey(stream));
                 assertEquals(slot, SlotHash.getSlot(s.groupsKey(stream)), s.groupsKey(stream));
-                assertEquals(slot, SlotHash.getSlot(s.dedupKey(stream, "id-{7}")), s.dedupKey(stream, "id-{7}"));
+                assertEquals(slot, SlotHash.getSlot(s.dedupIdsKey(stream)), s.dedupIdsKey(stream));
+                assertEquals(slot, SlotHash.getSlot(s.dedupTimesKey(stream)), s.dedupTimesKey(stream));
                 slots.add(slot);
             }
             assertTrue(slots.size() > 1, "different streams spread over slots: " + slots);

@@ -26,6 +26,7 @@ class RedisSettingsTest {
         assertEquals(4 << 20, s.maxPayloadBytes);
         assertEquals(64 << 10, s.maxHeaderBytes);
         assertEquals(Duration.ofMinutes(2), s.dedupWindow);
+        assertEquals(100_000, s.dedupMaxIds);
         assertEquals("orders", s.streamKey("orders"));
         assertEquals("{orders}:tributary:groups", s.groupsKey("orders"));
     }
@@ -38,7 +39,8 @@ class RedisSettingsTest {
         assertEquals(3, s.database);
         assertEquals(2, s.blockingPoolSize);
         assertEquals("shop:orders", s.streamKey("orders"));
-        assertEquals("{shop:orders}:tributary:dedup:id-1", s.dedupKey("orders", "id-1"));
+        assertEquals("{shop:orders}:tributary:dedup", s.dedupIdsKey("orders"));
+        assertEquals("{shop:orders}:tributary:dedup-times", s.dedupTimesKey("orders"));
     }
 
     @Test
