@@ -14,10 +14,12 @@ public class StreamException extends RuntimeException {
 
     private final ErrorKind kind;
 
+    /** An error of {@code kind}; the message says what was wrong and what to do. */
     public StreamException(ErrorKind kind, String message) {
         this(kind, message, null);
     }
 
+    /** An error of {@code kind} caused by {@code cause}. */
     public StreamException(ErrorKind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
