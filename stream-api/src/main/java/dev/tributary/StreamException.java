@@ -40,6 +40,8 @@ public class StreamException extends RuntimeException {
         return kind.isFatal();
     }
 
+    // The kind belongs in every log line of the exception; getMessage() stays the plain message.
+    @SuppressWarnings("OverrideThrowableToString")
     @Override
     public String toString() {
         return "StreamException[" + kind + "]: " + getMessage();
