@@ -110,4 +110,46 @@ class ValuesTest {
         assertEquals(ErrorKind.UNSUPPORTED, StreamException.unsupported(Capability.TRIM_BY_AGE, "x").kind());
         assertTrue(StreamException.closed("client").toString().contains("CLOSED"));
     }
+
+    @Test
+    void recordCopiesKeepWhatTheyDoNotChange() {
+        StreamRecord r = StreamRecord.builder().payload("p").key("k").headers(Headers.of("a", "1")).build();
+        assertEquals(r, r.toBuilder().build());
+        assertEquals(r.hashCode(), r.toBuilder().build().hashCode());
+        assertEquals("id-1", r.withIdempotencyId("id-1").idempotencyId());
+        assertEquals(Headers.empty(), r.withHeaders(Headers.empty()).headers());
+        assertNotEquals(r, r.withIdempotencyId("id-1"));
+        assertTrue(r.hasKey());
+        assertFalse(StreamRecord.builder().payload(new byte[0]).key((byte[]) null).build().hasKey());
+    }
+
+    @Test
+    void recordRejectsAnIdempotencyIdThatIsNotPrintableAscii() {
+        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class,
+                () -> StreamRecord.builder().payload("p").idempotencyId("a b").build()).kind());
+    }
+
+    @Test
+    void headersFromAListKeepItsOrderAndRejectNulls() {
+        Headers h = Headers.of(java.util.List.of(new Header("b", "2"), new Header("a", "1")));
+        assertEquals(Headers.of("b", "2", "a", "1"), h);
+        assertThrows(StreamException.class, () -> Headers.of((java.util.List<Header>) null));
+        java.util.List<Header> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertThrows(StreamException.class, () -> Headers.of(withNull));
+    }
+
+    @Test
+    void configToBuilderKeepsEverySetting() {
+        ClientConfig c = ClientConfig.parse("memory:x?namespace=ns&connectTimeout=2s&requestTimeout=3s"
+                + "&closeTimeout=4s&maxInFlightAppends=7&custom=v");
+        ClientConfig copy = c.toBuilder().build();
+        assertEquals(c.namespace(), copy.namespace());
+        assertEquals(java.time.Duration.ofSeconds(2), copy.connectTimeout());
+        assertEquals(java.time.Duration.ofSeconds(3), copy.requestTimeout());
+        assertEquals(java.time.Duration.ofSeconds(4), copy.closeTimeout());
+        assertEquals(7, copy.maxInFlightAppends());
+        assertEquals(c.option("custom"), copy.option("custom"));
+        assertEquals(c.toString(), copy.toString());
+    }
 }
