@@ -2,20 +2,28 @@ package dev.tributary.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
 import dev.tributary.StreamClient;
+import dev.tributary.StreamException;
+import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
+import dev.tributary.StreamRecord;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Each forwarding decorator hands every call of its interface to its delegate, unchanged. */
 class ForwardingTest {
+    private static final StreamName S = StreamName.of("s");
 
     @Test
     void forwardingClientPassesEveryCallToItsDelegate() throws Exception {
@@ -36,6 +44,33 @@ class ForwardingTest {
     void forwardingClientToStringNamesItsDelegate() {
         StreamClient delegate = recorder(StreamClient.class, new ArrayList<>());
         assertNotNull(new ForwardingStreamClient(delegate).toString());
+    }
+
+    @Test
+    void blockingAppendsReturnWhatTheAsyncOnesCompleteWith() {
+        StreamClient c = new ForwardingStreamClient(answering(CompletableFuture.completedFuture(EventId.of(1, 0)),
+                CompletableFuture.completedFuture(List.of(EventId.of(1, 0)))));
+        assertEquals(EventId.of(1, 0), c.append(S, StreamRecord.of("p")));
+        assertEquals(List.of(EventId.of(1, 0)), c.appendBatch(S, List.of(StreamRecord.of("p"))));
+    }
+
+    @Test
+    void blockingAppendsThrowTheAsyncOnesStreamException() {
+        StreamException closed = StreamException.closed("client");
+        StreamClient c = new ForwardingStreamClient(
+                answering(CompletableFuture.failedFuture(closed), CompletableFuture.failedFuture(closed)));
+        assertSame(closed, assertThrows(StreamException.class, () -> c.append(S, StreamRecord.of("p"))));
+        assertSame(closed, assertThrows(StreamException.class, () -> c.appendBatch(S, List.of(StreamRecord.of("p")))));
+    }
+
+    /** A client whose appendAsync and appendBatchAsync return the given futures. */
+    private static StreamClient answering(CompletableFuture<?> one, CompletableFuture<?> batch) {
+        return (StreamClient) Proxy.newProxyInstance(StreamClient.class.getClassLoader(),
+                new Class<?>[] {StreamClient.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "appendAsync" -> one;
+                    case "appendBatchAsync" -> batch;
+                    default -> null;
+                });
     }
 
     /** Calls every abstract method of {@code type} on the decorator and checks the delegate saw it. */
