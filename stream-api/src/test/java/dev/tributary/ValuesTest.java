@@ -152,4 +152,24 @@ class ValuesTest {
         assertEquals(c.option("custom"), copy.option("custom"));
         assertEquals(c.toString(), copy.toString());
     }
+
+    @Test
+    void positionsPrintWhereTheyStartAndRejectNull() {
+        assertEquals("earliest", Position.earliest().toString());
+        assertEquals("latest", Position.latest().toString());
+        assertTrue(Position.after(EventId.of(1, 0)).toString().startsWith("after "));
+        assertEquals("at " + T, Position.at(T).toString());
+        assertThrows(StreamException.class, () -> Position.after(null));
+        assertThrows(StreamException.class, () -> Position.at(null));
+    }
+
+    @Test
+    void trimsHoldTheirBoundAndRejectBadOnes() {
+        assertEquals(new Trim.ToLength(5), Trim.toLength(5));
+        assertEquals(new Trim.OlderThan(java.time.Duration.ofSeconds(1)), Trim.olderThan(java.time.Duration.ofSeconds(1)));
+        assertEquals(new Trim.Below(EventId.of(1, 0)), Trim.below(EventId.of(1, 0)));
+        assertThrows(StreamException.class, () -> Trim.toLength(-1));
+        assertThrows(StreamException.class, () -> Trim.olderThan(java.time.Duration.ofSeconds(-1)));
+        assertThrows(StreamException.class, () -> Trim.below(null));
+    }
 }
