@@ -25,9 +25,13 @@ import java.util.Optional;
  * {@code password}, {@code secret}, {@code token} or {@code credential} are masked.
  */
 public final class ClientConfig {
+    /** Connect timeout when none is given: 10 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Request timeout when none is given: 10 s. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Close timeout when none is given: 5 s. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Appends in flight per client when none is given: 10,000. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
 
     private final URI uri;
@@ -118,14 +122,17 @@ public final class ClientConfig {
         return Optional.ofNullable(namespace);
     }
 
+    /** How long opening a connection to the broker may take. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** How long one request to the broker may take. */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
+    /** How long {@code close()} waits for work in flight. */
     public Duration closeTimeout() {
         return closeTimeout;
     }
@@ -172,6 +179,7 @@ public final class ClientConfig {
         return new dev.tributary.spi.OptionReader(this, backend, known);
     }
 
+    /** A builder that starts with every setting of this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.namespace = namespace;
@@ -300,21 +308,25 @@ public final class ClientConfig {
             return this;
         }
 
+        /** Sets {@link ClientConfig#connectTimeout()}; must be positive. */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive("connectTimeout", d);
             return this;
         }
 
+        /** Sets {@link ClientConfig#requestTimeout()}; must be positive. */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = positive("requestTimeout", d);
             return this;
         }
 
+        /** Sets {@link ClientConfig#closeTimeout()}; must be positive. */
         public Builder closeTimeout(Duration d) {
             this.closeTimeout = positive("closeTimeout", d);
             return this;
         }
 
+        /** Sets the bound on appends in flight per client, 1 to 1,000,000. */
         public Builder maxInFlightAppends(int n) {
             if (n < 1 || n > 1_000_000) {
                 throw new StreamException(ErrorKind.CONFIGURATION, "maxInFlightAppends must be 1 to 1000000, got " + n);
@@ -332,6 +344,7 @@ public final class ClientConfig {
             return this;
         }
 
+        /** The immutable configuration. */
         public ClientConfig build() {
             return new ClientConfig(this);
         }

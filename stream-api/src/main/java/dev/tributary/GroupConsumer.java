@@ -18,10 +18,13 @@ import java.util.List;
  */
 public interface GroupConsumer extends AutoCloseable {
 
+    /** The stream this consumer reads. */
     StreamName stream();
 
+    /** The consumer group this consumer belongs to. */
     String group();
 
+    /** This consumer's member name within its group. */
     String member();
 
     /**

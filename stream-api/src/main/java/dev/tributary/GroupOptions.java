@@ -12,6 +12,7 @@ import java.time.Duration;
  *                   member with its delivery count raised (default 30 s; 10 ms to 24 h)
  */
 public record GroupOptions(Position start, Duration ackTimeout) {
+    /** How long a delivered event may stay unacked before redelivery when none is given: 30 s. */
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     public GroupOptions {
@@ -27,14 +28,17 @@ public record GroupOptions(Position start, Duration ackTimeout) {
         }
     }
 
+    /** Start at the earliest event, ack timeout {@link #DEFAULT_ACK_TIMEOUT}. */
     public static GroupOptions defaults() {
         return new GroupOptions(Position.earliest(), DEFAULT_ACK_TIMEOUT);
     }
 
+    /** These options with start position {@code p}. */
     public GroupOptions withStart(Position p) {
         return new GroupOptions(p, ackTimeout);
     }
 
+    /** These options with ack timeout {@code d}. */
     public GroupOptions withAckTimeout(Duration d) {
         return new GroupOptions(start, d);
     }

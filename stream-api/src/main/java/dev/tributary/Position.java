@@ -19,18 +19,22 @@ import java.time.Instant;
  */
 public sealed interface Position permits Position.Earliest, Position.Latest, Position.After, Position.AtTime {
 
+    /** The oldest event still in the stream. */
     static Position earliest() {
         return Earliest.INSTANCE;
     }
 
+    /** Only events appended from now on. */
     static Position latest() {
         return Latest.INSTANCE;
     }
 
+    /** Strictly after the event with {@code id}. */
     static Position after(EventId id) {
         return new After(id);
     }
 
+    /** At or after broker timestamp {@code time}. */
     static Position at(Instant time) {
         return new AtTime(time);
     }

@@ -54,10 +54,12 @@ public final class StreamEvent {
         this.markedHeaders = markedHeaders;
     }
 
+    /** The stream the event was read from. */
     public StreamName stream() {
         return stream;
     }
 
+    /** The event's id, assigned by the broker. */
     public EventId id() {
         return id;
     }
@@ -72,10 +74,12 @@ public final class StreamEvent {
         return key;
     }
 
+    /** The event's headers; see {@link #markedHeaders()} for those the backend carried marked. */
     public Headers headers() {
         return headers;
     }
 
+    /** The payload bytes as appended; the array is not copied, so do not modify it. */
     public byte[] payload() {
         return payload;
     }

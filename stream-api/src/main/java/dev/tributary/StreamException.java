@@ -14,10 +14,12 @@ public class StreamException extends RuntimeException {
 
     private final ErrorKind kind;
 
+    /** An error of {@code kind}; the message says what was wrong and what to do. */
     public StreamException(ErrorKind kind, String message) {
         this(kind, message, null);
     }
 
+    /** An error of {@code kind} caused by {@code cause}. */
     public StreamException(ErrorKind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
@@ -38,6 +40,8 @@ public class StreamException extends RuntimeException {
         return kind.isFatal();
     }
 
+    // The kind belongs in every log line of the exception; getMessage() stays the plain message.
+    @SuppressWarnings("OverrideThrowableToString")
     @Override
     public String toString() {
         return "StreamException[" + kind + "]: " + getMessage();

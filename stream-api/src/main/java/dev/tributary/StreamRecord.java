@@ -16,6 +16,7 @@ import java.util.Arrays;
  * All validation happens here, before any I/O, and fails with {@link ErrorKind#INVALID_ARGUMENT}.
  */
 public final class StreamRecord {
+    /** The longest idempotency id accepted, in characters. */
     public static final int MAX_IDEMPOTENCY_ID_LENGTH = 128;
 
     private final byte[] payload;
@@ -52,10 +53,12 @@ public final class StreamRecord {
         return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A builder of a record; a payload is required. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The payload bytes; the array is not copied, so do not modify it. */
     public byte[] payload() {
         return payload;
     }
@@ -65,10 +68,12 @@ public final class StreamRecord {
         return key;
     }
 
+    /** Whether the record has a key. */
     public boolean hasKey() {
         return key != null;
     }
 
+    /** The record's headers. */
     public Headers headers() {
         return headers;
     }
@@ -88,6 +93,7 @@ public final class StreamRecord {
         return new StreamRecord(payload, key, newHeaders, idempotencyId);
     }
 
+    /** A builder that starts with this record's payload, key, headers and idempotency id. */
     public Builder toBuilder() {
         return new Builder().payload(payload).key(key).headers(headers).idempotencyId(idempotencyId);
     }
@@ -134,21 +140,25 @@ public final class StreamRecord {
         private Builder() {
         }
 
+        /** Sets the payload bytes (not copied). */
         public Builder payload(byte[] payload) {
             this.payload = payload;
             return this;
         }
 
+        /** Sets the payload to the UTF-8 bytes of {@code utf8}. */
         public Builder payload(String utf8) {
             this.payload = utf8 == null ? null : utf8.getBytes(StandardCharsets.UTF_8);
             return this;
         }
 
+        /** Sets the key bytes (not copied); null for no key. */
         public Builder key(byte[] key) {
             this.key = key;
             return this;
         }
 
+        /** Sets the key to the UTF-8 bytes of {@code utf8}; null for no key. */
         public Builder key(String utf8) {
             this.key = utf8 == null ? null : utf8.getBytes(StandardCharsets.UTF_8);
             return this;
@@ -173,11 +183,13 @@ public final class StreamRecord {
             return this;
         }
 
+        /** Sets the idempotency id (printable ASCII, at most {@value StreamRecord#MAX_IDEMPOTENCY_ID_LENGTH} characters); null for none. */
         public Builder idempotencyId(String id) {
             this.idempotencyId = id;
             return this;
         }
 
+        /** The record; fails if the payload is missing or a setting is invalid. */
         public StreamRecord build() {
             Headers h = headerBuilder != null ? headerBuilder.build() : headers;
             return new StreamRecord(payload, key, h, idempotencyId);

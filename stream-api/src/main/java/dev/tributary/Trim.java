@@ -23,6 +23,7 @@ public sealed interface Trim permits Trim.ToLength, Trim.OlderThan, Trim.Below {
         return new Below(id);
     }
 
+    /** Keep the newest {@code maxLength} events; see {@link Trim#toLength(long)}. */
     record ToLength(long maxLength) implements Trim {
         public ToLength {
             if (maxLength < 0) {
@@ -31,6 +32,7 @@ public sealed interface Trim permits Trim.ToLength, Trim.OlderThan, Trim.Below {
         }
     }
 
+    /** Remove events older than {@code age}; see {@link Trim#olderThan(Duration)}. */
     record OlderThan(Duration age) implements Trim {
         public OlderThan {
             if (age == null || age.isNegative()) {
@@ -39,6 +41,7 @@ public sealed interface Trim permits Trim.ToLength, Trim.OlderThan, Trim.Below {
         }
     }
 
+    /** Remove events with an id lower than {@code id}; see {@link Trim#below(EventId)}. */
     record Below(EventId id) implements Trim {
         public Below {
             if (id == null) {

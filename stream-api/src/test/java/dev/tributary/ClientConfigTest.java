@@ -58,4 +58,31 @@ class ClientConfigTest {
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), bad);
         }
     }
+
+    @Test
+    void durationsTakeMinutesHoursAndBareMillis() {
+        ClientConfig c = ClientConfig.parse("memory:x?a=2m&b=1h&c=250&n=12");
+        assertEquals(java.time.Duration.ofMinutes(2), c.durationOption("a").orElseThrow());
+        assertEquals(java.time.Duration.ofHours(1), c.durationOption("b").orElseThrow());
+        assertEquals(java.time.Duration.ofMillis(250), c.durationOption("c").orElseThrow());
+        assertEquals(12L, c.longOption("n").orElseThrow());
+        assertEquals(java.util.Optional.empty(), c.durationOption("missing"));
+    }
+
+    @Test
+    void optionsThatAreNotNumbersFailAsConfiguration() {
+        ClientConfig c = ClientConfig.parse("memory:x?n=twelve");
+        assertEquals(ErrorKind.CONFIGURATION,
+                org.junit.jupiter.api.Assertions.assertThrows(StreamException.class, () -> c.longOption("n")).kind());
+        assertEquals(ErrorKind.CONFIGURATION, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+                () -> ClientConfig.parse("memory:x?maxInFlightAppends=many")).kind());
+        assertEquals(ErrorKind.CONFIGURATION, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+                () -> ClientConfig.builder("memory:x").option("", "v")).kind());
+    }
+
+    @Test
+    void anEmptyNamespaceClearsIt() {
+        assertEquals(java.util.Optional.empty(),
+                ClientConfig.builder("memory:x").namespace("ns").namespace("").build().namespace());
+    }
 }

@@ -220,6 +220,8 @@ public final class AppendWindow {
         private final int records;
         private final long deadline;
         private volatile boolean sent;
+        // Read and written only through the RELEASED field updater, which Error Prone does not see.
+        @SuppressWarnings("UnusedVariable")
         private volatile int released;
 
         private Append(AppendWindow window, int records, long deadline) {

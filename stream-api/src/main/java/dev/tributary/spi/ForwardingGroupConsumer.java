@@ -14,6 +14,7 @@ import java.util.Objects;
 public class ForwardingGroupConsumer implements GroupConsumer {
     private final GroupConsumer delegate;
 
+    /** A consumer that forwards every call to {@code delegate}. */
     public ForwardingGroupConsumer(GroupConsumer delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 public class ForwardingStreamClient implements StreamClient {
     private final StreamClient delegate;
 
+    /** A client that forwards every call to {@code delegate}. */
     public ForwardingStreamClient(StreamClient delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

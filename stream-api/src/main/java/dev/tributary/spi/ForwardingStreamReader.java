@@ -12,6 +12,7 @@ import java.util.Objects;
 public class ForwardingStreamReader implements StreamReader {
     private final StreamReader delegate;
 
+    /** A reader that forwards every call to {@code delegate}. */
     public ForwardingStreamReader(StreamReader delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

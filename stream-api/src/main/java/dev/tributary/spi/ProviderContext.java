@@ -12,10 +12,12 @@ public final class ProviderContext {
     private final ClientConfig config;
     private final Clock clock;
 
+    /** A context for {@code config} with the system UTC clock. */
     public ProviderContext(ClientConfig config) {
         this(config, Clock.systemUTC());
     }
 
+    /** A context for {@code config} whose timeouts and timestamps use {@code clock}. */
     public ProviderContext(ClientConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -306,4 +306,49 @@ class AbstractStreamClientTest {
         assertEquals(List.of("reader", "consumer"), wrapped);
         f.close();
     }
+
+    @Test
+    void everyCallReachesTheBackendOnceItsChecksPass() {
+        Recording c = new Recording(java.util.EnumSet.allOf(Capability.class));
+        assertEquals(List.of(), c.range(S, Position.earliest(), null, 10));
+        assertEquals(StreamInfo.missing(S), c.info(S));
+        assertEquals(0, c.trim(S, Trim.toLength(5)));
+        c.createGroup(S, "g", GroupOptions.defaults());
+        try (GroupConsumer g = c.openGroupConsumer(S, "g", "m")) {
+            assertEquals(List.of(), g.poll(1, Duration.ZERO));
+            assertEquals(new AckResult(0, 1), g.ack(List.of(EventId.of(1, 0))));
+            g.nack(List.of(EventId.of(1, 0)));
+        }
+        assertEquals(null, c.groupInfo(S, "g"));
+        assertEquals(List.of(), c.groups(S));
+        assertEquals(false, c.deleteGroup(S, "g"));
+        assertTrue(c.calls.contains("createGroup"));
+        c.close();
+    }
+
+    @Test
+    void callsOnAClosedClientFailClosedBeforeTheBackendSeesThem() {
+        Recording c = new Recording(java.util.EnumSet.allOf(Capability.class));
+        c.close();
+        for (Executable call : List.<Executable>of(() -> c.range(S, Position.earliest(), null, 1), () -> c.info(S),
+                () -> c.trim(S, Trim.toLength(1)), () -> c.createGroup(S, "g", GroupOptions.defaults()),
+                () -> c.openGroupConsumer(S, "g", "m"), () -> c.groupInfo(S, "g"), () -> c.groups(S),
+                () -> c.deleteGroup(S, "g"))) {
+            assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, call).kind());
+        }
+    }
+
+    @Test
+    void groupCallsWithoutTheCapabilityFailUnsupported() {
+        Recording c = new Recording(Set.of());
+        for (Executable call : List.<Executable>of(() -> c.createGroup(S, "g", GroupOptions.defaults()),
+                () -> c.openGroupConsumer(S, "g", "m"), () -> c.groupInfo(S, "g"), () -> c.groups(S),
+                () -> c.deleteGroup(S, "g"))) {
+            assertEquals(ErrorKind.UNSUPPORTED, assertThrows(StreamException.class, call).kind());
+        }
+        assertEquals(ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> new Recording(java.util.EnumSet.allOf(Capability.class))
+                        .createGroup(S, "g", null)).kind());
+        c.close();
+    }
 }

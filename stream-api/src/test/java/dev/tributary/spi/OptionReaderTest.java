@@ -69,4 +69,18 @@ class OptionReaderTest {
         assertEquals(f, o.readableFile("caFile").orElseThrow());
         o.check();
     }
+
+    @Test
+    void absentOptionsGiveTheirDefaultsAndOutOfRangeOnesAreProblems() {
+        OptionReader o = reader("count=1000");
+        assertEquals(java.util.Optional.empty(), o.string("wait"));
+        assertEquals(Duration.ofSeconds(1), o.nonNegativeDuration("wait", Duration.ofSeconds(1)));
+        assertEquals(5, o.range("count", 5, 1, 10));
+        assertEquals(true, o.bool("flag", true));
+        assertEquals("a", o.choice("storage", "a", "a", "b"));
+        assertEquals(Mode.AT_LEAST_ONCE, o.enumeration("mode", Mode.class, Mode.AT_LEAST_ONCE));
+        assertEquals(java.util.Optional.empty(), o.readableFile("caFile"));
+        o.problem("extra");
+        assertEquals(2, o.problems().size());
+    }
 }

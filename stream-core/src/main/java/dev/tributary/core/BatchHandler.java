@@ -13,5 +13,6 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface BatchHandler<T> {
+    /** Handles a batch of messages; a thrown exception makes the processor retry the batch. */
     void handle(List<Message<T>> batch) throws Exception;
 }

@@ -63,6 +63,7 @@ public final class CircuitBreaker {
     /** Hears state changes. */
     @FunctionalInterface
     public interface TransitionListener {
+        /** Called on each state change, on the thread that caused it. */
         void onTransition(State from, State to);
     }
 
@@ -98,10 +99,12 @@ public final class CircuitBreaker {
         this(settings, null, null, clock, listener);
     }
 
+    /** A breaker with a fixed open period and no transition listener. */
     public CircuitBreaker(Settings settings, Clock clock) {
         this(settings, clock, null);
     }
 
+    /** The breaker's settings. */
     public Settings settings() {
         return settings;
     }

@@ -11,10 +11,12 @@ import dev.tributary.StreamException;
 public class CodecException extends StreamException {
     private static final long serialVersionUID = 1L;
 
+    /** A payload that could not be encoded or decoded, caused by {@code cause}. */
     public CodecException(String message, Throwable cause) {
         super(ErrorKind.INVALID_ARGUMENT, message, cause);
     }
 
+    /** A payload that could not be encoded or decoded. */
     public CodecException(String message) {
         this(message, null);
     }

@@ -21,12 +21,19 @@ import java.util.function.Function;
  * silently.
  */
 public final class DeadLetterPolicy {
+    /** Header: the original stream. */
     public static final String HEADER_STREAM = "tributary.dlq.stream";
+    /** Header: the original event id. */
     public static final String HEADER_ID = "tributary.dlq.id";
+    /** Header: handler calls made (0 for an undecodable payload). */
     public static final String HEADER_ATTEMPTS = "tributary.dlq.attempts";
+    /** Header: the error's class and message, shortened to fit the header limit. */
     public static final String HEADER_ERROR = "tributary.dlq.error";
+    /** Header: the consumer group (group processors only). */
     public static final String HEADER_GROUP = "tributary.dlq.group";
+    /** Header: {@code handler} or {@code decode}. */
     public static final String HEADER_REASON = "tributary.dlq.reason";
+    /** Header: the processor that wrote the dead letter. */
     public static final String HEADER_PROCESSOR = "tributary.dlq.processor";
     /** Suffix of the default dead-letter stream name. */
     public static final String DEFAULT_SUFFIX = "-dlq";

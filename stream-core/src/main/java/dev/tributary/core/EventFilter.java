@@ -12,6 +12,7 @@ import dev.tributary.StreamEvent;
  */
 @FunctionalInterface
 public interface EventFilter {
+    /** Whether {@code event} goes to the handler; a filtered event counts as handled. */
     boolean accept(StreamEvent event);
 
     /** Accepts everything. */

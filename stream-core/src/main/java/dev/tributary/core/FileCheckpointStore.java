@@ -42,6 +42,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** The directory the checkpoint files are kept in. */
     public Path directory() {
         return directory;
     }

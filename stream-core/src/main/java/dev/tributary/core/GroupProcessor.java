@@ -65,6 +65,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
         return new Builder<>(client, stream, group, codec);
     }
 
+    /** The consumer group this processor reads in. */
     public String group() {
         return group;
     }
@@ -138,6 +139,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
             return this;
         }
 
+        /** The processor, not started. */
         public GroupProcessor<T> build() {
             return new GroupProcessor<>(this);
         }

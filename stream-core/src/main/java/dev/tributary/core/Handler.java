@@ -10,5 +10,6 @@ package dev.tributary.core;
  */
 @FunctionalInterface
 public interface Handler<T> {
+    /** Handles one message; a thrown exception makes the processor retry it, then dead-letter it. */
     void handle(Message<T> message) throws Exception;
 }

@@ -16,6 +16,7 @@ public final class Message<T> {
     private final T value;
     private final Processor processor;
 
+    /** A message of {@code event} decoded to {@code value}, delivered by {@code processor}. */
     public Message(StreamEvent event, T value, Processor processor) {
         this.event = Objects.requireNonNull(event, "event");
         this.value = value;
@@ -32,6 +33,7 @@ public final class Message<T> {
         return event;
     }
 
+    /** The event's id. */
     public EventId id() {
         return event.id();
     }
@@ -41,6 +43,7 @@ public final class Message<T> {
         return event.keyAsString();
     }
 
+    /** The event's headers. */
     public Headers headers() {
         return event.headers();
     }

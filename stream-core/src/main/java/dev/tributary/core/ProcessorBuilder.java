@@ -90,6 +90,7 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
         return self();
     }
 
+    /** Sets the listener told of processor events (state, retries, dead letters). */
     public B listener(ProcessorListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return self();

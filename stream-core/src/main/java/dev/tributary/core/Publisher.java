@@ -103,6 +103,7 @@ public final class Publisher<T> implements AutoCloseable {
                 this::release);
     }
 
+    /** A builder of a publisher of {@code T} values to {@code stream} through {@code client}. */
     public static <T> Builder<T> builder(StreamClient client, StreamName stream, Codec<T> codec) {
         return new Builder<>(client, stream, codec);
     }
@@ -309,11 +310,13 @@ public final class Publisher<T> implements AutoCloseable {
             return this;
         }
 
+        /** How the publisher sleeps between retries (tests inject a fake one). */
         public Builder<T> sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
+        /** The source of backoff jitter (tests inject a seeded one). */
         public Builder<T> random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -334,6 +337,7 @@ public final class Publisher<T> implements AutoCloseable {
             return this;
         }
 
+        /** The publisher. */
         public Publisher<T> build() {
             if (random == null) {
                 random = new RandomGenerator() {

@@ -109,6 +109,7 @@ public final class TailProcessor<T> extends LoopProcessor<T> {
             return this;
         }
 
+        /** The processor, not started. */
         public TailProcessor<T> build() {
             return new TailProcessor<>(this);
         }

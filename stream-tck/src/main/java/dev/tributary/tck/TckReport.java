@@ -38,14 +38,17 @@ public record TckReport(String target, List<RuleResult> results) {
         results = List.copyOf(results);
     }
 
+    /** How many tests passed. */
     public long passed() {
         return count(Status.PASSED);
     }
 
+    /** How many tests failed. */
     public long failed() {
         return count(Status.FAILED);
     }
 
+    /** How many tests were skipped. */
     public long skipped() {
         return count(Status.SKIPPED);
     }

@@ -47,11 +47,13 @@ public final class JacksonCodec<T> implements Codec<T> {
         return of(DEFAULT, type);
     }
 
+    /** A codec of {@code type} with {@code mapper}. */
     public static <T> JacksonCodec<T> of(ObjectMapper mapper, Class<T> type) {
         Objects.requireNonNull(mapper, "mapper");
         return new JacksonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
     }
 
+    /** A codec of a generic {@code type} with {@code mapper}. */
     public static <T> JacksonCodec<T> of(ObjectMapper mapper, TypeReference<T> type) {
         Objects.requireNonNull(mapper, "mapper");
         return new JacksonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));

@@ -65,6 +65,8 @@ public final class Deliveries {
     private final Runnable onResolved;
     private final SendOrder<Delivery> order;
     /** Sends queued on this thread while an outer {@link #sendAll} loop runs: no recursion per event. */
+    // Per instance on purpose: each Deliveries has its own sendAll loop, so its queue may not be shared.
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<ArrayDeque<Delivery>> sending = new ThreadLocal<>();
 
     /** {@code onResolved} runs once per record when it has its final outcome, before its future completes. */

@@ -144,7 +144,6 @@ final class ConsumerPool implements AutoCloseable {
     /** Borrows a consumer, preferring one already assigned to {@code tp}. */
     Lease borrow(TopicPartition tp, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        boolean create = false;
         synchronized (this) {
             while (true) {
                 if (closed) {
@@ -168,7 +167,6 @@ final class ConsumerPool implements AutoCloseable {
                 }
                 if (created < max) {
                     created++;
-                    create = true;
                     break;
                 }
                 long left = deadline - System.nanoTime();

@@ -40,6 +40,7 @@ public final class ProcessorLifecycle implements SmartLifecycle {
     private final List<Processor> started = new ArrayList<>();
     private volatile boolean running;
 
+    /** Starts every processor bean with the context (if {@code autoStartup}) and stops them within {@code shutdownTimeout}. */
     public ProcessorLifecycle(ObjectProvider<Processor> processors, boolean autoStartup, Duration shutdownTimeout) {
         this.processors = Objects.requireNonNull(processors, "processors");
         this.autoStartup = autoStartup;

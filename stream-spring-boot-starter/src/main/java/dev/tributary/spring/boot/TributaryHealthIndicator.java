@@ -25,6 +25,7 @@ public final class TributaryHealthIndicator implements HealthIndicator {
     private final ObjectProvider<Processor> processors;
     private final boolean lag;
 
+    /** Health of {@code client} and of every processor bean; with {@code lag}, group lag in the details. */
     public TributaryHealthIndicator(StreamClient client, ObjectProvider<Processor> processors, boolean lag) {
         this.client = Objects.requireNonNull(client, "client");
         this.processors = Objects.requireNonNull(processors, "processors");

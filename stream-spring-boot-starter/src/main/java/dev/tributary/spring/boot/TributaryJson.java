@@ -22,6 +22,7 @@ import java.util.Objects;
 public final class TributaryJson {
     private final ObjectMapper mapper;
 
+    /** JSON codecs on {@code mapper}. */
     public TributaryJson(ObjectMapper mapper) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
     }

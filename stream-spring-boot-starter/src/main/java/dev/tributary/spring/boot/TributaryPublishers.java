@@ -30,6 +30,7 @@ public final class TributaryPublishers implements DisposableBean {
     private final TributaryJson json;
     private final Deque<Publisher<?>> made = new ArrayDeque<>();
 
+    /** Publishers on {@code client} with JSON payloads from {@code json}. */
     public TributaryPublishers(StreamClient client, TributaryJson json) {
         this.client = Objects.requireNonNull(client, "client");
         this.json = Objects.requireNonNull(json, "json");

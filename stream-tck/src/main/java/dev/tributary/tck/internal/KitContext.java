@@ -92,7 +92,7 @@ public final class KitContext {
 
     /** A fresh stream name for this rule, deleted after the rule. */
     public StreamName stream(String rule) {
-        StreamName s = Tck.streamName(rule.toLowerCase());
+        StreamName s = Tck.streamName(rule.toLowerCase(java.util.Locale.ROOT));
         streams.add(s);
         return s;
     }

@@ -80,6 +80,8 @@ public final class WindowRules {
         StreamClient c = ctx.client(config(window, request, Tck.scaled(Duration.ofSeconds(3))));
         StreamName s = ctx.created(c, "a11");
         c.append(s, Io.rec("a11/warm"));
+        // Holds the appends that fill the window while the broker is paused; only their room matters here.
+        @SuppressWarnings("ModifiedButNotUsed")
         List<CompletableFuture<EventId>> inFlight = new ArrayList<>();
         CompletableFuture<EventId> late;
         long t0;
