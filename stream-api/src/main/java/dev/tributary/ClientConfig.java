@@ -60,7 +60,8 @@ public final class ClientConfig {
     /** A builder for this URI; its query settings are applied first and may be overridden. */
     public static Builder builder(String uri) {
         if (uri == null || uri.isBlank()) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "a stream URI is required, e.g. memory: or redis://localhost:6379");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, "a stream URI is required, e.g. memory: or redis://localhost:6379");
         }
         URI parsed;
         String text = uri.trim();
@@ -71,11 +72,14 @@ public final class ClientConfig {
         try {
             parsed = new URI(text);
         } catch (URISyntaxException e) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "'" + maskUri(uri) + "' is not a valid URI: " + e.getReason());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, "'" + maskUri(uri) + "' is not a valid URI: " + e.getReason());
         }
         if (parsed.getScheme() == null) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "URI '" + maskUri(uri)
-                    + "' has no scheme; start it with the backend, e.g. memory:, redis://, kafka://, nats://");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "URI '" + maskUri(uri)
+                            + "' has no scheme; start it with the backend, e.g. memory:, redis://, kafka://, nats://");
         }
         Builder b = new Builder(parsed);
         String query = parsed.getRawQuery();
@@ -197,8 +201,14 @@ public final class ClientConfig {
         if (namespace != null) {
             s.append(", namespace=").append(namespace);
         }
-        s.append(", connectTimeout=").append(connectTimeout).append(", requestTimeout=").append(requestTimeout)
-                .append(", closeTimeout=").append(closeTimeout).append(", maxInFlightAppends=").append(maxInFlightAppends);
+        s.append(", connectTimeout=")
+                .append(connectTimeout)
+                .append(", requestTimeout=")
+                .append(requestTimeout)
+                .append(", closeTimeout=")
+                .append(closeTimeout)
+                .append(", maxInFlightAppends=")
+                .append(maxInFlightAppends);
         options.forEach((k, v) -> s.append(", ").append(k).append('=').append(isSecret(k) ? "****" : v));
         return s.append(']').toString();
     }
@@ -206,8 +216,14 @@ public final class ClientConfig {
     /** True for option names that hold secrets. */
     public static boolean isSecret(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("credential")
-                || n.contains("pass") || n.equals("sasl.jaas.config") || n.endsWith(".key") || n.contains("private");
+        return n.contains("password")
+                || n.contains("secret")
+                || n.contains("token")
+                || n.contains("credential")
+                || n.contains("pass")
+                || n.equals("sasl.jaas.config")
+                || n.endsWith(".key")
+                || n.contains("private");
     }
 
     /** Removes user info's password and the query from a URI string. */
@@ -255,8 +271,8 @@ public final class ClientConfig {
             }
             return Duration.ofMillis(Long.parseLong(t));
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new StreamException(ErrorKind.CONFIGURATION, name + "=" + v
-                    + " is not a duration; write e.g. 500ms, 5s, 2m or PT5S");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, name + "=" + v + " is not a duration; write e.g. 500ms, 5s, 2m or PT5S");
         }
     }
 
@@ -285,7 +301,8 @@ public final class ClientConfig {
                     try {
                         maxInFlightAppends(Integer.parseInt(value.trim()));
                     } catch (NumberFormatException e) {
-                        throw new StreamException(ErrorKind.CONFIGURATION, "maxInFlightAppends=" + value + " is not an integer");
+                        throw new StreamException(
+                                ErrorKind.CONFIGURATION, "maxInFlightAppends=" + value + " is not an integer");
                     }
                 }
                 default -> option(name, value);

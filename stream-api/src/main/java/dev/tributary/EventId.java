@@ -56,7 +56,8 @@ public final class EventId implements Comparable<EventId> {
             }
             return of(parsePart(text.substring(0, dash)), parsePart(text.substring(dash + 1)));
         } catch (NumberFormatException e) {
-            throw StreamException.invalid("'" + shorten(text) + "' is not an event id; expected N or N-M with decimal N, M");
+            throw StreamException.invalid(
+                    "'" + shorten(text) + "' is not an event id; expected N or N-M with decimal N, M");
         }
     }
 

@@ -22,7 +22,8 @@ public record GroupOptions(Position start, Duration ackTimeout) {
         if (start instanceof Position.AtTime) {
             throw StreamException.invalid("a group starts at earliest, latest or after an id, not at a time");
         }
-        if (ackTimeout == null || ackTimeout.compareTo(Duration.ofMillis(10)) < 0
+        if (ackTimeout == null
+                || ackTimeout.compareTo(Duration.ofMillis(10)) < 0
                 || ackTimeout.compareTo(Duration.ofHours(24)) > 0) {
             throw StreamException.invalid("ack timeout must be between 10 ms and 24 h, got " + ackTimeout);
         }

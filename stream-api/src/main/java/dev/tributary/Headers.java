@@ -183,8 +183,8 @@ public final class Headers implements Iterable<Header> {
             throw StreamException.invalid("header key must not be null");
         }
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw StreamException.invalid("header key must be 1 to " + MAX_KEY_LENGTH + " characters; got "
-                    + key.length());
+            throw StreamException.invalid(
+                    "header key must be 1 to " + MAX_KEY_LENGTH + " characters; got " + key.length());
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
@@ -219,8 +219,7 @@ public final class Headers implements Iterable<Header> {
         private final List<Header> list = new ArrayList<>();
         private long bytes;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Appends a header (a repeated key is kept as another header). */
         public Builder add(String key, String value) {

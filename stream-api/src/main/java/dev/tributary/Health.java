@@ -7,5 +7,4 @@ import java.time.Duration;
  * (server version, or why it is down). A health check never throws for an unreachable broker; it
  * throws only {@link ErrorKind#CLOSED} after close.
  */
-public record Health(boolean up, Duration latency, String detail) {
-}
+public record Health(boolean up, Duration latency, String detail) {}

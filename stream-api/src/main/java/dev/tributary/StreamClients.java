@@ -11,8 +11,7 @@ import dev.tributary.spi.StreamProviderRegistry;
  * on each call (cheap: providers are factories that do no I/O).
  */
 public final class StreamClients {
-    private StreamClients() {
-    }
+    private StreamClients() {}
 
     /** Opens a client for a URI (with optional query settings, see {@link ClientConfig}). */
     public static StreamClient open(String uri) {

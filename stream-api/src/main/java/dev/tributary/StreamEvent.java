@@ -27,7 +27,13 @@ public final class StreamEvent {
     private final int markedHeaders;
 
     /** An event none of whose headers is marked. */
-    public StreamEvent(StreamName stream, EventId id, Instant timestamp, byte[] key, Headers headers, byte[] payload,
+    public StreamEvent(
+            StreamName stream,
+            EventId id,
+            Instant timestamp,
+            byte[] key,
+            Headers headers,
+            byte[] payload,
             int deliveryCount) {
         this(stream, id, timestamp, key, headers, payload, deliveryCount, 0);
     }
@@ -36,8 +42,15 @@ public final class StreamEvent {
      * An event of which {@code markedHeaders} headers carry, marked, what the broker held and the header
      * grammar cannot (0 to {@code headers.size()}).
      */
-    public StreamEvent(StreamName stream, EventId id, Instant timestamp, byte[] key, Headers headers, byte[] payload,
-            int deliveryCount, int markedHeaders) {
+    public StreamEvent(
+            StreamName stream,
+            EventId id,
+            Instant timestamp,
+            byte[] key,
+            Headers headers,
+            byte[] payload,
+            int deliveryCount,
+            int markedHeaders) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.id = Objects.requireNonNull(id, "id");
         this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
@@ -115,9 +128,14 @@ public final class StreamEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamEvent e && e.stream.equals(stream) && e.id.equals(id)
-                && e.timestamp.equals(timestamp) && Arrays.equals(e.key, key) && e.headers.equals(headers)
-                && Arrays.equals(e.payload, payload) && e.deliveryCount == deliveryCount
+        return o instanceof StreamEvent e
+                && e.stream.equals(stream)
+                && e.id.equals(id)
+                && e.timestamp.equals(timestamp)
+                && Arrays.equals(e.key, key)
+                && e.headers.equals(headers)
+                && Arrays.equals(e.payload, payload)
+                && e.deliveryCount == deliveryCount
                 && e.markedHeaders == markedHeaders;
     }
 
@@ -128,7 +146,8 @@ public final class StreamEvent {
 
     @Override
     public String toString() {
-        return "StreamEvent[" + stream + " " + id + " @" + timestamp + ", payload=" + payload.length + " bytes, headers="
+        return "StreamEvent[" + stream + " " + id + " @" + timestamp + ", payload=" + payload.length
+                + " bytes, headers="
                 + headers.size() + (markedHeaders > 0 ? " (" + markedHeaders + " marked)" : "")
                 + (deliveryCount > 1 ? ", deliveries=" + deliveryCount : "") + "]";
     }

@@ -54,7 +54,8 @@ public class StreamException extends RuntimeException {
 
     /** An {@link ErrorKind#UNSUPPORTED} error naming the missing capability. */
     public static StreamException unsupported(Capability capability, String backend) {
-        return new StreamException(ErrorKind.UNSUPPORTED,
+        return new StreamException(
+                ErrorKind.UNSUPPORTED,
                 "backend '" + backend + "' does not declare capability " + capability
                         + "; check client.capabilities() before using it");
     }

@@ -8,8 +8,14 @@ import java.util.Optional;
  * answers {@code exists=true, length=0}; neither throws. First/last ids and their broker timestamps
  * are present exactly when {@code length > 0}.
  */
-public record StreamInfo(StreamName stream, boolean exists, long length, Optional<EventId> firstId,
-        Optional<EventId> lastId, Optional<Instant> firstTimestamp, Optional<Instant> lastTimestamp) {
+public record StreamInfo(
+        StreamName stream,
+        boolean exists,
+        long length,
+        Optional<EventId> firstId,
+        Optional<EventId> lastId,
+        Optional<Instant> firstTimestamp,
+        Optional<Instant> lastTimestamp) {
 
     public StreamInfo {
         if (stream == null || firstId == null || lastId == null || firstTimestamp == null || lastTimestamp == null) {
@@ -31,9 +37,15 @@ public record StreamInfo(StreamName stream, boolean exists, long length, Optiona
     }
 
     /** The answer for a stream holding {@code length} events. */
-    public static StreamInfo of(StreamName stream, long length, EventId first, Instant firstTime, EventId last,
-            Instant lastTime) {
-        return new StreamInfo(stream, true, length, Optional.of(first), Optional.of(last), Optional.of(firstTime),
+    public static StreamInfo of(
+            StreamName stream, long length, EventId first, Instant firstTime, EventId last, Instant lastTime) {
+        return new StreamInfo(
+                stream,
+                true,
+                length,
+                Optional.of(first),
+                Optional.of(last),
+                Optional.of(firstTime),
                 Optional.of(lastTime));
     }
 }

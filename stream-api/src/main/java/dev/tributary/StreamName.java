@@ -46,13 +46,13 @@ public record StreamName(String value) implements Comparable<StreamName> {
             throw StreamException.invalid(what + " must not be empty");
         }
         if (value.length() > MAX_LENGTH) {
-            throw StreamException.invalid(what + " is " + value.length() + " characters long; at most "
-                    + MAX_LENGTH + " are allowed");
+            throw StreamException.invalid(
+                    what + " is " + value.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '-';
+            boolean ok =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
             if (!ok) {
                 throw StreamException.invalid(what + " '" + printable(value) + "' has the character "
                         + describe(c) + " at index " + i

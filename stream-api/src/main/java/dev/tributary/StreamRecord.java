@@ -100,22 +100,25 @@ public final class StreamRecord {
 
     static void checkIdempotencyId(String id) {
         if (id.isEmpty() || id.length() > MAX_IDEMPOTENCY_ID_LENGTH) {
-            throw StreamException.invalid("idempotency id must be 1 to " + MAX_IDEMPOTENCY_ID_LENGTH
-                    + " characters; got " + id.length());
+            throw StreamException.invalid(
+                    "idempotency id must be 1 to " + MAX_IDEMPOTENCY_ID_LENGTH + " characters; got " + id.length());
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw StreamException.invalid("idempotency id has " + String.format("U+%04X", (int) c)
-                        + " at index " + i + "; use printable ASCII");
+                throw StreamException.invalid("idempotency id has " + String.format("U+%04X", (int) c) + " at index "
+                        + i + "; use printable ASCII");
             }
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamRecord r && Arrays.equals(payload, r.payload) && Arrays.equals(key, r.key)
-                && headers.equals(r.headers) && java.util.Objects.equals(idempotencyId, r.idempotencyId);
+        return o instanceof StreamRecord r
+                && Arrays.equals(payload, r.payload)
+                && Arrays.equals(key, r.key)
+                && headers.equals(r.headers)
+                && java.util.Objects.equals(idempotencyId, r.idempotencyId);
     }
 
     @Override
@@ -125,8 +128,9 @@ public final class StreamRecord {
 
     @Override
     public String toString() {
-        return "StreamRecord[payload=" + payload.length + " bytes, key=" + (key == null ? "none" : key.length + " bytes")
-                + ", headers=" + headers.size() + (idempotencyId == null ? "" : ", idempotencyId=" + idempotencyId) + "]";
+        return "StreamRecord[payload=" + payload.length + " bytes, key="
+                + (key == null ? "none" : key.length + " bytes") + ", headers=" + headers.size()
+                + (idempotencyId == null ? "" : ", idempotencyId=" + idempotencyId) + "]";
     }
 
     /** Builds a record; {@link #build()} validates. */
@@ -137,8 +141,7 @@ public final class StreamRecord {
         private Headers.Builder headerBuilder;
         private String idempotencyId;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the payload bytes (not copied). */
         public Builder payload(byte[] payload) {

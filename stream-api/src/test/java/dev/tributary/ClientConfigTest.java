@@ -12,8 +12,9 @@ class ClientConfigTest {
 
     @Test
     void commonSettingsComeFromTheQueryAndTheRestAreOptions() {
-        ClientConfig c = ClientConfig.parse("redis://localhost:6379?namespace=app&requestTimeout=250ms&connectTimeout=2s"
-                + "&closeTimeout=PT1S&maxInFlightAppends=64&blockingPoolSize=4");
+        ClientConfig c =
+                ClientConfig.parse("redis://localhost:6379?namespace=app&requestTimeout=250ms&connectTimeout=2s"
+                        + "&closeTimeout=PT1S&maxInFlightAppends=64&blockingPoolSize=4");
         assertEquals("redis", c.scheme());
         assertEquals("app", c.namespace().orElseThrow());
         assertEquals(Duration.ofMillis(250), c.requestTimeout());
@@ -39,8 +40,8 @@ class ClientConfigTest {
 
     @Test
     void secretsNeverAppearInToString() {
-        ClientConfig c = ClientConfig.parse("redis://alice:s3cr3t@localhost:6379?password=hunter2&token=t0k"
-                + "&kafka.ssl.keystore.key=PEMDATA");
+        ClientConfig c = ClientConfig.parse(
+                "redis://alice:s3cr3t@localhost:6379?password=hunter2&token=t0k" + "&kafka.ssl.keystore.key=PEMDATA");
         String s = c.toString();
         assertFalse(s.contains("s3cr3t"), s);
         assertFalse(s.contains("hunter2"), s);
@@ -52,8 +53,17 @@ class ClientConfigTest {
 
     @Test
     void badUrisAndSettingsAreConfigurationErrors() {
-        for (String bad : new String[] {null, "", "  ", "localhost:6379 x", "no-scheme", "redis://h?requestTimeout=soon",
-                "redis://h?maxInFlightAppends=0", "redis://h?namespace=a.b", "redis://h?requestTimeout=0s"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "  ",
+            "localhost:6379 x",
+            "no-scheme",
+            "redis://h?requestTimeout=soon",
+            "redis://h?maxInFlightAppends=0",
+            "redis://h?namespace=a.b",
+            "redis://h?requestTimeout=0s"
+        }) {
             StreamException e = assertThrows(StreamException.class, () -> ClientConfig.parse(bad), String.valueOf(bad));
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), bad);
         }
@@ -72,17 +82,31 @@ class ClientConfigTest {
     @Test
     void optionsThatAreNotNumbersFailAsConfiguration() {
         ClientConfig c = ClientConfig.parse("memory:x?n=twelve");
-        assertEquals(ErrorKind.CONFIGURATION,
-                org.junit.jupiter.api.Assertions.assertThrows(StreamException.class, () -> c.longOption("n")).kind());
-        assertEquals(ErrorKind.CONFIGURATION, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
-                () -> ClientConfig.parse("memory:x?maxInFlightAppends=many")).kind());
-        assertEquals(ErrorKind.CONFIGURATION, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
-                () -> ClientConfig.builder("memory:x").option("", "v")).kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                org.junit.jupiter.api.Assertions.assertThrows(StreamException.class, () -> c.longOption("n"))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                org.junit.jupiter.api.Assertions.assertThrows(
+                                StreamException.class, () -> ClientConfig.parse("memory:x?maxInFlightAppends=many"))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                org.junit.jupiter.api.Assertions.assertThrows(
+                                StreamException.class,
+                                () -> ClientConfig.builder("memory:x").option("", "v"))
+                        .kind());
     }
 
     @Test
     void anEmptyNamespaceClearsIt() {
-        assertEquals(java.util.Optional.empty(),
-                ClientConfig.builder("memory:x").namespace("ns").namespace("").build().namespace());
+        assertEquals(
+                java.util.Optional.empty(),
+                ClientConfig.builder("memory:x")
+                        .namespace("ns")
+                        .namespace("")
+                        .build()
+                        .namespace());
     }
 }

@@ -19,7 +19,8 @@ class EventIdTest {
         assertEquals("1700000000000-3", pair.toString());
         assertEquals(seq, EventId.parse(seq.toString()));
         assertEquals(pair, EventId.parse(pair.toString()));
-        assertEquals(Long.MAX_VALUE, EventId.parse(Long.toString(Long.MAX_VALUE)).major());
+        assertEquals(
+                Long.MAX_VALUE, EventId.parse(Long.toString(Long.MAX_VALUE)).major());
     }
 
     @Test
@@ -31,7 +32,8 @@ class EventIdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-", "a", "1-", "-1", "1-2-3", "1.5", " 1", "99999999999999999999", "+1", "0x10", "1-a"})
+    @ValueSource(
+            strings = {"", "-", "a", "1-", "-1", "1-2-3", "1.5", " 1", "99999999999999999999", "+1", "0x10", "1-a"})
     void malformedIdsFailWithInvalidArgument(String text) {
         StreamException e = assertThrows(StreamException.class, () -> EventId.parse(text));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
@@ -39,6 +41,8 @@ class EventIdTest {
 
     @Test
     void nullIdFailsWithInvalidArgument() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> EventId.parse(null)).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> EventId.parse(null)).kind());
     }
 }

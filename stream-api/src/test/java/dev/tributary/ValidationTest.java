@@ -27,8 +27,23 @@ class ValidationTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", " ", "\t", ".", "*", ">", "a b", "a/b", "a\u0000b", "caf\u00e9", "a.b", "a:b", "orders*",
-            "\u65e5\u672c"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "\t",
+                ".",
+                "*",
+                ">",
+                "a b",
+                "a/b",
+                "a\u0000b",
+                "caf\u00e9",
+                "a.b",
+                "a:b",
+                "orders*",
+                "\u65e5\u672c"
+            })
     void badStreamNamesFailWithInvalidArgument(String name) {
         assertInvalid(() -> StreamName.of(name));
         assertTrue(!StreamName.isValid(name));
@@ -69,7 +84,8 @@ class ValidationTest {
         assertInvalid(() -> Headers.of("caf\u00e9", "v"));
         assertInvalid(() -> Headers.of("k".repeat(Headers.MAX_KEY_LENGTH + 1), "v"));
         assertInvalid(() -> Headers.of("k", "broken \ud800 surrogate"));
-        Headers h = Headers.of("type", "\"quoted\": r\u00e9sum\u00e9 \u65e5\u672c \ud83d\ude80\r\nnext", "type", "", "x", "y");
+        Headers h = Headers.of(
+                "type", "\"quoted\": r\u00e9sum\u00e9 \u65e5\u672c \ud83d\ude80\r\nnext", "type", "", "x", "y");
         assertEquals(3, h.size());
         assertEquals(List.of("\"quoted\": r\u00e9sum\u00e9 \u65e5\u672c \ud83d\ude80\r\nnext", ""), h.all("type"));
         assertEquals("y", h.first("x").orElseThrow());
@@ -86,21 +102,24 @@ class ValidationTest {
         assertInvalid(() -> h.with("a b", "v"));
         assertInvalid(() -> h.with("k", "broken \ud800"));
         assertInvalid(() -> h.with(null, "v"));
-        assertInvalid(() -> Headers.of("k", "v".repeat(Headers.MAX_TOTAL_BYTES - 1)).with("x", "y"));
+        assertInvalid(() ->
+                Headers.of("k", "v".repeat(Headers.MAX_TOTAL_BYTES - 1)).with("x", "y"));
         assertThrows(UnsupportedOperationException.class, () -> more.asList().clear());
     }
 
     @Test
     void tooManyHeaderBytesFailWithInvalidArgument() {
         Headers big = Headers.of("k", "v".repeat(300));
-        assertInvalid(() -> Checks.record(StreamRecord.builder().payload(new byte[1]).headers(big).build(), LIMITS));
+        assertInvalid(() -> Checks.record(
+                StreamRecord.builder().payload(new byte[1]).headers(big).build(), LIMITS));
         assertInvalid(() -> Headers.of("k", "v".repeat(Headers.MAX_TOTAL_BYTES)));
     }
 
     @Test
     void payloadAtMaxPassesAndOneByteOverIsTooLarge() {
         Checks.record(StreamRecord.of(new byte[1024]), LIMITS);
-        StreamException e = assertThrows(StreamException.class, () -> Checks.record(StreamRecord.of(new byte[1025]), LIMITS));
+        StreamException e =
+                assertThrows(StreamException.class, () -> Checks.record(StreamRecord.of(new byte[1025]), LIMITS));
         assertEquals(ErrorKind.TOO_LARGE, e.kind());
     }
 
@@ -132,11 +151,10 @@ class ValidationTest {
 
     @Test
     void undeclaredCapabilitiesFailUnsupported() {
-        StreamException e = assertThrows(StreamException.class,
-                () -> Checks.trim(Trim.toLength(5), Set.of(), "test"));
+        StreamException e = assertThrows(StreamException.class, () -> Checks.trim(Trim.toLength(5), Set.of(), "test"));
         assertEquals(ErrorKind.UNSUPPORTED, e.kind());
-        e = assertThrows(StreamException.class,
-                () -> Checks.position(Position.at(java.time.Instant.now()), Set.of(), "test"));
+        e = assertThrows(
+                StreamException.class, () -> Checks.position(Position.at(java.time.Instant.now()), Set.of(), "test"));
         assertEquals(ErrorKind.UNSUPPORTED, e.kind());
         assertInvalid(() -> Trim.toLength(-1));
         assertInvalid(() -> Trim.olderThan(Duration.ofSeconds(-1)));
@@ -146,10 +164,21 @@ class ValidationTest {
 
     @Test
     void idempotencyIdsAreBounded() {
-        assertInvalid(() -> StreamRecord.builder().payload("x").idempotencyId("").build());
-        assertInvalid(() -> StreamRecord.builder().payload("x").idempotencyId("a b").build());
-        assertInvalid(() -> StreamRecord.builder().payload("x").idempotencyId("x".repeat(129)).build());
-        assertEquals("order-42", StreamRecord.builder().payload("x").idempotencyId("order-42").build().idempotencyId());
+        assertInvalid(
+                () -> StreamRecord.builder().payload("x").idempotencyId("").build());
+        assertInvalid(
+                () -> StreamRecord.builder().payload("x").idempotencyId("a b").build());
+        assertInvalid(() -> StreamRecord.builder()
+                .payload("x")
+                .idempotencyId("x".repeat(129))
+                .build());
+        assertEquals(
+                "order-42",
+                StreamRecord.builder()
+                        .payload("x")
+                        .idempotencyId("order-42")
+                        .build()
+                        .idempotencyId());
     }
 
     @Test
@@ -173,7 +202,12 @@ class ValidationTest {
             byte[] payload = new byte[rnd.nextInt(1100)];
             try {
                 StreamName.of(name);
-                Checks.record(StreamRecord.builder().payload(payload).header(key, value).build(), LIMITS);
+                Checks.record(
+                        StreamRecord.builder()
+                                .payload(payload)
+                                .header(key, value)
+                                .build(),
+                        LIMITS);
                 valid++;
             } catch (StreamException e) {
                 assertTrue(allowed.contains(e.kind()), "unexpected kind " + e.kind() + ": " + e.getMessage());

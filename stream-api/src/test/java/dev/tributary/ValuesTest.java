@@ -21,8 +21,14 @@ class ValuesTest {
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
     private static StreamEvent event(EventId id) {
-        return new StreamEvent(S, id, T, "k".getBytes(StandardCharsets.UTF_8), Headers.of("a", "1"),
-                "body".getBytes(StandardCharsets.UTF_8), 1);
+        return new StreamEvent(
+                S,
+                id,
+                T,
+                "k".getBytes(StandardCharsets.UTF_8),
+                Headers.of("a", "1"),
+                "body".getBytes(StandardCharsets.UTF_8),
+                1);
     }
 
     @Test
@@ -56,8 +62,10 @@ class ValuesTest {
 
     @Test
     void eventRejectsADeliveryCountBelowOneAndTooManyMarkedHeaders() {
-        assertThrows(IllegalArgumentException.class, () -> event(EventId.of(1, 0)).withDeliveryCount(0));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> event(EventId.of(1, 0)).withDeliveryCount(0));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new StreamEvent(S, EventId.of(1, 0), T, null, Headers.empty(), new byte[0], 1, 1));
     }
 
@@ -79,10 +87,13 @@ class ValuesTest {
 
     @Test
     void streamInfoRejectsNullComponentsAndANegativeLength() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new StreamInfo(S, true, 0, null, Optional.empty(), Optional.empty(), Optional.empty()));
-        assertThrows(IllegalArgumentException.class, () -> new StreamInfo(S, true, -1, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new StreamInfo(
+                        S, true, -1, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     @Test
@@ -101,32 +112,51 @@ class ValuesTest {
 
     @Test
     void unwrapTurnsAnythingElseIntoInternal() {
-        assertEquals(ErrorKind.INTERNAL, StreamException.unwrap(new IllegalStateException("x")).kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                StreamException.unwrap(new IllegalStateException("x")).kind());
     }
 
     @Test
     void closedAndUnsupportedNameTheirKind() {
         assertEquals(ErrorKind.CLOSED, StreamException.closed("client").kind());
-        assertEquals(ErrorKind.UNSUPPORTED, StreamException.unsupported(Capability.TRIM_BY_AGE, "x").kind());
+        assertEquals(
+                ErrorKind.UNSUPPORTED,
+                StreamException.unsupported(Capability.TRIM_BY_AGE, "x").kind());
         assertTrue(StreamException.closed("client").toString().contains("CLOSED"));
     }
 
     @Test
     void recordCopiesKeepWhatTheyDoNotChange() {
-        StreamRecord r = StreamRecord.builder().payload("p").key("k").headers(Headers.of("a", "1")).build();
+        StreamRecord r = StreamRecord.builder()
+                .payload("p")
+                .key("k")
+                .headers(Headers.of("a", "1"))
+                .build();
         assertEquals(r, r.toBuilder().build());
         assertEquals(r.hashCode(), r.toBuilder().build().hashCode());
         assertEquals("id-1", r.withIdempotencyId("id-1").idempotencyId());
         assertEquals(Headers.empty(), r.withHeaders(Headers.empty()).headers());
         assertNotEquals(r, r.withIdempotencyId("id-1"));
         assertTrue(r.hasKey());
-        assertFalse(StreamRecord.builder().payload(new byte[0]).key((byte[]) null).build().hasKey());
+        assertFalse(StreamRecord.builder()
+                .payload(new byte[0])
+                .key((byte[]) null)
+                .build()
+                .hasKey());
     }
 
     @Test
     void recordRejectsAnIdempotencyIdThatIsNotPrintableAscii() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class,
-                () -> StreamRecord.builder().payload("p").idempotencyId("a b").build()).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(
+                                StreamException.class,
+                                () -> StreamRecord.builder()
+                                        .payload("p")
+                                        .idempotencyId("a b")
+                                        .build())
+                        .kind());
     }
 
     @Test
@@ -166,7 +196,8 @@ class ValuesTest {
     @Test
     void trimsHoldTheirBoundAndRejectBadOnes() {
         assertEquals(new Trim.ToLength(5), Trim.toLength(5));
-        assertEquals(new Trim.OlderThan(java.time.Duration.ofSeconds(1)), Trim.olderThan(java.time.Duration.ofSeconds(1)));
+        assertEquals(
+                new Trim.OlderThan(java.time.Duration.ofSeconds(1)), Trim.olderThan(java.time.Duration.ofSeconds(1)));
         assertEquals(new Trim.Below(EventId.of(1, 0)), Trim.below(EventId.of(1, 0)));
         assertThrows(StreamException.class, () -> Trim.toLength(-1));
         assertThrows(StreamException.class, () -> Trim.olderThan(java.time.Duration.ofSeconds(-1)));

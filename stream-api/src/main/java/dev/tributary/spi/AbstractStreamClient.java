@@ -70,8 +70,13 @@ public abstract class AbstractStreamClient implements StreamClient {
      * @param window       the append window, or {@code null} for a backend whose appends complete
      *                     before {@code appendAsync} returns
      */
-    protected AbstractStreamClient(String backend, Set<Capability> capabilities, Limits limits, String description,
-            Duration closeTimeout, AppendWindow window) {
+    protected AbstractStreamClient(
+            String backend,
+            Set<Capability> capabilities,
+            Limits limits,
+            String description,
+            Duration closeTimeout,
+            AppendWindow window) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.capabilities = Set.copyOf(capabilities);
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -398,7 +403,8 @@ public abstract class AbstractStreamClient implements StreamClient {
         }
         List<Thread> closing = new ArrayList<>(endpoints.size());
         for (AutoCloseable c : endpoints) {
-            Thread t = new Thread(() -> closeQuietly(c), "tributary-close-" + c.getClass().getSimpleName());
+            Thread t = new Thread(
+                    () -> closeQuietly(c), "tributary-close-" + c.getClass().getSimpleName());
             t.setDaemon(true);
             t.start();
             closing.add(t);

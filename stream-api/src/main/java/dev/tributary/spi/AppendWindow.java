@@ -52,6 +52,7 @@ public final class AppendWindow {
     private final ConcurrentLinkedQueue<Append<?>> queue = new ConcurrentLinkedQueue<>();
     /** How many appends expired unanswered so far: a waiter that sees it move gives up. */
     private final AtomicLong expiries = new AtomicLong();
+
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> sweeper;
     private volatile boolean closed;
@@ -71,8 +72,8 @@ public final class AppendWindow {
     }
 
     /** As {@link #AppendWindow(String, int, Duration, Runnable)}, sweeping on {@code scheduler} (not shut down here). */
-    public AppendWindow(String owner, int capacity, Duration timeout, Runnable beforeWait,
-            ScheduledExecutorService scheduler) {
+    public AppendWindow(
+            String owner, int capacity, Duration timeout, Runnable beforeWait, ScheduledExecutorService scheduler) {
         if (capacity < 1) {
             throw StreamException.invalid("the append window holds at least 1 record, got " + capacity);
         }
@@ -85,14 +86,16 @@ public final class AppendWindow {
         this.timeoutNanos = timeout.toNanos();
         this.room = new Semaphore(capacity);
         this.beforeWait = beforeWait;
-        this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tributary-append-deadlines");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.ownScheduler = scheduler == null
+                ? Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "tributary-append-deadlines");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         ScheduledExecutorService s = scheduler == null ? ownScheduler : scheduler;
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                Math.min(TimeUnit.MILLISECONDS.toNanos(100), timeoutNanos / 10));
+        long period = Math.max(
+                TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(100), timeoutNanos / 10));
         this.sweeper = s.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
     }
 
@@ -126,20 +129,27 @@ public final class AppendWindow {
             }
             try {
                 if (!room.tryAcquire(n, timeoutNanos, TimeUnit.NANOSECONDS)) {
-                    return Append.failed(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + capacity
-                            + " appends in flight of " + owner + " stayed full for " + timeout
-                            + "; the broker is slower than the appends (raise maxInFlightAppends or slow down)"));
+                    return Append.failed(
+                            new StreamException(
+                                    ErrorKind.BACKPRESSURE,
+                                    "the window of " + capacity
+                                            + " appends in flight of " + owner + " stayed full for " + timeout
+                                            + "; the broker is slower than the appends (raise maxInFlightAppends or slow down)"));
                 }
                 if (expiries.get() != expiredBefore) {
                     room.release(n);
-                    return Append.failed(new StreamException(ErrorKind.BACKPRESSURE, "the window of " + capacity
-                            + " appends in flight of " + owner + " was full and appends in it expired unanswered"
-                            + " after " + timeout + "; this append was not sent (the broker is not answering)"));
+                    return Append.failed(new StreamException(
+                            ErrorKind.BACKPRESSURE,
+                            "the window of " + capacity
+                                    + " appends in flight of " + owner
+                                    + " was full and appends in it expired unanswered"
+                                    + " after " + timeout
+                                    + "; this append was not sent (the broker is not answering)"));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Append.failed(new StreamException(ErrorKind.RETRYABLE,
-                        "interrupted while waiting for room in the append window of " + owner, e));
+                return Append.failed(new StreamException(
+                        ErrorKind.RETRYABLE, "interrupted while waiting for room in the append window of " + owner, e));
             }
         }
         Append<T> a = new Append<>(this, n, System.nanoTime() + timeoutNanos);
@@ -293,20 +303,26 @@ public final class AppendWindow {
 
         private boolean expire(Duration timeout) {
             if (sent) {
-                return fail(new StreamException(ErrorKind.INDETERMINATE, "no answer from the broker within "
-                        + timeout + " for an append of " + window.owner + "; it may or may not be stored"));
+                return fail(new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        "no answer from the broker within " + timeout + " for an append of " + window.owner
+                                + "; it may or may not be stored"));
             }
-            return fail(new StreamException(ErrorKind.RETRYABLE, "an append of " + window.owner + " could not be"
-                    + " sent within " + timeout + "; it was not stored"));
+            return fail(new StreamException(
+                    ErrorKind.RETRYABLE,
+                    "an append of " + window.owner + " could not be" + " sent within " + timeout
+                            + "; it was not stored"));
         }
 
         private boolean settle() {
             if (sent) {
-                return fail(new StreamException(ErrorKind.INDETERMINATE, window.owner + " closed before the broker"
-                        + " confirmed an append; it may or may not be stored"));
+                return fail(new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        window.owner + " closed before the broker"
+                                + " confirmed an append; it may or may not be stored"));
             }
-            return fail(new StreamException(ErrorKind.CLOSED, window.owner + " closed before an append was sent;"
-                    + " it was not stored"));
+            return fail(new StreamException(
+                    ErrorKind.CLOSED, window.owner + " closed before an append was sent;" + " it was not stored"));
         }
     }
 }

@@ -22,8 +22,7 @@ public final class Checks {
     /** The longest wait a poll accepts. */
     public static final Duration MAX_WAIT = Duration.ofHours(1);
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** A non-null stream name (the record validated its grammar). */
     public static StreamName stream(StreamName stream) {
@@ -79,13 +78,15 @@ public final class Checks {
             throw StreamException.invalid("record must not be null");
         }
         if (r.payload().length > limits.maxPayloadBytes()) {
-            throw new StreamException(ErrorKind.TOO_LARGE, "payload is " + r.payload().length
-                    + " bytes; this backend accepts at most " + limits.maxPayloadBytes());
+            throw new StreamException(
+                    ErrorKind.TOO_LARGE,
+                    "payload is " + r.payload().length + " bytes; this backend accepts at most "
+                            + limits.maxPayloadBytes());
         }
         long meta = (long) r.headers().byteSize() + (r.key() == null ? 0 : r.key().length);
         if (meta > limits.maxHeaderBytes()) {
-            throw StreamException.invalid("key and headers are " + meta + " bytes; this backend accepts at most "
-                    + limits.maxHeaderBytes());
+            throw StreamException.invalid(
+                    "key and headers are " + meta + " bytes; this backend accepts at most " + limits.maxHeaderBytes());
         }
         return r;
     }
@@ -96,7 +97,8 @@ public final class Checks {
             throw StreamException.invalid("record list must not be null");
         }
         if (records.isEmpty() || records.size() > limits.maxBatchSize()) {
-            throw StreamException.invalid("a batch holds 1 to " + limits.maxBatchSize() + " records, got " + records.size());
+            throw StreamException.invalid(
+                    "a batch holds 1 to " + limits.maxBatchSize() + " records, got " + records.size());
         }
         for (StreamRecord r : records) {
             record(r, limits);

@@ -32,15 +32,16 @@ import java.util.Base64;
 public final class MarkedHeaders {
     /** The mark of a value or header carried in base64url. */
     public static final String MARKER = "~b64~";
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private MarkedHeaders() {
-    }
+    private MarkedHeaders() {}
 
     /** A header value as bytes for the wire: its UTF-8, or marked base64url of it when it starts with the marker. */
     public static byte[] encodeValue(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        return value.startsWith(MARKER) ? (MARKER + B64.encodeToString(utf8)).getBytes(StandardCharsets.US_ASCII)
+        return value.startsWith(MARKER)
+                ? (MARKER + B64.encodeToString(utf8)).getBytes(StandardCharsets.US_ASCII)
                 : utf8;
     }
 
@@ -67,8 +68,12 @@ public final class MarkedHeaders {
             return new String(raw, StandardCharsets.US_ASCII);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -93,8 +98,7 @@ public final class MarkedHeaders {
         private final Headers.Builder headers = Headers.builder();
         private int marked;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Adds a header the broker holds under {@code key}: as it is when the key is valid and the value

@@ -152,8 +152,10 @@ public final class OptionReader {
                 return e;
             }
         }
-        problems.add(name + "=" + shown(name, v.get()) + " must be one of " + Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", ")));
+        problems.add(name + "=" + shown(name, v.get()) + " must be one of "
+                + Arrays.stream(type.getEnumConstants())
+                        .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .collect(Collectors.joining(", ")));
         return dflt;
     }
 
@@ -186,7 +188,8 @@ public final class OptionReader {
         if (problems.isEmpty()) {
             return;
         }
-        String head = problems.size() == 1 ? "invalid " + backend + " option in " + config.safeUri() + ": "
+        String head = problems.size() == 1
+                ? "invalid " + backend + " option in " + config.safeUri() + ": "
                 : problems.size() + " invalid " + backend + " options in " + config.safeUri() + ": ";
         throw new StreamException(ErrorKind.CONFIGURATION, head + String.join("; ", problems));
     }

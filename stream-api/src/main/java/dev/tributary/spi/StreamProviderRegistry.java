@@ -45,7 +45,8 @@ public final class StreamProviderRegistry {
     public static StreamProviderRegistry load(ClassLoader loader) {
         List<StreamProvider> found = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        Iterator<StreamProvider> it = ServiceLoader.load(StreamProvider.class, loader).iterator();
+        Iterator<StreamProvider> it =
+                ServiceLoader.load(StreamProvider.class, loader).iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
@@ -54,7 +55,8 @@ public final class StreamProviderRegistry {
                 StreamProvider p = it.next();
                 if (p.spiVersion() > StreamProvider.CURRENT_SPI_VERSION) {
                     failed.add(p.getClass().getName() + ": built for SPI version " + p.spiVersion()
-                            + ", this stream-api supports " + StreamProvider.CURRENT_SPI_VERSION + "; upgrade stream-api");
+                            + ", this stream-api supports " + StreamProvider.CURRENT_SPI_VERSION
+                            + "; upgrade stream-api");
                     continue;
                 }
                 found.add(p);
@@ -83,18 +85,24 @@ public final class StreamProviderRegistry {
     /** Chooses the provider for a configuration, applying the policy above. */
     public StreamProvider select(ClientConfig config, String explicitName) {
         if (providers.isEmpty()) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "no Tributary backend found on the classpath; add one of "
-                    + ARTIFACTS + failureSuffix());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "no Tributary backend found on the classpath; add one of " + ARTIFACTS + failureSuffix());
         }
         Map<String, List<StreamProvider>> byName = new LinkedHashMap<>();
         for (StreamProvider p : providers) {
-            byName.computeIfAbsent(p.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(p);
+            byName.computeIfAbsent(p.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(p);
         }
         for (Map.Entry<String, List<StreamProvider>> e : byName.entrySet()) {
             if (e.getValue().size() > 1) {
-                throw new StreamException(ErrorKind.CONFIGURATION, "several backends are named '" + e.getKey() + "': "
-                        + e.getValue().stream().map(p -> p.getClass().getName()).collect(Collectors.joining(", "))
-                        + "; remove all but one of their jars from the classpath");
+                throw new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "several backends are named '" + e.getKey() + "': "
+                                + e.getValue().stream()
+                                        .map(p -> p.getClass().getName())
+                                        .collect(Collectors.joining(", "))
+                                + "; remove all but one of their jars from the classpath");
             }
         }
         String name = explicitName;
@@ -104,21 +112,27 @@ public final class StreamProviderRegistry {
         if (name != null && !name.isBlank()) {
             List<StreamProvider> chosen = byName.get(name.trim().toLowerCase(Locale.ROOT));
             if (chosen == null) {
-                throw new StreamException(ErrorKind.CONFIGURATION, "no backend named '" + name + "'; available: "
-                        + describe() + failureSuffix());
+                throw new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "no backend named '" + name + "'; available: " + describe() + failureSuffix());
             }
             return chosen.get(0);
         }
         String scheme = config.scheme();
-        List<StreamProvider> matching = providers.stream().filter(p -> p.schemes().contains(scheme)).toList();
+        List<StreamProvider> matching =
+                providers.stream().filter(p -> p.schemes().contains(scheme)).toList();
         if (matching.isEmpty()) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "no backend serves URI scheme '" + scheme + ":'; available: "
-                    + describe() + ". Add the backend's jar (" + ARTIFACTS + ")" + failureSuffix());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "no backend serves URI scheme '" + scheme + ":'; available: " + describe()
+                            + ". Add the backend's jar (" + ARTIFACTS + ")" + failureSuffix());
         }
         if (matching.size() > 1) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "several backends serve scheme '" + scheme + ":': "
-                    + matching.stream().map(StreamProvider::name).collect(Collectors.joining(", "))
-                    + "; choose one with -D" + SELECTION_PROPERTY + "=NAME");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "several backends serve scheme '" + scheme + ":': "
+                            + matching.stream().map(StreamProvider::name).collect(Collectors.joining(", "))
+                            + "; choose one with -D" + SELECTION_PROPERTY + "=NAME");
         }
         return matching.get(0);
     }
@@ -133,8 +147,10 @@ public final class StreamProviderRegistry {
         if (providers.isEmpty()) {
             return "none";
         }
-        return providers.stream().map(p -> p.name() + " (" + p.schemes().stream().sorted().map(s -> s + ":")
-                .collect(Collectors.joining(", ")) + ")").collect(Collectors.joining("; "));
+        return providers.stream()
+                .map(p -> p.name() + " ("
+                        + p.schemes().stream().sorted().map(s -> s + ":").collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining("; "));
     }
 
     private String failureSuffix() {

@@ -77,13 +77,15 @@ public enum TlsFailure {
                 return "the server certificate has expired (" + detail(find(t, CertificateExpiredException.class))
                         + "); renew the server's certificate";
             case NOT_YET_VALID:
-                return "the server certificate is not valid yet (" + detail(find(t,
-                        CertificateNotYetValidException.class)) + "); check the clocks of client and server";
+                return "the server certificate is not valid yet ("
+                        + detail(find(t, CertificateNotYetValidException.class))
+                        + "); check the clocks of client and server";
             case UNTRUSTED:
                 return "the server certificate is not trusted: its issuer is not a trusted CA (" + detail(handshake(t))
                         + "); trust the CA that issued the server certificate with " + trustOption;
             case WRONG_HOST:
-                return "the server certificate is not valid for " + (host == null ? "the host of the URI" : "host " + host)
+                return "the server certificate is not valid for "
+                        + (host == null ? "the host of the URI" : "host " + host)
                         + " (" + detail(hostCheck(t)) + "); check the certificate's subject alternative names, or set "
                         + hostCheckOptOut + " to trust the CA without checking the host name";
             default:

@@ -45,7 +45,12 @@ class AbstractStreamClientTest {
         volatile long memberCloseMillis;
 
         Recording(Set<Capability> caps) {
-            super("rec", caps, new Limits(1024, 1024, 100, 100), "rec client", Duration.ofMillis(200),
+            super(
+                    "rec",
+                    caps,
+                    new Limits(1024, 1024, 100, 100),
+                    "rec client",
+                    Duration.ofMillis(200),
                     new AppendWindow("rec client", 10, Duration.ofSeconds(30), null));
         }
 
@@ -147,8 +152,7 @@ class AbstractStreamClientTest {
                 }
 
                 @Override
-                protected void doNack(List<EventId> ids) {
-                }
+                protected void doNack(List<EventId> ids) {}
 
                 @Override
                 protected void doClose() {
@@ -251,7 +255,8 @@ class AbstractStreamClientTest {
         assertTrue(c.pollStarted.await(5, TimeUnit.SECONDS));
         c.close();
         t.join(5_000);
-        assertTrue(outcome.get() instanceof StreamException, "the poll must end with a StreamException: " + outcome.get());
+        assertTrue(
+                outcome.get() instanceof StreamException, "the poll must end with a StreamException: " + outcome.get());
         assertEquals(ErrorKind.CLOSED, ((StreamException) outcome.get()).kind());
         assertEquals(Position.earliest(), r.position(), "the cursor answers after close");
     }
@@ -264,8 +269,14 @@ class AbstractStreamClientTest {
         long start = System.nanoTime();
         c.close();
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "close is bounded");
-        assertEquals(ErrorKind.INDETERMINATE, StreamException.unwrap(assertThrows(Exception.class, sent::join)).kind());
-        assertEquals(ErrorKind.CLOSED, StreamException.unwrap(assertThrows(Exception.class, unsent::join)).kind());
+        assertEquals(
+                ErrorKind.INDETERMINATE,
+                StreamException.unwrap(assertThrows(Exception.class, sent::join))
+                        .kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                StreamException.unwrap(assertThrows(Exception.class, unsent::join))
+                        .kind());
         assertTrue(c.closeBound.compareTo(Duration.ofMillis(200)) <= 0);
     }
 
@@ -330,25 +341,40 @@ class AbstractStreamClientTest {
     void callsOnAClosedClientFailClosedBeforeTheBackendSeesThem() {
         Recording c = new Recording(java.util.EnumSet.allOf(Capability.class));
         c.close();
-        for (Executable call : List.<Executable>of(() -> c.range(S, Position.earliest(), null, 1), () -> c.info(S),
-                () -> c.trim(S, Trim.toLength(1)), () -> c.createGroup(S, "g", GroupOptions.defaults()),
-                () -> c.openGroupConsumer(S, "g", "m"), () -> c.groupInfo(S, "g"), () -> c.groups(S),
+        for (Executable call : List.<Executable>of(
+                () -> c.range(S, Position.earliest(), null, 1),
+                () -> c.info(S),
+                () -> c.trim(S, Trim.toLength(1)),
+                () -> c.createGroup(S, "g", GroupOptions.defaults()),
+                () -> c.openGroupConsumer(S, "g", "m"),
+                () -> c.groupInfo(S, "g"),
+                () -> c.groups(S),
                 () -> c.deleteGroup(S, "g"))) {
-            assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, call).kind());
+            assertEquals(
+                    ErrorKind.CLOSED, assertThrows(StreamException.class, call).kind());
         }
     }
 
     @Test
     void groupCallsWithoutTheCapabilityFailUnsupported() {
         Recording c = new Recording(Set.of());
-        for (Executable call : List.<Executable>of(() -> c.createGroup(S, "g", GroupOptions.defaults()),
-                () -> c.openGroupConsumer(S, "g", "m"), () -> c.groupInfo(S, "g"), () -> c.groups(S),
+        for (Executable call : List.<Executable>of(
+                () -> c.createGroup(S, "g", GroupOptions.defaults()),
+                () -> c.openGroupConsumer(S, "g", "m"),
+                () -> c.groupInfo(S, "g"),
+                () -> c.groups(S),
                 () -> c.deleteGroup(S, "g"))) {
-            assertEquals(ErrorKind.UNSUPPORTED, assertThrows(StreamException.class, call).kind());
+            assertEquals(
+                    ErrorKind.UNSUPPORTED,
+                    assertThrows(StreamException.class, call).kind());
         }
-        assertEquals(ErrorKind.INVALID_ARGUMENT,
-                assertThrows(StreamException.class, () -> new Recording(java.util.EnumSet.allOf(Capability.class))
-                        .createGroup(S, "g", null)).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(
+                                StreamException.class,
+                                () -> new Recording(java.util.EnumSet.allOf(Capability.class))
+                                        .createGroup(S, "g", null))
+                        .kind());
         c.close();
     }
 }

@@ -198,7 +198,8 @@ class AppendWindowTest {
 
     @Test
     void aWindowMustHoldAtLeastOneRecordAndAPositiveTimeout() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertKind(() -> new AppendWindow("c", 0, Duration.ofSeconds(1), null)));
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT, assertKind(() -> new AppendWindow("c", 0, Duration.ofSeconds(1), null)));
         assertEquals(ErrorKind.INVALID_ARGUMENT, assertKind(() -> new AppendWindow("c", 1, Duration.ZERO, null)));
     }
 

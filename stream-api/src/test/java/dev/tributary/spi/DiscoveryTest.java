@@ -99,7 +99,8 @@ class DiscoveryTest {
             b.append(c.getName()).append('\n');
         }
         Files.writeString(services.resolve(StreamProvider.class.getName()), b.toString());
-        ClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+        ClassLoader loader =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
         return StreamProviderRegistry.load(loader);
     }
 
@@ -132,7 +133,8 @@ class DiscoveryTest {
         assertEquals("beta", r.select(ClientConfig.parse("beta://x"), null).name());
         StreamException ambiguous = configError(() -> r.select(ClientConfig.parse("shared://x"), null));
         assertTrue(ambiguous.getMessage().contains("tributary.provider"), ambiguous.getMessage());
-        assertEquals("gamma", r.select(ClientConfig.parse("shared://x"), "gamma").name());
+        assertEquals(
+                "gamma", r.select(ClientConfig.parse("shared://x"), "gamma").name());
         StreamException unknown = configError(() -> r.select(ClientConfig.parse("alpha://x"), "delta"));
         assertTrue(unknown.getMessage().contains("beta"), unknown.getMessage());
     }
@@ -159,9 +161,13 @@ class DiscoveryTest {
     @Test
     void providerThatFailsToLoadIsReportedAndSkipped() throws IOException {
         StreamProviderRegistry r = registryOf(ThrowingProvider.class, AlphaProvider.class);
-        assertEquals(List.of("alpha"), r.providers().stream().map(StreamProvider::name).toList());
+        assertEquals(
+                List.of("alpha"),
+                r.providers().stream().map(StreamProvider::name).toList());
         assertEquals(1, r.failures().size());
-        assertTrue(r.failures().get(0).contains(ThrowingProvider.class.getName()), r.failures().get(0));
+        assertTrue(
+                r.failures().get(0).contains(ThrowingProvider.class.getName()),
+                r.failures().get(0));
         StreamException e = configError(() -> r.select(ClientConfig.parse("boom://x"), null));
         assertTrue(e.getMessage().contains("failed to load"), e.getMessage());
     }
@@ -177,10 +183,12 @@ class DiscoveryTest {
     void facadeUsesTheContextClassLoader() throws IOException {
         Path dir = Files.createTempDirectory(tmp, "ctx");
         Files.createDirectories(dir.resolve("META-INF/services"));
-        Files.writeString(dir.resolve("META-INF/services/" + StreamProvider.class.getName()), AlphaProvider.class.getName());
+        Files.writeString(
+                dir.resolve("META-INF/services/" + StreamProvider.class.getName()), AlphaProvider.class.getName());
         Thread t = Thread.currentThread();
         ClassLoader old = t.getContextClassLoader();
-        t.setContextClassLoader(new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader()));
+        t.setContextClassLoader(
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader()));
         try {
             StreamException e = assertThrows(StreamException.class, () -> StreamClients.open("alpha://x"));
             assertEquals(ErrorKind.RETRYABLE, e.kind(), e.getMessage());

@@ -48,7 +48,8 @@ class ForwardingTest {
 
     @Test
     void blockingAppendsReturnWhatTheAsyncOnesCompleteWith() {
-        StreamClient c = new ForwardingStreamClient(answering(CompletableFuture.completedFuture(EventId.of(1, 0)),
+        StreamClient c = new ForwardingStreamClient(answering(
+                CompletableFuture.completedFuture(EventId.of(1, 0)),
                 CompletableFuture.completedFuture(List.of(EventId.of(1, 0)))));
         assertEquals(EventId.of(1, 0), c.append(S, StreamRecord.of("p")));
         assertEquals(List.of(EventId.of(1, 0)), c.appendBatch(S, List.of(StreamRecord.of("p"))));
@@ -65,8 +66,10 @@ class ForwardingTest {
 
     /** A client whose appendAsync and appendBatchAsync return the given futures. */
     private static StreamClient answering(CompletableFuture<?> one, CompletableFuture<?> batch) {
-        return (StreamClient) Proxy.newProxyInstance(StreamClient.class.getClassLoader(),
-                new Class<?>[] {StreamClient.class}, (proxy, m, args) -> switch (m.getName()) {
+        return (StreamClient) Proxy.newProxyInstance(
+                StreamClient.class.getClassLoader(),
+                new Class<?>[] {StreamClient.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "appendAsync" -> one;
                     case "appendBatchAsync" -> batch;
                     default -> null;

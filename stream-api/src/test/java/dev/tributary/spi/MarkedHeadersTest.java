@@ -26,7 +26,8 @@ class MarkedHeadersTest {
 
     @Test
     void validKeysWithUtf8ValuesReadAsThemselvesAndAreNotCounted() {
-        MarkedHeaders.Builder b = MarkedHeaders.builder().add("type", u("order.created")).add("note", u("ü \r\n:"));
+        MarkedHeaders.Builder b =
+                MarkedHeaders.builder().add("type", u("order.created")).add("note", u("ü \r\n:"));
         assertEquals(Headers.of("type", "order.created", "note", "ü \r\n:"), b.build());
         assertEquals(0, b.marked());
     }
@@ -44,8 +45,11 @@ class MarkedHeadersTest {
     @Test
     void aNameOutsideTheGrammarIsMarkedWithItsValueInItsPlace() {
         byte[] latin1Name = {'n', (byte) 0xE4, 'm', 'e'};
-        MarkedHeaders.Builder b = MarkedHeaders.builder().add("first", u("1")).add("a:b", u("x"))
-                .addMarked(latin1Name, new byte[] {(byte) 0x80}).add("last", u(""));
+        MarkedHeaders.Builder b = MarkedHeaders.builder()
+                .add("first", u("1"))
+                .add("a:b", u("x"))
+                .addMarked(latin1Name, new byte[] {(byte) 0x80})
+                .add("last", u(""));
         Headers h = b.build();
         assertEquals(4, h.size());
         assertEquals("first", h.asList().get(0).key());
@@ -58,7 +62,13 @@ class MarkedHeadersTest {
         assertArrayEquals(new byte[] {(byte) 0x80}, unb64(bin[1]));
         assertEquals("last", h.asList().get(3).key());
         assertEquals(2, b.marked());
-        assertEquals(".", MarkedHeaders.builder().addMarked(u(""), u("")).build().first("~b64~").orElseThrow(),
+        assertEquals(
+                ".",
+                MarkedHeaders.builder()
+                        .addMarked(u(""), u(""))
+                        .build()
+                        .first("~b64~")
+                        .orElseThrow(),
                 "an empty name and an empty value: the separator alone");
     }
 
@@ -67,23 +77,27 @@ class MarkedHeadersTest {
         for (String v : new String[] {"~b64~aGVsbG8", "~b64~", "~b64~not base64!", "plain", ""}) {
             assertEquals(v, MarkedHeaders.decodeValue(MarkedHeaders.encodeValue(v)), v);
         }
-        assertEquals("plain", new String(MarkedHeaders.encodeValue("plain"), StandardCharsets.UTF_8),
-                "others as UTF-8");
+        assertEquals(
+                "plain", new String(MarkedHeaders.encodeValue("plain"), StandardCharsets.UTF_8), "others as UTF-8");
         assertNull(MarkedHeaders.decodeValue(new byte[] {(byte) 0xFF}));
-        assertEquals("~b64~!!", MarkedHeaders.decodeValue(u("~b64~!!")),
-                "a marker not followed by base64url: as it came");
+        assertEquals(
+                "~b64~!!", MarkedHeaders.decodeValue(u("~b64~!!")), "a marker not followed by base64url: as it came");
     }
 
     @Test
     void theEventCarriesTheCountWithinItsHeaders() {
         StreamName s = StreamName.of("s");
-        Headers two = MarkedHeaders.builder().add("a b", u("1")).add("c", new byte[] {(byte) 0xFF}).build();
+        Headers two = MarkedHeaders.builder()
+                .add("a b", u("1"))
+                .add("c", new byte[] {(byte) 0xFF})
+                .build();
         StreamEvent e = new StreamEvent(s, EventId.ofSequence(1), Instant.EPOCH, null, two, new byte[0], 1, 2);
         assertEquals(2, e.markedHeaders());
         assertEquals(2, e.withDeliveryCount(3).markedHeaders());
-        assertEquals(0, new StreamEvent(s, EventId.ofSequence(1), Instant.EPOCH, null, two, new byte[0], 1)
-                .markedHeaders());
-        assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                0, new StreamEvent(s, EventId.ofSequence(1), Instant.EPOCH, null, two, new byte[0], 1).markedHeaders());
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new StreamEvent(s, EventId.ofSequence(1), Instant.EPOCH, null, two, new byte[0], 1, 3));
     }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OptionReaderTest {
-    enum Mode { AT_LEAST_ONCE, EXACTLY_ONCE }
+    enum Mode {
+        AT_LEAST_ONCE,
+        EXACTLY_ONCE
+    }
 
     private static final Set<String> KNOWN = Set.of("wait", "count", "flag", "storage", "mode", "caFile", "password2");
 
@@ -48,8 +51,17 @@ class OptionReaderTest {
         o.readableFile("caFile");
         StreamException e = assertThrows(StreamException.class, o::check);
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
-        for (String part : new String[] {"wait=soon", "count=99 must be 1 to 10", "flag=maybe", "storage=tape",
-                "mode=twice", "exactly-once", "caFile=/no/such", "unknown option 'bogus'", "7 invalid Test options"}) {
+        for (String part : new String[] {
+            "wait=soon",
+            "count=99 must be 1 to 10",
+            "flag=maybe",
+            "storage=tape",
+            "mode=twice",
+            "exactly-once",
+            "caFile=/no/such",
+            "unknown option 'bogus'",
+            "7 invalid Test options"
+        }) {
             assertTrue(e.getMessage().contains(part), "message should name " + part + ": " + e.getMessage());
         }
     }

@@ -22,8 +22,7 @@ public final class Errors {
     /** Stopped by Ctrl-C (128 + SIGINT). */
     public static final int INTERRUPTED = 130;
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /** The exit code for a failure. */
     public static int exitCode(Throwable t) {
@@ -91,8 +90,10 @@ public final class Errors {
 
     static Throwable unwrap(Throwable t) {
         Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException
-                || cur instanceof CommandLine.ExecutionException) && cur.getCause() != null) {
+        while ((cur instanceof CompletionException
+                        || cur instanceof ExecutionException
+                        || cur instanceof CommandLine.ExecutionException)
+                && cur.getCause() != null) {
             cur = cur.getCause();
         }
         return cur;
@@ -128,7 +129,8 @@ public final class Errors {
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("tributary: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            err.println("tributary: " + ex.getMessage() + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
             if (verbose(cmd)) {
                 ex.printStackTrace(err);
             }

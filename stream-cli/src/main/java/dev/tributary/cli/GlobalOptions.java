@@ -14,17 +14,19 @@ public final class GlobalOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = {"-u", "--uri"}, paramLabel = "URI", order = -20,
-            description = "The backend and broker URI; tributary --help lists the forms. Default: $" + Tributary.URI_ENV + ", else " + Tributary.DEFAULT_URI
-                    + " (embedded, in memory).")
+    @Option(
+            names = {"-u", "--uri"},
+            paramLabel = "URI",
+            order = -20,
+            description = "The backend and broker URI; tributary --help lists the forms. Default: $" + Tributary.URI_ENV
+                    + ", else " + Tributary.DEFAULT_URI + " (embedded, in memory).")
     void uri(String uri) {
         if (uri != null) {
             root().uri(uri);
         }
     }
 
-    @Option(names = "--verbose", order = -19,
-            description = "Print stack traces on errors and backend logs at INFO.")
+    @Option(names = "--verbose", order = -19, description = "Print stack traces on errors and backend logs at INFO.")
     void verbose(boolean verbose) {
         if (verbose) {
             root().verbose(true);

@@ -12,8 +12,7 @@ package dev.tributary.cli;
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     static void configure(String[] args) {
         boolean verbose = false;

@@ -28,32 +28,38 @@ import picocli.CommandLine.Spec;
  * 130 interrupted by Ctrl-C. Errors print one line {@code tributary: <message>} on stderr; the stack
  * trace only with {@code --verbose}.
  */
-@Command(name = "tributary",
+@Command(
+        name = "tributary",
         mixinStandardHelpOptions = true,
         versionProvider = Tributary.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         header = "One event-stream API, any broker behind it.",
         description = {
-                "Appends, tails, pages and inspects streams on the embedded in-memory backend",
-                "(the default), Redis Streams, Kafka or NATS JetStream, chosen by --uri.",
-                "Start with: tributary demo", ""},
-        footer = {"", "URIs:",
-                "  memory:  memory:NAME  redis://HOST:6379  kafka://HOST:9092  nats://HOST:4222",
-                "  with settings in the query, e.g. ?namespace=NS&requestTimeout=5s",
-                "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error,",
-                "  130 interrupted (Ctrl-C)."},
+            "Appends, tails, pages and inspects streams on the embedded in-memory backend",
+            "(the default), Redis Streams, Kafka or NATS JetStream, chosen by --uri.",
+            "Start with: tributary demo",
+            ""
+        },
+        footer = {
+            "",
+            "URIs:",
+            "  memory:  memory:NAME  redis://HOST:6379  kafka://HOST:9092  nats://HOST:4222",
+            "  with settings in the query, e.g. ?namespace=NS&requestTimeout=5s",
+            "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error,",
+            "  130 interrupted (Ctrl-C)."
+        },
         subcommands = {
-                DemoCommand.class,
-                ProduceCommand.class,
-                TailCommand.class,
-                RangeCommand.class,
-                InfoCommand.class,
-                TrimCommand.class,
-                GroupsCommand.class,
-                TckCommand.class,
-                BenchCommand.class,
-                AutoComplete.GenerateCompletion.class
+            DemoCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            RangeCommand.class,
+            InfoCommand.class,
+            TrimCommand.class,
+            GroupsCommand.class,
+            TckCommand.class,
+            BenchCommand.class,
+            AutoComplete.GenerateCompletion.class
         })
 public final class Tributary implements Runnable {
     /** The environment variable that sets the default URI. */
@@ -145,8 +151,10 @@ public final class Tributary implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Tributary.class.getPackage().getImplementationVersion();
-            return new String[] {"tributary " + (v == null ? "(development build)" : v),
-                    "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")};
+            return new String[] {
+                "tributary " + (v == null ? "(development build)" : v),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
+            };
         }
     }
 }

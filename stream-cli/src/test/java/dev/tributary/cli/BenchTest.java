@@ -17,8 +17,26 @@ class BenchTest {
     @Test
     void benchOnMemoryPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("result.json");
-        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--records", "5000", "--size", "64", "--batch", "500",
-                "--producers", "2", "--consumers", "2", "--rounds", "2", "--warmup", "0", "--json", json.toString());
+        Cli.Result r = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--records",
+                "5000",
+                "--size",
+                "64",
+                "--batch",
+                "500",
+                "--producers",
+                "2",
+                "--consumers",
+                "2",
+                "--rounds",
+                "2",
+                "--warmup",
+                "0",
+                "--json",
+                json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().matches("(?s).*\\nappend +events/s +[\\d,]+\\s.*"), r::toString);
         assertTrue(r.out().matches("(?s).*\\nconsume +events/s +[\\d,]+\\s.*"), r::toString);
@@ -35,8 +53,20 @@ class BenchTest {
 
     @Test
     void benchWithBatchAppendsAndNoJson(@TempDir Path dir) {
-        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--records", "3000", "--batch", "100",
-                "--batch-append", "--rounds", "1", "--warmup", "0", "--no-json");
+        Cli.Result r = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--records",
+                "3000",
+                "--batch",
+                "100",
+                "--batch-append",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--no-json");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("batch appends"), r::toString);
     }
@@ -45,12 +75,27 @@ class BenchTest {
     void benchObserveComparesInstrumentedWithPlainTributaryAndShowsTheInstrumentsWorked(@TempDir Path dir)
             throws Exception {
         Path json = dir.resolve("observe.json");
-        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--records", "2000", "--batch", "200",
-                "--rounds", "1", "--warmup", "0", "--json", json.toString());
+        Cli.Result r = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--observe",
+                "--records",
+                "2000",
+                "--batch",
+                "200",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().matches("(?s).*Tributary\\+obs +Tributary +ratio.*"), r::toString);
         // 2 000 appends, each a producer span; consumer spans come on top
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) spans sampled \\(AlwaysOnSampler\\), (\\d+) exported").matcher(r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(\\d+) spans sampled \\(AlwaysOnSampler\\), (\\d+) exported")
+                .matcher(r.out());
         assertTrue(m.find(), r::toString);
         assertTrue(Long.parseLong(m.group(1)) >= 2000, r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
@@ -59,20 +104,38 @@ class BenchTest {
         assertEquals("Tributary", n.get("raw").get("label").asText());
         assertTrue(n.get("ratio").get("append").asDouble() > 0);
         assertTrue(n.get("ratioMedianOfRounds").get("append").asDouble() > 0);
-        assertEquals(n.get("spans").get("sampled").asLong(),
-                n.get("spans").get("exported").asLong() + n.get("spans").get("dropped").asLong());
+        assertEquals(
+                n.get("spans").get("sampled").asLong(),
+                n.get("spans").get("exported").asLong()
+                        + n.get("spans").get("dropped").asLong());
     }
 
     @Test
     void benchObserveHonoursTheSamplerAndCarriesW3cContext(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("observe.json");
-        Cli.Result r = Cli.run("--uri", Cli.freshStore(), "bench", "--observe=tracing", "--sampler", "always_off",
-                "--records", "1000", "--batch", "100", "--rounds", "1", "--warmup", "0", "--json", json.toString());
+        Cli.Result r = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--observe=tracing",
+                "--sampler",
+                "always_off",
+                "--records",
+                "1000",
+                "--batch",
+                "100",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
         assertEquals("AlwaysOffSampler", n.get("sampler").asText());
         assertEquals(0, n.get("spans").get("sampled").asLong());
-        Cli.Result bad = Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--sampler", "sometimes", "--no-json");
+        Cli.Result bad =
+                Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--sampler", "sometimes", "--no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("unknown sampler"), bad::toString);
     }

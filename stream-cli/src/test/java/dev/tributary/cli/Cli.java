@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Cli {
     private static final AtomicInteger STORES = new AtomicInteger();
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** A fresh named memory store, shared by every command of one test (each command is a new client). */
     static String freshStore() {
-        return "memory:clitest" + STORES.incrementAndGet() + "x" + ProcessHandle.current().pid();
+        return "memory:clitest" + STORES.incrementAndGet() + "x"
+                + ProcessHandle.current().pid();
     }
 
     static Result run(String... args) {
@@ -27,8 +27,11 @@ final class Cli {
     static Result runWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Tributary.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = Tributary.commandLine(
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true))
+                .execute(args);
         return new Result(code, out.toString(), err.toString(), List.of(args));
     }
 
@@ -43,7 +46,8 @@ final class Cli {
 
         @Override
         public String toString() {
-            return "tributary " + String.join(" ", args) + " -> exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
+            return "tributary " + String.join(" ", args) + " -> exit " + exitCode + "\n--- out:\n" + out + "--- err:\n"
+                    + err;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,8 +55,20 @@ class CommandsTest {
 
     @Test
     void produceWithKeyAndHeadersKeepsThemInOrderIncludingRepeats() {
-        ok(with("produce", "s1", "{\"x\":1}", "-k", "customer-7", "-H", "type=created", "-H", "origin=crm", "-H",
-                "type=again", "-H", "eq=a=b"));
+        ok(with(
+                "produce",
+                "s1",
+                "{\"x\":1}",
+                "-k",
+                "customer-7",
+                "-H",
+                "type=created",
+                "-H",
+                "origin=crm",
+                "-H",
+                "type=again",
+                "-H",
+                "eq=a=b"));
         JsonNode n = json(ok(with("range", "s1", "-o", "json")).outLines().get(0));
         assertEquals("customer-7", n.get("key").asText());
         assertEquals("{\"x\":1}", n.get("payload").asText());
@@ -76,7 +87,8 @@ class CommandsTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(3, r.outLines().size(), r::toString);
         List<String> payloads = ok(with("range", "lines", "-o", "json")).outLines().stream()
-                .map(l -> json(l).get("payload").asText()).toList();
+                .map(l -> json(l).get("payload").asText())
+                .toList();
         assertEquals(List.of("one", "", "three"), payloads);
 
         Cli.Result skip = Cli.runWithInput("x\n\ny\n", with("produce", "lines2", "--skip-empty-lines", "-q"));
@@ -105,7 +117,8 @@ class CommandsTest {
 
     @Test
     void produceOfAMissingFileFailsWithOneLine(@TempDir Path dir) {
-        Cli.Result r = Cli.run(with("produce", "files", "-f", dir.resolve("nope").toString()));
+        Cli.Result r =
+                Cli.run(with("produce", "files", "-f", dir.resolve("nope").toString()));
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.err().startsWith("tributary: no such file"), r::toString);
@@ -121,7 +134,11 @@ class CommandsTest {
         assertTrue(first.err().contains("resume with --from " + ids.get(1)), first::toString);
 
         Cli.Result rest = ok(with("tail", "t", "--from", ids.get(1), "--idle", "300ms", "-o", "json"));
-        assertEquals(List.of("e3", "e4"), rest.outLines().stream().map(l -> json(l).get("payload").asText()).toList());
+        assertEquals(
+                List.of("e3", "e4"),
+                rest.outLines().stream()
+                        .map(l -> json(l).get("payload").asText())
+                        .toList());
     }
 
     @Test
@@ -181,13 +198,15 @@ class CommandsTest {
         List<String> ids = p.outLines();
         assertEquals(57, ids.size());
         Cli.Result all = ok(with("range", "r", "--page", "5", "-o", "json"));
-        List<String> seen = all.outLines().stream().map(l -> json(l).get("id").asText()).toList();
+        List<String> seen =
+                all.outLines().stream().map(l -> json(l).get("id").asText()).toList();
         assertEquals(ids, seen);
         Cli.Result part = ok(with("range", "r", "--from", ids.get(9), "--to", ids.get(19), "--page", "3"));
         assertEquals(10, part.outLines().size(), part::toString);
         assertTrue(part.outLines().get(0).startsWith(ids.get(10) + " "), part::toString);
         assertTrue(part.outLines().get(9).startsWith(ids.get(19) + " "), part::toString);
-        assertEquals(7, ok(with("range", "r", "-n", "7", "--page", "2")).outLines().size());
+        assertEquals(
+                7, ok(with("range", "r", "-n", "7", "--page", "2")).outLines().size());
     }
 
     @Test
@@ -219,12 +238,16 @@ class CommandsTest {
         for (int i = 0; i < 10; i++) {
             in.append(i).append('\n');
         }
-        List<String> ids = Cli.runWithInput(in.toString(), with("produce", "tr", "-q")).out().lines().toList();
+        List<String> ids = Cli.runWithInput(in.toString(), with("produce", "tr", "-q"))
+                .out()
+                .lines()
+                .toList();
         assertTrue(ids.isEmpty());
         Cli.Result r = ok(with("trim", "tr", "--max-length", "4"));
         assertTrue(r.out().matches("(?s)removed \\d+ events from tr; length now 4\\s*"), r::toString);
         List<String> left = ok(with("range", "tr", "-o", "json")).outLines().stream()
-                .map(l -> json(l).get("payload").asText()).toList();
+                .map(l -> json(l).get("payload").asText())
+                .toList();
         assertEquals(List.of("6", "7", "8", "9"), left);
     }
 

@@ -20,6 +20,7 @@ class DemoMetricsTest {
     /** A member has handled events: the story is under way. */
     private static final Pattern HANDLED = Pattern.compile(
             "tributary_processor_handled_events_total\\{[^}]*processor=\"demo-member-\\d\"[^}]*} [1-9]");
+
     private static final Pattern URL = Pattern.compile("metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)");
 
     /** A writer whose text other threads can read while the command runs. */
@@ -32,12 +33,10 @@ class DemoMetricsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         String text() {
             return text.toString();
@@ -49,15 +48,31 @@ class DemoMetricsTest {
         SharedText out = new SharedText();
         SharedText err = new SharedText();
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Tributary.commandLine(
-                new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute("demo", "--events", "3000", "--rate", "1000", "--ack-timeout", "500ms", "--disconnect", "300ms",
-                        "--payload-size", "256", "--no-progress", "--metrics-port", "0"));
+                        new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(
+                        "demo",
+                        "--events",
+                        "3000",
+                        "--rate",
+                        "1000",
+                        "--ack-timeout",
+                        "500ms",
+                        "--disconnect",
+                        "300ms",
+                        "--payload-size",
+                        "256",
+                        "--no-progress",
+                        "--metrics-port",
+                        "0"));
         String url = awaitUrl(err, run);
         HttpClient http = HttpClient.newHttpClient();
         String body = "";
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!run.isDone() && System.nanoTime() < deadline && !(HANDLED.matcher(body).find()
-                && body.contains("tributary_append_records_total{") && body.contains("tributary_group_lag_events{"))) {
+        while (!run.isDone()
+                && System.nanoTime() < deadline
+                && !(HANDLED.matcher(body).find()
+                        && body.contains("tributary_append_records_total{")
+                        && body.contains("tributary_group_lag_events{"))) {
             try {
                 body = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
                         .body();
@@ -70,10 +85,14 @@ class DemoMetricsTest {
         assertTrue(HANDLED.matcher(body).find(), body);
         assertTrue(body.contains("tributary_append_records_total{backend=\"memory\",stream=\"demo-"), body);
         assertTrue(body.contains("tributary_read_events_total{backend=\"memory\",group=\"demo-workers\""), body);
-        assertTrue(body.contains("tributary_processor_handled_events_total{backend=\"memory\",group=\"demo-workers\","
-                + "processor=\"demo-member-"), body);
-        assertTrue(body.contains("tributary_processor_handled_events_total{backend=\"memory\",group=\"(none)\","
-                + "processor=\"demo-live-tail\""), body);
+        assertTrue(
+                body.contains("tributary_processor_handled_events_total{backend=\"memory\",group=\"demo-workers\","
+                        + "processor=\"demo-member-"),
+                body);
+        assertTrue(
+                body.contains("tributary_processor_handled_events_total{backend=\"memory\",group=\"(none)\","
+                        + "processor=\"demo-live-tail\""),
+                body);
         assertTrue(body.contains("tributary_group_lag_events{backend=\"memory\",group=\"demo-workers\""), body);
         assertTrue(body.contains("tributary_group_pending_events{backend=\"memory\",group=\"demo-workers\""), body);
     }

@@ -39,18 +39,40 @@ class DemoTest {
 
     @Test
     void demoOnMemoryLosesNothingAndShowsEveryPart() {
-        Cli.Result r = Cli.run("demo", "--events", "1200", "--rate", "600", "--ack-timeout", "500ms",
-                "--disconnect", "300ms", "--payload-size", "512", "--no-progress");
+        Cli.Result r = Cli.run(
+                "demo",
+                "--events",
+                "1200",
+                "--rate",
+                "600",
+                "--ack-timeout",
+                "500ms",
+                "--disconnect",
+                "300ms",
+                "--payload-size",
+                "512",
+                "--no-progress");
         assertCleanReport(r, 1200);
-        assertTrue(r.out().matches("(?s).*member-\\d died mid-batch: handled \\d+ of \\d+ events.*"),
+        assertTrue(
+                r.out().matches("(?s).*member-\\d died mid-batch: handled \\d+ of \\d+ events.*"),
                 "a member dies mid-batch\n" + r);
         assertTrue(r.out().contains("history reader paged the whole range"), r::toString);
     }
 
     @Test
     void demoWithProgressPrintsProgressLinesOnStderr() {
-        Cli.Result r = Cli.run("demo", "--duration", "3s", "--rate", "200", "--ack-timeout", "300ms",
-                "--disconnect", "200ms", "--payload-size", "256");
+        Cli.Result r = Cli.run(
+                "demo",
+                "--duration",
+                "3s",
+                "--rate",
+                "200",
+                "--ack-timeout",
+                "300ms",
+                "--disconnect",
+                "200ms",
+                "--payload-size",
+                "256");
         assertCleanReport(r, 600);
         assertTrue(r.err().contains("appended"), "progress line\n" + r);
         assertTrue(r.err().contains("pending"), "progress shows pending\n" + r);

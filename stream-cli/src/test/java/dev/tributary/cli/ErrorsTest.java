@@ -86,7 +86,9 @@ class ErrorsTest {
         assertEquals(0, Cli.run("--uri", uri, "produce", "ok", "x").exitCode());
         Cli.Result r = Cli.run("--uri", uri, "tail", "ok", "--from", "yesterday", "-n", "1");
         oneLine(r, 2, "'yesterday' is not a position");
-        assertTrue(r.err().contains("a time (2026-01-31T12:00:00Z or 2026-01-31)") && r.err().contains("an age (-10m"),
+        assertTrue(
+                r.err().contains("a time (2026-01-31T12:00:00Z or 2026-01-31)")
+                        && r.err().contains("an age (-10m"),
                 r::toString);
     }
 
@@ -96,7 +98,9 @@ class ErrorsTest {
         oneLine(Cli.run("--uri", uri, "produce", "--no-create", "absent", "x"), 1, "stream 'absent' does not exist");
         oneLine(Cli.run("--uri", uri, "info", "absent"), 1, "stream 'absent' does not exist");
         assertEquals(0, Cli.run("--uri", uri, "produce", "present", "x").exitCode());
-        assertEquals(0, Cli.run("--uri", uri, "produce", "--no-create", "present", "y").exitCode());
+        assertEquals(
+                0,
+                Cli.run("--uri", uri, "produce", "--no-create", "present", "y").exitCode());
     }
 
     @Test
@@ -127,7 +131,9 @@ class ErrorsTest {
      */
     @Test
     void badInputIsReportedBeforeAnyConnectionOnEveryBackend() {
-        for (String unreachable : List.of("kafka://127.0.0.1:1?connectTimeout=2s", "nats://127.0.0.1:1?connectTimeout=2s",
+        for (String unreachable : List.of(
+                "kafka://127.0.0.1:1?connectTimeout=2s",
+                "nats://127.0.0.1:1?connectTimeout=2s",
                 "redis://127.0.0.1:1?connectTimeout=2s")) {
             oneLine(Cli.run("--uri", unreachable, "produce", "bad@name", "x"), 2, "stream name 'bad@name'");
             oneLine(Cli.run("--uri", unreachable, "tail", "ok", "--group", "bad@group"), 2, "group name 'bad@group'");
@@ -136,7 +142,10 @@ class ErrorsTest {
             oneLine(Cli.run("--uri", unreachable, "demo", "--rate", "-1"), 2, "--rate must be 0 or more");
             oneLine(Cli.run("--uri", unreachable, "demo", "--duration", "soon"), 2, "is not a duration");
             oneLine(Cli.run("--uri", unreachable, "demo", "--ack-timeout", "soon"), 2, "is not a duration");
-            oneLine(Cli.run("--uri", unreachable, "demo", "--payload-size", "10"), 2, "--payload-size must be at least 64");
+            oneLine(
+                    Cli.run("--uri", unreachable, "demo", "--payload-size", "10"),
+                    2,
+                    "--payload-size must be at least 64");
             oneLine(Cli.run("--uri", unreachable, "bench", "--records", "0"), 2, "must be at least 1");
             oneLine(Cli.run("--uri", unreachable, "bench", "--size", "-1"), 2, "at least 0");
         }

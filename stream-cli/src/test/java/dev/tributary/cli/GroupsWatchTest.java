@@ -81,7 +81,10 @@ class GroupsWatchTest {
             assertTrue(idle.get("lagPerSecond").asDouble() > 0, "nobody consumes: the lag grows " + r);
             assertEquals(0.0, idle.get("ackedPerSecond").asDouble(), r::toString);
         }
-        assertTrue(refreshes.get(2).get("length").asLong() > refreshes.get(1).get("length").asLong(), r::toString);
+        assertTrue(
+                refreshes.get(2).get("length").asLong()
+                        > refreshes.get(1).get("length").asLong(),
+                r::toString);
     }
 
     @Test

@@ -24,8 +24,8 @@ public record Backoff(Duration initial, Duration max, double multiplier) {
             throw new IllegalArgumentException("backoff initial delay must be 1 ms to 1 h, got " + initial);
         }
         if (max == null || max.compareTo(initial) < 0 || max.compareTo(ONE_HOUR) > 0) {
-            throw new IllegalArgumentException("backoff cap must be between the initial delay (" + initial
-                    + ") and 1 h, got " + max);
+            throw new IllegalArgumentException(
+                    "backoff cap must be between the initial delay (" + initial + ") and 1 h, got " + max);
         }
         if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
             throw new IllegalArgumentException("backoff multiplier must be 1.0 to 100.0, got " + multiplier);

@@ -30,7 +30,11 @@ import java.util.random.RandomGenerator;
 public final class CircuitBreaker {
 
     /** The breaker's states. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     /**
      * Thresholds.
@@ -45,7 +49,8 @@ public final class CircuitBreaker {
             if (failureThreshold < 1 || failureThreshold > 10_000) {
                 throw new IllegalArgumentException("failureThreshold must be 1 to 10000, got " + failureThreshold);
             }
-            if (openDuration == null || openDuration.compareTo(Duration.ofMillis(1)) < 0
+            if (openDuration == null
+                    || openDuration.compareTo(Duration.ofMillis(1)) < 0
                     || openDuration.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("openDuration must be 1 ms to 1 h, got " + openDuration);
             }
@@ -85,11 +90,11 @@ public final class CircuitBreaker {
      * A breaker whose open periods follow {@code probes} (jittered with {@code random}), each capped at
      * {@link Settings#openDuration()}.
      */
-    public CircuitBreaker(Settings settings, Backoff probes, RandomGenerator random, Clock clock,
-            TransitionListener listener) {
+    public CircuitBreaker(
+            Settings settings, Backoff probes, RandomGenerator random, Clock clock, TransitionListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = listener == null ? (a, b) -> { } : listener;
+        this.listener = listener == null ? (a, b) -> {} : listener;
         this.probes = probes;
         this.random = probes == null ? null : Objects.requireNonNull(random, "random");
     }
@@ -253,6 +258,7 @@ public final class CircuitBreaker {
 
     @Override
     public synchronized String toString() {
-        return "CircuitBreaker[" + state + ", failures=" + failures + ", opensInARow=" + opensInARow + ", " + settings + "]";
+        return "CircuitBreaker[" + state + ", failures=" + failures + ", opensInARow=" + opensInARow + ", " + settings
+                + "]";
     }
 }

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The built-in codecs. JSON lives in {@code stream-codec-jackson} so that this module stays free of Jackson. */
 public final class Codecs {
-    private Codecs() {
-    }
+    private Codecs() {}
 
     /** Payload bytes as they are (not copied). */
     public static Codec<byte[]> bytes() {
@@ -55,7 +54,8 @@ public final class Codecs {
                 throw new CodecException("utf8 codec: value must not be null (use an empty string)");
             }
             try {
-                ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+                ByteBuffer b = StandardCharsets.UTF_8
+                        .newEncoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .encode(java.nio.CharBuffer.wrap(value));
@@ -70,7 +70,8 @@ public final class Codecs {
         @Override
         public String decode(byte[] payload) {
             try {
-                return StandardCharsets.UTF_8.newDecoder()
+                return StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(payload))

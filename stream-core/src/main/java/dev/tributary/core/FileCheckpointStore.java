@@ -37,8 +37,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "cannot create checkpoint directory " + directory
-                    + ": " + e, e);
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, "cannot create checkpoint directory " + directory + ": " + e, e);
         }
     }
 
@@ -61,8 +61,10 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             return Optional.of(EventId.parse(text));
         } catch (StreamException e) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "checkpoint file " + file
-                    + " does not hold an event id; fix or delete it", e);
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "checkpoint file " + file + " does not hold an event id; fix or delete it",
+                    e);
         }
     }
 
@@ -73,7 +75,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(directory, key + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap((checkpoint + "\n").getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
                     ch.write(buf);

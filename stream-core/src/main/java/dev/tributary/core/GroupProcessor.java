@@ -4,7 +4,6 @@ import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamName;
 import dev.tributary.core.internal.GroupLoop;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -46,11 +45,14 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
     private GroupProcessor(Builder<T> b) {
         super(b.settings("group", b.group));
         this.group = b.group;
-        this.member = b.member != null ? b.member
-                : ProcessorBuilder.check(shorten(settings.name()) + "-" + UUID.randomUUID().toString().substring(0, 8),
+        this.member = b.member != null
+                ? b.member
+                : ProcessorBuilder.check(
+                        shorten(settings.name()) + "-"
+                                + UUID.randomUUID().toString().substring(0, 8),
                         "member name");
-        GroupLoop<T> loop = new GroupLoop<>(settings, group, member, b.options, b.createGroup, b.concurrency,
-                b.maxInFlight, breaker);
+        GroupLoop<T> loop = new GroupLoop<>(
+                settings, group, member, b.options, b.createGroup, b.concurrency, b.maxInFlight, breaker);
         run(loop);
         loop.bind(this);
         announce(group);

@@ -20,7 +20,11 @@ abstract class LoopProcessor<T> implements Processor {
         this.settings = settings;
         // Probes follow the source backoff (capped by the breaker's open duration): a broker that
         // answers again is noticed within about a second, not after a fixed open period.
-        this.breaker = new CircuitBreaker(settings.breaker(), settings.sourceBackoff(), settings.random(), settings.clock(),
+        this.breaker = new CircuitBreaker(
+                settings.breaker(),
+                settings.sourceBackoff(),
+                settings.random(),
+                settings.clock(),
                 (from, to) -> settings.listener().onCircuitStateChange(settings.name(), from, to));
     }
 
@@ -31,8 +35,8 @@ abstract class LoopProcessor<T> implements Processor {
 
     /** Binds the loop this processor runs; called once, from the subclass constructor. */
     final void run(Lifecycle.Body loop) {
-        this.lifecycle = new Lifecycle(settings.name(), settings.threadFactory(), settings.listener(),
-                settings.stopTimeout(), loop);
+        this.lifecycle = new Lifecycle(
+                settings.name(), settings.threadFactory(), settings.listener(), settings.stopTimeout(), loop);
     }
 
     @Override

@@ -171,7 +171,9 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
 
     /** Bound of {@link Processor#stop()} and of start() waiting for a previous stop; 1 ms to 10 min; default 10 s. */
     public B stopTimeout(Duration timeout) {
-        if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        if (timeout == null
+                || timeout.compareTo(Duration.ofMillis(1)) < 0
+                || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("stopTimeout must be 1 ms to 10 min, got " + timeout);
         }
         this.stopTimeout = timeout;
@@ -206,10 +208,28 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
             throw new IllegalArgumentException("a " + kind + " processor needs a handler or a batchHandler");
         }
         String n = name != null ? name : defaultName;
-        return new Settings<>(client, stream, codec, n, handler, batchHandler, filter, new SafeListener(listener), retry,
-                sourceBackoff, breaker, deadLetters, gapPolicy, clock, sleeper,
-                random != null ? random : new ThreadLocalRandomGenerator(), batchSize, pollWait, stopTimeout,
-                lagInterval, threadFactory != null ? threadFactory : new NamedThreadFactory("tributary-" + kind + "-" + n));
+        return new Settings<>(
+                client,
+                stream,
+                codec,
+                n,
+                handler,
+                batchHandler,
+                filter,
+                new SafeListener(listener),
+                retry,
+                sourceBackoff,
+                breaker,
+                deadLetters,
+                gapPolicy,
+                clock,
+                sleeper,
+                random != null ? random : new ThreadLocalRandomGenerator(),
+                batchSize,
+                pollWait,
+                stopTimeout,
+                lagInterval,
+                threadFactory != null ? threadFactory : new NamedThreadFactory("tributary-" + kind + "-" + n));
     }
 
     /** Delegates to the calling thread's {@link ThreadLocalRandom} (safe to share across lanes). */

@@ -98,8 +98,19 @@ public final class Publisher<T> implements AutoCloseable {
         this.closeTimeout = b.closeTimeout;
         this.idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
         this.permits = new Semaphore(maxInFlight);
-        this.deliveries = new Deliveries(new Deliveries.Config(client, stream, b.ordering == Ordering.PER_KEY,
-                idempotent, b.backoff, b.maxAttempts, b.deliveryTimeout, b.clock, b.sleeper, b.random, b.executor),
+        this.deliveries = new Deliveries(
+                new Deliveries.Config(
+                        client,
+                        stream,
+                        b.ordering == Ordering.PER_KEY,
+                        idempotent,
+                        b.backoff,
+                        b.maxAttempts,
+                        b.deliveryTimeout,
+                        b.clock,
+                        b.sleeper,
+                        b.random,
+                        b.executor),
                 this::release);
     }
 
@@ -132,7 +143,8 @@ public final class Publisher<T> implements AutoCloseable {
         if (payload == null) {
             throw new CodecException("codec " + codec.name() + " returned null for a value");
         }
-        StreamRecord.Builder rb = StreamRecord.builder().payload(payload).headers(headers == null ? Headers.empty() : headers);
+        StreamRecord.Builder rb =
+                StreamRecord.builder().payload(payload).headers(headers == null ? Headers.empty() : headers);
         if (key != null) {
             rb.key(key.getBytes(StandardCharsets.UTF_8));
         }
@@ -191,15 +203,19 @@ public final class Publisher<T> implements AutoCloseable {
     private void acquire() {
         boolean ok;
         try {
-            ok = whenFull.isZero() ? permits.tryAcquire() : permits.tryAcquire(whenFull.toNanos(), TimeUnit.NANOSECONDS);
+            ok = whenFull.isZero()
+                    ? permits.tryAcquire()
+                    : permits.tryAcquire(whenFull.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StreamException(ErrorKind.BACKPRESSURE, "interrupted while waiting for room to publish to '"
-                    + stream + "'", e);
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE, "interrupted while waiting for room to publish to '" + stream + "'", e);
         }
         if (!ok) {
-            throw new StreamException(ErrorKind.BACKPRESSURE, maxInFlight + " values are already in flight to '" + stream
-                    + "' (waited " + whenFull.toMillis() + " ms); publish more slowly or raise maxInFlight");
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE,
+                    maxInFlight + " values are already in flight to '" + stream + "' (waited " + whenFull.toMillis()
+                            + " ms); publish more slowly or raise maxInFlight");
         }
         synchronized (idle) {
             inFlight++;
@@ -274,7 +290,9 @@ public final class Publisher<T> implements AutoCloseable {
          * waiting behind earlier events of its key included: 1 ms to 24 h; default 2 min.
          */
         public Builder<T> deliveryTimeout(Duration timeout) {
-            if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(24)) > 0) {
+            if (timeout == null
+                    || timeout.compareTo(Duration.ofMillis(1)) < 0
+                    || timeout.compareTo(Duration.ofHours(24)) > 0) {
                 throw new IllegalArgumentException("deliveryTimeout must be 1 ms to 24 h, got " + timeout);
             }
             this.deliveryTimeout = timeout;

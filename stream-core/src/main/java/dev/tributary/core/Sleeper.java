@@ -27,8 +27,8 @@ public interface Sleeper {
         if (duration.isZero() || duration.isNegative()) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(duration.toNanos(), TimeUnit.NANOSECONDS, executor));
+        return CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(duration.toNanos(), TimeUnit.NANOSECONDS, executor));
     }
 
     /** {@link #delay(Duration, Executor)} on the common pool. */

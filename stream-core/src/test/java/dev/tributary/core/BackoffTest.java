@@ -29,7 +29,8 @@ class BackoffTest {
         for (int attempt = 1; attempt <= 30; attempt++) {
             for (int i = 0; i < 200; i++) {
                 Duration d = backoff.delay(attempt, random);
-                assertTrue(!d.isNegative() && d.compareTo(backoff.ceiling(attempt)) <= 0,
+                assertTrue(
+                        !d.isNegative() && d.compareTo(backoff.ceiling(attempt)) <= 0,
                         "attempt " + attempt + " delay " + d + " outside [0, " + backoff.ceiling(attempt) + "]");
                 assertTrue(d.compareTo(Duration.ofSeconds(5)) <= 0, "delay above the cap: " + d);
             }
@@ -54,8 +55,9 @@ class BackoffTest {
             assertTrue(min < ceil * 0.05, "attempt " + attempt + ": smallest delay " + min + " should be near 0");
             assertTrue(max > ceil * 0.95, "attempt " + attempt + ": largest delay " + max + " should be near " + ceil);
             double mean = sum / n;
-            assertTrue(mean > ceil * 0.4 && mean < ceil * 0.6, "attempt " + attempt + ": mean " + mean
-                    + " should be about half of " + ceil);
+            assertTrue(
+                    mean > ceil * 0.4 && mean < ceil * 0.6,
+                    "attempt " + attempt + ": mean " + mean + " should be about half of " + ceil);
         }
     }
 
@@ -71,9 +73,13 @@ class BackoffTest {
     @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 2));
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 2));
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), 0.5));
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), 0.5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> backoff.ceiling(0));
     }
 }

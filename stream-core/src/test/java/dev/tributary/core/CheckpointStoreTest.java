@@ -25,7 +25,9 @@ class CheckpointStoreTest {
         store.save("orders-audit", EventId.of(1700000000000L, 3));
         assertEquals(Optional.of(EventId.of(1700000000000L, 3)), store.load("orders-audit"));
         store.save("orders-audit", EventId.ofSequence(42));
-        assertEquals(Optional.of(EventId.ofSequence(42)), new FileCheckpointStore(dir.resolve("cp")).load("orders-audit"),
+        assertEquals(
+                Optional.of(EventId.ofSequence(42)),
+                new FileCheckpointStore(dir.resolve("cp")).load("orders-audit"),
                 "a new store over the same directory sees the checkpoint");
         try (Stream<Path> files = Files.list(dir.resolve("cp"))) {
             assertEquals(1, files.count(), "no temporary file is left behind");

@@ -17,7 +17,8 @@ class CircuitBreakerTest {
     private final FakeTime time = new FakeTime();
     private final List<String> transitions = new ArrayList<>();
     private final CircuitBreaker breaker = new CircuitBreaker(
-            new CircuitBreaker.Settings(3, Duration.ofSeconds(10), 2), time,
+            new CircuitBreaker.Settings(3, Duration.ofSeconds(10), 2),
+            time,
             (from, to) -> transitions.add(from + "->" + to));
 
     private void fail() {
@@ -69,8 +70,9 @@ class CircuitBreakerTest {
         breaker.onSuccess();
         assertEquals(State.CLOSED, breaker.state());
 
-        assertEquals(List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN", "OPEN->HALF_OPEN",
-                "HALF_OPEN->CLOSED"), transitions);
+        assertEquals(
+                List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"),
+                transitions);
     }
 
     @Test
@@ -106,20 +108,22 @@ class CircuitBreakerTest {
     @Test
     void withAProbeBackoffTheOpenPeriodsStartShortGrowAndStopAtTheOpenDuration() {
         Backoff probes = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30));
-        CircuitBreaker b = new CircuitBreaker(new CircuitBreaker.Settings(1, Duration.ofSeconds(1), 1), probes,
-                new SplittableRandom(9), time, null);
+        CircuitBreaker b = new CircuitBreaker(
+                new CircuitBreaker.Settings(1, Duration.ofSeconds(1), 1), probes, new SplittableRandom(9), time, null);
         List<Duration> periods = new ArrayList<>();
         for (int n = 1; n <= 40; n++) {
             assertTrue(b.tryAcquire());
             b.onFailure();
             Duration period = b.remainingOpen();
             periods.add(period);
-            Duration ceiling = probes.ceiling(n).compareTo(Duration.ofSeconds(1)) < 0 ? probes.ceiling(n) : Duration.ofSeconds(1);
+            Duration ceiling =
+                    probes.ceiling(n).compareTo(Duration.ofSeconds(1)) < 0 ? probes.ceiling(n) : Duration.ofSeconds(1);
             assertTrue(period.compareTo(ceiling) <= 0, "opening " + n + " lasts " + period + ", ceiling " + ceiling);
             time.advance(period);
         }
         assertTrue(periods.get(0).compareTo(Duration.ofMillis(100)) <= 0, "a short first probe");
-        assertTrue(periods.stream().skip(4).anyMatch(d -> d.compareTo(Duration.ofMillis(500)) > 0), "grown: " + periods);
+        assertTrue(
+                periods.stream().skip(4).anyMatch(d -> d.compareTo(Duration.ofMillis(500)) > 0), "grown: " + periods);
         assertTrue(periods.stream().skip(4).distinct().count() > 10, "jittered, not one fixed period: " + periods);
 
         assertTrue(b.tryAcquire());
@@ -135,13 +139,15 @@ class CircuitBreakerTest {
         for (int seconds : new int[] {3, 10, 60, 600}) {
             for (long seed = 0; seed < 20; seed++) {
                 FakeTime t = new FakeTime();
-                CircuitBreaker b = new CircuitBreaker(CircuitBreaker.Settings.defaults(), Backoff.defaults(),
-                        new SplittableRandom(seed), t, null);
+                CircuitBreaker b = new CircuitBreaker(
+                        CircuitBreaker.Settings.defaults(), Backoff.defaults(), new SplittableRandom(seed), t, null);
                 Instant back = t.instant().plusSeconds(seconds);
                 Instant probed = rideOut(b, t, back);
                 Duration late = Duration.between(back, probed);
-                assertTrue(late.compareTo(Duration.ofSeconds(1)) <= 0,
-                        "outage of " + seconds + " s (seed " + seed + "): first success " + late + " after the source was back");
+                assertTrue(
+                        late.compareTo(Duration.ofSeconds(1)) <= 0,
+                        "outage of " + seconds + " s (seed " + seed + "): first success " + late
+                                + " after the source was back");
                 assertEquals(State.CLOSED, b.state());
             }
         }
@@ -151,8 +157,8 @@ class CircuitBreakerTest {
     void aShortOutageIsProbedSoonerThanTheCapTheBackoffScalesTheBound() {
         // 300 ms of outage with 5 failures in a row: the open periods so far are at most 100, 200, 400 ms
         FakeTime t = new FakeTime();
-        CircuitBreaker b = new CircuitBreaker(CircuitBreaker.Settings.defaults(), Backoff.defaults(),
-                new SplittableRandom(1), t, null);
+        CircuitBreaker b = new CircuitBreaker(
+                CircuitBreaker.Settings.defaults(), Backoff.defaults(), new SplittableRandom(1), t, null);
         Instant back = t.instant().plusMillis(300);
         Duration late = Duration.between(back, rideOut(b, t, back));
         assertTrue(late.compareTo(Duration.ofMillis(400)) <= 0, "within the backoff step reached: " + late);

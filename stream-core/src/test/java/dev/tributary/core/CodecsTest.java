@@ -18,7 +18,8 @@ class CodecsTest {
 
     @Test
     void utf8RejectsMalformedBytesWithACodecException() {
-        CodecException e = assertThrows(CodecException.class, () -> Codecs.utf8().decode(new byte[] {(byte) 0xff}));
+        CodecException e =
+                assertThrows(CodecException.class, () -> Codecs.utf8().decode(new byte[] {(byte) 0xff}));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertThrows(CodecException.class, () -> Codecs.utf8().encode("\uDC00"));
         assertThrows(CodecException.class, () -> Codecs.utf8().encode(null));

@@ -89,23 +89,25 @@ class ConcurrentStartStopTest {
             List<Throwable> errors = new CopyOnWriteArrayList<>();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Thread w = new Thread(() -> {
-                    try {
-                        go.await();
-                        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                        for (int i = 0; i < rounds; i++) {
-                            if (rnd.nextBoolean()) {
-                                p.start();
-                                ProcessorState s = p.state();
-                                assertTrue(s != ProcessorState.NEW, "state after start: " + s);
-                            } else {
-                                assertTrue(p.stop(Duration.ofSeconds(10)), "stop within its bound");
+                Thread w = new Thread(
+                        () -> {
+                            try {
+                                go.await();
+                                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                                for (int i = 0; i < rounds; i++) {
+                                    if (rnd.nextBoolean()) {
+                                        p.start();
+                                        ProcessorState s = p.state();
+                                        assertTrue(s != ProcessorState.NEW, "state after start: " + s);
+                                    } else {
+                                        assertTrue(p.stop(Duration.ofSeconds(10)), "stop within its bound");
+                                    }
+                                }
+                            } catch (Throwable e) {
+                                errors.add(e);
                             }
-                        }
-                    } catch (Throwable e) {
-                        errors.add(e);
-                    }
-                }, "worker-" + t);
+                        },
+                        "worker-" + t);
                 workers.add(w);
                 w.start();
             }

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.GroupConsumer;
+import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
-import dev.tributary.GroupOptions;
 import dev.tributary.core.testing.Events;
 import dev.tributary.core.testing.FakeTime;
 import dev.tributary.spi.ForwardingStreamClient;
@@ -65,7 +65,8 @@ class GroupProcessorTest {
             client.append(stream, StreamRecord.of("v" + i));
         }
         List<String> seen = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = start(builder(client).handler(m -> seen.add(m.value())).build());
+        GroupProcessor<String> p =
+                start(builder(client).handler(m -> seen.add(m.value())).build());
         await("40 events", () -> seen.size() == 40);
         await("all acked", () -> client.groupInfo(stream, "workers").pending() == 0);
         p.stop();
@@ -81,7 +82,8 @@ class GroupProcessorTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         AtomicInteger badCalls = new AtomicInteger();
         StreamName dlq = Events.fresh("grp-dead");
-        start(builder(client).retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(1))))
+        start(builder(client)
+                .retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(1))))
                 .deadLetters(DeadLetterPolicy.toStream(dlq))
                 .handler(m -> {
                     if (m.value().equals("bad")) {
@@ -89,7 +91,8 @@ class GroupProcessorTest {
                         throw new RuntimeException("nope");
                     }
                     seen.add(m.value());
-                }).build());
+                })
+                .build());
         await("good ones", () -> seen.size() == 2);
         await("dead letter", () -> client.info(dlq).length() == 1);
         await("all acked", () -> client.groupInfo(stream, "workers").pending() == 0);
@@ -97,7 +100,8 @@ class GroupProcessorTest {
         StreamEvent d = client.range(dlq, Position.earliest(), null, 10).get(0);
         assertEquals("workers", d.headers().first(DeadLetterPolicy.HEADER_GROUP).orElseThrow());
         assertEquals("4", d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
-        assertTrue(d.headers().first(DeadLetterPolicy.HEADER_ERROR).orElseThrow().contains("nope"));
+        assertTrue(
+                d.headers().first(DeadLetterPolicy.HEADER_ERROR).orElseThrow().contains("nope"));
         assertEquals(3, recorder.retryOps.size());
     }
 
@@ -107,18 +111,28 @@ class GroupProcessorTest {
         int perKey = 60;
         for (int i = 0; i < perKey; i++) {
             for (int k = 0; k < keys; k++) {
-                client.append(stream, StreamRecord.builder().key("k" + k).payload(Integer.toString(i)).build());
+                client.append(
+                        stream,
+                        StreamRecord.builder()
+                                .key("k" + k)
+                                .payload(Integer.toString(i))
+                                .build());
             }
         }
         Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
         Set<String> threads = ConcurrentHashMap.newKeySet();
         AtomicInteger total = new AtomicInteger();
-        start(builder(client).concurrency(4).batchSize(50).handler(m -> {
-            threads.add(Thread.currentThread().getName());
-            byKey.computeIfAbsent(m.key(), k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(m.value()));
-            Thread.sleep(1);
-            total.incrementAndGet();
-        }).build());
+        start(builder(client)
+                .concurrency(4)
+                .batchSize(50)
+                .handler(m -> {
+                    threads.add(Thread.currentThread().getName());
+                    byKey.computeIfAbsent(m.key(), k -> new CopyOnWriteArrayList<>())
+                            .add(Integer.parseInt(m.value()));
+                    Thread.sleep(1);
+                    total.incrementAndGet();
+                })
+                .build());
         await("every event", () -> total.get() == keys * perKey);
         for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
             List<Integer> got = e.getValue();
@@ -172,7 +186,10 @@ class GroupProcessorTest {
             }
         };
         AtomicInteger total = new AtomicInteger();
-        start(builder(observing).maxInFlight(7).handler(m -> total.incrementAndGet()).build());
+        start(builder(observing)
+                .maxInFlight(7)
+                .handler(m -> total.incrementAndGet())
+                .build());
         await("all", () -> total.get() == 30);
         assertEquals(7, maxAsked.get());
     }
@@ -191,7 +208,7 @@ class GroupProcessorTest {
                 };
             }
         };
-        GroupProcessor<String> p = start(builder(losing).handler(m -> { }).build());
+        GroupProcessor<String> p = start(builder(losing).handler(m -> {}).build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.FAILED, p.state());
         assertEquals(ErrorKind.DATA_LOSS, ((StreamException) p.failure().orElseThrow()).kind());
@@ -215,7 +232,7 @@ class GroupProcessorTest {
                 throw StreamException.unsupported(Capability.CONSUMER_GROUPS, backend());
             }
         };
-        GroupProcessor<String> p = start(builder(noGroups).handler(m -> { }).build());
+        GroupProcessor<String> p = start(builder(noGroups).handler(m -> {}).build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.FAILED, p.state());
         assertEquals(ErrorKind.UNSUPPORTED, ((StreamException) p.failure().orElseThrow()).kind());
@@ -229,7 +246,8 @@ class GroupProcessorTest {
             client.append(stream, StreamRecord.of(i == 3 ? "poison" : "ok" + i));
         }
         List<String> handled = new CopyOnWriteArrayList<>();
-        start(builder(client).retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
+        start(builder(client)
+                .retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
                 .batchHandler(batch -> {
                     for (Message<String> m : batch) {
                         if (m.value().equals("poison")) {
@@ -237,8 +255,11 @@ class GroupProcessorTest {
                         }
                     }
                     batch.forEach(m -> handled.add(m.value()));
-                }).build());
-        await("dead letter", () -> client.info(DeadLetterPolicy.defaultName(stream)).length() == 1);
+                })
+                .build());
+        await(
+                "dead letter",
+                () -> client.info(DeadLetterPolicy.defaultName(stream)).length() == 1);
         await("acked", () -> client.groupInfo(stream, "workers").pending() == 0);
         assertEquals(List.of("ok0", "ok1", "ok2", "ok4"), handled);
     }
@@ -246,17 +267,23 @@ class GroupProcessorTest {
     @Test
     void stopFromAHandlerOnALaneReturnsAtOnceAndTheBatchIsAcked() throws Exception {
         for (int i = 0; i < 40; i++) {
-            client.append(stream, StreamRecord.builder().key("k" + (i % 8)).payload("v" + i).build());
+            client.append(
+                    stream,
+                    StreamRecord.builder().key("k" + (i % 8)).payload("v" + i).build());
         }
         AtomicInteger handled = new AtomicInteger();
         List<Long> stopMillis = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = start(builder(client).concurrency(4).batchSize(100).handler(m -> {
-            if (handled.incrementAndGet() == 1) {
-                long t0 = System.nanoTime();
-                assertTrue(m.processor().stop());
-                stopMillis.add((System.nanoTime() - t0) / 1_000_000);
-            }
-        }).build());
+        GroupProcessor<String> p = start(builder(client)
+                .concurrency(4)
+                .batchSize(100)
+                .handler(m -> {
+                    if (handled.incrementAndGet() == 1) {
+                        long t0 = System.nanoTime();
+                        assertTrue(m.processor().stop());
+                        stopMillis.add((System.nanoTime() - t0) / 1_000_000);
+                    }
+                })
+                .build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.STOPPED, p.state());
         assertTrue(stopMillis.get(0) < 1000, "stop() from a lane returned at once: " + stopMillis);
@@ -285,18 +312,20 @@ class GroupProcessorTest {
         client.append(stream, StreamRecord.of("stuck"));
         java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        GroupProcessor<String> p = start(builder(client).handler(m -> {
-            inHandler.countDown();
-            while (true) {
-                try {
-                    if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                        return;
+        GroupProcessor<String> p = start(builder(client)
+                .handler(m -> {
+                    inHandler.countDown();
+                    while (true) {
+                        try {
+                            if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                                return;
+                            }
+                        } catch (InterruptedException ignored) {
+                            // a badly behaved handler
+                        }
                     }
-                } catch (InterruptedException ignored) {
-                    // a badly behaved handler
-                }
-            }
-        }).build());
+                })
+                .build());
         assertTrue(inHandler.await(10, java.util.concurrent.TimeUnit.SECONDS));
         long t0 = System.nanoTime();
         assertEquals(false, p.stop(Duration.ofMillis(300)), "the loop could not end: stop says so");

@@ -52,14 +52,21 @@ class ProcessorListenerHooksTest {
     @Test
     void aGroupProcessorAnnouncesItsSourceWhenBuilt() {
         Hooks hooks = new Hooks();
-        GroupProcessor.builder(client, stream, "billing", Codecs.utf8()).listener(hooks).handler(m -> { }).build();
+        GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
+                .listener(hooks)
+                .handler(m -> {})
+                .build();
         assertEquals(List.of("billing|memory|" + stream.value() + "|billing"), hooks.created);
     }
 
     @Test
     void aTailProcessorAnnouncesItsSourceWithoutAGroup() {
         Hooks hooks = new Hooks();
-        TailProcessor.builder(client, stream, Codecs.utf8()).name("audit").listener(hooks).handler(m -> { }).build();
+        TailProcessor.builder(client, stream, Codecs.utf8())
+                .name("audit")
+                .listener(hooks)
+                .handler(m -> {})
+                .build();
         assertEquals(List.of("audit|memory|" + stream.value() + "|null"), hooks.created);
     }
 
@@ -69,7 +76,10 @@ class ProcessorListenerHooksTest {
         Hooks hooks = new Hooks();
         AtomicInteger calls = new AtomicInteger();
         GroupProcessor<String> p = GroupProcessor.builder(client, stream, "g", Codecs.utf8())
-                .listener(hooks).clock(time).sleeper(time).pollWait(Duration.ofMillis(20))
+                .listener(hooks)
+                .clock(time)
+                .sleeper(time)
+                .pollWait(Duration.ofMillis(20))
                 .handler(m -> {
                     if (calls.incrementAndGet() <= 2) {
                         throw new IllegalStateException("boom");
@@ -96,8 +106,11 @@ class ProcessorListenerHooksTest {
         }
         Hooks hooks = new Hooks();
         TailProcessor<String> p = TailProcessor.builder(client, stream, Codecs.utf8())
-                .listener(hooks).clock(time).sleeper(time).pollWait(Duration.ofMillis(20))
-                .batchHandler(batch -> { })
+                .listener(hooks)
+                .clock(time)
+                .sleeper(time)
+                .pollWait(Duration.ofMillis(20))
+                .batchHandler(batch -> {})
                 .build();
         assertTrue(p.start());
         try {

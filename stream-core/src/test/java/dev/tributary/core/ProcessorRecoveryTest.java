@@ -92,8 +92,10 @@ class ProcessorRecoveryTest {
         for (int seconds : new int[] {3, 30, 300}) {
             for (long seed = 1; seed <= 5; seed++) {
                 Duration late = resumeLatency(seconds, seed);
-                assertTrue(!late.isNegative() && late.compareTo(BOUND) <= 0,
-                        "after " + seconds + " s down (seed " + seed + "), handled " + late + " after the broker was back");
+                assertTrue(
+                        !late.isNegative() && late.compareTo(BOUND) <= 0,
+                        "after " + seconds + " s down (seed " + seed + "), handled " + late
+                                + " after the broker was back");
             }
         }
     }

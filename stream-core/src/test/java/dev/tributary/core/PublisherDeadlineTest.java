@@ -57,7 +57,8 @@ class PublisherDeadlineTest {
         public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
             attempts.add(new String(r.payload(), StandardCharsets.UTF_8));
             if (time.instant().isBefore(upAt)) {
-                lastError = new StreamException(ErrorKind.RETRYABLE, "connection refused (attempt " + attempts.size() + ")");
+                lastError = new StreamException(
+                        ErrorKind.RETRYABLE, "connection refused (attempt " + attempts.size() + ")");
                 return CompletableFuture.failedFuture(lastError);
             }
             return super.appendAsync(s, r);
@@ -65,19 +66,25 @@ class PublisherDeadlineTest {
     }
 
     private Publisher.Builder<String> builder(StreamClient c) {
-        return Publisher.builder(c, stream, Codecs.utf8()).clock(time).sleeper(time)
-                .random(new SplittableRandom(3)).executor(Runnable::run);
+        return Publisher.builder(c, stream, Codecs.utf8())
+                .clock(time)
+                .sleeper(time)
+                .random(new SplittableRandom(3))
+                .executor(Runnable::run);
     }
 
     @Test
     void theDefaultsRideOutAThreeSecondBrokerRestart() {
         Outage broker = new Outage(Duration.ofSeconds(3));
         EventId id = builder(broker).build().publishAndWait("order-1");
-        assertEquals(id, memory.range(stream, Position.earliest(), null, 10).get(0).id());
+        assertEquals(
+                id, memory.range(stream, Position.earliest(), null, 10).get(0).id());
         assertTrue(broker.attempts.size() > 5, "more attempts than the old default of 5: " + broker.attempts.size());
         Duration late = Duration.between(broker.upAt, time.instant());
         assertFalse(late.isNegative());
-        assertTrue(late.compareTo(Duration.ofSeconds(1)) <= 0, "stored within the 1 s backoff cap of the broker's return: " + late);
+        assertTrue(
+                late.compareTo(Duration.ofSeconds(1)) <= 0,
+                "stored within the 1 s backoff cap of the broker's return: " + late);
     }
 
     @Test
@@ -87,7 +94,9 @@ class PublisherDeadlineTest {
         CompletionException e = assertThrows(CompletionException.class, f::join);
         assertSame(broker.lastError, e.getCause(), "the last attempt's error, as it came");
         assertEquals(ErrorKind.RETRYABLE, broker.lastError.kind());
-        assertEquals(Duration.ofMinutes(2), Duration.between(start, time.instant()),
+        assertEquals(
+                Duration.ofMinutes(2),
+                Duration.between(start, time.instant()),
                 "the last attempt started at the deadline, not before giving up early nor after it");
         assertTrue(broker.attempts.size() > 100, "retried all along, waits capped at 1 s: " + broker.attempts.size());
         assertTrue(time.sleeps().stream().allMatch(d -> d.compareTo(Duration.ofSeconds(1)) <= 0), "waits capped");
@@ -96,14 +105,21 @@ class PublisherDeadlineTest {
     @Test
     void theDeadlineIsConfigurableAndAnAttemptCapStillApplies() {
         Outage broker = new Outage(Duration.ofDays(1));
-        assertThrows(StreamException.class, () -> builder(broker).deliveryTimeout(Duration.ofSeconds(10)).build()
-                .publishAndWait("x"));
+        assertThrows(
+                StreamException.class,
+                () -> builder(broker)
+                        .deliveryTimeout(Duration.ofSeconds(10))
+                        .build()
+                        .publishAndWait("x"));
         assertEquals(Duration.ofSeconds(10), Duration.between(start, time.instant()));
 
         Outage again = new Outage(Duration.ofDays(1));
-        assertThrows(StreamException.class, () -> builder(again)
-                .retry(RetryPolicy.of(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10)))).build()
-                .publishAndWait("y"));
+        assertThrows(
+                StreamException.class,
+                () -> builder(again)
+                        .retry(RetryPolicy.of(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
+                        .build()
+                        .publishAndWait("y"));
         assertEquals(3, again.attempts.size());
         assertThrows(IllegalArgumentException.class, () -> builder(again).deliveryTimeout(Duration.ZERO));
     }
@@ -111,14 +127,16 @@ class PublisherDeadlineTest {
     @Test
     void anEventWhoseDeadlinePassedWhileItWaitedBehindItsKeyIsNotSent() {
         ScriptedBroker broker = new ScriptedBroker(memory);
-        Publisher<String> p = builder(broker).deliveryTimeout(Duration.ofSeconds(10)).build();
+        Publisher<String> p =
+                builder(broker).deliveryTimeout(Duration.ofSeconds(10)).build();
         CompletableFuture<EventId> first = p.publish("a-1", "a", Headers.empty());
         CompletableFuture<EventId> second = p.publish("a-2", "a", Headers.empty()); // same instant, same deadline
         while (!first.isDone()) {
             broker.answer("a-1", ScriptedBroker.Outcome.RETRYABLE);
         }
         assertTrue(second.isCompletedExceptionally());
-        StreamException e = assertInstanceOf(StreamException.class,
+        StreamException e = assertInstanceOf(
+                StreamException.class,
                 assertThrows(CompletionException.class, second::join).getCause());
         assertEquals(ErrorKind.RETRYABLE, e.kind(), "nothing was stored; the application may publish it again");
         assertTrue(e.getMessage().contains("deadline"), e.getMessage());

@@ -88,7 +88,8 @@ class PublisherOrderingTest {
         publish(p, "b", 2);
         publish(p, "a", 3);
         publish(p, "c", 4);
-        assertEquals(List.of("a-1", "b-2", "c-4"), broker.pendingPayloads(), "a-3 waits behind a-1; b and c go at once");
+        assertEquals(
+                List.of("a-1", "b-2", "c-4"), broker.pendingPayloads(), "a-3 waits behind a-1; b and c go at once");
         broker.answer("a-1", RETRYABLE);
         assertEquals(List.of("b-2", "c-4", "a-1"), broker.pendingPayloads(), "a-1 is retried, a-3 still waits");
         broker.answer("c-4", STORED);
@@ -169,8 +170,11 @@ class PublisherOrderingTest {
 
     @Test
     void aKeyWhoseEventFailedForGoodGoesOnWithItsNextEvent() {
-        Publisher<String> p = Publisher.builder(broker, stream, Codecs.utf8()).clock(time).sleeper(time)
-                .executor(Runnable::run).retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
+        Publisher<String> p = Publisher.builder(broker, stream, Codecs.utf8())
+                .clock(time)
+                .sleeper(time)
+                .executor(Runnable::run)
+                .retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))
                 .build();
         CompletableFuture<EventId> first = publish(p, "a", 1);
         CompletableFuture<EventId> second = publish(p, "a", 2);
@@ -224,7 +228,9 @@ class PublisherOrderingTest {
         assertEquals(List.of(), perKeyReorders(stored));
         assertEquals(List.of(), broker.orderViolations(), "never two unanswered appends of one key");
         assertTrue(broker.maxPending() >= 10, "different keys pipelined: up to " + broker.maxPending() + " at once");
-        assertTrue(broker.sent().size() > 3500, "the run had retries: " + broker.sent().size() + " sends");
+        assertTrue(
+                broker.sent().size() > 3500,
+                "the run had retries: " + broker.sent().size() + " sends");
     }
 
     @Test

@@ -125,7 +125,8 @@ class PublisherTest {
     void nonRetryableErrorsAreReportedAtOnce() {
         Flaky c = new Flaky(memory, 1, ErrorKind.NOT_FOUND, false, true);
         Publisher<String> p = publisher(c);
-        CompletionException e = assertThrows(CompletionException.class, () -> p.publish("x").join());
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> p.publish("x").join());
         assertEquals(ErrorKind.NOT_FOUND, ((StreamException) e.getCause()).kind());
         assertEquals(1, c.idsSent.size());
     }
@@ -133,8 +134,11 @@ class PublisherTest {
     @Test
     void attemptsAreBoundedByTheRetryPolicy() {
         Flaky c = new Flaky(memory, 100, ErrorKind.RETRYABLE, false, true);
-        Publisher<String> p = Publisher.builder(c, stream, Codecs.utf8()).sleeper(time).executor(Runnable::run)
-                .retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(40)))).build();
+        Publisher<String> p = Publisher.builder(c, stream, Codecs.utf8())
+                .sleeper(time)
+                .executor(Runnable::run)
+                .retry(RetryPolicy.of(4, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(40))))
+                .build();
         StreamException e = assertThrows(StreamException.class, () -> p.publishAndWait("x"));
         assertEquals(ErrorKind.RETRYABLE, e.kind());
         assertEquals(4, c.idsSent.size());
@@ -153,7 +157,10 @@ class PublisherTest {
             }
         };
         // unordered: both appends are sent at once (ordered backpressure: PublisherOrderingTest)
-        Publisher<String> p = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(2).ordering(Ordering.NONE).build();
+        Publisher<String> p = Publisher.builder(stalled, stream, Codecs.utf8())
+                .maxInFlight(2)
+                .ordering(Ordering.NONE)
+                .build();
         CompletableFuture<EventId> a = p.publish("a");
         p.publish("b", "key", Headers.of("h", "v"));
         StreamException e = assertThrows(StreamException.class, () -> p.publish("c"));
@@ -164,8 +171,10 @@ class PublisherTest {
         p.publish("c"); // room again
         assertEquals(2, p.inFlight());
 
-        Publisher<String> waiting = Publisher.builder(stalled, stream, Codecs.utf8()).maxInFlight(1)
-                .whenFull(Duration.ofMillis(50)).build();
+        Publisher<String> waiting = Publisher.builder(stalled, stream, Codecs.utf8())
+                .maxInFlight(1)
+                .whenFull(Duration.ofMillis(50))
+                .build();
         waiting.publish("x");
         long t0 = System.nanoTime();
         StreamException e2 = assertThrows(StreamException.class, () -> waiting.publish("y"));

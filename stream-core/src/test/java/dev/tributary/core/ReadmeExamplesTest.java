@@ -25,19 +25,30 @@ class ReadmeExamplesTest {
     void tailProcessorExample() throws Exception {
         try (StreamClient client = Events.memory()) {
             StreamName orders = StreamName.of("orders");
-            client.append(orders, StreamRecord.builder().payload("o-1").header("type", "created").build());
-            client.append(orders, StreamRecord.builder().payload("o-1").header("type", "paid").build());
+            client.append(
+                    orders,
+                    StreamRecord.builder()
+                            .payload("o-1")
+                            .header("type", "created")
+                            .build());
+            client.append(
+                    orders,
+                    StreamRecord.builder().payload("o-1").header("type", "paid").build());
             List<String> out = new CopyOnWriteArrayList<>();
             TailProcessor<String> audit = TailProcessor.builder(client, orders, Codecs.utf8())
                     .name("orders-audit")
                     .checkpointStore(new FileCheckpointStore(dir.resolve("checkpoints")))
                     .startFrom(Position.earliest())
                     .gapPolicy(GapPolicy.CONTINUE_FROM_EARLIEST)
-                    .filter(e -> e.headers().first("type").filter("created"::equals).isPresent())
+                    .filter(e ->
+                            e.headers().first("type").filter("created"::equals).isPresent())
                     .handler(m -> out.add(m.id() + " " + m.value()))
                     .build();
             audit.start();
-            await("checkpoint", () -> audit.checkpoint().isPresent() && audit.checkpoint().get().sequence() == 2);
+            await(
+                    "checkpoint",
+                    () -> audit.checkpoint().isPresent()
+                            && audit.checkpoint().get().sequence() == 2);
             audit.stop();
             assertEquals(List.of("1 o-1"), out);
         }
@@ -47,7 +58,9 @@ class ReadmeExamplesTest {
     void groupProcessorWithDeadLetterStreamExample() throws Exception {
         try (StreamClient client = Events.memory()) {
             StreamName orders = StreamName.of("orders");
-            client.append(orders, StreamRecord.builder().key("c1").payload("{\"total\":3}").build());
+            client.append(
+                    orders,
+                    StreamRecord.builder().key("c1").payload("{\"total\":3}").build());
             client.append(orders, StreamRecord.builder().key("c2").payload(" ").build());
             List<String> out = new CopyOnWriteArrayList<>();
             GroupProcessor<String> billing = GroupProcessor.builder(client, orders, "billing", Codecs.utf8())
@@ -68,8 +81,11 @@ class ReadmeExamplesTest {
             billing.stop();
             assertEquals(List.of("billing c1: {\"total\":3}"), out);
             StreamEvent dead = client.range(dlq, Position.earliest(), null, 10).get(0);
-            assertEquals("5", dead.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
-            assertEquals("billing", dead.headers().first(DeadLetterPolicy.HEADER_GROUP).orElseThrow());
+            assertEquals(
+                    "5", dead.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
+            assertEquals(
+                    "billing",
+                    dead.headers().first(DeadLetterPolicy.HEADER_GROUP).orElseThrow());
             assertEquals("c2", dead.keyAsString());
         }
     }

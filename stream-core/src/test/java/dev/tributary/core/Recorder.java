@@ -23,7 +23,9 @@ final class Recorder implements ProcessorListener {
 
     @Override
     public void onError(String p, Throwable error, boolean willRetry) {
-        String kind = error instanceof dev.tributary.StreamException se ? se.kind().toString() : error.getClass().getSimpleName();
+        String kind = error instanceof dev.tributary.StreamException se
+                ? se.kind().toString()
+                : error.getClass().getSimpleName();
         errors.add("error " + kind + " willRetry=" + willRetry);
     }
 
@@ -60,7 +62,8 @@ final class Recorder implements ProcessorListener {
     }
 
     @Override
-    public void onDeadLetter(String p, StreamEvent event, StreamName dlq, EventId dlqId, int attempts, Throwable error) {
+    public void onDeadLetter(
+            String p, StreamEvent event, StreamName dlq, EventId dlqId, int attempts, Throwable error) {
         deadLetters.add(event.id() + "@" + attempts);
     }
 }

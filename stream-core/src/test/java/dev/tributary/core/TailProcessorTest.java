@@ -2,7 +2,6 @@ package dev.tributary.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ErrorKind;
@@ -84,8 +83,11 @@ class TailProcessorTest {
         List<EventId> ids = append(25, "e");
         List<String> seen = new CopyOnWriteArrayList<>();
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
-        TailProcessor<String> p = start(builder(client).checkpointStore(store).batchSize(10)
-                .handler(m -> seen.add(m.value())).build());
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
+                .batchSize(10)
+                .handler(m -> seen.add(m.value()))
+                .build());
         await("25 events", () -> seen.size() == 25);
         await("checkpoint", () -> store.load("t1").equals(java.util.Optional.of(ids.get(24))));
         assertEquals("e0", seen.get(0));
@@ -100,12 +102,17 @@ class TailProcessorTest {
         append(5, "a");
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         List<String> seen = new CopyOnWriteArrayList<>();
-        TailProcessor<String> p = start(builder(client).checkpointStore(store).handler(m -> seen.add(m.value())).build());
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
+                .handler(m -> seen.add(m.value()))
+                .build());
         await("first five", () -> seen.size() == 5);
         await("checkpoint", () -> store.load("t1").isPresent());
         p.stop();
         append(3, "b");
-        TailProcessor<String> again = start(builder(client).checkpointStore(store).handler(m -> seen.add(m.value()))
+        TailProcessor<String> again = start(builder(client)
+                .checkpointStore(store)
+                .handler(m -> seen.add(m.value()))
                 .build());
         await("three more", () -> seen.size() == 8);
         Thread.sleep(100);
@@ -124,10 +131,13 @@ class TailProcessorTest {
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        start(builder(client).checkpointStore(store).handler(m -> {
-            inHandler.countDown();
-            release.await();
-        }).build());
+        start(builder(client)
+                .checkpointStore(store)
+                .handler(m -> {
+                    inHandler.countDown();
+                    release.await();
+                })
+                .build());
         assertTrue(inHandler.await(10, TimeUnit.SECONDS));
         Thread.sleep(50);
         assertTrue(store.load("t1").isEmpty(), "no checkpoint while the handler runs");
@@ -139,12 +149,14 @@ class TailProcessorTest {
     void aHandlerThatAlwaysFailsWithoutDeadLetteringLeavesTheCheckpointAlone() throws Exception {
         append(3, "x");
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
-        TailProcessor<String> p = start(builder(client).checkpointStore(store)
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
                 .retry(RetryPolicy.of(2, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20))))
                 .deadLetters(DeadLetterPolicy.failProcessor())
                 .handler(m -> {
                     throw new IllegalStateException("boom");
-                }).build());
+                })
+                .build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.FAILED, p.state());
         assertTrue(p.failure().orElseThrow().getCause() instanceof IllegalStateException);
@@ -157,7 +169,11 @@ class TailProcessorTest {
         List<EventId> ids = append(7, "skip");
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         AtomicInteger handled = new AtomicInteger();
-        start(builder(client).checkpointStore(store).filter(e -> false).handler(m -> handled.incrementAndGet()).build());
+        start(builder(client)
+                .checkpointStore(store)
+                .filter(e -> false)
+                .handler(m -> handled.incrementAndGet())
+                .build());
         await("checkpoint at the last filtered id", () -> store.load("t1").equals(java.util.Optional.of(ids.get(6))));
         assertEquals(0, handled.get());
     }
@@ -168,16 +184,22 @@ class TailProcessorTest {
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         List<String> seen = new CopyOnWriteArrayList<>();
         AtomicInteger stopResults = new AtomicInteger();
-        TailProcessor<String> p = start(builder(client).checkpointStore(store).batchSize(100).handler(m -> {
-            seen.add(m.value());
-            if (seen.size() == 1) {
-                long t0 = System.nanoTime();
-                boolean r = m.processor().stop();
-                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "stop() from the handler returns");
-                stopResults.addAndGet(r ? 1 : 100);
-                assertEquals(ProcessorState.STOPPING, m.processor().state());
-            }
-        }).build());
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
+                .batchSize(100)
+                .handler(m -> {
+                    seen.add(m.value());
+                    if (seen.size() == 1) {
+                        long t0 = System.nanoTime();
+                        boolean r = m.processor().stop();
+                        assertTrue(
+                                System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2),
+                                "stop() from the handler returns");
+                        stopResults.addAndGet(r ? 1 : 100);
+                        assertEquals(ProcessorState.STOPPING, m.processor().state());
+                    }
+                })
+                .build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.STOPPED, p.state());
         assertEquals(1, stopResults.get());
@@ -194,8 +216,11 @@ class TailProcessorTest {
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         store.save("t1", ids.get(1));
         client.trim(stream, Trim.toLength(3));
-        TailProcessor<String> p = start(builder(client).checkpointStore(store).gapPolicy(GapPolicy.FAIL)
-                .handler(m -> { }).build());
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
+                .gapPolicy(GapPolicy.FAIL)
+                .handler(m -> {})
+                .build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.FAILED, p.state());
         assertEquals(ErrorKind.DATA_LOSS, ((StreamException) p.failure().orElseThrow()).kind());
@@ -210,8 +235,11 @@ class TailProcessorTest {
         store.save("t1", ids.get(1));
         client.trim(stream, Trim.toLength(3));
         List<String> seen = new CopyOnWriteArrayList<>();
-        start(builder(client).checkpointStore(store).gapPolicy(GapPolicy.CONTINUE_FROM_EARLIEST)
-                .handler(m -> seen.add(m.value())).build());
+        start(builder(client)
+                .checkpointStore(store)
+                .gapPolicy(GapPolicy.CONTINUE_FROM_EARLIEST)
+                .handler(m -> seen.add(m.value()))
+                .build());
         await("the retained events", () -> seen.size() == 3);
         assertEquals(List.of("g7", "g8", "g9"), seen);
         assertEquals(1, recorder.gaps.size());
@@ -224,14 +252,16 @@ class TailProcessorTest {
         List<EventId> ids = append(5, "d");
         List<String> seen = new CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();
-        start(builder(client).retry(RetryPolicy.of(3, Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(4))))
+        start(builder(client)
+                .retry(RetryPolicy.of(3, Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(4))))
                 .handler(m -> {
                     if (m.value().equals("d2")) {
                         calls.incrementAndGet();
                         throw new IllegalArgumentException("cannot handle \"d2\": ünïcødé ✓");
                     }
                     seen.add(m.value());
-                }).build());
+                })
+                .build());
         await("the other four", () -> seen.size() == 4);
         assertEquals(3, calls.get());
         assertEquals(List.of("handler#1", "handler#2"), recorder.retryOps);
@@ -242,10 +272,15 @@ class TailProcessorTest {
         assertEquals(1, dead.size());
         StreamEvent d = dead.get(0);
         assertEquals("d2", d.payloadAsString());
-        assertEquals(stream.value(), d.headers().first(DeadLetterPolicy.HEADER_STREAM).orElseThrow());
-        assertEquals(ids.get(2).toString(), d.headers().first(DeadLetterPolicy.HEADER_ID).orElseThrow());
+        assertEquals(
+                stream.value(),
+                d.headers().first(DeadLetterPolicy.HEADER_STREAM).orElseThrow());
+        assertEquals(
+                ids.get(2).toString(),
+                d.headers().first(DeadLetterPolicy.HEADER_ID).orElseThrow());
         assertEquals("3", d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
-        assertEquals("handler", d.headers().first(DeadLetterPolicy.HEADER_REASON).orElseThrow());
+        assertEquals(
+                "handler", d.headers().first(DeadLetterPolicy.HEADER_REASON).orElseThrow());
         String err = d.headers().first(DeadLetterPolicy.HEADER_ERROR).orElseThrow();
         assertTrue(err.contains("IllegalArgumentException") && err.contains("ünïcødé ✓"), err);
         assertTrue(d.headers().first(DeadLetterPolicy.HEADER_GROUP).isEmpty());
@@ -255,18 +290,32 @@ class TailProcessorTest {
     @Test
     void anUndecodablePayloadIsDeadLetteredAtOnceToTheConfiguredStream() throws Exception {
         client.append(stream, StreamRecord.of("ok1"));
-        EventId bad = client.append(stream, StreamRecord.builder().payload(new byte[] {(byte) 0xC3, (byte) 0x28})
-                .key("k").header("h", "v").build());
+        EventId bad = client.append(
+                stream,
+                StreamRecord.builder()
+                        .payload(new byte[] {(byte) 0xC3, (byte) 0x28})
+                        .key("k")
+                        .header("h", "v")
+                        .build());
         client.append(stream, StreamRecord.of("ok2"));
         StreamName dlq = Events.fresh("poison");
         List<String> seen = new CopyOnWriteArrayList<>();
-        start(builder(client).deadLetters(DeadLetterPolicy.toStream(dlq)).handler(m -> seen.add(m.value())).build());
+        start(builder(client)
+                .deadLetters(DeadLetterPolicy.toStream(dlq))
+                .handler(m -> seen.add(m.value()))
+                .build());
         await("two good events", () -> seen.size() == 2);
         List<StreamEvent> dead = client.range(dlq, Position.earliest(), null, 10);
         assertEquals(1, dead.size());
-        assertEquals("0", dead.get(0).headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
-        assertEquals("decode", dead.get(0).headers().first(DeadLetterPolicy.HEADER_REASON).orElseThrow());
-        assertEquals(bad.toString(), dead.get(0).headers().first(DeadLetterPolicy.HEADER_ID).orElseThrow());
+        assertEquals(
+                "0",
+                dead.get(0).headers().first(DeadLetterPolicy.HEADER_ATTEMPTS).orElseThrow());
+        assertEquals(
+                "decode",
+                dead.get(0).headers().first(DeadLetterPolicy.HEADER_REASON).orElseThrow());
+        assertEquals(
+                bad.toString(),
+                dead.get(0).headers().first(DeadLetterPolicy.HEADER_ID).orElseThrow());
         assertEquals("v", dead.get(0).headers().first("h").orElseThrow(), "original headers are kept");
         assertEquals("k", dead.get(0).keyAsString());
         assertTrue(recorder.retryOps.isEmpty(), "no retry for an undecodable payload");
@@ -282,7 +331,7 @@ class TailProcessorTest {
                 throw new StreamException(ErrorKind.AUTHENTICATION, "not permitted");
             }
         };
-        TailProcessor<String> p = start(builder(broken).handler(m -> { }).build());
+        TailProcessor<String> p = start(builder(broken).handler(m -> {}).build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertEquals(ProcessorState.FAILED, p.state());
         assertEquals(ErrorKind.AUTHENTICATION, ((StreamException) p.failure().orElseThrow()).kind());
@@ -312,10 +361,12 @@ class TailProcessorTest {
         };
         List<String> seen = new CopyOnWriteArrayList<>();
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0);
-        TailProcessor<String> p = start(builder(flaky).sourceBackoff(backoff)
+        TailProcessor<String> p = start(builder(flaky)
+                .sourceBackoff(backoff)
                 .random(new java.util.SplittableRandom(1))
                 .circuitBreaker(new CircuitBreaker.Settings(5, Duration.ofSeconds(30), 1))
-                .handler(m -> seen.add(m.value())).build());
+                .handler(m -> seen.add(m.value()))
+                .build());
         await("recovery", () -> seen.size() == 3);
         assertEquals(CircuitBreaker.State.CLOSED, p.circuitState());
         assertEquals(12, recorder.retryDelays.size());
@@ -332,7 +383,9 @@ class TailProcessorTest {
         assertEquals("HALF_OPEN->CLOSED", recorder.circuit.get(recorder.circuit.size() - 1));
         Duration reported = recorder.retryDelays.stream().reduce(Duration.ZERO, Duration::plus);
         assertTrue(time.totalSlept().compareTo(reported) >= 0, "the open breaker waited (fake) time");
-        assertTrue(time.totalSlept().compareTo(Duration.ofSeconds(2 * 12)) <= 0, "never a 30 s wait: " + time.totalSlept());
+        assertTrue(
+                time.totalSlept().compareTo(Duration.ofSeconds(2 * 12)) <= 0,
+                "never a 30 s wait: " + time.totalSlept());
     }
 
     @Test
@@ -363,7 +416,7 @@ class TailProcessorTest {
                 };
             }
         };
-        TailProcessor<String> p = start(builder(hanging).handler(m -> { }).build());
+        TailProcessor<String> p = start(builder(hanging).handler(m -> {}).build());
         assertTrue(polling.await(10, TimeUnit.SECONDS));
         long t0 = System.nanoTime();
         assertTrue(p.stop(Duration.ofMillis(400)), "the loop ends once its reader is closed");
@@ -390,9 +443,16 @@ class TailProcessorTest {
             }
         };
         // the fake clock does not move while nothing sleeps: exactly one report, after the first batch
-        start(builder(client).listener(listener).batchSize(2).lagInterval(Duration.ofSeconds(1)).handler(m -> { }).build());
+        start(builder(client)
+                .listener(listener)
+                .batchSize(2)
+                .lagInterval(Duration.ofSeconds(1))
+                .handler(m -> {})
+                .build());
         await("lag report", () -> !lags.isEmpty());
-        await("all batches", () -> batchSizes.stream().mapToInt(Integer::intValue).sum() == 5);
+        await(
+                "all batches",
+                () -> batchSizes.stream().mapToInt(Integer::intValue).sum() == 5);
         assertEquals(List.of(3L), lags, "after the first batch of 2, 3 of 5 events are unread");
         assertEquals(List.of(2, 2, 1), batchSizes, "full batches are read back to back");
     }

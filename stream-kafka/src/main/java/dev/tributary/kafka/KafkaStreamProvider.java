@@ -24,8 +24,7 @@ import java.util.Set;
 @AutoService(StreamProvider.class)
 public final class KafkaStreamProvider implements StreamProvider {
     /** Creates the provider; does no I/O. */
-    public KafkaStreamProvider() {
-    }
+    public KafkaStreamProvider() {}
 
     @Override
     public String name() {
@@ -39,8 +38,14 @@ public final class KafkaStreamProvider implements StreamProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONSUMER_GROUPS, Capability.TIME_POSITION, Capability.TRIM_BY_LENGTH,
-                Capability.EXACT_TRIM, Capability.TRIM_BY_AGE, Capability.TRIM_BY_ID, Capability.PARTITIONED);
+        return EnumSet.of(
+                Capability.CONSUMER_GROUPS,
+                Capability.TIME_POSITION,
+                Capability.TRIM_BY_LENGTH,
+                Capability.EXACT_TRIM,
+                Capability.TRIM_BY_AGE,
+                Capability.TRIM_BY_ID,
+                Capability.PARTITIONED);
     }
 
     @Override

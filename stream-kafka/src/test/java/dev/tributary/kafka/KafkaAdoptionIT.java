@@ -39,16 +39,26 @@ class KafkaAdoptionIT {
     void anExistingGroupIsJoinedByItsOwnIdAndContinuesFromItsCommittedOffsets() throws Exception {
         StreamName s = StreamName.of("adopt-" + RUN + "-orders");
         String legacyGroup = "legacy-billing-" + RUN;
-        try (StreamClient plain = StreamClients.open(KafkaFixture.shared().config().toBuilder().option("groupIdPrefix", "")
+        try (StreamClient plain = StreamClients.open(KafkaFixture.shared().config().toBuilder()
+                .option("groupIdPrefix", "")
                 .build())) {
             plain.createStream(s);
             for (int i = 0; i < 10; i++) {
                 plain.append(s, StreamRecord.of("e" + i));
             }
             TopicPartition tp = new TopicPartition(s.value(), 0);
-            try (KafkaConsumer<byte[], byte[]> legacy = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap(),
-                    "group.id", legacyGroup, "enable.auto.commit", "false", "auto.offset.reset", "earliest"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> legacy = new KafkaConsumer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            bootstrap(),
+                            "group.id",
+                            legacyGroup,
+                            "enable.auto.commit",
+                            "false",
+                            "auto.offset.reset",
+                            "earliest"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
                 legacy.subscribe(List.of(s.value()));
                 int seen = 0;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -70,8 +80,10 @@ class KafkaAdoptionIT {
                         m.ack(batch.stream().map(StreamEvent::id).toList());
                     }
                 }
-                assertEquals(List.of("e4", "e5", "e6", "e7", "e8", "e9"),
-                        got.stream().map(StreamEvent::payloadAsString).toList(), "from the group's committed offset on");
+                assertEquals(
+                        List.of("e4", "e5", "e6", "e7", "e8", "e9"),
+                        got.stream().map(StreamEvent::payloadAsString).toList(),
+                        "from the group's committed offset on");
                 assertTrue(got.stream().allMatch(e -> e.deliveryCount() == 1), "first deliveries");
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 GroupInfo info = plain.groupInfo(s, legacyGroup);
@@ -83,10 +95,15 @@ class KafkaAdoptionIT {
             }
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(legacyGroup)
-                        .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+                        .partitionsToOffsetAndMetadata()
+                        .get(20, TimeUnit.SECONDS);
                 assertEquals(10, committed.get(tp).offset(), "the legacy application finds Tributary's commits");
-                assertTrue(admin.listConsumerGroupOffsets(s.value() + "." + legacyGroup).partitionsToOffsetAndMetadata()
-                        .get(20, TimeUnit.SECONDS).isEmpty(), "no topic-scoped group was made");
+                assertTrue(
+                        admin.listConsumerGroupOffsets(s.value() + "." + legacyGroup)
+                                .partitionsToOffsetAndMetadata()
+                                .get(20, TimeUnit.SECONDS)
+                                .isEmpty(),
+                        "no topic-scoped group was made");
             }
         }
     }

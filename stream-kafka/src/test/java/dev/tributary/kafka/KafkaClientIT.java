@@ -93,18 +93,26 @@ class KafkaClientIT {
         StreamName s = fresh("layout");
         client.createStream(s);
         client.createStream(s); // idempotent
-        StreamRecord r = StreamRecord.builder().payload(new byte[0]).key(new byte[0]).header("a", "1").header("a", "ü\r\n:\"")
+        StreamRecord r = StreamRecord.builder()
+                .payload(new byte[0])
+                .key(new byte[0])
+                .header("a", "1")
+                .header("a", "ü\r\n:\"")
                 .build();
         EventId id0 = client.append(s, r);
         EventId id1 = client.append(s, StreamRecord.builder().payload("x").build());
         assertEquals(EventId.ofSequence(0), id0);
         assertEquals(EventId.ofSequence(1), id1);
         assertEquals(id1, client.parseId(id1.toString()));
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> client.parseId("1-2")).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> client.parseId("1-2")).kind());
 
         // a plain Kafka consumer sees a 0-byte value (not a tombstone), a 0-byte key, then a null key
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                KafkaFixture.shared().config().uri().getRawAuthority()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", KafkaFixture.shared().config().uri().getRawAuthority()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(s.value(), 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -118,7 +126,8 @@ class KafkaClientIT {
             assertEquals(0, got.get(0).value().length);
             assertNotNull(got.get(0).key());
             assertEquals(0, got.get(0).key().length);
-            assertEquals("ü\r\n:\"", new String(got.get(0).headers().lastHeader("a").value(), StandardCharsets.UTF_8));
+            assertEquals(
+                    "ü\r\n:\"", new String(got.get(0).headers().lastHeader("a").value(), StandardCharsets.UTF_8));
             assertNull(got.get(1).key());
         }
         List<StreamEvent> back = client.range(s, Position.earliest(), null, 10);
@@ -138,8 +147,10 @@ class KafkaClientIT {
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         assertFalse(client.info(s).exists());
         assertTrue(client.range(s, Position.earliest(), null, 10).isEmpty());
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(StreamException.class,
-                () -> client.openGroupConsumer(s, "g", "m")).kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> client.openGroupConsumer(s, "g", "m"))
+                        .kind());
     }
 
     @Test
@@ -148,11 +159,13 @@ class KafkaClientIT {
         client.createStream(s);
         byte[] max = new byte[client.limits().maxPayloadBytes()];
         assertEquals(EventId.ofSequence(0), client.append(s, StreamRecord.of(max)));
-        StreamException e = assertThrows(StreamException.class,
-                () -> client.append(s, StreamRecord.of(new byte[max.length + 1])));
+        StreamException e =
+                assertThrows(StreamException.class, () -> client.append(s, StreamRecord.of(new byte[max.length + 1])));
         assertEquals(ErrorKind.TOO_LARGE, e.kind());
-        assertEquals(ErrorKind.UNSUPPORTED, assertThrows(StreamException.class,
-                () -> client.append(s, rec("x").withIdempotencyId("k1"))).kind());
+        assertEquals(
+                ErrorKind.UNSUPPORTED,
+                assertThrows(StreamException.class, () -> client.append(s, rec("x").withIdempotencyId("k1")))
+                        .kind());
         assertEquals(1, client.info(s).length());
     }
 
@@ -217,7 +230,9 @@ class KafkaClientIT {
         assertEquals(252, info.length());
         assertEquals(EventId.ofSequence(0), info.firstId().orElseThrow());
         assertEquals(later, info.lastId().orElseThrow());
-        assertFalse(info.lastTimestamp().orElseThrow().isBefore(info.firstTimestamp().orElseThrow()));
+        assertFalse(info.lastTimestamp()
+                .orElseThrow()
+                .isBefore(info.firstTimestamp().orElseThrow()));
     }
 
     @Test
@@ -235,8 +250,10 @@ class KafkaClientIT {
         StreamException gap = assertThrows(StreamException.class, () -> stale.poll(10, Duration.ofSeconds(2)));
         assertEquals(ErrorKind.DATA_LOSS, gap.kind());
         assertEquals(Position.after(ids.get(2)), stale.position(), "the reader stays where it was");
-        assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                () -> client.range(s, Position.after(ids.get(1)), null, 10)).kind());
+        assertEquals(
+                ErrorKind.DATA_LOSS,
+                assertThrows(StreamException.class, () -> client.range(s, Position.after(ids.get(1)), null, 10))
+                        .kind());
         assertEquals(5, client.trim(s, Trim.toLength(10)));
         assertEquals(ids.get(10), client.info(s).firstId().orElseThrow());
         assertEquals(0, client.trim(s, Trim.olderThan(Duration.ofHours(1))));
@@ -262,7 +279,10 @@ class KafkaClientIT {
             assertTrue(e.getCause() instanceof StreamException se && se.kind() == ErrorKind.CLOSED, e.toString());
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
             ex.shutdownNow();
-            assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> c.append(s, rec("x"))).kind());
+            assertEquals(
+                    ErrorKind.CLOSED,
+                    assertThrows(StreamException.class, () -> c.append(s, rec("x")))
+                            .kind());
         }
     }
 
@@ -276,7 +296,9 @@ class KafkaClientIT {
         client.createGroup(s, "other", GroupOptions.defaults());
         try (GroupConsumer m = client.openGroupConsumer(s, "g", "m1")) {
             List<StreamEvent> got = pollUntil(m, 3, Duration.ofSeconds(20));
-            assertEquals(List.of("a", "b", "c"), got.stream().map(StreamEvent::payloadAsString).toList());
+            assertEquals(
+                    List.of("a", "b", "c"),
+                    got.stream().map(StreamEvent::payloadAsString).toList());
             assertTrue(got.stream().allMatch(e -> e.deliveryCount() == 1));
             assertEquals(1, m.ack(got.get(0).id()).acked());
             assertEquals(new dev.tributary.AckResult(0, 2), m.ack(got.get(0).id(), EventId.ofSequence(999)));
@@ -303,11 +325,18 @@ class KafkaClientIT {
             List<StreamEvent> got = pollUntil(m2, 1, Duration.ofSeconds(20));
             assertEquals("d", got.get(0).payloadAsString());
         }
-        assertEquals(List.of("g", "other"), client.groups(s).stream().map(GroupInfo::group).toList());
+        assertEquals(
+                List.of("g", "other"),
+                client.groups(s).stream().map(GroupInfo::group).toList());
         assertTrue(client.deleteGroup(s, "g"));
         assertFalse(client.deleteGroup(s, "g"));
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(StreamException.class, () -> client.groupInfo(s, "g")).kind());
-        assertEquals(List.of("other"), client.groups(s).stream().map(GroupInfo::group).toList());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> client.groupInfo(s, "g"))
+                        .kind());
+        assertEquals(
+                List.of("other"),
+                client.groups(s).stream().map(GroupInfo::group).toList());
     }
 
     @Test
@@ -389,7 +418,8 @@ class KafkaClientIT {
         });
         assertEquals(ErrorKind.AUTHENTICATION, e.kind(), e.toString());
         assertTrue(e.isFatal());
-        try (StreamClient ok = StreamClients.open(KafkaFixture.shared().saslConfig().orElseThrow())) {
+        try (StreamClient ok =
+                StreamClients.open(KafkaFixture.shared().saslConfig().orElseThrow())) {
             StreamName s = fresh("sasl");
             ok.createStream(s);
             assertEquals(EventId.ofSequence(0), ok.append(s, rec("over SASL")));
@@ -398,7 +428,9 @@ class KafkaClientIT {
 
     @Test
     void partitionedStreamsKeepOrderPerKeyAndAreReadThroughGroups() throws Exception {
-        ClientConfig cfg = KafkaFixture.shared().config().toBuilder().option("partitions", "3").build();
+        ClientConfig cfg = KafkaFixture.shared().config().toBuilder()
+                .option("partitions", "3")
+                .build();
         StreamName s = fresh("parts");
         try (StreamClient p = StreamClients.open(cfg)) {
             assertTrue(p.supports(Capability.PARTITIONED));
@@ -407,19 +439,31 @@ class KafkaClientIT {
             p.createGroup(s, "g", GroupOptions.defaults());
             List<StreamRecord> batch = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                batch.add(StreamRecord.builder().key("k" + (i % 6)).payload("k" + (i % 6) + "/" + i).build());
+                batch.add(StreamRecord.builder()
+                        .key("k" + (i % 6))
+                        .payload("k" + (i % 6) + "/" + i)
+                        .build());
             }
             List<EventId> ids = p.appendBatch(s, batch);
             assertTrue(ids.stream().allMatch(EventId::isPair), ids.toString());
             assertEquals(ids.get(0), p.parseId(ids.get(0).toString()));
-            assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> p.parseId("5")).kind());
+            assertEquals(
+                    ErrorKind.INVALID_ARGUMENT,
+                    assertThrows(StreamException.class, () -> p.parseId("5")).kind());
             assertEquals(60, p.info(s).length());
-            assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class,
-                    () -> p.openReader(s, Position.earliest())).kind());
-            assertEquals(ErrorKind.UNSUPPORTED, assertThrows(StreamException.class, () -> p.trim(s, Trim.toLength(1))).kind());
+            assertEquals(
+                    ErrorKind.INVALID_ARGUMENT,
+                    assertThrows(StreamException.class, () -> p.openReader(s, Position.earliest()))
+                            .kind());
+            assertEquals(
+                    ErrorKind.UNSUPPORTED,
+                    assertThrows(StreamException.class, () -> p.trim(s, Trim.toLength(1)))
+                            .kind());
             // the one-partition client refuses to read one partition of it
-            assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                    () -> client.range(s, Position.earliest(), null, 10)).kind());
+            assertEquals(
+                    ErrorKind.CONFIGURATION,
+                    assertThrows(StreamException.class, () -> client.range(s, Position.earliest(), null, 10))
+                            .kind());
             // two members share the partitions; together they get everything, in order per key
             Map<String, List<Integer>> perKey = new java.util.concurrent.ConcurrentHashMap<>();
             Set<String> members = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -434,7 +478,8 @@ class KafkaClientIT {
                             List<StreamEvent> got = m.poll(50, Duration.ofMillis(200));
                             for (StreamEvent e : got) {
                                 String[] kv = e.payloadAsString().split("/");
-                                perKey.computeIfAbsent(kv[0], k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                perKey.computeIfAbsent(
+                                                kv[0], k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                                         .add(Integer.parseInt(kv[1]));
                                 members.add(name);
                             }

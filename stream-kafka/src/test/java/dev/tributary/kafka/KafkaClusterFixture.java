@@ -31,8 +31,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
  */
 public final class KafkaClusterFixture implements ClusterFixture {
     static final int SIZE = 3;
-    private static final StartedOnce<KafkaClusterFixture> SHARED = new StartedOnce<>("kafka", "KRaft cluster of " + SIZE,
-            KafkaClusterFixture::missingClasspath, KafkaClusterFixture::start);
+    private static final StartedOnce<KafkaClusterFixture> SHARED = new StartedOnce<>(
+            "kafka", "KRaft cluster of " + SIZE, KafkaClusterFixture::missingClasspath, KafkaClusterFixture::start);
 
     private final KafkaKraftCluster cluster;
     private final Admin admin;
@@ -55,22 +55,28 @@ public final class KafkaClusterFixture implements ClusterFixture {
 
     private static String missingClasspath() {
         String cp = System.getProperty(KafkaFixture.CLASSPATH_PROPERTY);
-        return cp == null || cp.isBlank() || cp.startsWith("${") ? "no broker classpath in -D"
-                + KafkaFixture.CLASSPATH_PROPERTY + " (run the tests through Maven: mvn -pl stream-kafka verify)" : null;
+        return cp == null || cp.isBlank() || cp.startsWith("${")
+                ? "no broker classpath in -D" + KafkaFixture.CLASSPATH_PROPERTY
+                        + " (run the tests through Maven: mvn -pl stream-kafka verify)"
+                : null;
     }
 
     private static KafkaClusterFixture start() {
-        KafkaClusterFixture f = new KafkaClusterFixture(KafkaKraftCluster.start(
-                System.getProperty(KafkaFixture.CLASSPATH_PROPERTY), SIZE, Map.of()));
+        KafkaClusterFixture f = new KafkaClusterFixture(
+                KafkaKraftCluster.start(System.getProperty(KafkaFixture.CLASSPATH_PROPERTY), SIZE, Map.of()));
         Runtime.getRuntime().addShutdownHook(new Thread(f.admin::close, "kafka-cluster-admin-close"));
         return f;
     }
 
     @Override
     public ClientConfig config() {
-        return ClientConfig.builder("kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
-                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
-                .closeTimeout(Duration.ofSeconds(3)).option("sessionTimeout", "3s").option("heartbeatInterval", "500ms")
+        return ClientConfig.builder(
+                        "kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(3))
+                .option("sessionTimeout", "3s")
+                .option("heartbeatInterval", "500ms")
                 .build();
     }
 
@@ -92,7 +98,11 @@ public final class KafkaClusterFixture implements ClusterFixture {
     @Override
     public int leaderOf(StreamName stream, Duration bound) {
         return ClusterFixture.awaitNode(bound, "leads topic " + stream.value(), () -> {
-            Node leader = describe(List.of(stream.value())).get(stream.value()).partitions().get(0).leader();
+            Node leader = describe(List.of(stream.value()))
+                    .get(stream.value())
+                    .partitions()
+                    .get(0)
+                    .leader();
             return leader == null || leader.isEmpty() ? -1 : cluster.indexOf(leader.id());
         });
     }
@@ -126,10 +136,14 @@ public final class KafkaClusterFixture implements ClusterFixture {
         if (brokers.size() < SIZE) {
             return "the cluster has " + brokers.size() + " of " + SIZE + " brokers";
         }
-        var topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+        var topics = admin.listTopics(new ListTopicsOptions().listInternal(true))
+                .names()
+                .get(5, TimeUnit.SECONDS);
         for (TopicDescription d : describe(topics).values()) {
             for (TopicPartitionInfo p : d.partitions()) {
-                if (p.leader() == null || p.leader().isEmpty() || p.isr().size() < p.replicas().size()) {
+                if (p.leader() == null
+                        || p.leader().isEmpty()
+                        || p.isr().size() < p.replicas().size()) {
                     return d.name() + "-" + p.partition() + " has leader " + p.leader() + ", ISR " + p.isr() + " of "
                             + p.replicas();
                 }

@@ -44,8 +44,8 @@ class KafkaFaultIT {
     @BeforeAll
     static void setUp() {
         fixture = KafkaFixture.shared();
-        Assumptions.assumeTrue(fixture.control().isPresent(), "the broker is not controlled by this run ("
-                + fixture.describe() + ")");
+        Assumptions.assumeTrue(
+                fixture.control().isPresent(), "the broker is not controlled by this run (" + fixture.describe() + ")");
         control = fixture.control().orElseThrow();
     }
 
@@ -92,7 +92,8 @@ class KafkaFaultIT {
             long t0 = System.nanoTime();
             StreamException e = assertThrowsStream(() -> c.append(s, StreamRecord.of("while frozen")));
             assertTrue(e.kind() == ErrorKind.INDETERMINATE || e.isRetryable(), e.toString());
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(requestTimeout().toSeconds() + 3));
+            assertTrue(System.nanoTime() - t0
+                    < TimeUnit.SECONDS.toNanos(requestTimeout().toSeconds() + 3));
             assertTrue(assertThrowsStream(() -> c.info(s)).isRetryable());
             long c0 = System.nanoTime();
             other.close();
@@ -179,10 +180,13 @@ class KafkaFaultIT {
             consuming.set(false);
             consumer.get(30, TimeUnit.SECONDS);
             ex.shutdown();
-            List<String> lost = acknowledged.stream().filter(k -> !delivered.containsKey(k)).sorted().toList();
+            List<String> lost = acknowledged.stream()
+                    .filter(k -> !delivered.containsKey(k))
+                    .sorted()
+                    .toList();
             long duplicates = delivered.values().stream().filter(n -> n > 1).count();
-            System.out.println("F2: acknowledged=" + acknowledged.size() + " delivered=" + delivered.size() + " duplicates="
-                    + duplicates + " indeterminate=" + indeterminate.get() + " lost=" + lost.size());
+            System.out.println("F2: acknowledged=" + acknowledged.size() + " delivered=" + delivered.size()
+                    + " duplicates=" + duplicates + " indeterminate=" + indeterminate.get() + " lost=" + lost.size());
             assertTrue(acknowledged.size() > 100, "producers made progress: " + acknowledged.size());
             assertEquals(List.of(), lost, "every acknowledged append is delivered");
         }

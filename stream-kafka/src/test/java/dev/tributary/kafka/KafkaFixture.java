@@ -65,21 +65,26 @@ public final class KafkaFixture implements BrokerFixture {
         }
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {
-            shared = new KafkaFixture(config("kafka://" + env.trim()), null, null,
-                    "Kafka at " + env.trim() + " (from " + ENV + ")");
+            shared = new KafkaFixture(
+                    config("kafka://" + env.trim()), null, null, "Kafka at " + env.trim() + " (from " + ENV + ")");
             return shared;
         }
         Optional<DockerBroker> docker = startContainer();
         if (docker.isPresent()) {
             int port = docker.get().port();
-            shared = new KafkaFixture(config("kafka://127.0.0.1:" + port), null, docker.get(),
+            shared = new KafkaFixture(
+                    config("kafka://127.0.0.1:" + port),
+                    null,
+                    docker.get(),
                     "Kafka in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + port);
             return shared;
         }
         String cp = System.getProperty(CLASSPATH_PROPERTY);
         if (cp == null || cp.isBlank() || cp.startsWith("${")) {
-            throw Brokers.unavailable("kafka", "no " + ENV + " and no broker classpath in -D" + CLASSPATH_PROPERTY
-                    + " (run the tests through Maven: mvn -f stream-kafka/pom.xml verify)");
+            throw Brokers.unavailable(
+                    "kafka",
+                    "no " + ENV + " and no broker classpath in -D" + CLASSPATH_PROPERTY
+                            + " (run the tests through Maven: mvn -f stream-kafka/pom.xml verify)");
         }
         LocalBroker b = new LocalBroker(cp);
         try {
@@ -90,7 +95,10 @@ public final class KafkaFixture implements BrokerFixture {
             b.close();
             throw Brokers.unavailable("kafka", "the local KRaft broker did not start: " + e.getMessage());
         }
-        shared = new KafkaFixture(config("kafka://127.0.0.1:" + b.port()), b, b,
+        shared = new KafkaFixture(
+                config("kafka://127.0.0.1:" + b.port()),
+                b,
+                b,
                 "local KRaft broker (" + brokerJar(cp) + ") on 127.0.0.1:" + b.port());
         Runtime.getRuntime().addShutdownHook(new Thread(b::close, "kafka-fixture-close"));
         return shared;
@@ -134,8 +142,12 @@ public final class KafkaFixture implements BrokerFixture {
     }
 
     private static ClientConfig config(String uri) {
-        return ClientConfig.builder(uri).requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
-                .closeTimeout(Duration.ofSeconds(3)).option("sessionTimeout", "3s").option("heartbeatInterval", "500ms")
+        return ClientConfig.builder(uri)
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(3))
+                .option("sessionTimeout", "3s")
+                .option("heartbeatInterval", "500ms")
                 .build();
     }
 
@@ -166,7 +178,9 @@ public final class KafkaFixture implements BrokerFixture {
             return Optional.empty();
         }
         return Optional.of(ClientConfig.builder("kafka://" + SASL_USER + ":wrong-password@127.0.0.1:" + broker.saslPort)
-                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build());
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
     }
 
     /** A configuration with the right credentials on the SASL listener (local broker only). */
@@ -174,8 +188,11 @@ public final class KafkaFixture implements BrokerFixture {
         if (broker == null) {
             return Optional.empty();
         }
-        return Optional.of(ClientConfig.builder("kafka://" + SASL_USER + ":" + SASL_PASSWORD + "@127.0.0.1:" + broker.saslPort)
-                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build());
+        return Optional.of(
+                ClientConfig.builder("kafka://" + SASL_USER + ":" + SASL_PASSWORD + "@127.0.0.1:" + broker.saslPort)
+                        .requestTimeout(Duration.ofSeconds(5))
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     /** The kit's KRaft broker plus a SASL_PLAINTEXT (PLAIN) listener with one user, for rule E5. */
@@ -191,9 +208,12 @@ public final class KafkaFixture implements BrokerFixture {
             Map<String, String> p = super.properties();
             p.put("listeners", p.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
             p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            p.put(
+                    "listener.security.protocol.map",
+                    p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
             p.put("sasl.enabled.mechanisms", "PLAIN");
-            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+            p.put(
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                     "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
                             + SASL_PASSWORD + "\";");
             return p;

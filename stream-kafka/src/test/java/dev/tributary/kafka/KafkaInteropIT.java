@@ -33,8 +33,9 @@ class KafkaInteropIT {
 
     @BeforeAll
     static void needsKcat() {
-        kcat = LocalProcessBroker.onPath("kcat").orElseThrow(() -> Brokers.unavailable("kafka",
-                "kcat is not on the PATH (apt-get install kcat); the interoperability tests run it"));
+        kcat = LocalProcessBroker.onPath("kcat")
+                .orElseThrow(() -> Brokers.unavailable(
+                        "kafka", "kcat is not on the PATH (apt-get install kcat); the interoperability tests run it"));
     }
 
     private static String bootstrap() {
@@ -45,7 +46,9 @@ class KafkaInteropIT {
     private static String kcat(String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(kcat.toString(), "-b", bootstrap()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -62,8 +65,14 @@ class KafkaInteropIT {
         StreamName s = StreamName.of("interop-" + RUN + "-out");
         try (StreamClient c = StreamClients.open(KafkaFixture.shared().config())) {
             c.createStream(s);
-            c.append(s, StreamRecord.builder().key("customer-7").header("type", "order.created")
-                    .header("trace", "00-4bf9-01").payload("{\"id\":42}").build());
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .key("customer-7")
+                            .header("type", "order.created")
+                            .header("trace", "00-4bf9-01")
+                            .payload("{\"id\":42}")
+                            .build());
         }
         String out = kcat("", "-C", "-t", s.value(), "-o", "beginning", "-e", "-q", "-f", "%k|%h|%s\\n");
         assertEquals("customer-7|type=order.created,trace=00-4bf9-01|{\"id\":42}\n", out);
@@ -74,8 +83,17 @@ class KafkaInteropIT {
         StreamName s = StreamName.of("interop-" + RUN + "-in");
         try (StreamClient c = StreamClients.open(KafkaFixture.shared().config())) {
             c.createStream(s);
-            kcat("customer-9:{\"id\":7}\n", "-P", "-t", s.value(), "-K", ":", "-H", "type=order.updated",
-                    "-H", "note=grüße, \"quoted\"");
+            kcat(
+                    "customer-9:{\"id\":7}\n",
+                    "-P",
+                    "-t",
+                    s.value(),
+                    "-K",
+                    ":",
+                    "-H",
+                    "type=order.updated",
+                    "-H",
+                    "note=grüße, \"quoted\"");
             List<StreamEvent> got = c.range(s, Position.earliest(), null, 10);
             assertEquals(1, got.size(), "one record");
             StreamEvent e = got.get(0);

@@ -1,7 +1,6 @@
 package dev.tributary.kafka;
 
 import static dev.tributary.tck.fixture.SecurityChecks.captured;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,8 +52,8 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaSecurityIT {
     private static final String USER = "alice";
-    private static final String PASSWORD = "Scram-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8))
-            + "-secret";
+    private static final String PASSWORD =
+            "Scram-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-secret";
     private static final String SCRAM_JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
     private static final String OPT_OUT = "kafka.ssl.endpoint.identification.algorithm";
 
@@ -71,8 +70,10 @@ class KafkaSecurityIT {
     static void start() throws Exception {
         String cp = System.getProperty(KafkaFixture.CLASSPATH_PROPERTY);
         if (cp == null || cp.isBlank() || cp.startsWith("${")) {
-            throw Brokers.unavailable("kafka", "no broker classpath in -D" + KafkaFixture.CLASSPATH_PROPERTY
-                    + " (run the tests through Maven: mvn -f stream-kafka/pom.xml verify)");
+            throw Brokers.unavailable(
+                    "kafka",
+                    "no broker classpath in -D" + KafkaFixture.CLASSPATH_PROPERTY
+                            + " (run the tests through Maven: mvn -f stream-kafka/pom.xml verify)");
         }
         pki = TestPki.create();
         certs = pki.matrix();
@@ -96,8 +97,10 @@ class KafkaSecurityIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + broker.port()))) {
             // one mechanism per request: the broker refuses to alter a user twice in one request
             for (ScramMechanism m : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
-                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
-                        new ScramCredentialInfo(m, 4096), PASSWORD))).all().get(30, TimeUnit.SECONDS);
+                admin.alterUserScramCredentials(List.of(
+                                new UserScramCredentialUpsertion(USER, new ScramCredentialInfo(m, 4096), PASSWORD)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -128,9 +131,12 @@ class KafkaSecurityIT {
 
     /** {@code kafka+ssl://[credentials@]host:port} trusting the test CA (PEM content, no file), with {@code options}. */
     private static ClientConfig.Builder tls(String userInfo, String host, int port) {
-        return ClientConfig.builder("kafka+ssl://" + userInfo + host + ":" + port).connectTimeout(Duration.ofSeconds(30))
-                .requestTimeout(Duration.ofSeconds(10)).closeTimeout(Duration.ofSeconds(3))
-                .option("kafka.ssl.truststore.type", "PEM").option("kafka.ssl.truststore.certificates", certs.ca().certPem());
+        return ClientConfig.builder("kafka+ssl://" + userInfo + host + ":" + port)
+                .connectTimeout(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofSeconds(10))
+                .closeTimeout(Duration.ofSeconds(3))
+                .option("kafka.ssl.truststore.type", "PEM")
+                .option("kafka.ssl.truststore.certificates", certs.ca().certPem());
     }
 
     private static ClientConfig.Builder tls(String host, int port) {
@@ -142,8 +148,11 @@ class KafkaSecurityIT {
             StreamName s = StreamName.of("sec-" + System.nanoTime());
             c.createStream(s);
             c.append(s, StreamRecord.of("secure"));
-            assertEquals(List.of("secure"), c.range(s, Position.earliest(), null, 10).stream()
-                    .map(e -> e.payloadAsString()).toList());
+            assertEquals(
+                    List.of("secure"),
+                    c.range(s, Position.earliest(), null, 10).stream()
+                            .map(e -> e.payloadAsString())
+                            .toList());
             assertFalse(c.toString().contains(PASSWORD), c.toString());
         }
     }
@@ -158,13 +167,16 @@ class KafkaSecurityIT {
     }
 
     /** {@link #assertRejected(ClientConfig, ErrorKind, String...)}, appending what was logged meanwhile to {@code log}. */
-    private static StreamException assertRejected(StringBuilder log, ClientConfig config, ErrorKind kind, String... phrases) {
+    private static StreamException assertRejected(
+            StringBuilder log, ClientConfig config, ErrorKind kind, String... phrases) {
         long start = System.nanoTime();
-        StreamException e = captured(log, () -> assertThrows(StreamException.class, () -> {
-            try (StreamClient c = StreamClients.open(config)) {
-                c.createStream(StreamName.of("never"));
-            }
-        }));
+        StreamException e = captured(
+                log,
+                () -> assertThrows(StreamException.class, () -> {
+                    try (StreamClient c = StreamClients.open(config)) {
+                        c.createStream(StreamName.of("never"));
+                    }
+                }));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.println("rejected in " + tookMs + " ms: " + e);
         assertEquals(kind, e.kind(), e.toString());
@@ -187,27 +199,44 @@ class KafkaSecurityIT {
         assertRoundTrip(tls("127.0.0.1", rightPort).option(OPT_OUT, "").build());
         // the same trust material written in the URI, as the README shows it (PEM content, URL-encoded)
         assertRoundTrip(ClientConfig.builder("kafka+ssl://127.0.0.1:" + rightPort + "?kafka.ssl.truststore.type=PEM"
-                + "&kafka.ssl.truststore.certificates=" + URLEncoder.encode(certs.ca().certPem(), StandardCharsets.UTF_8))
-                .connectTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(10)).build());
+                        + "&kafka.ssl.truststore.certificates="
+                        + URLEncoder.encode(certs.ca().certPem(), StandardCharsets.UTF_8))
+                .connectTimeout(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofSeconds(10))
+                .build());
     }
 
     @Test
     void withoutTheCaTrustedTheCertificateIsAConfigurationErrorNamingTheTrustOption() {
-        assertRejected(ClientConfig.builder("kafka+ssl://127.0.0.1:" + rightPort).connectTimeout(Duration.ofSeconds(30))
-                .build(), ErrorKind.CONFIGURATION, "not trusted", "kafka.ssl.truststore.certificates");
+        assertRejected(
+                ClientConfig.builder("kafka+ssl://127.0.0.1:" + rightPort)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build(),
+                ErrorKind.CONFIGURATION,
+                "not trusted",
+                "kafka.ssl.truststore.certificates");
     }
 
     @Test
     void aCertificateForAnotherHostIsRejectedByDefaultAndAcceptedWithTheDocumentedOptOut() {
-        assertRejected(tls("127.0.0.1", wrongHostPort).build(), ErrorKind.CONFIGURATION,
-                "not valid for the host of the URI", "127.0.0.1", OPT_OUT + "=");
-        assertRejected(tls("localhost", wrongHostPort).build(), ErrorKind.CONFIGURATION,
-                "not valid for the host of the URI", "localhost");
+        assertRejected(
+                tls("127.0.0.1", wrongHostPort).build(),
+                ErrorKind.CONFIGURATION,
+                "not valid for the host of the URI",
+                "127.0.0.1",
+                OPT_OUT + "=");
+        assertRejected(
+                tls("localhost", wrongHostPort).build(),
+                ErrorKind.CONFIGURATION,
+                "not valid for the host of the URI",
+                "localhost");
         // the opt-out: the CA is still checked, the host name is not
         assertRoundTrip(tls("127.0.0.1", wrongHostPort).option(OPT_OUT, "").build());
         assertRoundTrip(ClientConfig.builder("kafka+ssl://127.0.0.1:" + wrongHostPort + "?" + OPT_OUT + "=")
-                .option("kafka.ssl.truststore.type", "PEM").option("kafka.ssl.truststore.certificates",
-                        certs.ca().certPem()).connectTimeout(Duration.ofSeconds(30)).build());
+                .option("kafka.ssl.truststore.type", "PEM")
+                .option("kafka.ssl.truststore.certificates", certs.ca().certPem())
+                .connectTimeout(Duration.ofSeconds(30))
+                .build());
     }
 
     @Test
@@ -218,10 +247,13 @@ class KafkaSecurityIT {
 
     @Test
     void aCertificateOfAnotherCaIsRejectedAsUntrustedEvenWithoutTheHostCheck() {
-        assertRejected(tls("127.0.0.1", foreignPort).build(), ErrorKind.CONFIGURATION, "not trusted",
+        assertRejected(
+                tls("127.0.0.1", foreignPort).build(),
+                ErrorKind.CONFIGURATION,
+                "not trusted",
                 "kafka.ssl.truststore.certificates");
-        assertRejected(tls("127.0.0.1", foreignPort).option(OPT_OUT, "").build(), ErrorKind.CONFIGURATION,
-                "not trusted");
+        assertRejected(
+                tls("127.0.0.1", foreignPort).option(OPT_OUT, "").build(), ErrorKind.CONFIGURATION, "not trusted");
     }
 
     @Test
@@ -229,12 +261,18 @@ class KafkaSecurityIT {
         String userInfo = USER + ":" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "@";
         StringBuilder log = new StringBuilder();
         captured(log, () -> {
-            assertRoundTrip(tls(userInfo, "127.0.0.1", scramPort).option("saslMechanism", "SCRAM-SHA-256").build());
-            assertRoundTrip(tls(userInfo, "127.0.0.1", scramPort).option("saslMechanism", "SCRAM-SHA-512").build());
+            assertRoundTrip(tls(userInfo, "127.0.0.1", scramPort)
+                    .option("saslMechanism", "SCRAM-SHA-256")
+                    .build());
+            assertRoundTrip(tls(userInfo, "127.0.0.1", scramPort)
+                    .option("saslMechanism", "SCRAM-SHA-512")
+                    .build());
             return null;
         });
         assertFalse(log.toString().contains(PASSWORD), "the password appeared in the log output");
-        ClientConfig config = tls(userInfo, "127.0.0.1", scramPort).option("saslMechanism", "SCRAM-SHA-256").build();
+        ClientConfig config = tls(userInfo, "127.0.0.1", scramPort)
+                .option("saslMechanism", "SCRAM-SHA-256")
+                .build();
         assertFalse(config.toString().contains(PASSWORD), config.toString());
     }
 
@@ -242,22 +280,36 @@ class KafkaSecurityIT {
     void aWrongScramPasswordFailsAuthenticationAndShowsNeitherPassword() {
         String wrong = "Wrong-" + PASSWORD;
         StringBuilder log = new StringBuilder();
-        StreamException e = assertRejected(log, tls(USER + ":" + wrong + "@", "127.0.0.1", scramPort)
-                .option("saslMechanism", "SCRAM-SHA-256").build(), ErrorKind.AUTHENTICATION, "SCRAM-SHA-256");
+        StreamException e = assertRejected(
+                log,
+                tls(USER + ":" + wrong + "@", "127.0.0.1", scramPort)
+                        .option("saslMechanism", "SCRAM-SHA-256")
+                        .build(),
+                ErrorKind.AUTHENTICATION,
+                "SCRAM-SHA-256");
         // the producer is made only once the cluster answered: the admin client alone tried, and logged
-        assertEquals(1, log.toString().lines().filter(l -> l.contains(" ERROR org.apache.kafka")).count(), log::toString);
+        assertEquals(
+                1,
+                log.toString()
+                        .lines()
+                        .filter(l -> l.contains(" ERROR org.apache.kafka"))
+                        .count(),
+                log::toString);
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             assertFalse(String.valueOf(t.getMessage()).contains(wrong), "wrong password in message of " + t.getClass());
         }
         // an unknown user is the same failure: the broker does not tell users and passwords apart
-        assertRejected(tls("mallory:" + PASSWORD + "@", "127.0.0.1", scramPort).option("saslMechanism", "SCRAM-SHA-256")
-                .build(), ErrorKind.AUTHENTICATION);
+        assertRejected(
+                tls("mallory:" + PASSWORD + "@", "127.0.0.1", scramPort)
+                        .option("saslMechanism", "SCRAM-SHA-256")
+                        .build(),
+                ErrorKind.AUTHENTICATION);
     }
 
     @Test
     void aMechanismTheListenerDoesNotOfferFailsAuthenticationNamingIt() {
-        assertRejected(tls(USER + ":" + PASSWORD + "@", "127.0.0.1", scramPort).build(), ErrorKind.AUTHENTICATION,
-                "PLAIN");
+        assertRejected(
+                tls(USER + ":" + PASSWORD + "@", "127.0.0.1", scramPort).build(), ErrorKind.AUTHENTICATION, "PLAIN");
     }
 
     /**
@@ -269,8 +321,12 @@ class KafkaSecurityIT {
     void aTlsUriAtThePlainTextListenerFailsConfigurationAtOnceSayingThePortDoesNotSpeakTls() {
         StringBuilder log = new StringBuilder();
         long start = System.nanoTime();
-        assertRejected(log, tls("127.0.0.1", broker.port()).build(), ErrorKind.CONFIGURATION,
-                "the server at 127.0.0.1:" + broker.port() + " is a plain-text Kafka listener: the port does not speak TLS",
+        assertRejected(
+                log,
+                tls("127.0.0.1", broker.port()).build(),
+                ErrorKind.CONFIGURATION,
+                "the server at 127.0.0.1:" + broker.port()
+                        + " is a plain-text Kafka listener: the port does not speak TLS",
                 "use kafka:// for it");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
@@ -281,8 +337,14 @@ class KafkaSecurityIT {
     @Test
     void aPlainUriAtATlsListenerFailsConfigurationAtOnceNamingKafkaSsl() {
         long start = System.nanoTime();
-        assertRejected(ClientConfig.builder("kafka://127.0.0.1:" + rightPort).connectTimeout(Duration.ofSeconds(30))
-                .build(), ErrorKind.CONFIGURATION, "the server at 127.0.0.1:" + rightPort, "TLS", "use kafka+ssl://");
+        assertRejected(
+                ClientConfig.builder("kafka://127.0.0.1:" + rightPort)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build(),
+                ErrorKind.CONFIGURATION,
+                "the server at 127.0.0.1:" + rightPort,
+                "TLS",
+                "use kafka+ssl://");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
     }

@@ -38,10 +38,20 @@ class KafkaTailReadIT {
         StreamName s = StreamName.of("tail-read-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
         // a loaded machine may answer slowly: the fixture's 5 s timeouts are meant for the kit's fault rules
         try (StreamClient client = StreamClients.open(KafkaFixture.shared().config().toBuilder()
-                .connectTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(30)).build());
-                KafkaConsumer<byte[], byte[]> raw = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                        KafkaFixture.shared().config().uri().getRawAuthority(), "max.poll.records", 1_000,
-                        "fetch.max.wait.ms", 100, "enable.auto.commit", false), new ByteArrayDeserializer(),
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .requestTimeout(Duration.ofSeconds(30))
+                        .build());
+                KafkaConsumer<byte[], byte[]> raw = new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                KafkaFixture.shared().config().uri().getRawAuthority(),
+                                "max.poll.records",
+                                1_000,
+                                "fetch.max.wait.ms",
+                                100,
+                                "enable.auto.commit",
+                                false),
+                        new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
             client.createStream(s);
             byte[] payload = new byte[100];
@@ -68,7 +78,8 @@ class KafkaTailReadIT {
                 double tributary = events / ((System.nanoTime() - t0) / 1e9);
                 double rawRate = rawLoop(raw, s.value(), events);
                 ratios.add(tributary / rawRate);
-                System.out.printf("tail read round %d: Tributary poll(500) %.0f/s, raw poll %.0f/s, ratio %.2f%n",
+                System.out.printf(
+                        "tail read round %d: Tributary poll(500) %.0f/s, raw poll %.0f/s, ratio %.2f%n",
                         round, tributary, rawRate, tributary / rawRate);
             }
             Collections.sort(ratios);

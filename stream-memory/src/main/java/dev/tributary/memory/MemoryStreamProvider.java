@@ -51,8 +51,7 @@ import java.util.Set;
 public final class MemoryStreamProvider implements StreamProvider {
 
     /** For {@link java.util.ServiceLoader}. */
-    public MemoryStreamProvider() {
-    }
+    public MemoryStreamProvider() {}
 
     @Override
     public String name() {

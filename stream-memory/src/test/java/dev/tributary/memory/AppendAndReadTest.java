@@ -41,8 +41,10 @@ class AppendAndReadTest {
     void eventsRoundTripPayloadKeyAndHeadersInOrder() {
         StreamName s = fresh("rt");
         Headers h = Headers.of("k", "v\r\n:\"é😀", "k", "second", "a", "");
-        client.append(s, StreamRecord.builder().payload("p1").key("key").headers(h).build());
-        client.append(s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build());
+        client.append(
+                s, StreamRecord.builder().payload("p1").key("key").headers(h).build());
+        client.append(
+                s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build());
         client.append(s, StreamRecord.of(new byte[0]));
         try (StreamReader r = client.openReader(s, Position.earliest())) {
             List<StreamEvent> events = r.poll(10, Duration.ZERO);
@@ -64,7 +66,9 @@ class AppendAndReadTest {
         byte[] payload = {1, 2, 3};
         client.append(s, StreamRecord.of(payload));
         payload[0] = 9;
-        assertArrayEquals(new byte[] {1, 2, 3}, client.range(s, Position.earliest(), null, 1).get(0).payload());
+        assertArrayEquals(
+                new byte[] {1, 2, 3},
+                client.range(s, Position.earliest(), null, 1).get(0).payload());
     }
 
     @Test

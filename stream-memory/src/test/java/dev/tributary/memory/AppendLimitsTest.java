@@ -49,9 +49,22 @@ class AppendLimitsTest {
     void keyPlusHeadersOverMaxHeaderBytesFailsInvalidArgument() {
         try (StreamClient c = client("maxHeaderBytes=10")) {
             StreamName s = fresh("hdr");
-            c.append(s, StreamRecord.builder().payload("x").key("12345").header("ab", "cde").build());
-            fails(ErrorKind.INVALID_ARGUMENT,
-                    () -> c.append(s, StreamRecord.builder().payload("x").key("123456").header("ab", "cde").build()));
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .payload("x")
+                            .key("12345")
+                            .header("ab", "cde")
+                            .build());
+            fails(
+                    ErrorKind.INVALID_ARGUMENT,
+                    () -> c.append(
+                            s,
+                            StreamRecord.builder()
+                                    .payload("x")
+                                    .key("123456")
+                                    .header("ab", "cde")
+                                    .build()));
             assertEquals(1, c.info(s).length());
         }
     }
@@ -78,13 +91,17 @@ class AppendLimitsTest {
         try (StreamClient c = client("")) {
             StreamName s = fresh("batch");
             c.append(s, StreamRecord.of("before"));
-            List<EventId> ids = c.appendBatch(s, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
+            List<EventId> ids =
+                    c.appendBatch(s, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
             assertEquals(List.of(EventId.ofSequence(2), EventId.ofSequence(3), EventId.ofSequence(4)), ids);
             CompletableFuture<List<EventId>> f = c.appendBatchAsync(s, List.of(StreamRecord.of("d")));
             assertTrue(f.isDone(), "memory appends complete before the future is returned");
             assertEquals(List.of(EventId.ofSequence(5)), f.join());
-            assertEquals(List.of("before", "a", "b", "c", "d"),
-                    c.range(s, Position.earliest(), null, 10).stream().map(e -> e.payloadAsString()).toList());
+            assertEquals(
+                    List.of("before", "a", "b", "c", "d"),
+                    c.range(s, Position.earliest(), null, 10).stream()
+                            .map(e -> e.payloadAsString())
+                            .toList());
         }
     }
 
@@ -128,9 +145,13 @@ class AppendLimitsTest {
         try (StreamClient c = client("")) {
             StreamName s = fresh("idem-batch");
             EventId earlier = c.append(s, StreamRecord.of("z").withIdempotencyId("z"));
-            List<EventId> ids = c.appendBatch(s, List.of(StreamRecord.of("a").withIdempotencyId("a"),
-                    StreamRecord.of("b"), StreamRecord.of("a2").withIdempotencyId("a"),
-                    StreamRecord.of("z2").withIdempotencyId("z")));
+            List<EventId> ids = c.appendBatch(
+                    s,
+                    List.of(
+                            StreamRecord.of("a").withIdempotencyId("a"),
+                            StreamRecord.of("b"),
+                            StreamRecord.of("a2").withIdempotencyId("a"),
+                            StreamRecord.of("z2").withIdempotencyId("z")));
             assertEquals(List.of(EventId.ofSequence(2), EventId.ofSequence(3), EventId.ofSequence(2), earlier), ids);
             assertEquals(3, c.info(s).length());
         }
@@ -160,7 +181,9 @@ class AppendLimitsTest {
             c.append(s, StreamRecord.of("2").withIdempotencyId("b"));
             c.append(s, StreamRecord.of("3").withIdempotencyId("c"));
             assertEquals(EventId.ofSequence(3), c.append(s, StreamRecord.of("3").withIdempotencyId("c")));
-            assertEquals(EventId.ofSequence(4), c.append(s, StreamRecord.of("1").withIdempotencyId("a")),
+            assertEquals(
+                    EventId.ofSequence(4),
+                    c.append(s, StreamRecord.of("1").withIdempotencyId("a")),
                     "the oldest id was forgotten");
         }
     }
@@ -179,13 +202,20 @@ class AppendLimitsTest {
         try (StreamClient c = client("maxStreamBytes=100")) {
             StreamName s = fresh("cap");
             // 60 payload + 3 key + 7 header bytes = 70
-            c.append(s, StreamRecord.builder().payload(new byte[60]).key("abc").header("h", "123456").build());
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .payload(new byte[60])
+                            .key("abc")
+                            .header("h", "123456")
+                            .build());
             CompletableFuture<EventId> f = c.appendAsync(s, StreamRecord.of(new byte[31]));
             assertTrue(f.isCompletedExceptionally());
             StreamException e = fails(ErrorKind.BACKPRESSURE, () -> c.append(s, StreamRecord.of(new byte[31])));
             assertTrue(e.getMessage().contains("trim the stream or raise maxStreamBytes"), e.getMessage());
-            fails(ErrorKind.BACKPRESSURE, () -> c.appendBatch(s, List.of(StreamRecord.of(new byte[10]),
-                    StreamRecord.of(new byte[21]))));
+            fails(
+                    ErrorKind.BACKPRESSURE,
+                    () -> c.appendBatch(s, List.of(StreamRecord.of(new byte[10]), StreamRecord.of(new byte[21]))));
             assertEquals(1, c.info(s).length(), "a refused batch stores no record");
             assertEquals(EventId.ofSequence(2), c.append(s, StreamRecord.of(new byte[30])), "exactly at the cap fits");
             c.trim(s, Trim.toLength(1));
@@ -221,9 +251,15 @@ class AppendLimitsTest {
             c.append(s, StreamRecord.of("b"));
             clock.set(Instant.parse("2030-01-01T00:00:20Z"));
             c.append(s, StreamRecord.of("c"));
-            List<Instant> ts = c.range(s, Position.earliest(), null, 10).stream().map(e -> e.timestamp()).toList();
-            assertEquals(List.of(Instant.parse("2030-01-01T00:00:10Z"), Instant.parse("2030-01-01T00:00:10Z"),
-                    Instant.parse("2030-01-01T00:00:20Z")), ts);
+            List<Instant> ts = c.range(s, Position.earliest(), null, 10).stream()
+                    .map(e -> e.timestamp())
+                    .toList();
+            assertEquals(
+                    List.of(
+                            Instant.parse("2030-01-01T00:00:10Z"),
+                            Instant.parse("2030-01-01T00:00:10Z"),
+                            Instant.parse("2030-01-01T00:00:20Z")),
+                    ts);
         }
     }
 

@@ -36,14 +36,16 @@ class BlockingPollTest {
     /** Runs {@code poll} in another thread and waits until it has had time to block. */
     private static <T> CompletableFuture<T> blocked(Supplier<T> poll) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> {
-            started.countDown();
-            return poll.get();
-        }, r -> {
-            Thread t = new Thread(r, "blocked-poll");
-            t.setDaemon(true);
-            t.start();
-        });
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(
+                () -> {
+                    started.countDown();
+                    return poll.get();
+                },
+                r -> {
+                    Thread t = new Thread(r, "blocked-poll");
+                    t.setDaemon(true);
+                    t.start();
+                });
         started.await();
         Thread.sleep(100); // let it reach the wait; correctness does not depend on it
         return f;
@@ -93,7 +95,8 @@ class BlockingPollTest {
             try (StreamReader r = c.openReader(s, Position.earliest())) {
                 CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
                 c.append(s, StreamRecord.of("first"));
-                assertEquals("first", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertEquals(
+                        "first", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
             }
         }
     }
@@ -107,7 +110,8 @@ class BlockingPollTest {
             try (StreamReader r = reader.openReader(s, Position.latest())) {
                 CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
                 writer.append(s, StreamRecord.of("across"));
-                assertEquals("across", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertEquals(
+                        "across", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
             }
         }
     }

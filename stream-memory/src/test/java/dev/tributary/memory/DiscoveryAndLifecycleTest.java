@@ -36,7 +36,10 @@ class DiscoveryAndLifecycleTest {
     @Test
     void providerIsFoundByServiceLoaderUnderItsNameAndScheme() {
         List<StreamProvider> providers = StreamClients.registry().providers();
-        StreamProvider p = providers.stream().filter(x -> x.name().equals("memory")).findFirst().orElseThrow();
+        StreamProvider p = providers.stream()
+                .filter(x -> x.name().equals("memory"))
+                .findFirst()
+                .orElseThrow();
         assertInstanceOf(MemoryStreamProvider.class, p);
         assertEquals(Set.of("memory"), p.schemes());
         assertEquals(Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED))), p.capabilities());
@@ -52,9 +55,12 @@ class DiscoveryAndLifecycleTest {
         } catch (StreamException e) {
             parses = false;
         }
-        assumeTrue(parses, "stream-api gap: ClientConfig.parse(\"memory:\") is rejected by java.net.URI "
-                + "(empty scheme-specific part); this test runs once the API accepts it");
-        try (StreamClient a = StreamClients.open("memory:"); StreamClient b = StreamClients.open("memory:")) {
+        assumeTrue(
+                parses,
+                "stream-api gap: ClientConfig.parse(\"memory:\") is rejected by java.net.URI "
+                        + "(empty scheme-specific part); this test runs once the API accepts it");
+        try (StreamClient a = StreamClients.open("memory:");
+                StreamClient b = StreamClients.open("memory:")) {
             StreamName s = fresh("private");
             a.append(s, StreamRecord.of("only in a"));
             assertFalse(b.info(s).exists());
@@ -78,7 +84,8 @@ class DiscoveryAndLifecycleTest {
     void namedStoreIsSharedBetweenClientsAndOutlivesThem() {
         String uri = "memory:shared-" + fresh("n").value();
         StreamName s = fresh("shared");
-        try (StreamClient a = StreamClients.open(uri); StreamClient b = StreamClients.open(uri)) {
+        try (StreamClient a = StreamClients.open(uri);
+                StreamClient b = StreamClients.open(uri)) {
             EventId id = a.append(s, StreamRecord.of("from a"));
             assertEquals(id, b.info(s).lastId().orElseThrow());
             b.createGroup(s, "g", GroupOptions.defaults());
@@ -86,7 +93,8 @@ class DiscoveryAndLifecycleTest {
         }
         try (StreamClient c = StreamClients.open(uri)) {
             assertEquals(1, c.info(s).length(), "closing clients does not discard a named store");
-            assertEquals("from a", c.range(s, Position.earliest(), null, 1).get(0).payloadAsString());
+            assertEquals(
+                    "from a", c.range(s, Position.earliest(), null, 1).get(0).payloadAsString());
         }
     }
 
@@ -94,7 +102,8 @@ class DiscoveryAndLifecycleTest {
     void namespaceSeparatesClientsOfOneStore() {
         String uri = "memory:ns-" + fresh("n").value();
         StreamName s = fresh("ns");
-        try (StreamClient a = StreamClients.open(uri + "?namespace=a"); StreamClient b = StreamClients.open(uri + "?namespace=b");
+        try (StreamClient a = StreamClients.open(uri + "?namespace=a");
+                StreamClient b = StreamClients.open(uri + "?namespace=b");
                 StreamClient a2 = StreamClients.open(uri + "?namespace=a")) {
             a.append(s, StreamRecord.of("x"));
             assertFalse(b.info(s).exists());

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Helpers shared by the tests. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A private-store client; {@code query} like {@code "maxStreamBytes=100"} or empty. */
     static StreamClient client(String query) {

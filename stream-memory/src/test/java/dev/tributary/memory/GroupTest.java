@@ -74,8 +74,10 @@ class GroupTest {
         c.createGroup(s, "mid", GroupOptions.defaults().withStart(Position.after(EventId.ofSequence(1))));
         fill(1);
         assertEquals(List.of(4L), seqs(c.openGroupConsumer(s, "late", "m").poll(10, Duration.ZERO)));
-        assertEquals(List.of(2L, 3L, 4L), seqs(c.openGroupConsumer(s, "mid", "m").poll(10, Duration.ZERO)));
-        fails(ErrorKind.INVALID_ARGUMENT,
+        assertEquals(
+                List.of(2L, 3L, 4L), seqs(c.openGroupConsumer(s, "mid", "m").poll(10, Duration.ZERO)));
+        fails(
+                ErrorKind.INVALID_ARGUMENT,
                 () -> c.createGroup(s, "foreign", GroupOptions.defaults().withStart(Position.after(EventId.of(1, 0)))));
     }
 
@@ -85,8 +87,12 @@ class GroupTest {
         c.createGroup(s, "a", GroupOptions.defaults());
         c.createGroup(s, "b", GroupOptions.defaults());
         fill(5);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(c.openGroupConsumer(s, "a", "m").poll(10, Duration.ZERO)));
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(c.openGroupConsumer(s, "b", "m").poll(10, Duration.ZERO)));
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L, 5L),
+                seqs(c.openGroupConsumer(s, "a", "m").poll(10, Duration.ZERO)));
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L, 5L),
+                seqs(c.openGroupConsumer(s, "b", "m").poll(10, Duration.ZERO)));
     }
 
     @Test
@@ -126,7 +132,9 @@ class GroupTest {
         List<StreamEvent> got = m.poll(2, Duration.ZERO);
         assertEquals(new AckResult(1, 0), m.ack(got.get(0).id()));
         assertEquals(new AckResult(1, 2), m.ack(got.get(0).id(), got.get(1).id(), EventId.ofSequence(3)));
-        assertEquals(new AckResult(0, 3), m.ack(EventId.ofSequence(99), EventId.of(1, 0), got.get(1).id()));
+        assertEquals(
+                new AckResult(0, 3),
+                m.ack(EventId.ofSequence(99), EventId.of(1, 0), got.get(1).id()));
         assertEquals(AckResult.NONE, m.ack(List.of()));
         fails(ErrorKind.INVALID_ARGUMENT, () -> m.ack((List<EventId>) null));
         assertEquals(0, c.groupInfo(s, "g").pending());

@@ -109,7 +109,8 @@ class ModelTest {
                                 want.add(m[0]);
                             }
                         }
-                        assertEquals(want, got.stream().map(e -> e.id().sequence()).toList());
+                        assertEquals(
+                                want, got.stream().map(e -> e.id().sequence()).toList());
                         reads++;
                     } catch (StreamException e) {
                         assertEquals(ErrorKind.DATA_LOSS, e.kind());
@@ -124,8 +125,9 @@ class ModelTest {
                     assertEquals(lastSeq, info.lastId().orElseThrow().sequence());
                 }
             }
-            assertTrue(refused > 10 && gaps > 10 && reads > 100, "every path was exercised: refused=" + refused
-                    + " gaps=" + gaps + " reads=" + reads);
+            assertTrue(
+                    refused > 10 && gaps > 10 && reads > 100,
+                    "every path was exercised: refused=" + refused + " gaps=" + gaps + " reads=" + reads);
         }
     }
 }

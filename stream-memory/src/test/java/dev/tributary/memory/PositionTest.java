@@ -154,7 +154,8 @@ class PositionTest {
                 assertEquals(List.of("1", "2"), payloads(r.poll(2, Duration.ZERO)));
                 c.trim(s, Trim.below(EventId.ofSequence(4)));
                 StreamException e = fails(ErrorKind.DATA_LOSS, () -> r.poll(10, Duration.ZERO));
-                assertTrue(e.getMessage().contains("after id 2") && e.getMessage().contains("first retained id is 4"),
+                assertTrue(
+                        e.getMessage().contains("after id 2") && e.getMessage().contains("first retained id is 4"),
                         e.getMessage());
                 assertEquals(Position.after(EventId.ofSequence(2)), r.position(), "the reader stays where it was");
                 fails(ErrorKind.DATA_LOSS, () -> r.poll(10, Duration.ZERO));

@@ -66,10 +66,14 @@ class RangeInfoTrimTest {
         try (StreamClient c = client("")) {
             StreamName s = fresh("range-to");
             fill(c, s, 10);
-            assertEquals(List.of(3L, 4L, 5L), seqs(c.range(s, Position.after(EventId.ofSequence(2)), EventId.ofSequence(5), 100)));
+            assertEquals(
+                    List.of(3L, 4L, 5L),
+                    seqs(c.range(s, Position.after(EventId.ofSequence(2)), EventId.ofSequence(5), 100)));
             assertEquals(List.of(1L, 2L), seqs(c.range(s, Position.earliest(), null, 2)));
-            assertEquals(List.of(10L), seqs(c.range(s, Position.after(EventId.ofSequence(9)), EventId.ofSequence(50), 100)));
-            assertTrue(c.range(s, Position.after(EventId.ofSequence(5)), EventId.ofSequence(5), 100).isEmpty());
+            assertEquals(
+                    List.of(10L), seqs(c.range(s, Position.after(EventId.ofSequence(9)), EventId.ofSequence(50), 100)));
+            assertTrue(c.range(s, Position.after(EventId.ofSequence(5)), EventId.ofSequence(5), 100)
+                    .isEmpty());
             assertTrue(c.range(s, Position.latest(), null, 100).isEmpty(), "latest: nothing newer at call time");
         }
     }
@@ -79,7 +83,8 @@ class RangeInfoTrimTest {
         try (StreamClient c = client("")) {
             StreamName missing = fresh("range-missing");
             assertTrue(c.range(missing, Position.earliest(), null, 10).isEmpty());
-            assertTrue(c.range(missing, Position.after(EventId.ofSequence(7)), null, 10).isEmpty());
+            assertTrue(c.range(missing, Position.after(EventId.ofSequence(7)), null, 10)
+                    .isEmpty());
             StreamName empty = fresh("range-empty");
             c.createStream(empty);
             assertTrue(c.range(empty, Position.earliest(), null, 10).isEmpty());
@@ -109,7 +114,9 @@ class RangeInfoTrimTest {
             clock.advance(Duration.ofSeconds(3));
             c.append(s, StreamRecord.of("b"));
             c.append(s, StreamRecord.of("c"));
-            assertEquals(StreamInfo.of(s, 3, EventId.ofSequence(1), t1, EventId.ofSequence(3), t1.plusSeconds(3)), c.info(s));
+            assertEquals(
+                    StreamInfo.of(s, 3, EventId.ofSequence(1), t1, EventId.ofSequence(3), t1.plusSeconds(3)),
+                    c.info(s));
             c.trim(s, Trim.toLength(0));
             StreamInfo afterTrim = c.info(s);
             assertTrue(afterTrim.exists());
@@ -128,7 +135,8 @@ class RangeInfoTrimTest {
             assertFalse(c.deleteStream(s));
             assertFalse(c.info(s).exists());
             assertTrue(c.groups(s).isEmpty());
-            assertEquals(EventId.ofSequence(1), c.append(s, StreamRecord.of("new life")), "a new stream numbers from 1");
+            assertEquals(
+                    EventId.ofSequence(1), c.append(s, StreamRecord.of("new life")), "a new stream numbers from 1");
             fails(ErrorKind.NOT_FOUND, () -> c.groupInfo(s, "g"));
         }
     }
@@ -200,7 +208,8 @@ class RangeInfoTrimTest {
             var e = fails(ErrorKind.DATA_LOSS, () -> m.poll(10, Duration.ZERO));
             assertTrue(e.getMessage().contains("lost events 3 to 4"), e.getMessage());
             assertEquals(List.of(5L, 6L), seqs(m.poll(10, Duration.ZERO)), "then the group continues at the head");
-            assertEquals(new dev.tributary.AckResult(2, 2),
+            assertEquals(
+                    new dev.tributary.AckResult(2, 2),
                     m.ack(EventId.ofSequence(1), EventId.ofSequence(2), EventId.ofSequence(5), EventId.ofSequence(6)));
         }
     }

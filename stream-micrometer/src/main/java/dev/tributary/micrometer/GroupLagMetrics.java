@@ -66,8 +66,7 @@ public final class GroupLagMetrics implements MeterBinder, AutoCloseable {
     private boolean closed;
     private boolean warnedCap;
 
-    private record Watch(StreamName stream, String group) {
-    }
+    private record Watch(StreamName stream, String group) {}
 
     /** The last polled numbers of one group and its two gauges. */
     private static final class Values {
@@ -183,18 +182,32 @@ public final class GroupLagMetrics implements MeterBinder, AutoCloseable {
             if (watched.size() >= maxGroups) {
                 if (!warnedCap) {
                     warnedCap = true;
-                    LOG.warn("GroupLagMetrics watches {} groups already (maxGroups); '{}'/'{}' and further groups "
-                            + "get no lag gauge", maxGroups, w.stream(), w.group());
+                    LOG.warn(
+                            "GroupLagMetrics watches {} groups already (maxGroups); '{}'/'{}' and further groups "
+                                    + "get no lag gauge",
+                            maxGroups,
+                            w.stream(),
+                            w.group());
                 }
                 return null;
             }
             Values v = new Values();
-            Tags tags = Tags.of(TAG_BACKEND, client.backend(), TAG_STREAM, ctx.stream(w.stream()), TAG_GROUP,
-                    ctx.group(w.group()));
-            v.gauges.add(ctx.gauge(TributaryMeters.GROUP_LAG, "events",
-                    "events not yet delivered to the group at the last poll", tags, v.lag, GroupLagMetrics::orNaN));
-            v.gauges.add(ctx.gauge(TributaryMeters.GROUP_PENDING, "events",
-                    "events delivered and not acked at the last poll", tags, v.pending, GroupLagMetrics::orNaN));
+            Tags tags = Tags.of(
+                    TAG_BACKEND, client.backend(), TAG_STREAM, ctx.stream(w.stream()), TAG_GROUP, ctx.group(w.group()));
+            v.gauges.add(ctx.gauge(
+                    TributaryMeters.GROUP_LAG,
+                    "events",
+                    "events not yet delivered to the group at the last poll",
+                    tags,
+                    v.lag,
+                    GroupLagMetrics::orNaN));
+            v.gauges.add(ctx.gauge(
+                    TributaryMeters.GROUP_PENDING,
+                    "events",
+                    "events delivered and not acked at the last poll",
+                    tags,
+                    v.pending,
+                    GroupLagMetrics::orNaN));
             watched.put(w, v);
             return v;
         }
@@ -258,8 +271,10 @@ public final class GroupLagMetrics implements MeterBinder, AutoCloseable {
 
         /** Time between polls, zero (only {@link GroupLagMetrics#refresh()} polls) or 1 s to 1 h; default 15 s. */
         public Builder interval(Duration interval) {
-            if (interval == null || (!interval.isZero()
-                    && (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0))) {
+            if (interval == null
+                    || (!interval.isZero()
+                            && (interval.compareTo(Duration.ofSeconds(1)) < 0
+                                    || interval.compareTo(Duration.ofHours(1)) > 0))) {
                 throw new IllegalArgumentException("interval must be 0 or 1 s to 1 h, got " + interval);
             }
             this.interval = interval;

@@ -7,8 +7,7 @@ package dev.tributary.micrometer;
  * its tags.
  */
 public final class TributaryMeters {
-    private TributaryMeters() {
-    }
+    private TributaryMeters() {}
 
     // ---- clients (TributaryMetrics.instrument) ----
     /** Timer: one sample per append call that reached the backend, until its future completed. Tags: backend, stream, outcome. */

@@ -36,15 +36,20 @@ class BrokerMetricsIT {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TributaryMetrics metrics = TributaryMetrics.builder(registry).build();
-    private final StreamName stream = StreamName.of("mm-it-" + UUID.randomUUID().toString().substring(0, 8));
+    private final StreamName stream =
+            StreamName.of("mm-it-" + UUID.randomUUID().toString().substring(0, 8));
 
     private double readEvents(String backend, String group) {
         return registry.get(TributaryMeters.READ_EVENTS)
-                .tags("backend", backend, "stream", stream.value(), "group", group).counter().count();
+                .tags("backend", backend, "stream", stream.value(), "group", group)
+                .counter()
+                .count();
     }
 
     private double gauge(String name, String group) {
-        Gauge g = registry.find(name).tags("stream", stream.value(), "group", group).gauge();
+        Gauge g = registry.find(name)
+                .tags("stream", stream.value(), "group", group)
+                .gauge();
         return g == null ? Double.NaN : g.value();
     }
 
@@ -63,20 +68,31 @@ class BrokerMetricsIT {
             }
             futures.forEach(CompletableFuture::join);
             String s = stream.value();
-            assertEquals(APPENDS, registry.get(TributaryMeters.APPEND_RECORDS).tags("backend", backend, "stream", s)
-                    .counter().count());
+            assertEquals(
+                    APPENDS,
+                    registry.get(TributaryMeters.APPEND_RECORDS)
+                            .tags("backend", backend, "stream", s)
+                            .counter()
+                            .count());
             Timer t = registry.get(TributaryMeters.APPEND)
-                    .tags("backend", backend, "stream", s, "outcome", "success").timer();
+                    .tags("backend", backend, "stream", s, "outcome", "success")
+                    .timer();
             assertEquals(APPENDS, t.count());
             assertNull(registry.find(TributaryMeters.APPEND_FAILURES).counter());
-            assertEquals(0, registry.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", backend).gauge().value());
+            assertEquals(
+                    0,
+                    registry.get(TributaryMeters.APPEND_IN_FLIGHT)
+                            .tags("backend", backend)
+                            .gauge()
+                            .value());
 
             // a tail reader from the start: every event counted under group "(none)"
             int read = 0;
             try (StreamReader r = client.openReader(stream, Position.earliest())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (read < APPENDS && System.nanoTime() < deadline) {
-                    read += r.poll(Math.min(200, APPENDS - read), Duration.ofMillis(500)).size();
+                    read += r.poll(Math.min(200, APPENDS - read), Duration.ofMillis(500))
+                            .size();
                 }
             }
             assertEquals(APPENDS, read);
@@ -87,13 +103,16 @@ class BrokerMetricsIT {
             try (GroupConsumer c = client.openGroupConsumer(stream, "billing", "m1")) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (delivered < DELIVERED && System.nanoTime() < deadline) {
-                    delivered += c.poll(DELIVERED - delivered, Duration.ofMillis(500)).size();
+                    delivered += c.poll(DELIVERED - delivered, Duration.ofMillis(500))
+                            .size();
                 }
             }
             assertEquals(DELIVERED, delivered);
             assertEquals(DELIVERED, readEvents(backend, "billing"));
 
-            try (GroupLagMetrics lag = metrics.groupLag(client).watch(stream, "billing").interval(Duration.ZERO)
+            try (GroupLagMetrics lag = metrics.groupLag(client)
+                    .watch(stream, "billing")
+                    .interval(Duration.ZERO)
                     .build()) {
                 lag.bindTo(registry);
                 lag.refresh();

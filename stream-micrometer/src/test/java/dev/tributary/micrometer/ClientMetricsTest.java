@@ -59,11 +59,16 @@ class ClientMetricsTest {
         }
         futures.forEach(CompletableFuture::join);
         String s = stream.value();
-        assertEquals(1000, counter(TributaryMeters.APPEND_RECORDS, "backend", "memory", "stream", s).count());
+        assertEquals(
+                1000,
+                counter(TributaryMeters.APPEND_RECORDS, "backend", "memory", "stream", s)
+                        .count());
         Timer t = timer(TributaryMeters.APPEND, "backend", "memory", "stream", s, "outcome", "success");
         assertEquals(1000, t.count());
         assertEquals(0, t.takeSnapshot().percentileValues().length, "percentiles are opt-in");
-        Gauge inFlight = registry.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", "memory").gauge();
+        Gauge inFlight = registry.get(TributaryMeters.APPEND_IN_FLIGHT)
+                .tags("backend", "memory")
+                .gauge();
         assertEquals(0, inFlight.value());
         assertNull(registry.find(TributaryMeters.APPEND_FAILURES).counter());
     }
@@ -71,8 +76,14 @@ class ClientMetricsTest {
     @Test
     void aBatchCountsEachRecordAndOneTimerSample() {
         client.appendBatch(stream, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
-        assertEquals(3, counter(TributaryMeters.APPEND_RECORDS, "stream", stream.value()).count());
-        assertEquals(1, timer(TributaryMeters.APPEND, "stream", stream.value(), "outcome", "success").count());
+        assertEquals(
+                3,
+                counter(TributaryMeters.APPEND_RECORDS, "stream", stream.value())
+                        .count());
+        assertEquals(
+                1,
+                timer(TributaryMeters.APPEND, "stream", stream.value(), "outcome", "success")
+                        .count());
     }
 
     @Test
@@ -80,9 +91,14 @@ class ClientMetricsTest {
         byte[] big = new byte[client.limits().maxPayloadBytes() + 1];
         StreamException e = assertThrows(StreamException.class, () -> client.appendAsync(stream, StreamRecord.of(big)));
         assertEquals(ErrorKind.TOO_LARGE, e.kind());
-        assertEquals(1, counter(TributaryMeters.APPEND_FAILURES, "stream", stream.value(), "kind", "TOO_LARGE").count());
+        assertEquals(
+                1,
+                counter(TributaryMeters.APPEND_FAILURES, "stream", stream.value(), "kind", "TOO_LARGE")
+                        .count());
         assertNull(registry.find(TributaryMeters.APPEND).tags("outcome", "failure").timers().stream()
-                .filter(t -> t.count() > 0).findAny().orElse(null));
+                .filter(t -> t.count() > 0)
+                .findAny()
+                .orElse(null));
     }
 
     @Test
@@ -90,7 +106,8 @@ class ClientMetricsTest {
         client.close();
         StreamException e = assertThrows(StreamException.class, () -> client.append(stream, StreamRecord.of("x")));
         assertEquals(ErrorKind.CLOSED, e.kind());
-        assertEquals(1, counter(TributaryMeters.APPEND_FAILURES, "kind", "CLOSED").count());
+        assertEquals(
+                1, counter(TributaryMeters.APPEND_FAILURES, "kind", "CLOSED").count());
     }
 
     @Test
@@ -108,7 +125,10 @@ class ClientMetricsTest {
             CompletionException ce = assertThrows(CompletionException.class, f::join);
             assertSame(boom, ce.getCause());
             assertSame(boom, f.handle((v, t) -> t).join(), "the future fails with the backend's exception itself");
-            assertEquals(1, counter(TributaryMeters.APPEND_FAILURES, "kind", "RETRYABLE").count());
+            assertEquals(
+                    1,
+                    counter(TributaryMeters.APPEND_FAILURES, "kind", "RETRYABLE")
+                            .count());
             assertEquals(1, timer(TributaryMeters.APPEND, "outcome", "failure").count());
         } finally {
             metered.close();
@@ -124,8 +144,10 @@ class ClientMetricsTest {
             assertEquals(5, r.poll(5, Duration.ZERO).size());
             assertEquals(2, r.poll(5, Duration.ZERO).size());
         }
-        assertEquals(7, counter(TributaryMeters.READ_EVENTS, "stream", stream.value(), "group", TributaryMeters.NONE)
-                .count());
+        assertEquals(
+                7,
+                counter(TributaryMeters.READ_EVENTS, "stream", stream.value(), "group", TributaryMeters.NONE)
+                        .count());
     }
 
     @Test
@@ -159,7 +181,9 @@ class ClientMetricsTest {
         });
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         // openGroupConsumer may already fail on some backends; the memory backend fails the poll
-        Counter failures = registry.find(TributaryMeters.READ_FAILURES).tags("kind", "NOT_FOUND").counter();
+        Counter failures = registry.find(TributaryMeters.READ_FAILURES)
+                .tags("kind", "NOT_FOUND")
+                .counter();
         if (failures != null) {
             assertEquals(1, failures.count());
         }
@@ -167,7 +191,9 @@ class ClientMetricsTest {
 
     @Test
     void percentilesArePublishedWhenConfigured() {
-        StreamClient withPercentiles = TributaryMetrics.builder(registry).percentiles(0.5, 0.99).build()
+        StreamClient withPercentiles = TributaryMetrics.builder(registry)
+                .percentiles(0.5, 0.99)
+                .build()
                 .instrument(Testing.memory());
         try {
             StreamName s = Testing.fresh("pct");
@@ -183,15 +209,19 @@ class ClientMetricsTest {
     void anAppendStillPendingIsInFlightUntilItCompletes() {
         CompletableFuture<EventId> pending = new CompletableFuture<>();
         SimpleMeterRegistry own = new SimpleMeterRegistry();
-        StreamClient slow = TributaryMetrics.instrument(new ForwardingStreamClient(Testing.memory()) {
-            @Override
-            public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
-                return pending;
-            }
-        }, own);
+        StreamClient slow = TributaryMetrics.instrument(
+                new ForwardingStreamClient(Testing.memory()) {
+                    @Override
+                    public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
+                        return pending;
+                    }
+                },
+                own);
         try {
             CompletableFuture<EventId> f = slow.appendAsync(stream, StreamRecord.of("x"));
-            Gauge inFlight = own.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", "memory").gauge();
+            Gauge inFlight = own.get(TributaryMeters.APPEND_IN_FLIGHT)
+                    .tags("backend", "memory")
+                    .gauge();
             assertEquals(1, inFlight.value());
             EventId id = raw.append(stream, StreamRecord.of("y"));
             pending.complete(id);
@@ -204,19 +234,31 @@ class ClientMetricsTest {
 
     @Test
     void streamsBeyondTheCapAreTaggedOther() {
-        StreamClient capped = TributaryMetrics.builder(registry).maxStreams(2).build().instrument(Testing.memory());
+        StreamClient capped =
+                TributaryMetrics.builder(registry).maxStreams(2).build().instrument(Testing.memory());
         try {
             for (int i = 0; i < 5; i++) {
                 capped.append(StreamName.of("cap-" + i), StreamRecord.of("x"));
                 capped.append(StreamName.of("cap-" + i), StreamRecord.of("y"));
             }
-            assertEquals(2, counter(TributaryMeters.APPEND_RECORDS, "stream", "cap-0").count());
-            assertEquals(2, counter(TributaryMeters.APPEND_RECORDS, "stream", "cap-1").count());
-            assertNull(registry.find(TributaryMeters.APPEND_RECORDS).tags("stream", "cap-2").counter());
-            assertEquals(6, counter(TributaryMeters.APPEND_RECORDS, "stream", TributaryMeters.OTHER).count());
+            assertEquals(
+                    2,
+                    counter(TributaryMeters.APPEND_RECORDS, "stream", "cap-0").count());
+            assertEquals(
+                    2,
+                    counter(TributaryMeters.APPEND_RECORDS, "stream", "cap-1").count());
+            assertNull(registry.find(TributaryMeters.APPEND_RECORDS)
+                    .tags("stream", "cap-2")
+                    .counter());
+            assertEquals(
+                    6,
+                    counter(TributaryMeters.APPEND_RECORDS, "stream", TributaryMeters.OTHER)
+                            .count());
             long streamTags = registry.find(TributaryMeters.APPEND_RECORDS).counters().stream()
-                    .map(c -> c.getId().getTag("stream")).filter(s -> s.startsWith("cap-") || s.equals("(other)"))
-                    .distinct().count();
+                    .map(c -> c.getId().getTag("stream"))
+                    .filter(s -> s.startsWith("cap-") || s.equals("(other)"))
+                    .distinct()
+                    .count();
             assertEquals(3, streamTags, "two names and (other)");
         } finally {
             capped.close();
@@ -241,13 +283,17 @@ class ClientMetricsTest {
         try {
             CompletableFuture<EventId> a = metered.appendAsync(stream, StreamRecord.of("1"));
             CompletableFuture<EventId> b = metered.appendAsync(stream, StreamRecord.of("2"));
-            Gauge g = registry.get(TributaryMeters.APPEND_IN_FLIGHT).tags("backend", "slow").gauge();
+            Gauge g = registry.get(TributaryMeters.APPEND_IN_FLIGHT)
+                    .tags("backend", "slow")
+                    .gauge();
             assertEquals(2, g.value());
             pending.complete(EventId.ofSequence(1));
             assertNotNull(a.join());
             assertNotNull(b.join());
             assertEquals(0, g.value());
-            assertTrue(timer(TributaryMeters.APPEND, "backend", "slow", "outcome", "success").count() == 2);
+            assertTrue(timer(TributaryMeters.APPEND, "backend", "slow", "outcome", "success")
+                            .count()
+                    == 2);
         } finally {
             metered.close();
         }

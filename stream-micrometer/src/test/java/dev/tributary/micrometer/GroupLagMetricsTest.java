@@ -30,7 +30,9 @@ class GroupLagMetricsTest {
     }
 
     private double gauge(String name, String group) {
-        Gauge g = registry.find(name).tags("stream", stream.value(), "group", group).gauge();
+        Gauge g = registry.find(name)
+                .tags("stream", stream.value(), "group", group)
+                .gauge();
         return g == null ? Double.NaN : g.value();
     }
 
@@ -48,7 +50,10 @@ class GroupLagMetricsTest {
     @Test
     void lagAndPendingEqualGroupInfoAfterARefresh() {
         appendAndDeliver("billing", 10, 4);
-        try (GroupLagMetrics lag = metrics.groupLag(client).watch(stream, "billing").interval(Duration.ZERO).build()) {
+        try (GroupLagMetrics lag = metrics.groupLag(client)
+                .watch(stream, "billing")
+                .interval(Duration.ZERO)
+                .build()) {
             lag.bindTo(registry);
             assertTrue(Double.isNaN(gauge(TributaryMeters.GROUP_LAG, "billing")), "unknown before the first poll");
             lag.refresh();
@@ -69,7 +74,9 @@ class GroupLagMetricsTest {
     void watchingAStreamFindsEveryGroupAndTheSchedulePolls() throws Exception {
         appendAndDeliver("a", 5, 2);
         client.createGroup(stream, "b", GroupOptions.defaults());
-        try (GroupLagMetrics lag = metrics.groupLag(client).watchStream(stream).interval(Duration.ofSeconds(1))
+        try (GroupLagMetrics lag = metrics.groupLag(client)
+                .watchStream(stream)
+                .interval(Duration.ofSeconds(1))
                 .build()) {
             lag.bindTo(registry);
             await("first scheduled poll", () -> !Double.isNaN(gauge(TributaryMeters.GROUP_PENDING, "b")));
@@ -81,7 +88,10 @@ class GroupLagMetricsTest {
     @Test
     void aFailedPollReadsNaNRatherThanAStaleValue() {
         appendAndDeliver("g", 3, 1);
-        GroupLagMetrics lag = metrics.groupLag(client).watch(stream, "g").interval(Duration.ZERO).build();
+        GroupLagMetrics lag = metrics.groupLag(client)
+                .watch(stream, "g")
+                .interval(Duration.ZERO)
+                .build();
         lag.bindTo(registry);
         lag.refresh();
         assertEquals(1, gauge(TributaryMeters.GROUP_PENDING, "g"));
@@ -97,7 +107,10 @@ class GroupLagMetricsTest {
         for (int i = 0; i < 5; i++) {
             client.createGroup(stream, "g" + i, GroupOptions.defaults());
         }
-        try (GroupLagMetrics lag = metrics.groupLag(client).watchStream(stream).maxGroups(3).interval(Duration.ZERO)
+        try (GroupLagMetrics lag = metrics.groupLag(client)
+                .watchStream(stream)
+                .maxGroups(3)
+                .interval(Duration.ZERO)
                 .build()) {
             lag.bindTo(registry);
             lag.refresh();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ProcessorMetricsTest {
-    private static final Sleeper NO_WAIT = d -> { };
+    private static final Sleeper NO_WAIT = d -> {};
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TributaryMetrics metrics = TributaryMetrics.builder(registry).build();
@@ -37,11 +37,15 @@ class ProcessorMetricsTest {
 
     /** The sum of every counter of that name carrying those tags (others may differ in further tags). */
     private double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private double state(String processor, ProcessorState s) {
-        return registry.get(TributaryMeters.PROCESSOR_STATE).tags("processor", processor, "state", s.name()).gauge()
+        return registry.get(TributaryMeters.PROCESSOR_STATE)
+                .tags("processor", processor, "state", s.name())
+                .gauge()
                 .value();
     }
 
@@ -73,8 +77,18 @@ class ProcessorMetricsTest {
         assertEquals(2, count(TributaryMeters.PROCESSOR_RETRIED, "processor", "workers", "operation", "handler"));
         assertEquals(2, count(TributaryMeters.PROCESSOR_FAILED, tags));
         assertEquals(0, count(TributaryMeters.PROCESSOR_DEAD_LETTERED, "processor", "workers"));
-        assertEquals(1, registry.get(TributaryMeters.PROCESSOR_HANDLER).tags("outcome", "success").timer().count());
-        assertEquals(2, registry.get(TributaryMeters.PROCESSOR_HANDLER).tags("outcome", "failure").timer().count());
+        assertEquals(
+                1,
+                registry.get(TributaryMeters.PROCESSOR_HANDLER)
+                        .tags("outcome", "success")
+                        .timer()
+                        .count());
+        assertEquals(
+                2,
+                registry.get(TributaryMeters.PROCESSOR_HANDLER)
+                        .tags("outcome", "failure")
+                        .timer()
+                        .count());
         assertEquals(1, state("workers", ProcessorState.STOPPED));
         assertEquals(0, state("workers", ProcessorState.RUNNING));
         // the consumer inside the processor goes through the instrumented client too
@@ -99,8 +113,10 @@ class ProcessorMetricsTest {
                 .build();
         p.start();
         try {
-            await("all three done", () -> count(TributaryMeters.PROCESSOR_HANDLED, "processor", "dl") == 1
-                    && count(TributaryMeters.PROCESSOR_DEAD_LETTERED, "processor", "dl") == 2);
+            await(
+                    "all three done",
+                    () -> count(TributaryMeters.PROCESSOR_HANDLED, "processor", "dl") == 1
+                            && count(TributaryMeters.PROCESSOR_DEAD_LETTERED, "processor", "dl") == 2);
         } finally {
             p.stop(Duration.ofSeconds(5));
         }
@@ -123,35 +139,56 @@ class ProcessorMetricsTest {
                 .filter(e -> e.payloadAsString().equals("keep"))
                 .lagInterval(Duration.ofMillis(1))
                 .pollWait(Duration.ofMillis(20))
-                .handler(m -> { })
+                .handler(m -> {})
                 .build();
         p.start();
         try {
             await("handled", () -> count(TributaryMeters.PROCESSOR_HANDLED, "processor", "audit") == 5);
-            await("lag 0", () -> registry.get(TributaryMeters.PROCESSOR_LAG).tags("processor", "audit").gauge()
-                    .value() == 0);
+            await(
+                    "lag 0",
+                    () -> registry.get(TributaryMeters.PROCESSOR_LAG)
+                                    .tags("processor", "audit")
+                                    .gauge()
+                                    .value()
+                            == 0);
         } finally {
             p.stop(Duration.ofSeconds(5));
         }
         assertEquals(5, count(TributaryMeters.PROCESSOR_FILTERED, "processor", "audit", "group", TributaryMeters.NONE));
         Search events = registry.find(TributaryMeters.READ_EVENTS).tags("stream", stream.value());
         assertEquals(10, events.counter().count());
-        assertTrue(registry.get(TributaryMeters.PROCESSOR_HANDLER).tags("processor", "audit", "outcome", "success")
-                .timer().count() >= 5);
+        assertTrue(registry.get(TributaryMeters.PROCESSOR_HANDLER)
+                        .tags("processor", "audit", "outcome", "success")
+                        .timer()
+                        .count()
+                >= 5);
     }
 
     @Test
     void processorsBeyondTheStreamCapShareTheOtherTag() {
-        TributaryMetrics capped = TributaryMetrics.builder(new SimpleMeterRegistry()).maxStreams(1).build();
+        TributaryMetrics capped = TributaryMetrics.builder(new SimpleMeterRegistry())
+                .maxStreams(1)
+                .build();
         var listener = capped.processorListener();
         for (int i = 0; i < 3; i++) {
-            TailProcessor.builder(client, StreamName.of("s" + i), Codecs.utf8()).name("p" + i).listener(listener)
-                    .handler(m -> { }).build();
+            TailProcessor.builder(client, StreamName.of("s" + i), Codecs.utf8())
+                    .name("p" + i)
+                    .listener(listener)
+                    .handler(m -> {})
+                    .build();
         }
         var r = capped.registry();
-        assertEquals(1, r.get(TributaryMeters.PROCESSOR_STATE).tags("processor", "p0", "stream", "s0", "state", "NEW")
-                .gauge().value());
-        assertEquals(1, r.get(TributaryMeters.PROCESSOR_STATE).tags("processor", "p2", "stream", "(other)", "state",
-                "NEW").gauge().value());
+        assertEquals(
+                1,
+                r.get(TributaryMeters.PROCESSOR_STATE)
+                        .tags("processor", "p0", "stream", "s0", "state", "NEW")
+                        .gauge()
+                        .value());
+        assertEquals(
+                1,
+                r.get(TributaryMeters.PROCESSOR_STATE)
+                        .tags("processor", "p2", "stream", "(other)", "state", "NEW")
+                        .gauge()
+                        .value());
     }
 }

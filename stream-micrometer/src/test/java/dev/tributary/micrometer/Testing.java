@@ -11,8 +11,7 @@ import java.util.function.BooleanSupplier;
 final class Testing {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private Testing() {
-    }
+    private Testing() {}
 
     static StreamClient memory() {
         return StreamClients.open("memory:mm-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());

@@ -52,7 +52,9 @@ class NatsAdoptionIT {
 
     @BeforeAll
     static void open() throws Exception {
-        nats = Nats.connect(new Options.Builder().server(NatsFixture.shared().config().uri().toString()).build());
+        nats = Nats.connect(new Options.Builder()
+                .server(NatsFixture.shared().config().uri().toString())
+                .build());
         jsm = nats.jetStreamManagement();
         js = nats.jetStream();
     }
@@ -90,8 +92,7 @@ class NatsAdoptionIT {
     }
 
     /** What the other application wrote, in order: subject, headers, payload, sequence. */
-    private record Written(String subject, Headers headers, byte[] data, long seq) {
-    }
+    private record Written(String subject, Headers headers, byte[] data, long seq) {}
 
     private static List<Written> writeOrders(String prefix) throws Exception {
         byte[] binary = new byte[256];
@@ -99,13 +100,19 @@ class NatsAdoptionIT {
             binary[i] = (byte) i;
         }
         List<Written> out = new ArrayList<>();
-        Headers h1 = new Headers().add("X-Trace", "abc-123").add("X-Tag", "first", "second").add("Colons", "a:b:c");
+        Headers h1 = new Headers()
+                .add("X-Trace", "abc-123")
+                .add("X-Tag", "first", "second")
+                .add("Colons", "a:b:c");
         Headers h2 = new Headers().add("Content-Type", "application/octet-stream");
         Headers h3 = new Headers().add("Nats-Msg-Id", "order-3").add("x-lower", "x y  z");
-        Object[][] msgs = {{prefix + ".created", h1, "{\"id\":1}".getBytes(StandardCharsets.UTF_8)},
-                {prefix + ".updated", h2, binary}, {prefix + ".created", null, new byte[0]},
-                {prefix + ".updated", h3, "{\"id\":1,\"v\":2}".getBytes(StandardCharsets.UTF_8)},
-                {prefix + ".eu.shipped", null, new byte[] {0, (byte) 0xff, 10, 13}}};
+        Object[][] msgs = {
+            {prefix + ".created", h1, "{\"id\":1}".getBytes(StandardCharsets.UTF_8)},
+            {prefix + ".updated", h2, binary},
+            {prefix + ".created", null, new byte[0]},
+            {prefix + ".updated", h3, "{\"id\":1,\"v\":2}".getBytes(StandardCharsets.UTF_8)},
+            {prefix + ".eu.shipped", null, new byte[] {0, (byte) 0xff, 10, 13}}
+        };
         for (Object[] m : msgs) {
             PublishAck ack = publish((String) m[0], (Headers) m[1], (byte[]) m[2]);
             out.add(new Written((String) m[0], (Headers) m[1], (byte[]) m[2], ack.getSeqno()));
@@ -136,8 +143,12 @@ class NatsAdoptionIT {
         String run = run();
         String stream = "ORDERS_" + run;
         String prefix = "orders_" + run;
-        StreamConfiguration config = StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
-                .storageType(StorageType.File).maxAge(Duration.ofHours(1)).build();
+        StreamConfiguration config = StreamConfiguration.builder()
+                .name(stream)
+                .subjects(prefix + ".>")
+                .storageType(StorageType.File)
+                .maxAge(Duration.ofHours(1))
+                .build();
         jsm.addStream(config);
         List<Written> written = writeOrders(prefix);
         // as a URI option would be written: jetstream.orders=ORDERS_x:orders_x.%3E:orders_x.created
@@ -151,7 +162,8 @@ class NatsAdoptionIT {
             StreamInfo info = c.info(orders);
             assertTrue(info.exists());
             assertEquals(5, info.length(), "the filter covers the whole stream");
-            assertEquals(EventId.ofSequence(written.get(0).seq()), info.firstId().orElseThrow());
+            assertEquals(
+                    EventId.ofSequence(written.get(0).seq()), info.firstId().orElseThrow());
 
             try (StreamReader r = c.openReader(orders, Position.earliest())) {
                 List<StreamEvent> got = readAll(r, 5);
@@ -160,13 +172,18 @@ class NatsAdoptionIT {
                     assertRead(written.get(i), got.get(i), true);
                 }
             }
-            List<StreamEvent> range = c.range(orders, Position.after(EventId.ofSequence(written.get(1).seq())), null, 10);
+            List<StreamEvent> range = c.range(
+                    orders, Position.after(EventId.ofSequence(written.get(1).seq())), null, 10);
             assertEquals(3, range.size());
             assertRead(written.get(2), range.get(0), true);
 
             c.createGroup(orders, "billing", GroupOptions.defaults());
-            assertEquals(prefix + ".>", jsm.getConsumerInfo(stream, "billing").getConsumerConfiguration()
-                    .getFilterSubject(), "the group is a durable consumer with the adoption's filter");
+            assertEquals(
+                    prefix + ".>",
+                    jsm.getConsumerInfo(stream, "billing")
+                            .getConsumerConfiguration()
+                            .getFilterSubject(),
+                    "the group is a durable consumer with the adoption's filter");
             try (GroupConsumer m = c.openGroupConsumer(orders, "billing", "m1")) {
                 List<StreamEvent> got = new ArrayList<>();
                 long deadline = System.nanoTime() + WAIT.toNanos();
@@ -175,20 +192,24 @@ class NatsAdoptionIT {
                 }
                 assertEquals(5, got.size());
                 assertRead(written.get(3), got.get(3), true);
-                assertEquals(5, m.ack(got.stream().map(StreamEvent::id).toList()).acked());
+                assertEquals(
+                        5, m.ack(got.stream().map(StreamEvent::id).toList()).acked());
             }
             assertEquals(0, c.groupInfo(orders, "billing").pending());
 
             // appends go to the append subject, where the other application sees them
             EventId id = c.append(orders, StreamRecord.of("from tributary"));
-            assertEquals(prefix + ".created", jsm.getMessage(stream, id.sequence()).getSubject());
+            assertEquals(
+                    prefix + ".created", jsm.getMessage(stream, id.sequence()).getSubject());
 
             // Tributary does not own the stream: no delete, no trim, and the stream stays as it was
             StreamException del = assertThrows(StreamException.class, () -> c.deleteStream(orders));
             assertEquals(ErrorKind.UNSUPPORTED, del.kind());
             assertTrue(del.getMessage().contains("nats stream rm " + stream), del.getMessage());
-            assertEquals(ErrorKind.UNSUPPORTED,
-                    assertThrows(StreamException.class, () -> c.trim(orders, Trim.toLength(1))).kind());
+            assertEquals(
+                    ErrorKind.UNSUPPORTED,
+                    assertThrows(StreamException.class, () -> c.trim(orders, Trim.toLength(1)))
+                            .kind());
             assertEquals(6, jsm.getStreamInfo(stream).getStreamState().getMsgCount());
         } finally {
             jsm.deleteStream(stream);
@@ -200,17 +221,30 @@ class NatsAdoptionIT {
         String run = run();
         String stream = "ORDERS_" + run;
         String prefix = "orders_" + run;
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>").build());
+        jsm.addStream(StreamConfiguration.builder()
+                .name(stream)
+                .subjects(prefix + ".>")
+                .build());
         List<Written> written = writeOrders(prefix);
-        List<Written> created = written.stream().filter(w -> w.subject().equals(prefix + ".created")).toList();
-        try (StreamClient c = client("jetstream.created", stream + ":" + prefix + ".created",
-                "jetstream.all", stream, "jetstream.wild", stream + ":" + prefix + ".*")) {
+        List<Written> created = written.stream()
+                .filter(w -> w.subject().equals(prefix + ".created"))
+                .toList();
+        try (StreamClient c = client(
+                "jetstream.created",
+                stream + ":" + prefix + ".created",
+                "jetstream.all",
+                stream,
+                "jetstream.wild",
+                stream + ":" + prefix + ".*")) {
             StreamName s = StreamName.of("created");
             c.createStream(s);
             StreamInfo info = c.info(s);
             assertEquals(created.size(), info.length(), "info counts the filter");
-            assertEquals(EventId.ofSequence(created.get(0).seq()), info.firstId().orElseThrow());
-            assertEquals(EventId.ofSequence(created.get(created.size() - 1).seq()), info.lastId().orElseThrow());
+            assertEquals(
+                    EventId.ofSequence(created.get(0).seq()), info.firstId().orElseThrow());
+            assertEquals(
+                    EventId.ofSequence(created.get(created.size() - 1).seq()),
+                    info.lastId().orElseThrow());
             try (StreamReader r = c.openReader(s, Position.earliest())) {
                 List<StreamEvent> got = readAll(r, created.size());
                 assertEquals(created.size(), got.size());
@@ -223,7 +257,8 @@ class NatsAdoptionIT {
                 List<StreamEvent> more = readAll(r, 1);
                 assertArrayEquals(new byte[] {2}, more.get(0).payload());
             }
-            assertEquals(created.size(), c.range(s, Position.earliest(), null, 100).size() - 1);
+            assertEquals(
+                    created.size(), c.range(s, Position.earliest(), null, 100).size() - 1);
 
             // the whole stream, no filter: every message, each with its subject
             StreamName all = StreamName.of("all");
@@ -232,27 +267,33 @@ class NatsAdoptionIT {
             try (StreamReader r = c.openReader(all, Position.earliest())) {
                 assertRead(written.get(4), readAll(r, 7).get(4), true);
             }
-            StreamException noSubject = assertThrows(StreamException.class,
-                    () -> c.append(all, StreamRecord.of("x")));
+            StreamException noSubject = assertThrows(StreamException.class, () -> c.append(all, StreamRecord.of("x")));
             assertEquals(ErrorKind.CONFIGURATION, noSubject.kind());
 
             // one token wildcard: orders_x.eu.shipped is not read
             StreamName wild = StreamName.of("wild");
             StreamInfo wildInfo = c.info(wild);
             assertEquals(6, wildInfo.length());
-            assertEquals(EventId.ofSequence(written.get(0).seq()), wildInfo.firstId().orElseThrow());
+            assertEquals(
+                    EventId.ofSequence(written.get(0).seq()), wildInfo.firstId().orElseThrow());
             long lastSeq = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
             assertEquals(EventId.ofSequence(lastSeq), wildInfo.lastId().orElseThrow(), "the last orders_x.* message");
             publish(prefix + ".eu.returned", null, new byte[] {3});
-            assertEquals(EventId.ofSequence(lastSeq), c.info(wild).lastId().orElseThrow(),
+            assertEquals(
+                    EventId.ofSequence(lastSeq),
+                    c.info(wild).lastId().orElseThrow(),
                     "a later message of another subject is not the filter's last");
             try (StreamReader r = c.openReader(wild, Position.earliest())) {
                 List<StreamEvent> got = readAll(r, 6);
                 assertEquals(6, got.size());
-                assertTrue(got.stream().noneMatch(e -> e.headers().all("Tributary-Subject").get(0).contains(".eu.")));
+                assertTrue(got.stream()
+                        .noneMatch(
+                                e -> e.headers().all("Tributary-Subject").get(0).contains(".eu.")));
             }
-            assertEquals(ErrorKind.CONFIGURATION,
-                    assertThrows(StreamException.class, () -> c.append(wild, StreamRecord.of("x"))).kind());
+            assertEquals(
+                    ErrorKind.CONFIGURATION,
+                    assertThrows(StreamException.class, () -> c.append(wild, StreamRecord.of("x")))
+                            .kind());
         } finally {
             jsm.deleteStream(stream);
         }
@@ -262,21 +303,29 @@ class NatsAdoptionIT {
     void adoptionMistakesAreNamed() throws Exception {
         String run = run();
         String stream = "ORDERS_" + run;
-        try (StreamClient c = client("jetstream.missing", "NOPE_" + run + ":x.y",
-                "jetstream.elsewhere", stream + ":billing_" + run + ".>",
-                "jetstream.outside", stream + ":orders_" + run + ".>:orders_" + run + ".x")) {
-            StreamException missing = assertThrows(StreamException.class, () -> c.createStream(StreamName.of("missing")));
+        try (StreamClient c = client(
+                "jetstream.missing",
+                "NOPE_" + run + ":x.y",
+                "jetstream.elsewhere",
+                stream + ":billing_" + run + ".>",
+                "jetstream.outside",
+                stream + ":orders_" + run + ".>:orders_" + run + ".x")) {
+            StreamException missing =
+                    assertThrows(StreamException.class, () -> c.createStream(StreamName.of("missing")));
             assertEquals(ErrorKind.NOT_FOUND, missing.kind());
             assertTrue(missing.getMessage().contains("NOPE_" + run), missing.getMessage());
             assertFalse(c.info(StreamName.of("missing")).exists());
-            jsm.addStream(StreamConfiguration.builder().name(stream).subjects("orders_" + run + ".created").build());
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(stream)
+                    .subjects("orders_" + run + ".created")
+                    .build());
             try {
-                StreamException elsewhere = assertThrows(StreamException.class,
-                        () -> c.createStream(StreamName.of("elsewhere")));
+                StreamException elsewhere =
+                        assertThrows(StreamException.class, () -> c.createStream(StreamName.of("elsewhere")));
                 assertEquals(ErrorKind.CONFIGURATION, elsewhere.kind());
                 assertTrue(elsewhere.getMessage().contains("jetstream.elsewhere"), elsewhere.getMessage());
-                StreamException outside = assertThrows(StreamException.class,
-                        () -> c.createStream(StreamName.of("outside")));
+                StreamException outside =
+                        assertThrows(StreamException.class, () -> c.createStream(StreamName.of("outside")));
                 assertEquals(ErrorKind.CONFIGURATION, outside.kind());
                 assertTrue(outside.getMessage().contains("append subject"), outside.getMessage());
             } finally {
@@ -293,7 +342,8 @@ class NatsAdoptionIT {
             String name = "tributary_" + s.value();
             String other = "other_" + run();
             StreamConfiguration cfg = jsm.getStreamInfo(name).getConfiguration();
-            jsm.updateStream(StreamConfiguration.builder(cfg).addSubjects(other + ".>").build());
+            jsm.updateStream(
+                    StreamConfiguration.builder(cfg).addSubjects(other + ".>").build());
             List<EventId> ids = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 ids.add(c.append(s, StreamRecord.of("e" + i)));
@@ -307,10 +357,15 @@ class NatsAdoptionIT {
                 assertTrue(got.get(0).headers().isEmpty(), "no subject header on Tributary's own stream");
             }
             try (StreamReader r = c.openReader(s, Position.after(ids.get(1)))) {
-                assertEquals(ids.subList(2, 5), readAll(r, 3).stream().map(StreamEvent::id).toList());
+                assertEquals(
+                        ids.subList(2, 5),
+                        readAll(r, 3).stream().map(StreamEvent::id).toList());
             }
-            assertEquals(ids.subList(1, 5), c.range(s, Position.after(ids.get(0)), null, 10).stream()
-                    .map(StreamEvent::id).toList());
+            assertEquals(
+                    ids.subList(1, 5),
+                    c.range(s, Position.after(ids.get(0)), null, 10).stream()
+                            .map(StreamEvent::id)
+                            .toList());
             c.createGroup(s, "g", GroupOptions.defaults());
             try (GroupConsumer m = c.openGroupConsumer(s, "g", "m")) {
                 List<StreamEvent> got = new ArrayList<>();
@@ -331,8 +386,10 @@ class NatsAdoptionIT {
             StreamException gap = assertThrows(StreamException.class, () -> readAll(lagging, 3));
             assertEquals(ErrorKind.DATA_LOSS, gap.kind());
             lagging.close();
-            assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                    () -> c.range(s, Position.after(ids.get(1)), null, 10)).kind());
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> c.range(s, Position.after(ids.get(1)), null, 10))
+                            .kind());
             c.deleteStream(s);
         }
     }

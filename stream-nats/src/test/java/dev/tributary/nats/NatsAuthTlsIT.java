@@ -3,7 +3,6 @@ package dev.tributary.nats;
 import static dev.tributary.tck.fixture.SecurityChecks.assertNoSecret;
 import static dev.tributary.tck.fixture.SecurityChecks.assertThreadsSettle;
 import static dev.tributary.tck.fixture.SecurityChecks.captured;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,6 +72,7 @@ class NatsAuthTlsIT {
 
     /** The certificates of the TLS tests, made once per run (or the tests are skipped without openssl). */
     private static TestPki pki;
+
     private static TestPki.Pair ca;
     private static TestPki.Pair otherCa;
 
@@ -106,8 +106,8 @@ class NatsAuthTlsIT {
      */
     private static void withTlsServer(String name, TestPki.Pair serverCert, TlsBody body) throws Exception {
         String pass = NatsFixture.randomSecret();
-        try (NatsFixture.LocalNats server = new NatsFixture.LocalNats(name, pass,
-                new Path[] {serverCert.cert(), serverCert.key()})) {
+        try (NatsFixture.LocalNats server =
+                new NatsFixture.LocalNats(name, pass, new Path[] {serverCert.cert(), serverCert.key()})) {
             server.start();
             String base = "tls://" + NatsFixture.USER + ":" + pass + "@127.0.0.1:" + server.port();
             String log = captured(() -> {
@@ -129,8 +129,11 @@ class NatsAuthTlsIT {
             StreamName s = StreamName.of("tls-" + System.nanoTime());
             c.createStream(s);
             c.append(s, StreamRecord.of("secure"));
-            assertEquals(List.of("secure"), c.range(s, Position.earliest(), null, 10).stream()
-                    .map(e -> e.payloadAsString()).toList());
+            assertEquals(
+                    List.of("secure"),
+                    c.range(s, Position.earliest(), null, 10).stream()
+                            .map(e -> e.payloadAsString())
+                            .toList());
             assertFalse(c.toString().contains(pass));
         }
     }
@@ -166,8 +169,10 @@ class NatsAuthTlsIT {
             assertRoundTrip(base.replace("@127.0.0.1:", "@localhost:") + "?tlsCaFile=" + ca.cert(), pass);
             // without tlsCaFile the JVM's trust store decides: the test CA is not in it
             assertTlsRejected(base + "?tlsVerifyHostname=true", pass, "not trusted", "tlsCaFile");
-            StreamException wrong = assertThrows(StreamException.class, () -> StreamClients.open(
-                    base.replace(":" + pass + "@", ":nope-" + pass + "@") + "?tlsCaFile=" + ca.cert()));
+            StreamException wrong = assertThrows(
+                    StreamException.class,
+                    () -> StreamClients.open(
+                            base.replace(":" + pass + "@", ":nope-" + pass + "@") + "?tlsCaFile=" + ca.cert()));
             assertEquals(ErrorKind.AUTHENTICATION, wrong.kind(), wrong.toString());
             assertNoSecret(wrong, pass);
         });
@@ -178,8 +183,8 @@ class NatsAuthTlsIT {
         pki();
         TestPki.Pair wrongHost = pki.server("wrong-host", ca, "DNS:wrong.example");
         withTlsServer("nats-tls-wrong-host", wrongHost, (base, pass) -> {
-            assertTlsRejected(base + "?tlsCaFile=" + ca.cert(), pass, "not valid for host 127.0.0.1",
-                    "tlsVerifyHostname=false");
+            assertTlsRejected(
+                    base + "?tlsCaFile=" + ca.cert(), pass, "not valid for host 127.0.0.1", "tlsVerifyHostname=false");
             // the trusted CA alone is enough once the host-name check is explicitly turned off
             assertRoundTrip(base + "?tlsCaFile=" + ca.cert() + "&tlsVerifyHostname=false", pass);
             assertRoundTrip(base + "?tlsInsecure=true", pass);

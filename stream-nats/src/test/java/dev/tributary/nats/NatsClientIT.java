@@ -75,8 +75,8 @@ class NatsClientIT {
     @Test
     void providerIsFoundByNameAndSchemes() {
         assertEquals("nats", client.backend());
-        assertTrue(StreamClients.registry().providers().stream().anyMatch(p -> p.name().equals("nats")
-                && p.schemes().containsAll(Set.of("nats", "tls"))));
+        assertTrue(StreamClients.registry().providers().stream()
+                .anyMatch(p -> p.name().equals("nats") && p.schemes().containsAll(Set.of("nats", "tls"))));
         assertTrue(client.supports(Capability.IDEMPOTENT_APPEND));
         assertFalse(client.supports(Capability.PARTITIONED));
         assertTrue(client.health().up());
@@ -86,7 +86,13 @@ class NatsClientIT {
     void appendedRecordsRoundTripWithKeyAndHeaders() {
         StreamName s = fresh("rt");
         Headers h = Headers.of("b", "ü\r\nx", "a", "", "b", "2", "Nats-Msg-Id", "user's", "colon", "a: \"q\"");
-        EventId id1 = client.append(s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).headers(h).build());
+        EventId id1 = client.append(
+                s,
+                StreamRecord.builder()
+                        .payload(new byte[0])
+                        .key(new byte[0])
+                        .headers(h)
+                        .build());
         EventId id2 = client.append(s, StreamRecord.of("x"));
         assertTrue(id2.isAfter(id1));
         List<StreamEvent> ev = client.range(s, Position.earliest(), null, 10);
@@ -109,9 +115,13 @@ class NatsClientIT {
             hv.append('\n');
         }
         // the header budget spent on values NATS must encode (the worst case for the wire size)
-        StreamRecord full = StreamRecord.builder().payload(new byte[max]).header("h", hv.toString()).build();
+        StreamRecord full = StreamRecord.builder()
+                .payload(new byte[max])
+                .header("h", hv.toString())
+                .build();
         client.append(s, full);
-        StreamException e = assertThrows(StreamException.class, () -> client.append(s, StreamRecord.of(new byte[max + 1])));
+        StreamException e =
+                assertThrows(StreamException.class, () -> client.append(s, StreamRecord.of(new byte[max + 1])));
         assertEquals(ErrorKind.TOO_LARGE, e.kind());
         assertEquals(1, client.info(s).length());
     }
@@ -195,7 +205,8 @@ class NatsClientIT {
     void blockedPollWakesOnArrivalAndOnClose() throws Exception {
         StreamName s = fresh("wake");
         StreamReader r = client.openReader(s, Position.latest());
-        CompletableFuture<List<StreamEvent>> f = CompletableFuture.supplyAsync(() -> r.poll(10, Duration.ofSeconds(30)));
+        CompletableFuture<List<StreamEvent>> f =
+                CompletableFuture.supplyAsync(() -> r.poll(10, Duration.ofSeconds(30)));
         Thread.sleep(300);
         client.append(s, StreamRecord.of("now"));
         assertEquals("now", f.get(10, TimeUnit.SECONDS).get(0).payloadAsString());
@@ -238,11 +249,15 @@ class NatsClientIT {
             StreamException e = assertThrows(StreamException.class, () -> r.poll(10, Duration.ofSeconds(1)));
             assertEquals(ErrorKind.DATA_LOSS, e.kind());
             assertEquals(Position.after(ids.get(1)), r.position());
-            assertEquals(ErrorKind.DATA_LOSS,
-                    assertThrows(StreamException.class, () -> r.poll(10, Duration.ZERO)).kind());
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> r.poll(10, Duration.ZERO))
+                            .kind());
         }
-        assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                () -> client.range(s, Position.after(ids.get(0)), null, 10)).kind());
+        assertEquals(
+                ErrorKind.DATA_LOSS,
+                assertThrows(StreamException.class, () -> client.range(s, Position.after(ids.get(0)), null, 10))
+                        .kind());
         // exactly at the head is no gap
         try (StreamReader r = client.openReader(s, Position.after(ids.get(4)))) {
             assertEquals(5, r.poll(10, Duration.ofSeconds(2)).size());
@@ -250,8 +265,10 @@ class NatsClientIT {
         // a cursor whose events all vanished (nothing retained after it) is a gap too
         client.trim(s, Trim.toLength(0));
         try (StreamReader r = client.openReader(s, Position.after(ids.get(7)))) {
-            assertEquals(ErrorKind.DATA_LOSS,
-                    assertThrows(StreamException.class, () -> r.poll(10, Duration.ofMillis(200))).kind());
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> r.poll(10, Duration.ofMillis(200)))
+                            .kind());
         }
     }
 
@@ -295,7 +312,7 @@ class NatsClientIT {
         client.createGroup(s, "g", GroupOptions.defaults()); // idempotent
         List<EventId> ids = appendN(s, 6);
         try (GroupConsumer a = client.openGroupConsumer(s, "g", "a");
-             GroupConsumer b = client.openGroupConsumer(s, "g", "b")) {
+                GroupConsumer b = client.openGroupConsumer(s, "g", "b")) {
             List<StreamEvent> got = a.poll(4, Duration.ofSeconds(5));
             assertEquals(ids.subList(0, 4), got.stream().map(StreamEvent::id).toList());
             GroupInfo gi = client.groupInfo(s, "g");
@@ -306,7 +323,10 @@ class NatsClientIT {
             assertEquals(new AckResult(0, 2), a.ack(ids.get(0), EventId.ofSequence(999)));
             a.nack(List.of(ids.get(2)));
             List<StreamEvent> again = b.poll(10, Duration.ofSeconds(5));
-            StreamEvent re = again.stream().filter(e -> e.id().equals(ids.get(2))).findFirst().orElseThrow();
+            StreamEvent re = again.stream()
+                    .filter(e -> e.id().equals(ids.get(2)))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(2, re.deliveryCount());
             // ids.get(3) was never acked: after the ack timeout it comes back with a higher count
             Set<EventId> seen = new HashSet<>();
@@ -326,8 +346,10 @@ class NatsClientIT {
         assertEquals(1, client.groups(s).size());
         assertTrue(client.deleteGroup(s, "g"));
         assertFalse(client.deleteGroup(s, "g"));
-        assertEquals(ErrorKind.NOT_FOUND,
-                assertThrows(StreamException.class, () -> client.openGroupConsumer(s, "g", "a")).kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> client.openGroupConsumer(s, "g", "a"))
+                        .kind());
     }
 
     @Test
@@ -341,7 +363,8 @@ class NatsClientIT {
             client.deleteGroup(s, "g");
             StreamException e = assertThrows(StreamException.class, () -> a.poll(10, Duration.ofSeconds(2)));
             assertEquals(ErrorKind.NOT_FOUND, e.kind());
-            StreamException ack = assertThrows(StreamException.class, () -> a.ack(got.get(0).id()));
+            StreamException ack =
+                    assertThrows(StreamException.class, () -> a.ack(got.get(0).id()));
             assertEquals(ErrorKind.NOT_FOUND, ack.kind(), ack.toString());
         }
     }
@@ -353,7 +376,11 @@ class NatsClientIT {
         client.createGroup(s, "g", GroupOptions.defaults().withStart(Position.latest()));
         EventId id = client.append(s, StreamRecord.of("new"));
         try (GroupConsumer a = client.openGroupConsumer(s, "g", "a")) {
-            assertEquals(List.of(id), a.poll(10, Duration.ofSeconds(5)).stream().map(StreamEvent::id).toList());
+            assertEquals(
+                    List.of(id),
+                    a.poll(10, Duration.ofSeconds(5)).stream()
+                            .map(StreamEvent::id)
+                            .toList());
         }
     }
 
@@ -370,9 +397,12 @@ class NatsClientIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int consumers;
         try (io.nats.client.Connection c = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
-                .server(NatsFixture.shared().config().uri().toString()).build())) {
+                .server(NatsFixture.shared().config().uri().toString())
+                .build())) {
             do {
-                consumers = c.jetStreamManagement().getConsumerNames("tributary_" + s.value()).size();
+                consumers = c.jetStreamManagement()
+                        .getConsumerNames("tributary_" + s.value())
+                        .size();
                 if (consumers > 0) {
                     Thread.sleep(100);
                 }
@@ -383,16 +413,26 @@ class NatsClientIT {
 
     @Test
     void invalidIdsAndArgumentsFailBeforeIo() {
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> client.parseId("1-2")).kind());
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> client.parseId("abc")).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> client.parseId("1-2")).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> client.parseId("abc")).kind());
         StreamName s = fresh("args");
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class,
-                () -> client.openReader(s, Position.after(EventId.of(1, 2)))).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> client.openReader(s, Position.after(EventId.of(1, 2))))
+                        .kind());
         try (StreamReader r = client.openReader(s, Position.earliest())) {
-            assertEquals(ErrorKind.INVALID_ARGUMENT,
-                    assertThrows(StreamException.class, () -> r.poll(0, Duration.ZERO)).kind());
-            assertEquals(ErrorKind.INVALID_ARGUMENT,
-                    assertThrows(StreamException.class, () -> r.poll(1, Duration.ofHours(2))).kind());
+            assertEquals(
+                    ErrorKind.INVALID_ARGUMENT,
+                    assertThrows(StreamException.class, () -> r.poll(0, Duration.ZERO))
+                            .kind());
+            assertEquals(
+                    ErrorKind.INVALID_ARGUMENT,
+                    assertThrows(StreamException.class, () -> r.poll(1, Duration.ofHours(2)))
+                            .kind());
         }
     }
 
@@ -402,10 +442,16 @@ class NatsClientIT {
         c.close();
         c.close();
         StreamName s = StreamName.of("closed");
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> c.info(s)).kind());
-        assertEquals(ErrorKind.CLOSED,
-                assertThrows(StreamException.class, () -> c.append(s, StreamRecord.of("x"))).kind());
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, c::health).kind());
-        assertTrue(new String(c.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("closed"));
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> c.info(s)).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> c.append(s, StreamRecord.of("x")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CLOSED, assertThrows(StreamException.class, c::health).kind());
+        assertTrue(
+                new String(c.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("closed"));
     }
 }

@@ -34,8 +34,11 @@ import org.junit.jupiter.api.Test;
 class NatsCloseIT {
 
     private static StreamClient open(Duration requestTimeout, Duration closeTimeout, int maxInFlight) {
-        ClientConfig c = NatsFixture.shared().config().toBuilder().requestTimeout(requestTimeout)
-                .closeTimeout(closeTimeout).maxInFlightAppends(maxInFlight).build();
+        ClientConfig c = NatsFixture.shared().config().toBuilder()
+                .requestTimeout(requestTimeout)
+                .closeTimeout(closeTimeout)
+                .maxInFlightAppends(maxInFlight)
+                .build();
         return StreamClients.open(c);
     }
 
@@ -97,10 +100,16 @@ class NatsCloseIT {
         StreamClient c = open(Duration.ofSeconds(5), Duration.ofSeconds(5), 100);
         StreamName s = fresh(c, "close-calls");
         c.close();
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> c.parseId("42")).kind());
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> c.appendAsync(s, StreamRecord.of("x")))
-                .kind());
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> c.groups(s)).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> c.parseId("42")).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> c.appendAsync(s, StreamRecord.of("x")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> c.groups(s)).kind());
         assertEquals("nats", c.backend());
     }
 
@@ -119,6 +128,9 @@ class NatsCloseIT {
         assertEquals(ErrorKind.CLOSED, kindOf(reader));
         assertEquals(ErrorKind.CLOSED, kindOf(member));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "blocked polls woke within 3 s");
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> r.poll(1, Duration.ZERO)).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> r.poll(1, Duration.ZERO))
+                        .kind());
     }
 }

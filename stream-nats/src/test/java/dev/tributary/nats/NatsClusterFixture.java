@@ -30,8 +30,12 @@ import java.util.stream.Collectors;
  */
 public final class NatsClusterFixture implements ClusterFixture {
     static final int SIZE = 3;
-    private static final StartedOnce<NatsClusterFixture> SHARED = new StartedOnce<>("nats", "NATS cluster of " + SIZE,
-            () -> NatsServerCluster.available() ? null : "nats-server is not on the PATH; the cluster rules start three of them",
+    private static final StartedOnce<NatsClusterFixture> SHARED = new StartedOnce<>(
+            "nats",
+            "NATS cluster of " + SIZE,
+            () -> NatsServerCluster.available()
+                    ? null
+                    : "nats-server is not on the PATH; the cluster rules start three of them",
             () -> new NatsClusterFixture(NatsServerCluster.start(SIZE)));
 
     private final NatsServerCluster cluster;
@@ -50,7 +54,9 @@ public final class NatsClusterFixture implements ClusterFixture {
     @Override
     public ClientConfig config() {
         return ClientConfig.builder("nats://" + cluster.addresses() + "?replicas=3&storage=file&pingInterval=1s")
-                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build();
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
@@ -86,9 +92,10 @@ public final class NatsClusterFixture implements ClusterFixture {
             }
             sleep(200);
         }
-        throw new AssertionError("the NATS cluster is not healthy within " + bound + ": " + cluster.nodes().stream()
-                .map(n -> n + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current"))
-                .collect(Collectors.joining(", ")));
+        throw new AssertionError("the NATS cluster is not healthy within " + bound + ": "
+                + cluster.nodes().stream()
+                        .map(n -> n + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current"))
+                        .collect(Collectors.joining(", ")));
     }
 
     /**
@@ -100,8 +107,12 @@ public final class NatsClusterFixture implements ClusterFixture {
         String probe = "tributary_placement_probe";
         try {
             JetStreamManagement jsm = jsm();
-            jsm.addStream(StreamConfiguration.builder().name(probe).subjects("tributary_fixture_probe.placement")
-                    .storageType(StorageType.Memory).replicas(SIZE).build());
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(probe)
+                    .subjects("tributary_fixture_probe.placement")
+                    .storageType(StorageType.Memory)
+                    .replicas(SIZE)
+                    .build());
             jsm.deleteStream(probe);
             return true;
         } catch (Exception notYet) {
@@ -111,12 +122,19 @@ public final class NatsClusterFixture implements ClusterFixture {
 
     private synchronized JetStreamManagement jsm() throws Exception {
         if (admin == null) {
-            Options o = new Options.Builder().servers(cluster.nodes().stream().map(n -> "nats://127.0.0.1:" + n.port())
-                    .toArray(String[]::new)).maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
-                    .pingInterval(Duration.ofSeconds(1)).connectionTimeout(Duration.ofSeconds(2)).build();
+            Options o = new Options.Builder()
+                    .servers(cluster.nodes().stream()
+                            .map(n -> "nats://127.0.0.1:" + n.port())
+                            .toArray(String[]::new))
+                    .maxReconnects(-1)
+                    .reconnectWait(Duration.ofMillis(250))
+                    .pingInterval(Duration.ofSeconds(1))
+                    .connectionTimeout(Duration.ofSeconds(2))
+                    .build();
             admin = Nats.connect(o);
         }
-        return admin.jetStreamManagement(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build());
+        return admin.jetStreamManagement(
+                JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build());
     }
 
     private static void sleep(long ms) {

@@ -38,9 +38,11 @@ class NatsClusterIT extends ClusterTck {
         if (!version.startsWith("2.9.")) {
             return Map.of();
         }
-        return Map.of("R2", "nats-server " + version + " with a paused follower lost 2 acknowledged appends in 1 of 3 "
-                + "runs (a PubAck naming another sequence than the one stored); run the cluster on nats-server "
-                + "2.10 or newer (-D" + NatsServerCluster.SERVER_PROPERTY + "=/path/to/nats-server); see "
-                + "docs/clusters.md");
+        return Map.of(
+                "R2",
+                "nats-server " + version + " with a paused follower lost 2 acknowledged appends in 1 of 3 "
+                        + "runs (a PubAck naming another sequence than the one stored); run the cluster on nats-server "
+                        + "2.10 or newer (-D" + NatsServerCluster.SERVER_PROPERTY + "=/path/to/nats-server); see "
+                        + "docs/clusters.md");
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * append is on a majority of the nodes' files, so it survives. The rules that fail single nodes
  * (R1–R3) run in {@link NatsClusterIT}.
  */
-@EnabledIfSystemProperty(named = "tributary.clusterKits", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tributary.clusterKits",
+        matches = "true",
         disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
 class NatsClusterTckIT extends StreamClientTck {
 

@@ -41,7 +41,9 @@ class NatsDataLossIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private static StreamClient client() {
-        ClientConfig c = NatsFixture.shared().config().toBuilder().requestTimeout(Duration.ofSeconds(3)).build();
+        ClientConfig c = NatsFixture.shared().config().toBuilder()
+                .requestTimeout(Duration.ofSeconds(3))
+                .build();
         return StreamClients.open(c);
     }
 
@@ -74,7 +76,9 @@ class NatsDataLossIT {
         while (System.nanoTime() < deadline) {
             try {
                 List<StreamEvent> got = poll.apply(100, Duration.ofMillis(300));
-                assertEquals(List.of(), got.stream().map(StreamEvent::payloadAsString).toList(),
+                assertEquals(
+                        List.of(),
+                        got.stream().map(StreamEvent::payloadAsString).toList(),
                         who + " delivered events of the new stream");
             } catch (StreamException e) {
                 if (e.kind() == ErrorKind.DATA_LOSS) {
@@ -87,12 +91,15 @@ class NatsDataLossIT {
     }
 
     private static Connection plainJnats() throws Exception {
-        return Nats.connect(new Options.Builder().server(NatsFixture.shared().config().uri().toString()).build());
+        return Nats.connect(new Options.Builder()
+                .server(NatsFixture.shared().config().uri().toString())
+                .build());
     }
 
     @Test
     void aStreamDeletedAndCreatedAgainUnderAReaderAndAMemberIsDataLoss() throws Exception {
-        try (StreamClient c = client(); Connection nats = plainJnats()) {
+        try (StreamClient c = client();
+                Connection nats = plainJnats()) {
             StreamName s = fresh(c, "recreated");
             append(c, s, "old", 10);
             StreamReader reader = c.openReader(s, Position.earliest());
@@ -117,13 +124,19 @@ class NatsDataLossIT {
 
             StreamException r = expectDataLoss("reader", reader::poll);
             assertTrue(r.getMessage().contains("deleted and created again"), r.getMessage());
-            assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                    () -> reader.poll(10, Duration.ofMillis(100))).kind(), "DATA_LOSS stays");
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> reader.poll(10, Duration.ofMillis(100)))
+                            .kind(),
+                    "DATA_LOSS stays");
             expectDataLoss("reader at latest", latest::poll);
             StreamException m = expectDataLoss("member", member::poll);
             assertTrue(m.getMessage().contains("deleted and created again"), m.getMessage());
-            assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                    () -> member.poll(10, Duration.ofMillis(100))).kind(), "DATA_LOSS stays");
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> member.poll(10, Duration.ofMillis(100)))
+                            .kind(),
+                    "DATA_LOSS stays");
             reader.close();
             latest.close();
             member.close();
@@ -137,7 +150,8 @@ class NatsDataLossIT {
 
     @Test
     void aStreamAndGroupBothCreatedAgainBetweenTwoPollsIsDataLoss() throws Exception {
-        try (StreamClient c = client(); Connection nats = plainJnats()) {
+        try (StreamClient c = client();
+                Connection nats = plainJnats()) {
             StreamName s = fresh(c, "bothagain");
             append(c, s, "old", 6);
             c.createGroup(s, "g", GroupOptions.defaults());
@@ -185,7 +199,9 @@ class NatsDataLossIT {
             c.createGroup(s, "g", GroupOptions.defaults());
             try (StreamReader reader = c.openReader(s, Position.earliest());
                     GroupConsumer member = c.openGroupConsumer(s, "g", "m1")) {
-                assertEquals(before, take(reader::poll, 5).stream().map(StreamEvent::id).toList());
+                assertEquals(
+                        before,
+                        take(reader::poll, 5).stream().map(StreamEvent::id).toList());
                 List<StreamEvent> got = take(member::poll, 5);
                 member.ack(got.stream().map(StreamEvent::id).toList());
                 ctl.kill();
@@ -196,7 +212,8 @@ class NatsDataLossIT {
                     try {
                         after.add(c.append(s, StreamRecord.of("b" + after.size())));
                     } catch (StreamException e) {
-                        assertTrue(e.kind() == ErrorKind.RETRYABLE || e.kind() == ErrorKind.INDETERMINATE, e.toString());
+                        assertTrue(
+                                e.kind() == ErrorKind.RETRYABLE || e.kind() == ErrorKind.INDETERMINATE, e.toString());
                     }
                 }
                 // an append that ended INDETERMINATE may be stored too: every acknowledged one must come
@@ -209,8 +226,8 @@ class NatsDataLossIT {
     }
 
     /** Polls until every id of {@code want} came, riding out RETRYABLE while the server comes back. */
-    private static List<EventId> takeRetrying(BiFunction<Integer, Duration, List<StreamEvent>> poll,
-            List<EventId> want) {
+    private static List<EventId> takeRetrying(
+            BiFunction<Integer, Duration, List<StreamEvent>> poll, List<EventId> want) {
         List<EventId> out = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!out.containsAll(want) && System.nanoTime() < deadline) {

@@ -66,19 +66,29 @@ public final class NatsFixture implements BrokerFixture {
             } else {
                 String pass = randomSecret();
                 int dockerPort = LocalProcessBroker.freePort();
-                Optional<DockerBroker> d = DockerBroker.tryStart("nats", DOCKER_IMAGE, dockerPort, 4222, Map.of(),
-                        List.of("-js", "--user", USER, "--pass", pass), Duration.ofSeconds(60));
+                Optional<DockerBroker> d = DockerBroker.tryStart(
+                        "nats",
+                        DOCKER_IMAGE,
+                        dockerPort,
+                        4222,
+                        Map.of(),
+                        List.of("-js", "--user", USER, "--pass", pass),
+                        Duration.ofSeconds(60));
                 if (d.isPresent()) {
-                    shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + dockerPort, null, d.get(),
-                            dockerPort, pass);
+                    shared = new NatsFixture(
+                            "nats://" + USER + ":" + pass + "@127.0.0.1:" + dockerPort,
+                            null,
+                            d.get(),
+                            dockerPort,
+                            pass);
                 } else if (LocalProcessBroker.onPath("nats-server").isPresent()) {
                     LocalNats b = new LocalNats("nats", pass, null);
                     // kill the server and delete its store when the test JVM ends
                     Runtime.getRuntime().addShutdownHook(new Thread(b::close, "nats-fixture-cleanup"));
                     try {
                         b.start();
-                        shared = new NatsFixture("nats://" + USER + ":" + pass + "@127.0.0.1:" + b.port(), b, b,
-                                b.port(), pass);
+                        shared = new NatsFixture(
+                                "nats://" + USER + ":" + pass + "@127.0.0.1:" + b.port(), b, b, b.port(), pass);
                     } catch (RuntimeException e) {
                         unavailable = "nats-server did not start: " + e.getMessage();
                     }
@@ -109,7 +119,8 @@ public final class NatsFixture implements BrokerFixture {
         if (password == null) {
             return Optional.empty();
         }
-        return Optional.of(ClientConfig.builder("nats://" + USER + ":wrong-" + password + "@127.0.0.1:" + port).build());
+        return Optional.of(ClientConfig.builder("nats://" + USER + ":wrong-" + password + "@127.0.0.1:" + port)
+                .build());
     }
 
     /** The password of the local server (for secret-leak checks), if this fixture owns the server. */
@@ -141,7 +152,8 @@ public final class NatsFixture implements BrokerFixture {
         if (broker != null) {
             return "nats-server -js on 127.0.0.1:" + port;
         }
-        return control != null ? "nats in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + port
+        return control != null
+                ? "nats in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + port
                 : "nats from " + ENV + " (" + ClientConfig.maskUri(uri) + ")";
     }
 
@@ -163,9 +175,16 @@ public final class NatsFixture implements BrokerFixture {
             StringBuilder c = new StringBuilder();
             c.append("listen: 127.0.0.1:").append(port()).append('\n');
             c.append("jetstream { store_dir: \"").append(dir().resolve("store")).append("\" }\n");
-            c.append("authorization { user: ").append(USER).append(", password: \"").append(password).append("\" }\n");
+            c.append("authorization { user: ")
+                    .append(USER)
+                    .append(", password: \"")
+                    .append(password)
+                    .append("\" }\n");
             if (tls != null) {
-                c.append("tls { cert_file: \"").append(tls[0]).append("\", key_file: \"").append(tls[1])
+                c.append("tls { cert_file: \"")
+                        .append(tls[0])
+                        .append("\", key_file: \"")
+                        .append(tls[1])
                         .append("\" }\n");
             }
             try {
@@ -173,7 +192,8 @@ public final class NatsFixture implements BrokerFixture {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return List.of(LocalProcessBroker.onPath("nats-server").orElseThrow().toString(), "-c", conf.toString());
+            return List.of(
+                    LocalProcessBroker.onPath("nats-server").orElseThrow().toString(), "-c", conf.toString());
         }
 
         /** The JetStream store, deleted by {@link #wipe()} (kill, delete, start: rule F7). */

@@ -12,8 +12,7 @@ import io.opentelemetry.api.common.AttributeKey;
  * {@code PRODUCER}, receive is {@code CLIENT}, process is {@code CONSUMER}.
  */
 public final class MessagingConventions {
-    private MessagingConventions() {
-    }
+    private MessagingConventions() {}
 
     /** The backend's name: {@code redis}, {@code kafka}, {@code nats}, {@code memory}. */
     public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
@@ -26,11 +25,10 @@ public final class MessagingConventions {
     /** The event id ({@code EventId.toString()}) on spans of one message. */
     public static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
     /** The consumer group of group reads and group processors. */
-    public static final AttributeKey<String> CONSUMER_GROUP_NAME = AttributeKey.stringKey(
-            "messaging.consumer.group.name");
+    public static final AttributeKey<String> CONSUMER_GROUP_NAME =
+            AttributeKey.stringKey("messaging.consumer.group.name");
     /** The number of messages of a batch operation (set only for more than one). */
-    public static final AttributeKey<Long> BATCH_MESSAGE_COUNT = AttributeKey.longKey(
-            "messaging.batch.message_count");
+    public static final AttributeKey<Long> BATCH_MESSAGE_COUNT = AttributeKey.longKey("messaging.batch.message_count");
     /** The error kind or exception class of a failed operation. */
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 

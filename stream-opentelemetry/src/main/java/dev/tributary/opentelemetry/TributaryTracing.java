@@ -68,7 +68,9 @@ public final class TributaryTracing {
 
     private TributaryTracing(Builder b) {
         this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_NAME);
-        this.propagator = b.propagator != null ? b.propagator : b.openTelemetry.getPropagators().getTextMapPropagator();
+        this.propagator = b.propagator != null
+                ? b.propagator
+                : b.openTelemetry.getPropagators().getTextMapPropagator();
     }
 
     /** Tracing with the tracer and propagators of {@code openTelemetry}. */
@@ -130,7 +132,10 @@ public final class TributaryTracing {
      */
     private static final class HeaderSink {
         static final TextMapSetter<HeaderSink> SETTER = (carrier, key, value) -> {
-            if (carrier != null && key != null && value != null && carrier.headers.first(key).isEmpty()) {
+            if (carrier != null
+                    && key != null
+                    && value != null
+                    && carrier.headers.first(key).isEmpty()) {
                 carrier.headers = carrier.headers.with(key, value);
             }
         };
@@ -195,8 +200,9 @@ public final class TributaryTracing {
                 return;
             }
             Message<T> first = batch.get(0);
-            SpanBuilder sb = spanBuilder(PROCESS, backend, first.event().stream().value(), groupOf(first),
-                    SpanKind.CONSUMER).setParent(Context.current());
+            SpanBuilder sb = spanBuilder(
+                            PROCESS, backend, first.event().stream().value(), groupOf(first), SpanKind.CONSUMER)
+                    .setParent(Context.current());
             link(sb, batch.stream().map(Message::event).toList());
             if (batch.size() > 1) {
                 sb.setAttribute(BATCH_MESSAGE_COUNT, (long) batch.size());
@@ -246,8 +252,11 @@ public final class TributaryTracing {
     /** Marks a span failed: status ERROR, {@code error.type}, the exception as an event. */
     public static void fail(Span span, Throwable error) {
         span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-        span.setAttribute(ERROR_TYPE, error instanceof StreamException se ? se.kind().name()
-                : error.getClass().getName());
+        span.setAttribute(
+                ERROR_TYPE,
+                error instanceof StreamException se
+                        ? se.kind().name()
+                        : error.getClass().getName());
         span.recordException(error);
     }
 

@@ -43,11 +43,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BrokerTracingIT {
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+            .setTracerProvider(tracerProvider)
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     private final TributaryTracing tracing = TributaryTracing.create(otel);
-    private final StreamName stream = StreamName.of("otel-it-" + UUID.randomUUID().toString().substring(0, 8));
+    private final StreamName stream =
+            StreamName.of("otel-it-" + UUID.randomUUID().toString().substring(0, 8));
 
     @AfterEach
     void tearDown() {
@@ -55,7 +59,9 @@ class BrokerTracingIT {
     }
 
     private SpanData span(String name) {
-        List<SpanData> found = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        List<SpanData> found = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(name))
+                .toList();
         assertEquals(1, found.size(), () -> "one span named '" + name + "' in " + exporter.getFinishedSpanItems());
         return found.get(0);
     }
@@ -110,7 +116,8 @@ class BrokerTracingIT {
             assertEquals(send.getSpanId(), receive.getParentSpanId());
             assertEquals(backend, receive.getAttributes().get(MessagingConventions.SYSTEM));
             assertEquals(1, receive.getLinks().size());
-            assertEquals(send.getSpanId(), receive.getLinks().get(0).getSpanContext().getSpanId());
+            assertEquals(
+                    send.getSpanId(), receive.getLinks().get(0).getSpanContext().getSpanId());
         }
     }
 
@@ -127,13 +134,16 @@ class BrokerTracingIT {
             List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
             GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
                     .pollWait(Duration.ofMillis(50))
-                    .handler(tracing.handler(client, m -> seenInHandler.add(Span.current().getSpanContext())))
+                    .handler(tracing.handler(
+                            client, m -> seenInHandler.add(Span.current().getSpanContext())))
                     .build();
             p.start();
             try {
                 await("handled", () -> seenInHandler.size() == 1);
-                await("process span ended", () -> exporter.getFinishedSpanItems().stream()
-                        .anyMatch(s -> s.getName().equals("process " + stream.value())));
+                await(
+                        "process span ended",
+                        () -> exporter.getFinishedSpanItems().stream()
+                                .anyMatch(s -> s.getName().equals("process " + stream.value())));
             } finally {
                 p.stop(Duration.ofSeconds(5));
             }

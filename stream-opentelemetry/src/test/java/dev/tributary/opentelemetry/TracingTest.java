@@ -54,14 +54,16 @@ class TracingTest {
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+            .setTracerProvider(tracerProvider)
             .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
                     W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
             .build();
     private final TributaryTracing tracing = TributaryTracing.create(otel);
-    private final StreamClient raw = StreamClients.open("memory:otel-" + ProcessHandle.current().pid() + "-"
-            + SEQ.incrementAndGet());
+    private final StreamClient raw =
+            StreamClients.open("memory:otel-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
     private final StreamClient client = tracing.instrument(raw);
     private final StreamName stream = StreamName.of("orders-" + SEQ.incrementAndGet());
 
@@ -84,7 +86,9 @@ class TracingTest {
     }
 
     private SpanData span(String name) {
-        List<SpanData> found = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        List<SpanData> found = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(name))
+                .toList();
         assertEquals(1, found.size(), () -> "one span named '" + name + "' in " + exporter.getFinishedSpanItems());
         return found.get(0);
     }
@@ -104,15 +108,22 @@ class TracingTest {
     void anUnsampledAppendStillCarriesTheContextMarkedNotSampledAndRecordsNothing() {
         SdkTracerProvider off = SdkTracerProvider.builder()
                 .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-        TributaryTracing unsampled = TributaryTracing.create(OpenTelemetrySdk.builder().setTracerProvider(off)
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build());
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build();
+        TributaryTracing unsampled = TributaryTracing.create(OpenTelemetrySdk.builder()
+                .setTracerProvider(off)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build());
         StreamClient c = unsampled.instrument(raw);
-        c.append(stream, StreamRecord.builder().payload(new byte[1])
-                .headers(dev.tributary.Headers.of("type", "created")).build());
+        c.append(
+                stream,
+                StreamRecord.builder()
+                        .payload(new byte[1])
+                        .headers(dev.tributary.Headers.of("type", "created"))
+                        .build());
         c.appendBatch(stream, List.of(StreamRecord.of("a"), StreamRecord.of("b")));
-        List<dev.tributary.StreamEvent> events = raw.openReader(stream, dev.tributary.Position.earliest())
-                .poll(10, java.time.Duration.ZERO);
+        List<dev.tributary.StreamEvent> events =
+                raw.openReader(stream, dev.tributary.Position.earliest()).poll(10, java.time.Duration.ZERO);
         assertEquals(3, events.size());
         assertEquals("created", events.get(0).headers().first("type").orElseThrow());
         for (dev.tributary.StreamEvent e : events) {
@@ -138,7 +149,9 @@ class TracingTest {
         StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
         String traceparent = stored.headers().first("traceparent").orElseThrow();
         assertTrue(traceparent.startsWith("00-" + send.getTraceId() + "-" + send.getSpanId() + "-"), traceparent);
-        assertEquals(send.getAttributes().get(MessagingConventions.MESSAGE_ID), stored.id().toString());
+        assertEquals(
+                send.getAttributes().get(MessagingConventions.MESSAGE_ID),
+                stored.id().toString());
     }
 
     @Test
@@ -155,7 +168,8 @@ class TracingTest {
         assertEquals(send.getSpanId(), receive.getParentSpanId());
         assertEquals("receive", receive.getAttributes().get(MessagingConventions.OPERATION_TYPE));
         assertEquals(1, receive.getLinks().size());
-        assertEquals(send.getSpanId(), receive.getLinks().get(0).getSpanContext().getSpanId());
+        assertEquals(
+                send.getSpanId(), receive.getLinks().get(0).getSpanContext().getSpanId());
     }
 
     @Test
@@ -165,13 +179,16 @@ class TracingTest {
         List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
         GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
                 .pollWait(Duration.ofMillis(20))
-                .handler(tracing.handler(client, m -> seenInHandler.add(Span.current().getSpanContext())))
+                .handler(tracing.handler(
+                        client, m -> seenInHandler.add(Span.current().getSpanContext())))
                 .build();
         p.start();
         try {
             await("handled", () -> seenInHandler.size() == 1);
-            await("process span ended", () -> exporter.getFinishedSpanItems().stream()
-                    .anyMatch(s -> s.getName().equals("process " + stream.value())));
+            await(
+                    "process span ended",
+                    () -> exporter.getFinishedSpanItems().stream()
+                            .anyMatch(s -> s.getName().equals("process " + stream.value())));
         } finally {
             p.stop(Duration.ofSeconds(5));
         }
@@ -200,16 +217,20 @@ class TracingTest {
                 .build();
         p.start();
         try {
-            await("a failed process span", () -> exporter.getFinishedSpanItems().stream()
-                    .anyMatch(s -> s.getName().startsWith("process ") && s.getStatus().getStatusCode()
-                            == StatusCode.ERROR));
+            await(
+                    "a failed process span",
+                    () -> exporter.getFinishedSpanItems().stream()
+                            .anyMatch(s -> s.getName().startsWith("process ")
+                                    && s.getStatus().getStatusCode() == StatusCode.ERROR));
         } finally {
             p.stop(Duration.ofSeconds(5));
         }
-        SpanData process = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("process "))
-                .findFirst().orElseThrow();
-        assertEquals(IllegalStateException.class.getName(),
-                process.getAttributes().get(MessagingConventions.ERROR_TYPE));
+        SpanData process = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().startsWith("process "))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                IllegalStateException.class.getName(), process.getAttributes().get(MessagingConventions.ERROR_TYPE));
         assertTrue(process.getEvents().stream().anyMatch(e -> e.getName().equals("exception")));
     }
 
@@ -219,8 +240,10 @@ class TracingTest {
         for (int i = 0; i < 3; i++) {
             traces.add(appendInsideAParentSpan("b" + i).getTraceId());
         }
-        Set<String> sendSpans = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("send "))
-                .map(SpanData::getSpanId).collect(Collectors.toSet());
+        Set<String> sendSpans = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().startsWith("send "))
+                .map(SpanData::getSpanId)
+                .collect(Collectors.toSet());
         AtomicInteger handled = new AtomicInteger();
         TailProcessor<String> p = TailProcessor.builder(raw, stream, Codecs.utf8())
                 .pollWait(Duration.ofMillis(20))
@@ -229,17 +252,23 @@ class TracingTest {
         p.start();
         try {
             await("three handled", () -> handled.get() == 3);
-            await("process span ended", () -> exporter.getFinishedSpanItems().stream()
-                    .anyMatch(s -> s.getName().equals("process " + stream.value())));
+            await(
+                    "process span ended",
+                    () -> exporter.getFinishedSpanItems().stream()
+                            .anyMatch(s -> s.getName().equals("process " + stream.value())));
         } finally {
             p.stop(Duration.ofSeconds(5));
         }
         SpanData batch = span("process " + stream.value());
         assertEquals(3L, batch.getAttributes().get(MessagingConventions.BATCH_MESSAGE_COUNT));
-        Set<String> linkedSpans = batch.getLinks().stream().map(LinkData::getSpanContext).map(SpanContext::getSpanId)
+        Set<String> linkedSpans = batch.getLinks().stream()
+                .map(LinkData::getSpanContext)
+                .map(SpanContext::getSpanId)
                 .collect(Collectors.toSet());
-        Set<String> linkedTraces = batch.getLinks().stream().map(LinkData::getSpanContext)
-                .map(SpanContext::getTraceId).collect(Collectors.toSet());
+        Set<String> linkedTraces = batch.getLinks().stream()
+                .map(LinkData::getSpanContext)
+                .map(SpanContext::getTraceId)
+                .collect(Collectors.toSet());
         assertEquals(sendSpans, linkedSpans);
         assertEquals(Set.copyOf(traces), linkedTraces);
     }
@@ -247,7 +276,10 @@ class TracingTest {
     @Test
     void theApplicationsOwnTraceparentIsKeptAndLinked() {
         String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-        StreamRecord record = StreamRecord.builder().payload("x").header("traceparent", own).header("origin", "crm")
+        StreamRecord record = StreamRecord.builder()
+                .payload("x")
+                .header("traceparent", own)
+                .header("origin", "crm")
                 .build();
         Span parent = otel.getTracer("app").spanBuilder("forwarder").startSpan();
         try (Scope ignored = parent.makeCurrent()) {
@@ -257,7 +289,9 @@ class TracingTest {
         }
         StreamEvent stored = raw.range(stream, Position.earliest(), null, 10).get(0);
         assertEquals(List.of(own), stored.headers().all("traceparent"), "kept, not replaced, not doubled");
-        assertEquals(List.of(new Header("traceparent", own), new Header("origin", "crm")), stored.headers().asList());
+        assertEquals(
+                List.of(new Header("traceparent", own), new Header("origin", "crm")),
+                stored.headers().asList());
         SpanData send = span("send " + stream.value());
         assertEquals(parent.getSpanContext().getSpanId(), send.getParentSpanId());
         assertEquals(1, send.getLinks().size());
@@ -266,9 +300,11 @@ class TracingTest {
 
     @Test
     void existingHeadersComeFirstAndBaggageTravelsWhenSet() {
-        StreamRecord record = StreamRecord.builder().payload("x").header("type", "created").build();
+        StreamRecord record =
+                StreamRecord.builder().payload("x").header("type", "created").build();
         Span parent = otel.getTracer("app").spanBuilder("p").startSpan();
-        try (Scope a = parent.makeCurrent(); Scope b = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
+        try (Scope a = parent.makeCurrent();
+                Scope b = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
             client.append(stream, record);
         } finally {
             parent.end();
@@ -295,7 +331,9 @@ class TracingTest {
         SpanData send = span("send " + stream.value());
         assertEquals(2L, send.getAttributes().get(MessagingConventions.BATCH_MESSAGE_COUNT));
         for (StreamEvent e : raw.range(stream, Position.earliest(), null, 10)) {
-            assertEquals(send.getSpanId(), Span.fromContext(tracing.extract(e)).getSpanContext().getSpanId());
+            assertEquals(
+                    send.getSpanId(),
+                    Span.fromContext(tracing.extract(e)).getSpanContext().getSpanId());
         }
     }
 

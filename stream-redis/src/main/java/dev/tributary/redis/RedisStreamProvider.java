@@ -22,9 +22,14 @@ import java.util.Set;
 @AutoService(StreamProvider.class)
 public final class RedisStreamProvider implements StreamProvider {
     /** What every client of this provider declares. */
-    public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.CONSUMER_GROUPS,
-            Capability.IDEMPOTENT_APPEND, Capability.TIME_POSITION, Capability.TRIM_BY_LENGTH, Capability.EXACT_TRIM,
-            Capability.TRIM_BY_ID, Capability.TRIM_BY_AGE));
+    public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
+            Capability.CONSUMER_GROUPS,
+            Capability.IDEMPOTENT_APPEND,
+            Capability.TIME_POSITION,
+            Capability.TRIM_BY_LENGTH,
+            Capability.EXACT_TRIM,
+            Capability.TRIM_BY_ID,
+            Capability.TRIM_BY_AGE));
 
     @Override
     public String name() {

@@ -46,7 +46,8 @@ class RedisAdoptionIT {
 
     @BeforeAll
     static void connect() {
-        lettuce = RedisClient.create(RedisFixture.shared().config().uri().toString().replaceFirst("\\?.*$", ""));
+        lettuce = RedisClient.create(
+                RedisFixture.shared().config().uri().toString().replaceFirst("\\?.*$", ""));
         raw = lettuce.connect(ByteArrayCodec.INSTANCE);
     }
 
@@ -72,7 +73,8 @@ class RedisAdoptionIT {
 
     /** XADD with raw fields and values (repeats allowed), as another application's client sends it. */
     private static void xadd(StreamName s, Object... fieldsAndValues) {
-        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(u(s.value())).add("*");
+        CommandArgs<byte[], byte[]> args =
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(u(s.value())).add("*");
         for (Object o : fieldsAndValues) {
             args.add(o instanceof String str ? u(str) : (byte[]) o);
         }
@@ -93,21 +95,43 @@ class RedisAdoptionIT {
         StreamName s = fresh("odd");
         byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
         byte[] bin = {(byte) 0xFF, 0, (byte) 0xC3, 0x28};
-        xadd(s, "k", "sensor-1", "content type", "json", "ns:kind", "reading", "größe", "42", latin1, "x",
-                "h:unit", bin, "k", "sensor-2", "p", "{\"t\":21}", "p", bin, "ok", "yes");
+        xadd(
+                s,
+                "k",
+                "sensor-1",
+                "content type",
+                "json",
+                "ns:kind",
+                "reading",
+                "größe",
+                "42",
+                latin1,
+                "x",
+                "h:unit",
+                bin,
+                "k",
+                "sensor-2",
+                "p",
+                "{\"t\":21}",
+                "p",
+                bin,
+                "ok",
+                "yes");
         try (StreamClient c = open()) {
             StreamEvent e = c.range(s, Position.earliest(), null, 10).get(0);
             assertEquals("sensor-1", e.keyAsString(), "the first k is the key");
             assertEquals("{\"t\":21}", e.payloadAsString(), "the first p is the payload");
-            assertEquals(Headers.of(
-                    "~b64~", b64(u("content type")) + "." + b64(u("json")),
-                    "~b64~", b64(u("ns:kind")) + "." + b64(u("reading")),
-                    "~b64~", b64(u("größe")) + "." + b64(u("42")),
-                    "~b64~", b64(latin1) + "." + b64(u("x")),
-                    "unit", "~b64~" + b64(bin),
-                    "~b64~", b64(u("k")) + "." + b64(u("sensor-2")),
-                    "~b64~", b64(u("p")) + "." + b64(bin),
-                    "ok", "yes"), e.headers());
+            assertEquals(
+                    Headers.of(
+                            "~b64~", b64(u("content type")) + "." + b64(u("json")),
+                            "~b64~", b64(u("ns:kind")) + "." + b64(u("reading")),
+                            "~b64~", b64(u("größe")) + "." + b64(u("42")),
+                            "~b64~", b64(latin1) + "." + b64(u("x")),
+                            "unit", "~b64~" + b64(bin),
+                            "~b64~", b64(u("k")) + "." + b64(u("sensor-2")),
+                            "~b64~", b64(u("p")) + "." + b64(bin),
+                            "ok", "yes"),
+                    e.headers());
             assertEquals(7, e.markedHeaders());
         }
     }
@@ -138,18 +162,27 @@ class RedisAdoptionIT {
         StreamName s = fresh("layout");
         xadd(s, "event_id", "order-7", "type", "order.created", "data", "{\"id\":7}", "p", "just a field");
         try (StreamClient c = open("payloadField", "data", "keyField", "event_id")) {
-            c.append(s, StreamRecord.builder().key("order-8").header("type", "order.paid").payload("{\"id\":8}")
-                    .build());
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .key("order-8")
+                            .header("type", "order.paid")
+                            .payload("{\"id\":8}")
+                            .build());
             List<StreamEvent> got = c.range(s, Position.earliest(), null, 10);
             assertEquals("order-7", got.get(0).keyAsString());
             assertEquals("{\"id\":7}", got.get(0).payloadAsString());
-            assertEquals(Headers.of("type", "order.created", "p", "just a field"), got.get(0).headers());
+            assertEquals(
+                    Headers.of("type", "order.created", "p", "just a field"),
+                    got.get(0).headers());
             assertEquals(0, got.get(0).markedHeaders());
             assertEquals("order-8", got.get(1).keyAsString());
             assertEquals("{\"id\":8}", got.get(1).payloadAsString());
             assertEquals(Headers.of("type", "order.paid"), got.get(1).headers());
-            assertEquals(List.of("event_id", "order-8", "h:type", "order.paid", "data", "{\"id\":8}"),
-                    fieldsOf(s, got.get(1).id().toString()), "written in the application's layout");
+            assertEquals(
+                    List.of("event_id", "order-8", "h:type", "order.paid", "data", "{\"id\":8}"),
+                    fieldsOf(s, got.get(1).id().toString()),
+                    "written in the application's layout");
         }
     }
 
@@ -158,15 +191,21 @@ class RedisAdoptionIT {
         StreamName s = fresh("own");
         Headers h = Headers.of("type", "created", "odd", "~b64~aGVsbG8", "note", "é \r\n:", "type", "again");
         try (StreamClient c = open()) {
-            c.append(s, StreamRecord.builder().key(new byte[] {0, (byte) 0xFF}).headers(h).payload(new byte[] {1, 2})
-                    .build());
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .key(new byte[] {0, (byte) 0xFF})
+                            .headers(h)
+                            .payload(new byte[] {1, 2})
+                            .build());
             StreamEvent e = c.range(s, Position.earliest(), null, 10).get(0);
             assertEquals(h, e.headers());
             assertEquals(0, e.markedHeaders());
             assertArrayEquals(new byte[] {0, (byte) 0xFF}, e.key());
             assertArrayEquals(new byte[] {1, 2}, e.payload());
             List<String> fields = fieldsOf(s, e.id().toString());
-            assertEquals(List.of("k", "h:type", "h:odd", "h:note", "h:type", "p"),
+            assertEquals(
+                    List.of("k", "h:type", "h:odd", "h:note", "h:type", "p"),
                     List.of(fields.get(0), fields.get(2), fields.get(4), fields.get(6), fields.get(8), fields.get(10)));
             assertEquals("created", fields.get(3), "values are plain UTF-8 on the broker");
         }
@@ -186,8 +225,14 @@ class RedisAdoptionIT {
 
     /** The field names and values of one entry, in the order Redis keeps them. */
     private static List<String> fieldsOf(StreamName s, String id) {
-        List<Object> reply = raw.sync().dispatch(CommandType.XRANGE, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE),
-                new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(u(s.value())).add(id).add(id));
+        List<Object> reply = raw.sync()
+                .dispatch(
+                        CommandType.XRANGE,
+                        new NestedMultiOutput<>(ByteArrayCodec.INSTANCE),
+                        new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                                .addKey(u(s.value()))
+                                .add(id)
+                                .add(id));
         List<?> entry = (List<?>) reply.get(0);
         List<String> out = new ArrayList<>();
         for (Object o : (List<?>) entry.get(1)) {

@@ -27,7 +27,6 @@ import dev.tributary.Trim;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,16 +86,19 @@ class RedisClientIT {
     void providerIsFoundBySchemeAndHealthAnswers() {
         assertEquals("redis", client.backend());
         assertTrue(client.health().up(), () -> "health: " + client.health());
-        assertTrue(client.health().detail().startsWith("redis 7"), client.health().detail());
+        assertTrue(
+                client.health().detail().startsWith("redis 7"), client.health().detail());
     }
 
     @Test
     void recordRoundTripsAndTheEntryLayoutIsReadableInRedis() {
         StreamName s = fresh("layout");
-        Headers h = Headers.of("type", "created", "note", "quote \" colon : crlf \r\n emoji \uD83D\uDE00 é",
-                "type", "again");
-        EventId id = client.append(s, StreamRecord.builder().payload("hello").key("k1").headers(h).build());
-        EventId empty = client.append(s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build());
+        Headers h = Headers.of(
+                "type", "created", "note", "quote \" colon : crlf \r\n emoji \uD83D\uDE00 é", "type", "again");
+        EventId id = client.append(
+                s, StreamRecord.builder().payload("hello").key("k1").headers(h).build());
+        EventId empty = client.append(
+                s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build());
         EventId nokey = client.append(s, StreamRecord.of(new byte[] {0, (byte) 0xff, 10}));
         assertTrue(empty.isAfter(id) && nokey.isAfter(empty), "ids increase");
 
@@ -114,14 +116,22 @@ class RedisClientIT {
         var fields = redis().xrange(s.value(), io.lettuce.core.Range.create("-", "+"));
         assertEquals(id.toString(), fields.get(0).getId());
         // field order of the layout: k, h:* in order (repeats kept), p
-        List<String> raw = redis().dispatch(io.lettuce.core.protocol.CommandType.XRANGE,
-                new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).addKey(s.value())
-                        .add(id.toString()).add(id.toString()))
-                .stream().map(Object::toString).toList();
+        List<String> raw = redis()
+                .dispatch(
+                        io.lettuce.core.protocol.CommandType.XRANGE,
+                        new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                .addKey(s.value())
+                                .add(id.toString())
+                                .add(id.toString()))
+                .stream()
+                .map(Object::toString)
+                .toList();
         String flat = raw.toString();
-        assertTrue(flat.contains("[k, k1, h:type, created, h:note, quote \" colon : crlf \r\n emoji \uD83D\uDE00 é, "
-                + "h:type, again, p, hello]"), flat);
+        assertTrue(
+                flat.contains("[k, k1, h:type, created, h:note, quote \" colon : crlf \r\n emoji \uD83D\uDE00 é, "
+                        + "h:type, again, p, hello]"),
+                flat);
     }
 
     @Test
@@ -148,10 +158,12 @@ class RedisClientIT {
             client.append(s, StreamRecord.of("a1"));
             client.append(s, StreamRecord.of("a2"));
             List<StreamEvent> got = r.poll(10, Duration.ofSeconds(5));
-            assertEquals(List.of("a1", "a2"), got.stream().map(StreamEvent::payloadAsString).toList());
+            assertEquals(
+                    List.of("a1", "a2"),
+                    got.stream().map(StreamEvent::payloadAsString).toList());
             assertEquals(Position.after(got.get(1).id()), r.position());
-            CompletableFuture<List<StreamEvent>> blocked = CompletableFuture.supplyAsync(
-                    () -> r.poll(10, Duration.ofSeconds(20)));
+            CompletableFuture<List<StreamEvent>> blocked =
+                    CompletableFuture.supplyAsync(() -> r.poll(10, Duration.ofSeconds(20)));
             sleep(300);
             client.append(s, StreamRecord.of("a3"));
             List<StreamEvent> woke = blocked.join();
@@ -175,8 +187,10 @@ class RedisClientIT {
         StreamException e = assertThrows(StreamException.class, () -> r.poll(10, Duration.ZERO));
         assertEquals(ErrorKind.DATA_LOSS, e.kind(), e.getMessage());
         assertEquals(Position.after(ids.get(2)), r.position(), "the reader stays where it was");
-        assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class,
-                () -> client.range(s, Position.after(ids.get(0)), null, 10)).kind());
+        assertEquals(
+                ErrorKind.DATA_LOSS,
+                assertThrows(StreamException.class, () -> client.range(s, Position.after(ids.get(0)), null, 10))
+                        .kind());
         assertEquals(3, client.range(s, Position.earliest(), null, 10).size(), "earliest reads what is retained");
         assertEquals(2, client.range(s, Position.after(ids.get(7)), null, 10).size(), "a retained cursor has no gap");
         r.close();
@@ -193,13 +207,18 @@ class RedisClientIT {
             assertEquals(2, r.poll(10, Duration.ZERO).size());
             client.append(s, StreamRecord.of("next"));
             client.trim(s, Trim.toLength(1)); // exactly what the reader read is gone, nothing unread
-            assertEquals(List.of("next"), r.poll(10, Duration.ZERO).stream().map(StreamEvent::payloadAsString)
-                    .toList());
+            assertEquals(
+                    List.of("next"),
+                    r.poll(10, Duration.ZERO).stream()
+                            .map(StreamEvent::payloadAsString)
+                            .toList());
             client.append(s, StreamRecord.of("lost"));
             client.append(s, StreamRecord.of("kept"));
             client.trim(s, Trim.toLength(1)); // "lost" was never read
-            assertEquals(ErrorKind.DATA_LOSS, assertThrows(StreamException.class, () -> r.poll(10, Duration.ZERO))
-                    .kind());
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    assertThrows(StreamException.class, () -> r.poll(10, Duration.ZERO))
+                            .kind());
         }
     }
 
@@ -226,7 +245,11 @@ class RedisClientIT {
         sleep(20);
         EventId second = client.append(s, StreamRecord.of("late"));
         try (StreamReader r = client.openReader(s, Position.at(Instant.ofEpochMilli(second.major())))) {
-            assertEquals(List.of("late"), r.poll(10, Duration.ZERO).stream().map(StreamEvent::payloadAsString).toList());
+            assertEquals(
+                    List.of("late"),
+                    r.poll(10, Duration.ZERO).stream()
+                            .map(StreamEvent::payloadAsString)
+                            .toList());
         }
         assertEquals(2, client.range(s, Position.at(Instant.EPOCH), null, 10).size());
     }
@@ -257,7 +280,8 @@ class RedisClientIT {
     @Test
     void idempotentAppendStoresOneEventInsideTheWindow() {
         StreamName s = fresh("idem");
-        StreamRecord r = StreamRecord.builder().payload("once").idempotencyId("order-42").build();
+        StreamRecord r =
+                StreamRecord.builder().payload("once").idempotencyId("order-42").build();
         EventId first = client.append(s, r);
         EventId again = client.append(s, r);
         assertEquals(first, again);
@@ -270,33 +294,65 @@ class RedisClientIT {
     @Test
     void idempotencyIdsLiveInTwoKeysPerStreamBoundedByDedupMaxIds() {
         StreamName s = fresh("idem-bound");
-        try (StreamClient c = StreamClients.open(fixture.config().toBuilder().option("dedupMaxIds", "100").build())) {
+        try (StreamClient c = StreamClients.open(
+                fixture.config().toBuilder().option("dedupMaxIds", "100").build())) {
             List<CompletableFuture<EventId>> sent = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
-                sent.add(c.appendAsync(s, StreamRecord.builder().payload("e" + i).idempotencyId("id-" + i).build()));
+                sent.add(c.appendAsync(
+                        s,
+                        StreamRecord.builder()
+                                .payload("e" + i)
+                                .idempotencyId("id-" + i)
+                                .build()));
             }
             List<EventId> ids = sent.stream().map(CompletableFuture::join).toList();
             assertEquals(1_000, ids.stream().distinct().count(), "every new id stores an event");
             List<String> keys = redis().keys("*" + s.value() + "*");
             assertEquals(3, keys.size(), "the stream and its two dedup keys, not a key per event: " + keys);
-            String dedup = keys.stream().filter(k -> k.endsWith(":tributary:dedup")).findFirst().orElseThrow();
-            String times = keys.stream().filter(k -> k.endsWith(":tributary:dedup-times")).findFirst().orElseThrow();
+            String dedup = keys.stream()
+                    .filter(k -> k.endsWith(":tributary:dedup"))
+                    .findFirst()
+                    .orElseThrow();
+            String times = keys.stream()
+                    .filter(k -> k.endsWith(":tributary:dedup-times"))
+                    .findFirst()
+                    .orElseThrow();
             long kept = redis().hlen(dedup);
             assertTrue(kept >= 99 && kept <= 100, "trimmed to dedupMaxIds (less 1/64 of it): " + kept);
             assertEquals(kept, redis().zcard(times));
             assertTrue(redis().pttl(dedup) > 0 && redis().pttl(times) > 0, "both expire when appends stop");
             // a retry of a recent id is deduplicated, in a single append and in a batch
-            assertEquals(ids.get(999), c.append(s, StreamRecord.builder().payload("again").idempotencyId("id-999").build()));
-            List<EventId> batch = c.appendBatch(s, List.of(StreamRecord.of("x"),
-                    StreamRecord.builder().payload("again").idempotencyId("id-950").build()));
+            assertEquals(
+                    ids.get(999),
+                    c.append(
+                            s,
+                            StreamRecord.builder()
+                                    .payload("again")
+                                    .idempotencyId("id-999")
+                                    .build()));
+            List<EventId> batch = c.appendBatch(
+                    s,
+                    List.of(
+                            StreamRecord.of("x"),
+                            StreamRecord.builder()
+                                    .payload("again")
+                                    .idempotencyId("id-950")
+                                    .build()));
             assertEquals(ids.get(950), batch.get(1));
             assertEquals(1_001, c.info(s).length());
-            // a batch of idempotent records is one script call: new ids stored in order, a repeat inside it deduplicated
+            // a batch of idempotent records is one script call: new ids stored in order, a repeat inside it
+            // deduplicated
             List<StreamRecord> run = new ArrayList<>();
             for (int i = 0; i < 200; i++) { // two script calls (128 + 73)
-                run.add(StreamRecord.builder().payload("b" + i).idempotencyId("b-" + i).build());
+                run.add(StreamRecord.builder()
+                        .payload("b" + i)
+                        .idempotencyId("b-" + i)
+                        .build());
             }
-            run.add(StreamRecord.builder().payload("b150 again").idempotencyId("b-150").build());
+            run.add(StreamRecord.builder()
+                    .payload("b150 again")
+                    .idempotencyId("b-150")
+                    .build());
             List<EventId> runIds = c.appendBatch(s, run);
             for (int i = 1; i < 200; i++) {
                 assertTrue(runIds.get(i).isAfter(runIds.get(i - 1)), "in order");
@@ -332,10 +388,14 @@ class RedisClientIT {
         GroupConsumer a = client.openGroupConsumer(s, "g", "a");
         GroupConsumer b = client.openGroupConsumer(s, "g", "b");
         List<StreamEvent> got = a.poll(2, Duration.ofSeconds(2));
-        assertEquals(List.of("e0", "e1"), got.stream().map(StreamEvent::payloadAsString).toList());
+        assertEquals(
+                List.of("e0", "e1"),
+                got.stream().map(StreamEvent::payloadAsString).toList());
         assertEquals(1, got.get(0).deliveryCount());
         List<StreamEvent> rest = b.poll(10, Duration.ofSeconds(2));
-        assertEquals(List.of("e2", "e3"), rest.stream().map(StreamEvent::payloadAsString).toList());
+        assertEquals(
+                List.of("e2", "e3"),
+                rest.stream().map(StreamEvent::payloadAsString).toList());
         assertEquals(new AckResult(2, 0), b.ack(rest.get(0).id(), rest.get(1).id()));
         assertEquals(new AckResult(0, 2), b.ack(rest.get(0).id(), EventId.of(1, 1)), "unknown ids are counted");
 
@@ -351,7 +411,9 @@ class RedisClientIT {
         while (redelivered.size() < 2 && System.nanoTime() < deadline) {
             redelivered.addAll(b.poll(10, Duration.ofMillis(200)));
         }
-        assertEquals(List.of("e0", "e1"), redelivered.stream().map(StreamEvent::payloadAsString).toList());
+        assertEquals(
+                List.of("e0", "e1"),
+                redelivered.stream().map(StreamEvent::payloadAsString).toList());
         assertTrue(redelivered.stream().allMatch(e -> e.deliveryCount() == 2), redelivered.toString());
 
         // nack: redelivered at once (not after the timeout), count raised again
@@ -391,16 +453,23 @@ class RedisClientIT {
         assertEquals(1, c1.poll(10, Duration.ZERO).size());
         assertTrue(client.deleteGroup(s, "g1"));
         assertFalse(client.deleteGroup(s, "g1"));
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(StreamException.class, () -> c1.poll(10, Duration.ZERO)).kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> c1.poll(10, Duration.ZERO))
+                        .kind());
         assertEquals(1, c2.poll(10, Duration.ZERO).size(), "other groups are unaffected");
         // the server loses the group behind the client's back (as after a restart without persistence)
         redis().xgroupDestroy(s.value(), "g2");
         StreamException lost = assertThrows(StreamException.class, () -> c2.poll(10, Duration.ofMillis(100)));
         assertEquals(ErrorKind.DATA_LOSS, lost.kind(), lost.getMessage());
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(StreamException.class,
-                () -> client.openGroupConsumer(s, "nope", "m")).kind());
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(StreamException.class,
-                () -> client.groupInfo(fresh("missing"), "g")).kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> client.openGroupConsumer(s, "nope", "m"))
+                        .kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(StreamException.class, () -> client.groupInfo(fresh("missing"), "g"))
+                        .kind());
     }
 
     @Test
@@ -418,10 +487,14 @@ class RedisClientIT {
         StreamName s = fresh("limits");
         int max = client.limits().maxPayloadBytes();
         client.append(s, StreamRecord.of(new byte[max]));
-        assertEquals(ErrorKind.TOO_LARGE, assertThrows(StreamException.class,
-                () -> client.append(s, StreamRecord.of(new byte[max + 1]))).kind());
+        assertEquals(
+                ErrorKind.TOO_LARGE,
+                assertThrows(StreamException.class, () -> client.append(s, StreamRecord.of(new byte[max + 1])))
+                        .kind());
         assertEquals(1, client.info(s).length());
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> client.parseId("42")).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> client.parseId("42")).kind());
         assertEquals(EventId.of(5, 1), client.parseId("5-1"));
     }
 
@@ -431,8 +504,10 @@ class RedisClientIT {
         client.createGroup(s, "g", GroupOptions.defaults());
         StreamReader r = client.openReader(s, Position.latest());
         GroupConsumer c = client.openGroupConsumer(s, "g", "m");
-        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> failure(() -> r.poll(1, Duration.ofMinutes(1))));
-        CompletableFuture<Throwable> member = CompletableFuture.supplyAsync(() -> failure(() -> c.poll(1, Duration.ofMinutes(1))));
+        CompletableFuture<Throwable> reader =
+                CompletableFuture.supplyAsync(() -> failure(() -> r.poll(1, Duration.ofMinutes(1))));
+        CompletableFuture<Throwable> member =
+                CompletableFuture.supplyAsync(() -> failure(() -> c.poll(1, Duration.ofMinutes(1))));
         sleep(500);
         long t0 = System.nanoTime();
         client.close();
@@ -442,14 +517,17 @@ class RedisClientIT {
         assertEquals(ErrorKind.CLOSED, ((StreamException) a).kind(), String.valueOf(a));
         assertEquals(ErrorKind.CLOSED, ((StreamException) b).kind(), String.valueOf(b));
         client.close();
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> client.info(s)).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> client.info(s)).kind());
     }
 
     @Test
     void readerCloseWakesItsOwnBlockedPoll() throws Exception {
         StreamName s = fresh("rwake");
         StreamReader r = client.openReader(s, Position.latest());
-        CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> failure(() -> r.poll(1, Duration.ofMinutes(1))));
+        CompletableFuture<Throwable> f =
+                CompletableFuture.supplyAsync(() -> failure(() -> r.poll(1, Duration.ofMinutes(1))));
         sleep(300);
         r.close();
         assertEquals(ErrorKind.CLOSED, ((StreamException) f.get(2, TimeUnit.SECONDS)).kind());
@@ -465,8 +543,7 @@ class RedisClientIT {
         for (int i = 0; i < 12; i++) {
             StreamReader r = client.openReader(s, Position.earliest());
             readers.add(r);
-            polls.add(CompletableFuture.supplyAsync(() -> r.poll(1, Duration.ofSeconds(3)),
-                    pool));
+            polls.add(CompletableFuture.supplyAsync(() -> r.poll(1, Duration.ofSeconds(3)), pool));
         }
         sleep(300);
         client.append(s, StreamRecord.of("one"));

@@ -25,8 +25,12 @@ import java.util.Optional;
  */
 public final class RedisClusterFixture implements ClusterFixture {
     static final int REPLICAS_PER_PRIMARY = 2;
-    private static final StartedOnce<RedisClusterFixture> SHARED = new StartedOnce<>("redis", "Redis Cluster",
-            () -> RedisServerCluster.available() ? null : "redis-server is not on the PATH; the cluster rules start nine of them",
+    private static final StartedOnce<RedisClusterFixture> SHARED = new StartedOnce<>(
+            "redis",
+            "Redis Cluster",
+            () -> RedisServerCluster.available()
+                    ? null
+                    : "redis-server is not on the PATH; the cluster rules start nine of them",
             () -> {
                 RedisServerCluster c = RedisServerCluster.start(REPLICAS_PER_PRIMARY);
                 Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-cleanup"));
@@ -48,8 +52,10 @@ public final class RedisClusterFixture implements ClusterFixture {
     public ClientConfig config() {
         String wait = System.getProperty("tributary.redis.waitReplicas", "1");
         return ClientConfig.builder("redis://" + cluster.addresses() + "?cluster=true&waitReplicas=" + wait)
-                .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
-                .closeTimeout(Duration.ofSeconds(5)).build();
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** The underlying processes. */

@@ -40,10 +40,14 @@ class RedisClusterIT extends ClusterTck {
             + "until one of them is back, then succeed without help")
     void aShardWithEveryCopyDownIsUnavailableUntilOneReturns() {
         RedisClusterFixture f = RedisClusterFixture.shared();
-        ClientConfig config = f.config().toBuilder().requestTimeout(Duration.ofSeconds(2))
-                .connectTimeout(Duration.ofSeconds(2)).closeTimeout(Duration.ofSeconds(2)).build();
+        ClientConfig config = f.config().toBuilder()
+                .requestTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(2))
+                .closeTimeout(Duration.ofSeconds(2))
+                .build();
         try (StreamClient c = StreamClients.open(config)) {
-            StreamName s = StreamName.of("shard-down-" + UUID.randomUUID().toString().substring(0, 8));
+            StreamName s =
+                    StreamName.of("shard-down-" + UUID.randomUUID().toString().substring(0, 8));
             c.append(s, StreamRecord.of("before"));
             int primary = f.leaderOf(s, Duration.ofSeconds(10));
             List<Integer> shard = new ArrayList<>(List.of(primary));
@@ -59,7 +63,9 @@ class RedisClusterIT extends ClusterTck {
                         c.append(s, StreamRecord.of("during"));
                         fail("an append succeeded while the primary of its slot and all its replicas were down");
                     } catch (StreamException e) {
-                        assertTrue(Set.of(ErrorKind.RETRYABLE, ErrorKind.INDETERMINATE).contains(e.kind()),
+                        assertTrue(
+                                Set.of(ErrorKind.RETRYABLE, ErrorKind.INDETERMINATE)
+                                        .contains(e.kind()),
                                 "an append to an unavailable slot fails retryably, not " + e.kind() + ": " + e);
                         failures++;
                     }
@@ -84,8 +90,8 @@ class RedisClusterIT extends ClusterTck {
                 return;
             } catch (StreamException e) {
                 if (System.nanoTime() > deadline || !e.isRetryable() && e.kind() != ErrorKind.INDETERMINATE) {
-                    throw new AssertionError("appends did not succeed within " + bound + " after the shard "
-                            + "returned: " + e, e);
+                    throw new AssertionError(
+                            "appends did not succeed within " + bound + " after the shard " + "returned: " + e, e);
                 }
                 RedisClusterFixture.sleep(200);
             }

@@ -5,7 +5,9 @@ import dev.tributary.tck.processor.ProcessorTck;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** The processor rules (C family) of stream-core against the Redis Cluster of {@link RedisClusterFixture}. */
-@EnabledIfSystemProperty(named = "tributary.clusterKits", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tributary.clusterKits",
+        matches = "true",
         disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
 class RedisClusterProcessorTckIT extends ProcessorTck {
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code waitReplicas=1}). The F rules stop, kill and pause every node at once (the kit's whole-cluster
  * control); the cluster's own fault rules (R1–R3) run in {@link RedisClusterIT}.
  */
-@EnabledIfSystemProperty(named = "tributary.clusterKits", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tributary.clusterKits",
+        matches = "true",
         disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
 class RedisClusterTckIT extends StreamClientTck {
 

@@ -34,7 +34,8 @@ class RedisConnectErrorsIT {
     /** Opens {@code uri}, expects a failure; returns it with the time it took checked against {@link #BOUND_MS}. */
     private static StreamException failsFast(String uri) {
         long t0 = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class,
+        StreamException e = assertThrows(
+                StreamException.class,
                 () -> StreamClients.open(ClientConfig.parse(uri)).close());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.println(uri + " -> " + ms + " ms: " + e.kind() + " " + e.getMessage());
@@ -49,15 +50,19 @@ class RedisConnectErrorsIT {
         int missing = Integer.parseInt(count);
         StreamException e = failsFast("redis://127.0.0.1:" + server().getPort() + "/" + missing + "?" + SLOW);
         assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-        assertTrue(e.getMessage().contains("database " + missing + " does not exist on the Redis server (it has "
-                + count + " databases, 0 to " + (missing - 1) + ")"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("database " + missing + " does not exist on the Redis server (it has " + count
+                                + " databases, 0 to " + (missing - 1) + ")"),
+                e.getMessage());
     }
 
     @Test
     void tlsAgainstThePlainPortIsConfigurationSayingItDoesNotSpeakTls() {
         StreamException e = failsFast("rediss://127.0.0.1:" + server().getPort() + "?" + SLOW);
         assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-        assertTrue(e.getMessage().contains("does not speak TLS: a Redis server answered PING in plain text"),
+        assertTrue(
+                e.getMessage().contains("does not speak TLS: a Redis server answered PING in plain text"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("use redis://"), e.getMessage());
     }
@@ -65,18 +70,21 @@ class RedisConnectErrorsIT {
     @Test
     void aServerThatIsNotRedisIsConfigurationNamingWhatAnswered() throws IOException {
         try (ServerSocket http = new ServerSocket(0)) {
-            Thread t = new Thread(() -> {
-                while (!http.isClosed()) {
-                    try (Socket c = http.accept()) {
-                        c.setSoTimeout(2000);
-                        c.getInputStream().read(new byte[512]);
-                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
-                    } catch (IOException e) {
-                        // next connection, or closed
-                    }
-                }
-            }, "not-redis");
+            Thread t = new Thread(
+                    () -> {
+                        while (!http.isClosed()) {
+                            try (Socket c = http.accept()) {
+                                c.setSoTimeout(2000);
+                                c.getInputStream().read(new byte[512]);
+                                c.getOutputStream()
+                                        .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                                .getBytes(StandardCharsets.US_ASCII));
+                            } catch (IOException e) {
+                                // next connection, or closed
+                            }
+                        }
+                    },
+                    "not-redis");
             t.setDaemon(true);
             t.start();
             for (String scheme : new String[] {"redis", "rediss"}) {

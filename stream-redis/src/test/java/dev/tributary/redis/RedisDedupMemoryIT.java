@@ -12,10 +12,10 @@ import dev.tributary.StreamRecord;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +53,12 @@ class RedisDedupMemoryIT {
                 List<CompletableFuture<EventId>> sent = new ArrayList<>(perPhase);
                 for (int i = 0; i < perPhase; i++) {
                     window.acquireUninterruptibly();
-                    CompletableFuture<EventId> f = c.appendAsync(s, StreamRecord.builder().payload("x".repeat(100))
-                            .idempotencyId("pub-" + UUID.randomUUID()).build());
+                    CompletableFuture<EventId> f = c.appendAsync(
+                            s,
+                            StreamRecord.builder()
+                                    .payload("x".repeat(100))
+                                    .idempotencyId("pub-" + UUID.randomUUID())
+                                    .build());
                     f.whenComplete((id, e) -> window.release());
                     sent.add(f);
                 }
@@ -69,14 +73,25 @@ class RedisDedupMemoryIT {
                     }
                 }
                 dedupBytes.add(bytes);
-                System.out.printf("dedup phase %d: %d appends in %.2f s (%.0f/s); DBSIZE %+d; used_memory %+d B; "
-                        + "keys of the stream %d; dedup keys %d B; server time per EVAL %s us%n", p, perPhase, secs,
-                        perPhase / secs, redis.dbsize() - keysBefore, usedMemory(redis) - memBefore, keys.size(), bytes,
+                System.out.printf(
+                        "dedup phase %d: %d appends in %.2f s (%.0f/s); DBSIZE %+d; used_memory %+d B; "
+                                + "keys of the stream %d; dedup keys %d B; server time per EVAL %s us%n",
+                        p,
+                        perPhase,
+                        secs,
+                        perPhase / secs,
+                        redis.dbsize() - keysBefore,
+                        usedMemory(redis) - memBefore,
+                        keys.size(),
+                        bytes,
                         stat(redis.info("commandstats"), "cmdstat_eval:", "usec_per_call="));
             }
             List<String> keys = redis.keys("*" + s.value() + "*");
             assertEquals(3, keys.size(), "the stream and its two dedup keys, whatever the number of appends: " + keys);
-            String ids = keys.stream().filter(k -> k.endsWith(":tributary:dedup")).findFirst().orElseThrow();
+            String ids = keys.stream()
+                    .filter(k -> k.endsWith(":tributary:dedup"))
+                    .findFirst()
+                    .orElseThrow();
             int bound = maxIds > 0 ? maxIds : 100_000;
             long kept = redis.hlen(ids);
             long most = Math.min(bound, (long) phases * perPhase);
@@ -94,7 +109,8 @@ class RedisDedupMemoryIT {
 
     /** The fixture's client with a long request timeout (a loaded machine) and the dedup bound. */
     private static ClientConfig config(RedisFixture fixture, int maxIds) {
-        ClientConfig.Builder b = fixture.config().toBuilder().requestTimeout(Duration.ofSeconds(30))
+        ClientConfig.Builder b = fixture.config().toBuilder()
+                .requestTimeout(Duration.ofSeconds(30))
                 .option("appendMaxLen", "1000");
         if (maxIds > 0) { // 0: the client's default (and a build from before the option, for a comparison)
             b.option("dedupMaxIds", Integer.toString(maxIds));

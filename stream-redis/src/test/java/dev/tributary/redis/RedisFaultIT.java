@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
 
 /**
  * Faults against a redis-server of its own (so the shared fixture stays up): killed, restarted and
@@ -43,7 +43,8 @@ class RedisFaultIT {
     @BeforeAll
     static void start() {
         RedisFixture.shared(); // skips or fails by the usual policy when no server can run
-        broker = new RedisFixture.Local(LocalProcessBroker.onPath("redis-server").orElseThrow(), List.of());
+        broker =
+                new RedisFixture.Local(LocalProcessBroker.onPath("redis-server").orElseThrow(), List.of());
         broker.start();
         client = StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port()));
     }
@@ -74,7 +75,8 @@ class RedisFaultIT {
         broker.start();
         EventId after = eventually(() -> client.append(s, StreamRecord.of("after")));
         List<StreamEvent> all = client.range(s, Position.earliest(), null, 1000);
-        assertTrue(all.stream().map(StreamEvent::id).toList().containsAll(acked),
+        assertTrue(
+                all.stream().map(StreamEvent::id).toList().containsAll(acked),
                 "appendfsync always: every acknowledged append survived the kill");
         assertEquals(after, all.get(all.size() - 1).id());
     }
@@ -88,15 +90,16 @@ class RedisFaultIT {
             long t0 = System.nanoTime();
             StreamException append = assertThrows(StreamException.class, () -> client.append(s, StreamRecord.of("y")));
             assertEquals(ErrorKind.INDETERMINATE, append.kind(), append.toString());
-            StreamException read = assertThrows(StreamException.class,
-                    () -> client.range(s, Position.earliest(), null, 10));
+            StreamException read =
+                    assertThrows(StreamException.class, () -> client.range(s, Position.earliest(), null, 10));
             assertEquals(ErrorKind.RETRYABLE, read.kind(), read.toString());
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(12), "bounded by the request timeout");
         } finally {
             broker.resume();
         }
         eventually(() -> client.append(s, StreamRecord.of("z")));
-        List<String> got = client.range(s, Position.earliest(), null, 10).stream().map(StreamEvent::payloadAsString)
+        List<String> got = client.range(s, Position.earliest(), null, 10).stream()
+                .map(StreamEvent::payloadAsString)
                 .toList();
         assertTrue(got.contains("x") && got.contains("z"), got.toString());
     }
@@ -124,11 +127,14 @@ class RedisFaultIT {
             }
         }
         assertEquals("two", m.get(m.size() - 1).payloadAsString(), m.toString());
-        m.stream().filter(e -> e.payloadAsString().equals("one"))
+        m.stream()
+                .filter(e -> e.payloadAsString().equals("one"))
                 .forEach(e -> assertTrue(e.deliveryCount() >= 2, "a re-delivery counts: " + e));
         List<StreamEvent> r = eventually(() -> reader.poll(10, Duration.ofMillis(500)));
-        assertEquals(List.of("two"), r.stream().map(StreamEvent::payloadAsString).toList(), "the reader neither "
-                + "repeats nor skips");
+        assertEquals(
+                List.of("two"),
+                r.stream().map(StreamEvent::payloadAsString).toList(),
+                "the reader neither " + "repeats nor skips");
     }
 
     @Test
@@ -161,8 +167,10 @@ class RedisFaultIT {
 
     @Test
     void e_appendsWrittenBeforeCloseWithTheServerPausedEndIndeterminateNeverClosed() {
-        StreamClient other = StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port())
-                .toBuilder().requestTimeout(Duration.ofSeconds(30)).build());
+        StreamClient other =
+                StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port()).toBuilder()
+                        .requestTimeout(Duration.ofSeconds(30))
+                        .build());
         StreamName s = StreamName.of("fault-close-pending");
         other.append(s, StreamRecord.of("warm"));
         List<CompletableFuture<EventId>> pending = new ArrayList<>();
@@ -180,20 +188,27 @@ class RedisFaultIT {
             StreamException e = StreamException.unwrap(assertThrows(CompletionException.class, f::join));
             assertEquals(ErrorKind.INDETERMINATE, e.kind(), "written to the socket, so maybe stored: " + e);
         }
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> other.parseId("1-0")).kind(),
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> other.parseId("1-0")).kind(),
                 "parseId after close fails CLOSED like every other call");
         List<StreamEvent> stored = eventually(() -> {
             List<StreamEvent> all = client.range(s, Position.earliest(), null, 100);
             return all.size() >= 21 ? all : List.of();
         });
-        assertEquals(21, stored.size(), "the resumed server stored what it had received: INDETERMINATE was the "
-                + "honest answer");
+        assertEquals(
+                21,
+                stored.size(),
+                "the resumed server stored what it had received: INDETERMINATE was the " + "honest answer");
     }
 
     @Test
     void f_aFullWindowFailsTheFutureWithBackpressureInsteadOfThrowing() {
-        StreamClient small = StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port())
-                .toBuilder().maxInFlightAppends(2).requestTimeout(Duration.ofSeconds(1)).build());
+        StreamClient small =
+                StreamClients.open(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port()).toBuilder()
+                        .maxInFlightAppends(2)
+                        .requestTimeout(Duration.ofSeconds(1))
+                        .build());
         StreamName s = StreamName.of("fault-window");
         small.append(s, StreamRecord.of("warm"));
         broker.pause();
@@ -235,7 +250,8 @@ class RedisFaultIT {
             sleep(500); // the poll found no key and blocks in XREAD now
             client.append(s, StreamRecord.of("new-1"));
             Object outcome = blocked.get(30, TimeUnit.SECONDS);
-            assertTrue(outcome instanceof StreamException e && e.kind() == ErrorKind.DATA_LOSS,
+            assertTrue(
+                    outcome instanceof StreamException e && e.kind() == ErrorKind.DATA_LOSS,
                     "the reader reports DATA_LOSS, not the new stream's entries: " + outcome);
         }
     }

@@ -60,31 +60,47 @@ public final class RedisFixture implements BrokerFixture {
             return shared;
         }
         int dockerPort = LocalProcessBroker.freePort();
-        Optional<DockerBroker> docker = DockerBroker.tryStart("redis", DOCKER_IMAGE, dockerPort, 6379, Map.of(),
+        Optional<DockerBroker> docker = DockerBroker.tryStart(
+                "redis",
+                DOCKER_IMAGE,
+                dockerPort,
+                6379,
+                Map.of(),
                 List.of("redis-server", "--appendonly", "yes", "--appendfsync", "always", "--save", ""),
                 Duration.ofSeconds(60));
         if (docker.isPresent()) {
-            shared = new RedisFixture(testConfig("redis://127.0.0.1:" + dockerPort), null, docker.get(),
+            shared = new RedisFixture(
+                    testConfig("redis://127.0.0.1:" + dockerPort),
+                    null,
+                    docker.get(),
                     "redis in Docker (" + DOCKER_IMAGE + ") on 127.0.0.1:" + dockerPort);
             return shared;
         }
         Optional<Path> bin = LocalProcessBroker.onPath("redis-server");
         if (bin.isEmpty()) {
-            throw Brokers.unavailable("redis", "TRIBUTARY_REDIS_URI is not set, no Docker engine answers and "
-                    + "redis-server is not on the PATH (install the redis-server package)");
+            throw Brokers.unavailable(
+                    "redis",
+                    "TRIBUTARY_REDIS_URI is not set, no Docker engine answers and "
+                            + "redis-server is not on the PATH (install the redis-server package)");
         }
         Local local = new Local(bin.get(), List.of());
         Runtime.getRuntime().addShutdownHook(new Thread(local::close, "redis-fixture-cleanup"));
         local.start();
-        shared = new RedisFixture(testConfig("redis://127.0.0.1:" + local.port()), local, local,
+        shared = new RedisFixture(
+                testConfig("redis://127.0.0.1:" + local.port()),
+                local,
+                local,
                 "redis-server on 127.0.0.1:" + local.port() + " in " + local.dir());
         return shared;
     }
 
     /** The settings the kit's clients use: short timeouts so the fault rules run quickly. */
     static ClientConfig testConfig(String uri) {
-        return ClientConfig.builder(uri).requestTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2))
-                .closeTimeout(Duration.ofSeconds(3)).build();
+        return ClientConfig.builder(uri)
+                .requestTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(2))
+                .closeTimeout(Duration.ofSeconds(3))
+                .build();
     }
 
     @Override
@@ -141,9 +157,24 @@ public final class RedisFixture implements BrokerFixture {
 
         @Override
         protected List<String> command() {
-            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--bind", "127.0.0.1", "--dir",
-                    dir().toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                    "--protected-mode", "no", "--daemonize", "no", "--logfile", ""));
+            List<String> cmd = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    dir().toString(),
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "always",
+                    "--save",
+                    "",
+                    "--protected-mode",
+                    "no",
+                    "--daemonize",
+                    "no",
+                    "--logfile",
+                    ""));
             if (tlsOnly) {
                 cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port())));
             } else {

@@ -33,8 +33,11 @@ class RedisInteropIT {
 
     @BeforeAll
     static void needsRedisCli() {
-        cli = LocalProcessBroker.onPath("redis-cli").orElseThrow(() -> Brokers.unavailable("redis",
-                "redis-cli is not on the PATH (apt-get install redis-tools); the interoperability tests run it"));
+        cli = LocalProcessBroker.onPath("redis-cli")
+                .orElseThrow(
+                        () -> Brokers.unavailable(
+                                "redis",
+                                "redis-cli is not on the PATH (apt-get install redis-tools); the interoperability tests run it"));
     }
 
     /** Runs redis-cli against the fixture's server with {@code args}; returns its raw output. */
@@ -45,8 +48,13 @@ class RedisInteropIT {
     /** Runs redis-cli with {@code stdin} as its input ({@code -x}: the last argument), if not null. */
     private static String redisCli(byte[] stdin, String... args) throws IOException, InterruptedException {
         URI uri = RedisFixture.shared().config().uri();
-        List<String> cmd = new ArrayList<>(List.of(cli.toString(), "-h", uri.getHost(), "-p",
-                Integer.toString(uri.getPort() < 0 ? 6379 : uri.getPort()), "--no-raw"));
+        List<String> cmd = new ArrayList<>(List.of(
+                cli.toString(),
+                "-h",
+                uri.getHost(),
+                "-p",
+                Integer.toString(uri.getPort() < 0 ? 6379 : uri.getPort()),
+                "--no-raw"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
@@ -67,8 +75,13 @@ class RedisInteropIT {
     void redisCliShowsTheDocumentedLayout() throws Exception {
         StreamName s = StreamName.of("interop-" + RUN + "-out");
         try (StreamClient c = StreamClients.open(RedisFixture.shared().config())) {
-            c.append(s, StreamRecord.builder().key("customer-7").header("type", "order.created")
-                    .payload("{\"id\":42}").build());
+            c.append(
+                    s,
+                    StreamRecord.builder()
+                            .key("customer-7")
+                            .header("type", "order.created")
+                            .payload("{\"id\":42}")
+                            .build());
         }
         String out = redisCli("XRANGE", s.value(), "-", "+");
         String fields = out.substring(out.indexOf("2) 1)"));
@@ -91,7 +104,8 @@ class RedisInteropIT {
             List<StreamEvent> got = c.range(s, Position.earliest(), null, 10);
             assertEquals(2, got.size());
             assertEquals("sensor-1", got.get(0).keyAsString());
-            assertEquals(Headers.of("unit", "°C", "note", "a, \"b\""), got.get(0).headers());
+            assertEquals(
+                    Headers.of("unit", "°C", "note", "a, \"b\""), got.get(0).headers());
             assertEquals("{\"t\":21}", got.get(0).payloadAsString());
             assertEquals(Headers.of("temperature", "22"), got.get(1).headers(), "a field named like a header");
             assertEquals(0, got.get(1).payload().length, "no p: an empty payload");
@@ -106,8 +120,20 @@ class RedisInteropIT {
     @Test
     void whatTheGrammarCannotHoldReadsMarkedAndCounted() throws Exception {
         StreamName s = StreamName.of("interop-" + RUN + "-odd");
-        redisCli("XADD", s.value(), "*", "k", "sensor-1", "content type", "json", "größe", "42", "p", "{\"t\":21}",
-                "p", "again");
+        redisCli(
+                "XADD",
+                s.value(),
+                "*",
+                "k",
+                "sensor-1",
+                "content type",
+                "json",
+                "größe",
+                "42",
+                "p",
+                "{\"t\":21}",
+                "p",
+                "again");
         byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
         redisCli(latin1, "-x", "XADD", s.value(), "*", "p", "{}", "h:note");
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
@@ -115,15 +141,22 @@ class RedisInteropIT {
             List<StreamEvent> got = c.range(s, Position.earliest(), null, 10);
             assertEquals(2, got.size());
             assertEquals("{\"t\":21}", got.get(0).payloadAsString());
-            assertEquals(Headers.of(
-                    "~b64~", b64.encodeToString("content type".getBytes(StandardCharsets.UTF_8)) + "."
-                            + b64.encodeToString("json".getBytes(StandardCharsets.UTF_8)),
-                    "~b64~", b64.encodeToString("größe".getBytes(StandardCharsets.UTF_8)) + "."
-                            + b64.encodeToString("42".getBytes(StandardCharsets.UTF_8)),
-                    "~b64~", b64.encodeToString("p".getBytes(StandardCharsets.UTF_8)) + "."
-                            + b64.encodeToString("again".getBytes(StandardCharsets.UTF_8))), got.get(0).headers());
+            assertEquals(
+                    Headers.of(
+                            "~b64~",
+                                    b64.encodeToString("content type".getBytes(StandardCharsets.UTF_8)) + "."
+                                            + b64.encodeToString("json".getBytes(StandardCharsets.UTF_8)),
+                            "~b64~",
+                                    b64.encodeToString("größe".getBytes(StandardCharsets.UTF_8)) + "."
+                                            + b64.encodeToString("42".getBytes(StandardCharsets.UTF_8)),
+                            "~b64~",
+                                    b64.encodeToString("p".getBytes(StandardCharsets.UTF_8)) + "."
+                                            + b64.encodeToString("again".getBytes(StandardCharsets.UTF_8))),
+                    got.get(0).headers());
             assertEquals(3, got.get(0).markedHeaders());
-            assertEquals(Headers.of("note", "~b64~" + b64.encodeToString(latin1)), got.get(1).headers(),
+            assertEquals(
+                    Headers.of("note", "~b64~" + b64.encodeToString(latin1)),
+                    got.get(1).headers(),
                     "the raw bytes, not U+FFFD");
             assertEquals(1, got.get(1).markedHeaders());
         }

@@ -2,7 +2,6 @@ package dev.tributary.redis;
 
 import static dev.tributary.tck.fixture.SecurityChecks.assertNoSecret;
 import static dev.tributary.tck.fixture.SecurityChecks.assertThreadsSettle;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,8 +56,25 @@ class RedisSecurityIT {
     static void start() throws Exception {
         RedisFixture.shared(); // the usual skip/fail policy when no server can run
         bin = LocalProcessBroker.onPath("redis-server").orElseThrow();
-        acl = started(new RedisFixture.Local(bin, List.of("--user", "alice", "on", ">" + PASSWORD, "~*", "&*",
-                "+@all", "--user", "bob", "on", ">" + PASSWORD, "~*", "+ping", "+hello", "+auth", "+client")));
+        acl = started(new RedisFixture.Local(
+                bin,
+                List.of(
+                        "--user",
+                        "alice",
+                        "on",
+                        ">" + PASSWORD,
+                        "~*",
+                        "&*",
+                        "+@all",
+                        "--user",
+                        "bob",
+                        "on",
+                        ">" + PASSWORD,
+                        "~*",
+                        "+ping",
+                        "+hello",
+                        "+auth",
+                        "+client")));
         pki = TestPki.create();
         certs = pki.matrix();
         rightHost = tlsServer(certs.rightHost());
@@ -69,9 +85,25 @@ class RedisSecurityIT {
 
     /** A TLS-only redis-server presenting {@code cert}, with user alice. */
     private static RedisFixture.Local tlsServer(TestPki.Pair cert) {
-        return started(new RedisFixture.Local(bin, List.of("--tls-cert-file", cert.cert().toString(),
-                "--tls-key-file", cert.key().toString(), "--tls-ca-cert-file", certs.ca().cert().toString(),
-                "--tls-auth-clients", "no", "--user", "alice", "on", ">" + PASSWORD, "~*", "&*", "+@all"), true));
+        return started(new RedisFixture.Local(
+                bin,
+                List.of(
+                        "--tls-cert-file",
+                        cert.cert().toString(),
+                        "--tls-key-file",
+                        cert.key().toString(),
+                        "--tls-ca-cert-file",
+                        certs.ca().cert().toString(),
+                        "--tls-auth-clients",
+                        "no",
+                        "--user",
+                        "alice",
+                        "on",
+                        ">" + PASSWORD,
+                        "~*",
+                        "&*",
+                        "+@all"),
+                true));
     }
 
     private static RedisFixture.Local started(RedisFixture.Local server) {
@@ -92,8 +124,8 @@ class RedisSecurityIT {
 
     @Test
     void aclUserWithTheRightPasswordConnects() {
-        try (StreamClient c = StreamClients.open(RedisFixture.testConfig("redis://alice:" + PASSWORD + "@127.0.0.1:"
-                + acl.port()))) {
+        try (StreamClient c =
+                StreamClients.open(RedisFixture.testConfig("redis://alice:" + PASSWORD + "@127.0.0.1:" + acl.port()))) {
             StreamName s = StreamName.of("sec-acl");
             c.append(s, StreamRecord.of("x"));
             assertEquals(1, c.range(s, Position.earliest(), null, 10).size());
@@ -111,7 +143,8 @@ class RedisSecurityIT {
         StreamException e;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            e = assertThrows(StreamException.class, () -> StreamClients.open(config).close());
+            e = assertThrows(
+                    StreamException.class, () -> StreamClients.open(config).close());
         } finally {
             System.setErr(err);
         }
@@ -126,16 +159,19 @@ class RedisSecurityIT {
 
     @Test
     void aUserWithoutPermissionFailsWithAuthentication() {
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(RedisFixture.testConfig(
-                "redis://bob:" + PASSWORD + "@127.0.0.1:" + acl.port())).close());
+        StreamException e = assertThrows(
+                StreamException.class,
+                () -> StreamClients.open(
+                                RedisFixture.testConfig("redis://bob:" + PASSWORD + "@127.0.0.1:" + acl.port()))
+                        .close());
         assertEquals(ErrorKind.AUTHENTICATION, e.kind(), e.toString());
         assertTrue(e.getMessage().contains("NOPERM") || e.getMessage().contains("permission"), e.getMessage());
     }
 
     /** {@code rediss://alice:PASSWORD@host:port?tlsCaCert=<the test CA>&…}. */
     private static String tlsUri(String host, RedisFixture.Local server, String options) {
-        return "rediss://alice:" + PASSWORD + "@" + host + ":" + server.port() + "?tlsCaCert=" + certs.ca().cert()
-                + (options.isEmpty() ? "" : "&" + options);
+        return "rediss://alice:" + PASSWORD + "@" + host + ":" + server.port() + "?tlsCaCert="
+                + certs.ca().cert() + (options.isEmpty() ? "" : "&" + options);
     }
 
     /** Opens {@code uri} (test timeouts), appends a record and reads it back over TLS. */
@@ -144,7 +180,8 @@ class RedisSecurityIT {
             assertTrue(c.health().up(), c.health().toString());
             StreamName s = StreamName.of("sec-tls-" + System.nanoTime());
             c.append(s, StreamRecord.of("over tls"));
-            assertEquals("over tls", c.range(s, Position.earliest(), null, 1).get(0).payloadAsString());
+            assertEquals(
+                    "over tls", c.range(s, Position.earliest(), null, 1).get(0).payloadAsString());
             assertFalse(c.toString().contains(PASSWORD), c.toString());
         }
     }
@@ -155,11 +192,15 @@ class RedisSecurityIT {
      * leaves no threads behind.
      */
     private static StreamException assertTlsRejected(String uri, String... phrases) {
-        ClientConfig config = ClientConfig.builder(uri).connectTimeout(Duration.ofSeconds(30))
-                .requestTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(3)).build();
+        ClientConfig config = ClientConfig.builder(uri)
+                .connectTimeout(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofSeconds(30))
+                .closeTimeout(Duration.ofSeconds(3))
+                .build();
         int baseline = Thread.activeCount();
         long start = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(config).close());
+        StreamException e = assertThrows(
+                StreamException.class, () -> StreamClients.open(config).close());
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
         assertTrue(e.isFatal() && !e.isRetryable());
@@ -190,10 +231,18 @@ class RedisSecurityIT {
     @Test
     void aCertificateForAnotherHostIsRejectedByDefaultAndAcceptedWithTlsVerifyCa() {
         // the host-name check is on without any option, and says how to turn it off
-        assertTlsRejected(tlsUri("127.0.0.1", wrongHost, ""), "@127.0.0.1:", "not valid for the host of the URI",
-                "matching IP address 127.0.0.1", "tlsVerify=ca");
-        assertTlsRejected(tlsUri("localhost", wrongHost, ""), "@localhost:", "not valid for the host of the URI",
-                "matching localhost", "tlsVerify=ca");
+        assertTlsRejected(
+                tlsUri("127.0.0.1", wrongHost, ""),
+                "@127.0.0.1:",
+                "not valid for the host of the URI",
+                "matching IP address 127.0.0.1",
+                "tlsVerify=ca");
+        assertTlsRejected(
+                tlsUri("localhost", wrongHost, ""),
+                "@localhost:",
+                "not valid for the host of the URI",
+                "matching localhost",
+                "tlsVerify=ca");
         assertTlsRejected(tlsUri("127.0.0.1", wrongHost, "tlsVerify=full"), "not valid for the host of the URI");
         // the documented opt-out: the CA is still checked, the host name is not
         assertRoundTrip(tlsUri("127.0.0.1", wrongHost, "tlsVerify=ca"));
@@ -218,7 +267,8 @@ class RedisSecurityIT {
     @Test
     void aWrongPasswordOverTlsIsStillAuthentication() {
         String uri = tlsUri("127.0.0.1", rightHost, "").replace(":" + PASSWORD + "@", ":Wrong-" + PASSWORD + "@");
-        StreamException e = assertThrows(StreamException.class,
+        StreamException e = assertThrows(
+                StreamException.class,
                 () -> StreamClients.open(RedisFixture.testConfig(uri)).close());
         assertEquals(ErrorKind.AUTHENTICATION, e.kind(), e.toString());
         assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());

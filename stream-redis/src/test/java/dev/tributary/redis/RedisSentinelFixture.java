@@ -20,8 +20,12 @@ import java.util.Optional;
  */
 public final class RedisSentinelFixture implements ClusterFixture {
     static final int REPLICAS = 2;
-    private static final StartedOnce<RedisSentinelFixture> SHARED = new StartedOnce<>("redis", "Redis Sentinel set",
-            () -> RedisSentinelSet.available() ? null : "redis-server is not on the PATH; the sentinel rules start six of them",
+    private static final StartedOnce<RedisSentinelFixture> SHARED = new StartedOnce<>(
+            "redis",
+            "Redis Sentinel set",
+            () -> RedisSentinelSet.available()
+                    ? null
+                    : "redis-server is not on the PATH; the sentinel rules start six of them",
             () -> {
                 RedisSentinelSet s = RedisSentinelSet.start(REPLICAS);
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-cleanup"));
@@ -41,9 +45,12 @@ public final class RedisSentinelFixture implements ClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return ClientConfig.builder("redis-sentinel://" + set.sentinelAddresses() + "?waitReplicas=1#"
-                + RedisSentinelSet.MASTER).requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
-                .closeTimeout(Duration.ofSeconds(5)).build();
+        return ClientConfig.builder(
+                        "redis-sentinel://" + set.sentinelAddresses() + "?waitReplicas=1#" + RedisSentinelSet.MASTER)
+                .requestTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
@@ -66,8 +73,12 @@ public final class RedisSentinelFixture implements ClusterFixture {
         long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Integer> p = set.primary();
-            if (p.isPresent() && set.dataNodes().get(p.get()).call("ROLE").filter(r -> r.startsWith("master"))
-                    .isPresent()) {
+            if (p.isPresent()
+                    && set.dataNodes()
+                            .get(p.get())
+                            .call("ROLE")
+                            .filter(r -> r.startsWith("master"))
+                            .isPresent()) {
                 return p.get();
             }
             RedisClusterFixture.sleep(100);

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The whole contract kit against Redis Sentinel ({@link RedisSentinelFixture}: a primary, two replicas,
  * three sentinels, {@code waitReplicas=1}); the F rules stop, kill and pause every data node at once.
  */
-@EnabledIfSystemProperty(named = "tributary.clusterKits", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tributary.clusterKits",
+        matches = "true",
         disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
 class RedisSentinelTckIT extends StreamClientTck {
 
@@ -25,7 +27,7 @@ class RedisSentinelTckIT extends StreamClientTck {
     protected Optional<ClientConfig> wrongCredentials() {
         URI uri = fixture().config().uri();
         String a = uri.getRawAuthority();
-        return Optional.of(RedisFixture.testConfig("redis-sentinel://tck-no-such-user:wrong-password@" + a + "#"
-                + uri.getFragment()));
+        return Optional.of(RedisFixture.testConfig(
+                "redis-sentinel://tck-no-such-user:wrong-password@" + a + "#" + uri.getFragment()));
     }
 }

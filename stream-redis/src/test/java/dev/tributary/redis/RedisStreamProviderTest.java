@@ -17,11 +17,20 @@ class RedisStreamProviderTest {
         StreamProviderRegistry registry = StreamProviderRegistry.load(getClass().getClassLoader());
         StreamProvider p = registry.select(ClientConfig.parse("redis://nowhere.invalid:1"), null);
         assertEquals("redis", p.name());
-        assertEquals(p.getClass(), registry.select(ClientConfig.parse("rediss://nowhere.invalid:1"), null).getClass());
+        assertEquals(
+                p.getClass(),
+                registry.select(ClientConfig.parse("rediss://nowhere.invalid:1"), null)
+                        .getClass());
         assertEquals(Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel"), p.schemes());
-        assertTrue(p.capabilities().containsAll(Set.of(Capability.CONSUMER_GROUPS, Capability.IDEMPOTENT_APPEND,
-                Capability.TIME_POSITION, Capability.TRIM_BY_LENGTH, Capability.EXACT_TRIM, Capability.TRIM_BY_ID,
-                Capability.TRIM_BY_AGE)));
+        assertTrue(p.capabilities()
+                .containsAll(Set.of(
+                        Capability.CONSUMER_GROUPS,
+                        Capability.IDEMPOTENT_APPEND,
+                        Capability.TIME_POSITION,
+                        Capability.TRIM_BY_LENGTH,
+                        Capability.EXACT_TRIM,
+                        Capability.TRIM_BY_ID,
+                        Capability.TRIM_BY_AGE)));
         assertTrue(!p.capabilities().contains(Capability.PARTITIONED));
     }
 }

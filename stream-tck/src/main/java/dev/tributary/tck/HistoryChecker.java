@@ -55,6 +55,7 @@ public final class HistoryChecker {
     private final Map<String, Integer> nextIndex = new HashMap<>();
     /** consumer -> producer -> highest order index first-delivered to that consumer (and its key). */
     private final Map<String, Map<String, KeyState>> highest = new HashMap<>();
+
     private final Map<String, Integer> deliveredUnknown = new LinkedHashMap<>();
     private final List<String> reordered = new ArrayList<>();
     private long deliveries;
@@ -172,8 +173,18 @@ public final class HistoryChecker {
                 duplicates.put(e.getKey(), e.getValue() - 1);
             }
         }
-        return new Report(name, invoked, ok, failed, indeterminate, deliveries, lost, duplicates, unexpected,
-                new ArrayList<>(reordered), mismatched);
+        return new Report(
+                name,
+                invoked,
+                ok,
+                failed,
+                indeterminate,
+                deliveries,
+                lost,
+                duplicates,
+                unexpected,
+                new ArrayList<>(reordered),
+                mismatched);
     }
 
     private KeyState state(String key) {
@@ -223,8 +234,17 @@ public final class HistoryChecker {
      * @param reordered     one line per first delivery that came after a later key of its producer
      * @param mismatched    one line per delivery under an id its key's acknowledged appends did not return
      */
-    public record Report(String name, int invoked, int ok, int failed, int indeterminate, long deliveries,
-            List<String> lost, Map<String, Integer> duplicates, List<String> unexpected, List<String> reordered,
+    public record Report(
+            String name,
+            int invoked,
+            int ok,
+            int failed,
+            int indeterminate,
+            long deliveries,
+            List<String> lost,
+            Map<String, Integer> duplicates,
+            List<String> unexpected,
+            List<String> reordered,
             List<String> mismatched) {
 
         public Report {
@@ -252,16 +272,41 @@ public final class HistoryChecker {
         /** One printable paragraph: the counts, and up to ten examples of each problem. */
         public String summary() {
             StringBuilder b = new StringBuilder();
-            b.append("history '").append(name).append("': ").append(clean() ? "CLEAN" : "NOT CLEAN").append(" — ")
-                    .append(invoked).append(" keys appended (").append(ok).append(" ok, ").append(failed)
-                    .append(" failed, ").append(indeterminate).append(" indeterminate), ").append(deliveries)
-                    .append(" deliveries; lost ").append(lost.size()).append(examples(lost))
-                    .append("; duplicated ").append(duplicates.size()).append(" keys (")
-                    .append(duplicateDeliveries()).append(" extra deliveries)")
-                    .append(examples(duplicates.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue()).toList()))
-                    .append("; unexpected ").append(unexpected.size()).append(examples(unexpected))
-                    .append("; reordered ").append(reordered.size()).append(examples(reordered))
-                    .append("; mismatched ids ").append(mismatched.size()).append(examples(mismatched)).append('.');
+            b.append("history '")
+                    .append(name)
+                    .append("': ")
+                    .append(clean() ? "CLEAN" : "NOT CLEAN")
+                    .append(" — ")
+                    .append(invoked)
+                    .append(" keys appended (")
+                    .append(ok)
+                    .append(" ok, ")
+                    .append(failed)
+                    .append(" failed, ")
+                    .append(indeterminate)
+                    .append(" indeterminate), ")
+                    .append(deliveries)
+                    .append(" deliveries; lost ")
+                    .append(lost.size())
+                    .append(examples(lost))
+                    .append("; duplicated ")
+                    .append(duplicates.size())
+                    .append(" keys (")
+                    .append(duplicateDeliveries())
+                    .append(" extra deliveries)")
+                    .append(examples(duplicates.entrySet().stream()
+                            .map(e -> e.getKey() + "×" + e.getValue())
+                            .toList()))
+                    .append("; unexpected ")
+                    .append(unexpected.size())
+                    .append(examples(unexpected))
+                    .append("; reordered ")
+                    .append(reordered.size())
+                    .append(examples(reordered))
+                    .append("; mismatched ids ")
+                    .append(mismatched.size())
+                    .append(examples(mismatched))
+                    .append('.');
             return b.toString();
         }
 

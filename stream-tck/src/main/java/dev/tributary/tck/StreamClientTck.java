@@ -94,8 +94,13 @@ public abstract class StreamClientTck {
     /** The rule bodies' view of this kit. */
     final KitContext kit() {
         if (context == null) {
-            context = new KitContext(KitHooks.of(this::fixture, this::openClient, this::openClient,
-                    this::wrongCredentials, this::groupAckTimeout, this::faultsKillBroker));
+            context = new KitContext(KitHooks.of(
+                    this::fixture,
+                    this::openClient,
+                    this::openClient,
+                    this::wrongCredentials,
+                    this::groupAckTimeout,
+                    this::faultsKillBroker));
         }
         return context;
     }
@@ -110,7 +115,8 @@ public abstract class StreamClientTck {
     class Lifecycle {
         @Test
         @DisplayName("L1 the backend is found by ServiceLoader under its declared name and URI scheme")
-        @RuleHint("the META-INF/services/dev.tributary.spi.StreamProvider entry (or @AutoService), name() and schemes()")
+        @RuleHint(
+                "the META-INF/services/dev.tributary.spi.StreamProvider entry (or @AutoService), name() and schemes()")
         void required_L1_backendIsFoundByServiceLoaderUnderItsNameAndScheme() {
             new LifecycleRules(kit()).l1();
         }
@@ -146,21 +152,26 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("L6 creating a stream or group twice is fine (idempotent)")
-        @RuleHint("'already exists' answers of the broker (BUSYGROUP, TopicExistsException, stream name in use) are success")
+        @RuleHint(
+                "'already exists' answers of the broker (BUSYGROUP, TopicExistsException, stream name in use) are success")
         void required_L6_creatingAStreamOrGroupTwiceIsIdempotent() {
             new LifecycleRules(kit()).l6();
         }
 
         @Test
-        @DisplayName("L7 a poll on an interrupted thread returns promptly (events or RETRYABLE) and the interrupt flag stays set")
-        @RuleHint("a blocking wait inside poll must end on interrupt and restore the flag (Thread.currentThread().interrupt()) instead of swallowing it")
+        @DisplayName(
+                "L7 a poll on an interrupted thread returns promptly (events or RETRYABLE) and the interrupt flag stays set")
+        @RuleHint(
+                "a blocking wait inside poll must end on interrupt and restore the flag (Thread.currentThread().interrupt()) instead of swallowing it")
         void required_L7_aPollOnAnInterruptedThreadReturnsPromptlyAndKeepsTheFlag() {
             new PromiseRules(kit()).l7();
         }
 
         @Test
-        @DisplayName("L8 every method after close(), parseId included, fails CLOSED; a poll blocked when close() runs ends CLOSED")
-        @RuleHint("build the client on dev.tributary.spi.AbstractStreamClient/AbstractStreamReader/AbstractGroupConsumer, which own the closed flag and map a poll woken by close to CLOSED")
+        @DisplayName(
+                "L8 every method after close(), parseId included, fails CLOSED; a poll blocked when close() runs ends CLOSED")
+        @RuleHint(
+                "build the client on dev.tributary.spi.AbstractStreamClient/AbstractStreamReader/AbstractGroupConsumer, which own the closed flag and map a poll woken by close to CLOSED")
         void required_L8_everyMethodAfterCloseAndEveryBlockedPollEndClosed() {
             new LifecycleRules(kit()).l8();
         }
@@ -199,7 +210,8 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("A5 any Unicode, quotes, ':' and CR/LF in header values round-trip; order and repeats kept")
-        @RuleHint("header values are encoded as UTF-8 (or escaped where the wire cannot carry them) and decoded symmetrically")
+        @RuleHint(
+                "header values are encoded as UTF-8 (or escaped where the wire cannot carry them) and decoded symmetrically")
         void required_A5_headerValuesRoundTripWithOrderAndRepeatedKeys() {
             new AppendRules(kit()).a5();
         }
@@ -227,21 +239,27 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("A9 idempotent append: the same idempotency id twice stores one event and returns the same id")
-        @RuleHint("the idempotency id is sent to the broker's dedup (e.g. Nats-Msg-Id) and a duplicate's answer maps to the first id")
+        @RuleHint(
+                "the idempotency id is sent to the broker's dedup (e.g. Nats-Msg-Id) and a duplicate's answer maps to the first id")
         void optional_A9_idempotentAppendStoresOneEvent() {
             new AppendRules(kit()).a9();
         }
 
         @Test
-        @DisplayName("A11 with the window of appends in flight full, appendAsync returns a future that fails BACKPRESSURE within the request timeout")
-        @RuleHint(value = "take room with dev.tributary.spi.AppendWindow.open(), which fails the future (never throws) when no room comes free", budgetSeconds = 120)
+        @DisplayName(
+                "A11 with the window of appends in flight full, appendAsync returns a future that fails BACKPRESSURE within the request timeout")
+        @RuleHint(
+                value =
+                        "take room with dev.tributary.spi.AppendWindow.open(), which fails the future (never throws) when no room comes free",
+                budgetSeconds = 120)
         void required_A11_aFullAppendWindowFailsTheFutureWithBackpressure() {
             new WindowRules(kit()).a11();
         }
 
         @Test
         @DisplayName("A10 namespaces isolate: a stream written through namespace a does not exist through namespace b")
-        @RuleHint("the namespace prefix is applied to every broker object name (key, topic, JetStream stream and subject)")
+        @RuleHint(
+                "the namespace prefix is applied to every broker object name (key, topic, JetStream stream and subject)")
         void required_A10_namespacesIsolateStreams() {
             new PromiseRules(kit()).a10();
         }
@@ -254,7 +272,8 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("A13 idempotency ids are scoped to their stream: the same id on two streams stores one event in each")
+        @DisplayName(
+                "A13 idempotency ids are scoped to their stream: the same id on two streams stores one event in each")
         @RuleHint("the dedup key includes the stream (per-stream dedup window or key prefix)")
         void optional_A13_idempotencyIdsAreScopedToTheirStream() {
             new PromiseRules(kit()).a13();
@@ -300,8 +319,10 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("P6 reading from a position older than the retained head reports DATA_LOSS, never continues silently")
-        @RuleHint("compare the cursor with the stream's first retained id before reading; raise DATA_LOSS and keep the cursor")
+        @DisplayName(
+                "P6 reading from a position older than the retained head reports DATA_LOSS, never continues silently")
+        @RuleHint(
+                "compare the cursor with the stream's first retained id before reading; raise DATA_LOSS and keep the cursor")
         void required_P6_positionOlderThanTheHeadReportsAGap() {
             new PositionRules(kit()).p6();
         }
@@ -314,7 +335,8 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("P8 a blocking read with nothing to read returns empty when its wait ran out (not before, not much after) and wakes on an append")
+        @DisplayName(
+                "P8 a blocking read with nothing to read returns empty when its wait ran out (not before, not much after) and wakes on an append")
         @RuleHint("the broker's block/poll timeout is set from the wait (an empty answer only when it ran out), wait 0 "
                 + "does not block, and a blocked poll returns as soon as an event arrives")
         void required_P8_blockingReadReturnsEmptyWithinItsWait() {
@@ -326,7 +348,8 @@ public abstract class StreamClientTck {
     @DisplayName("H — history and info")
     class HistoryAndInfo {
         @Test
-        @DisplayName("H1 range(from, to, max) returns exactly the events between, in order, paging without gaps or repeats")
+        @DisplayName(
+                "H1 range(from, to, max) returns exactly the events between, in order, paging without gaps or repeats")
         @RuleHint("range bounds: exclusive after(id), inclusive toInclusive, maxCount honoured")
         void required_H1_rangeReturnsExactlyTheEventsBetween() {
             new HistoryRules(kit()).h1();
@@ -355,8 +378,10 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("H5 trim by length keeps the newest N (exactly, or at least N)")
-        @RuleHint(value = "EXACT_TRIM is declared only when trimming is exact; the newest events are the ones kept; "
-                + "a second trim counts from what is retained; an approximate trim still removes most of a long stream",
+        @RuleHint(
+                value =
+                        "EXACT_TRIM is declared only when trimming is exact; the newest events are the ones kept; "
+                                + "a second trim counts from what is retained; an approximate trim still removes most of a long stream",
                 budgetSeconds = 180)
         void optional_H5_trimByLengthKeepsTheNewest() {
             new HistoryRules(kit()).h5();
@@ -432,7 +457,8 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("G7 a new member resumes after the last acked event; no loss across 5 member restarts")
-        @RuleHint("acks are persisted to the broker before close; a new member starts from the group's committed position")
+        @RuleHint(
+                "acks are persisted to the broker before close; a new member starts from the group's committed position")
         void optional_G7_newMemberResumesAfterLastAck() {
             new GroupRules(kit()).g7();
         }
@@ -452,14 +478,16 @@ public abstract class StreamClientTck {
         }
 
         @Test
-        @DisplayName("G10 an ack the broker accepted is final, even after the ack timeout if no redelivery happened yet")
+        @DisplayName(
+                "G10 an ack the broker accepted is final, even after the ack timeout if no redelivery happened yet")
         @RuleHint("an accepted late ack removes the event from the pending set; it is not redelivered afterwards")
         void optional_G10_anAcceptedAckIsFinal() {
             new PromiseRules(kit()).g10();
         }
 
         @Test
-        @DisplayName("G11 a group created at latest or after(id) on a non-empty stream receives exactly the later events")
+        @DisplayName(
+                "G11 a group created at latest or after(id) on a non-empty stream receives exactly the later events")
         @RuleHint("createGroup resolves latest/after(id) to the group's start position on the broker (not earliest)")
         void optional_G11_aGroupCreatedAtLatestOrAfterGetsExactlyTheLaterEvents() {
             new PromiseRules(kit()).g11();
@@ -492,14 +520,16 @@ public abstract class StreamClientTck {
 
         @Test
         @DisplayName("E4 reading or acking on a missing stream or group → NOT_FOUND within the call's bound")
-        @RuleHint("map the broker's 'no such group/stream' answers (NOGROUP, unknown consumer) to NOT_FOUND; never wait forever")
+        @RuleHint(
+                "map the broker's 'no such group/stream' answers (NOGROUP, unknown consumer) to NOT_FOUND; never wait forever")
         void required_E4_missingStreamOrGroupFailsNotFoundInTime() {
             new ErrorRules(kit()).e4();
         }
 
         @Test
         @DisplayName("E5 wrong credentials → authentication error, classified fatal, not retried")
-        @RuleHint("map the broker's auth failure (NOAUTH, WRONGPASS, SaslAuthenticationException, Authorization Violation) to AUTHENTICATION")
+        @RuleHint(
+                "map the broker's auth failure (NOAUTH, WRONGPASS, SaslAuthenticationException, Authorization Violation) to AUTHENTICATION")
         void required_E5_wrongCredentialsFailAuthentication() {
             new ErrorRules(kit()).e5();
         }
@@ -524,73 +554,107 @@ public abstract class StreamClientTck {
     class Faults {
         @Test
         @DisplayName("F1 broker stopped: appends fail with a retryable kind within the timeout; no unbounded buffering")
-        @RuleHint(value = "request timeouts on every call, a bounded in-flight window, and broker errors mapped to RETRYABLE", budgetSeconds = 300)
+        @RuleHint(
+                value =
+                        "request timeouts on every call, a bounded in-flight window, and broker errors mapped to RETRYABLE",
+                budgetSeconds = 300)
         void required_F1_brokerStoppedAppendsFailRetryableInTime() {
             new FaultRules(kit()).f1();
         }
 
         @Test
         @DisplayName("F2 broker restarted while 20 producers append and a group consumes: lost = 0, duplicates bounded")
-        @RuleHint(value = "INDETERMINATE vs RETRYABLE classification, reconnect of producers and consumers, ack persistence", budgetSeconds = 400)
+        @RuleHint(
+                value =
+                        "INDETERMINATE vs RETRYABLE classification, reconnect of producers and consumers, ack persistence",
+                budgetSeconds = 400)
         void required_F2_brokerRestartLosesNoAcknowledgedAppend() {
             new FaultRules(kit()).f2();
         }
 
         @Test
-        @DisplayName("F3 broker paused longer than the timeouts: calls fail retryable, then recover without a new client")
-        @RuleHint(value = "calls are bounded by requestTimeout even when the socket stays open; the connection is re-established", budgetSeconds = 300)
+        @DisplayName(
+                "F3 broker paused longer than the timeouts: calls fail retryable, then recover without a new client")
+        @RuleHint(
+                value =
+                        "calls are bounded by requestTimeout even when the socket stays open; the connection is re-established",
+                budgetSeconds = 300)
         void required_F3_brokerPausedCallsFailThenRecover() {
             new FaultRules(kit()).f3();
         }
 
         @Test
         @DisplayName("F4 the client resumes reads and group deliveries after reconnect without application help")
-        @RuleHint(value = "readers and consumers keep their cursor client-side and re-subscribe after reconnect", budgetSeconds = 300)
+        @RuleHint(
+                value = "readers and consumers keep their cursor client-side and re-subscribe after reconnect",
+                budgetSeconds = 300)
         void required_F4_readsAndGroupDeliveriesResumeAfterReconnect() {
             new FaultRules(kit()).f4();
         }
 
         @Test
         @DisplayName("F5 close() returns within 5 s with the broker paused")
-        @RuleHint(value = "close() must not wait unboundedly for in-flight requests or a graceful broker goodbye", budgetSeconds = 300)
+        @RuleHint(
+                value = "close() must not wait unboundedly for in-flight requests or a graceful broker goodbye",
+                budgetSeconds = 300)
         void required_F5_closeReturnsInTimeWithBrokerPaused() {
             new FaultRules(kit()).f5();
         }
 
         @Test
-        @DisplayName("F6 appends pending when close() runs with the broker paused end INDETERMINATE if they may have reached the broker, CLOSED only if never sent")
-        @RuleHint(value = "mark an append sent (AppendWindow.Append.sent()) just before it may leave the process; close settles sent ones INDETERMINATE", budgetSeconds = 180)
+        @DisplayName(
+                "F6 appends pending when close() runs with the broker paused end INDETERMINATE if they may have reached the broker, CLOSED only if never sent")
+        @RuleHint(
+                value =
+                        "mark an append sent (AppendWindow.Append.sent()) just before it may leave the process; close settles sent ones INDETERMINATE",
+                budgetSeconds = 180)
         void required_F6_pendingAppendsAtCloseEndIndeterminateUnlessNeverSent() {
             new WindowRules(kit()).f6();
         }
 
         @Test
-        @DisplayName("F7 the broker loses its data: a reader and a group member that read the old stream, a range and a reader given an id of it report DATA_LOSS, never carry on into the new one")
-        @RuleHint(value = "a reader keeps what identifies the stream it read (creation time, topic id, the last id read) and "
-                + "compares it when it reaches the broker again; a member whose group vanished with the stream's data "
-                + "fails DATA_LOSS, not NOT_FOUND; an id beyond the stream's end, or below its first entry when nothing "
-                + "was ever removed, is not of this stream", budgetSeconds = 180)
+        @DisplayName(
+                "F7 the broker loses its data: a reader and a group member that read the old stream, a range and a reader given an id of it report DATA_LOSS, never carry on into the new one")
+        @RuleHint(
+                value =
+                        "a reader keeps what identifies the stream it read (creation time, topic id, the last id read) and "
+                                + "compares it when it reaches the broker again; a member whose group vanished with the stream's data "
+                                + "fails DATA_LOSS, not NOT_FOUND; an id beyond the stream's end, or below its first entry when nothing "
+                                + "was ever removed, is not of this stream",
+                budgetSeconds = 180)
         void required_F7_brokerDataLossIsReportedToReadersAndGroups() {
             new DataLossRules(kit()).f7();
         }
 
         @Test
-        @DisplayName("F8 every connection reset mid-batch (fault proxy): 0 acknowledged lost, recovery without application help")
-        @RuleHint(value = "a reset connection is re-established by the client; appends cut off by it fail INDETERMINATE, not RETRYABLE", budgetSeconds = 120)
+        @DisplayName(
+                "F8 every connection reset mid-batch (fault proxy): 0 acknowledged lost, recovery without application help")
+        @RuleHint(
+                value =
+                        "a reset connection is re-established by the client; appends cut off by it fail INDETERMINATE, not RETRYABLE",
+                budgetSeconds = 120)
         void required_F8_connectionsResetMidBatchLoseNothing() {
             new NetworkFaultRules(kit()).f8();
         }
 
         @Test
-        @DisplayName("F9 traffic black-holed longer than every timeout, then healed (fault proxy): calls fail retryable within their bounds, then recover")
-        @RuleHint(value = "every call is bounded by requestTimeout on a silent socket; timed-out sent appends are INDETERMINATE; the client reconnects or resumes by itself", budgetSeconds = 120)
+        @DisplayName(
+                "F9 traffic black-holed longer than every timeout, then healed (fault proxy): calls fail retryable within their bounds, then recover")
+        @RuleHint(
+                value =
+                        "every call is bounded by requestTimeout on a silent socket; timed-out sent appends are INDETERMINATE; the client reconnects or resumes by itself",
+                budgetSeconds = 120)
         void required_F9_blackHoledCallsFailRetryableThenRecover() {
             new NetworkFaultRules(kit()).f9();
         }
 
         @Test
-        @DisplayName("F10 200 ms of added latency (fault proxy): everything still correct with default timeouts, no spurious failures")
-        @RuleHint(value = "timeouts measured per request, not per batch or queue; pipelining instead of one round trip per record", budgetSeconds = 120)
+        @DisplayName(
+                "F10 200 ms of added latency (fault proxy): everything still correct with default timeouts, no spurious failures")
+        @RuleHint(
+                value =
+                        "timeouts measured per request, not per batch or queue; pipelining instead of one round trip per record",
+                budgetSeconds = 120)
         void required_F10_addedLatencyCausesNoSpuriousFailures() {
             new NetworkFaultRules(kit()).f10();
         }

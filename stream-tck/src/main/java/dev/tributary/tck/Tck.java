@@ -25,8 +25,7 @@ public final class Tck {
     private static final String RUN_ID = newRunId();
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private Tck() {
-    }
+    private Tck() {}
 
     /** The timeout scale factor; {@code 1.0} unless the system property says otherwise. */
     public static double timeoutScale() {

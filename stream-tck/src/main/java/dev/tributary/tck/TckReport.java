@@ -19,7 +19,11 @@ public record TckReport(String target, List<RuleResult> results) {
     private static final String FAMILY_ORDER = "LAPHGEFC";
 
     /** The outcome of one rule. */
-    public enum Status { PASSED, FAILED, SKIPPED }
+    public enum Status {
+        PASSED,
+        FAILED,
+        SKIPPED
+    }
 
     /**
      * One row.
@@ -31,8 +35,8 @@ public record TckReport(String target, List<RuleResult> results) {
      * @param status      passed, failed or skipped
      * @param reason      why it failed or was skipped (first lines of the message), empty when passed
      */
-    public record RuleResult(String kit, String ruleId, String strength, String displayName, Status status, String reason) {
-    }
+    public record RuleResult(
+            String kit, String ruleId, String strength, String displayName, Status status, String reason) {}
 
     public TckReport {
         results = List.copyOf(results);
@@ -81,7 +85,12 @@ public record TckReport(String target, List<RuleResult> results) {
         List<RuleResult> rows = new ArrayList<>(results);
         rows.sort(Comparator.comparing(TckReport::sortKey));
         for (RuleResult r : rows) {
-            out.printf(Locale.ROOT, fmt, r.ruleId(), r.strength(), r.status().name().toLowerCase(Locale.ROOT),
+            out.printf(
+                    Locale.ROOT,
+                    fmt,
+                    r.ruleId(),
+                    r.strength(),
+                    r.status().name().toLowerCase(Locale.ROOT),
                     r.displayName());
             if (!r.reason().isEmpty()) {
                 for (String line : r.reason().split("\n")) {
@@ -89,15 +98,24 @@ public record TckReport(String target, List<RuleResult> results) {
                 }
             }
         }
-        long requiredFailed = results.stream().filter(r -> r.status() == Status.FAILED && r.strength().equals("required"))
+        long requiredFailed = results.stream()
+                .filter(r -> r.status() == Status.FAILED && r.strength().equals("required"))
                 .count();
-        out.printf(Locale.ROOT, "Totals: %d rules — %d passed, %d failed (%d required), %d skipped%n", results.size(),
-                passed(), failed(), requiredFailed, skipped());
+        out.printf(
+                Locale.ROOT,
+                "Totals: %d rules — %d passed, %d failed (%d required), %d skipped%n",
+                results.size(),
+                passed(),
+                failed(),
+                requiredFailed,
+                skipped());
     }
 
     private static String sortKey(RuleResult r) {
         String id = r.ruleId();
-        if (id.length() >= 2 && Character.isLetter(id.charAt(0)) && id.substring(1).chars().allMatch(Character::isDigit)) {
+        if (id.length() >= 2
+                && Character.isLetter(id.charAt(0))
+                && id.substring(1).chars().allMatch(Character::isDigit)) {
             int family = FAMILY_ORDER.indexOf(id.charAt(0));
             return (char) ('a' + (family < 0 ? 25 : family)) + String.format("%04d", Integer.parseInt(id.substring(1)))
                     + ":" + r.kit();

@@ -39,8 +39,7 @@ public final class TckRunner {
     /** Concrete kit classes run for a URI when they are on the classpath, besides {@link UriTck}. */
     static final List<String> OPTIONAL_KITS = List.of("dev.tributary.tck.UriProcessorTck");
 
-    private TckRunner() {
-    }
+    private TckRunner() {}
 
     /** Runs every kit against {@code uri}, prints the table to {@code out} and returns the report. */
     public static synchronized TckReport run(String uri, PrintStream out) {
@@ -80,7 +79,8 @@ public final class TckRunner {
         for (Class<?> c : kitClasses) {
             selectors.add(selectClass(c));
         }
-        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request().selectors(selectors);
+        LauncherDiscoveryRequestBuilder builder =
+                LauncherDiscoveryRequestBuilder.request().selectors(selectors);
         if (methodNamePatterns.length > 0) {
             builder.filters(org.junit.platform.launcher.MethodFilter.includeMethodNamePatterns(methodNamePatterns));
         }
@@ -94,7 +94,8 @@ public final class TckRunner {
     /** {@code TckRunner <uri>}: prints the rule table; exit status 0 (all passed or skipped), 1 (a failure), 2 (usage). */
     public static void main(String[] args) {
         if (args.length != 1 || args[0].startsWith("-")) {
-            System.err.println("usage: TckRunner <stream-uri>   e.g. TckRunner memory:   or   TckRunner redis://localhost:6379");
+            System.err.println(
+                    "usage: TckRunner <stream-uri>   e.g. TckRunner memory:   or   TckRunner redis://localhost:6379");
             System.exit(2);
             return;
         }
@@ -146,8 +147,13 @@ public final class TckRunner {
                     if (id.isTest()) {
                         rows.add(row(id, TckReport.Status.FAILED, reason));
                     } else {
-                        rows.add(new TckReport.RuleResult(kitOf(id), "(" + id.getDisplayName() + ")", "-",
-                                "setup of " + id.getDisplayName(), TckReport.Status.FAILED, reason));
+                        rows.add(new TckReport.RuleResult(
+                                kitOf(id),
+                                "(" + id.getDisplayName() + ")",
+                                "-",
+                                "setup of " + id.getDisplayName(),
+                                TckReport.Status.FAILED,
+                                reason));
                     }
                 }
                 default -> throw new IllegalStateException("unknown status " + result.getStatus());
@@ -159,8 +165,10 @@ public final class TckRunner {
                 return;
             }
             for (TestIdentifier t : plan.getDescendants(container)) {
-                if (t.isTest() && rows.stream().noneMatch(r -> r.displayName().equals(t.getDisplayName())
-                        && r.kit().equals(kitOf(t)))) {
+                if (t.isTest()
+                        && rows.stream()
+                                .noneMatch(r -> r.displayName().equals(t.getDisplayName())
+                                        && r.kit().equals(kitOf(t)))) {
                     rows.add(row(t, status, reason));
                 }
             }
@@ -175,8 +183,13 @@ public final class TckRunner {
         private static TckReport.RuleResult row(TestIdentifier id, TckReport.Status status, String reason) {
             String method = methodName(id);
             RuleNames.Rule rule = RuleNames.parse(method).orElse(null);
-            return new TckReport.RuleResult(kitOf(id), rule == null ? method : rule.id(),
-                    rule == null ? "-" : rule.strength(), id.getDisplayName(), status, reason == null ? "" : reason);
+            return new TckReport.RuleResult(
+                    kitOf(id),
+                    rule == null ? method : rule.id(),
+                    rule == null ? "-" : rule.strength(),
+                    id.getDisplayName(),
+                    status,
+                    reason == null ? "" : reason);
         }
 
         private static String methodName(TestIdentifier id) {
@@ -189,7 +202,8 @@ public final class TckRunner {
 
         /** The simple name of the kit class the test ran in (the subclass, not the class declaring the rule). */
         private static String kitOf(TestIdentifier id) {
-            for (org.junit.platform.engine.UniqueId.Segment seg : id.getUniqueIdObject().getSegments()) {
+            for (org.junit.platform.engine.UniqueId.Segment seg :
+                    id.getUniqueIdObject().getSegments()) {
                 if (seg.getType().equals("class")) {
                     String cls = seg.getValue();
                     return cls.substring(cls.lastIndexOf('.') + 1);

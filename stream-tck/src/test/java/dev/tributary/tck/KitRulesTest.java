@@ -57,26 +57,34 @@ class KitRulesTest {
                 if (!m.isAnnotationPresent(Test.class)) {
                     continue;
                 }
-                RuleNames.Rule rule = RuleNames.parse(m.getName()).orElseThrow(() -> new AssertionError(m.getName()
-                        + " does not follow required_X9_… / optional_X9_…"));
+                RuleNames.Rule rule = RuleNames.parse(m.getName())
+                        .orElseThrow(() ->
+                                new AssertionError(m.getName() + " does not follow required_X9_… / optional_X9_…"));
                 found.add(rule.id());
                 DisplayName dn = m.getAnnotation(DisplayName.class);
                 assertNotNull(dn, m.getName() + " has a display name");
-                assertTrue(dn.value().startsWith(rule.id() + " "), m.getName() + ": display name starts with the rule id");
+                assertTrue(
+                        dn.value().startsWith(rule.id() + " "), m.getName() + ": display name starts with the rule id");
                 assertNotNull(m.getAnnotation(RuleHint.class), m.getName() + " has a hint");
             }
         }
         Set<String> unique = new TreeSet<>(found);
-        assertEquals(found.size(), unique.size() + IN_BOTH_KITS.size(), "no rule twice, except those the spec "
-                + "states for clients and processors alike (" + IN_BOTH_KITS + "), once in each kit: " + found);
+        assertEquals(
+                found.size(),
+                unique.size() + IN_BOTH_KITS.size(),
+                "no rule twice, except those the spec " + "states for clients and processors alike (" + IN_BOTH_KITS
+                        + "), once in each kit: " + found);
         for (String id : IN_BOTH_KITS) {
             assertEquals(2, found.stream().filter(id::equals).count(), id + " is in each kit once");
         }
         Set<String> expected = new TreeSet<>(specRuleIds("LAPHGEFC"));
         assertTrue(expected.containsAll(NOT_YET_IN_KIT), "every pending rule is in the spec: " + NOT_YET_IN_KIT);
         expected.removeAll(NOT_YET_IN_KIT);
-        assertEquals(expected, unique, "the contract and processor kits' rules are exactly the spec's L, A, P, H, G, "
-                + "E, F, C rules less the ones listed as not yet in the kit (a rule added to the kit leaves that list)");
+        assertEquals(
+                expected,
+                unique,
+                "the contract and processor kits' rules are exactly the spec's L, A, P, H, G, "
+                        + "E, F, C rules less the ones listed as not yet in the kit (a rule added to the kit leaves that list)");
         assertEquals(56 + 20, unique.size(), "the 56 first-wave rules and the 20 of the second wave");
     }
 
@@ -94,7 +102,9 @@ class KitRulesTest {
         Set<String> optional = new TreeSet<>();
         for (Class<?> nested : StreamClientTck.class.getDeclaredClasses()) {
             for (Method m : nested.getDeclaredMethods()) {
-                RuleNames.parse(m.getName()).filter(r -> r.strength().equals("optional")).ifPresent(r -> optional.add(r.id()));
+                RuleNames.parse(m.getName())
+                        .filter(r -> r.strength().equals("optional"))
+                        .ifPresent(r -> optional.add(r.id()));
             }
         }
         Set<String> expected = new TreeSet<>(Set.of("A9", "A13", "P5", "H5", "H6", "H8"));

@@ -33,21 +33,23 @@ import org.junit.jupiter.api.Test;
 class PromiseTableTest {
     private static final String HEADING = "## Promise table";
     private static final String NONE_YET = "none yet";
-    private static final Pattern METHOD_CELL = Pattern.compile("^`(StreamClient|StreamReader|GroupConsumer)\\.(\\w+)`$");
+    private static final Pattern METHOD_CELL =
+            Pattern.compile("^`(StreamClient|StreamReader|GroupConsumer)\\.(\\w+)`$");
     private static final Pattern RULE_ID = Pattern.compile("^[A-Z][0-9]+$");
 
     /** One row of the table: the method it names and the rule ids (empty for "none yet"). */
-    record Row(String type, String method, String promise, List<String> rules, String line) {
-    }
+    record Row(String type, String method, String promise, List<String> rules, String line) {}
 
     /** The module's README: surefire runs in the module directory; from the repository root, one level down. */
     static Path readme() {
         for (Path p : List.of(Path.of("README.md"), Path.of("stream-tck", "README.md"))) {
-            if (Files.isRegularFile(p) && p.toAbsolutePath().normalize().getParent().endsWith("stream-tck")) {
+            if (Files.isRegularFile(p)
+                    && p.toAbsolutePath().normalize().getParent().endsWith("stream-tck")) {
                 return p;
             }
         }
-        throw new AssertionError("stream-tck/README.md not found from " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "stream-tck/README.md not found from " + Path.of("").toAbsolutePath());
     }
 
     /** The lines of the "Promise table" section, up to the next heading of the same level. */
@@ -97,8 +99,10 @@ class PromiseTableTest {
             if (!ruleCell.equals(NONE_YET)) {
                 for (String id : ruleCell.split(",")) {
                     String t = id.trim();
-                    assertTrue(RULE_ID.matcher(t).matches(), "rule cell is '" + NONE_YET + "' or rule ids separated by"
-                            + " commas; '" + t + "' is neither: " + l);
+                    assertTrue(
+                            RULE_ID.matcher(t).matches(),
+                            "rule cell is '" + NONE_YET + "' or rule ids separated by" + " commas; '" + t
+                                    + "' is neither: " + l);
                     rules.add(t);
                 }
             }
@@ -153,7 +157,8 @@ class PromiseTableTest {
         for (Class<?> type : List.of(StreamClient.class, StreamReader.class, GroupConsumer.class)) {
             methods.addAll(publicMethods(type));
         }
-        assertTrue(methods.contains("StreamClient.appendAsync") && methods.contains("StreamReader.close"),
+        assertTrue(
+                methods.contains("StreamClient.appendAsync") && methods.contains("StreamReader.close"),
                 "reflection finds the interfaces' methods, inherited close() included: " + methods);
         Set<String> missing = new TreeSet<>(methods);
         missing.removeAll(named);
@@ -175,6 +180,7 @@ class PromiseTableTest {
                 }
             }
         }
-        assertEquals(List.of(), bad, "rows naming a rule id that is no test of StreamClientTck, ProcessorTck or ClusterTck");
+        assertEquals(
+                List.of(), bad, "rows naming a rule id that is no test of StreamClientTck, ProcessorTck or ClusterTck");
     }
 }

@@ -41,8 +41,7 @@ class RuleExtensionTest {
         @Test
         @DisplayName("X4 a rule that passes")
         @RuleHint("nothing")
-        void required_X4_passes() {
-        }
+        void required_X4_passes() {}
     }
 
     @Test
@@ -64,6 +63,8 @@ class RuleExtensionTest {
         assertEquals("optional", skipped.strength());
         assertTrue(skipped.reason().contains("capability FOO is not declared"), skipped.reason());
         assertEquals(TckReport.Status.PASSED, report.rule("X4").orElseThrow().status());
-        assertEquals("X2 a rule whose assertion fails", report.rule("X2").orElseThrow().displayName());
+        assertEquals(
+                "X2 a rule whose assertion fails",
+                report.rule("X2").orElseThrow().displayName());
     }
 }

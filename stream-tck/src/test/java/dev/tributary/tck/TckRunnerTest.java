@@ -23,20 +23,27 @@ class TckRunnerTest {
         String table = buf.toString(StandardCharsets.UTF_8);
         System.out.println(table);
         assertEquals(0, report.failed(), table);
-        Set<String> ids = report.results().stream().filter(r -> r.kit().equals("UriTck")).map(TckReport.RuleResult::ruleId)
+        Set<String> ids = report.results().stream()
+                .filter(r -> r.kit().equals("UriTck"))
+                .map(TckReport.RuleResult::ruleId)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> contract = new TreeSet<>(KitRulesTest.specRuleIds("LAPHGEF"));
         contract.removeAll(KitRulesTest.NOT_YET_IN_KIT);
         contract.remove("F11"); // the randomized fault run drives processors: it is in the processor kit
         assertEquals(contract, ids, "one row per contract rule");
-        Set<String> processorIds = report.results().stream().filter(r -> r.kit().equals("UriProcessorTck"))
-                .map(TckReport.RuleResult::ruleId).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> processorIds = report.results().stream()
+                .filter(r -> r.kit().equals("UriProcessorTck"))
+                .map(TckReport.RuleResult::ruleId)
+                .collect(Collectors.toCollection(TreeSet::new));
         Set<String> processor = new TreeSet<>(KitRulesTest.specRuleIds("C"));
         processor.add("F11");
         processor.addAll(KitRulesTest.IN_BOTH_KITS);
         processor.removeAll(KitRulesTest.NOT_YET_IN_KIT);
-        assertEquals(processor, processorIds, "the processor kit runs too, one row per C rule, F11 and the rules "
-                + "of both kits " + KitRulesTest.IN_BOTH_KITS);
+        assertEquals(
+                processor,
+                processorIds,
+                "the processor kit runs too, one row per C rule, F11 and the rules " + "of both kits "
+                        + KitRulesTest.IN_BOTH_KITS);
         assertTrue(table.contains("Tributary TCK against memory:tck-"), table);
         assertTrue(table.matches("(?s).*\\nA4\\s+required\\s+passed\\s+A4 .*"), table);
         assertTrue(table.matches("(?s).*\\nF1\\s+required\\s+skipped\\s+F1 .*"), table);

@@ -27,38 +27,68 @@ import picocli.CommandLine.Option;
  * ratio. Rounds alternate which side goes first; the figures are the median round (throughput) and
  * all measured rounds merged (latency).
  */
-@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Measure throughput and latency against the raw native client.",
-        description = {"Appends --records records of --size bytes, then reads them back in a consumer group acking "
-                + "each batch — through Tributary and through the raw client of the backend (Lettuce, "
-                + "kafka-clients, jnats) in the same run — and prints both with the ratio. The memory backend "
-                + "has no raw client: Tributary only. With --observe the comparison is Tributary with metrics and "
-                + "tracing against plain Tributary instead.", ""},
-        footer = {"", "Examples:", "  tributary bench",
-                "  tributary --uri redis://localhost:6379 bench --records 200000 --size 100 --batch 1000",
-                "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json"})
+        description = {
+            "Appends --records records of --size bytes, then reads them back in a consumer group acking "
+                    + "each batch — through Tributary and through the raw client of the backend (Lettuce, "
+                    + "kafka-clients, jnats) in the same run — and prints both with the ratio. The memory backend "
+                    + "has no raw client: Tributary only. With --observe the comparison is Tributary with metrics and "
+                    + "tracing against plain Tributary instead.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary bench",
+            "  tributary --uri redis://localhost:6379 bench --records 200000 --size 100 --batch 1000",
+            "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json"
+        })
 public final class BenchCommand extends ClientCommand {
-    @Option(names = {"-n", "--records"}, paramLabel = "N", description = "Records per round. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-n", "--records"},
+            paramLabel = "N",
+            description = "Records per round. Default: ${DEFAULT-VALUE}.")
     int records = 100_000;
 
-    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", description = "Payload bytes per record. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-s", "--size"},
+            paramLabel = "BYTES",
+            description = "Payload bytes per record. Default: ${DEFAULT-VALUE}.")
     int size = 100;
 
-    @Option(names = {"-b", "--batch"}, paramLabel = "N",
-            description = "Records per poll+ack, and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-b", "--batch"},
+            paramLabel = "N",
+            description =
+                    "Records per poll+ack, and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
     int batch = 1000;
 
-    @Option(names = {"-p", "--producers"}, paramLabel = "N", description = "Appending threads. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-p", "--producers"},
+            paramLabel = "N",
+            description = "Appending threads. Default: ${DEFAULT-VALUE}.")
     int producers = 1;
 
-    @Option(names = {"-c", "--consumers"}, paramLabel = "N", description = "Members of the reading group. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-c", "--consumers"},
+            paramLabel = "N",
+            description = "Members of the reading group. Default: ${DEFAULT-VALUE}.")
     int consumers = 1;
 
-    @Option(names = {"-w", "--window"}, paramLabel = "N", description = "Appends in flight per producer. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-w", "--window"},
+            paramLabel = "N",
+            description = "Appends in flight per producer. Default: ${DEFAULT-VALUE}.")
     int window = 5000;
 
-    @Option(names = "--batch-append", description = "Tributary appends with appendBatchAsync (--batch records per call) "
-            + "instead of appendAsync per record.")
+    @Option(
+            names = "--batch-append",
+            description = "Tributary appends with appendBatchAsync (--batch records per call) "
+                    + "instead of appendAsync per record.")
     boolean batchAppend;
 
     @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
@@ -70,21 +100,31 @@ public final class BenchCommand extends ClientCommand {
     @Option(names = "--no-raw", description = "Measure Tributary only.")
     boolean noRaw;
 
-    @Option(names = "--observe", arity = "0..1", fallbackValue = "both", paramLabel = "WHAT",
+    @Option(
+            names = "--observe",
+            arity = "0..1",
+            fallbackValue = "both",
+            paramLabel = "WHAT",
             description = "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
-            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
-            + "exported to nowhere) or both "
-            + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
+                    + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
+                    + "exported to nowhere) or both "
+                    + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
     Observed.What observe;
 
-    @Option(names = "--sampler", paramLabel = "SPEC",
-            description = "With --observe: the trace sampler, as OpenTelemetry's otel.traces.sampler names it, the ratio "
-            + "after '=': always_on, always_off, traceidratio=0.01, parentbased_traceidratio=0.01, ... Default: the "
-            + "otel.traces.sampler and otel.traces.sampler.arg system properties, else OTEL_TRACES_SAMPLER and "
-            + "OTEL_TRACES_SAMPLER_ARG, else always_on.")
+    @Option(
+            names = "--sampler",
+            paramLabel = "SPEC",
+            description =
+                    "With --observe: the trace sampler, as OpenTelemetry's otel.traces.sampler names it, the ratio "
+                            + "after '=': always_on, always_off, traceidratio=0.01, parentbased_traceidratio=0.01, ... Default: the "
+                            + "otel.traces.sampler and otel.traces.sampler.arg system properties, else OTEL_TRACES_SAMPLER and "
+                            + "OTEL_TRACES_SAMPLER_ARG, else always_on.")
     String sampler;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
+    @Option(
+            names = "--json",
+            paramLabel = "FILE",
+            description = "Where to write the JSON result. Default: tributary-bench-<backend>.json.")
     Path json;
 
     @Option(names = "--no-json", description = "Write no JSON file.")
@@ -112,7 +152,13 @@ public final class BenchCommand extends ClientCommand {
     /** The counts, before the client connects (the largest --size needs the backend's limits). */
     @Override
     protected void validate() {
-        if (records < 1 || size < 0 || batch < 1 || producers < 1 || consumers < 1 || window < 1 || rounds < 1
+        if (records < 1
+                || size < 0
+                || batch < 1
+                || producers < 1
+                || consumers < 1
+                || window < 1
+                || rounds < 1
                 || warmup < 0) {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
@@ -136,15 +182,18 @@ public final class BenchCommand extends ClientCommand {
         Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
         String run = UUID.randomUUID().toString().substring(0, 8);
         Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
-        Side trib = new Side(observe != null ? new TributaryTarget(observed.client(), observed.label())
-                : new TributaryTarget(client, "Tributary"));
+        Side trib = new Side(
+                observe != null
+                        ? new TributaryTarget(observed.client(), observed.label())
+                        : new TributaryTarget(client, "Tributary"));
         Side raw = null;
         Instant started = Instant.now();
         double loadBefore = loadAverage();
         try {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
-            Optional<BenchTarget> rawTarget = observe != null ? Optional.of(new TributaryTarget(client, "Tributary"))
+            Optional<BenchTarget> rawTarget = observe != null
+                    ? Optional.of(new TributaryTarget(client, "Tributary"))
                     : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
@@ -173,7 +222,9 @@ public final class BenchCommand extends ClientCommand {
                     err().println("stopped: reporting the rounds that finished");
                     break;
                 }
-                err().println((measured ? "round " + (r - warmup + 1) + "/" + rounds : "warm-up " + (r + 1) + "/" + warmup)
+                err().println((measured
+                                ? "round " + (r - warmup + 1) + "/" + rounds
+                                : "warm-up " + (r + 1) + "/" + warmup)
                         + " done");
             }
             if (trib.append.isEmpty()) {
@@ -187,14 +238,21 @@ public final class BenchCommand extends ClientCommand {
             }
             double loadAfter = loadAverage();
             if (loadBefore >= 0) {
-                out().printf(Locale.ROOT, "%nload average %.2f at start, %.2f at end, on %d CPUs%n", loadBefore, loadAfter,
-                        Runtime.getRuntime().availableProcessors());
+                out().printf(
+                                Locale.ROOT,
+                                "%nload average %.2f at start, %.2f at end, on %d CPUs%n",
+                                loadBefore,
+                                loadAfter,
+                                Runtime.getRuntime().availableProcessors());
             }
             if (!noJson) {
                 Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
                 ObjectNode result = toJson(client, w, trib, raw, started);
-                result.put("comparison", observe != null ? "observed-" + observe.name().toLowerCase(Locale.ROOT) + "-vs-plain"
-                        : "tributary-vs-raw");
+                result.put(
+                        "comparison",
+                        observe != null
+                                ? "observed-" + observe.name().toLowerCase(Locale.ROOT) + "-vs-plain"
+                                : "tributary-vs-raw");
                 if (observed != null) {
                     result.put("sampler", observed.samplerName());
                     long[] spans = observed.spans();
@@ -256,10 +314,21 @@ public final class BenchCommand extends ClientCommand {
     }
 
     private String header(StreamClient client, Workload w) {
-        return String.format(Locale.ROOT, "tributary bench: %s (%s), %,d records of %d B, batch %,d, %d producer(s), "
+        return String.format(
+                Locale.ROOT,
+                "tributary bench: %s (%s), %,d records of %d B, batch %,d, %d producer(s), "
                         + "%d consumer(s), window %,d%s; median of %d round(s) after %d warm-up",
-                client.backend(), safeUri(), w.records(), w.size(), w.batch(), w.producers(), w.consumers(), w.window(),
-                w.batchAppend() ? ", batch appends" : "", rounds, warmup);
+                client.backend(),
+                safeUri(),
+                w.records(),
+                w.size(),
+                w.batch(),
+                w.producers(),
+                w.consumers(),
+                w.window(),
+                w.batchAppend() ? ", batch appends" : "",
+                rounds,
+                warmup);
     }
 
     static PhaseResult median(List<PhaseResult> results) {
@@ -299,14 +368,30 @@ public final class BenchCommand extends ClientCommand {
         out().println(header(client, w));
         out().println();
         String rawLabel = raw == null ? "" : raw.target.label();
-        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", "", trib.target.label(), rawLabel, raw == null ? "" : "ratio");
+        out().printf(
+                        Locale.ROOT,
+                        "%-20s %14s %18s %7s%n",
+                        "",
+                        trib.target.label(),
+                        rawLabel,
+                        raw == null ? "" : "ratio");
         phaseRows("append", trib.append, raw == null ? null : raw.append, "per record, submit to broker ack");
         phaseRows("consume", trib.consume, raw == null ? null : raw.consume, "per batch, poll + ack");
         if (raw != null && !raw.append.isEmpty()) {
-            out().printf(Locale.ROOT, "%-20s %14s %18s %7.2f%n", "append   ratio/round", "median of", "per-round ratios",
-                    medianRatio(trib.append, raw.append));
-            out().printf(Locale.ROOT, "%-20s %14s %18s %7.2f%n", "consume  ratio/round", "median of", "per-round ratios",
-                    medianRatio(trib.consume, raw.consume));
+            out().printf(
+                            Locale.ROOT,
+                            "%-20s %14s %18s %7.2f%n",
+                            "append   ratio/round",
+                            "median of",
+                            "per-round ratios",
+                            medianRatio(trib.append, raw.append));
+            out().printf(
+                            Locale.ROOT,
+                            "%-20s %14s %18s %7.2f%n",
+                            "consume  ratio/round",
+                            "median of",
+                            "per-round ratios",
+                            medianRatio(trib.consume, raw.consume));
         }
         if (raw == null) {
             out().println();
@@ -362,8 +447,12 @@ public final class BenchCommand extends ClientCommand {
         if (raw != null && !raw.append.isEmpty()) {
             n.set("raw", sideJson(raw));
             ObjectNode ratio = n.putObject("ratio");
-            ratio.put("append", median(trib.append).eventsPerSecond() / median(raw.append).eventsPerSecond());
-            ratio.put("consume", median(trib.consume).eventsPerSecond() / median(raw.consume).eventsPerSecond());
+            ratio.put(
+                    "append",
+                    median(trib.append).eventsPerSecond() / median(raw.append).eventsPerSecond());
+            ratio.put(
+                    "consume",
+                    median(trib.consume).eventsPerSecond() / median(raw.consume).eventsPerSecond());
             ObjectNode perRound = n.putObject("ratioMedianOfRounds");
             perRound.put("append", medianRatio(trib.append, raw.append));
             perRound.put("consume", medianRatio(trib.consume, raw.consume));

@@ -19,16 +19,14 @@ final class Drivers {
     /** A phase that makes no progress for this long fails. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    private Drivers() {
-    }
+    private Drivers() {}
 
     /** Sends one record asynchronously and reports its outcome through {@code done}. */
     interface Submitter {
         void submit(int producer, byte[] payload, Completion done) throws Exception;
 
         /** Called after every {@code batch} submissions of a producer and at its end (Lettuce flushes here). */
-        default void flush(int producer) {
-        }
+        default void flush(int producer) {}
     }
 
     /** The outcome of one append: null on success. */
@@ -74,53 +72,58 @@ final class Drivers {
         long start = System.nanoTime();
         for (int p = 0; p < w.producers(); p++) {
             final int producer = p;
-            Thread t = new Thread(() -> {
-                Semaphore window = new Semaphore(w.window());
-                byte[] payload = payload(w.size(), producer);
-                int n = w.recordsOf(producer);
-                try {
-                    for (int i = 0; i < n && failure.get() == null; i++) {
-                        while (!window.tryAcquire(1, 100, TimeUnit.MILLISECONDS)) {
-                            if (failure.get() != null) {
-                                return;
+            Thread t = new Thread(
+                    () -> {
+                        Semaphore window = new Semaphore(w.window());
+                        byte[] payload = payload(w.size(), producer);
+                        int n = w.recordsOf(producer);
+                        try {
+                            for (int i = 0; i < n && failure.get() == null; i++) {
+                                while (!window.tryAcquire(1, 100, TimeUnit.MILLISECONDS)) {
+                                    if (failure.get() != null) {
+                                        return;
+                                    }
+                                }
+                                if (progress.stopRequested()) {
+                                    failure.compareAndSet(
+                                            null, new java.util.concurrent.CancellationException("stopped"));
+                                    window.release();
+                                    break;
+                                }
+                                long t0 = System.nanoTime();
+                                submitter.submit(producer, payload, error -> {
+                                    if (error != null) {
+                                        failure.compareAndSet(null, error);
+                                    } else {
+                                        latency.recordValue(Math.max(0, (System.nanoTime() - t0) / 1000));
+                                        acked.incrementAndGet();
+                                        progress.add(1);
+                                    }
+                                    window.release();
+                                });
+                                if ((i + 1) % w.batch() == 0) {
+                                    submitter.flush(producer);
+                                }
                             }
-                        }
-                        if (progress.stopRequested()) {
-                            failure.compareAndSet(null, new java.util.concurrent.CancellationException("stopped"));
-                            window.release();
-                            break;
-                        }
-                        long t0 = System.nanoTime();
-                        submitter.submit(producer, payload, error -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            } else {
-                                latency.recordValue(Math.max(0, (System.nanoTime() - t0) / 1000));
-                                acked.incrementAndGet();
-                                progress.add(1);
-                            }
-                            window.release();
-                        });
-                        if ((i + 1) % w.batch() == 0) {
                             submitter.flush(producer);
+                            long deadline = System.nanoTime() + STALL_NANOS;
+                            while (!window.tryAcquire(w.window(), 100, TimeUnit.MILLISECONDS)) {
+                                if (failure.get() != null) {
+                                    return;
+                                }
+                                if (System.nanoTime() > deadline) {
+                                    failure.compareAndSet(
+                                            null,
+                                            new IllegalStateException("appends not acknowledged within "
+                                                    + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
+                                    return;
+                                }
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
                         }
-                    }
-                    submitter.flush(producer);
-                    long deadline = System.nanoTime() + STALL_NANOS;
-                    while (!window.tryAcquire(w.window(), 100, TimeUnit.MILLISECONDS)) {
-                        if (failure.get() != null) {
-                            return;
-                        }
-                        if (System.nanoTime() > deadline) {
-                            failure.compareAndSet(null, new IllegalStateException("appends not acknowledged within "
-                                    + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
-                            return;
-                        }
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "bench-producer-" + p);
+                    },
+                    "bench-producer-" + p);
             threads.add(t);
             t.start();
         }
@@ -147,34 +150,39 @@ final class Drivers {
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
             for (Member m : members) {
-                Thread t = new Thread(() -> {
-                    try {
-                        while (consumed.get() < w.records() && failure.get() == null) {
-                            if (progress.stopRequested()) {
-                                failure.compareAndSet(null, new java.util.concurrent.CancellationException("stopped"));
-                                break;
-                            }
-                            long t0 = System.nanoTime();
-                            int n = m.pollAndAck(w.batch());
-                            if (n > 0) {
-                                long now = System.nanoTime();
-                                latency.recordValue(Math.max(0, (now - t0) / 1000));
-                                if (consumed.addAndGet(n) >= w.records()) {
-                                    // the phase ends here, not when the other members' blocked polls return
-                                    doneAt.compareAndSet(0, now);
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                while (consumed.get() < w.records() && failure.get() == null) {
+                                    if (progress.stopRequested()) {
+                                        failure.compareAndSet(
+                                                null, new java.util.concurrent.CancellationException("stopped"));
+                                        break;
+                                    }
+                                    long t0 = System.nanoTime();
+                                    int n = m.pollAndAck(w.batch());
+                                    if (n > 0) {
+                                        long now = System.nanoTime();
+                                        latency.recordValue(Math.max(0, (now - t0) / 1000));
+                                        if (consumed.addAndGet(n) >= w.records()) {
+                                            // the phase ends here, not when the other members' blocked polls return
+                                            doneAt.compareAndSet(0, now);
+                                        }
+                                        progress.add(n);
+                                        lastProgress.set(now);
+                                    } else if (System.nanoTime() - lastProgress.get() > STALL_NANOS) {
+                                        failure.compareAndSet(
+                                                null,
+                                                new IllegalStateException("consumed only " + consumed.get()
+                                                        + " of " + w.records() + " records; nothing new for "
+                                                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
+                                    }
                                 }
-                                progress.add(n);
-                                lastProgress.set(now);
-                            } else if (System.nanoTime() - lastProgress.get() > STALL_NANOS) {
-                                failure.compareAndSet(null, new IllegalStateException("consumed only " + consumed.get()
-                                        + " of " + w.records() + " records; nothing new for "
-                                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
                             }
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "bench-consumer");
+                        },
+                        "bench-consumer");
                 threads.add(t);
                 t.start();
             }

@@ -24,8 +24,11 @@ final class NatsRawTarget implements BenchTarget {
     private String stream;
 
     NatsRawTarget(String uri) throws Exception {
-        Options o = new Options.Builder().server(RawUris.withoutQuery(uri)).connectionTimeout(Duration.ofSeconds(10))
-                .maxReconnects(-1).build();
+        Options o = new Options.Builder()
+                .server(RawUris.withoutQuery(uri))
+                .connectionTimeout(Duration.ofSeconds(10))
+                .maxReconnects(-1)
+                .build();
         this.connection = Nats.connect(o);
         this.js = connection.jetStream();
         this.jsm = connection.jetStreamManagement();
@@ -44,18 +47,26 @@ final class NatsRawTarget implements BenchTarget {
     @Override
     public void prepare(String streamName) throws Exception {
         stream = streamName;
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(stream).storageType(StorageType.File).build());
+        jsm.addStream(StreamConfiguration.builder()
+                .name(stream)
+                .subjects(stream)
+                .storageType(StorageType.File)
+                .build());
     }
 
     @Override
     public PhaseResult append(Workload w, Progress progress) throws Exception {
-        return Drivers.append(w, progress, "append  raw jnats", (index, payload, done) ->
-                js.publishAsync(stream, payload).whenComplete((ack, e) -> done.complete(e)));
+        return Drivers.append(
+                w,
+                progress,
+                "append  raw jnats",
+                (index, payload, done) -> js.publishAsync(stream, payload).whenComplete((ack, e) -> done.complete(e)));
     }
 
     @Override
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
-        PullSubscribeOptions options = PullSubscribeOptions.builder().durable("bench").build();
+        PullSubscribeOptions options =
+                PullSubscribeOptions.builder().durable("bench").build();
         return Drivers.consume(w, progress, "consume raw jnats", index -> {
             JetStreamSubscription sub = js.subscribe(stream, options);
             return new Drivers.Member() {

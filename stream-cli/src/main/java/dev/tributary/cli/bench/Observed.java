@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class Observed implements AutoCloseable {
     /** Which instruments the observed side carries. */
     enum What {
-        metrics, tracing, both
+        metrics,
+        tracing,
+        both
     }
 
     private final What what;
@@ -53,14 +55,19 @@ final class Observed implements AutoCloseable {
         this.what = what;
         Sampler s = sampler(sampler);
         this.samplerName = s.getDescription();
-        tracerProvider = SdkTracerProvider.builder().setSampler(s)
+        tracerProvider = SdkTracerProvider.builder()
+                .setSampler(s)
                 .addSpanProcessor(new EndCounter(ended))
-                .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter(exported)).build()).build();
-        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+                .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter(exported))
+                        .build())
+                .build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(tracerProvider)
                 .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
                         W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
                 .build();
-        StreamClient traced = what == What.metrics ? plain : TributaryTracing.create(otel).instrument(plain);
+        StreamClient traced =
+                what == What.metrics ? plain : TributaryTracing.create(otel).instrument(plain);
         client = what == What.tracing ? traced : TributaryMetrics.instrument(traced, registry);
     }
 
@@ -147,10 +154,12 @@ final class Observed implements AutoCloseable {
     String summary() {
         long[] spans = spans();
         long meters = registry.getMeters().size();
-        long samples = registry.getMeters().stream().mapToLong(Observed::measurements).sum();
-        String tracing = what == What.metrics ? "no tracing"
-                : spans[0] + " spans sampled (" + samplerName + "), " + spans[1] + " exported, "
-                        + (spans[0] - spans[1]) + " dropped by the batch span processor";
+        long samples =
+                registry.getMeters().stream().mapToLong(Observed::measurements).sum();
+        String tracing = what == What.metrics
+                ? "no tracing"
+                : spans[0] + " spans sampled (" + samplerName + "), " + spans[1] + " exported, " + (spans[0] - spans[1])
+                        + " dropped by the batch span processor";
         return "observability on the " + label() + " side: " + meters + " meters (" + samples + " samples in the "
                 + "Prometheus registry), " + tracing;
     }
@@ -172,8 +181,7 @@ final class Observed implements AutoCloseable {
     /** Counts the sampled spans that ended: what the batch processor was offered. */
     private record EndCounter(LongAdder ended) implements SpanProcessor {
         @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-        }
+        public void onStart(Context parentContext, ReadWriteSpan span) {}
 
         @Override
         public boolean isStartRequired() {

@@ -2,8 +2,7 @@ package dev.tributary.cli.bench;
 
 /** Turns a Tributary URI into what a native client accepts. */
 final class RawUris {
-    private RawUris() {
-    }
+    private RawUris() {}
 
     /** The URI without its query (Tributary settings mean nothing to a native client). */
     static String withoutQuery(String uri) {

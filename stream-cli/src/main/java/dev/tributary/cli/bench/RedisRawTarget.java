@@ -86,7 +86,9 @@ final class RedisRawTarget implements BenchTarget {
     @Override
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
         byte[] group = Drivers.utf8("bench");
-        connect().sync().xgroupCreate(XReadArgs.StreamOffset.from(key, "0-0"), group, XGroupCreateArgs.Builder.mkstream());
+        connect()
+                .sync()
+                .xgroupCreate(XReadArgs.StreamOffset.from(key, "0-0"), group, XGroupCreateArgs.Builder.mkstream());
         return Drivers.consume(w, progress, "consume raw Lettuce", index -> {
             RedisCommands<byte[], byte[]> sync = connect().sync();
             Consumer<byte[]> me = Consumer.from(group, Drivers.utf8("m" + index));
@@ -115,8 +117,8 @@ final class RedisRawTarget implements BenchTarget {
     }
 
     @SuppressWarnings("unchecked") // one stream offset through Lettuce's generic varargs
-    private static List<StreamMessage<byte[], byte[]>> read(RedisCommands<byte[], byte[]> sync, Consumer<byte[]> me,
-            int max, XReadArgs.StreamOffset<byte[]> offset) {
+    private static List<StreamMessage<byte[], byte[]>> read(
+            RedisCommands<byte[], byte[]> sync, Consumer<byte[]> me, int max, XReadArgs.StreamOffset<byte[]> offset) {
         return sync.xreadgroup(me, XReadArgs.Builder.count(max).block(500), offset);
     }
 

@@ -41,23 +41,34 @@ final class TributaryTarget implements BenchTarget {
         if (w.batchAppend()) {
             return appendBatches(w, progress);
         }
-        return Drivers.append(w, progress, "append  " + label, (producer, payload, done) ->
-                client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e)));
+        return Drivers.append(
+                w,
+                progress,
+                "append  " + label,
+                (producer, payload, done) ->
+                        client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e)));
     }
 
     /** Batches of {@link Workload#batch()} records; each record's latency is its batch's. */
     private PhaseResult appendBatches(Workload w, Progress progress) throws Exception {
         int size = Math.min(w.batch(), client.limits().maxBatchSize());
-        Workload perBatch = new Workload((w.records() + size - 1) / size, w.size(), 1, w.producers(), w.consumers(),
-                Math.max(1, w.window() / size), false);
-        PhaseResult r = Drivers.append(perBatch, progress, "append  " + label + " (batches)", (producer, payload, done) -> {
-            List<StreamRecord> batch = new ArrayList<>(size);
-            StreamRecord rec = StreamRecord.of(payload);
-            for (int i = 0; i < size; i++) {
-                batch.add(rec);
-            }
-            client.appendBatchAsync(stream, batch).whenComplete((ids, e) -> done.complete(e));
-        });
+        Workload perBatch = new Workload(
+                (w.records() + size - 1) / size,
+                w.size(),
+                1,
+                w.producers(),
+                w.consumers(),
+                Math.max(1, w.window() / size),
+                false);
+        PhaseResult r =
+                Drivers.append(perBatch, progress, "append  " + label + " (batches)", (producer, payload, done) -> {
+                    List<StreamRecord> batch = new ArrayList<>(size);
+                    StreamRecord rec = StreamRecord.of(payload);
+                    for (int i = 0; i < size; i++) {
+                        batch.add(rec);
+                    }
+                    client.appendBatchAsync(stream, batch).whenComplete((ids, e) -> done.complete(e));
+                });
         long count = r.count() * size;
         return new PhaseResult(count, count * w.size(), r.nanos(), r.latency());
     }

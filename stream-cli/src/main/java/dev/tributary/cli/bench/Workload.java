@@ -13,7 +13,8 @@ package dev.tributary.cli.bench;
  * @param batchAppend Tributary appends with {@code appendBatchAsync} instead of one {@code appendAsync}
  *                  per record
  */
-public record Workload(int records, int size, int batch, int producers, int consumers, int window, boolean batchAppend) {
+public record Workload(
+        int records, int size, int batch, int producers, int consumers, int window, boolean batchAppend) {
     public Workload {
         if (records < 1 || size < 0 || batch < 1 || producers < 1 || consumers < 1 || window < 1) {
             throw new IllegalArgumentException("bench settings must be positive");

@@ -18,8 +18,7 @@ public final class Args {
     public static final String POSITION_HELP = "earliest, latest, an event id (read after it, exclusive), "
             + "a time (2026-01-31T12:00:00Z or 2026-01-31) or an age (-10m: ten minutes ago)";
 
-    private Args() {
-    }
+    private Args() {}
 
     /**
      * Parses a start position: {@code earliest}, {@code latest}, an ISO-8601 instant or date, an age
@@ -38,7 +37,8 @@ public final class Args {
             if (e.kind() != dev.tributary.ErrorKind.INVALID_ARGUMENT) {
                 throw e;
             }
-            throw CliException.usage("'" + t + "' is not a position: write " + POSITION_HELP + " (" + e.getMessage() + ")");
+            throw CliException.usage(
+                    "'" + t + "' is not a position: write " + POSITION_HELP + " (" + e.getMessage() + ")");
         }
     }
 

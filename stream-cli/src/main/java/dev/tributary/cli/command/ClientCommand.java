@@ -107,8 +107,7 @@ public abstract class ClientCommand implements Callable<Integer> {
      * position syntax), so that bad input gets its own error before any I/O — not a connection
      * error when the broker is also unreachable. Runs before the client is opened.
      */
-    protected void validate() {
-    }
+    protected void validate() {}
 
     /** The command's work; returns the exit code. */
     protected abstract int run(StreamClient client) throws Exception;

@@ -18,15 +18,26 @@ import picocli.CommandLine.Parameters;
  * lag; {@code --watch} refreshes that list with rates (appended and acked per second, lag change)
  * until Ctrl-C ({@link GroupsWatch}); {@code --create} and {@code --delete} manage one group.
  */
-@Command(name = "groups", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "groups",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "List, watch, create or delete consumer groups (pending, lag, rates, members).",
-        description = {"List the consumer groups of a stream (members, pending, lag, last delivered), or create or "
-                + "delete one. With --watch, refresh the list until Ctrl-C, with events appended and acked per "
-                + "second and the change of lag per second, the groups furthest behind first.", ""},
-        footer = {"", "Examples:", "  tributary groups orders", "  tributary groups orders --watch          # every 2s until Ctrl-C",
-                "  tributary groups orders billing --watch=500ms -n 20 -o json",
-                "  tributary groups orders --create billing --from latest --ack-timeout 1m",
-                "  tributary groups orders --delete billing"})
+        description = {
+            "List the consumer groups of a stream (members, pending, lag, last delivered), or create or "
+                    + "delete one. With --watch, refresh the list until Ctrl-C, with events appended and acked per "
+                    + "second and the change of lag per second, the groups furthest behind first.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary groups orders",
+            "  tributary groups orders --watch          # every 2s until Ctrl-C",
+            "  tributary groups orders billing --watch=500ms -n 20 -o json",
+            "  tributary groups orders --create billing --from latest --ack-timeout 1m",
+            "  tributary groups orders --delete billing"
+        })
 public final class GroupsCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream.")
     String stream;
@@ -37,26 +48,46 @@ public final class GroupsCommand extends ClientCommand {
     @Option(names = "--create", paramLabel = "GROUP", description = "Create this group (idempotent).")
     String create;
 
-    @Option(names = "--from", paramLabel = "POSITION", description = "Start of a created group: earliest (default), latest or an id.")
+    @Option(
+            names = "--from",
+            paramLabel = "POSITION",
+            description = "Start of a created group: earliest (default), latest or an id.")
     String from;
 
-    @Option(names = "--ack-timeout", paramLabel = "DURATION", description = "Ack timeout of a created group. Default: 30s.")
+    @Option(
+            names = "--ack-timeout",
+            paramLabel = "DURATION",
+            description = "Ack timeout of a created group. Default: 30s.")
     String ackTimeout;
 
     @Option(names = "--delete", paramLabel = "GROUP", description = "Delete this group.")
     String delete;
 
-    @Option(names = {"-w", "--watch"}, arity = "0..1", fallbackValue = DEFAULT_WATCH, paramLabel = "INTERVAL",
-            description = "Refresh every INTERVAL (default " + DEFAULT_WATCH + ", at least 100ms) until Ctrl-C, with rates.")
+    @Option(
+            names = {"-w", "--watch"},
+            arity = "0..1",
+            fallbackValue = DEFAULT_WATCH,
+            paramLabel = "INTERVAL",
+            description =
+                    "Refresh every INTERVAL (default " + DEFAULT_WATCH + ", at least 100ms) until Ctrl-C, with rates.")
     String watch;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "With --watch: stop after N refreshes.")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            description = "With --watch: stop after N refreshes.")
     Long count;
 
-    @Option(names = "--rows", paramLabel = "N", description = "With --watch: show at most N groups. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rows",
+            paramLabel = "N",
+            description = "With --watch: show at most N groups. Default: ${DEFAULT-VALUE}.")
     int rows = 20;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json (with --watch: a line per refresh).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            description = "text (default) or json (with --watch: a line per refresh).")
     OutputFormat format = OutputFormat.TEXT;
 
     static final String DEFAULT_WATCH = "2s";
@@ -132,7 +163,14 @@ public final class GroupsCommand extends ClientCommand {
         }
         if (watch != null) {
             Duration interval = Args.duration("--watch", watch);
-            GroupsWatch w = new GroupsWatch(client, name, only, interval, new WatchView(rows, interval), out(), format,
+            GroupsWatch w = new GroupsWatch(
+                    client,
+                    name,
+                    only,
+                    interval,
+                    new WatchView(rows, interval),
+                    out(),
+                    format,
                     System.console() != null);
             w.run(count == null ? Long.MAX_VALUE : count, guard()::stopRequested);
             return guard().stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
@@ -150,9 +188,13 @@ public final class GroupsCommand extends ClientCommand {
         }
         out().printf("%-24s %10s %10s  %-22s %s%n", "GROUP", "PENDING", "LAG", "LAST-DELIVERED", "MEMBERS");
         for (GroupInfo g : groups) {
-            out().printf("%-24s %10d %10s  %-22s %s%n", g.group(), g.pending(), InfoCommand.lagText(g.lag()),
-                    g.lastDelivered().map(Object::toString).orElse("-"),
-                    g.members().isEmpty() ? "-" : String.join(",", g.members()));
+            out().printf(
+                            "%-24s %10d %10s  %-22s %s%n",
+                            g.group(),
+                            g.pending(),
+                            InfoCommand.lagText(g.lag()),
+                            g.lastDelivered().map(Object::toString).orElse("-"),
+                            g.members().isEmpty() ? "-" : String.join(",", g.members()));
         }
         return 0;
     }

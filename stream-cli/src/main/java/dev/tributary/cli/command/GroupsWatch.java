@@ -31,8 +31,15 @@ final class GroupsWatch {
      * @param only     the one group to show, or null for all
      * @param terminal whether {@code out} is a terminal (each refresh then replaces the previous one)
      */
-    GroupsWatch(StreamClient client, StreamName stream, String only, Duration interval, WatchView view,
-            PrintWriter out, OutputFormat format, boolean terminal) {
+    GroupsWatch(
+            StreamClient client,
+            StreamName stream,
+            String only,
+            Duration interval,
+            WatchView view,
+            PrintWriter out,
+            OutputFormat format,
+            boolean terminal) {
         this.client = client;
         this.stream = stream;
         this.only = only;

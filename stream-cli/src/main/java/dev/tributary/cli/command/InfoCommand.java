@@ -21,16 +21,30 @@ import picocli.CommandLine.Parameters;
  * with streams, each one's length, first and last ids and times and its groups. A missing stream is
  * an error (exit code 1) after the others are printed.
  */
-@Command(name = "info", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Show the backend, or streams: length, first/last event, groups.",
-        description = {"Show the backend (health, capabilities, limits) or, given streams, their length, first and "
-                + "last events and groups.", ""},
-        footer = {"", "Examples:", "  tributary --uri redis://localhost:6379 info", "  tributary info orders payments -o json"})
+        description = {
+            "Show the backend (health, capabilities, limits) or, given streams, their length, first and "
+                    + "last events and groups.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary --uri redis://localhost:6379 info",
+            "  tributary info orders payments -o json"
+        })
 public final class InfoCommand extends ClientCommand {
     @Parameters(paramLabel = "STREAM", arity = "0..*", description = "Streams to describe.")
     List<String> streams = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            description = "text (default) or json.")
     OutputFormat format = OutputFormat.TEXT;
 
     @Override
@@ -72,7 +86,8 @@ public final class InfoCommand extends ClientCommand {
     private void backend(StreamClient client) {
         Health h = client.health();
         Limits l = client.limits();
-        List<String> caps = client.capabilities().stream().map(Enum::name).sorted().collect(Collectors.toList());
+        List<String> caps =
+                client.capabilities().stream().map(Enum::name).sorted().collect(Collectors.toList());
         if (format == OutputFormat.JSON) {
             ObjectNode n = Json.object();
             n.put("backend", client.backend());
@@ -91,24 +106,36 @@ public final class InfoCommand extends ClientCommand {
             return;
         }
         out().printf("backend       %s (%s)%n", client.backend(), safeUri());
-        out().printf("health        %s in %.1f ms — %s%n", h.up() ? "up" : "DOWN", h.latency().toNanos() / 1e6, h.detail());
+        out().printf(
+                        "health        %s in %.1f ms — %s%n",
+                        h.up() ? "up" : "DOWN", h.latency().toNanos() / 1e6, h.detail());
         out().printf("capabilities  %s%n", caps.isEmpty() ? "(none)" : String.join(", ", caps));
-        out().printf("limits        payload %d B, key+headers %d B, batch %d records, read %d events%n",
-                l.maxPayloadBytes(), l.maxHeaderBytes(), l.maxBatchSize(), l.maxReadCount());
+        out().printf(
+                        "limits        payload %d B, key+headers %d B, batch %d records, read %d events%n",
+                        l.maxPayloadBytes(), l.maxHeaderBytes(), l.maxBatchSize(), l.maxReadCount());
     }
 
     private void streamText(StreamInfo info, List<GroupInfo> groups) {
         out().printf("stream  %s%n", info.stream());
         out().printf("  length  %d%n", info.length());
         if (info.length() > 0) {
-            out().printf("  first   %s  %s%n", info.firstId().map(Object::toString).orElse("-"),
-                    info.firstTimestamp().map(Object::toString).orElse("-"));
-            out().printf("  last    %s  %s%n", info.lastId().map(Object::toString).orElse("-"),
-                    info.lastTimestamp().map(Object::toString).orElse("-"));
+            out().printf(
+                            "  first   %s  %s%n",
+                            info.firstId().map(Object::toString).orElse("-"),
+                            info.firstTimestamp().map(Object::toString).orElse("-"));
+            out().printf(
+                            "  last    %s  %s%n",
+                            info.lastId().map(Object::toString).orElse("-"),
+                            info.lastTimestamp().map(Object::toString).orElse("-"));
         }
-        out().printf("  groups  %s%n", groups.isEmpty() ? "(none)"
-                : groups.stream().map(g -> g.group() + " (pending " + g.pending() + ", lag " + lagText(g.lag()) + ")")
-                        .collect(Collectors.joining(", ")));
+        out().printf(
+                        "  groups  %s%n",
+                        groups.isEmpty()
+                                ? "(none)"
+                                : groups.stream()
+                                        .map(g -> g.group() + " (pending " + g.pending() + ", lag " + lagText(g.lag())
+                                                + ")")
+                                        .collect(Collectors.joining(", ")));
     }
 
     static String lagText(long lag) {

@@ -10,8 +10,7 @@ public final class Json {
     /** Thread-safe once configured. */
     public static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** {@return a new empty JSON object} */
     public static ObjectNode object() {

@@ -4,9 +4,9 @@ import dev.tributary.EventId;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.spi.Checks;
 import dev.tributary.StreamRecord;
 import dev.tributary.cli.CliException;
+import dev.tributary.spi.Checks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,14 +29,23 @@ import picocli.CommandLine.Parameters;
  * standard input, or per file, with an optional key and headers. Prints each broker-assigned id on
  * its own line, in input order. Appends are pipelined with a bounded window of {@link #WINDOW}.
  */
-@Command(name = "produce", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Append records from arguments, files or standard input.",
-        description = {"Append records to a stream: one per VALUE argument, else one per --file, else one per "
-                + "line of standard input. Prints the id of each record, in order.", ""},
-        footer = {"", "Examples:",
-                "  tributary produce orders '{\"id\":1}' '{\"id\":2}' -k customer-7 -H type=created",
-                "  seq 1 1000 | tributary --uri redis://localhost:6379 produce numbers",
-                "  tributary produce blobs -f photo.jpg -H content-type=image/jpeg"})
+        description = {
+            "Append records to a stream: one per VALUE argument, else one per --file, else one per "
+                    + "line of standard input. Prints the id of each record, in order.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary produce orders '{\"id\":1}' '{\"id\":2}' -k customer-7 -H type=created",
+            "  seq 1 1000 | tributary --uri redis://localhost:6379 produce numbers",
+            "  tributary produce blobs -f photo.jpg -H content-type=image/jpeg"
+        })
 public final class ProduceCommand extends ClientCommand {
     /** Appends in flight at most while reading standard input. */
     static final int WINDOW = 1_000;
@@ -47,23 +56,38 @@ public final class ProduceCommand extends ClientCommand {
     @Parameters(index = "1..*", paramLabel = "VALUE", description = "Payloads, one record each (UTF-8).")
     List<String> values = new ArrayList<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "A file whose bytes are one record; repeatable.")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "A file whose bytes are one record; repeatable.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = {"-k", "--key"}, paramLabel = "KEY", description = "The key of every record.")
+    @Option(
+            names = {"-k", "--key"},
+            paramLabel = "KEY",
+            description = "The key of every record.")
     String key;
 
-    @Option(names = {"-H", "--header"}, paramLabel = "KEY=VALUE", description = "A header of every record; repeatable, order kept.")
+    @Option(
+            names = {"-H", "--header"},
+            paramLabel = "KEY=VALUE",
+            description = "A header of every record; repeatable, order kept.")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--skip-empty-lines", description = "Ignore empty lines of standard input (default: an empty line is an empty record).")
+    @Option(
+            names = "--skip-empty-lines",
+            description = "Ignore empty lines of standard input (default: an empty line is an empty record).")
     boolean skipEmpty;
 
-    @Option(names = "--no-create", negatable = false,
+    @Option(
+            names = "--no-create",
+            negatable = false,
             description = "Do not create the stream first (by default it is created if missing).")
     boolean noCreate;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print neither ids nor the summary.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print neither ids nor the summary.")
     boolean quiet;
 
     @Override
@@ -113,8 +137,11 @@ public final class ProduceCommand extends ClientCommand {
         }
         long count = appendAll(client, name, template, payloads);
         if (!quiet) {
-            err().println("appended " + count + (count == 1 ? " record" : " records") + " to " + name + " on " + safeUri()
-                    + (client.backend().equals("memory") ? " (a memory store lives only as long as this process)" : ""));
+            err().println("appended " + count + (count == 1 ? " record" : " records") + " to " + name + " on "
+                    + safeUri()
+                    + (client.backend().equals("memory")
+                            ? " (a memory store lives only as long as this process)"
+                            : ""));
         }
         return 0;
     }
@@ -208,8 +235,8 @@ public final class ProduceCommand extends ClientCommand {
                 id = f.join();
             } catch (RuntimeException e) {
                 StreamException se = StreamException.unwrap(e);
-                throw new StreamException(se.kind(), "append failed after " + done + " records were stored: "
-                        + se.getMessage(), se);
+                throw new StreamException(
+                        se.kind(), "append failed after " + done + " records were stored: " + se.getMessage(), se);
             }
             done++;
             if (!quiet) {

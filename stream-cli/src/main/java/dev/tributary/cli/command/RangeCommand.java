@@ -16,30 +16,48 @@ import picocli.CommandLine.Parameters;
  * {@code tributary range STREAM}: prints history between two positions, paging through it with
  * {@code range(after(last id of the page))} so that pages have no gaps or repeats.
  */
-@Command(name = "range", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "range",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Print the history of a stream between two positions.",
         description = {"Print the history of a stream between two positions, page by page.", ""},
-        footer = {"", "Examples:",
-                "  tributary range orders                         # everything retained",
-                "  tributary range orders --from 41 --to 80 -o json",
-                "  tributary range orders --from 2026-01-31T00:00:00Z -n 100"})
+        footer = {
+            "",
+            "Examples:",
+            "  tributary range orders                         # everything retained",
+            "  tributary range orders --from 41 --to 80 -o json",
+            "  tributary range orders --from 2026-01-31T00:00:00Z -n 100"
+        })
 public final class RangeCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to read.")
     String stream;
 
-    @Option(names = "--from", paramLabel = "POSITION", description = "Start: " + Args.POSITION_HELP + ". Default: earliest.")
+    @Option(
+            names = "--from",
+            paramLabel = "POSITION",
+            description = "Start: " + Args.POSITION_HELP + ". Default: earliest.")
     String from = "earliest";
 
-    @Option(names = "--to", paramLabel = "ID", description = "Last id to print (inclusive). Default: the newest event now.")
+    @Option(
+            names = "--to",
+            paramLabel = "ID",
+            description = "Last id to print (inclusive). Default: the newest event now.")
     String to;
 
-    @Option(names = {"-n", "--max"}, paramLabel = "N", description = "Print at most N events.")
+    @Option(
+            names = {"-n", "--max"},
+            paramLabel = "N",
+            description = "Print at most N events.")
     long max = Long.MAX_VALUE;
 
     @Option(names = "--page", paramLabel = "N", description = "Events per range call. Default: 1000.")
     int page = 1000;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            description = "text (default) or json.")
     OutputFormat format = OutputFormat.TEXT;
 
     @Override

@@ -21,45 +21,75 @@ import picocli.CommandLine.Parameters;
  * without events. On exit it prints to stderr how many events it read and the id to resume after, and
  * as a group member the group's pending and lag.
  */
-@Command(name = "tail", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "tail",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Follow a stream live, from a position or as a group member.",
-        description = {"Follow a stream: print events as they arrive (text or JSON lines), from a position or as a "
-                + "consumer-group member. Stops on Ctrl-C, after --count events or after --idle without events. "
-                + "The summary on stderr gives the id to resume after and, for a group, its pending and lag.", ""},
-        footer = {"", "Examples:",
-                "  tributary tail orders                      # new events from now on",
-                "  tributary tail orders --from earliest -n 10 -o json",
-                "  tributary tail orders --from 1700000000000-3   # resume after an id",
-                "  tributary tail orders --from -15m            # events of the last 15 minutes, then live",
-                "  tributary tail orders --group billing --member b1"})
+        description = {
+            "Follow a stream: print events as they arrive (text or JSON lines), from a position or as a "
+                    + "consumer-group member. Stops on Ctrl-C, after --count events or after --idle without events. "
+                    + "The summary on stderr gives the id to resume after and, for a group, its pending and lag.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary tail orders                      # new events from now on",
+            "  tributary tail orders --from earliest -n 10 -o json",
+            "  tributary tail orders --from 1700000000000-3   # resume after an id",
+            "  tributary tail orders --from -15m            # events of the last 15 minutes, then live",
+            "  tributary tail orders --group billing --member b1"
+        })
 public final class TailCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to follow.")
     String stream;
 
-    @Option(names = "--from", paramLabel = "POSITION",
+    @Option(
+            names = "--from",
+            paramLabel = "POSITION",
             description = "Where to start: " + Args.POSITION_HELP + ". Default: latest (for a new group: earliest).")
     String from;
 
-    @Option(names = {"-g", "--group"}, paramLabel = "GROUP",
+    @Option(
+            names = {"-g", "--group"},
+            paramLabel = "GROUP",
             description = "Read as a member of this consumer group (created if missing) and ack what is printed.")
     String group;
 
-    @Option(names = {"-m", "--member"}, paramLabel = "MEMBER", description = "The member name in the group. Default: tributary-<pid>.")
+    @Option(
+            names = {"-m", "--member"},
+            paramLabel = "MEMBER",
+            description = "The member name in the group. Default: tributary-<pid>.")
     String member;
 
-    @Option(names = "--ack-timeout", paramLabel = "DURATION", description = "Ack timeout of a group this command creates. Default: 30s.")
+    @Option(
+            names = "--ack-timeout",
+            paramLabel = "DURATION",
+            description = "Ack timeout of a group this command creates. Default: 30s.")
     String ackTimeout;
 
-    @Option(names = "--no-ack", description = "As a group member, do not ack (the events are redelivered after the ack timeout).")
+    @Option(
+            names = "--no-ack",
+            description = "As a group member, do not ack (the events are redelivered after the ack timeout).")
     boolean noAck;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json (one object per line).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            description = "text (default) or json (one object per line).")
     OutputFormat format = OutputFormat.TEXT;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N events.")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            description = "Stop after N events.")
     long count = Long.MAX_VALUE;
 
-    @Option(names = "--idle", paramLabel = "DURATION", description = "Stop after this long without a new event (e.g. 5s).")
+    @Option(
+            names = "--idle",
+            paramLabel = "DURATION",
+            description = "Stop after this long without a new event (e.g. 5s).")
     String idle;
 
     @Option(names = "--batch", paramLabel = "N", description = "Events fetched per poll. Default: 500.")
@@ -121,7 +151,8 @@ public final class TailCommand extends ClientCommand {
             Position start = from == null ? Position.latest() : Args.position(from, client);
             try (StreamReader reader = client.openReader(name, start)) {
                 while (!guard.stopRequested() && seen < count) {
-                    List<StreamEvent> events = reader.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
+                    List<StreamEvent> events =
+                            reader.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
                     for (StreamEvent e : events) {
                         printer.print(e);
                         last = e.id();
@@ -144,10 +175,13 @@ public final class TailCommand extends ClientCommand {
                 options = options.withAckTimeout(Args.duration("--ack-timeout", ackTimeout));
             }
             client.createGroup(name, group, options);
-            String m = member != null ? member : "tributary-" + ProcessHandle.current().pid();
+            String m = member != null
+                    ? member
+                    : "tributary-" + ProcessHandle.current().pid();
             try (GroupConsumer consumer = client.openGroupConsumer(name, group, m)) {
                 while (!guard.stopRequested() && seen < count) {
-                    List<StreamEvent> events = consumer.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
+                    List<StreamEvent> events =
+                            consumer.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
                     List<EventId> ids = new ArrayList<>(events.size());
                     for (StreamEvent e : events) {
                         printer.print(e);

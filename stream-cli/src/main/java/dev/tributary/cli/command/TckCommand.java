@@ -22,15 +22,27 @@ import picocli.CommandLine.Spec;
  * {@code tributary tck <uri>}: runs the compatibility kit (stream-tck's {@link TckRunner}) against a
  * live deployment and prints its rule table. Exit code 1 when a rule failed.
  */
-@Command(name = "tck", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "tck",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Run the compatibility kit against a live deployment.",
-        description = {"Runs every rule of the Tributary compatibility kit (discovery, append and read, positions, "
-                + "history, consumer groups, errors; processor rules where available) against the deployment at "
-                + "URI and prints the rule table: passed, failed, or skipped with the reason. The kit writes its "
-                + "own fresh streams (a run id in every name). Fault rules that need control of the broker "
-                + "process are skipped against a deployment reached by URI.", ""},
-        footer = {"", "Examples:", "  tributary tck redis://localhost:6379", "  tributary tck nats://nats.internal:4222",
-                "", "Exit code 1 when any rule failed."})
+        description = {
+            "Runs every rule of the Tributary compatibility kit (discovery, append and read, positions, "
+                    + "history, consumer groups, errors; processor rules where available) against the deployment at "
+                    + "URI and prints the rule table: passed, failed, or skipped with the reason. The kit writes its "
+                    + "own fresh streams (a run id in every name). Fault rules that need control of the broker "
+                    + "process are skipped against a deployment reached by URI.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary tck redis://localhost:6379",
+            "  tributary tck nats://nats.internal:4222",
+            "",
+            "Exit code 1 when any rule failed."
+        })
 public final class TckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,11 +60,14 @@ public final class TckCommand implements Callable<Integer> {
         String lower = target.toLowerCase(Locale.ROOT);
         if (lower.startsWith("memory:?")) {
             // a bare memory: is a private store per client; the kit's clients must share one
-            target = "memory:tck-" + UUID.randomUUID().toString().substring(0, 8) + target.substring("memory:".length());
+            target =
+                    "memory:tck-" + UUID.randomUUID().toString().substring(0, 8) + target.substring("memory:".length());
         }
         ClientConfig.parse(target); // a bad URI fails here, with the usual one line
-        spec.commandLine().getErr().println("running the Tributary compatibility kit against "
-                + ClientConfig.maskUri(target) + " (this takes a while) ...");
+        spec.commandLine()
+                .getErr()
+                .println("running the Tributary compatibility kit against " + ClientConfig.maskUri(target)
+                        + " (this takes a while) ...");
         spec.commandLine().getErr().flush();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         TckReport report;
@@ -62,8 +77,9 @@ public final class TckCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(buffer.toString(StandardCharsets.UTF_8));
         spec.commandLine().getOut().flush();
         if (report.failed() > 0) {
-            throw CliException.runtime(report.failed() + " of " + report.results().size() + " rules failed against "
-                    + ClientConfig.maskUri(target) + ": " + String.join(", ", report.failedRules()));
+            throw CliException.runtime(
+                    report.failed() + " of " + report.results().size() + " rules failed against "
+                            + ClientConfig.maskUri(target) + ": " + String.join(", ", report.failedRules()));
         }
         return 0;
     }

@@ -10,12 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tributary trim STREAM}: applies one retention request and prints what it removed. */
-@Command(name = "trim", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "trim",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Remove old events by length, age or id.",
-        description = {"Remove old events: keep the newest N, drop those older than an age, or those below an id. "
-                + "Each form is a backend capability (see tributary info).", ""},
-        footer = {"", "Examples:", "  tributary trim orders --max-length 10000", "  tributary trim orders --older-than 7d",
-                "  tributary trim orders --below 1700000000000-0"})
+        description = {
+            "Remove old events: keep the newest N, drop those older than an age, or those below an id. "
+                    + "Each form is a backend capability (see tributary info).",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary trim orders --max-length 10000",
+            "  tributary trim orders --older-than 7d",
+            "  tributary trim orders --below 1700000000000-0"
+        })
 public final class TrimCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to trim.")
     String stream;
@@ -27,10 +38,16 @@ public final class TrimCommand extends ClientCommand {
         @Option(names = "--max-length", paramLabel = "N", description = "Keep the newest N events.")
         Long maxLength;
 
-        @Option(names = "--older-than", paramLabel = "AGE", description = "Remove events older than AGE (30s, 15m, 12h, 7d, PT1H).")
+        @Option(
+                names = "--older-than",
+                paramLabel = "AGE",
+                description = "Remove events older than AGE (30s, 15m, 12h, 7d, PT1H).")
         String olderThan;
 
-        @Option(names = "--below", paramLabel = "ID", description = "Remove every event whose id is lower than ID (ID is kept).")
+        @Option(
+                names = "--below",
+                paramLabel = "ID",
+                description = "Remove every event whose id is lower than ID (ID is kept).")
         String below;
     }
 
@@ -59,8 +76,10 @@ public final class TrimCommand extends ClientCommand {
         requireStream(client, name);
         long removed = client.trim(name, trim);
         StreamInfo after = client.info(name);
-        out().println((removed < 0 ? "removed an unknown number of events" : "removed " + removed
-                + (removed == 1 ? " event" : " events")) + " from " + name + "; length now " + after.length());
+        out().println((removed < 0
+                        ? "removed an unknown number of events"
+                        : "removed " + removed + (removed == 1 ? " event" : " events"))
+                + " from " + name + "; length now " + after.length());
         return 0;
     }
 

@@ -26,8 +26,7 @@ record WatchRates(double appendedPerSecond, Map<String, GroupRate> groups) {
      * @param ackedPerSecond events acked per second
      * @param lagPerSecond   change of the lag per second: positive while the group falls behind
      */
-    record GroupRate(double ackedPerSecond, double lagPerSecond) {
-    }
+    record GroupRate(double ackedPerSecond, double lagPerSecond) {}
 
     WatchRates {
         groups = Map.copyOf(groups);
@@ -54,7 +53,8 @@ record WatchRates(double appendedPerSecond, Map<String, GroupRate> groups) {
                 continue;
             }
             double lagRate = (now.lag() - then.lag()) / seconds;
-            double acked = appended < 0 ? Double.NaN
+            double acked = appended < 0
+                    ? Double.NaN
                     : Math.max(0, appended - (now.lag() - then.lag()) - (now.pending() - then.pending())) / seconds;
             rates.put(now.group(), new GroupRate(acked, lagRate));
         }
@@ -66,7 +66,8 @@ record WatchRates(double appendedPerSecond, Map<String, GroupRate> groups) {
         if (!before.stream().exists() || !after.stream().exists()) {
             return -1;
         }
-        if (before.stream().firstId().isPresent() && !before.stream().firstId().equals(after.stream().firstId())) {
+        if (before.stream().firstId().isPresent()
+                && !before.stream().firstId().equals(after.stream().firstId())) {
             return -1; // trimmed (or emptied): some of what was appended is already gone
         }
         long grown = after.stream().length() - before.stream().length();

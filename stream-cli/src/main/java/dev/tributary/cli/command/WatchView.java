@@ -21,10 +21,11 @@ import java.util.Locale;
  */
 final class WatchView {
     static final int MEMBERS_WIDTH = 32;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-    private static final Comparator<GroupInfo> FURTHEST_BEHIND = Comparator
-            .comparingLong((GroupInfo g) -> g.lag() < 0 ? -1 : g.lag()).reversed()
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final Comparator<GroupInfo> FURTHEST_BEHIND = Comparator.comparingLong(
+                    (GroupInfo g) -> g.lag() < 0 ? -1 : g.lag())
+            .reversed()
             .thenComparing(Comparator.comparingLong(GroupInfo::pending).reversed())
             .thenComparing(GroupInfo::group);
 
@@ -46,21 +47,39 @@ final class WatchView {
     /** The text lines of a refresh; {@code rates} is null on the first one. */
     List<String> text(WatchSample now, WatchRates rates) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%s  length %d  appended %s/s  at %s UTC, every %s",
-                now.stream().stream(), now.stream().length(), rate(rates == null ? null : rates.appendedPerSecond(),
-                        false), TIME.format(now.at()), human(interval)));
+        lines.add(String.format(
+                Locale.ROOT,
+                "%s  length %d  appended %s/s  at %s UTC, every %s",
+                now.stream().stream(),
+                now.stream().length(),
+                rate(rates == null ? null : rates.appendedPerSecond(), false),
+                TIME.format(now.at()),
+                human(interval)));
         if (now.groups().isEmpty()) {
             lines.add("no groups on " + now.stream().stream());
             return lines;
         }
-        lines.add(String.format(Locale.ROOT, "%-24s %10s %10s %10s %10s  %s", "GROUP", "PENDING", "LAG", "ACKED/S",
-                "LAG/S", "MEMBERS"));
+        lines.add(String.format(
+                Locale.ROOT,
+                "%-24s %10s %10s %10s %10s  %s",
+                "GROUP",
+                "PENDING",
+                "LAG",
+                "ACKED/S",
+                "LAG/S",
+                "MEMBERS"));
         List<GroupInfo> sorted = now.groups().stream().sorted(FURTHEST_BEHIND).toList();
         for (GroupInfo g : sorted.subList(0, Math.min(rows, sorted.size()))) {
             WatchRates.GroupRate r = rates == null ? null : rates.group(g.group());
-            lines.add(String.format(Locale.ROOT, "%-24s %10d %10s %10s %10s  %s", g.group(), g.pending(),
-                    InfoCommand.lagText(g.lag()), rate(r == null ? null : r.ackedPerSecond(), false),
-                    rate(r == null ? null : r.lagPerSecond(), true), members(g.members())));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-24s %10d %10s %10s %10s  %s",
+                    g.group(),
+                    g.pending(),
+                    InfoCommand.lagText(g.lag()),
+                    rate(r == null ? null : r.ackedPerSecond(), false),
+                    rate(r == null ? null : r.lagPerSecond(), true),
+                    members(g.members())));
         }
         if (sorted.size() > rows) {
             int more = sorted.size() - rows;

@@ -35,11 +35,20 @@ final class ConsoleView implements DemoScenario.Listener {
 
     /** What is about to run, where. */
     void header(String safeUri, String backend, DemoScenario.Settings s) {
-        out.printf(Locale.ROOT, "Tributary demo on %s (backend %s), stream %s%n", safeUri, backend,
+        out.printf(
+                Locale.ROOT,
+                "Tributary demo on %s (backend %s), stream %s%n",
+                safeUri,
+                backend,
                 StreamName.of(s.stream()));
-        out.printf(Locale.ROOT, "  %,d domain events of about %,d bytes, %s; group %s of 3 members, ack timeout %s%n",
-                s.events(), s.payloadSize(), s.rate() == 0 ? "as fast as possible" : "at " + s.rate() + "/s",
-                DemoScenario.GROUP, DemoScenario.human(s.ackTimeout()));
+        out.printf(
+                Locale.ROOT,
+                "  %,d domain events of about %,d bytes, %s; group %s of 3 members, ack timeout %s%n",
+                s.events(),
+                s.payloadSize(),
+                s.rate() == 0 ? "as fast as possible" : "at " + s.rate() + "/s",
+                DemoScenario.GROUP,
+                DemoScenario.human(s.ackTimeout()));
         out.println("  producer: stream-core Publisher; live tail: TailProcessor with a checkpoint store;");
         out.println("  group: 3 GroupProcessors, one client each; history: StreamClient.range, page by page");
         out.println();
@@ -68,17 +77,30 @@ final class ConsoleView implements DemoScenario.Listener {
         double pubRate = (p.published() - (previous == null ? 0 : previous.published())) / secs;
         double groupRate = (p.groupDeliveries() - (previous == null ? 0 : previous.groupDeliveries())) / secs;
         previous = p;
-        String lagPending = p.lagProblem().map(problem -> " | lag ? (" + problem + ")")
-                .orElseGet(() -> String.format(Locale.ROOT, " | lag %s pending %d",
-                        p.lag() < 0 ? "?" : Long.toString(p.lag()), p.pending()));
+        String lagPending = p.lagProblem()
+                .map(problem -> " | lag ? (" + problem + ")")
+                .orElseGet(() -> String.format(
+                        Locale.ROOT, " | lag %s pending %d", p.lag() < 0 ? "?" : Long.toString(p.lag()), p.pending()));
         StringBuilder members = new StringBuilder();
         for (DemoResult.Member m : p.members()) {
-            members.append(' ').append(m.name().replace("member-", "m")).append(' ').append(m.deliveries())
+            members.append(' ')
+                    .append(m.name().replace("member-", "m"))
+                    .append(' ')
+                    .append(m.deliveries())
                     .append(m.dead() ? " (dead)" : "");
         }
-        String line = String.format(Locale.ROOT, "%6.1fs appended %,d/%,d (%,.0f/s) | tail %,d%s |%s (%,.0f/s)%s",
-                p.elapsedSeconds(), p.acked(), p.events(), pubRate, p.tailDeliveries(),
-                p.tailDown() ? " (disconnected)" : "", members, groupRate, lagPending);
+        String line = String.format(
+                Locale.ROOT,
+                "%6.1fs appended %,d/%,d (%,.0f/s) | tail %,d%s |%s (%,.0f/s)%s",
+                p.elapsedSeconds(),
+                p.acked(),
+                p.events(),
+                pubRate,
+                p.tailDeliveries(),
+                p.tailDown() ? " (disconnected)" : "",
+                members,
+                groupRate,
+                lagPending);
         if (terminal) {
             err.print("\r" + line + "\u001b[K");
             progressDrawn = true;
@@ -104,47 +126,93 @@ final class ConsoleView implements DemoScenario.Listener {
         double publishSecs = Math.max(1e-3, r.appends().publishing().toNanos() / 1e9);
         out.println();
         out.println("Report" + (r.interrupted() ? " (interrupted by Ctrl-C)" : ""));
-        out.printf(Locale.ROOT, "  appended       %,d of %,d published (%,.0f/s), %,d failed%n", a.acked(),
-                a.published(), a.acked() / publishSecs, a.failed());
-        out.printf(Locale.ROOT, "  delivered      live tail %,d (%s)%n", r.tail().deliveries(),
-                r.tail().disconnectedAt().map(at -> "disconnected at " + at
-                        + (r.tail().reconnected() ? ", resumed from its checkpoint" : ", not reconnected"))
+        out.printf(
+                Locale.ROOT,
+                "  appended       %,d of %,d published (%,.0f/s), %,d failed%n",
+                a.acked(),
+                a.published(),
+                a.acked() / publishSecs,
+                a.failed());
+        out.printf(
+                Locale.ROOT,
+                "  delivered      live tail %,d (%s)%n",
+                r.tail().deliveries(),
+                r.tail()
+                        .disconnectedAt()
+                        .map(at -> "disconnected at " + at
+                                + (r.tail().reconnected() ? ", resumed from its checkpoint" : ", not reconnected"))
                         .orElse("never disconnected"));
         StringBuilder per = new StringBuilder();
         for (DemoResult.Member m : r.group().members()) {
-            per.append(per.length() == 0 ? "" : ", ").append(m.name()).append(' ')
-                    .append(String.format(Locale.ROOT, "%,d", m.deliveries())).append(m.dead() ? " (died)" : "");
+            per.append(per.length() == 0 ? "" : ", ")
+                    .append(m.name())
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%,d", m.deliveries()))
+                    .append(m.dead() ? " (died)" : "");
         }
-        out.printf(Locale.ROOT, "                 group %s %,d: %s; %,d redelivered%n", r.group().name(),
-                r.group().deliveries(), per, r.group().redelivered());
-        out.printf(Locale.ROOT, "                 history reader %,d in %d pages%n", r.history().deliveries(),
+        out.printf(
+                Locale.ROOT,
+                "                 group %s %,d: %s; %,d redelivered%n",
+                r.group().name(),
+                r.group().deliveries(),
+                per,
+                r.group().redelivered());
+        out.printf(
+                Locale.ROOT,
+                "                 history reader %,d in %d pages%n",
+                r.history().deliveries(),
                 r.history().pages());
-        out.printf(Locale.ROOT, "  lost           %,d%s%n", c.lost(), c.lost() == 0 ? ""
-                : String.format(Locale.ROOT, " (tail missed %,d, group missed %,d, history missed %,d)",
-                        c.tailMissing(), c.groupMissing(), c.historyMissing()));
-        out.printf(Locale.ROOT, "  duplicates     %,d (tail %,d, group %,d, history %,d)%s%n", c.duplicates(),
-                c.tailDuplicates(), c.groupDuplicates(), c.historyDuplicates(), c.groupDuplicates() > 0
-                        ? " - events the dead member handled but never acked: at-least-once" : "");
+        out.printf(
+                Locale.ROOT,
+                "  lost           %,d%s%n",
+                c.lost(),
+                c.lost() == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " (tail missed %,d, group missed %,d, history missed %,d)",
+                                c.tailMissing(),
+                                c.groupMissing(),
+                                c.historyMissing()));
+        out.printf(
+                Locale.ROOT,
+                "  duplicates     %,d (tail %,d, group %,d, history %,d)%s%n",
+                c.duplicates(),
+                c.tailDuplicates(),
+                c.groupDuplicates(),
+                c.historyDuplicates(),
+                c.groupDuplicates() > 0 ? " - events the dead member handled but never acked: at-least-once" : "");
         if (r.tail().outOfOrder() > 0 || r.history().outOfOrder() > 0 || c.unknown() > 0) {
-            out.printf(Locale.ROOT, "  order          tail %,d out of order, history %,d out of order, %,d unknown events%n",
-                    r.tail().outOfOrder(), r.history().outOfOrder(), c.unknown());
+            out.printf(
+                    Locale.ROOT,
+                    "  order          tail %,d out of order, history %,d out of order, %,d unknown events%n",
+                    r.tail().outOfOrder(),
+                    r.history().outOfOrder(),
+                    c.unknown());
         }
-        out.printf(Locale.ROOT, "  latency        append to group handler p50 %s  p99 %s  max %s%n",
-                ms(r.groupLatency(), r.groupLatency().p50Micros()), ms(r.groupLatency(), r.groupLatency().p99Micros()),
+        out.printf(
+                Locale.ROOT,
+                "  latency        append to group handler p50 %s  p99 %s  max %s%n",
+                ms(r.groupLatency(), r.groupLatency().p50Micros()),
+                ms(r.groupLatency(), r.groupLatency().p99Micros()),
                 ms(r.groupLatency(), r.groupLatency().maxMicros()));
-        out.printf(Locale.ROOT, "                 append to live tail     p50 %s  p99 %s  max %s (includes the disconnect)%n",
-                ms(r.tailLatency(), r.tailLatency().p50Micros()), ms(r.tailLatency(), r.tailLatency().p99Micros()),
+        out.printf(
+                Locale.ROOT,
+                "                 append to live tail     p50 %s  p99 %s  max %s (includes the disconnect)%n",
+                ms(r.tailLatency(), r.tailLatency().p50Micros()),
+                ms(r.tailLatency(), r.tailLatency().p99Micros()),
                 ms(r.tailLatency(), r.tailLatency().maxMicros()));
         out.printf(Locale.ROOT, "  wall time      %.1f s%n", r.wall().toNanos() / 1e9);
-        out.println("  crash          " + r.crash().orElse(
-                "no member got a batch of several events after the halfway mark, so none died"));
+        out.println("  crash          "
+                + r.crash().orElse("no member got a batch of several events after the halfway mark, so none died"));
         for (String note : r.notes()) {
             out.println("  note           " + note);
         }
         out.println();
-        out.println(c.lost() == 0 && !r.interrupted()
-                ? "RESULT: OK - every acknowledged event reached the live tail, the group and the history reader (lost 0)"
-                : "RESULT: " + (r.interrupted() ? "INTERRUPTED" : "FAILED") + " - lost " + c.lost());
+        out.println(
+                c.lost() == 0 && !r.interrupted()
+                        ? "RESULT: OK - every acknowledged event reached the live tail, the group and the history reader (lost 0)"
+                        : "RESULT: " + (r.interrupted() ? "INTERRUPTED" : "FAILED") + " - lost " + c.lost());
         out.flush();
     }
 

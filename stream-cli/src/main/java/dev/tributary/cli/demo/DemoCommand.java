@@ -18,42 +18,72 @@ import picocli.CommandLine.Option;
  * {@code tributary demo}: what the library does, in one run. See {@link DemoScenario} for the story
  * and the checks, {@link ConsoleView} for what it prints; this class holds the options.
  */
-@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         header = "Show what Tributary does, in one run (start here).",
-        description = {"A producer publishes domain events (entities created, updated, deleted and merged; JSON of a "
-                + "few KB; headers for event type, origin and schema version) through the stream-core Publisher. "
-                + "Meanwhile a live tail loses its connection and resumes from its checkpoint, a consumer group of "
-                + "three members works while one of them dies mid-batch (its events are redelivered to the others), "
-                + "and a history reader pages the whole range. A live progress line runs on stderr; the report "
-                + "(appended, delivered per consumer, lost - must be 0 -, duplicates, latency, wall time) ends the run.",
-                ""},
-        footer = {"", "Examples:", "  tributary demo", "  tributary demo --events 20000 --rate 1000",
-                "  tributary --uri redis://localhost:6379 demo --duration 30s",
-                "  tributary demo --duration 2m --metrics-port 9464   # curl http://127.0.0.1:9464/metrics",
-                "", "Exit code 1 when any acknowledged event was lost."})
+        description = {
+            "A producer publishes domain events (entities created, updated, deleted and merged; JSON of a "
+                    + "few KB; headers for event type, origin and schema version) through the stream-core Publisher. "
+                    + "Meanwhile a live tail loses its connection and resumes from its checkpoint, a consumer group of "
+                    + "three members works while one of them dies mid-batch (its events are redelivered to the others), "
+                    + "and a history reader pages the whole range. A live progress line runs on stderr; the report "
+                    + "(appended, delivered per consumer, lost - must be 0 -, duplicates, latency, wall time) ends the run.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  tributary demo",
+            "  tributary demo --events 20000 --rate 1000",
+            "  tributary --uri redis://localhost:6379 demo --duration 30s",
+            "  tributary demo --duration 2m --metrics-port 9464   # curl http://127.0.0.1:9464/metrics",
+            "",
+            "Exit code 1 when any acknowledged event was lost."
+        })
 public final class DemoCommand extends ClientCommand {
-    @Option(names = {"-n", "--events"}, paramLabel = "N", description = "Events to publish. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-n", "--events"},
+            paramLabel = "N",
+            description = "Events to publish. Default: ${DEFAULT-VALUE}.")
     int events = 3000;
 
-    @Option(names = {"-r", "--rate"}, paramLabel = "PER_SECOND",
+    @Option(
+            names = {"-r", "--rate"},
+            paramLabel = "PER_SECOND",
             description = "Publishing rate in events per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate = 250;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION",
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "DURATION",
             description = "Publish for this long at --rate instead of a number of events (e.g. 30s, 2m).")
     String duration;
 
-    @Option(names = "--payload-size", paramLabel = "BYTES", description = "Approximate JSON size of an event. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--payload-size",
+            paramLabel = "BYTES",
+            description = "Approximate JSON size of an event. Default: ${DEFAULT-VALUE}.")
     int payloadSize = 2048;
 
-    @Option(names = "--ack-timeout", paramLabel = "DURATION",
-            description = "Ack timeout of the demo's group: how soon the dead member's events are redelivered. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--ack-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "Ack timeout of the demo's group: how soon the dead member's events are redelivered. Default: ${DEFAULT-VALUE}.")
     String ackTimeout = "3s";
 
-    @Option(names = "--disconnect", paramLabel = "DURATION", description = "How long the live tail stays disconnected. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--disconnect",
+            paramLabel = "DURATION",
+            description = "How long the live tail stays disconnected. Default: ${DEFAULT-VALUE}.")
     String disconnect = "1500ms";
 
-    @Option(names = "--stream", paramLabel = "NAME", description = "Stream to use. Default: demo-<random>, deleted at the end.")
+    @Option(
+            names = "--stream",
+            paramLabel = "NAME",
+            description = "Stream to use. Default: demo-<random>, deleted at the end.")
     String stream;
 
     @Option(names = "--keep", description = "Keep the stream (and its dead-letter stream) at the end.")
@@ -62,7 +92,9 @@ public final class DemoCommand extends ClientCommand {
     @Option(names = "--no-progress", description = "No live progress line.")
     boolean noProgress;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
             description = "Serve the demo's meters for Prometheus at http://127.0.0.1:PORT/metrics while it runs "
                     + "(0: any free port, printed on stderr).")
     Integer metricsPort;
@@ -173,16 +205,27 @@ public final class DemoCommand extends ClientCommand {
     protected int run(StreamClient client) throws InterruptedException {
         int total = total();
         if (payloadSize > client.limits().maxPayloadBytes() / 2) {
-            throw CliException.usage("--payload-size must be 64 to " + client.limits().maxPayloadBytes() / 2
-                    + " bytes on this backend, got " + payloadSize);
+            throw CliException.usage("--payload-size must be 64 to "
+                    + client.limits().maxPayloadBytes() / 2 + " bytes on this backend, got " + payloadSize);
         }
-        DemoScenario.Settings settings = new DemoScenario.Settings(total, rate, payloadSize,
-                Args.duration("--ack-timeout", ackTimeout), Args.duration("--disconnect", disconnect),
+        DemoScenario.Settings settings = new DemoScenario.Settings(
+                total,
+                rate,
+                payloadSize,
+                Args.duration("--ack-timeout", ackTimeout),
+                Args.duration("--disconnect", disconnect),
                 stream != null ? stream : "demo-" + runId);
         ConsoleView view = new ConsoleView(out(), err(), !noProgress, System.console() != null);
-        ProcessorListener processors = endpoint == null ? new ProcessorListener() { } : endpoint.metrics().processorListener();
-        GroupLagMetrics lag = endpoint == null ? null : endpoint.metrics().groupLag(client)
-                .watch(StreamName.of(settings.stream()), DemoScenario.GROUP).interval(LAG_INTERVAL).build();
+        ProcessorListener processors = endpoint == null
+                ? new ProcessorListener() {}
+                : endpoint.metrics().processorListener();
+        GroupLagMetrics lag = endpoint == null
+                ? null
+                : endpoint.metrics()
+                        .groupLag(client)
+                        .watch(StreamName.of(settings.stream()), DemoScenario.GROUP)
+                        .interval(LAG_INTERVAL)
+                        .build();
         try {
             if (lag != null) {
                 lag.bindTo(endpoint.metrics().registry());

@@ -67,8 +67,15 @@ final class DemoGroup {
      * @param problems   told what did not stop or close cleanly
      * @param processors the listener of the members' processors (meters, when the demo serves them)
      */
-    DemoGroup(Supplier<StreamClient> clients, StreamName stream, Codec<JsonNode> codec, Ledger ledger,
-            Duration ackTimeout, Consumer<String> narrator, Consumer<String> problems, ProcessorListener processors) {
+    DemoGroup(
+            Supplier<StreamClient> clients,
+            StreamName stream,
+            Codec<JsonNode> codec,
+            Ledger ledger,
+            Duration ackTimeout,
+            Consumer<String> narrator,
+            Consumer<String> problems,
+            ProcessorListener processors) {
         this.processors = processors;
         this.clients = clients;
         this.stream = stream;
@@ -87,7 +94,11 @@ final class DemoGroup {
         for (Member m : members) {
             m.client = clients.get();
             GroupProcessor.Builder<JsonNode> b = GroupProcessor.builder(m.client, stream, DemoScenario.GROUP, codec)
-                    .name("demo-" + m.name).member(m.name).batchSize(100).lagInterval(Duration.ZERO).listener(processors)
+                    .name("demo-" + m.name)
+                    .member(m.name)
+                    .batchSize(100)
+                    .lagInterval(Duration.ZERO)
+                    .listener(processors)
                     .groupOptions(new GroupOptions(Position.earliest(), ackTimeout))
                     .batchHandler(batch -> onBatch(m, batch));
             // The handler fails only by the simulated crash, which is not an error to retry: the member
@@ -124,8 +135,8 @@ final class DemoGroup {
             m.dead = true;
             death.set(m.name + " died mid-batch: handled " + handle + " of " + batch.size() + " events ("
                     + batch.get(0).id() + " to " + batch.get(batch.size() - 1).id() + "), acked none");
-            narrator.accept(death.get() + "; they are redelivered to the others after "
-                    + DemoScenario.human(ackTimeout));
+            narrator.accept(
+                    death.get() + "; they are redelivered to the others after " + DemoScenario.human(ackTimeout));
             DemoScenario.closeQuietly(m.client, m.name + " client", problems);
             throw new IllegalStateException(m.name + " crashed (simulated)");
         }
@@ -150,7 +161,8 @@ final class DemoGroup {
         List<String> failures = new ArrayList<>();
         for (Member m : members) {
             if (m.processor != null && m.processor.state() == ProcessorState.FAILED && !m.dead) {
-                failures.add(m.name + " failed: " + m.processor.failure().map(Errors::message).orElse("?"));
+                failures.add(m.name + " failed: "
+                        + m.processor.failure().map(Errors::message).orElse("?"));
             }
         }
         return failures;

@@ -27,8 +27,8 @@ final class DemoProducer implements Runnable {
     /**
      * @param rate events per second; 0 for as fast as possible
      */
-    DemoProducer(Publisher<JsonNode> publisher, ObjectMapper mapper, Ledger ledger, int events, int rate,
-            int payloadSize) {
+    DemoProducer(
+            Publisher<JsonNode> publisher, ObjectMapper mapper, Ledger ledger, int events, int rate, int payloadSize) {
         this.publisher = publisher;
         this.mapper = mapper;
         this.ledger = ledger;

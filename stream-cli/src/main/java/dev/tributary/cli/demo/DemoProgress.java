@@ -20,8 +20,17 @@ import java.util.Optional;
  * @param pending         the group's delivered but unacknowledged events
  * @param lagProblem      why lag and pending could not be read (the exception's simple name), or empty
  */
-record DemoProgress(double elapsedSeconds, int events, long published, long acked, long tailDeliveries,
-        boolean tailDown, List<DemoResult.Member> members, long groupDeliveries, long lag, long pending,
+record DemoProgress(
+        double elapsedSeconds,
+        int events,
+        long published,
+        long acked,
+        long tailDeliveries,
+        boolean tailDown,
+        List<DemoResult.Member> members,
+        long groupDeliveries,
+        long lag,
+        long pending,
         Optional<String> lagProblem) {
 
     DemoProgress {

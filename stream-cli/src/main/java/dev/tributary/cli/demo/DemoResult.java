@@ -23,9 +23,19 @@ import org.HdrHistogram.Histogram;
  * @param producerFailure why publishing stopped early, or empty
  * @param interrupted     whether Ctrl-C cut the run short
  */
-record DemoResult(Appends appends, Tail tail, Group group, History history, Checks checks, Latency groupLatency,
-        Latency tailLatency, Duration wall, Optional<String> crash, List<String> notes,
-        Optional<String> producerFailure, boolean interrupted) {
+record DemoResult(
+        Appends appends,
+        Tail tail,
+        Group group,
+        History history,
+        Checks checks,
+        Latency groupLatency,
+        Latency tailLatency,
+        Duration wall,
+        Optional<String> crash,
+        List<String> notes,
+        Optional<String> producerFailure,
+        boolean interrupted) {
 
     DemoResult {
         Objects.requireNonNull(appends, "appends");
@@ -96,15 +106,22 @@ record DemoResult(Appends appends, Tail tail, Group group, History history, Chec
      * @param pages      range calls that returned events
      * @param outOfOrder events whose id was not after the one before
      */
-    record History(long deliveries, int pages, long outOfOrder) {
-    }
+    record History(long deliveries, int pages, long outOfOrder) {}
 
     /**
      * Acknowledged events missing from a view (lost: missing from at least one), deliveries beyond the first
      * per view, deliveries of events the ledger does not know, and deliveries of events whose append failed.
      */
-    record Checks(long lost, long tailMissing, long groupMissing, long historyMissing, long tailDuplicates,
-            long groupDuplicates, long historyDuplicates, long unknown, long deliveredButFailed) {
+    record Checks(
+            long lost,
+            long tailMissing,
+            long groupMissing,
+            long historyMissing,
+            long tailDuplicates,
+            long groupDuplicates,
+            long historyDuplicates,
+            long unknown,
+            long deliveredButFailed) {
 
         long duplicates() {
             return tailDuplicates + groupDuplicates + historyDuplicates;
@@ -116,8 +133,10 @@ record DemoResult(Appends appends, Tail tail, Group group, History history, Chec
         static final Latency NONE = new Latency(0, 0, 0, 0);
 
         static Latency of(Histogram h) {
-            return h.getTotalCount() == 0 ? NONE : new Latency(h.getTotalCount(), h.getValueAtPercentile(50),
-                    h.getValueAtPercentile(99), h.getMaxValue());
+            return h.getTotalCount() == 0
+                    ? NONE
+                    : new Latency(
+                            h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue());
         }
     }
 }

@@ -28,8 +28,14 @@ final class DemoRun {
      * @param safeUri     the backend URI without secrets, for the header
      * @param processors  listens to the demo's processors (meters, when the demo serves them)
      */
-    DemoRun(DemoScenario.Settings settings, boolean deleteAtEnd, StreamClient client, Supplier<StreamClient> clients,
-            String safeUri, ConsoleView view, ProcessorListener processors) {
+    DemoRun(
+            DemoScenario.Settings settings,
+            boolean deleteAtEnd,
+            StreamClient client,
+            Supplier<StreamClient> clients,
+            String safeUri,
+            ConsoleView view,
+            ProcessorListener processors) {
         this.processors = processors;
         this.settings = settings;
         this.deleteAtEnd = deleteAtEnd;
@@ -62,14 +68,16 @@ final class DemoRun {
     /** The exit code of a run that ended with {@code r}; throws the error that a failed run ends with. */
     static int exitCode(DemoResult r) {
         if (r.producerFailure().isPresent()) {
-            throw CliException.runtime("demo publishing failed: " + r.producerFailure().get());
+            throw CliException.runtime(
+                    "demo publishing failed: " + r.producerFailure().get());
         }
         if (r.interrupted()) {
             return Errors.INTERRUPTED;
         }
         if (!r.passed()) {
             throw CliException.runtime("demo FAILED: " + r.checks().lost() + " acknowledged events lost, "
-                    + r.checks().deliveredButFailed() + " failed appends delivered, " + r.history().outOfOrder()
+                    + r.checks().deliveredButFailed() + " failed appends delivered, "
+                    + r.history().outOfOrder()
                     + " history events out of order");
         }
         return 0;

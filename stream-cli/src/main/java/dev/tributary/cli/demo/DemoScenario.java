@@ -83,12 +83,10 @@ final class DemoScenario {
         }
 
         /** A step of the story happened, {@code elapsedSeconds} after the scenario started. */
-        default void narrate(double elapsedSeconds, String text) {
-        }
+        default void narrate(double elapsedSeconds, String text) {}
 
         /** Where the run stands, every {@link #progressInterval()} and once when the events have settled. */
-        default void progress(DemoProgress progress) {
-        }
+        default void progress(DemoProgress progress) {}
     }
 
     private final Settings settings;
@@ -114,18 +112,22 @@ final class DemoScenario {
      * @throws CliException (usage) when the backend has no consumer groups
      */
     DemoScenario(Settings settings, StreamClient client, Supplier<StreamClient> clients, Listener listener) {
-        this(settings, client, clients, listener, new ProcessorListener() { });
+        this(settings, client, clients, listener, new ProcessorListener() {});
     }
 
     /**
      * As {@link #DemoScenario(Settings, StreamClient, Supplier, Listener)}, with {@code processors}
      * listening to the tail's and the group members' processors (the meters of {@code --metrics-port}).
      */
-    DemoScenario(Settings settings, StreamClient client, Supplier<StreamClient> clients, Listener listener,
+    DemoScenario(
+            Settings settings,
+            StreamClient client,
+            Supplier<StreamClient> clients,
+            Listener listener,
             ProcessorListener processors) {
         if (!client.supports(Capability.CONSUMER_GROUPS)) {
-            throw CliException.usage("the demo needs consumer groups, which backend '" + client.backend()
-                    + "' does not declare");
+            throw CliException.usage(
+                    "the demo needs consumer groups, which backend '" + client.backend() + "' does not declare");
         }
         this.settings = settings;
         this.client = client;
@@ -134,8 +136,8 @@ final class DemoScenario {
         this.ledger = new Ledger(settings.events());
         Consumer<String> problem = problems::add;
         this.tail = new LiveTail(clients, stream, codec, ledger, this::narrate, problem, processors);
-        this.group = new DemoGroup(clients, stream, codec, ledger, settings.ackTimeout(), this::narrate, problem,
-                processors);
+        this.group = new DemoGroup(
+                clients, stream, codec, ledger, settings.ackTimeout(), this::narrate, problem, processors);
     }
 
     StreamName stream() {
@@ -152,10 +154,12 @@ final class DemoScenario {
             client.createGroup(stream, GROUP, new GroupOptions(Position.earliest(), settings.ackTimeout()));
             tail.start();
             group.start();
-            Publisher<JsonNode> publisher = Publisher.builder(client, stream, codec).maxInFlight(1000)
-                    .whenFull(Duration.ofSeconds(30)).build();
-            producer = new DemoProducer(publisher, mapper, ledger, settings.events(), settings.rate(),
-                    settings.payloadSize());
+            Publisher<JsonNode> publisher = Publisher.builder(client, stream, codec)
+                    .maxInFlight(1000)
+                    .whenFull(Duration.ofSeconds(30))
+                    .build();
+            producer = new DemoProducer(
+                    publisher, mapper, ledger, settings.events(), settings.rate(), settings.payloadSize());
             Thread thread = new Thread(producer, "demo-producer");
             thread.setDaemon(true);
             thread.start();
@@ -215,7 +219,11 @@ final class DemoScenario {
             if (!producerThread.isAlive()) {
                 if (drainDeadline == Long.MAX_VALUE) {
                     // generous: redelivery needs the ack timeout, and Kafka may rebalance on top of it
-                    drainDeadline = now + settings.ackTimeout().multipliedBy(3).plusSeconds(30).toNanos();
+                    drainDeadline = now
+                            + settings.ackTimeout()
+                                    .multipliedBy(3)
+                                    .plusSeconds(30)
+                                    .toNanos();
                 }
                 boolean settled = ledger.acked() + ledger.failedAppends() >= ledger.published();
                 if (settled && !tail.down() && ledger.tailMissing() == 0 && ledger.groupMissing() == 0) {
@@ -244,8 +252,17 @@ final class DemoScenario {
         } catch (RuntimeException e) {
             lagProblem = Optional.of(e.getClass().getSimpleName());
         }
-        return new DemoProgress(elapsedSeconds(), settings.events(), ledger.published(), ledger.acked(),
-                ledger.tailDeliveries(), tail.down(), group.members(), ledger.groupDeliveries(), lag, pending,
+        return new DemoProgress(
+                elapsedSeconds(),
+                settings.events(),
+                ledger.published(),
+                ledger.acked(),
+                ledger.tailDeliveries(),
+                tail.down(),
+                group.members(),
+                ledger.groupDeliveries(),
+                lag,
+                pending,
                 lagProblem);
     }
 
@@ -271,26 +288,46 @@ final class DemoScenario {
             read += page.size();
             from = Position.after(page.get(page.size() - 1).id());
         }
-        narrate("history reader paged the whole range: " + String.format(Locale.ROOT, "%,d", read)
-                + " events in " + historyPages + " pages of up to " + HISTORY_PAGE);
+        narrate("history reader paged the whole range: " + String.format(Locale.ROOT, "%,d", read) + " events in "
+                + historyPages + " pages of up to " + HISTORY_PAGE);
     }
 
     private DemoResult result(boolean interrupted) {
-        long produced = producer == null || producer.finishedNanos() == 0 ? System.nanoTime()
-                : producer.finishedNanos();
-        DemoResult.Appends appends = new DemoResult.Appends(settings.events(), ledger.published(), ledger.acked(),
-                ledger.failedAppends(), Duration.ofNanos(produced - startNanos));
-        DemoResult.History history = new DemoResult.History(ledger.historyDeliveries(), historyPages,
-                historyOutOfOrder);
-        DemoResult.Checks checks = new DemoResult.Checks(ledger.lost(), ledger.tailMissing(), ledger.groupMissing(),
-                ledger.historyMissing(), ledger.tailDuplicates(), ledger.groupDuplicates(),
-                ledger.historyDuplicates(), ledger.unknownDeliveries(), ledger.deliveredButFailed());
+        long produced =
+                producer == null || producer.finishedNanos() == 0 ? System.nanoTime() : producer.finishedNanos();
+        DemoResult.Appends appends = new DemoResult.Appends(
+                settings.events(),
+                ledger.published(),
+                ledger.acked(),
+                ledger.failedAppends(),
+                Duration.ofNanos(produced - startNanos));
+        DemoResult.History history =
+                new DemoResult.History(ledger.historyDeliveries(), historyPages, historyOutOfOrder);
+        DemoResult.Checks checks = new DemoResult.Checks(
+                ledger.lost(),
+                ledger.tailMissing(),
+                ledger.groupMissing(),
+                ledger.historyMissing(),
+                ledger.tailDuplicates(),
+                ledger.groupDuplicates(),
+                ledger.historyDuplicates(),
+                ledger.unknownDeliveries(),
+                ledger.deliveredButFailed());
         List<String> notes = new ArrayList<>(group.unexpectedFailures());
         notes.addAll(problems);
-        return new DemoResult(appends, tail.result(), group.result(), history, checks,
-                DemoResult.Latency.of(ledger.groupLatency()), DemoResult.Latency.of(ledger.tailLatency()),
-                Duration.ofNanos(System.nanoTime() - startNanos), group.death(), notes,
-                producer == null ? Optional.empty() : producer.failure().map(Errors::message), interrupted);
+        return new DemoResult(
+                appends,
+                tail.result(),
+                group.result(),
+                history,
+                checks,
+                DemoResult.Latency.of(ledger.groupLatency()),
+                DemoResult.Latency.of(ledger.tailLatency()),
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                group.death(),
+                notes,
+                producer == null ? Optional.empty() : producer.failure().map(Errors::message),
+                interrupted);
     }
 
     private void narrate(String text) {

@@ -25,7 +25,8 @@ final class DomainEvents {
     private static final String[] ORIGINS = {"crm", "billing", "iot-gateway", "web-shop", "support-desk"};
     private static final String[] CITIES = {"Lisbon", "Osaka", "Nairobi", "Montreal", "Tallinn", "Recife", "Perth"};
     private static final String[] WORDS = ("priority loyal verified flagged churn-risk wholesale retail beta "
-            + "enterprise trial archived vip eu us apac migrated").split(" ");
+                    + "enterprise trial archived vip eu us apac migrated")
+            .split(" ");
 
     private final ObjectMapper mapper;
     private final SplittableRandom random;
@@ -33,8 +34,7 @@ final class DomainEvents {
     private final int entitiesPerKind;
 
     /** One event ready to publish. */
-    record Event(String eventId, String key, ObjectNode body, Headers headers, String type) {
-    }
+    record Event(String eventId, String key, ObjectNode body, Headers headers, String type) {}
 
     DomainEvents(ObjectMapper mapper, long seed, int targetSize, int entitiesPerKind) {
         this.mapper = mapper;
@@ -88,8 +88,15 @@ final class DomainEvents {
                 break;
         }
         pad(body);
-        Headers headers = Headers.of(HEADER_TYPE, type, HEADER_ORIGIN, origin, HEADER_SCHEMA, SCHEMA_VERSION,
-                HEADER_CONTENT_TYPE, "application/json");
+        Headers headers = Headers.of(
+                HEADER_TYPE,
+                type,
+                HEADER_ORIGIN,
+                origin,
+                HEADER_SCHEMA,
+                SCHEMA_VERSION,
+                HEADER_CONTENT_TYPE,
+                "application/json");
         return new Event(eventId(seq), entityId, body, headers, type);
     }
 
@@ -150,7 +157,9 @@ final class DomainEvents {
                 break;
             case "device":
                 attrs.put("firmware", (1 + random.nextInt(5)) + "." + random.nextInt(20) + "." + random.nextInt(100));
-                attrs.put("lastSeen", Instant.now().minusSeconds(random.nextInt(86_400)).toString());
+                attrs.put(
+                        "lastSeen",
+                        Instant.now().minusSeconds(random.nextInt(86_400)).toString());
                 break;
             default:
                 attrs.put("plan", random.nextBoolean() ? "standard" : "premium");

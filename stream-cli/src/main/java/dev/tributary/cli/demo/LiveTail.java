@@ -44,8 +44,14 @@ final class LiveTail {
      * @param problems   told what did not stop or close cleanly
      * @param processors the listener of the tail's processor (meters, when the demo serves them)
      */
-    LiveTail(Supplier<StreamClient> clients, StreamName stream, Codec<JsonNode> codec, Ledger ledger,
-            Consumer<String> narrator, Consumer<String> problems, ProcessorListener processors) {
+    LiveTail(
+            Supplier<StreamClient> clients,
+            StreamName stream,
+            Codec<JsonNode> codec,
+            Ledger ledger,
+            Consumer<String> narrator,
+            Consumer<String> problems,
+            ProcessorListener processors) {
         this.processors = processors;
         this.clients = clients;
         this.stream = stream;
@@ -58,9 +64,15 @@ final class LiveTail {
     /** Opens a client and starts the processor from the checkpoint (the first event when there is none). */
     void start() {
         client = clients.get();
-        processor = TailProcessor.builder(client, stream, codec).name(NAME).checkpointStore(checkpoints)
-                .startFrom(Position.earliest()).batchSize(200).lagInterval(Duration.ZERO).listener(processors)
-                .handler(m -> ledger.tail(DomainEvents.seqOf(m.value()))).build();
+        processor = TailProcessor.builder(client, stream, codec)
+                .name(NAME)
+                .checkpointStore(checkpoints)
+                .startFrom(Position.earliest())
+                .batchSize(200)
+                .lagInterval(Duration.ZERO)
+                .listener(processors)
+                .handler(m -> ledger.tail(DomainEvents.seqOf(m.value())))
+                .build();
         processor.start();
     }
 
@@ -111,7 +123,7 @@ final class LiveTail {
     }
 
     DemoResult.Tail result() {
-        return new DemoResult.Tail(ledger.tailDeliveries(), Optional.ofNullable(disconnectedAt), reconnected,
-                ledger.tailOutOfOrder());
+        return new DemoResult.Tail(
+                ledger.tailDeliveries(), Optional.ofNullable(disconnectedAt), reconnected, ledger.tailOutOfOrder());
     }
 }

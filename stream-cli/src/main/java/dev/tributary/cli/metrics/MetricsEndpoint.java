@@ -38,7 +38,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     private MetricsEndpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor) {
         this.registry = registry;
         // a view for a person, not a hot path: the scrape shows p50/p95/p99 (opt-in since they cost per append)
-        this.metrics = TributaryMetrics.builder(registry).percentiles(0.5, 0.95, 0.99).build();
+        this.metrics =
+                TributaryMetrics.builder(registry).percentiles(0.5, 0.95, 0.99).build();
         this.server = server;
         this.executor = executor;
     }
@@ -61,8 +62,11 @@ public final class MetricsEndpoint implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         } catch (IOException e) {
             registry.close();
-            throw new CliException(dev.tributary.cli.Errors.RUNTIME, "cannot serve metrics on 127.0.0.1:" + port
-                    + ": " + e.getMessage() + " (choose another --metrics-port, or 0 for any free port)", e);
+            throw new CliException(
+                    dev.tributary.cli.Errors.RUNTIME,
+                    "cannot serve metrics on 127.0.0.1:" + port + ": " + e.getMessage()
+                            + " (choose another --metrics-port, or 0 for any free port)",
+                    e);
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tributary-metrics-http");
@@ -100,7 +104,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         try (exchange) {
             if (!exchange.getRequestURI().getPath().equals(PATH)) {
                 reply(exchange, 404, "text/plain; charset=utf-8", "not found; the metrics are at " + PATH + "\n");
-            } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+            } else if (!exchange.getRequestMethod().equals("GET")
+                    && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 reply(exchange, 405, "text/plain; charset=utf-8", "use GET\n");
             } else {

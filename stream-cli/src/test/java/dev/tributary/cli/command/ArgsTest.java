@@ -56,7 +56,8 @@ class ArgsTest {
         Position ago = Args.position("-10m", client);
         Instant at = assertInstanceOf(Position.AtTime.class, ago).time();
         Duration age = Duration.between(at, Instant.now());
-        assertTrue(age.compareTo(Duration.ofMinutes(9)) > 0 && age.compareTo(Duration.ofMinutes(11)) < 0, age::toString);
+        assertTrue(
+                age.compareTo(Duration.ofMinutes(9)) > 0 && age.compareTo(Duration.ofMinutes(11)) < 0, age::toString);
     }
 
     @Test
@@ -89,13 +90,12 @@ class ArgsTest {
     void markedHeadersAreCountedInBothFormsAndOnlyWhenThere() {
         StreamName s = StreamName.of("s");
         Headers h = Headers.of("~b64~", "YSBi.eA", "t", "1");
-        StreamEvent marked = new StreamEvent(s, EventId.ofSequence(7),
-                Instant.EPOCH, null, h, new byte[] {'x'}, 1, 1);
+        StreamEvent marked = new StreamEvent(s, EventId.ofSequence(7), Instant.EPOCH, null, h, new byte[] {'x'}, 1, 1);
         assertEquals("7 1970-01-01T00:00:00Z marked=1 ~b64~=YSBi.eA t=1  x", EventPrinter.text(marked));
-        assertTrue(EventPrinter.json(marked).endsWith("\"deliveryCount\":1,\"markedHeaders\":1}"),
+        assertTrue(
+                EventPrinter.json(marked).endsWith("\"deliveryCount\":1,\"markedHeaders\":1}"),
                 EventPrinter.json(marked));
-        StreamEvent own = new StreamEvent(s, EventId.ofSequence(8),
-                Instant.EPOCH, null, h, new byte[] {'x'}, 1);
+        StreamEvent own = new StreamEvent(s, EventId.ofSequence(8), Instant.EPOCH, null, h, new byte[] {'x'}, 1);
         assertFalse(EventPrinter.text(own).contains("marked"), EventPrinter.text(own));
         assertFalse(EventPrinter.json(own).contains("marked"), EventPrinter.json(own));
     }

@@ -24,7 +24,8 @@ class WatchRatesTest {
 
     /** A sample at {@code seconds}, of a stream holding events {@code first..first+length-1}. */
     static WatchSample sample(double seconds, long first, long length, GroupInfo... groups) {
-        StreamInfo info = length == 0 ? StreamInfo.empty(S)
+        StreamInfo info = length == 0
+                ? StreamInfo.empty(S)
                 : StreamInfo.of(S, length, id(first), Instant.EPOCH, id(first + length - 1), Instant.EPOCH);
         return new WatchSample((long) (seconds * SECOND), Instant.EPOCH, info, List.of(groups));
     }
@@ -42,8 +43,8 @@ class WatchRatesTest {
     @Test
     void ackedIsWhatLeftLagAndPendingOfWhatWasAppended() {
         // 500 appended; lag 40 -> 90 (+50), pending 10 -> 30 (+20): 500 - 50 - 20 = 430 acked in 2 s
-        WatchRates r = WatchRates.between(sample(0, 1, 100, group("billing", 10, 40)),
-                sample(2, 1, 600, group("billing", 30, 90)));
+        WatchRates r = WatchRates.between(
+                sample(0, 1, 100, group("billing", 10, 40)), sample(2, 1, 600, group("billing", 30, 90)));
         assertEquals(215.0, r.group("billing").ackedPerSecond());
         assertEquals(25.0, r.group("billing").lagPerSecond());
     }
@@ -58,14 +59,18 @@ class WatchRatesTest {
 
     @Test
     void aTrimmedStreamMakesAppendedAndAckedUnknownButNotTheLagChange() {
-        WatchRates moved = WatchRates.between(sample(0, 1, 100, group("g", 0, 10)),
-                sample(1, 51, 100, group("g", 0, 20)));
+        WatchRates moved =
+                WatchRates.between(sample(0, 1, 100, group("g", 0, 10)), sample(1, 51, 100, group("g", 0, 20)));
         assertTrue(Double.isNaN(moved.appendedPerSecond()));
         assertTrue(Double.isNaN(moved.group("g").ackedPerSecond()));
         assertEquals(10.0, moved.group("g").lagPerSecond());
-        assertTrue(Double.isNaN(WatchRates.between(sample(0, 1, 100), sample(1, 1, 90)).appendedPerSecond()),
+        assertTrue(
+                Double.isNaN(
+                        WatchRates.between(sample(0, 1, 100), sample(1, 1, 90)).appendedPerSecond()),
                 "a stream that shrank was trimmed");
-        assertTrue(Double.isNaN(WatchRates.between(sample(0, 1, 100), sample(1, 1, 0)).appendedPerSecond()),
+        assertTrue(
+                Double.isNaN(
+                        WatchRates.between(sample(0, 1, 100), sample(1, 1, 0)).appendedPerSecond()),
                 "an emptied stream was trimmed");
     }
 
@@ -82,7 +87,8 @@ class WatchRatesTest {
 
     @Test
     void anUnknownLagOrANewGroupHasNoGroupRates() {
-        WatchRates r = WatchRates.between(sample(0, 1, 10, group("blind", 0, -1)),
+        WatchRates r = WatchRates.between(
+                sample(0, 1, 10, group("blind", 0, -1)),
                 sample(1, 1, 20, group("blind", 0, -1), group("fresh", 0, 20)));
         assertEquals(10.0, r.appendedPerSecond());
         assertTrue(Double.isNaN(r.group("blind").ackedPerSecond()));
@@ -100,8 +106,8 @@ class WatchRatesTest {
 
     @Test
     void samplesOutOfOrderAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WatchRates.between(sample(2, 1, 10), sample(2, 1, 10)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> WatchRates.between(sample(2, 1, 10), sample(2, 1, 10)));
         assertTrue(e.getMessage().contains("after the first"), e.getMessage());
     }
 }

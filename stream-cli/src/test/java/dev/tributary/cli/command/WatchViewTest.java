@@ -20,7 +20,9 @@ class WatchViewTest {
     void theFirstRefreshHasFiguresButNoRatesYet() {
         List<String> lines = view.text(sample(0, 1, 100, group("billing", 3, 12)), null);
         assertEquals(3, lines.size(), lines::toString);
-        assertTrue(lines.get(0).matches("orders {2}length 100 {2}appended -/s {2}at 00:00:00 UTC, every 2s"), lines.get(0));
+        assertTrue(
+                lines.get(0).matches("orders {2}length 100 {2}appended -/s {2}at 00:00:00 UTC, every 2s"),
+                lines.get(0));
         assertTrue(lines.get(1).matches("GROUP\\s+PENDING\\s+LAG\\s+ACKED/S\\s+LAG/S\\s+MEMBERS"), lines.get(1));
         assertTrue(lines.get(2).matches("billing\\s+3\\s+12\\s+-\\s+-\\s+m1"), lines.get(2));
     }
@@ -37,8 +39,8 @@ class WatchViewTest {
 
     @Test
     void groupsFurthestBehindComeFirstAndTheRowsAreBounded() {
-        List<String> lines = view.text(sample(0, 1, 100, group("a", 0, 1), group("b", 0, 50), group("c", 9, 50),
-                group("d", 0, 7)), null);
+        List<String> lines = view.text(
+                sample(0, 1, 100, group("a", 0, 1), group("b", 0, 50), group("c", 9, 50), group("d", 0, 7)), null);
         assertEquals(5, lines.size(), lines::toString);
         assertTrue(lines.get(2).startsWith("c "), "equal lag: more pending first " + lines);
         assertTrue(lines.get(3).startsWith("b "), lines::toString);
@@ -47,11 +49,13 @@ class WatchViewTest {
 
     @Test
     void longMemberListsAreCut() {
-        GroupInfo many = new GroupInfo("g", 0, 0, List.of("member-0001", "member-0002", "member-0003", "member-0004"),
-                Optional.empty());
+        GroupInfo many = new GroupInfo(
+                "g", 0, 0, List.of("member-0001", "member-0002", "member-0003", "member-0004"), Optional.empty());
         String row = view.text(sample(0, 1, 1, many), null).get(2);
         assertTrue(row.endsWith("member-0001,member-0002,membe..."), row);
-        assertEquals(WatchView.MEMBERS_WIDTH, row.substring(row.indexOf("member-0001")).length());
+        assertEquals(
+                WatchView.MEMBERS_WIDTH,
+                row.substring(row.indexOf("member-0001")).length());
     }
 
     @Test

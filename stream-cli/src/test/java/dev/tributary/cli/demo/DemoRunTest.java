@@ -14,14 +14,24 @@ import org.junit.jupiter.api.Test;
 /** How a demo result becomes the command's exit code. */
 class DemoRunTest {
 
-    private static DemoResult result(long lost, long deliveredButFailed, long historyOutOfOrder,
-            Optional<String> producerFailure, boolean interrupted) {
-        return new DemoResult(new DemoResult.Appends(100, 100, 100, 0, Duration.ofSeconds(1)),
+    private static DemoResult result(
+            long lost,
+            long deliveredButFailed,
+            long historyOutOfOrder,
+            Optional<String> producerFailure,
+            boolean interrupted) {
+        return new DemoResult(
+                new DemoResult.Appends(100, 100, 100, 0, Duration.ofSeconds(1)),
                 new DemoResult.Tail(100, Optional.empty(), false, 0),
                 new DemoResult.Group(DemoScenario.GROUP, 100, List.of(), 0),
                 new DemoResult.History(100, 1, historyOutOfOrder),
-                new DemoResult.Checks(lost, 0, 0, 0, 0, 0, 0, 0, deliveredButFailed), DemoResult.Latency.NONE,
-                DemoResult.Latency.NONE, Duration.ofSeconds(1), Optional.empty(), List.of(), producerFailure,
+                new DemoResult.Checks(lost, 0, 0, 0, 0, 0, 0, 0, deliveredButFailed),
+                DemoResult.Latency.NONE,
+                DemoResult.Latency.NONE,
+                Duration.ofSeconds(1),
+                Optional.empty(),
+                List.of(),
+                producerFailure,
                 interrupted);
     }
 
@@ -37,8 +47,10 @@ class DemoRunTest {
 
     @Test
     void aLostEventFailsTheRunSayingWhatWasWrong() {
-        CliException e = assertThrows(CliException.class, () -> DemoRun.exitCode(result(2, 1, 3, Optional.empty(), false)));
-        assertEquals("demo FAILED: 2 acknowledged events lost, 1 failed appends delivered, 3 history events out of order",
+        CliException e =
+                assertThrows(CliException.class, () -> DemoRun.exitCode(result(2, 1, 3, Optional.empty(), false)));
+        assertEquals(
+                "demo FAILED: 2 acknowledged events lost, 1 failed appends delivered, 3 history events out of order",
                 e.getMessage());
         assertEquals(1, Errors.exitCode(e));
     }
@@ -50,8 +62,8 @@ class DemoRunTest {
 
     @Test
     void aPublishingFailureWinsOverEverythingElse() {
-        CliException e = assertThrows(CliException.class,
-                () -> DemoRun.exitCode(result(0, 0, 0, Optional.of("broker gone"), true)));
+        CliException e = assertThrows(
+                CliException.class, () -> DemoRun.exitCode(result(0, 0, 0, Optional.of("broker gone"), true)));
         assertTrue(e.getMessage().equals("demo publishing failed: broker gone"), e::getMessage);
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class DemoScenarioTest {
     private static final AtomicInteger STORES = new AtomicInteger();
 
-    private final String uri = "memory:scenario" + STORES.incrementAndGet() + "x" + ProcessHandle.current().pid();
+    private final String uri = "memory:scenario" + STORES.incrementAndGet() + "x"
+            + ProcessHandle.current().pid();
     private final List<StreamClient> opened = Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
@@ -39,14 +40,14 @@ class DemoScenarioTest {
     }
 
     private DemoScenario scenario(int events, int rate, DemoScenario.Listener listener) {
-        DemoScenario.Settings settings = new DemoScenario.Settings(events, rate, 256, Duration.ofMillis(300),
-                Duration.ofMillis(200), "scenario-stream");
+        DemoScenario.Settings settings = new DemoScenario.Settings(
+                events, rate, 256, Duration.ofMillis(300), Duration.ofMillis(200), "scenario-stream");
         return new DemoScenario(settings, open(), this::open, listener);
     }
 
     @Test
     void everyAcknowledgedEventReachesTheTailTheGroupAndTheHistoryReader() throws InterruptedException {
-        DemoResult r = scenario(600, 600, new DemoScenario.Listener() { }).run(() -> false);
+        DemoResult r = scenario(600, 600, new DemoScenario.Listener() {}).run(() -> false);
 
         assertTrue(r.passed(), r::toString);
         assertEquals(0, r.checks().lost(), r::toString);
@@ -66,7 +67,7 @@ class DemoScenarioTest {
 
     @Test
     void theTailResumesFromItsCheckpointAndAtMostOneMemberDies() throws InterruptedException {
-        DemoResult r = scenario(600, 600, new DemoScenario.Listener() { }).run(() -> false);
+        DemoResult r = scenario(600, 600, new DemoScenario.Listener() {}).run(() -> false);
 
         assertTrue(r.tail().disconnectedAt().isPresent(), r::toString);
         assertTrue(r.tail().reconnected(), r::toString);
@@ -77,7 +78,11 @@ class DemoScenarioTest {
             assertTrue(r.crash().get().contains("died mid-batch"), r::toString);
             assertTrue(r.group().redelivered() > 0, "the dead member's events are redelivered\n" + r);
         }
-        assertEquals(r.group().deliveries(), r.group().members().stream().mapToLong(DemoResult.Member::deliveries).sum(),
+        assertEquals(
+                r.group().deliveries(),
+                r.group().members().stream()
+                        .mapToLong(DemoResult.Member::deliveries)
+                        .sum(),
                 r::toString);
         assertTrue(r.notes().isEmpty(), r::toString);
     }
@@ -106,7 +111,8 @@ class DemoScenarioTest {
 
         assertTrue(story.stream().anyMatch(s -> s.startsWith("live tail disconnected")), story::toString);
         assertTrue(story.stream().anyMatch(s -> s.startsWith("live tail reconnected")), story::toString);
-        assertTrue(story.stream().anyMatch(s -> s.startsWith("history reader paged the whole range: 400 events")),
+        assertTrue(
+                story.stream().anyMatch(s -> s.startsWith("history reader paged the whole range: 400 events")),
                 story::toString);
         assertTrue(progress.size() >= 2, "progress every 100 ms and once at the end: " + progress);
         DemoProgress last = progress.get(progress.size() - 1);
@@ -118,7 +124,7 @@ class DemoScenarioTest {
 
     @Test
     void ctrlCStopsPublishingAndTheResultSaysInterrupted() throws InterruptedException {
-        DemoResult r = scenario(10_000, 100, new DemoScenario.Listener() { }).run(() -> true);
+        DemoResult r = scenario(10_000, 100, new DemoScenario.Listener() {}).run(() -> true);
 
         assertTrue(r.interrupted(), r::toString);
         assertTrue(r.appends().published() < 10_000, r::toString);
@@ -127,27 +133,33 @@ class DemoScenarioTest {
 
     @Test
     void aBackendWithoutConsumerGroupsIsRejectedBeforeAnythingRuns() {
-        StreamClient noGroups = (StreamClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StreamClient.class}, (proxy, method, args) -> switch (method.getName()) {
+        StreamClient noGroups = (StreamClient) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {StreamClient.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "backend" -> "flat";
                     case "capabilities" -> Set.<Capability>of();
                     case "supports" -> false;
                     default -> throw new AssertionError("the scenario must not call " + method.getName());
                 });
-        DemoScenario.Settings settings = new DemoScenario.Settings(100, 0, 256, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), "s");
-        CliException e = assertThrows(CliException.class,
-                () -> new DemoScenario(settings, noGroups, () -> noGroups, new DemoScenario.Listener() { }));
+        DemoScenario.Settings settings =
+                new DemoScenario.Settings(100, 0, 256, Duration.ofSeconds(1), Duration.ofSeconds(1), "s");
+        CliException e = assertThrows(
+                CliException.class,
+                () -> new DemoScenario(settings, noGroups, () -> noGroups, new DemoScenario.Listener() {}));
         assertTrue(e.getMessage().contains("consumer groups") && e.getMessage().contains("'flat'"), e::getMessage);
     }
 
     @Test
     void settingsRejectWhatCannotRun() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new DemoScenario.Settings(0, 10, 256, Duration.ofSeconds(1), Duration.ofSeconds(1), "s"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new DemoScenario.Settings(10, -1, 256, Duration.ofSeconds(1), Duration.ofSeconds(1), "s"));
-        assertThrows(NullPointerException.class,
+        assertThrows(
+                NullPointerException.class,
                 () -> new DemoScenario.Settings(10, 10, 256, null, Duration.ofSeconds(1), "s"));
     }
 }

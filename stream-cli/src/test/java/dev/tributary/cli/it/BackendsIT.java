@@ -32,8 +32,9 @@ class BackendsIT {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Tributary.commandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-                new PrintWriter(err, true)).execute(args);
+        int code = Tributary.commandLine(
+                        new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -47,8 +48,21 @@ class BackendsIT {
     @ValueSource(strings = {"redis", "nats", "kafka"})
     void demoLosesNothing(String backend) {
         String uri = LocalBrokers.uri(backend);
-        Result r = run("--uri", uri, "demo", "--events", "1500", "--rate", "500", "--ack-timeout", "2s",
-                "--disconnect", "500ms", "--payload-size", "1024", "--no-progress");
+        Result r = run(
+                "--uri",
+                uri,
+                "demo",
+                "--events",
+                "1500",
+                "--rate",
+                "500",
+                "--ack-timeout",
+                "2s",
+                "--disconnect",
+                "500ms",
+                "--payload-size",
+                "1024",
+                "--no-progress");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("RESULT: OK"), r::toString);
         assertEquals(0, figure(r.out(), "lost\\s+([\\d,]+)"), r::toString);
@@ -73,14 +87,20 @@ class BackendsIT {
         Result t = run("--uri", uri, "tail", stream, "--from", "earliest", "-n", "3", "-o", "json");
         assertEquals(0, t.code(), t::toString);
         ObjectMapper json = new ObjectMapper();
-        List<JsonNode> events = t.out().lines().map(l -> {
-            try {
-                return json.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError(l, e);
-            }
-        }).toList();
-        assertEquals(List.of("a", "b", "c"), events.stream().map(e -> e.get("payload").asText()).toList(), t::toString);
+        List<JsonNode> events = t.out()
+                .lines()
+                .map(l -> {
+                    try {
+                        return json.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
+        assertEquals(
+                List.of("a", "b", "c"),
+                events.stream().map(e -> e.get("payload").asText()).toList(),
+                t::toString);
         assertEquals(ids, events.stream().map(e -> e.get("id").asText()).toList(), t::toString);
         assertEquals("created", events.get(0).get("headers").get(0).get("value").asText());
         Result resume = run("--uri", uri, "tail", stream, "--from", ids.get(0), "--idle", "2s");
@@ -99,7 +119,17 @@ class BackendsIT {
     void benchComparesWithTheRawClient(String backend, @TempDir Path dir) throws Exception {
         String uri = LocalBrokers.uri(backend);
         Path file = dir.resolve("bench.json");
-        Result r = run("--uri", uri, "bench", "--records", "5000", "--rounds", "1", "--warmup", "0", "--json",
+        Result r = run(
+                "--uri",
+                uri,
+                "bench",
+                "--records",
+                "5000",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
                 file.toString());
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("raw "), r::toString);

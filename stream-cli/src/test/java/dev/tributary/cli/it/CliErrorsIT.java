@@ -49,8 +49,11 @@ class CliErrorsIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         long t0 = System.nanoTime();
-        int code = Tributary.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = Tributary.commandLine(
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true))
+                .execute(args);
         return new Result(code, out.toString(), err.toString(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
@@ -87,7 +90,8 @@ class CliErrorsIT {
     /** A Kafka append rejected as too large left an empty topic behind; on no backend may a failed produce create its stream. */
     @ParameterizedTest
     @ValueSource(strings = {"redis", "nats", "kafka"})
-    void aRecordTooLargeForTheBackendFailsBeforeTheStreamIsCreated(String backend, @TempDir Path dir) throws IOException {
+    void aRecordTooLargeForTheBackendFailsBeforeTheStreamIsCreated(String backend, @TempDir Path dir)
+            throws IOException {
         String uri = LocalBrokers.uri(backend);
         String stream = freshStream();
         Path big = dir.resolve("big.bin");
@@ -121,9 +125,16 @@ class CliErrorsIT {
         String uri = LocalBrokers.uri(backend);
         String stream = freshStream();
         assertEquals(0, run("--uri", uri, "produce", stream, "x").code());
-        oneLine(run("--uri", uri, "tail", stream, "--from", "yesterday", "-n", "1"), 2, "'yesterday' is not a position",
-                "a time (2026-01-31T12:00:00Z or 2026-01-31)", "an age (-10m");
-        oneLine(run("--uri", uri, "range", stream, "--from", "yesterday"), 2, "'yesterday' is not a position",
+        oneLine(
+                run("--uri", uri, "tail", stream, "--from", "yesterday", "-n", "1"),
+                2,
+                "'yesterday' is not a position",
+                "a time (2026-01-31T12:00:00Z or 2026-01-31)",
+                "an age (-10m");
+        oneLine(
+                run("--uri", uri, "range", stream, "--from", "yesterday"),
+                2,
+                "'yesterday' is not a position",
                 "an age (-10m");
     }
 
@@ -144,8 +155,11 @@ class CliErrorsIT {
 
         String redis = hostPort(LocalBrokers.uri("redis"));
         Result r = run("--uri", "kafka://" + redis + "?connectTimeout=3s", "info", "s");
-        oneLine(r, 1, "did not answer within PT3S (connectTimeout)", "accepted the connection but did not answer "
-                + "Kafka's ApiVersions request");
+        oneLine(
+                r,
+                1,
+                "did not answer within PT3S (connectTimeout)",
+                "accepted the connection but did not answer " + "Kafka's ApiVersions request");
         assertTrue(r.millis() >= 2_900 && r.millis() < 5_000, "one connect timeout of 3 s\n" + r);
     }
 
@@ -154,7 +168,10 @@ class CliErrorsIT {
     void aTlsKafkaUriAtAPlainTextListenerSaysThePortDoesNotSpeakTls() {
         String kafka = hostPort(LocalBrokers.uri("kafka"));
         Result r = run("--uri", "kafka+ssl://" + kafka + "?connectTimeout=10s", "info", "s");
-        oneLine(r, 2, "the server at " + kafka + " is a plain-text Kafka listener: the port does not speak TLS",
+        oneLine(
+                r,
+                2,
+                "the server at " + kafka + " is a plain-text Kafka listener: the port does not speak TLS",
                 "use kafka:// for it");
         assertTrue(r.millis() < 5_000, r::toString);
     }
@@ -171,7 +188,8 @@ class CliErrorsIT {
         String wrong = "not-" + LocalBrokers.KAFKA_PASSWORD;
         String uri = LocalBrokers.kafkaSaslUri(LocalBrokers.KAFKA_USER, wrong) + "?connectTimeout=20s";
         // the right password logs in, so the failure below is the credentials'
-        Result right = run("--uri", LocalBrokers.kafkaSaslUri(LocalBrokers.KAFKA_USER, LocalBrokers.KAFKA_PASSWORD), "info");
+        Result right =
+                run("--uri", LocalBrokers.kafkaSaslUri(LocalBrokers.KAFKA_USER, LocalBrokers.KAFKA_PASSWORD), "info");
         assertEquals(0, right.code(), right::toString);
 
         Result quiet = jar("--uri", uri, "info", "s");
@@ -183,9 +201,11 @@ class CliErrorsIT {
 
         Result verbose = jar("--verbose", "--uri", uri, "info", "s");
         assertEquals(2, verbose.code(), verbose::toString);
-        assertTrue(verbose.errLines().stream().anyMatch(l -> l.contains("ERROR") && l.contains("NetworkClient")),
+        assertTrue(
+                verbose.errLines().stream().anyMatch(l -> l.contains("ERROR") && l.contains("NetworkClient")),
                 "kafka-clients' ERROR line with --verbose\n" + verbose);
-        assertTrue(verbose.errLines().stream().anyMatch(l -> l.startsWith("tributary: connecting to Kafka")),
+        assertTrue(
+                verbose.errLines().stream().anyMatch(l -> l.startsWith("tributary: connecting to Kafka")),
                 verbose::toString);
         for (Result r : List.of(quiet, verbose)) {
             assertFalse(r.err().contains(wrong) || r.out().contains(wrong), "the password was printed\n" + r);
@@ -195,8 +215,8 @@ class CliErrorsIT {
     /** Runs {@code java -jar target/tributary.jar args} (built by the package phase, before these tests). */
     private static Result jar(String... args) throws Exception {
         Path jar = cliJar();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         // JVM option variables make the JVM print "Picked up …" on stderr; TRIBUTARY_URI is overridden anyway
@@ -224,10 +244,16 @@ class CliErrorsIT {
 
     /** target/tributary.jar beside the classes under test. */
     private static Path cliJar() throws URISyntaxException {
-        Path classes = Path.of(Tributary.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(Tributary.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path jar = classes.getParent().resolve("tributary.jar");
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": the integration tests run after the package phase "
-                + "(mvn -pl stream-cli -am verify) that builds it");
+        assertTrue(
+                Files.isRegularFile(jar),
+                "no " + jar + ": the integration tests run after the package phase "
+                        + "(mvn -pl stream-cli -am verify) that builds it");
         return jar;
     }
 }

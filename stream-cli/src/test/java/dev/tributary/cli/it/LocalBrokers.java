@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 final class LocalBrokers {
     private static final Map<String, String> URIS = new ConcurrentHashMap<>();
 
-    private LocalBrokers() {
-    }
+    private LocalBrokers() {}
 
     /** The URI of the backend's broker, starting one on first use. */
     static synchronized String uri(String backend) {
@@ -34,10 +33,13 @@ final class LocalBrokers {
         String uri;
         switch (backend) {
             case "redis":
-                uri = env("TRIBUTARY_REDIS_URI").orElseGet(() -> "redis://127.0.0.1:" + start(new Redis()).port());
+                uri = env("TRIBUTARY_REDIS_URI")
+                        .orElseGet(
+                                () -> "redis://127.0.0.1:" + start(new Redis()).port());
                 break;
             case "nats":
-                uri = env("TRIBUTARY_NATS_URL").orElseGet(() -> "nats://127.0.0.1:" + start(new Nats()).port());
+                uri = env("TRIBUTARY_NATS_URL")
+                        .orElseGet(() -> "nats://127.0.0.1:" + start(new Nats()).port());
                 break;
             case "kafka":
                 uri = env("TRIBUTARY_KAFKA_BOOTSTRAP").map(b -> "kafka://" + b).orElseGet(LocalBrokers::kafka);
@@ -68,14 +70,22 @@ final class LocalBrokers {
     private static String kafka() {
         String cp = System.getProperty("tributary.kafka.classpath");
         if (cp == null || cp.isBlank() || cp.startsWith("${")) {
-            throw Brokers.unavailable("kafka", "no TRIBUTARY_KAFKA_BOOTSTRAP and no broker classpath in "
-                    + "-Dtributary.kafka.classpath (run through Maven: mvn -f stream-cli/pom.xml verify)");
+            throw Brokers.unavailable(
+                    "kafka",
+                    "no TRIBUTARY_KAFKA_BOOTSTRAP and no broker classpath in "
+                            + "-Dtributary.kafka.classpath (run through Maven: mvn -f stream-cli/pom.xml verify)");
         }
         KafkaKraftBroker k = new KafkaKraftBroker(cp);
         // a SASL/PLAIN listener beside the plain one, for the failed-login tests of the command line
-        int sasl = k.withListener("SASL", "SASL_PLAINTEXT", Map.of("sasl.enabled.mechanisms", "PLAIN",
-                "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
-                        + KAFKA_USER + "=\"" + KAFKA_PASSWORD + "\";"));
+        int sasl = k.withListener(
+                "SASL",
+                "SASL_PLAINTEXT",
+                Map.of(
+                        "sasl.enabled.mechanisms",
+                        "PLAIN",
+                        "plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + KAFKA_USER + "=\""
+                                + KAFKA_PASSWORD + "\";"));
         try {
             k.format();
         } catch (RuntimeException e) {
@@ -91,6 +101,7 @@ final class LocalBrokers {
     static final String KAFKA_USER = "tributary";
     /** That user's password. */
     static final String KAFKA_PASSWORD = "cli-it-secret";
+
     private static volatile int kafkaSaslPort;
 
     /**
@@ -99,8 +110,9 @@ final class LocalBrokers {
      */
     static String kafkaSaslUri(String user, String password) {
         uri("kafka");
-        Assumptions.assumeTrue(kafkaSaslPort > 0, "the Kafka broker comes from TRIBUTARY_KAFKA_BOOTSTRAP: "
-                + "no SASL listener of ours to log in to");
+        Assumptions.assumeTrue(
+                kafkaSaslPort > 0,
+                "the Kafka broker comes from TRIBUTARY_KAFKA_BOOTSTRAP: " + "no SASL listener of ours to log in to");
         return "kafka://" + user + ":" + password + "@127.0.0.1:" + kafkaSaslPort;
     }
 
@@ -109,14 +121,29 @@ final class LocalBrokers {
 
         Redis() {
             super("redis", Duration.ofSeconds(30));
-            this.binary = onPath("redis-server").orElseThrow(() -> Brokers.unavailable("redis",
-                    "TRIBUTARY_REDIS_URI is not set and redis-server is not on the PATH"));
+            this.binary = onPath("redis-server")
+                    .orElseThrow(() -> Brokers.unavailable(
+                            "redis", "TRIBUTARY_REDIS_URI is not set and redis-server is not on the PATH"));
         }
 
         @Override
         protected List<String> command() {
-            return List.of(binary.toString(), "--port", Integer.toString(port()), "--bind", "127.0.0.1", "--dir",
-                    dir().toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no");
+            return List.of(
+                    binary.toString(),
+                    "--port",
+                    Integer.toString(port()),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    dir().toString(),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--protected-mode",
+                    "no",
+                    "--daemonize",
+                    "no");
         }
     }
 
@@ -125,13 +152,21 @@ final class LocalBrokers {
 
         Nats() {
             super("nats", Duration.ofSeconds(30));
-            this.binary = onPath("nats-server").orElseThrow(() -> Brokers.unavailable("nats",
-                    "TRIBUTARY_NATS_URL is not set and nats-server is not on the PATH"));
+            this.binary = onPath("nats-server")
+                    .orElseThrow(() -> Brokers.unavailable(
+                            "nats", "TRIBUTARY_NATS_URL is not set and nats-server is not on the PATH"));
         }
 
         @Override
         protected List<String> command() {
-            return List.of(binary.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port()), "-js", "-sd",
+            return List.of(
+                    binary.toString(),
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port()),
+                    "-js",
+                    "-sd",
                     dir().resolve("store").toString());
         }
     }

@@ -23,8 +23,11 @@ class MetricsEndpointTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> send(String method, String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -39,12 +42,18 @@ class MetricsEndpointTest {
             }
             HttpResponse<String> r = send("GET", endpoint.url());
             assertEquals(200, r.statusCode());
-            assertEquals(MetricsEndpoint.CONTENT_TYPE, r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(
+                    MetricsEndpoint.CONTENT_TYPE,
+                    r.headers().firstValue("Content-Type").orElseThrow());
             assertTrue(r.body().contains("# TYPE tributary_append_records_total counter"), r.body());
-            assertTrue(r.body().contains("tributary_append_records_total{backend=\"memory\",stream=\"scraped\"} 3.0"),
+            assertTrue(
+                    r.body().contains("tributary_append_records_total{backend=\"memory\",stream=\"scraped\"} 3.0"),
                     r.body());
-            assertTrue(r.body().contains("tributary_append_seconds_count{backend=\"memory\",outcome=\"success\","
-                    + "stream=\"scraped\"} 3"), r.body());
+            assertTrue(
+                    r.body()
+                            .contains("tributary_append_seconds_count{backend=\"memory\",outcome=\"success\","
+                                    + "stream=\"scraped\"} 3"),
+                    r.body());
         }
     }
 
@@ -80,6 +89,9 @@ class MetricsEndpointTest {
             assertTrue(e.getMessage().contains("127.0.0.1:" + first.port()), e.getMessage());
             assertTrue(e.getMessage().contains("choose another --metrics-port"), e.getMessage());
         }
-        assertEquals(Errors.USAGE, assertThrows(CliException.class, () -> MetricsEndpoint.start(70_000)).exitCode());
+        assertEquals(
+                Errors.USAGE,
+                assertThrows(CliException.class, () -> MetricsEndpoint.start(70_000))
+                        .exitCode());
     }
 }

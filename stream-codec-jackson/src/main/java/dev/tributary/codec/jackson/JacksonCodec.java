@@ -77,8 +77,8 @@ public final class JacksonCodec<T> implements Codec<T> {
             return reader.readValue(payload);
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.toString();
-            throw new CodecException("json codec: payload of " + payload.length + " bytes is not a " + typeName
-                    + ": " + detail, e);
+            throw new CodecException(
+                    "json codec: payload of " + payload.length + " bytes is not a " + typeName + ": " + detail, e);
         }
     }
 

@@ -14,8 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JacksonCodecTest {
-    public record Order(String id, int quantity, String note) {
-    }
+    public record Order(String id, int quantity, String note) {}
 
     @Test
     void recordsRoundTrip() {
@@ -29,7 +28,7 @@ class JacksonCodecTest {
 
     @Test
     void genericTypesRoundTrip() {
-        JacksonCodec<List<Order>> codec = JacksonCodec.of(new TypeReference<List<Order>>() { });
+        JacksonCodec<List<Order>> codec = JacksonCodec.of(new TypeReference<List<Order>>() {});
         List<Order> orders = List.of(new Order("a", 1, null), new Order("b", 2, "x"));
         assertEquals(orders, codec.decode(codec.encode(orders)));
     }
@@ -37,9 +36,10 @@ class JacksonCodecTest {
     @Test
     void malformedPayloadsFailWithTheTypedDecodeException() {
         JacksonCodec<Order> codec = JacksonCodec.of(Order.class);
-        for (String bad : new String[] {"{", "not json", "{\"id\":\"a\",\"quantity\":\"many\"}", "{\"id\":\"a\"} trailing"}) {
-            CodecException e = assertThrows(CodecException.class, () -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)),
-                    bad);
+        for (String bad :
+                new String[] {"{", "not json", "{\"id\":\"a\",\"quantity\":\"many\"}", "{\"id\":\"a\"} trailing"}) {
+            CodecException e =
+                    assertThrows(CodecException.class, () -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
             assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         }
         assertThrows(CodecException.class, () -> codec.decode(new byte[0]));
@@ -50,7 +50,9 @@ class JacksonCodecTest {
         ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         ObjectMapper lenient = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         byte[] extra = "{\"id\":\"a\",\"quantity\":1,\"note\":null,\"extra\":true}".getBytes(StandardCharsets.UTF_8);
-        assertThrows(CodecException.class, () -> JacksonCodec.of(strict, Order.class).decode(extra));
-        assertEquals(new Order("a", 1, null), JacksonCodec.of(lenient, Order.class).decode(extra));
+        assertThrows(
+                CodecException.class, () -> JacksonCodec.of(strict, Order.class).decode(extra));
+        assertEquals(
+                new Order("a", 1, null), JacksonCodec.of(lenient, Order.class).decode(extra));
     }
 }

@@ -65,10 +65,11 @@ public final class DeadLetterWriter {
         }
         if (headers.byteSize() + keyBytes > limit) {
             // The original headers leave no room for ours: keep ours (they say where the event came from).
-            headers = headers(Headers.of("tributary.dlq.headersDropped", "true"), event, attempts,
-                    describe(error, 120), reason);
+            headers = headers(
+                    Headers.of("tributary.dlq.headersDropped", "true"), event, attempts, describe(error, 120), reason);
         }
-        StreamRecord.Builder b = StreamRecord.builder().payload(event.payload()).key(event.key()).headers(headers);
+        StreamRecord.Builder b =
+                StreamRecord.builder().payload(event.payload()).key(event.key()).headers(headers);
         if (client.supports(Capability.IDEMPOTENT_APPEND)) {
             b.idempotencyId(idempotencyId(event));
         }

@@ -39,10 +39,18 @@ import java.util.random.RandomGenerator;
 public final class Deliveries {
 
     /** What the deliveries work with, validated by the publisher's builder. {@code maxAttempts} 0: no cap. */
-    public record Config(StreamClient client, StreamName stream, boolean ordered, boolean idempotent,
-            Backoff backoff, int maxAttempts, Duration deliveryTimeout, Clock clock, Sleeper sleeper,
-            RandomGenerator random, Executor executor) {
-    }
+    public record Config(
+            StreamClient client,
+            StreamName stream,
+            boolean ordered,
+            boolean idempotent,
+            Backoff backoff,
+            int maxAttempts,
+            Duration deliveryTimeout,
+            Clock clock,
+            Sleeper sleeper,
+            RandomGenerator random,
+            Executor executor) {}
 
     /** One accepted record and its progress. */
     private static final class Delivery {
@@ -105,8 +113,8 @@ public final class Deliveries {
 
     private void send(Delivery d) {
         if (d.attempts == 0 && !c.clock().instant().isBefore(d.deadline)) {
-            String why = "not sent to '" + c.stream() + "': its delivery deadline (" + c.deliveryTimeout().toMillis()
-                    + " ms) passed while it waited behind earlier events of its key";
+            String why = "not sent to '" + c.stream() + "': its delivery deadline ("
+                    + c.deliveryTimeout().toMillis() + " ms) passed while it waited behind earlier events of its key";
             finish(d, null, new StreamException(ErrorKind.RETRYABLE, why, d.predecessorError));
             return;
         }

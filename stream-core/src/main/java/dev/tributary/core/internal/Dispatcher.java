@@ -36,7 +36,11 @@ public final class Dispatcher<T> {
         }
     }
 
-    private enum Outcome { FILTERED, HANDLED, DEAD_LETTERED }
+    private enum Outcome {
+        FILTERED,
+        HANDLED,
+        DEAD_LETTERED
+    }
 
     /** Thrown inside to carry a decode failure out of the attempt. */
     private static final class DecodeFailure extends Exception {
@@ -167,8 +171,12 @@ public final class Dispatcher<T> {
                 failure = t;
             }
             if (attempt >= max) {
-                LOG.warn("processor '{}': batch of {} failed {} times ({}); handing its events over one at a time",
-                        s.name(), batch.size(), attempt, failure.toString());
+                LOG.warn(
+                        "processor '{}': batch of {} failed {} times ({}); handing its events over one at a time",
+                        s.name(),
+                        batch.size(),
+                        attempt,
+                        failure.toString());
                 return false;
             }
             Duration d = s.retry().backoff().delay(attempt, s.random());
@@ -229,14 +237,24 @@ public final class Dispatcher<T> {
     private void deadLetter(StreamEvent e, int attempts, Throwable error, String reason) {
         Optional<StreamName> target = s.deadLetters().streamFor(e.stream());
         if (target.isEmpty()) {
-            String what = "decode".equals(reason) ? "cannot be decoded by codec " + s.codec().name()
+            String what = "decode".equals(reason)
+                    ? "cannot be decoded by codec " + s.codec().name()
                     : "failed in the handler " + attempts + " time(s)";
-            StreamException failure = new StreamException(ErrorKind.INTERNAL, "event " + e.id() + " of stream '"
-                    + e.stream() + "' " + what + " and the dead-letter policy is failProcessor", error);
+            StreamException failure = new StreamException(
+                    ErrorKind.INTERNAL,
+                    "event " + e.id() + " of stream '" + e.stream() + "' " + what
+                            + " and the dead-letter policy is failProcessor",
+                    error);
             throw failure;
         }
-        LOG.warn("processor '{}': event {} of '{}' goes to dead-letter stream '{}' after {} attempt(s): {}", s.name(),
-                e.id(), e.stream(), target.get(), attempts, error.toString());
+        LOG.warn(
+                "processor '{}': event {} of '{}' goes to dead-letter stream '{}' after {} attempt(s): {}",
+                s.name(),
+                e.id(),
+                e.stream(),
+                target.get(),
+                attempts,
+                error.toString());
         EventId id = deadLetters.write(target.get(), e, attempts, error, reason);
         s.listener().onDeadLetter(s.name(), e, target.get(), id, attempts, error);
     }

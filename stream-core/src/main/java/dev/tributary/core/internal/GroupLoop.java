@@ -34,8 +34,15 @@ public final class GroupLoop<T> implements Lifecycle.Body {
     private final CircuitBreaker breaker;
     private Processor processor;
 
-    public GroupLoop(Settings<T> settings, String group, String member, GroupOptions options, boolean createGroup,
-            int concurrency, int maxInFlight, CircuitBreaker breaker) {
+    public GroupLoop(
+            Settings<T> settings,
+            String group,
+            String member,
+            GroupOptions options,
+            boolean createGroup,
+            int concurrency,
+            int maxInFlight,
+            CircuitBreaker breaker) {
         this.s = settings;
         this.group = group;
         this.member = member;
@@ -55,17 +62,20 @@ public final class GroupLoop<T> implements Lifecycle.Body {
         LoopRun<T> tools = LoopRun.start(s, processor, breaker, run, group);
         Retrying source = tools.source();
         Dispatcher<T> dispatcher = tools.dispatcher();
-        int count = Math.min(Math.min(s.batchSize(), maxInFlight), s.client().limits().maxReadCount());
+        int count = Math.min(
+                Math.min(s.batchSize(), maxInFlight), s.client().limits().maxReadCount());
 
         if (createGroup) {
             create(source);
         }
         GroupConsumer consumer = open(source, run);
-        Lanes lanes = concurrency > 1 ? new Lanes(concurrency, r -> {
-            Thread t = s.threadFactory().newThread(r);
-            run.adopt(t);
-            return t;
-        }) : null;
+        Lanes lanes = concurrency > 1
+                ? new Lanes(concurrency, r -> {
+                    Thread t = s.threadFactory().newThread(r);
+                    run.adopt(t);
+                    return t;
+                })
+                : null;
         long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
         try {
             while (!run.stopRequested()) {
@@ -87,7 +97,8 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                     List<EventId> done = Collections.synchronizedList(new ArrayList<>(events.size()));
                     Dispatcher.Result result;
                     try {
-                        result = lanes == null ? dispatcher.handle(events, done::add, () -> false)
+                        result = lanes == null
+                                ? dispatcher.handle(events, done::add, () -> false)
                                 : lanes.handle(dispatcher, events, done::add);
                     } catch (RuntimeException | Error e) {
                         ackQuietly(c, done); // what finished is acked; the rest is redelivered
@@ -103,8 +114,13 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                         consumer = onGroupLost(consumer, e, source, run); // lost between the poll and the ack
                         continue;
                     }
-                    s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(),
-                            events.get(events.size() - 1).id());
+                    s.listener()
+                            .onBatch(
+                                    s.name(),
+                                    events.size(),
+                                    result.filtered(),
+                                    result.deadLettered(),
+                                    events.get(events.size() - 1).id());
                 }
                 if (s.clock().millis() >= nextLag) {
                     reportLag();
@@ -134,8 +150,13 @@ public final class GroupLoop<T> implements Lifecycle.Body {
     }
 
     private GroupConsumer onGroupLost(GroupConsumer consumer, StreamException e, Retrying source, Lifecycle.Run run) {
-        LOG.warn("processor '{}': the broker lost group '{}' of '{}' ({}); policy {}", s.name(), group, s.stream(),
-                e.getMessage(), s.gapPolicy());
+        LOG.warn(
+                "processor '{}': the broker lost group '{}' of '{}' ({}); policy {}",
+                s.name(),
+                group,
+                s.stream(),
+                e.getMessage(),
+                s.gapPolicy());
         s.listener().onGap(s.name(), s.stream(), options.start(), s.gapPolicy());
         if (s.gapPolicy() == GapPolicy.FAIL) {
             throw e;
@@ -159,7 +180,10 @@ public final class GroupLoop<T> implements Lifecycle.Body {
         try {
             c.ack(ids);
         } catch (RuntimeException e) {
-            LOG.debug("processor '{}': ack of {} finished events failed while ending: {}", s.name(), ids.size(),
+            LOG.debug(
+                    "processor '{}': ack of {} finished events failed while ending: {}",
+                    s.name(),
+                    ids.size(),
                     e.toString());
         }
     }

@@ -74,8 +74,7 @@ public final class Lifecycle {
         }
     }
 
-    private record Transition(ProcessorState from, ProcessorState to, Throwable cause) {
-    }
+    private record Transition(ProcessorState from, ProcessorState to, Throwable cause) {}
 
     private final String name;
     private final ThreadFactory threadFactory;
@@ -93,8 +92,8 @@ public final class Lifecycle {
     private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
     private final ReentrantLock drainLock = new ReentrantLock();
 
-    public Lifecycle(String name, ThreadFactory threadFactory, ProcessorListener listener, Duration stopTimeout,
-            Body body) {
+    public Lifecycle(
+            String name, ThreadFactory threadFactory, ProcessorListener listener, Duration stopTimeout, Body body) {
         this.name = name;
         this.threadFactory = threadFactory;
         this.listener = listener;
@@ -120,8 +119,8 @@ public final class Lifecycle {
             long deadline = System.nanoTime() + stopTimeout.toNanos();
             while (state == ProcessorState.STOPPING) {
                 if (thread == Thread.currentThread() || (current != null && current.owns(Thread.currentThread()))) {
-                    throw new IllegalStateException("processor '" + name
-                            + "' is stopping; start() from its own thread cannot wait for that");
+                    throw new IllegalStateException(
+                            "processor '" + name + "' is stopping; start() from its own thread cannot wait for that");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -132,8 +131,8 @@ public final class Lifecycle {
                     lock.wait(Math.max(1, left / 1_000_000L));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for processor '" + name
-                            + "' to finish stopping");
+                    throw new IllegalStateException(
+                            "interrupted while waiting for processor '" + name + "' to finish stopping");
                 }
             }
             if (state == ProcessorState.RUNNING) {
@@ -194,7 +193,9 @@ public final class Lifecycle {
         try {
             join(t, total - grace);
             if (t.isAlive()) {
-                LOG.warn("processor '{}' did not stop within {} ms; closing its source and interrupting it", name,
+                LOG.warn(
+                        "processor '{}' did not stop within {} ms; closing its source and interrupting it",
+                        name,
                         (total - grace) / 1_000_000L);
                 run.wake();
                 t.interrupt();

@@ -12,14 +12,14 @@ import dev.tributary.core.Processor;
 record LoopRun<T>(Retrying source, Retrying local, Dispatcher<T> dispatcher) {
 
     /** Resets the breaker and builds the tools of a new run; {@code group} is null for a tail. */
-    static <T> LoopRun<T> start(Settings<T> s, Processor processor, CircuitBreaker breaker, Lifecycle.Run run,
-            String group) {
+    static <T> LoopRun<T> start(
+            Settings<T> s, Processor processor, CircuitBreaker breaker, Lifecycle.Run run, String group) {
         breaker.reset();
         Pacer pacer = new Pacer(s.sleeper(), run::stopRequested);
         Retrying source = new Retrying(s.name(), s.sourceBackoff(), s.random(), breaker, s.listener(), pacer);
         Retrying local = new Retrying(s.name(), s.sourceBackoff(), s.random(), null, s.listener(), pacer);
-        Dispatcher<T> dispatcher = new Dispatcher<>(s, processor, pacer,
-                new DeadLetterWriter(s.client(), s.name(), group, local));
+        Dispatcher<T> dispatcher =
+                new Dispatcher<>(s, processor, pacer, new DeadLetterWriter(s.client(), s.name(), group, local));
         return new LoopRun<>(source, local, dispatcher);
     }
 }

@@ -30,8 +30,13 @@ public final class Retrying {
     private final Pacer pacer;
 
     /** {@code breaker} may be null: no breaker (checkpoint stores, dead-letter appends). */
-    public Retrying(String name, Backoff backoff, RandomGenerator random, CircuitBreaker breaker,
-            ProcessorListener listener, Pacer pacer) {
+    public Retrying(
+            String name,
+            Backoff backoff,
+            RandomGenerator random,
+            CircuitBreaker breaker,
+            ProcessorListener listener,
+            Pacer pacer) {
         this.name = name;
         this.backoff = backoff;
         this.random = random;

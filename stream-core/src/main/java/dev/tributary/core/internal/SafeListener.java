@@ -19,7 +19,7 @@ public final class SafeListener implements ProcessorListener {
     private final ProcessorListener delegate;
 
     public SafeListener(ProcessorListener delegate) {
-        this.delegate = delegate == null ? new ProcessorListener() { } : delegate;
+        this.delegate = delegate == null ? new ProcessorListener() {} : delegate;
     }
 
     private void guard(String what, Runnable r) {
@@ -81,7 +81,8 @@ public final class SafeListener implements ProcessorListener {
     }
 
     @Override
-    public void onDeadLetter(String p, StreamEvent event, StreamName dlq, EventId dlqId, int attempts, Throwable error) {
+    public void onDeadLetter(
+            String p, StreamEvent event, StreamName dlq, EventId dlqId, int attempts, Throwable error) {
         guard("onDeadLetter", () -> delegate.onDeadLetter(p, event, dlq, dlqId, attempts, error));
     }
 

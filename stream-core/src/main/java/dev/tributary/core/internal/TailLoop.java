@@ -77,7 +77,7 @@ public final class TailLoop<T> implements Lifecycle.Body {
                     throw e;
                 }
                 if (!events.isEmpty()) {
-                    Dispatcher.Result result = dispatcher.handle(events, id -> { }, () -> false);
+                    Dispatcher.Result result = dispatcher.handle(events, id -> {}, () -> false);
                     EventId last = events.get(events.size() - 1).id();
                     local.run("checkpoint", () -> store.save(s.name(), last));
                     lastRead = last;
@@ -97,8 +97,12 @@ public final class TailLoop<T> implements Lifecycle.Body {
 
     private StreamReader onGap(StreamReader reader, StreamException e, Retrying source, Lifecycle.Run run) {
         Position expected = reader.position();
-        LOG.warn("processor '{}': gap in '{}': the reader wanted to continue {} but those events were trimmed before they were read; policy {}",
-                s.name(), s.stream(), expected, s.gapPolicy());
+        LOG.warn(
+                "processor '{}': gap in '{}': the reader wanted to continue {} but those events were trimmed before they were read; policy {}",
+                s.name(),
+                s.stream(),
+                expected,
+                s.gapPolicy());
         s.listener().onGap(s.name(), s.stream(), expected, s.gapPolicy());
         if (s.gapPolicy() == GapPolicy.FAIL) {
             throw e;

@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Events {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private Events() {
-    }
+    private Events() {}
 
     /**
      * A memory client of a store of its own. (A named store: {@code ClientConfig.parse("memory:")}

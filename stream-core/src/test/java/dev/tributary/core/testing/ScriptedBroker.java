@@ -24,7 +24,12 @@ import java.util.concurrent.CompletableFuture;
 public final class ScriptedBroker extends ForwardingStreamClient {
 
     /** How an append is answered. */
-    public enum Outcome { STORED, RETRYABLE, INDETERMINATE_STORED, INDETERMINATE_LOST }
+    public enum Outcome {
+        STORED,
+        RETRYABLE,
+        INDETERMINATE_STORED,
+        INDETERMINATE_LOST
+    }
 
     /** One append waiting for its answer. */
     public record Pending(StreamName stream, StreamRecord record, CompletableFuture<EventId> future) {
@@ -67,14 +72,16 @@ public final class ScriptedBroker extends ForwardingStreamClient {
         Pending p = pending.remove(index);
         answered++;
         switch (outcome) {
-            case STORED -> p.future().complete(super.appendAsync(p.stream(), p.record()).join());
+            case STORED ->
+                p.future().complete(super.appendAsync(p.stream(), p.record()).join());
             case RETRYABLE -> p.future().completeExceptionally(new StreamException(ErrorKind.RETRYABLE, "broker down"));
             case INDETERMINATE_STORED -> {
                 super.appendAsync(p.stream(), p.record()).join();
-                p.future().completeExceptionally(new StreamException(ErrorKind.INDETERMINATE, "timed out after sending"));
+                p.future()
+                        .completeExceptionally(new StreamException(ErrorKind.INDETERMINATE, "timed out after sending"));
             }
             case INDETERMINATE_LOST ->
-                    p.future().completeExceptionally(new StreamException(ErrorKind.INDETERMINATE, "timed out, not stored"));
+                p.future().completeExceptionally(new StreamException(ErrorKind.INDETERMINATE, "timed out, not stored"));
         }
     }
 

@@ -16,9 +16,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -59,8 +59,10 @@ final class AdminOps {
         } catch (ExecutionException e) {
             throw KafkaErrors.map(what, e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new StreamException(ErrorKind.RETRYABLE, what + " got no answer within " + limit
-                    + " (broker unreachable or slow; retry with backoff)", e);
+            throw new StreamException(
+                    ErrorKind.RETRYABLE,
+                    what + " got no answer within " + limit + " (broker unreachable or slow; retry with backoff)",
+                    e);
         }
     }
 
@@ -81,8 +83,11 @@ final class AdminOps {
     /** Asks the broker again within {@code limit}, bypassing the cache. */
     OptionalInt refresh(String topic, Duration limit) {
         try {
-            TopicDescription d = get("describing topic " + topic, admin.describeTopics(List.of(topic)).allTopicNames(),
-                    limit).get(topic);
+            TopicDescription d = get(
+                            "describing topic " + topic,
+                            admin.describeTopics(List.of(topic)).allTopicNames(),
+                            limit)
+                    .get(topic);
             int n = d.partitions().size();
             partitions.put(topic, n);
             return OptionalInt.of(n);
@@ -98,8 +103,12 @@ final class AdminOps {
     /** The topic's id, which changes when it is deleted and created again; empty when it does not exist. */
     Optional<Uuid> topicId(String topic) {
         try {
-            return Optional.of(get("describing topic " + topic, admin.describeTopics(List.of(topic)).allTopicNames(),
-                    timeout).get(topic).topicId());
+            return Optional.of(get(
+                            "describing topic " + topic,
+                            admin.describeTopics(List.of(topic)).allTopicNames(),
+                            timeout)
+                    .get(topic)
+                    .topicId());
         } catch (StreamException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 return Optional.empty();
@@ -131,7 +140,8 @@ final class AdminOps {
             req.put(tp, spec);
         }
         try {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = get(what, admin.listOffsets(req).all());
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r =
+                    get(what, admin.listOffsets(req).all());
             Map<TopicPartition, Long> out = new HashMap<>();
             r.forEach((tp, info) -> out.put(tp, info.offset()));
             return Optional.of(out);
@@ -156,7 +166,8 @@ final class AdminOps {
 
     /** The first offset whose timestamp is at or after {@code epochMs}; the end offset when none is. */
     Optional<Map<TopicPartition, Long>> forTime(List<TopicPartition> tps, long epochMs) {
-        Optional<Map<TopicPartition, Long>> r = offsets(tps, OffsetSpec.forTimestamp(epochMs), "looking up offsets by time");
+        Optional<Map<TopicPartition, Long>> r =
+                offsets(tps, OffsetSpec.forTimestamp(epochMs), "looking up offsets by time");
         if (r.isEmpty()) {
             return r;
         }

@@ -130,8 +130,8 @@ final class ConsumerPool implements AutoCloseable {
      * A pool of at most {@code max} consumers made by {@code factory}, each keeping a read-ahead of at
      * most {@code readAheadBound} records (the consumers' {@code max.poll.records}).
      */
-    ConsumerPool(Supplier<? extends Consumer<byte[], byte[]>> factory, int max, int readAheadBound,
-            Duration closeTimeout) {
+    ConsumerPool(
+            Supplier<? extends Consumer<byte[], byte[]>> factory, int max, int readAheadBound, Duration closeTimeout) {
         if (readAheadBound < 1) {
             throw new IllegalArgumentException("readAheadBound must be at least 1: " + readAheadBound);
         }
@@ -171,15 +171,18 @@ final class ConsumerPool implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new StreamException(ErrorKind.BACKPRESSURE, "all " + max + " reader consumers are busy; "
-                            + "raise the readerConsumers option or read less concurrently");
+                    throw new StreamException(
+                            ErrorKind.BACKPRESSURE,
+                            "all " + max + " reader consumers are busy; "
+                                    + "raise the readerConsumers option or read less concurrently");
                 }
                 try {
                     long ms = Math.max(1, left / 1_000_000);
                     wait(ms);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new StreamException(ErrorKind.RETRYABLE, "interrupted while waiting for a reader consumer", e);
+                    throw new StreamException(
+                            ErrorKind.RETRYABLE, "interrupted while waiting for a reader consumer", e);
                 }
             }
         }
@@ -239,7 +242,7 @@ final class ConsumerPool implements AutoCloseable {
             idle.clear();
             notifyAll();
         }
-        for (Iterator<Lease> it = toClose.iterator(); it.hasNext();) {
+        for (Iterator<Lease> it = toClose.iterator(); it.hasNext(); ) {
             closeQuietly(it.next());
         }
     }

@@ -19,6 +19,7 @@ final class DeliveryWindow {
     private long[] deadlines = new long[64];
     /** The event of an in-flight slot; null for an acked one. */
     private StreamEvent[] events = new StreamEvent[64];
+
     private int head;
     private int tail;
     private int inflight;

@@ -38,8 +38,7 @@ final class Fetcher {
     }
 
     /** What one fetch returned and where the cursor stands after it. */
-    record Fetch(List<StreamEvent> events, long next) {
-    }
+    record Fetch(List<StreamEvent> events, long next) {}
 
     private Duration requestTimeout() {
         return streams.settings().requestTimeout();
@@ -55,8 +54,15 @@ final class Fetcher {
      * {@code active} is told the lease while it is in use (so a reader's close can wake it);
      * a wakeup ends the fetch CLOSED once {@code readerClosed} or the client says so.
      */
-    Fetch fetch(StreamName stream, int partition, long from, long limit, int maxCount, Duration wait,
-            Consumer<ConsumerPool.Lease> active, BooleanSupplier readerClosed) {
+    Fetch fetch(
+            StreamName stream,
+            int partition,
+            long from,
+            long limit,
+            int maxCount,
+            Duration wait,
+            Consumer<ConsumerPool.Lease> active,
+            BooleanSupplier readerClosed) {
         TopicPartition tp = new TopicPartition(streams.topic(stream), partition);
         ConsumerPool.Lease lease = pool.borrow(tp, wait.plus(requestTimeout()));
         boolean healthy = true;
@@ -80,7 +86,8 @@ final class Fetcher {
                         recs = lease.consumer.poll(Duration.ofNanos(Math.max(0, left)));
                     } catch (WakeupException e) {
                         if (clientClosed.getAsBoolean() || readerClosed.getAsBoolean()) {
-                            throw StreamException.closed(clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
+                            throw StreamException.closed(
+                                    clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
                         }
                         continue; // a stale wakeup meant for the lease's previous borrower
                     }
@@ -112,8 +119,10 @@ final class Fetcher {
                     long end = endOffset(tp);
                     if (endChecked) {
                         if (cursor < Math.min(end, limit)) {
-                            throw new StreamException(ErrorKind.RETRYABLE, "events from offset " + cursor + " of " + stream
-                                    + " exist but could not be fetched within " + requestTimeout());
+                            throw new StreamException(
+                                    ErrorKind.RETRYABLE,
+                                    "events from offset " + cursor + " of " + stream
+                                            + " exist but could not be fetched within " + requestTimeout());
                         }
                         break;
                     }
@@ -128,7 +137,8 @@ final class Fetcher {
             return new Fetch(out, cursor);
         } catch (OffsetOutOfRangeException e) {
             lease.forget();
-            long begin = streams.admin().beginning(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
+            long begin =
+                    streams.admin().beginning(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
             if (from < begin) {
                 throw gap(stream, from, begin, e);
             }
@@ -151,7 +161,7 @@ final class Fetcher {
 
     /** The one event at {@code from} (below {@code limit}), or null. */
     StreamEvent one(StreamName stream, int partition, long from, long limit) {
-        Fetch f = fetch(stream, partition, from, limit, 1, Duration.ZERO, l -> { }, () -> false);
+        Fetch f = fetch(stream, partition, from, limit, 1, Duration.ZERO, l -> {}, () -> false);
         return f.events().isEmpty() ? null : f.events().get(0);
     }
 
@@ -160,9 +170,12 @@ final class Fetcher {
     }
 
     static StreamException gap(StreamName stream, long from, long begin, Throwable cause) {
-        return new StreamException(ErrorKind.DATA_LOSS, "events " + from + " to " + (begin - 1) + " of " + stream
-                + " were trimmed before they were read (the oldest retained offset is " + begin
-                + "); reopen at earliest to go on, or fail", cause);
+        return new StreamException(
+                ErrorKind.DATA_LOSS,
+                "events " + from + " to " + (begin - 1) + " of " + stream
+                        + " were trimmed before they were read (the oldest retained offset is " + begin
+                        + "); reopen at earliest to go on, or fail",
+                cause);
     }
 
     /**
@@ -170,9 +183,14 @@ final class Fetcher {
      * the broker lost its log — the events between are gone, and new ones will take their offsets.
      */
     static StreamException wentBack(StreamName stream, long from, long end, Throwable cause) {
-        return new StreamException(ErrorKind.DATA_LOSS, stream + " now ends at offset " + end + ", below the position "
-                + from + " read up to: the topic was deleted and created again, or the broker lost its data; events "
-                + "written at offsets " + end + " and above are new ones; reopen at earliest or latest to go on", cause);
+        return new StreamException(
+                ErrorKind.DATA_LOSS,
+                stream + " now ends at offset " + end + ", below the position "
+                        + from
+                        + " read up to: the topic was deleted and created again, or the broker lost its data; events "
+                        + "written at offsets " + end
+                        + " and above are new ones; reopen at earliest or latest to go on",
+                cause);
     }
 
     /** History of a one-partition stream between {@code from} and {@code toInclusive} (null: the end). */
@@ -203,7 +221,9 @@ final class Fetcher {
                 throw wentBack(stream, start, end, null);
             }
         } else if (from instanceof Position.AtTime t) {
-            start = admin.forTime(List.of(tp), t.time().toEpochMilli()).map(m -> m.get(tp)).orElse(end);
+            start = admin.forTime(List.of(tp), t.time().toEpochMilli())
+                    .map(m -> m.get(tp))
+                    .orElse(end);
         } else {
             start = begin;
         }
@@ -211,7 +231,7 @@ final class Fetcher {
         List<StreamEvent> out = new ArrayList<>();
         long cursor = start;
         while (out.size() < maxCount && cursor < limit) {
-            Fetch f = fetch(stream, 0, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> { }, () -> false);
+            Fetch f = fetch(stream, 0, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> {}, () -> false);
             if (f.events().isEmpty() && f.next() <= cursor) {
                 break;
             }
@@ -248,7 +268,9 @@ final class Fetcher {
         if (streams.partitions(stream).isEmpty()) {
             return 0;
         }
-        return streams.admin().end(AdminOps.tps(streams.topic(stream), 1)).map(m -> m.values().iterator().next())
+        return streams.admin()
+                .end(AdminOps.tps(streams.topic(stream), 1))
+                .map(m -> m.values().iterator().next())
                 .orElse(0L);
     }
 

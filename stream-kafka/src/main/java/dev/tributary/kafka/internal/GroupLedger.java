@@ -153,8 +153,8 @@ final class GroupLedger {
      * owned, or already committed, delivered or acked, are dropped; a record the previous owner
      * delivered recently is taken into the window but held back until its ack timeout ran out.
      */
-    synchronized void deliver(Deque<ConsumerRecord<byte[], byte[]>> buffer, long now, List<StreamEvent> out,
-            int maxCount) {
+    synchronized void deliver(
+            Deque<ConsumerRecord<byte[], byte[]>> buffer, long now, List<StreamEvent> out, int maxCount) {
         int inflight = inflight();
         int lastPartition = -1;
         PartitionLedger p = null;

@@ -2,9 +2,9 @@ package dev.tributary.kafka.internal;
 
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.Limits;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
+import dev.tributary.Limits;
 import dev.tributary.Position;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
@@ -72,8 +72,9 @@ final class GroupManager {
     Map<TopicPartition, OffsetAndMetadata> committed(String groupId, String topic) {
         Map<TopicPartition, OffsetAndMetadata> all;
         try {
-            all = admin().get("reading the offsets of group " + groupId,
-                    admin().admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+            all = admin().get(
+                            "reading the offsets of group " + groupId,
+                            admin().admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
         } catch (StreamException e) {
             if (e.getCause() instanceof GroupIdNotFoundException || e.kind() == ErrorKind.NOT_FOUND) {
                 return Map.of();
@@ -102,7 +103,8 @@ final class GroupManager {
         Position p = options.start();
         if (p instanceof Position.After a) {
             if (partitioned) {
-                throw StreamException.invalid("a group of a partitioned stream starts at earliest or latest, not after one id");
+                throw StreamException.invalid(
+                        "a group of a partitioned stream starts at earliest or latest, not after one id");
             }
             start = Map.of(tps.get(0), Records.offset(a.id(), false) + 1);
         } else if (p instanceof Position.Latest) {
@@ -114,8 +116,11 @@ final class GroupManager {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         start.forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off, meta)));
         try {
-            admin().get("creating group " + group + " of " + stream,
-                    admin().admin().alterConsumerGroupOffsets(groupId, commit).all());
+            admin().get(
+                            "creating group " + group + " of " + stream,
+                            admin().admin()
+                                    .alterConsumerGroupOffsets(groupId, commit)
+                                    .all());
         } catch (StreamException e) {
             // members joined concurrently (the group exists now): creation is idempotent
             if (committed(groupId, topic).isEmpty()) {
@@ -129,8 +134,9 @@ final class GroupManager {
     }
 
     private StreamException groupMissing(StreamName stream, String group) {
-        return new StreamException(ErrorKind.NOT_FOUND, "group " + group + " of stream " + stream
-                + " does not exist; call createGroup first");
+        return new StreamException(
+                ErrorKind.NOT_FOUND,
+                "group " + group + " of stream " + stream + " does not exist; call createGroup first");
     }
 
     KafkaGroupConsumer open(StreamName stream, String group, String member) {
@@ -152,8 +158,8 @@ final class GroupManager {
         Optional<Uuid> topicId = admin().topicId(topic);
         KafkaGroupConsumer gc;
         try {
-            gc = new KafkaGroupConsumer(this, connector, clock, limits, stream, group, member, ackTimeout,
-                    topicId.orElse(null));
+            gc = new KafkaGroupConsumer(
+                    this, connector, clock, limits, stream, group, member, ackTimeout, topicId.orElse(null));
         } catch (org.apache.kafka.common.KafkaException e) {
             throw KafkaErrors.map("opening member " + member + " of group " + group, e);
         }
@@ -174,7 +180,9 @@ final class GroupManager {
             if (committed(groupId, tp.topic()).isEmpty()) {
                 return OptionalLong.empty();
             }
-            return admin().beginning(List.of(tp)).map(m -> OptionalLong.of(m.get(tp))).orElse(OptionalLong.empty());
+            return admin().beginning(List.of(tp))
+                    .map(m -> OptionalLong.of(m.get(tp)))
+                    .orElse(OptionalLong.empty());
         } catch (StreamException e) {
             LOG.warn("cannot tell whether group {} exists: {}", groupId, e.getMessage());
             return OptionalLong.of(0);
@@ -218,7 +226,10 @@ final class GroupManager {
                 deliveredUpTo = m == null ? -1 : m.deliveredUpTo;
                 reached = Math.max(committedOffset, deliveredUpTo);
                 if (deliveredUpTo > committedOffset) {
-                    long ackedAbove = m.acked.tailSet(committedOffset, true).headSet(deliveredUpTo).size();
+                    long ackedAbove = m.acked
+                            .tailSet(committedOffset, true)
+                            .headSet(deliveredUpTo)
+                            .size();
                     pending += Math.max(0, deliveredUpTo - committedOffset - ackedAbove);
                 }
             } else {
@@ -237,8 +248,12 @@ final class GroupManager {
 
     private List<String> members(String groupId) {
         try {
-            ConsumerGroupDescription d = admin().get("describing group " + groupId,
-                    admin().admin().describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId));
+            ConsumerGroupDescription d = admin().get(
+                            "describing group " + groupId,
+                            admin().admin()
+                                    .describeConsumerGroups(List.of(groupId))
+                                    .describedGroups()
+                                    .get(groupId));
             TreeSet<String> names = new TreeSet<>();
             for (MemberDescription m : d.members()) {
                 String id = m.clientId();
@@ -258,7 +273,8 @@ final class GroupManager {
     private List<String> names(StreamName stream) {
         String prefix = streams.topic(stream) + ".";
         List<String> out = new ArrayList<>();
-        for (GroupListing g : admin().get("listing groups", admin().admin().listGroups().all())) {
+        for (GroupListing g :
+                admin().get("listing groups", admin().admin().listGroups().all())) {
             String id = g.groupId();
             if (id.startsWith(prefix)) {
                 String name = id.substring(prefix.length());
@@ -301,7 +317,11 @@ final class GroupManager {
         long deadline = System.nanoTime() + streams.settings().requestTimeout().toNanos();
         while (true) {
             try {
-                admin().get("deleting group " + groupId, admin().admin().deleteConsumerGroups(List.of(groupId)).all());
+                admin().get(
+                                "deleting group " + groupId,
+                                admin().admin()
+                                        .deleteConsumerGroups(List.of(groupId))
+                                        .all());
                 return true;
             } catch (StreamException e) {
                 if (e.getCause() instanceof GroupIdNotFoundException || e.kind() == ErrorKind.NOT_FOUND) {
@@ -313,8 +333,12 @@ final class GroupManager {
             }
             // members are still in the group (here or elsewhere): remove them, then delete again
             try {
-                admin().get("removing the members of group " + groupId, admin().admin()
-                        .removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all());
+                admin().get(
+                                "removing the members of group " + groupId,
+                                admin().admin()
+                                        .removeMembersFromConsumerGroup(
+                                                groupId, new RemoveMembersFromConsumerGroupOptions())
+                                        .all());
             } catch (StreamException e) {
                 LOG.debug("removing members of {} failed: {}", groupId, e.getMessage());
             }
@@ -350,11 +374,15 @@ final class GroupManager {
             return e.isRetryable() ? e : deleted;
         }
         if (gc.topicId() != null && !now.equals(Optional.of(gc.topicId()))) {
-            return new StreamException(ErrorKind.DATA_LOSS, "group " + gc.group() + " of stream " + gc.stream()
-                    + " vanished with the stream's data: the topic " + (now.isEmpty() ? "is gone" : "was created again")
-                    + " (topic id " + gc.topicId() + " when the member joined, " + now.map(Uuid::toString).orElse("none")
-                    + " now) — the topic was deleted and created again, or the broker lost its data; what the group "
-                    + "had not consumed is lost. Create the group again to go on");
+            return new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "group " + gc.group() + " of stream " + gc.stream()
+                            + " vanished with the stream's data: the topic "
+                            + (now.isEmpty() ? "is gone" : "was created again")
+                            + " (topic id " + gc.topicId() + " when the member joined, "
+                            + now.map(Uuid::toString).orElse("none")
+                            + " now) — the topic was deleted and created again, or the broker lost its data; what the group "
+                            + "had not consumed is lost. Create the group again to go on");
         }
         return deleted;
     }

@@ -59,7 +59,9 @@ final class GroupMeta {
                         for (String e : v.split(",")) {
                             int colon = e.indexOf(':');
                             if (colon > 0) {
-                                m.counts.put(Long.parseLong(e.substring(0, colon)), Integer.parseInt(e.substring(colon + 1)));
+                                m.counts.put(
+                                        Long.parseLong(e.substring(0, colon)),
+                                        Integer.parseInt(e.substring(colon + 1)));
                             }
                         }
                     }

@@ -53,16 +53,19 @@ final class KafkaAppender {
      */
     private final Map<String, Semaphore> stalled = new ConcurrentHashMap<>();
 
-    KafkaAppender(Producer<byte[], byte[]> producer, AppendWindow window, StreamOps streams,
-            BooleanSupplier clientClosed) {
+    KafkaAppender(
+            Producer<byte[], byte[]> producer, AppendWindow window, StreamOps streams, BooleanSupplier clientClosed) {
         this.producer = producer;
         this.window = window;
         this.streams = streams;
         this.clientClosed = clientClosed;
         this.partitioned = streams.settings().partitioned();
         this.requestsSent = producer.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals("request-total") && e.getKey().group().equals("producer-metrics"))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+                .filter(e -> e.getKey().name().equals("request-total")
+                        && e.getKey().group().equals("producer-metrics"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Appends one record to an existing topic. */
@@ -98,8 +101,10 @@ final class KafkaAppender {
         String topic = streams.topic(stream);
         Semaphore probe = stalled.get(topic);
         if (probe != null && !probe.tryAcquire()) {
-            s.append.fail(new StreamException(ErrorKind.RETRYABLE, "append to " + stream + " failed: no metadata for"
-                    + " topic " + topic + " (broker unreachable?); another append is probing (transient; retry with backoff)"));
+            s.append.fail(new StreamException(
+                    ErrorKind.RETRYABLE,
+                    "append to " + stream + " failed: no metadata for" + " topic " + topic
+                            + " (broker unreachable?); another append is probing (transient; retry with backoff)"));
             return;
         }
         s.probe = probe;
@@ -137,9 +142,13 @@ final class KafkaAppender {
             stalled.putIfAbsent(topic, new Semaphore(1));
             // a metadata timeout: the topic may have been deleted behind this client's back
             try {
-                if (streams.admin().refresh(topic, streams.settings().appendTopicCheck()).isEmpty()) {
-                    return new StreamException(ErrorKind.NOT_FOUND, "stream " + stream + " does not exist (topic "
-                            + topic + " was deleted)", ex);
+                if (streams.admin()
+                        .refresh(topic, streams.settings().appendTopicCheck())
+                        .isEmpty()) {
+                    return new StreamException(
+                            ErrorKind.NOT_FOUND,
+                            "stream " + stream + " does not exist (topic " + topic + " was deleted)",
+                            ex);
                 }
             } catch (StreamException ignored) {
                 // broker unreachable: keep RETRYABLE
@@ -181,7 +190,8 @@ final class KafkaAppender {
             } else {
                 // a delivery timeout is indeterminate only if a request went out since this append
                 boolean maybeSent = requestsSent == null || requestsSent() != sentBefore;
-                StreamException e = clientClosed.getAsBoolean() && !maybeSent ? StreamException.closed("Kafka client")
+                StreamException e = clientClosed.getAsBoolean() && !maybeSent
+                        ? StreamException.closed("Kafka client")
                         : KafkaErrors.forAppend("append to " + stream, ex, maybeSent);
                 if (KafkaErrors.cause(ex) instanceof TimeoutException) {
                     // the producer's delivery timeout ends an unanswered append before the window's
@@ -216,7 +226,11 @@ final class KafkaAppender {
         private final int index;
         private final AtomicInteger left;
 
-        InBatch(AppendWindow.Append<List<EventId>> result, StreamName stream, EventId[] ids, int index,
+        InBatch(
+                AppendWindow.Append<List<EventId>> result,
+                StreamName stream,
+                EventId[] ids,
+                int index,
                 AtomicInteger left) {
             super(result, stream);
             this.result = result;

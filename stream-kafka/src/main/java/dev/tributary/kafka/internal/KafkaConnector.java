@@ -43,16 +43,21 @@ final class KafkaConnector {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConsumerPool pool;
 
-    private KafkaConnector(KafkaSettings settings, String clientId, Admin adminClient,
-            KafkaProducer<byte[], byte[]> producer) {
+    private KafkaConnector(
+            KafkaSettings settings, String clientId, Admin adminClient, KafkaProducer<byte[], byte[]> producer) {
         this.settings = settings;
         this.clientId = clientId;
         this.adminClient = adminClient;
         this.admin = new AdminOps(adminClient, settings.requestTimeout());
         this.producer = producer;
-        this.pool = new ConsumerPool(() -> new KafkaConsumer<>(settings.readerProps(nextConsumerId("reader")),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer()), settings.readerConsumers(),
-                settings.readerMaxPollRecords(), settings.closeTimeout());
+        this.pool = new ConsumerPool(
+                () -> new KafkaConsumer<>(
+                        settings.readerProps(nextConsumerId("reader")),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()),
+                settings.readerConsumers(),
+                settings.readerMaxPollRecords(),
+                settings.closeTimeout());
     }
 
     /**
@@ -78,8 +83,8 @@ final class KafkaConnector {
         KafkaProducer<byte[], byte[]> p;
         try {
             verify(a, settings, deadline);
-            p = new KafkaProducer<>(settings.producerProps(id + "-producer"), new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            p = new KafkaProducer<>(
+                    settings.producerProps(id + "-producer"), new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
             closeQuietly(a);
             throw cannotCreate(settings, safeUri, e);
@@ -102,7 +107,8 @@ final class KafkaConnector {
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             ProducerConfig.configDef().parse(producer);
-            for (Map<String, Object> props : List.of(settings.readerProps(id + "-reader"),
+            for (Map<String, Object> props : List.of(
+                    settings.readerProps(id + "-reader"),
                     settings.groupProps(id + "-member", "check", Duration.ofMinutes(1)))) {
                 Map<String, Object> consumer = new HashMap<>(props);
                 consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -115,8 +121,9 @@ final class KafkaConnector {
     }
 
     private static StreamException cannotCreate(KafkaSettings settings, String safeUri, KafkaException e) {
-        return new StreamException(ErrorKind.CONFIGURATION, "cannot create Kafka clients for " + safeUri + ": "
-                + settings.scrub(e.getMessage()));
+        return new StreamException(
+                ErrorKind.CONFIGURATION,
+                "cannot create Kafka clients for " + safeUri + ": " + settings.scrub(e.getMessage()));
     }
 
     /**
@@ -139,7 +146,8 @@ final class KafkaConnector {
             int colon = server.lastIndexOf(':');
             String host = server.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(server.substring(colon + 1));
-            Duration share = Duration.ofNanos(Math.max(1_000_000, (deadline - System.nanoTime()) / (servers.length - i)));
+            Duration share =
+                    Duration.ofNanos(Math.max(1_000_000, (deadline - System.nanoTime()) / (servers.length - i)));
             ProbeAnswer answer = tls ? TlsProbe.ask(host, port, share) : KafkaProbe.ask(host, port, share);
             switch (answer.verdict()) {
                 case FINE:
@@ -158,11 +166,15 @@ final class KafkaConnector {
             throw new StreamException(ErrorKind.CONFIGURATION, String.join("; ", wrong));
         }
         if (silent == servers.length) {
-            throw new StreamException(ErrorKind.RETRYABLE, "Kafka at " + settings.bootstrap() + " did not answer within "
-                    + settings.connectTimeout() + " (connectTimeout): " + (servers.length == 1 ? "the server" : "each server")
-                    + " accepted the connection but did not answer " + (tls ? "the TLS ClientHello" : "Kafka's ApiVersions "
-                    + "request") + ", which a Kafka broker answers at once; check that the port is a Kafka "
-                    + (tls ? "TLS " : "") + "listener, or retry when the broker responds again");
+            throw new StreamException(
+                    ErrorKind.RETRYABLE,
+                    "Kafka at " + settings.bootstrap() + " did not answer within "
+                            + settings.connectTimeout() + " (connectTimeout): "
+                            + (servers.length == 1 ? "the server" : "each server")
+                            + " accepted the connection but did not answer "
+                            + (tls ? "the TLS ClientHello" : "Kafka's ApiVersions " + "request")
+                            + ", which a Kafka broker answers at once; check that the port is a Kafka "
+                            + (tls ? "TLS " : "") + "listener, or retry when the broker responds again");
         }
     }
 
@@ -171,7 +183,8 @@ final class KafkaConnector {
         long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, ms)))
-                    .nodes().get(ms + 1_000, TimeUnit.MILLISECONDS);
+                    .nodes()
+                    .get(ms + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "interrupted while connecting to Kafka", e);
@@ -186,8 +199,11 @@ final class KafkaConnector {
     }
 
     private static StreamException notAnswered(KafkaSettings settings, Throwable cause) {
-        return new StreamException(ErrorKind.RETRYABLE, "Kafka at " + settings.bootstrap() + " did not answer within "
-                + settings.connectTimeout() + " (connectTimeout); check the address, or retry when the broker is up", cause);
+        return new StreamException(
+                ErrorKind.RETRYABLE,
+                "Kafka at " + settings.bootstrap() + " did not answer within " + settings.connectTimeout()
+                        + " (connectTimeout); check the address, or retry when the broker is up",
+                cause);
     }
 
     /** A unique client id for a consumer of this client, e.g. {@code tributary-3-reader-7}. */
@@ -213,8 +229,10 @@ final class KafkaConnector {
 
     /** A new consumer for a group member (its client id ends with {@code #member}, read back by groupInfo). */
     KafkaConsumer<byte[], byte[]> memberConsumer(String member, String groupId, Duration maxPollInterval) {
-        return new KafkaConsumer<>(settings.groupProps(nextConsumerId("member") + "#" + member, groupId, maxPollInterval),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                settings.groupProps(nextConsumerId("member") + "#" + member, groupId, maxPollInterval),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /**

@@ -6,10 +6,10 @@ import dev.tributary.spi.TlsFailure;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -36,8 +36,7 @@ import org.apache.kafka.common.errors.WakeupException;
  * delivery timeout leaves their outcome unknown.
  */
 public final class KafkaErrors {
-    private KafkaErrors() {
-    }
+    private KafkaErrors() {}
 
     /** Strips future wrappers. */
     public static Throwable cause(Throwable t) {
@@ -96,14 +95,16 @@ public final class KafkaErrors {
             // settings (or the server's certificate) that must change, as on the other backends
             return ErrorKind.CONFIGURATION;
         }
-        if (c instanceof AuthenticationException || c instanceof AuthorizationException
+        if (c instanceof AuthenticationException
+                || c instanceof AuthorizationException
                 || c instanceof SecurityDisabledException) {
             return ErrorKind.AUTHENTICATION;
         }
         if (c instanceof UnknownTopicOrPartitionException || c instanceof GroupIdNotFoundException) {
             return ErrorKind.NOT_FOUND;
         }
-        if (c instanceof OffsetOutOfRangeException || c instanceof org.apache.kafka.clients.consumer.OffsetOutOfRangeException) {
+        if (c instanceof OffsetOutOfRangeException
+                || c instanceof org.apache.kafka.clients.consumer.OffsetOutOfRangeException) {
             return ErrorKind.DATA_LOSS;
         }
         if (c instanceof WakeupException) {
@@ -115,7 +116,8 @@ public final class KafkaErrors {
         if (c instanceof RetriableException || c instanceof TimeoutException || c instanceof CancellationException) {
             return ErrorKind.RETRYABLE;
         }
-        if (c instanceof InvalidTopicException || c instanceof InvalidConfigurationException
+        if (c instanceof InvalidTopicException
+                || c instanceof InvalidConfigurationException
                 || c instanceof UnsupportedVersionException) {
             return ErrorKind.CONFIGURATION;
         }
@@ -130,8 +132,8 @@ public final class KafkaErrors {
     }
 
     /** The trust options of a TLS listener's CA, for the message of an untrusted server certificate. */
-    static final String TRUST_OPTIONS = "kafka.ssl.truststore.type=PEM and kafka.ssl.truststore.certificates=<its "
-            + "PEM text>";
+    static final String TRUST_OPTIONS =
+            "kafka.ssl.truststore.type=PEM and kafka.ssl.truststore.certificates=<its " + "PEM text>";
     /** The documented opt-out of the host-name check (kafka-clients' own property, emptied). */
     static final String HOST_CHECK_OPT_OUT = "kafka.ssl.endpoint.identification.algorithm= (empty)";
 

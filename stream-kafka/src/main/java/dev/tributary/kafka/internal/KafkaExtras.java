@@ -25,10 +25,25 @@ final class KafkaExtras {
      * Properties the backend owns: overriding them would break the contract. {@code buffer.memory}
      * is sized from the append window, which is the one bound of appends in flight.
      */
-    static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "enable.idempotence", "enable.auto.commit", "group.id",
-            "auto.offset.reset", "group.instance.id", "transactional.id", "client.id", "max.block.ms",
-            "delivery.timeout.ms", "allow.auto.create.topics", "group.protocol", "isolation.level", "buffer.memory");
+    static final Set<String> RESERVED = Set.of(
+            "bootstrap.servers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "enable.idempotence",
+            "enable.auto.commit",
+            "group.id",
+            "auto.offset.reset",
+            "group.instance.id",
+            "transactional.id",
+            "client.id",
+            "max.block.ms",
+            "delivery.timeout.ms",
+            "allow.auto.create.topics",
+            "group.protocol",
+            "isolation.level",
+            "buffer.memory");
 
     final Map<String, String> common = new LinkedHashMap<>();
     final Map<String, String> producer = new LinkedHashMap<>();
@@ -78,12 +93,21 @@ final class KafkaExtras {
             return null;
         }
         String p = prop.toLowerCase(Locale.ROOT);
-        boolean unsafe = p.endsWith(".class") || p.endsWith(".classes") || p.startsWith("config.providers")
-                || p.equals("sasl.jaas.config") || p.startsWith("sasl.oauthbearer.") || p.startsWith("sasl.login.")
-                || p.equals("metric.reporters") || p.contains("callback.handler") || p.contains("login.class")
-                || p.endsWith(".location") || p.endsWith(".file") || p.startsWith("sasl.kerberos.");
-        return unsafe ? "Kafka property '" + prop + "' makes the client load classes, files or URLs named in the "
-                + "configuration; set allowUnsafeKafkaProperties=true if this configuration comes from a trusted source"
+        boolean unsafe = p.endsWith(".class")
+                || p.endsWith(".classes")
+                || p.startsWith("config.providers")
+                || p.equals("sasl.jaas.config")
+                || p.startsWith("sasl.oauthbearer.")
+                || p.startsWith("sasl.login.")
+                || p.equals("metric.reporters")
+                || p.contains("callback.handler")
+                || p.contains("login.class")
+                || p.endsWith(".location")
+                || p.endsWith(".file")
+                || p.startsWith("sasl.kerberos.");
+        return unsafe
+                ? "Kafka property '" + prop + "' makes the client load classes, files or URLs named in the "
+                        + "configuration; set allowUnsafeKafkaProperties=true if this configuration comes from a trusted source"
                 : null;
     }
 

@@ -54,15 +54,25 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     private final ReentrantLock pollLock = new ReentrantLock();
     /** Fetched, not yet delivered; poll thread only. */
     private final Deque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+
     private volatile boolean deleted;
     /** Why the group is gone, once known (see {@link #gone()}). */
     private volatile StreamException goneWhy;
     /** The topic's id when this member joined (null if unknown); another one later means the data was lost. */
     private final Uuid topicId;
+
     private boolean consumerClosed;
 
-    KafkaGroupConsumer(GroupManager manager, KafkaConnector connector, Clock clock, Limits limits, StreamName stream,
-            String group, String member, long ackTimeoutMs, Uuid topicId) {
+    KafkaGroupConsumer(
+            GroupManager manager,
+            KafkaConnector connector,
+            Clock clock,
+            Limits limits,
+            StreamName stream,
+            String group,
+            String member,
+            long ackTimeoutMs,
+            Uuid topicId) {
         super(stream, group, member, limits);
         this.topicId = topicId;
         this.manager = manager;
@@ -105,7 +115,8 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
             throw KafkaErrors.map("polling group " + group() + " of " + stream(), e);
         } finally {
             if ((isClosed() || deleted) && !consumerClosed) {
-                closeConsumer(Duration.ofMillis(Math.min(2_000, settings.closeTimeout().toMillis())));
+                closeConsumer(Duration.ofMillis(
+                        Math.min(2_000, settings.closeTimeout().toMillis())));
             }
             pollLock.unlock();
         }
@@ -129,8 +140,10 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
     }
 
     private StreamException notFound() {
-        return new StreamException(ErrorKind.NOT_FOUND, "group " + group() + " of stream " + stream()
-                + " does not exist (deleted); create it again with createGroup");
+        return new StreamException(
+                ErrorKind.NOT_FOUND,
+                "group " + group() + " of stream " + stream()
+                        + " does not exist (deleted); create it again with createGroup");
     }
 
     private List<StreamEvent> pollLocked(int maxCount, Duration wait) {
@@ -166,8 +179,12 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
                 recs = consumer.poll(Duration.ofMillis(pollMs));
             } catch (OffsetOutOfRangeException e) {
                 for (TopicPartition tp : e.partitions()) {
-                    LOG.warn("group {} of {}: offsets of partition {} were trimmed before the group read them; "
-                            + "continuing at the oldest retained event", group(), stream(), tp.partition());
+                    LOG.warn(
+                            "group {} of {}: offsets of partition {} were trimmed before the group read them; "
+                                    + "continuing at the oldest retained event",
+                            group(),
+                            stream(),
+                            tp.partition());
                 }
                 consumer.seekToBeginning(e.partitions());
                 continue;
@@ -217,8 +234,11 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
         if (!c.isEmpty()) {
             consumer.commitAsync(c, (offsets, ex) -> {
                 if (ex != null) {
-                    LOG.debug("group {} of {}: commit failed ({}); it is retried with the next change", group(),
-                            stream(), ex.toString());
+                    LOG.debug(
+                            "group {} of {}: commit failed ({}); it is retried with the next change",
+                            group(),
+                            stream(),
+                            ex.toString());
                     ledger.commitFailed(offsets.keySet());
                 }
             });
@@ -257,8 +277,8 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions),
-                    settings.requestTimeout());
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    consumer.committed(Set.copyOf(partitions), settings.requestTimeout());
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata om = committed.get(tp);
                 if (om != null) {

@@ -32,8 +32,7 @@ final class KafkaProbe {
     private static final int MAX_PLAUSIBLE_SIZE = 1 << 20;
     private static final String CHECK = "check the host and port of the kafka:// URI";
 
-    private KafkaProbe() {
-    }
+    private KafkaProbe() {}
 
     /**
      * Asks {@code host:port} within {@code bound}.

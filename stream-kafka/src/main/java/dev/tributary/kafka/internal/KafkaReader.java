@@ -27,6 +27,7 @@ final class KafkaReader extends AbstractStreamReader {
     private ConsumerPool.Lease active;
     /** Offset of the next event to read, or -1 while the start is unresolved. */
     private long next;
+
     private volatile EventId lastRead;
 
     private KafkaReader(Fetcher fetcher, StreamName stream, Limits limits, Position start, long resolvedNext) {
@@ -56,8 +57,8 @@ final class KafkaReader extends AbstractStreamReader {
             waitMissing(wait);
             return List.of();
         }
-        Fetcher.Fetch f = fetcher.fetch(stream(), 0, from, Long.MAX_VALUE, maxCount, wait, this::setActive,
-                this::isClosed);
+        Fetcher.Fetch f =
+                fetcher.fetch(stream(), 0, from, Long.MAX_VALUE, maxCount, wait, this::setActive, this::isClosed);
         if (!f.events().isEmpty()) {
             lastRead = f.events().get(f.events().size() - 1).id();
             next = f.next();
@@ -120,7 +121,9 @@ final class KafkaReader extends AbstractStreamReader {
     }
 
     static StreamException partitionedUnsupported(String what) {
-        return new StreamException(ErrorKind.INVALID_ARGUMENT, what + " needs a one-partition stream (one total order); "
-                + "a partitioned stream (partitions > 1) is read through consumer groups");
+        return new StreamException(
+                ErrorKind.INVALID_ARGUMENT,
+                what + " needs a one-partition stream (one total order); "
+                        + "a partitioned stream (partitions > 1) is read through consumer groups");
     }
 }

@@ -4,6 +4,7 @@ import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.spi.OptionReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import dev.tributary.spi.OptionReader;
 
 /**
  * The Kafka settings of one client, read from a {@link ClientConfig}: bootstrap servers and security
@@ -28,11 +28,26 @@ import dev.tributary.spi.OptionReader;
  */
 public final class KafkaSettings {
     /** Known backend options; {@code kafka.*} options are Kafka client properties ({@link KafkaExtras}). */
-    static final Set<String> OPTIONS = Set.of("partitions", "replicationFactor", "minInsyncReplicas", "retention",
-            "linger", "sessionTimeout", "heartbeatInterval", "readerConsumers", "maxPayloadBytes", "maxUnacked",
-            "securityProtocol", "saslMechanism", "allowUnsafeKafkaProperties", "acks", "timestampType", "groupIdPrefix");
+    static final Set<String> OPTIONS = Set.of(
+            "partitions",
+            "replicationFactor",
+            "minInsyncReplicas",
+            "retention",
+            "linger",
+            "sessionTimeout",
+            "heartbeatInterval",
+            "readerConsumers",
+            "maxPayloadBytes",
+            "maxUnacked",
+            "securityProtocol",
+            "saslMechanism",
+            "allowUnsafeKafkaProperties",
+            "acks",
+            "timestampType",
+            "groupIdPrefix");
     /** Largest size of a record's key and headers (the client's limit) plus Kafka's per-record overhead. */
     private static final long RECORD_OVERHEAD = KafkaStreamClient.MAX_HEADER_BYTES + 512;
+
     private static final int BATCH_BYTES = 64 * 1024;
 
     private final String bootstrap;
@@ -43,6 +58,7 @@ public final class KafkaSettings {
     private final String namespace;
     /** Null: the topic and a dot. */
     private final String groupIdPrefix;
+
     private final int partitions;
     private final short replicationFactor;
     private final Integer minInsyncReplicas;
@@ -64,10 +80,13 @@ public final class KafkaSettings {
     private KafkaSettings(ClientConfig config) {
         String scheme = config.scheme();
         if (!scheme.equals("kafka") && !scheme.equals("kafka+ssl")) {
-            throw configuration("URI scheme '" + scheme + ":' is not served by the Kafka backend; use kafka:// or kafka+ssl://");
+            throw configuration(
+                    "URI scheme '" + scheme + ":' is not served by the Kafka backend; use kafka:// or kafka+ssl://");
         }
         Set<String> known = new TreeSet<>(OPTIONS);
-        config.options().keySet().stream().filter(k -> k.startsWith(KafkaExtras.KAFKA_PREFIX)).forEach(known::add);
+        config.options().keySet().stream()
+                .filter(k -> k.startsWith(KafkaExtras.KAFKA_PREFIX))
+                .forEach(known::add);
         OptionReader o = config.optionReader("Kafka", known);
         KafkaAddress address = KafkaAddress.parse(config, o);
         String user = address.username();
@@ -80,12 +99,15 @@ public final class KafkaSettings {
                 .toUpperCase(Locale.ROOT);
         this.saslMechanism = o.choice("saslMechanism", "PLAIN", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
                 .toUpperCase(Locale.ROOT);
-        if (securityProtocol.startsWith("SASL") && user == null && !config.options().containsKey("kafka.sasl.jaas.config")) {
+        if (securityProtocol.startsWith("SASL")
+                && user == null
+                && !config.options().containsKey("kafka.sasl.jaas.config")) {
             o.problem("securityProtocol=" + securityProtocol + " needs credentials: kafka://user:password@host:port");
         }
         this.namespace = config.namespace().orElse(null);
         this.groupIdPrefix = o.string("groupIdPrefix").orElse(null);
-        if (groupIdPrefix != null && (groupIdPrefix.length() > 200 || groupIdPrefix.chars().anyMatch(Character::isISOControl))) {
+        if (groupIdPrefix != null
+                && (groupIdPrefix.length() > 200 || groupIdPrefix.chars().anyMatch(Character::isISOControl))) {
             o.problem("groupIdPrefix must be at most 200 characters without control characters");
         }
         this.partitions = (int) o.range("partitions", 1, 1, 10_000);
@@ -95,15 +117,16 @@ public final class KafkaSettings {
             rf = -1;
         }
         this.replicationFactor = rf;
-        this.minInsyncReplicas = o.string("minInsyncReplicas").isPresent()
-                ? (int) o.range("minInsyncReplicas", 1, 1, 32) : null;
+        this.minInsyncReplicas =
+                o.string("minInsyncReplicas").isPresent() ? (int) o.range("minInsyncReplicas", 1, 1, 32) : null;
         this.retention = o.string("retention").isPresent() ? o.positiveDuration("retention", null) : null;
         this.linger = o.duration("linger", Duration.ofMillis(5), Duration.ZERO, Duration.ofSeconds(10));
         this.sessionTimeout = o.positiveDuration("sessionTimeout", Duration.ofSeconds(10));
-        this.heartbeatInterval = o.positiveDuration("heartbeatInterval",
-                Duration.ofMillis(Math.max(100, sessionTimeout.toMillis() / 4)));
+        this.heartbeatInterval = o.positiveDuration(
+                "heartbeatInterval", Duration.ofMillis(Math.max(100, sessionTimeout.toMillis() / 4)));
         if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
-            o.problem("heartbeatInterval (" + heartbeatInterval + ") must be below sessionTimeout (" + sessionTimeout + ")");
+            o.problem("heartbeatInterval (" + heartbeatInterval + ") must be below sessionTimeout (" + sessionTimeout
+                    + ")");
         }
         this.readerConsumers = (int) o.range("readerConsumers", 8, 1, 256);
         this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 1_000_000, 1, 64 << 20);
@@ -154,10 +177,13 @@ public final class KafkaSettings {
         if (securityProtocol.startsWith("SASL")) {
             m.put("sasl.mechanism", saslMechanism);
             if (username != null) {
-                String module = saslMechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                String module = saslMechanism.equals("PLAIN")
+                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                         : "org.apache.kafka.common.security.scram.ScramLoginModule";
-                m.put("sasl.jaas.config", module + " required username=\"" + jaasEscape(username) + "\" password=\""
-                        + jaasEscape(password) + "\";");
+                m.put(
+                        "sasl.jaas.config",
+                        module + " required username=\"" + jaasEscape(username) + "\" password=\""
+                                + jaasEscape(password) + "\";");
             }
         }
         m.put("request.timeout.ms", (int) Math.max(1_000, requestTimeout.toMillis()));
@@ -195,8 +221,13 @@ public final class KafkaSettings {
         m.put("request.timeout.ms", (int) Math.max(1, delivery - lingerMs));
         m.put("delivery.timeout.ms", (int) delivery);
         // a metadata wait inside send(), then the deleted-topic check, both before the window's deadline
-        m.put("max.block.ms", Math.max(1, requestTimeout.toMillis() - windowMargin().toMillis()
-                - appendTopicCheck().toMillis()));
+        m.put(
+                "max.block.ms",
+                Math.max(
+                        1,
+                        requestTimeout.toMillis()
+                                - windowMargin().toMillis()
+                                - appendTopicCheck().toMillis()));
         m.put("max.request.size", Math.max(1_048_576, maxPayloadBytes + 64 * 1024));
         m.put("batch.size", BATCH_BYTES);
         m.put("buffer.memory", bufferMemory());
@@ -259,7 +290,9 @@ public final class KafkaSettings {
     public int readerMaxPollRecords() {
         Object v = readerProps("settings").get("max.poll.records");
         try {
-            int n = v instanceof Number num ? num.intValue() : Integer.parseInt(String.valueOf(v).trim());
+            int n = v instanceof Number num
+                    ? num.intValue()
+                    : Integer.parseInt(String.valueOf(v).trim());
             return n >= 1 ? n : 1_000;
         } catch (NumberFormatException e) {
             return 1_000;

@@ -44,6 +44,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class KafkaStreamClient extends AbstractStreamClient {
     /** Largest UTF-8 size of key plus headers. */
     static final int MAX_HEADER_BYTES = 32 * 1024;
+
     static final int MAX_BATCH = 10_000;
     static final int MAX_READ = 10_000;
 
@@ -64,8 +65,14 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     }
 
     private KafkaStreamClient(KafkaSettings settings, KafkaConnector connector, String safeUri, Clock clock) {
-        super("kafka", capabilities(settings), limits(settings), "Kafka client of " + safeUri, settings.closeTimeout(),
-                new AppendWindow("Kafka client of " + safeUri, settings.maxInFlight(), settings.requestTimeout(), null));
+        super(
+                "kafka",
+                capabilities(settings),
+                limits(settings),
+                "Kafka client of " + safeUri,
+                settings.closeTimeout(),
+                new AppendWindow(
+                        "Kafka client of " + safeUri, settings.maxInFlight(), settings.requestTimeout(), null));
         this.settings = settings;
         this.connector = connector;
         this.streams = new StreamOps(settings, connector.admin(), clock);
@@ -77,8 +84,13 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     private static Set<Capability> capabilities(KafkaSettings settings) {
         return settings.partitioned()
                 ? EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PARTITIONED)
-                : EnumSet.of(Capability.CONSUMER_GROUPS, Capability.TIME_POSITION, Capability.TRIM_BY_LENGTH,
-                        Capability.EXACT_TRIM, Capability.TRIM_BY_AGE, Capability.TRIM_BY_ID);
+                : EnumSet.of(
+                        Capability.CONSUMER_GROUPS,
+                        Capability.TIME_POSITION,
+                        Capability.TRIM_BY_LENGTH,
+                        Capability.EXACT_TRIM,
+                        Capability.TRIM_BY_AGE,
+                        Capability.TRIM_BY_ID);
     }
 
     private static Limits limits(KafkaSettings settings) {
@@ -98,15 +110,20 @@ public final class KafkaStreamClient extends AbstractStreamClient {
             DescribeClusterResult r = connector.admin().admin().describeCluster();
             Collection<Node> nodes = r.nodes().get(limit, TimeUnit.MILLISECONDS);
             String cluster = r.clusterId().get(limit, TimeUnit.MILLISECONDS);
-            return new Health(true, Duration.ofNanos(System.nanoTime() - t0), "Kafka cluster " + cluster + ", "
-                    + nodes.size() + " broker(s)");
+            return new Health(
+                    true,
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    "Kafka cluster " + cluster + ", " + nodes.size() + " broker(s)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Health(false, Duration.ofNanos(System.nanoTime() - t0), "interrupted");
         } catch (Exception e) {
             Throwable c = KafkaErrors.cause(e);
-            return new Health(false, Duration.ofNanos(System.nanoTime() - t0), "Kafka at " + settings.bootstrap()
-                    + " did not answer: " + c.getClass().getSimpleName());
+            return new Health(
+                    false,
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    "Kafka at " + settings.bootstrap() + " did not answer: "
+                            + c.getClass().getSimpleName());
         }
     }
 
@@ -247,7 +264,7 @@ public final class KafkaStreamClient extends AbstractStreamClient {
 
     @Override
     public String toString() {
-        return "KafkaStreamClient[" + settings.bootstrap() + settings.namespace().map(n -> ", namespace=" + n).orElse("")
-                + "]" + (isClosed() ? " (closed)" : "");
+        return "KafkaStreamClient[" + settings.bootstrap()
+                + settings.namespace().map(n -> ", namespace=" + n).orElse("") + "]" + (isClosed() ? " (closed)" : "");
     }
 }

@@ -16,6 +16,7 @@ final class PartitionLedger {
     long committedSent;
     /** The metadata last sent in a commit ("" after a failed commit: commit again). */
     String metaSent = "";
+
     long deliveredUpTo = -1;
     long lastDeliveryMs;
     /** Delivered offsets at or above {@link #committed}: in flight, or acked out of order. */
@@ -29,6 +30,7 @@ final class PartitionLedger {
     long minDeadlineMs = Long.MAX_VALUE;
     /** From the previous owner: offsets below this were delivered before. */
     long priorUpTo = -1;
+
     long priorDeliveryMs;
     Map<Long, Integer> priorCounts = Map.of();
 
@@ -60,7 +62,8 @@ final class PartitionLedger {
 
     /** Whether an offset fetched from the broker is not to be delivered (committed, delivered or acked). */
     boolean skips(long offset) {
-        return offset < committed || window.contains(offset)
+        return offset < committed
+                || window.contains(offset)
                 || (!ackedElsewhere.isEmpty() && ackedElsewhere.contains(offset));
     }
 

@@ -26,8 +26,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class Records {
     private static final byte[] EMPTY = new byte[0];
 
-    private Records() {
-    }
+    private Records() {}
 
     /** The producer record of a Tributary record; {@code partition} null lets the key choose. */
     public static ProducerRecord<byte[], byte[]> toProducer(String topic, Integer partition, StreamRecord r) {
@@ -46,11 +45,12 @@ public final class Records {
      * The event of a consumed record. Headers the grammar cannot hold (a key outside it, a value that is
      * not UTF-8) are carried in the marked form of {@link MarkedHeaders}, in their place, and counted.
      */
-    public static StreamEvent toEvent(StreamName stream, ConsumerRecord<byte[], byte[]> rec, boolean partitioned,
-            int deliveryCount) {
+    public static StreamEvent toEvent(
+            StreamName stream, ConsumerRecord<byte[], byte[]> rec, boolean partitioned, int deliveryCount) {
         Headers headers = Headers.empty();
         int marked = 0;
-        java.util.Iterator<org.apache.kafka.common.header.Header> it = rec.headers().iterator();
+        java.util.Iterator<org.apache.kafka.common.header.Header> it =
+                rec.headers().iterator();
         if (it.hasNext()) {
             MarkedHeaders.Builder b = MarkedHeaders.builder();
             while (it.hasNext()) {
@@ -62,8 +62,15 @@ public final class Records {
         }
         byte[] payload = rec.value() == null ? EMPTY : rec.value();
         long ts = Math.max(0, rec.timestamp());
-        return new StreamEvent(stream, id(rec.partition(), rec.offset(), partitioned), Instant.ofEpochMilli(ts),
-                rec.key(), headers, payload, deliveryCount, marked);
+        return new StreamEvent(
+                stream,
+                id(rec.partition(), rec.offset(), partitioned),
+                Instant.ofEpochMilli(ts),
+                rec.key(),
+                headers,
+                payload,
+                deliveryCount,
+                marked);
     }
 
     /** The id of a partition and offset. */
@@ -102,7 +109,11 @@ public final class Records {
 
     static StreamException foreign(String text, boolean partitioned) {
         String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return new StreamException(ErrorKind.INVALID_ARGUMENT, "'" + shown + "' is not a Kafka event id of this client; expected "
-                + (partitioned ? "partition-offset (e.g. 2-41) for a partitioned stream" : "an offset (e.g. 41)"));
+        return new StreamException(
+                ErrorKind.INVALID_ARGUMENT,
+                "'" + shown + "' is not a Kafka event id of this client; expected "
+                        + (partitioned
+                                ? "partition-offset (e.g. 2-41) for a partitioned stream"
+                                : "an offset (e.g. 41)"));
     }
 }

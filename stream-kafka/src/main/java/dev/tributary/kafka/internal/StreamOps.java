@@ -50,8 +50,11 @@ final class StreamOps {
     OptionalInt partitions(StreamName stream) {
         OptionalInt n = admin.partitions(topic(stream));
         if (n.isPresent() && n.getAsInt() > 1 && !settings.partitioned()) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "topic " + topic(stream) + " has " + n.getAsInt()
-                    + " partitions but this client reads one-partition streams; open it with partitions=" + n.getAsInt());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "topic " + topic(stream) + " has " + n.getAsInt()
+                            + " partitions but this client reads one-partition streams; open it with partitions="
+                            + n.getAsInt());
         }
         return n;
     }
@@ -59,18 +62,22 @@ final class StreamOps {
     /** Fails NOT_FOUND unless the stream's topic exists. */
     void requireTopic(StreamName stream) {
         if (partitions(stream).isEmpty()) {
-            throw new StreamException(ErrorKind.NOT_FOUND, "stream " + stream + " (topic " + topic(stream)
-                    + ") does not exist; call createStream first");
+            throw new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    "stream " + stream + " (topic " + topic(stream) + ") does not exist; call createStream first");
         }
     }
 
     void create(StreamName stream) {
         String topic = topic(stream);
         short rf = settings.replicationFactor();
-        NewTopic nt = new NewTopic(topic, Optional.of(settings.partitions()), rf < 0 ? Optional.empty() : Optional.of(rf))
+        NewTopic nt = new NewTopic(
+                        topic, Optional.of(settings.partitions()), rf < 0 ? Optional.empty() : Optional.of(rf))
                 .configs(settings.topicConfig());
         try {
-            admin.get("creating topic " + topic, admin.admin().createTopics(List.of(nt)).all());
+            admin.get(
+                    "creating topic " + topic,
+                    admin.admin().createTopics(List.of(nt)).all());
         } catch (StreamException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -96,8 +103,10 @@ final class StreamOps {
                 }
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new StreamException(ErrorKind.RETRYABLE, "topic " + topic + " was created but the broker did not "
-                        + "serve it within " + settings.requestTimeout());
+                throw new StreamException(
+                        ErrorKind.RETRYABLE,
+                        "topic " + topic + " was created but the broker did not " + "serve it within "
+                                + settings.requestTimeout());
             }
             sleep(20);
         }
@@ -107,7 +116,9 @@ final class StreamOps {
     boolean delete(StreamName stream) {
         String topic = topic(stream);
         try {
-            admin.get("deleting topic " + topic, admin.admin().deleteTopics(List.of(topic)).all());
+            admin.get(
+                    "deleting topic " + topic,
+                    admin.admin().deleteTopics(List.of(topic)).all());
             admin.forget(topic);
             return true;
         } catch (StreamException e) {
@@ -145,7 +156,11 @@ final class StreamOps {
         if (target <= begin) {
             return 0;
         }
-        admin.get("trimming " + stream, admin.admin().deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(target))).all());
+        admin.get(
+                "trimming " + stream,
+                admin.admin()
+                        .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(target)))
+                        .all());
         return target - begin;
     }
 

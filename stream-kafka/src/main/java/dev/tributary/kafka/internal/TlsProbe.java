@@ -36,10 +36,10 @@ import javax.net.ssl.SSLException;
 final class TlsProbe {
     /** TLS record content types: change_cipher_spec, alert, handshake, application_data, heartbeat. */
     private static final int FIRST_CONTENT_TYPE = 20;
+
     private static final int LAST_CONTENT_TYPE = 24;
 
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     /**
      * Asks {@code host:port} within {@code bound} (shared by the TLS question and, after a hang-up, the

@@ -20,11 +20,17 @@ class ConsumerPoolTest {
     private final AtomicInteger created = new AtomicInteger();
 
     private ConsumerPool pool(int max) {
-        return new ConsumerPool(() -> {
-            created.incrementAndGet();
-            return new KafkaConsumer<>(Map.of("bootstrap.servers", "127.0.0.1:1", "client.id", "pool-test-" + created.get()),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        }, max, 1_000, Duration.ofMillis(100));
+        return new ConsumerPool(
+                () -> {
+                    created.incrementAndGet();
+                    return new KafkaConsumer<>(
+                            Map.of("bootstrap.servers", "127.0.0.1:1", "client.id", "pool-test-" + created.get()),
+                            new ByteArrayDeserializer(),
+                            new ByteArrayDeserializer());
+                },
+                max,
+                1_000,
+                Duration.ofMillis(100));
     }
 
     @Test
@@ -71,9 +77,13 @@ class ConsumerPoolTest {
         a.position(tp, 0);
         p.close();
         p.close(); // idempotent
-        assertEquals(ErrorKind.CLOSED, assertThrows(StreamException.class, () -> p.borrow(tp, Duration.ofMillis(10))).kind());
+        assertEquals(
+                ErrorKind.CLOSED,
+                assertThrows(StreamException.class, () -> p.borrow(tp, Duration.ofMillis(10)))
+                        .kind());
         // the borrowed consumer was woken: its next blocking call ends with a wakeup
-        assertThrows(org.apache.kafka.common.errors.WakeupException.class, () -> a.consumer.poll(Duration.ofSeconds(5)));
+        assertThrows(
+                org.apache.kafka.common.errors.WakeupException.class, () -> a.consumer.poll(Duration.ofSeconds(5)));
         p.release(a, true); // closed on return
     }
 }

@@ -22,8 +22,14 @@ import org.junit.jupiter.api.Test;
 /** The per-partition window of delivered offsets: acks, the committed prefix, growth and order. */
 class DeliveryWindowTest {
     private static StreamEvent ev(long offset, int count) {
-        return new StreamEvent(StreamName.of("s"), EventId.ofSequence(offset), Instant.EPOCH, null, Headers.empty(),
-                new byte[0], count);
+        return new StreamEvent(
+                StreamName.of("s"),
+                EventId.ofSequence(offset),
+                Instant.EPOCH,
+                null,
+                Headers.empty(),
+                new byte[0],
+                count);
     }
 
     @Test
@@ -121,7 +127,8 @@ class DeliveryWindowTest {
                 int n = 1 + rnd.nextInt(Math.min(keys.size(), 60));
                 int from = rnd.nextInt(2) == 0 ? 0 : rnd.nextInt(keys.size());
                 for (int i = 0; i < n; i++) {
-                    long o = rnd.nextInt(3) == 0 ? keys.get(rnd.nextInt(keys.size()))
+                    long o = rnd.nextInt(3) == 0
+                            ? keys.get(rnd.nextInt(keys.size()))
                             : keys.get(Math.min(keys.size() - 1, from + i)) + (rnd.nextInt(10) == 0 ? next : 0);
                     boolean expected = inflight.remove(o) != null;
                     if (expected) {

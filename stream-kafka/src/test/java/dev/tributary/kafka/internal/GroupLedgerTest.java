@@ -56,8 +56,13 @@ class GroupLedgerTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), offsets(got));
         assertTrue(got.stream().allMatch(e -> e.deliveryCount() == 1));
         assertEquals(5, l.inflight());
-        AckResult r = l.ack(List.of(EventId.ofSequence(0), EventId.ofSequence(1), EventId.ofSequence(3),
-                EventId.ofSequence(3), EventId.ofSequence(99), EventId.of(0, 1)));
+        AckResult r = l.ack(List.of(
+                EventId.ofSequence(0),
+                EventId.ofSequence(1),
+                EventId.ofSequence(3),
+                EventId.ofSequence(3),
+                EventId.ofSequence(99),
+                EventId.of(0, 1)));
         assertEquals(new AckResult(3, 3), r, "a second ack, an unknown offset and a pair id are unknown");
         Map<TopicPartition, OffsetAndMetadata> c = l.pendingCommits(l.owned());
         assertEquals(2, c.get(TP).offset(), "3 is acked above the unacked 2: not committed yet");
@@ -135,7 +140,8 @@ class GroupLedgerTest {
         List<StreamEvent> due = new ArrayList<>();
         l.takeDue(11_000, due, 10);
         assertEquals(List.of(0L, 1L, 3L), offsets(due));
-        assertEquals(List.of(2, 4, 2), due.stream().map(StreamEvent::deliveryCount).toList());
+        assertEquals(
+                List.of(2, 4, 2), due.stream().map(StreamEvent::deliveryCount).toList());
     }
 
     @Test

@@ -13,17 +13,28 @@ class KafkaAppendErrorsTest {
 
     @Test
     void anOutOfOrderSequenceAfterAStalledIsrIsIndeterminateSoTheApplicationRetries() {
-        assertEquals(ErrorKind.INDETERMINATE, KafkaErrors.forAppend("append", new OutOfOrderSequenceException(
-                "The broker received an out of order sequence number."), true).kind());
+        assertEquals(
+                ErrorKind.INDETERMINATE,
+                KafkaErrors.forAppend(
+                                "append",
+                                new OutOfOrderSequenceException("The broker received an out of order sequence number."),
+                                true)
+                        .kind());
     }
 
     @Test
     void aLeaderChangeIsRetryableAndAnExpiredSentAppendIndeterminate() {
-        assertEquals(ErrorKind.RETRYABLE, KafkaErrors.forAppend("append", new NotLeaderOrFollowerException("moved"), true)
-                .kind());
-        assertEquals(ErrorKind.INDETERMINATE, KafkaErrors.forAppend("append", new TimeoutException("expired"), true)
-                .kind());
-        assertEquals(ErrorKind.RETRYABLE, KafkaErrors.forAppend("append", new TimeoutException("expired"), false)
-                .kind());
+        assertEquals(
+                ErrorKind.RETRYABLE,
+                KafkaErrors.forAppend("append", new NotLeaderOrFollowerException("moved"), true)
+                        .kind());
+        assertEquals(
+                ErrorKind.INDETERMINATE,
+                KafkaErrors.forAppend("append", new TimeoutException("expired"), true)
+                        .kind());
+        assertEquals(
+                ErrorKind.RETRYABLE,
+                KafkaErrors.forAppend("append", new TimeoutException("expired"), false)
+                        .kind());
     }
 }

@@ -43,9 +43,11 @@ class KafkaAppenderTest {
 
     /** An appender whose window sweeps on {@code scheduler} (null: a sweeper of its own). */
     private KafkaAppender appender(int capacity, ScheduledExecutorService scheduler) {
-        window = scheduler == null ? new AppendWindow("test client", capacity, Duration.ofMillis(300), null)
+        window = scheduler == null
+                ? new AppendWindow("test client", capacity, Duration.ofMillis(300), null)
                 : new AppendWindow("test client", capacity, Duration.ofMillis(300), null, scheduler);
-        StreamOps streams = new StreamOps(KafkaSettings.from(ClientConfig.parse("kafka://a:1")), null, Clock.systemUTC());
+        StreamOps streams =
+                new StreamOps(KafkaSettings.from(ClientConfig.parse("kafka://a:1")), null, Clock.systemUTC());
         return new KafkaAppender(producer, window, streams, closed::get);
     }
 
@@ -102,7 +104,8 @@ class KafkaAppenderTest {
         CompletableFuture<EventId> refused = a.append(S, StreamRecord.of("y"));
         producer.errorNext(new TimeoutException("Expiring 1 record(s)"));
         producer.errorNext(new NotLeaderOrFollowerException("moved"));
-        assertEquals(ErrorKind.INDETERMINATE, kindOf(timedOut), "the mock exports no request count: may have been sent");
+        assertEquals(
+                ErrorKind.INDETERMINATE, kindOf(timedOut), "the mock exports no request count: may have been sent");
         assertEquals(ErrorKind.RETRYABLE, kindOf(refused));
     }
 
@@ -132,14 +135,15 @@ class KafkaAppenderTest {
     void roomFreedByTheProducerGivingUpOnUnansweredAppendsIsBackpressure() throws Exception {
         KafkaAppender a = appender(1);
         CompletableFuture<EventId> first = a.append(S, StreamRecord.of("x"));
-        CompletableFuture<CompletableFuture<EventId>> second = CompletableFuture.supplyAsync(
-                () -> a.append(S, StreamRecord.of("y")));
+        CompletableFuture<CompletableFuture<EventId>> second =
+                CompletableFuture.supplyAsync(() -> a.append(S, StreamRecord.of("y")));
         Thread.sleep(50); // the second append waits for room
         producer.errorNext(new TimeoutException("Expiring 1 record(s): delivery timeout"));
         assertEquals(ErrorKind.INDETERMINATE, kindOf(first));
         assertEquals(ErrorKind.BACKPRESSURE, kindOf(second.join()));
         assertEquals(1, producer.history().size(), "the broker that does not answer got no more appends");
-        assertTrue(!a.append(S, StreamRecord.of("z")).isDone(), "room free when asked for is taken and the append sent");
+        assertTrue(
+                !a.append(S, StreamRecord.of("z")).isDone(), "room free when asked for is taken and the append sent");
         assertEquals(2, producer.history().size());
     }
 }

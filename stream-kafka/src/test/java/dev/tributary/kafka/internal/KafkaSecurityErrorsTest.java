@@ -20,19 +20,26 @@ class KafkaSecurityErrorsTest {
     @Test
     void aFailedTlsHandshakeIsConfigurationNamingTheSchemeAndTheSslOptions() {
         SSLHandshakeException jdk = new SSLHandshakeException("Received fatal alert: handshake_failure");
-        StreamException e = KafkaErrors.map("connecting to Kafka at h:9093",
-                new SslAuthenticationException("SSL handshake failed", jdk));
+        StreamException e = KafkaErrors.map(
+                "connecting to Kafka at h:9093", new SslAuthenticationException("SSL handshake failed", jdk));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
-        assertTrue(e.getMessage().contains("the TLS handshake failed (Received fatal alert: handshake_failure)"),
+        assertTrue(
+                e.getMessage().contains("the TLS handshake failed (Received fatal alert: handshake_failure)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("kafka.ssl.*") && e.getMessage().contains("kafka+ssl://"), e.getMessage());
     }
 
     @Test
     void saslAndAclFailuresStayAuthentication() {
-        assertEquals(ErrorKind.AUTHENTICATION, KafkaErrors.map("x", new SaslAuthenticationException(
-                "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"))
-                .kind());
-        assertEquals(ErrorKind.AUTHENTICATION, KafkaErrors.map("x", new TopicAuthorizationException("denied")).kind());
+        assertEquals(
+                ErrorKind.AUTHENTICATION,
+                KafkaErrors.map(
+                                "x",
+                                new SaslAuthenticationException(
+                                        "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"))
+                        .kind());
+        assertEquals(
+                ErrorKind.AUTHENTICATION,
+                KafkaErrors.map("x", new TopicAuthorizationException("denied")).kind());
     }
 }

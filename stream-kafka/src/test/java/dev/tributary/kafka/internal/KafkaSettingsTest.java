@@ -34,8 +34,11 @@ class KafkaSettingsTest {
         StreamProviderRegistry reg = StreamProviderRegistry.load(getClass().getClassLoader());
         StreamProvider p = reg.select(ClientConfig.parse("kafka://h:9092"), null);
         assertEquals("kafka", p.name());
-        assertEquals("kafka", reg.select(ClientConfig.parse("kafka+ssl://h:9093"), null).name());
-        assertTrue(ServiceLoader.load(StreamProvider.class).stream().anyMatch(x -> x.type().getSimpleName().equals("KafkaStreamProvider")));
+        assertEquals(
+                "kafka",
+                reg.select(ClientConfig.parse("kafka+ssl://h:9093"), null).name());
+        assertTrue(ServiceLoader.load(StreamProvider.class).stream()
+                .anyMatch(x -> x.type().getSimpleName().equals("KafkaStreamProvider")));
     }
 
     @Test
@@ -58,9 +61,13 @@ class KafkaSettingsTest {
     void groupIdsAreTopicScopedByDefaultAndFollowTheGivenPrefix() {
         StreamName orders = StreamName.of("orders");
         assertEquals("orders.billing", settings("kafka://h:9092").groupId(orders, "billing"));
-        assertEquals("billing", settings("kafka://h:9092?groupIdPrefix=").groupId(orders, "billing"), "empty: verbatim");
-        assertEquals("com.acme.billing", settings("kafka://h:9092?groupIdPrefix=com.acme.").groupId(orders, "billing"));
-        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://h:9092?groupIdPrefix=" + "x".repeat(201))));
+        assertEquals(
+                "billing", settings("kafka://h:9092?groupIdPrefix=").groupId(orders, "billing"), "empty: verbatim");
+        assertEquals(
+                "com.acme.billing",
+                settings("kafka://h:9092?groupIdPrefix=com.acme.").groupId(orders, "billing"));
+        assertEquals(
+                ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://h:9092?groupIdPrefix=" + "x".repeat(201))));
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://h:9092?groupIdPrefix=a%0Ab")));
     }
 
@@ -77,14 +84,22 @@ class KafkaSettingsTest {
 
     @Test
     void extraKafkaPropertiesPassButNeverThoseThatLoadCodeOrFiles() {
-        KafkaSettings s = settings("kafka://a:1?kafka.compression.type=lz4&kafka.producer.batch.size=1000&kafka.consumer.fetch.min.bytes=5");
+        KafkaSettings s = settings(
+                "kafka://a:1?kafka.compression.type=lz4&kafka.producer.batch.size=1000&kafka.consumer.fetch.min.bytes=5");
         assertEquals("lz4", s.producerProps("p").get("compression.type"));
         assertEquals("1000", s.producerProps("p").get("batch.size"));
         assertEquals("5", s.readerProps("r").get("fetch.min.bytes"));
-        for (String unsafe : new String[] {"kafka.sasl.jaas.config=x", "kafka.config.providers=file",
-                "kafka.interceptor.classes=x.Y", "kafka.producer.partitioner.class=x.Y", "kafka.sasl.login.callback.handler.class=x",
-                "kafka.sasl.oauthbearer.token.endpoint.url=file:/etc/passwd", "kafka.metric.reporters=x.Y",
-                "kafka.ssl.truststore.location=/etc/shadow", "kafka.sasl.kerberos.kinit.cmd=/bin/sh"}) {
+        for (String unsafe : new String[] {
+            "kafka.sasl.jaas.config=x",
+            "kafka.config.providers=file",
+            "kafka.interceptor.classes=x.Y",
+            "kafka.producer.partitioner.class=x.Y",
+            "kafka.sasl.login.callback.handler.class=x",
+            "kafka.sasl.oauthbearer.token.endpoint.url=file:/etc/passwd",
+            "kafka.metric.reporters=x.Y",
+            "kafka.ssl.truststore.location=/etc/shadow",
+            "kafka.sasl.kerberos.kinit.cmd=/bin/sh"
+        }) {
             assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?" + unsafe)), unsafe);
         }
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?kafka.enable.idempotence=false")));
@@ -94,13 +109,17 @@ class KafkaSettingsTest {
         assertEquals("x.Y", opted.producerProps("p").get("interceptor.classes"));
         assertEquals("/etc/kafka/ca.p12", opted.adminProps("a").get("ssl.truststore.location"));
         // PEM certificates given as content need no opt-in
-        assertEquals("PEM", settings("kafka+ssl://a:1?kafka.ssl.truststore.type=PEM&kafka.ssl.truststore.certificates=x")
-                .readerProps("r").get("ssl.truststore.type"));
+        assertEquals(
+                "PEM",
+                settings("kafka+ssl://a:1?kafka.ssl.truststore.type=PEM&kafka.ssl.truststore.certificates=x")
+                        .readerProps("r")
+                        .get("ssl.truststore.type"));
     }
 
     @Test
     void messagesAreScrubbedOfSecrets() {
-        KafkaSettings s = settings("kafka://u:s3cr3t@a:1?kafka.ssl.key.password=kp4ss&kafka.ssl.keystore.key=PEMKEY&kafka.client.rack=r1");
+        KafkaSettings s = settings(
+                "kafka://u:s3cr3t@a:1?kafka.ssl.key.password=kp4ss&kafka.ssl.keystore.key=PEMKEY&kafka.client.rack=r1");
         String scrubbed = s.scrub("bad s3cr3t, kp4ss and PEMKEY near r1");
         assertEquals("bad ****, **** and **** near r1", scrubbed);
         assertEquals("", s.scrub(null));
@@ -108,7 +127,8 @@ class KafkaSettingsTest {
 
     @Test
     void producerIsIdempotentWithBoundedBlocking() {
-        Map<String, Object> p = settings("kafka://a:1?requestTimeout=5s&linger=2ms").producerProps("p");
+        Map<String, Object> p =
+                settings("kafka://a:1?requestTimeout=5s&linger=2ms").producerProps("p");
         assertEquals("all", p.get("acks"));
         assertEquals(true, p.get("enable.idempotence"));
         assertEquals(2, p.get("linger.ms"));
@@ -142,10 +162,17 @@ class KafkaSettingsTest {
         ProducerRecord<byte[], byte[]> empty = Records.toProducer("t", 0, StreamRecord.of(new byte[0]));
         assertEquals(0, empty.value().length);
         assertNull(empty.key());
-        ProducerRecord<byte[], byte[]> emptyKey = Records.toProducer("t", 0,
-                StreamRecord.builder().payload("x").key(new byte[0]).header("k", "v").build());
+        ProducerRecord<byte[], byte[]> emptyKey = Records.toProducer(
+                "t",
+                0,
+                StreamRecord.builder()
+                        .payload("x")
+                        .key(new byte[0])
+                        .header("k", "v")
+                        .build());
         assertEquals(0, emptyKey.key().length);
-        assertEquals("v", new String(emptyKey.headers().lastHeader("k").value(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(
+                "v", new String(emptyKey.headers().lastHeader("k").value(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -178,12 +205,22 @@ class KafkaSettingsTest {
 
     @Test
     void severalBadOptionsGiveOneConfigurationErrorNamingEach() {
-        StreamException e = assertThrows(StreamException.class, () -> settings("kafka://a:1?partitions=0&linger=forever"
-                + "&acks=0&partitionz=2&saslMechanism=MD5&kafka.interceptor.classes=x.Y&maxUnacked=many"));
+        StreamException e = assertThrows(
+                StreamException.class,
+                () -> settings("kafka://a:1?partitions=0&linger=forever"
+                        + "&acks=0&partitionz=2&saslMechanism=MD5&kafka.interceptor.classes=x.Y&maxUnacked=many"));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         String m = e.getMessage();
-        for (String named : new String[] {"7 invalid Kafka options", "partitions=0", "linger=forever", "acks=0",
-                "'partitionz'", "saslMechanism=MD5", "interceptor.classes", "maxUnacked=many"}) {
+        for (String named : new String[] {
+            "7 invalid Kafka options",
+            "partitions=0",
+            "linger=forever",
+            "acks=0",
+            "'partitionz'",
+            "saslMechanism=MD5",
+            "interceptor.classes",
+            "maxUnacked=many"
+        }) {
             assertTrue(m.contains(named), named + " in: " + m);
         }
     }
@@ -192,10 +229,14 @@ class KafkaSettingsTest {
     void theProducerBufferHoldsAFullWindowSoTheWindowIsTheOneBound() {
         KafkaSettings s = settings("kafka://a:1?maxInFlightAppends=50000&maxPayloadBytes=2000000&requestTimeout=5s");
         Map<String, Object> p = s.producerProps("p");
-        assertEquals(50_000L * (2_000_000 + KafkaStreamClient.MAX_HEADER_BYTES + 512) + 64 * 1024, p.get("buffer.memory"));
-        assertEquals(32L << 20, settings("kafka://a:1?maxInFlightAppends=1").producerProps("p").get("buffer.memory"),
+        assertEquals(
+                50_000L * (2_000_000 + KafkaStreamClient.MAX_HEADER_BYTES + 512) + 64 * 1024, p.get("buffer.memory"));
+        assertEquals(
+                32L << 20,
+                settings("kafka://a:1?maxInFlightAppends=1").producerProps("p").get("buffer.memory"),
                 "never below Kafka's default");
-        assertTrue(((Number) p.get("delivery.timeout.ms")).longValue() < 5_000,
+        assertTrue(
+                ((Number) p.get("delivery.timeout.ms")).longValue() < 5_000,
                 "the producer answers before the window's deadline");
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?kafka.buffer.memory=1000")));
     }

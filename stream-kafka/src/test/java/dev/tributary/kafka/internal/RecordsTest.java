@@ -21,8 +21,18 @@ class RecordsTest {
     private static final StreamName S = StreamName.of("s");
 
     private static StreamEvent read(RecordHeaders headers) {
-        ConsumerRecord<byte[], byte[]> rec = new ConsumerRecord<>("s", 0, 7L, 0L, TimestampType.LOG_APPEND_TIME, 0, 0,
-                null, new byte[] {1}, headers, java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> rec = new ConsumerRecord<>(
+                "s",
+                0,
+                7L,
+                0L,
+                TimestampType.LOG_APPEND_TIME,
+                0,
+                0,
+                null,
+                new byte[] {1},
+                headers,
+                java.util.Optional.empty());
         return Records.toEvent(S, rec, false, 1);
     }
 
@@ -54,7 +64,10 @@ class RecordsTest {
         StreamEvent e = read(h);
         assertEquals(Headers.of("note", "~b64~" + b64(latin1), "plain", "ok"), e.headers());
         assertEquals(1, e.markedHeaders());
-        assertArrayEquals(latin1, Base64.getUrlDecoder().decode(e.headers().first("note").orElseThrow().substring(5)));
+        assertArrayEquals(
+                latin1,
+                Base64.getUrlDecoder()
+                        .decode(e.headers().first("note").orElseThrow().substring(5)));
     }
 
     @Test
@@ -65,11 +78,18 @@ class RecordsTest {
         h.add(new RecordHeader("schlüssel", new byte[] {(byte) 0xC0}));
         h.add(new RecordHeader("last", null));
         StreamEvent e = read(h);
-        assertEquals(Headers.of("first", "1",
-                "~b64~", b64("content type: json".getBytes(StandardCharsets.UTF_8)) + "." + b64("yes".getBytes(
-                        StandardCharsets.UTF_8)),
-                "~b64~", b64("schlüssel".getBytes(StandardCharsets.UTF_8)) + "." + b64(new byte[] {(byte) 0xC0}),
-                "last", ""), e.headers());
+        assertEquals(
+                Headers.of(
+                        "first",
+                        "1",
+                        "~b64~",
+                        b64("content type: json".getBytes(StandardCharsets.UTF_8)) + "."
+                                + b64("yes".getBytes(StandardCharsets.UTF_8)),
+                        "~b64~",
+                        b64("schlüssel".getBytes(StandardCharsets.UTF_8)) + "." + b64(new byte[] {(byte) 0xC0}),
+                        "last",
+                        ""),
+                e.headers());
         assertEquals(2, e.markedHeaders(), "counted on the event");
     }
 }

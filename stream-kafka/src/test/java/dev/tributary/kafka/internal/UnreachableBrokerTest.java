@@ -27,7 +27,8 @@ class UnreachableBrokerTest {
         }
         ClientConfig cfg = ClientConfig.parse("kafka://127.0.0.1:" + port + "?connectTimeout=1s&closeTimeout=1s");
         long t0 = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(cfg).close());
+        StreamException e = assertThrows(
+                StreamException.class, () -> StreamClients.open(cfg).close());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertEquals(ErrorKind.RETRYABLE, e.kind(), e.toString());
         assertTrue(ms < 6_000, "took " + ms + " ms");
@@ -41,10 +42,11 @@ class UnreachableBrokerTest {
     @Test
     void aServerThatIsNotKafkaFailsWithinTheConnectTimeoutNamingTheCause() throws Exception {
         try (ServerSocket http = httpServer()) {
-            ClientConfig cfg = ClientConfig.parse("kafka://127.0.0.1:" + http.getLocalPort()
-                    + "?connectTimeout=2s&closeTimeout=1s");
+            ClientConfig cfg = ClientConfig.parse(
+                    "kafka://127.0.0.1:" + http.getLocalPort() + "?connectTimeout=2s&closeTimeout=1s");
             long t0 = System.nanoTime();
-            StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(cfg).close());
+            StreamException e = assertThrows(
+                    StreamException.class, () -> StreamClients.open(cfg).close());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.println("not Kafka: " + ms + " ms, " + e);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
@@ -56,16 +58,19 @@ class UnreachableBrokerTest {
     /** A server that answers every connection with an HTTP error and hangs up. */
     private static ServerSocket httpServer() throws IOException {
         ServerSocket http = new ServerSocket(0);
-        Thread t = new Thread(() -> {
-            while (!http.isClosed()) {
-                try (Socket c = http.accept()) {
-                    c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "not-kafka");
+        Thread t = new Thread(
+                () -> {
+                    while (!http.isClosed()) {
+                        try (Socket c = http.accept()) {
+                            c.getOutputStream()
+                                    .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "not-kafka");
         t.setDaemon(true);
         t.start();
         return http;
@@ -74,16 +79,18 @@ class UnreachableBrokerTest {
     /** A server that accepts every connection and never answers (as Redis does with Kafka's bytes: it waits for a line). */
     private static ServerSocket silentServer(List<Socket> held) throws IOException {
         ServerSocket server = new ServerSocket(0);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket c = server.accept();
-                    held.add(c); // kept open, never answered
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent");
+        Thread t = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket c = server.accept();
+                            held.add(c); // kept open, never answered
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "silent");
         t.setDaemon(true);
         t.start();
         return server;
@@ -92,25 +99,28 @@ class UnreachableBrokerTest {
     /** A server that reads what a connection sends and closes it without answering a byte. */
     private static ServerSocket hangingUpServer() throws IOException {
         ServerSocket server = new ServerSocket(0);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket c = server.accept()) {
-                    c.setSoTimeout(300);
-                    byte[] buf = new byte[4096];
-                    try {
-                        while (c.getInputStream().read(buf) >= 0) {
-                            // read what came, so that the close is an orderly one (a reset could be a network failure)
+        Thread t = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try (Socket c = server.accept()) {
+                            c.setSoTimeout(300);
+                            byte[] buf = new byte[4096];
+                            try {
+                                while (c.getInputStream().read(buf) >= 0) {
+                                    // read what came, so that the close is an orderly one (a reset could be a network
+                                    // failure)
+                                }
+                            } catch (java.net.SocketTimeoutException drained) {
+                                // nothing more: hang up
+                            }
+                        } catch (IOException e) {
+                            if (server.isClosed()) {
+                                return;
+                            }
                         }
-                    } catch (java.net.SocketTimeoutException drained) {
-                        // nothing more: hang up
                     }
-                } catch (IOException e) {
-                    if (server.isClosed()) {
-                        return;
-                    }
-                }
-            }
-        }, "hanging-up");
+                },
+                "hanging-up");
         t.setDaemon(true);
         t.start();
         return server;
@@ -119,7 +129,8 @@ class UnreachableBrokerTest {
     private static StreamException openFails(String uri, long[] tookMs) {
         ClientConfig cfg = ClientConfig.parse(uri);
         long t0 = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(cfg).close());
+        StreamException e = assertThrows(
+                StreamException.class, () -> StreamClients.open(cfg).close());
         tookMs[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.println(uri + ": " + tookMs[0] + " ms, " + e);
         return e;
@@ -135,19 +146,23 @@ class UnreachableBrokerTest {
         List<Socket> held = new CopyOnWriteArrayList<>();
         try (ServerSocket silent = silentServer(held)) {
             long[] ms = new long[1];
-            StreamException e = openFails("kafka://127.0.0.1:" + silent.getLocalPort() + "?connectTimeout=2s&closeTimeout=1s",
-                    ms);
+            StreamException e =
+                    openFails("kafka://127.0.0.1:" + silent.getLocalPort() + "?connectTimeout=2s&closeTimeout=1s", ms);
             assertEquals(ErrorKind.RETRYABLE, e.kind(), e.toString());
-            assertTrue(e.getMessage().contains("did not answer within PT2S (connectTimeout)")
-                    && e.getMessage().contains("accepted the connection but did not answer Kafka's ApiVersions request"),
+            assertTrue(
+                    e.getMessage().contains("did not answer within PT2S (connectTimeout)")
+                            && e.getMessage()
+                                    .contains("accepted the connection but did not answer Kafka's ApiVersions request"),
                     e.getMessage());
             assertTrue(ms[0] >= 1_900 && ms[0] < 3_500, "took " + ms[0] + " ms for a 2 s connect timeout");
 
-            StreamException tls = openFails("kafka+ssl://127.0.0.1:" + silent.getLocalPort()
-                    + "?connectTimeout=2s&closeTimeout=1s", ms);
+            StreamException tls = openFails(
+                    "kafka+ssl://127.0.0.1:" + silent.getLocalPort() + "?connectTimeout=2s&closeTimeout=1s", ms);
             assertEquals(ErrorKind.RETRYABLE, tls.kind(), tls.toString());
-            assertTrue(tls.getMessage().contains("did not answer within PT2S (connectTimeout)")
-                    && tls.getMessage().contains("did not answer the TLS ClientHello"), tls.getMessage());
+            assertTrue(
+                    tls.getMessage().contains("did not answer within PT2S (connectTimeout)")
+                            && tls.getMessage().contains("did not answer the TLS ClientHello"),
+                    tls.getMessage());
             assertTrue(ms[0] >= 1_900 && ms[0] < 3_500, "took " + ms[0] + " ms for a 2 s connect timeout");
         } finally {
             for (Socket c : held) {
@@ -159,17 +174,20 @@ class UnreachableBrokerTest {
     /** kafka+ssl:// at a port that answers in plain text, or hangs up at the ClientHello: CONFIGURATION at once. */
     @Test
     void aTlsUriAtAPortThatDoesNotSpeakTlsFailsConfigurationAtOnce() throws Exception {
-        try (ServerSocket http = httpServer(); ServerSocket hangUp = hangingUpServer()) {
+        try (ServerSocket http = httpServer();
+                ServerSocket hangUp = hangingUpServer()) {
             long[] ms = new long[1];
             StreamException e = openFails("kafka+ssl://127.0.0.1:" + http.getLocalPort() + "?connectTimeout=5s", ms);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-            assertTrue(e.getMessage().contains("does not speak TLS: it answered \"HTTP…\" to a TLS ClientHello"),
+            assertTrue(
+                    e.getMessage().contains("does not speak TLS: it answered \"HTTP…\" to a TLS ClientHello"),
                     e.getMessage());
             assertTrue(ms[0] < 3_000, "took " + ms[0] + " ms");
 
             e = openFails("kafka+ssl://127.0.0.1:" + hangUp.getLocalPort() + "?connectTimeout=5s", ms);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-            assertTrue(e.getMessage().contains("does not speak TLS: it closed the connection at the TLS ClientHello"),
+            assertTrue(
+                    e.getMessage().contains("does not speak TLS: it closed the connection at the TLS ClientHello"),
                     e.getMessage());
             assertTrue(ms[0] < 3_000, "took " + ms[0] + " ms");
         }
@@ -184,8 +202,10 @@ class UnreachableBrokerTest {
         List<Socket> held = new CopyOnWriteArrayList<>();
         try (ServerSocket silent = silentServer(held)) {
             long[] ms = new long[1];
-            StreamException e = openFails("kafka://127.0.0.1:" + silent.getLocalPort()
-                    + "?connectTimeout=5s&kafka.producer.compression.type=bogus", ms);
+            StreamException e = openFails(
+                    "kafka://127.0.0.1:" + silent.getLocalPort()
+                            + "?connectTimeout=5s&kafka.producer.compression.type=bogus",
+                    ms);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
             assertTrue(e.getMessage().contains("compression.type"), e.getMessage());
             assertTrue(ms[0] < 2_000, "took " + ms[0] + " ms");

@@ -11,6 +11,7 @@ import java.time.Instant;
 final class EventBuffer {
     /** Largest capacity (number of events) of one stream. */
     static final int MAX_CAPACITY = 1 << 30;
+
     private static final int MIN_CAPACITY = 16;
 
     private StreamEvent[] ring = new StreamEvent[MIN_CAPACITY];

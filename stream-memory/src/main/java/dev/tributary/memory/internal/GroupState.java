@@ -43,6 +43,7 @@ final class GroupState {
     long cursor;
     /** The newest sequence ever delivered to the group; 0 when none. */
     long lastDelivered;
+
     final TreeMap<Long, Pending> pending = new TreeMap<>();
     final TreeSet<Pending> byDeadline = new TreeSet<>(BY_DEADLINE);
     final Set<String> members = new LinkedHashSet<>();
@@ -126,7 +127,11 @@ final class GroupState {
 
     GroupInfo info(long firstSeq, long lastSeq) {
         long lag = Math.max(0, lastSeq - Math.max(cursor, firstSeq - 1));
-        return new GroupInfo(name, pending.size(), lag, new ArrayList<>(members),
+        return new GroupInfo(
+                name,
+                pending.size(),
+                lag,
+                new ArrayList<>(members),
                 lastDelivered == 0 ? Optional.empty() : Optional.of(EventId.ofSequence(lastDelivered)));
     }
 }

@@ -8,7 +8,6 @@ import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractGroupConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -50,10 +49,12 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
                 if (g.cursor < first - 1) {
                     long lostFrom = g.cursor + 1;
                     g.cursor = first - 1;
-                    throw new StreamException(dev.tributary.ErrorKind.DATA_LOSS, "group '" + group + "' of stream '"
-                            + stream + "' lost events " + lostFrom + " to " + (first - 1)
-                            + ": they were trimmed before the group received them. The group continues from id "
-                            + first + " on the next poll");
+                    throw new StreamException(
+                            dev.tributary.ErrorKind.DATA_LOSS,
+                            "group '" + group + "' of stream '"
+                                    + stream + "' lost events " + lostFrom + " to " + (first - 1)
+                                    + ": they were trimmed before the group received them. The group continues from id "
+                                    + first + " on the next poll");
                 }
                 long now = store.nanos();
                 List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 64));

@@ -68,25 +68,31 @@ public record MemoryOptions(String storeName, Limits limits, StoreSettings store
         String storeName = storeName(config);
         for (String k : config.options().keySet()) {
             if (!KNOWN.contains(k)) {
-                throw new StreamException(ErrorKind.CONFIGURATION, "unknown option '" + k
-                        + "' for the memory backend; known options: " + String.join(", ", KNOWN));
+                throw new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "unknown option '" + k + "' for the memory backend; known options: "
+                                + String.join(", ", KNOWN));
             }
         }
-        int maxPayload = (int) range(config.longOption(MAX_PAYLOAD), MAX_PAYLOAD, DEFAULT_MAX_PAYLOAD_BYTES, 1,
-                Integer.MAX_VALUE - 16);
-        int maxHeader = (int) range(config.longOption(MAX_HEADER), MAX_HEADER, DEFAULT_MAX_HEADER_BYTES, 1,
-                Integer.MAX_VALUE - 16);
+        int maxPayload = (int) range(
+                config.longOption(MAX_PAYLOAD), MAX_PAYLOAD, DEFAULT_MAX_PAYLOAD_BYTES, 1, Integer.MAX_VALUE - 16);
+        int maxHeader = (int)
+                range(config.longOption(MAX_HEADER), MAX_HEADER, DEFAULT_MAX_HEADER_BYTES, 1, Integer.MAX_VALUE - 16);
         long maxStream = range(config.longOption(MAX_STREAM), MAX_STREAM, DEFAULT_MAX_STREAM_BYTES, 1, Long.MAX_VALUE);
         int dedupMax = (int) range(config.longOption(DEDUP_MAX), DEDUP_MAX, DEFAULT_DEDUP_MAX_ENTRIES, 0, 10_000_000);
         Duration window = config.durationOption(DEDUP_WINDOW).orElse(DEFAULT_DEDUP_WINDOW);
         if (window.isNegative() || window.compareTo(Duration.ofDays(7)) > 0) {
-            throw new StreamException(ErrorKind.CONFIGURATION, DEDUP_WINDOW + " must be 0 (off) to 7 days, got " + window);
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, DEDUP_WINDOW + " must be 0 (off) to 7 days, got " + window);
         }
         List<String> explicit = config.options().keySet().stream()
-                .filter(k -> k.equals(MAX_STREAM) || k.equals(DEDUP_WINDOW) || k.equals(DEDUP_MAX)).toList();
-        return new MemoryOptions(storeName,
+                .filter(k -> k.equals(MAX_STREAM) || k.equals(DEDUP_WINDOW) || k.equals(DEDUP_MAX))
+                .toList();
+        return new MemoryOptions(
+                storeName,
                 new Limits(maxPayload, maxHeader, MAX_BATCH_SIZE, MAX_READ_COUNT),
-                new StoreSettings(maxStream, window, dedupMax), explicit);
+                new StoreSettings(maxStream, window, dedupMax),
+                explicit);
     }
 
     private static long range(Optional<Long> value, String name, long dflt, long min, long max) {
@@ -104,8 +110,8 @@ public record MemoryOptions(String storeName, Limits limits, StoreSettings store
     static String storeName(ClientConfig config) {
         String scheme = config.scheme();
         if (!scheme.equals("memory")) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "the memory backend serves memory: URIs, got "
-                    + config.safeUri());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION, "the memory backend serves memory: URIs, got " + config.safeUri());
         }
         String raw = config.uri().toString().trim();
         String rest = raw.substring(raw.indexOf(':') + 1);
@@ -115,9 +121,11 @@ public record MemoryOptions(String storeName, Limits limits, StoreSettings store
             return null;
         }
         if (!isStoreName(name)) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "'" + config.safeUri()
-                    + "' is not a memory URI; write memory: for a private store or memory:NAME (letters, digits, '_'"
-                    + " and '-', at most 200) for a store shared by that name inside this JVM");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "'" + config.safeUri()
+                            + "' is not a memory URI; write memory: for a private store or memory:NAME (letters, digits, '_'"
+                            + " and '-', at most 200) for a store shared by that name inside this JVM");
         }
         return name;
     }
@@ -128,7 +136,8 @@ public record MemoryOptions(String storeName, Limits limits, StoreSettings store
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            boolean ok =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
             if (!ok) {
                 return false;
             }
@@ -165,9 +174,12 @@ public record MemoryOptions(String storeName, Limits limits, StoreSettings store
                 }
             }
             if (!want.equals(have)) {
-                throw new StreamException(ErrorKind.CONFIGURATION, "memory store '" + store + "' already exists with "
-                        + k + "=" + have + "; this client asks for " + want + ". Store options are fixed by the first "
-                        + "client of a named store: drop the option or use another store name");
+                throw new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "memory store '" + store + "' already exists with "
+                                + k + "=" + have + "; this client asks for " + want
+                                + ". Store options are fixed by the first "
+                                + "client of a named store: drop the option or use another store name");
             }
         }
     }

@@ -31,10 +31,12 @@ public final class MemoryStore {
 
     /** The store's name, or {@code (private #N)}; for messages and health. */
     final String description;
+
     final StoreSettings settings;
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a stream is created, so readers of a missing stream look again. */
     final Condition streamCreated = lock.newCondition();
+
     private final Map<String, StreamLog> streams = new HashMap<>();
     private final long origin = System.nanoTime();
 
@@ -48,8 +50,7 @@ public final class MemoryStore {
         if (options.storeName() == null) {
             return new MemoryStore("(private #" + PRIVATE_COUNT.incrementAndGet() + ")", options.store());
         }
-        MemoryStore store = NAMED.computeIfAbsent(options.storeName(),
-                n -> new MemoryStore(n, options.store()));
+        MemoryStore store = NAMED.computeIfAbsent(options.storeName(), n -> new MemoryStore(n, options.store()));
         options.checkCompatible(options.storeName(), store.settings);
         return store;
     }

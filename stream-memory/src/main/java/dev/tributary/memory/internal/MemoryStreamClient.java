@@ -4,26 +4,22 @@ import dev.tributary.AckResult;
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Health;
-import dev.tributary.Limits;
 import dev.tributary.Position;
-import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.spi.AbstractGroupConsumer;
 import dev.tributary.spi.AbstractStreamClient;
 import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.ProviderContext;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MemoryStreamClient extends AbstractStreamClient {
     public static final String BACKEND = "memory";
-    public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED)));
+    public static final Set<Capability> CAPABILITIES =
+            Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED)));
 
     final MemoryStore store;
     private final Clock clock;
@@ -58,15 +55,19 @@ public final class MemoryStreamClient extends AbstractStreamClient {
 
     private MemoryStreamClient(MemoryOptions options, MemoryStore store, ProviderContext context) {
         // appends complete before appendAsync returns: no window of appends in flight
-        super(BACKEND, CAPABILITIES, options.limits(), "memory client of store " + store.description,
-                context.config().closeTimeout(), null);
+        super(
+                BACKEND,
+                CAPABILITIES,
+                options.limits(),
+                "memory client of store " + store.description,
+                context.config().closeTimeout(),
+                null);
         this.store = store;
         this.clock = context.clock();
         this.namespacePrefix = context.config().namespace().map(ns -> ns + ".").orElse("");
     }
 
     // ---- plumbing shared with readers and consumers ----
-
 
     /** The store key of a stream: the namespace keeps clients with different namespaces apart. */
     String key(StreamName stream) {
@@ -79,8 +80,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
             throw StreamException.invalid(what + " must not be null");
         }
         if (id.isPair()) {
-            throw StreamException.invalid(what + " '" + id + "' is not a memory-backend id; memory ids are sequence"
-                    + " numbers like 42");
+            throw StreamException.invalid(
+                    what + " '" + id + "' is not a memory-backend id; memory ids are sequence" + " numbers like 42");
         }
         return id.sequence();
     }
@@ -128,7 +129,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     @Override
     protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
         try {
-            return CompletableFuture.completedFuture(store(stream, List.of(record)).get(0));
+            return CompletableFuture.completedFuture(
+                    store(stream, List.of(record)).get(0));
         } catch (StreamException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -320,8 +322,10 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     StreamLog requireStream(StreamName stream) {
         StreamLog log = store.get(key(stream));
         if (log == null) {
-            throw new StreamException(ErrorKind.NOT_FOUND, "stream '" + stream + "' does not exist in memory store "
-                    + store.description + "; create it with createStream (or append to it) first");
+            throw new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    "stream '" + stream + "' does not exist in memory store " + store.description
+                            + "; create it with createStream (or append to it) first");
         }
         return log;
     }
@@ -330,8 +334,9 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     static GroupState requireGroup(StreamLog log, String group) {
         GroupState g = log.groups.get(group);
         if (g == null) {
-            throw new StreamException(ErrorKind.NOT_FOUND, "group '" + group + "' of stream '" + log.name
-                    + "' does not exist; create it with createGroup");
+            throw new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    "group '" + group + "' of stream '" + log.name + "' does not exist; create it with createGroup");
         }
         return g;
     }

@@ -10,7 +10,12 @@ import java.time.Instant;
  * it has read something.
  */
 record ReadStart(Kind kind, long afterSeq, Instant time) {
-    enum Kind { EARLIEST, LATEST, AFTER, AT_TIME }
+    enum Kind {
+        EARLIEST,
+        LATEST,
+        AFTER,
+        AT_TIME
+    }
 
     static ReadStart of(Position p) {
         if (p instanceof Position.Earliest) {

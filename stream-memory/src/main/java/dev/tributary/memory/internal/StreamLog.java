@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamLog {
     /** A remembered idempotency id: the sequence stored the first time and when. */
-    private record Seen(long seq, Instant at) {
-    }
+    private record Seen(long seq, Instant at) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamLog.class);
 
@@ -78,11 +77,15 @@ final class StreamLog {
 
     /** Bytes a record occupies under the memory cap: payload, key and headers. */
     static long sizeOf(StreamRecord r) {
-        return (long) r.payload().length + (r.key() == null ? 0 : r.key().length) + r.headers().byteSize();
+        return (long) r.payload().length
+                + (r.key() == null ? 0 : r.key().length)
+                + r.headers().byteSize();
     }
 
     private static long sizeOf(StreamEvent e) {
-        return (long) e.payload().length + (e.key() == null ? 0 : e.key().length) + e.headers().byteSize();
+        return (long) e.payload().length
+                + (e.key() == null ? 0 : e.key().length)
+                + e.headers().byteSize();
     }
 
     /**
@@ -131,14 +134,19 @@ final class StreamLog {
             bytes += sizeOf(r);
         }
         if (bytes > settings.maxStreamBytes() - retainedBytes) {
-            throw new StreamException(ErrorKind.BACKPRESSURE, "stream '" + name + "' holds " + retainedBytes
-                    + " bytes and the append needs " + bytes + " more, over its memory cap of "
-                    + settings.maxStreamBytes() + " bytes; nothing was written: trim the stream or raise maxStreamBytes");
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE,
+                    "stream '" + name + "' holds " + retainedBytes
+                            + " bytes and the append needs " + bytes + " more, over its memory cap of "
+                            + settings.maxStreamBytes()
+                            + " bytes; nothing was written: trim the stream or raise maxStreamBytes");
         }
         if (!events.hasRoomFor(stored)) {
-            throw new StreamException(ErrorKind.BACKPRESSURE, "stream '" + name + "' holds " + events.size()
-                    + " events, the most one memory stream can hold is " + EventBuffer.MAX_CAPACITY
-                    + "; nothing was written: trim the stream");
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE,
+                    "stream '" + name + "' holds " + events.size()
+                            + " events, the most one memory stream can hold is " + EventBuffer.MAX_CAPACITY
+                            + "; nothing was written: trim the stream");
         }
         List<EventId> ids = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -150,7 +158,8 @@ final class StreamLog {
             StreamRecord r = records.get(i);
             // Copy the arrays: the broker keeps what was sent, whatever the caller does with its buffers later.
             byte[] key = r.key() == null ? null : r.key().clone();
-            events.addLast(new StreamEvent(name, id, ts, key, r.headers(), r.payload().clone(), 1));
+            events.addLast(
+                    new StreamEvent(name, id, ts, key, r.headers(), r.payload().clone(), 1));
             retainedBytes += sizeOf(r);
             if (dedup && r.idempotencyId() != null) {
                 remember(r.idempotencyId(), seqs[i], ts);
@@ -209,10 +218,14 @@ final class StreamLog {
     long continueAfter(long afterSeq, String who) {
         long first = firstSeq();
         if (afterSeq < first - 1) {
-            throw new StreamException(ErrorKind.DATA_LOSS, who + " of stream '" + name + "' continues after id "
-                    + afterSeq + " but the first retained id is " + first + ": events " + (afterSeq + 1) + " to "
-                    + (first - 1) + " were trimmed before they were read. Reopen at earliest to continue from the "
-                    + "retained head, or fail");
+            throw new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    who + " of stream '" + name + "' continues after id "
+                            + afterSeq + " but the first retained id is " + first + ": events " + (afterSeq + 1)
+                            + " to "
+                            + (first - 1)
+                            + " were trimmed before they were read. Reopen at earliest to continue from the "
+                            + "retained head, or fail");
         }
         return afterSeq + 1;
     }
@@ -230,9 +243,12 @@ final class StreamLog {
         for (GroupState g : groups.values()) {
             int dropped = g.dropBelow(first);
             if (dropped > 0) {
-                LOG.warn("trim of stream '{}' removed {} events that group '{}' had delivered but not acked; they are"
-                        + " dropped from its pending list and will not be redelivered (acking them counts as unknown)",
-                        name, dropped, g.name);
+                LOG.warn(
+                        "trim of stream '{}' removed {} events that group '{}' had delivered but not acked; they are"
+                                + " dropped from its pending list and will not be redelivered (acking them counts as unknown)",
+                        name,
+                        dropped,
+                        g.name);
             }
         }
         return n;

@@ -18,8 +18,8 @@ class EventBufferTest {
     private static final StreamName S = StreamName.of("buf");
 
     private static StreamEvent event(long seq) {
-        return new StreamEvent(S, EventId.ofSequence(seq), Instant.ofEpochSecond(seq / 3), null, Headers.empty(),
-                new byte[0], 1);
+        return new StreamEvent(
+                S, EventId.ofSequence(seq), Instant.ofEpochSecond(seq / 3), null, Headers.empty(), new byte[0], 1);
     }
 
     @Test

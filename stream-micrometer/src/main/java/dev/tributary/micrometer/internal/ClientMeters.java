@@ -76,7 +76,10 @@ final class ClientMeters {
         void failed(ErrorKind kind, int records) {
             Counter c = failures.get(kind.ordinal());
             if (c == null) {
-                c = ctx.counter(TributaryMeters.APPEND_FAILURES, "records", "records whose append failed",
+                c = ctx.counter(
+                        TributaryMeters.APPEND_FAILURES,
+                        "records",
+                        "records whose append failed",
                         tags.and(TAG_KIND, kind.name()));
                 failures.set(kind.ordinal(), c);
             }
@@ -104,7 +107,8 @@ final class ClientMeters {
         void failed(ErrorKind kind) {
             Counter c = failures.get(kind.ordinal());
             if (c == null) {
-                c = ctx.counter(TributaryMeters.READ_FAILURES, null, "polls that failed", tags.and(TAG_KIND, kind.name()));
+                c = ctx.counter(
+                        TributaryMeters.READ_FAILURES, null, "polls that failed", tags.and(TAG_KIND, kind.name()));
                 failures.set(kind.ordinal(), c);
             }
             c.increment();

@@ -7,8 +7,7 @@ import java.util.concurrent.ExecutionException;
 
 /** The {@link ErrorKind} behind a failure, for the {@code kind} tag. */
 public final class Kinds {
-    private Kinds() {
-    }
+    private Kinds() {}
 
     /** The kind of the {@link StreamException} behind {@code t}; {@code INTERNAL} for anything else. */
     public static ErrorKind of(Throwable t) {

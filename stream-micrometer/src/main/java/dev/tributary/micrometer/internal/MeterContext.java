@@ -33,8 +33,8 @@ public final class MeterContext {
     private final ConcurrentHashMap<Object, Object> shared = new ConcurrentHashMap<>();
     private final Set<Meter.Id> ownGauges = ConcurrentHashMap.newKeySet();
 
-    public MeterContext(MeterRegistry registry, int maxStreams, int maxGroups, double[] percentiles,
-            boolean histogram) {
+    public MeterContext(
+            MeterRegistry registry, int maxStreams, int maxGroups, double[] percentiles, boolean histogram) {
         this.registry = registry;
         this.streams = new TagLimiter(TributaryMeters.TAG_STREAM, maxStreams);
         this.groups = new TagLimiter(TributaryMeters.TAG_GROUP, maxGroups);
@@ -57,20 +57,33 @@ public final class MeterContext {
     }
 
     public Timer timer(String name, String description, Tags tags) {
-        return Timer.builder(name).description(description).tags(tags).publishPercentiles(percentiles)
-                .publishPercentileHistogram(histogram).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .tags(tags)
+                .publishPercentiles(percentiles)
+                .publishPercentileHistogram(histogram)
+                .register(registry);
     }
 
     public Counter counter(String name, String unit, String description, Tags tags) {
-        return Counter.builder(name).baseUnit(unit).description(description).tags(tags).register(registry);
+        return Counter.builder(name)
+                .baseUnit(unit)
+                .description(description)
+                .tags(tags)
+                .register(registry);
     }
 
     /** The in-flight count of a backend, with its gauge registered on first use. */
     public LongAdder inFlight(String backend) {
         return inFlight.computeIfAbsent(backend, b -> {
             LongAdder adder = new LongAdder();
-            gauge(TributaryMeters.APPEND_IN_FLIGHT, "records", "appends handed to the backend and not yet completed",
-                    Tags.of(TributaryMeters.TAG_BACKEND, b), adder, LongAdder::sum);
+            gauge(
+                    TributaryMeters.APPEND_IN_FLIGHT,
+                    "records",
+                    "appends handed to the backend and not yet completed",
+                    Tags.of(TributaryMeters.TAG_BACKEND, b),
+                    adder,
+                    LongAdder::sum);
             return adder;
         });
     }
@@ -89,12 +102,19 @@ public final class MeterContext {
     public <T> Gauge gauge(String name, String unit, String description, Tags tags, T state, ToDoubleFunction<T> f) {
         for (Gauge g : registry.find(name).tags(tags).gauges()) {
             if (g.getId().getTags().size() == tags.stream().count() && !ownGauges.contains(g.getId())) {
-                LOG.warn("gauge {}{} was registered by another TributaryMetrics on this registry; it keeps reading "
-                        + "that one's values. Share one TributaryMetrics per MeterRegistry.", name, tags);
+                LOG.warn(
+                        "gauge {}{} was registered by another TributaryMetrics on this registry; it keeps reading "
+                                + "that one's values. Share one TributaryMetrics per MeterRegistry.",
+                        name,
+                        tags);
             }
         }
-        Gauge g = Gauge.builder(name, state, f).baseUnit(unit).description(description).tags(tags)
-                .strongReference(true).register(registry);
+        Gauge g = Gauge.builder(name, state, f)
+                .baseUnit(unit)
+                .description(description)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
         ownGauges.add(g.getId());
         return g;
     }

@@ -66,33 +66,50 @@ public final class MeteredProcessorListener implements ProcessorListener {
         final ConcurrentHashMap<String, Counter> byTag = new ConcurrentHashMap<>();
 
         Proc(String processor, String backend, StreamName stream, String group) {
-            tags = Tags.of(TAG_PROCESSOR, processor, TAG_BACKEND, backend, TAG_STREAM, ctx.stream(stream), TAG_GROUP,
+            tags = Tags.of(
+                    TAG_PROCESSOR,
+                    processor,
+                    TAG_BACKEND,
+                    backend,
+                    TAG_STREAM,
+                    ctx.stream(stream),
+                    TAG_GROUP,
                     ctx.group(group));
             shared = ctx.shared(tags, t -> {
                 Shared s = new Shared();
                 for (ProcessorState st : ProcessorState.values()) {
                     AtomicInteger n = s.states[st.ordinal()];
-                    ctx.gauge(TributaryMeters.PROCESSOR_STATE, null, "processors in this state", t.and(TAG_STATE,
-                            st.name()), n, AtomicInteger::get);
+                    ctx.gauge(
+                            TributaryMeters.PROCESSOR_STATE,
+                            null,
+                            "processors in this state",
+                            t.and(TAG_STATE, st.name()),
+                            n,
+                            AtomicInteger::get);
                 }
-                ctx.gauge(TributaryMeters.PROCESSOR_LAG, "events", "lag the processor last reported", t, s.lag,
+                ctx.gauge(
+                        TributaryMeters.PROCESSOR_LAG,
+                        "events",
+                        "lag the processor last reported",
+                        t,
+                        s.lag,
                         l -> l.get() < 0 ? Double.NaN : l.get());
                 return s;
             });
             handled = ctx.counter(TributaryMeters.PROCESSOR_HANDLED, "events", "events handled", tags);
             filtered = ctx.counter(TributaryMeters.PROCESSOR_FILTERED, "events", "events the filter rejected", tags);
-            failed = ctx.counter(TributaryMeters.PROCESSOR_FAILED, "events", "events of handler calls that threw",
-                    tags);
+            failed =
+                    ctx.counter(TributaryMeters.PROCESSOR_FAILED, "events", "events of handler calls that threw", tags);
             gaps = ctx.counter(TributaryMeters.PROCESSOR_GAPS, null, "events lost before they were read", tags);
-            handlerOk = ctx.timer(TributaryMeters.PROCESSOR_HANDLER, "handler calls",
-                    tags.and(TAG_OUTCOME, TributaryMeters.SUCCESS));
-            handlerFailed = ctx.timer(TributaryMeters.PROCESSOR_HANDLER, "handler calls",
-                    tags.and(TAG_OUTCOME, TributaryMeters.FAILURE));
+            handlerOk = ctx.timer(
+                    TributaryMeters.PROCESSOR_HANDLER, "handler calls", tags.and(TAG_OUTCOME, TributaryMeters.SUCCESS));
+            handlerFailed = ctx.timer(
+                    TributaryMeters.PROCESSOR_HANDLER, "handler calls", tags.and(TAG_OUTCOME, TributaryMeters.FAILURE));
         }
 
         Counter counter(String name, String unit, String tagKey, String tagValue) {
-            return byTag.computeIfAbsent(name + '\u0000' + tagValue,
-                    k -> ctx.counter(name, unit, null, tags.and(tagKey, tagValue)));
+            return byTag.computeIfAbsent(
+                    name + '\u0000' + tagValue, k -> ctx.counter(name, unit, null, tags.and(tagKey, tagValue)));
         }
     }
 
@@ -136,20 +153,34 @@ public final class MeteredProcessorListener implements ProcessorListener {
 
     @Override
     public void onRetry(String processor, String operation, int attempt, Duration delay, Throwable error) {
-        proc(processor).counter(TributaryMeters.PROCESSOR_RETRIED, null, TAG_OPERATION, operation).increment();
-    }
-
-    @Override
-    public void onError(String processor, Throwable error, boolean willRetry) {
-        proc(processor).counter(TributaryMeters.PROCESSOR_ERRORS, null, TAG_KIND, Kinds.of(error).name())
+        proc(processor)
+                .counter(TributaryMeters.PROCESSOR_RETRIED, null, TAG_OPERATION, operation)
                 .increment();
     }
 
     @Override
-    public void onDeadLetter(String processor, StreamEvent event, StreamName deadLetterStream, EventId deadLetterId,
-            int attempts, Throwable error) {
+    public void onError(String processor, Throwable error, boolean willRetry) {
+        proc(processor)
+                .counter(
+                        TributaryMeters.PROCESSOR_ERRORS,
+                        null,
+                        TAG_KIND,
+                        Kinds.of(error).name())
+                .increment();
+    }
+
+    @Override
+    public void onDeadLetter(
+            String processor,
+            StreamEvent event,
+            StreamName deadLetterStream,
+            EventId deadLetterId,
+            int attempts,
+            Throwable error) {
         String reason = attempts == 0 ? "decode" : "handler";
-        proc(processor).counter(TributaryMeters.PROCESSOR_DEAD_LETTERED, "events", TAG_REASON, reason).increment();
+        proc(processor)
+                .counter(TributaryMeters.PROCESSOR_DEAD_LETTERED, "events", TAG_REASON, reason)
+                .increment();
     }
 
     @Override

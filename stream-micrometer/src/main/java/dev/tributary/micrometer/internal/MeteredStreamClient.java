@@ -78,8 +78,8 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
             } else {
                 m.failure.record(nanos, TimeUnit.NANOSECONDS);
                 m.failed(Kinds.of(error), records);
-                out.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
+                out.completeExceptionally(
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
         return out;

@@ -43,8 +43,12 @@ public final class TagLimiter {
             }
         }
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("more than {} distinct values of meter tag '{}'; '{}' and every further one are tagged '{}'. "
-                    + "Raise the cap in TributaryMetrics.builder() if the names are bounded.", max, tag, value,
+            LOG.warn(
+                    "more than {} distinct values of meter tag '{}'; '{}' and every further one are tagged '{}'. "
+                            + "Raise the cap in TributaryMetrics.builder() if the names are bounded.",
+                    max,
+                    tag,
+                    value,
                     TributaryMeters.OTHER);
         }
         return TributaryMeters.OTHER;

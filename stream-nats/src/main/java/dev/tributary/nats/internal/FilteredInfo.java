@@ -54,8 +54,13 @@ final class FilteredInfo {
             if (first == null || last == null) {
                 return StreamInfo.empty(stream); // purged meanwhile
             }
-            return StreamInfo.of(stream, all.getNumPending(), EventId.ofSequence(first.streamSequence()),
-                    first.timestamp(), EventId.ofSequence(last.streamSequence()), last.timestamp());
+            return StreamInfo.of(
+                    stream,
+                    all.getNumPending(),
+                    EventId.ofSequence(first.streamSequence()),
+                    first.timestamp(),
+                    EventId.ofSequence(last.streamSequence()),
+                    last.timestamp());
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
                 return StreamInfo.missing(stream);

@@ -53,12 +53,10 @@ public final class HeaderCodec {
     /** Prefix of an escaped user key. */
     public static final String ESCAPE = "Tributary-Esc-";
 
-    private HeaderCodec() {
-    }
+    private HeaderCodec() {}
 
     /** A decoded record: key (null for none) and headers. */
-    public record Decoded(byte[] key, Headers headers) {
-    }
+    public record Decoded(byte[] key, Headers headers) {}
 
     /** Encodes key and headers into NATS headers; returns null when there is nothing to carry. */
     public static io.nats.client.impl.Headers encode(byte[] key, Headers headers) {
@@ -241,7 +239,9 @@ public final class HeaderCodec {
             }
         }
         String text = ascii ? new String(key, StandardCharsets.US_ASCII) : null;
-        return text != null && isPlain(text) ? text : MARKER + Base64.getEncoder().encodeToString(key);
+        return text != null && isPlain(text)
+                ? text
+                : MARKER + Base64.getEncoder().encodeToString(key);
     }
 
     private static byte[] decodeKey(String v) {

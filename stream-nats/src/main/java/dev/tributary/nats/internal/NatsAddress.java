@@ -27,7 +27,9 @@ record NatsAddress(List<String> hosts, List<Integer> ports, String userInfo) {
 
     /** Parses the authority of {@code uri}. @throws StreamException CONFIGURATION naming the bad address */
     static NatsAddress parse(URI uri, String safeUri) {
-        if (uri.isOpaque() || uri.getRawAuthority() == null || uri.getRawAuthority().isBlank()) {
+        if (uri.isOpaque()
+                || uri.getRawAuthority() == null
+                || uri.getRawAuthority().isBlank()) {
             throw config("URI '" + safeUri + "' needs a host, e.g. nats://localhost:4222 or "
                     + "nats://host1:4222,host2:4222,host3:4222 for a cluster");
         }

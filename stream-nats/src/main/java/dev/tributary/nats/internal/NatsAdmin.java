@@ -48,8 +48,14 @@ final class NatsAdmin {
     private final BooleanSupplier clientClosed;
 
     /** @param clientClosed whether the client closed (ends a trim's read early) */
-    NatsAdmin(NatsSettings settings, Connection connection, JetStreamManagement jsm, NatsNames names, NatsErrors errors,
-            Clock clock, BooleanSupplier clientClosed) {
+    NatsAdmin(
+            NatsSettings settings,
+            Connection connection,
+            JetStreamManagement jsm,
+            NatsNames names,
+            NatsErrors errors,
+            Clock clock,
+            BooleanSupplier clientClosed) {
         this.settings = settings;
         this.connection = connection;
         this.jsm = jsm;
@@ -91,11 +97,16 @@ final class NatsAdmin {
                     throw e;
                 }
             }
-            StreamConfiguration.Builder b = StreamConfiguration.builder().name(name).subjects(subject)
+            StreamConfiguration.Builder b = StreamConfiguration.builder()
+                    .name(name)
+                    .subjects(subject)
                     .storageType(settings.fileStorage() ? StorageType.File : StorageType.Memory)
-                    .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old)
-                    .replicas(settings.replicas()).duplicateWindow(settings.duplicateWindow())
-                    .maxMessages(settings.maxMessages()).maxBytes(settings.maxBytes());
+                    .retentionPolicy(RetentionPolicy.Limits)
+                    .discardPolicy(DiscardPolicy.Old)
+                    .replicas(settings.replicas())
+                    .duplicateWindow(settings.duplicateWindow())
+                    .maxMessages(settings.maxMessages())
+                    .maxBytes(settings.maxBytes());
             if (!settings.maxAge().isZero()) {
                 b.maxAge(settings.maxAge());
             }
@@ -115,9 +126,12 @@ final class NatsAdmin {
 
     private static void verifySubject(StreamConfiguration c, String name, String subject) {
         if (!c.getSubjects().contains(subject)) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "JetStream stream " + name + " exists but does not "
-                    + "capture subject " + subject + " (it captures " + c.getSubjects() + "); delete it or choose "
-                    + "another namespace");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "JetStream stream " + name + " exists but does not "
+                            + "capture subject " + subject + " (it captures " + c.getSubjects()
+                            + "); delete it or choose "
+                            + "another namespace");
         }
     }
 
@@ -129,30 +143,38 @@ final class NatsAdmin {
         String what = "creating stream '" + stream + "' (" + t.describe() + ")";
         io.nats.client.api.StreamInfo si = streamInfo(t.stream(), what);
         if (si == null) {
-            throw new StreamException(ErrorKind.NOT_FOUND, what + ": JetStream stream " + t.stream() + " does not "
-                    + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
-                    + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
+            throw new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    what + ": JetStream stream " + t.stream() + " does not "
+                            + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
+                            + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
         }
         List<String> subjects = si.getConfiguration().getSubjects();
         if (subjects.isEmpty()) {
             return; // a mirror or a stream of sources: it captures no subjects of its own
         }
         if (t.filter() != null && subjects.stream().noneMatch(x -> Subjects.overlap(x, t.filter()))) {
-            throw new StreamException(ErrorKind.CONFIGURATION, what + ": the filter " + t.filter() + " matches "
-                    + "nothing the stream captures (" + subjects + "); fix option " + t.option());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": the filter " + t.filter() + " matches " + "nothing the stream captures (" + subjects
+                            + "); fix option " + t.option());
         }
         if (t.append() != null && subjects.stream().noneMatch(x -> Subjects.covers(x, t.append()))) {
-            throw new StreamException(ErrorKind.CONFIGURATION, what + ": the append subject " + t.append() + " is "
-                    + "not captured by the stream (" + subjects + "), so appends would fail; fix option " + t.option());
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": the append subject " + t.append() + " is " + "not captured by the stream (" + subjects
+                            + "), so appends would fail; fix option " + t.option());
         }
     }
 
     boolean deleteStream(StreamName stream) {
         NatsTarget t = names.target(stream);
         if (t.adopted()) {
-            throw new StreamException(ErrorKind.UNSUPPORTED, "deleting stream '" + stream + "' refused: it is "
-                    + t.describe() + ", which another application owns; delete it with the nats tool "
-                    + "(nats stream rm " + t.stream() + ") if you mean to");
+            throw new StreamException(
+                    ErrorKind.UNSUPPORTED,
+                    "deleting stream '" + stream + "' refused: it is "
+                            + t.describe() + ", which another application owns; delete it with the nats tool "
+                            + "(nats stream rm " + t.stream() + ") if you mean to");
         }
         try {
             return jsm.deleteStream(t.stream());
@@ -212,16 +234,24 @@ final class NatsAdmin {
         if (s.getMsgCount() == 0) {
             return StreamInfo.empty(stream);
         }
-        return StreamInfo.of(stream, s.getMsgCount(), EventId.ofSequence(s.getFirstSequence()),
-                s.getFirstTime().toInstant(), EventId.ofSequence(s.getLastSequence()), s.getLastTime().toInstant());
+        return StreamInfo.of(
+                stream,
+                s.getMsgCount(),
+                EventId.ofSequence(s.getFirstSequence()),
+                s.getFirstTime().toInstant(),
+                EventId.ofSequence(s.getLastSequence()),
+                s.getLastTime().toInstant());
     }
 
     long trim(StreamName stream, Trim trim) {
         NatsTarget target = names.target(stream);
         if (target.adopted()) {
-            throw new StreamException(ErrorKind.UNSUPPORTED, "trimming stream '" + stream + "' refused: it is "
-                    + target.describe() + ", which another application owns; set its limits (max age, max messages) "
-                    + "with the nats tool instead");
+            throw new StreamException(
+                    ErrorKind.UNSUPPORTED,
+                    "trimming stream '" + stream + "' refused: it is "
+                            + target.describe()
+                            + ", which another application owns; set its limits (max age, max messages) "
+                            + "with the nats tool instead");
         }
         String name = target.stream();
         try {
@@ -236,7 +266,9 @@ final class NatsAdmin {
                 if (t.maxLength() == 0) {
                     return purgeBelow(name, s.getLastSequence() + 1);
                 }
-                return jsm.purgeStream(name, PurgeOptions.builder().keep(t.maxLength()).build()).getPurged();
+                return jsm.purgeStream(
+                                name, PurgeOptions.builder().keep(t.maxLength()).build())
+                        .getPurged();
             }
             if (trim instanceof Trim.Below b) {
                 long seq = NatsStreamClient.sequenceOf(b.id(), "trim id");
@@ -259,7 +291,8 @@ final class NatsAdmin {
         if (seq <= 1) {
             return 0;
         }
-        return jsm.purgeStream(name, PurgeOptions.builder().sequence(seq).build()).getPurged();
+        return jsm.purgeStream(name, PurgeOptions.builder().sequence(seq).build())
+                .getPurged();
     }
 
     /** The first sequence whose timestamp is at or after {@code time}, or {@code last + 1}. */
@@ -285,15 +318,21 @@ final class NatsAdmin {
      */
     String createEphemeral(String jsStream, String subject, DeliverPolicy policy, long startSeq, Instant startTime)
             throws IOException, JetStreamApiException {
-        return createEphemeralInfo(jsStream, subject, policy, startSeq, startTime).getName();
+        return createEphemeralInfo(jsStream, subject, policy, startSeq, startTime)
+                .getName();
     }
 
     /** {@link #createEphemeral}, answering the consumer's info (its pending count). */
-    io.nats.client.api.ConsumerInfo createEphemeralInfo(String jsStream, String subject, DeliverPolicy policy,
-            long startSeq, Instant startTime) throws IOException, JetStreamApiException {
-        ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
-                .deliverPolicy(policy).replayPolicy(ReplayPolicy.Instant)
-                .inactiveThreshold(settings.readerInactiveThreshold()).memStorage(true).numReplicas(1);
+    io.nats.client.api.ConsumerInfo createEphemeralInfo(
+            String jsStream, String subject, DeliverPolicy policy, long startSeq, Instant startTime)
+            throws IOException, JetStreamApiException {
+        ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
+                .ackPolicy(AckPolicy.None)
+                .deliverPolicy(policy)
+                .replayPolicy(ReplayPolicy.Instant)
+                .inactiveThreshold(settings.readerInactiveThreshold())
+                .memStorage(true)
+                .numReplicas(1);
         if (policy == DeliverPolicy.ByStartSequence) {
             b.startSequence(Math.max(1, startSeq));
         } else if (policy == DeliverPolicy.ByStartTime) {
@@ -323,7 +362,12 @@ final class NatsAdmin {
 
     /** A pull session on a consumer of the client's connection. */
     PullSession session(String jsStream, String consumer, String what) {
-        return new PullSession(connection, jsStream, consumer, settings.requestTimeout(), what,
+        return new PullSession(
+                connection,
+                jsStream,
+                consumer,
+                settings.requestTimeout(),
+                what,
                 () -> consumerExists(jsStream, consumer));
     }
 

@@ -34,8 +34,7 @@ final class NatsAdoption {
     /** Longest JetStream stream name accepted. */
     static final int MAX_STREAM = 255;
 
-    private NatsAdoption() {
-    }
+    private NatsAdoption() {}
 
     /** True for option names of this family. */
     static boolean isAdoptionOption(String option) {
@@ -116,7 +115,12 @@ final class NatsAdoption {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '.' || c == '*' || c == '>' || c == '/' || c == '\\' || Character.isWhitespace(c)
+            if (c == '.'
+                    || c == '*'
+                    || c == '>'
+                    || c == '/'
+                    || c == '\\'
+                    || Character.isWhitespace(c)
                     || Character.isISOControl(c)) {
                 return "'" + s + "' holds a character JetStream does not allow in stream names "
                         + "(., *, >, /, \\, whitespace or a control character)";

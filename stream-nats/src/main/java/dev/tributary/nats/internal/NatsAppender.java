@@ -46,8 +46,14 @@ final class NatsAppender {
     /** The subject of the stream appended to last (appends usually go to one stream at a time). */
     private volatile Subject lastSubject;
 
-    NatsAppender(Connection connection, JetStream js, NatsNames names, NatsErrors errors, AppendWindow window,
-            boolean autoMsgId, String uri) {
+    NatsAppender(
+            Connection connection,
+            JetStream js,
+            NatsNames names,
+            NatsErrors errors,
+            AppendWindow window,
+            boolean autoMsgId,
+            String uri) {
         this.connection = connection;
         this.js = js;
         this.names = names;
@@ -108,7 +114,10 @@ final class NatsAppender {
         private final List<StreamRecord> records;
         private final List<EventId> ids;
 
-        BatchChain(AppendWindow.Append<List<EventId>> batch, StreamName stream, String subject,
+        BatchChain(
+                AppendWindow.Append<List<EventId>> batch,
+                StreamName stream,
+                String subject,
                 List<StreamRecord> records) {
             this.batch = batch;
             this.stream = stream;
@@ -130,9 +139,16 @@ final class NatsAppender {
                 ack = publish(subject, records.get(i), batch);
             } catch (RuntimeException e) {
                 StreamException se = errors.map(e, what(stream), false);
-                batch.fail(i == 0 ? se : new StreamException(ErrorKind.INDETERMINATE, what(stream) + ": record " + i
-                        + " of the batch of " + records.size() + " could not be sent (" + se.getMessage() + "); the "
-                        + i + " before it are stored", se));
+                batch.fail(
+                        i == 0
+                                ? se
+                                : new StreamException(
+                                        ErrorKind.INDETERMINATE,
+                                        what(stream) + ": record " + i
+                                                + " of the batch of " + records.size() + " could not be sent ("
+                                                + se.getMessage() + "); the "
+                                                + i + " before it are stored",
+                                        se));
                 return;
             }
             ack.whenComplete((pa, err) -> {
@@ -152,7 +168,9 @@ final class NatsAppender {
         String msgId = r.idempotencyId() != null ? r.idempotencyId() : autoMsgId ? randomMsgId() : null;
         a.sent();
         // without an id: no options at all, so jnats neither copies the headers nor merges options
-        return msgId == null ? js.publishAsync(msg) : js.publishAsync(msg, PublishOptions.builder().messageId(msgId).build());
+        return msgId == null
+                ? js.publishAsync(msg)
+                : js.publishAsync(msg, PublishOptions.builder().messageId(msgId).build());
     }
 
     /** Fails the append RETRYABLE (nothing sent) when the connection is down: no reconnect buffer. */
@@ -161,8 +179,10 @@ final class NatsAppender {
         if (status == Connection.Status.CONNECTED) {
             return true;
         }
-        a.fail(new StreamException(ErrorKind.RETRYABLE, what(stream) + " failed: not connected to " + uri + " ("
-                + status + "); nothing was sent, retry later"));
+        a.fail(new StreamException(
+                ErrorKind.RETRYABLE,
+                what(stream) + " failed: not connected to " + uri + " (" + status
+                        + "); nothing was sent, retry later"));
         return false;
     }
 
@@ -178,33 +198,48 @@ final class NatsAppender {
             a.fail(errors.map(root, what(stream), true));
             return;
         }
-        streamMissing(stream).whenComplete((missing, e) -> a.fail(Boolean.TRUE.equals(missing)
-                ? new StreamException(ErrorKind.NOT_FOUND, what(stream) + " failed: no JetStream stream captures "
-                        + "subject " + names.target(stream).append() + (names.target(stream).adopted()
-                                ? " (" + names.target(stream).describe() + " does not exist or does not capture it)"
-                                : "; call createStream first"))
-                : new StreamException(ErrorKind.RETRYABLE, what(stream) + " failed: no server leads the stream at "
-                        + "the moment (a leader election in the cluster); nothing was stored, retry")));
+        streamMissing(stream)
+                .whenComplete(
+                        (missing, e) -> a.fail(
+                                Boolean.TRUE.equals(missing)
+                                        ? new StreamException(
+                                                ErrorKind.NOT_FOUND,
+                                                what(stream) + " failed: no JetStream stream captures "
+                                                        + "subject "
+                                                        + names.target(stream).append()
+                                                        + (names.target(stream).adopted()
+                                                                ? " ("
+                                                                        + names.target(stream)
+                                                                                .describe()
+                                                                        + " does not exist or does not capture it)"
+                                                                : "; call createStream first"))
+                                        : new StreamException(
+                                                ErrorKind.RETRYABLE,
+                                                what(stream) + " failed: no server leads the stream at "
+                                                        + "the moment (a leader election in the cluster); nothing was stored, retry")));
     }
 
     /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */
     private CompletableFuture<Boolean> streamMissing(StreamName stream) {
         try {
-            return connection.requestWithTimeout("$JS.API.STREAM.INFO." + names.target(stream).stream(), null,
-                    STREAM_CHECK_TIMEOUT).thenApply(m -> !m.isStatusMessage() && m.getData() != null
-                            && new String(m.getData(), StandardCharsets.UTF_8).contains("\"err_code\":"
-                                    + NatsErrors.STREAM_NOT_FOUND));
+            return connection
+                    .requestWithTimeout(
+                            "$JS.API.STREAM.INFO." + names.target(stream).stream(), null, STREAM_CHECK_TIMEOUT)
+                    .thenApply(m -> !m.isStatusMessage()
+                            && m.getData() != null
+                            && new String(m.getData(), StandardCharsets.UTF_8)
+                                    .contains("\"err_code\":" + NatsErrors.STREAM_NOT_FOUND));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null);
         }
     }
 
     private static boolean mentionsNoResponders(Throwable t) {
-        return t != null && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("no responders");
+        return t != null
+                && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("no responders");
     }
 
-    private record Subject(StreamName stream, String subject) {
-    }
+    private record Subject(StreamName stream, String subject) {}
 
     /**
      * The subject appends to {@code stream} go to; fails {@code CONFIGURATION} before any I/O for an
@@ -215,10 +250,13 @@ final class NatsAppender {
         if (last == null || !last.stream().equals(stream)) {
             NatsTarget t = names.target(stream);
             if (t.append() == null) {
-                throw new StreamException(ErrorKind.CONFIGURATION, what(stream) + " refused: '" + stream + "' is "
-                        + t.describe() + ", which has no append subject (its filter is not one literal subject); "
-                        + "name one as the third part of " + t.option() + "=" + t.stream() + ":"
-                        + (t.filter() == null ? "" : t.filter()) + ":<subject>");
+                throw new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        what(stream) + " refused: '" + stream + "' is "
+                                + t.describe()
+                                + ", which has no append subject (its filter is not one literal subject); "
+                                + "name one as the third part of " + t.option() + "=" + t.stream() + ":"
+                                + (t.filter() == null ? "" : t.filter()) + ":<subject>");
             }
             last = new Subject(stream, t.append());
             lastSubject = last;

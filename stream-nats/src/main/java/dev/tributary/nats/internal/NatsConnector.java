@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class NatsConnector {
     private static final Logger LOG = LoggerFactory.getLogger(NatsConnector.class);
 
-    private NatsConnector() {
-    }
+    private NatsConnector() {}
 
     /** Connects; see {@link dev.tributary.spi.StreamProvider#create} for the errors. */
     public static NatsStreamClient connect(ClientConfig config, Clock clock) {
@@ -46,9 +45,11 @@ public final class NatsConnector {
             if (listener.rejected) {
                 // our listener interrupted the connect: the server refused the credentials, and jnats
                 // would otherwise wait out the whole connect timeout before giving up
-                throw new StreamException(ErrorKind.AUTHENTICATION, "connecting to " + s.safeUri()
-                        + " failed: the server rejected the credentials (Authorization Violation); check the "
-                        + "user, password or token of the URI");
+                throw new StreamException(
+                        ErrorKind.AUTHENTICATION,
+                        "connecting to " + s.safeUri()
+                                + " failed: the server rejected the credentials (Authorization Violation); check the "
+                                + "user, password or token of the URI");
             }
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "interrupted while connecting to " + s.safeUri());
@@ -76,8 +77,10 @@ public final class NatsConnector {
         }
         if (!c.getServerInfo().isJetStreamAvailable()) {
             closeQuietly(c);
-            throw new StreamException(ErrorKind.CONFIGURATION, "the NATS server at " + s.safeUri()
-                    + " does not have JetStream enabled; start nats-server with -js (or enable it for the account)");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "the NATS server at " + s.safeUri()
+                            + " does not have JetStream enabled; start nats-server with -js (or enable it for the account)");
         }
         try {
             return new NatsStreamClient(s, c, errors, clock);
@@ -98,9 +101,15 @@ public final class NatsConnector {
      * the name on jnats 2.24 as well.
      */
     static Options.Builder options(NatsSettings s, NatsErrors errors) {
-        Options.Builder b = new Options.Builder().servers(s.serverUrls().toArray(new String[0])).connectionName("tributary")
-                .connectionTimeout(s.connectTimeout()).maxReconnects(-1).reconnectWait(s.reconnectWait())
-                .reconnectBufferSize(0).pingInterval(s.pingInterval()).maxPingsOut(2);
+        Options.Builder b = new Options.Builder()
+                .servers(s.serverUrls().toArray(new String[0]))
+                .connectionName("tributary")
+                .connectionTimeout(s.connectTimeout())
+                .maxReconnects(-1)
+                .reconnectWait(s.reconnectWait())
+                .reconnectBufferSize(0)
+                .pingInterval(s.pingInterval())
+                .maxPingsOut(2);
         if (s.user().isPresent()) {
             b.userInfo(s.user().get().toCharArray(), s.password());
         } else if (s.token() != null) {
@@ -115,8 +124,8 @@ public final class NatsConnector {
                     b.sslContext(NatsTls.context(s));
                 }
             } catch (GeneralSecurityException | IOException e) {
-                throw errors.wrap(ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(),
-                        e);
+                throw errors.wrap(
+                        ErrorKind.CONFIGURATION, "cannot set up TLS for " + s.safeUri() + ": " + e.getMessage(), e);
             }
         }
         return b;
@@ -138,6 +147,7 @@ public final class NatsConnector {
         volatile Exception lastException;
         /** The thread inside {@code Nats.connect}, interrupted when the server rejects the credentials. */
         volatile Thread connecting;
+
         volatile boolean rejected;
 
         LoggingErrorListener(NatsErrors errors, String uri) {

@@ -96,8 +96,10 @@ public final class NatsErrors {
             return wrap(append ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE, what + " was interrupted", c);
         }
         if (c instanceof JetStreamApiException j) {
-            return wrap(kindOf(j), what + " failed: " + j.getErrorDescription() + " (JetStream error "
-                    + j.getApiErrorCode() + ")", c);
+            return wrap(
+                    kindOf(j),
+                    what + " failed: " + j.getErrorDescription() + " (JetStream error " + j.getApiErrorCode() + ")",
+                    c);
         }
         if (c instanceof JetStreamStatusException s) {
             int code = s.getStatus().getCode();
@@ -108,27 +110,42 @@ public final class NatsErrors {
             return wrap(ErrorKind.CONFIGURATION, what + " failed: " + tlsProblem(c), c);
         }
         if (c instanceof AuthenticationException) {
-            return wrap(ErrorKind.AUTHENTICATION, what + " failed: the server rejected the credentials ("
-                    + c.getMessage() + "); check the user, password or token of the URI", c);
+            return wrap(
+                    ErrorKind.AUTHENTICATION,
+                    what + " failed: the server rejected the credentials (" + c.getMessage()
+                            + "); check the user, password or token of the URI",
+                    c);
         }
         if (c instanceof TimeoutException || c instanceof CancellationException) {
-            return wrap(append ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE, what + " got no answer in time"
-                    + (append ? "; the record may or may not be stored" : ""), c);
+            return wrap(
+                    append ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE,
+                    what + " got no answer in time" + (append ? "; the record may or may not be stored" : ""),
+                    c);
         }
         String msg = String.valueOf(c.getMessage());
         String lower = msg.toLowerCase(Locale.ROOT);
-        if (lower.contains("authorization violation") || lower.contains("authentication")
-                || lower.contains("permissions violation") || lower.contains("user authentication expired")) {
-            return wrap(ErrorKind.AUTHENTICATION, what + " failed: the server rejected the credentials ("
-                    + msg + "); check the user, password or token of the URI", c);
+        if (lower.contains("authorization violation")
+                || lower.contains("authentication")
+                || lower.contains("permissions violation")
+                || lower.contains("user authentication expired")) {
+            return wrap(
+                    ErrorKind.AUTHENTICATION,
+                    what + " failed: the server rejected the credentials (" + msg
+                            + "); check the user, password or token of the URI",
+                    c);
         }
         if (lower.contains("maximum payload") || lower.contains("max payload") || lower.contains("payload size")) {
-            return wrap(ErrorKind.TOO_LARGE, what + " failed: the message exceeds the server's max_payload (" + msg
-                    + ")", c);
+            return wrap(
+                    ErrorKind.TOO_LARGE,
+                    what + " failed: the message exceeds the server's max_payload (" + msg + ")",
+                    c);
         }
         if (lower.contains("timeout") || lower.contains("timed out")) {
-            return wrap(append ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE, what + " got no answer in time ("
-                    + msg + ")" + (append ? "; the record may or may not be stored" : ""), c);
+            return wrap(
+                    append ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE,
+                    what + " got no answer in time (" + msg + ")"
+                            + (append ? "; the record may or may not be stored" : ""),
+                    c);
         }
         if (c instanceof IllegalStateException && lower.contains("closed")) {
             return wrap(ErrorKind.RETRYABLE, what + " failed: the connection is closed (" + msg + ")", c);
@@ -203,7 +220,8 @@ public final class NatsErrors {
         if (secrets.isEmpty()) {
             return cause;
         }
-        Redacted r = new Redacted(cause.getClass().getName() + ": " + redact(cause.getMessage()),
+        Redacted r = new Redacted(
+                cause.getClass().getName() + ": " + redact(cause.getMessage()),
                 redactedCause(cause.getCause() == cause ? null : cause.getCause()));
         r.setStackTrace(cause.getStackTrace());
         return r;

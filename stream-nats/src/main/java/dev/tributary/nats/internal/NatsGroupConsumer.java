@@ -51,9 +51,11 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
     private final StreamWatch watch = new StreamWatch();
     /** The highest sequence delivered to this member; 0 = none. */
     private long observed;
+
     private StreamException lost;
     /** A stream check that failed transiently, to run before the next pull. */
     private boolean recheck;
+
     private final Map<Long, String> unacked;
     private PullSession session;
 
@@ -66,8 +68,8 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
         this.target = client.names().target(stream);
         this.jsStream = target.stream();
         watch.checked(client.connection().getStatistics().getReconnects());
-        io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "opening " + describeMember(member,
-                group, stream));
+        io.nats.client.api.StreamInfo si =
+                client.admin().streamInfo(jsStream, "opening " + describeMember(member, group, stream));
         if (si != null) {
             watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), 0, true);
         }
@@ -100,7 +102,8 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
         io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "checking the stream of " + describe());
         String loss;
         if (si == null) {
-            if (observed == 0 || !watch.reconnected(client.connection().getStatistics().getReconnects())) {
+            if (observed == 0
+                    || !watch.reconnected(client.connection().getStatistics().getReconnects())) {
                 return false; // deleted while this member was connected: NOT_FOUND, as deleteStream documents
             }
             loss = "the JetStream stream is gone after the connection to the server was lost, with sequence "
@@ -110,8 +113,10 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
             loss = watch.check(NatsReader.created(si), si.getStreamState().getLastSequence(), observed, true);
         }
         if (loss != null) {
-            lost = new StreamException(ErrorKind.DATA_LOSS, describe() + ": " + loss + "; the group's position and "
-                    + "unacked events went with it: create the group again to read the stream as it is now");
+            lost = new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    describe() + ": " + loss + "; the group's position and "
+                            + "unacked events went with it: create the group again to read the stream as it is now");
             dropSession();
             throw new StreamException(ErrorKind.DATA_LOSS, lost.getMessage());
         }
@@ -179,8 +184,8 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
             }
             for (PullSession.Delivery d : batch) {
                 observed = Math.max(observed, d.streamSequence());
-                out.add(NatsStreamClient.toEvent(stream, target, d,
-                        (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
+                out.add(NatsStreamClient.toEvent(
+                        stream, target, d, (int) Math.min(Integer.MAX_VALUE, d.deliveryCount())));
             }
             return out;
         } catch (PullSession.ConsumerGone e) {
@@ -207,8 +212,8 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
      */
     private StreamException groupGone(String what) {
         boolean streamThere = verifyStream();
-        return new StreamException(ErrorKind.NOT_FOUND, what + ": the " + (streamThere ? "group" : "stream")
-                + " no longer exists");
+        return new StreamException(
+                ErrorKind.NOT_FOUND, what + ": the " + (streamThere ? "group" : "stream") + " no longer exists");
     }
 
     @Override
@@ -234,22 +239,27 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
                 } else {
                     // the server answers an ack that has a reply subject once it processed it (and every
                     // earlier ack of this connection to the consumer)
-                    var reply = client.connection().request(subjects.get(i), ACK, client.settings().requestTimeout());
+                    var reply = client.connection()
+                            .request(subjects.get(i), ACK, client.settings().requestTimeout());
                     if (reply == null && !client.admin().consumerExists(jsStream, group)) {
                         // jnats answers a request nobody listens to with null at once (no responders)
                         throw groupGone("ack of " + describe());
                     }
                     if (reply == null) {
-                        throw new StreamException(ErrorKind.RETRYABLE, "ack of " + describe() + " got no confirmation "
-                                + "within " + client.settings().requestTimeout() + "; the events may be redelivered");
+                        throw new StreamException(
+                                ErrorKind.RETRYABLE,
+                                "ack of " + describe() + " got no confirmation " + "within "
+                                        + client.settings().requestTimeout() + "; the events may be redelivered");
                     }
                     if (reply.isStatusMessage() && reply.getStatus().getCode() == 503) {
                         // no responders: the group is gone, or (in a cluster) it has no leader for a moment
                         if (!client.admin().consumerExists(jsStream, group)) {
                             throw groupGone("ack of " + describe());
                         }
-                        throw new StreamException(ErrorKind.RETRYABLE, "ack of " + describe() + " found no server "
-                                + "leading the group (a leader election in the cluster); the events may be redelivered");
+                        throw new StreamException(
+                                ErrorKind.RETRYABLE,
+                                "ack of " + describe() + " found no server "
+                                        + "leading the group (a leader election in the cluster); the events may be redelivered");
                     }
                 }
             }

@@ -58,9 +58,13 @@ final class NatsGroups {
                     throw e;
                 }
             }
-            ConsumerConfiguration.Builder b = ConsumerConfiguration.builder().durable(group)
-                    .ackPolicy(AckPolicy.Explicit).ackWait(options.ackTimeout()).maxDeliver(-1)
-                    .replayPolicy(ReplayPolicy.Instant).maxAckPending(maxAckPending);
+            ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
+                    .durable(group)
+                    .ackPolicy(AckPolicy.Explicit)
+                    .ackWait(options.ackTimeout())
+                    .maxDeliver(-1)
+                    .replayPolicy(ReplayPolicy.Instant)
+                    .maxAckPending(maxAckPending);
             String filter = names.target(stream).filter();
             if (filter != null) {
                 b.filterSubject(filter); // an adopted stream read whole has no filter
@@ -89,8 +93,8 @@ final class NatsGroups {
         try {
             jsm.getConsumerInfo(names.target(stream).stream(), group);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw errors.map(e, "opening member '" + member + "' of group '" + group + "' on stream '" + stream + "'",
-                    false);
+            throw errors.map(
+                    e, "opening member '" + member + "' of group '" + group + "' on stream '" + stream + "'", false);
         }
     }
 
@@ -104,7 +108,11 @@ final class NatsGroups {
 
     private static GroupInfo toGroupInfo(ConsumerInfo ci) {
         long delivered = ci.getDelivered() == null ? 0 : ci.getDelivered().getStreamSequence();
-        return new GroupInfo(ci.getName(), ci.getNumAckPending(), ci.getNumPending(), List.of(),
+        return new GroupInfo(
+                ci.getName(),
+                ci.getNumAckPending(),
+                ci.getNumPending(),
+                List.of(),
                 delivered > 0 ? Optional.of(EventId.ofSequence(delivered)) : Optional.empty());
     }
 

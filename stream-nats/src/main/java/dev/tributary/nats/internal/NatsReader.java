@@ -54,6 +54,7 @@ final class NatsReader extends AbstractStreamReader {
     /** The highest sequence seen to exist in the stream (latest resolved at open, the id a reader opens
      * after, then reads); 0 = none. */
     private long observed;
+
     private boolean dense = true;
     private PullSession session;
     private String consumer;
@@ -116,8 +117,8 @@ final class NatsReader extends AbstractStreamReader {
                 watch.checked(reconnects);
                 try {
                     long remaining = Math.max(0, deadline - System.nanoTime());
-                    List<PullSession.Delivery> batch = session.poll(maxCount, Duration.ofNanos(remaining),
-                            this::isClosed);
+                    List<PullSession.Delivery> batch =
+                            session.poll(maxCount, Duration.ofNanos(remaining), this::isClosed);
                     List<StreamEvent> out = accept(batch);
                     if (out.isEmpty() && gap == null && System.nanoTime() - lastGapCheck >= GAP_CHECK_INTERVAL_NANOS) {
                         inspect();
@@ -162,10 +163,13 @@ final class NatsReader extends AbstractStreamReader {
                 }
                 if (dense || expectedNext < first) {
                     long to = dense ? seq - 1 : Math.min(seq, first) - 1;
-                    gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position()
-                            + ": events " + expectedNext + " to " + to + " were trimmed before they were read"
-                            + (dense ? "" : " (some may have been of other subjects)") + "; reopen at earliest to "
-                            + "continue with what is retained");
+                    gap = new StreamException(
+                            ErrorKind.DATA_LOSS,
+                            "reader of '" + stream + "' at " + position()
+                                    + ": events " + expectedNext + " to " + to + " were trimmed before they were read"
+                                    + (dense ? "" : " (some may have been of other subjects)")
+                                    + "; reopen at earliest to "
+                                    + "continue with what is retained");
                     dropConsumer();
                     break;
                 }
@@ -207,12 +211,18 @@ final class NatsReader extends AbstractStreamReader {
         dense = target.dense(si.getConfiguration().getSubjects());
         String loss = watch.check(created(si), s.getLastSequence(), observed, expectedNext > 0);
         if (loss != null) {
-            gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position() + ": " + loss
-                    + "; reopen the reader to read the stream as it is now");
+            gap = new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "reader of '" + stream + "' at " + position() + ": " + loss
+                            + "; reopen the reader to read the stream as it is now");
         } else if (expectedNext > 0 && expectedNext < s.getFirstSequence() && expectedNext <= s.getLastSequence()) {
-            gap = new StreamException(ErrorKind.DATA_LOSS, "reader of '" + stream + "' at " + position()
-                    + ": events " + expectedNext + " to " + (s.getFirstSequence() - 1) + " were trimmed before they "
-                    + "were read (oldest retained: " + s.getFirstSequence() + "); reopen at earliest to continue");
+            gap = new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "reader of '" + stream + "' at " + position()
+                            + ": events " + expectedNext + " to " + (s.getFirstSequence() - 1)
+                            + " were trimmed before they "
+                            + "were read (oldest retained: " + s.getFirstSequence()
+                            + "); reopen at earliest to continue");
         }
         if (gap != null) {
             dropConsumer();

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,9 +29,22 @@ public final class NatsSettings {
     /** Default {@code maxHeaderBytes}: UTF-8 bytes of key plus header keys and values per record. */
     public static final int DEFAULT_MAX_HEADER_BYTES = 4096;
 
-    static final Set<String> KNOWN_OPTIONS = Set.of("storage", "replicas", "maxAge", "maxMessages", "maxBytes",
-            "duplicateWindow", "maxHeaderBytes", "maxAckPending", "pingInterval", "reconnectWait",
-            "readerInactiveThreshold", "tlsCaFile", "tlsInsecure", "tlsVerifyHostname", "autoMsgId");
+    static final Set<String> KNOWN_OPTIONS = Set.of(
+            "storage",
+            "replicas",
+            "maxAge",
+            "maxMessages",
+            "maxBytes",
+            "duplicateWindow",
+            "maxHeaderBytes",
+            "maxAckPending",
+            "pingInterval",
+            "reconnectWait",
+            "readerInactiveThreshold",
+            "tlsCaFile",
+            "tlsInsecure",
+            "tlsVerifyHostname",
+            "autoMsgId");
 
     private final String servers;
     private final List<String> serverUrls;
@@ -112,7 +125,8 @@ public final class NatsSettings {
         this.tlsInsecure = o.bool("tlsInsecure", false);
         this.tlsVerifyHostname = o.bool("tlsVerifyHostname", true);
         this.autoMsgId = o.bool("autoMsgId", true);
-        boolean tlsOption = c.option("tlsCaFile").isPresent() || tlsInsecure
+        boolean tlsOption = c.option("tlsCaFile").isPresent()
+                || tlsInsecure
                 || c.option("tlsVerifyHostname").isPresent();
         if (!tls && tlsOption) {
             o.problem("options tlsCaFile, tlsInsecure and tlsVerifyHostname need a tls:// URI");

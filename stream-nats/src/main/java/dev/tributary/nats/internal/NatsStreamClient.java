@@ -49,8 +49,14 @@ public final class NatsStreamClient extends AbstractStreamClient {
     private static final Logger LOG = LoggerFactory.getLogger(NatsStreamClient.class);
     /** The capabilities every client of this backend declares. */
     public static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.CONSUMER_GROUPS, Capability.IDEMPOTENT_APPEND, Capability.TIME_POSITION,
-            Capability.TRIM_BY_LENGTH, Capability.EXACT_TRIM, Capability.TRIM_BY_ID, Capability.TRIM_BY_AGE));
+            Capability.CONSUMER_GROUPS,
+            Capability.IDEMPOTENT_APPEND,
+            Capability.TIME_POSITION,
+            Capability.TRIM_BY_LENGTH,
+            Capability.EXACT_TRIM,
+            Capability.TRIM_BY_ID,
+            Capability.TRIM_BY_AGE));
+
     static final String BACKEND = "nats";
     static final int MAX_BATCH = 10_000;
     static final int MAX_READ = 10_000;
@@ -64,19 +70,35 @@ public final class NatsStreamClient extends AbstractStreamClient {
     private final NatsAppender appender;
 
     NatsStreamClient(NatsSettings settings, Connection connection, NatsErrors errors, Clock clock) {
-        super(BACKEND, CAPABILITIES, limits(settings, connection), "NATS client for " + settings.safeUri(),
-                settings.closeTimeout(), new AppendWindow("NATS client for " + settings.safeUri(), settings.maxInFlight(),
-                        settings.requestTimeout(), null));
+        super(
+                BACKEND,
+                CAPABILITIES,
+                limits(settings, connection),
+                "NATS client for " + settings.safeUri(),
+                settings.closeTimeout(),
+                new AppendWindow(
+                        "NATS client for " + settings.safeUri(),
+                        settings.maxInFlight(),
+                        settings.requestTimeout(),
+                        null));
         this.settings = settings;
         this.connection = connection;
         this.errors = errors;
         this.names = new NatsNames(settings.prefix(), settings.adopted());
-        JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build();
+        JetStreamOptions jso = JetStreamOptions.builder()
+                .requestTimeout(settings.requestTimeout())
+                .build();
         try {
-            this.admin = new NatsAdmin(settings, connection, connection.jetStreamManagement(jso), names, errors, clock,
-                    this::isClosed);
-            this.appender = new NatsAppender(connection, connection.jetStream(jso), names, errors, appendWindow(),
-                    settings.autoMsgId(), settings.safeUri());
+            this.admin = new NatsAdmin(
+                    settings, connection, connection.jetStreamManagement(jso), names, errors, clock, this::isClosed);
+            this.appender = new NatsAppender(
+                    connection,
+                    connection.jetStream(jso),
+                    names,
+                    errors,
+                    appendWindow(),
+                    settings.autoMsgId(),
+                    settings.safeUri());
         } catch (IOException e) {
             appendWindow().close(Duration.ZERO);
             throw errors.map(e, "opening JetStream on " + settings.safeUri(), false);
@@ -90,9 +112,11 @@ public final class NatsStreamClient extends AbstractStreamClient {
         long reserve = HeaderCodec.worstCaseEncodedBytes(settings.maxHeaderBytes()) + 512;
         long maxPayload = Math.min(Integer.MAX_VALUE, serverMax - reserve);
         if (maxPayload < 1024) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "the server's max_payload (" + serverMax
-                    + " bytes) leaves no room for payloads next to maxHeaderBytes=" + settings.maxHeaderBytes()
-                    + "; raise max_payload or lower maxHeaderBytes");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "the server's max_payload (" + serverMax
+                            + " bytes) leaves no room for payloads next to maxHeaderBytes=" + settings.maxHeaderBytes()
+                            + "; raise max_payload or lower maxHeaderBytes");
         }
         return new Limits((int) maxPayload, settings.maxHeaderBytes(), MAX_BATCH, MAX_READ);
     }
@@ -125,7 +149,8 @@ public final class NatsStreamClient extends AbstractStreamClient {
 
     static long sequenceOf(EventId id, String what) {
         if (id.isPair()) {
-            throw StreamException.invalid(what + " " + id + " is not a NATS id; NATS ids are stream sequences like '42'");
+            throw StreamException.invalid(
+                    what + " " + id + " is not a NATS id; NATS ids are stream sequences like '42'");
         }
         return id.sequence();
     }
@@ -140,10 +165,18 @@ public final class NatsStreamClient extends AbstractStreamClient {
         byte[] data = d.message().getData();
         Headers headers = dec.headers();
         if (target.surfacesSubject()) {
-            headers = headers.toBuilder().add(HeaderCodec.SUBJECT_HEADER, d.message().getSubject()).build();
+            headers = headers.toBuilder()
+                    .add(HeaderCodec.SUBJECT_HEADER, d.message().getSubject())
+                    .build();
         }
-        return new StreamEvent(stream, EventId.ofSequence(d.streamSequence()), d.timestamp(), dec.key(), headers,
-                data == null ? new byte[0] : data, Math.max(1, deliveryCount));
+        return new StreamEvent(
+                stream,
+                EventId.ofSequence(d.streamSequence()),
+                d.timestamp(),
+                dec.key(),
+                headers,
+                data == null ? new byte[0] : data,
+                Math.max(1, deliveryCount));
     }
 
     // ---------------------------------------------------------------- the skeleton's do… methods
@@ -163,14 +196,19 @@ public final class NatsStreamClient extends AbstractStreamClient {
         long start = System.nanoTime();
         try {
             if (connection.getStatus() != Connection.Status.CONNECTED) {
-                return new Health(false, Duration.ofNanos(System.nanoTime() - start), "not connected ("
-                        + connection.getStatus() + ")");
+                return new Health(
+                        false,
+                        Duration.ofNanos(System.nanoTime() - start),
+                        "not connected (" + connection.getStatus() + ")");
             }
             connection.flush(settings.requestTimeout());
             Duration rtt = Duration.ofNanos(System.nanoTime() - start);
             var info = connection.getServerInfo();
-            return new Health(true, rtt, "nats-server " + info.getVersion()
-                    + (info.isJetStreamAvailable() ? " with JetStream" : " WITHOUT JetStream"));
+            return new Health(
+                    true,
+                    rtt,
+                    "nats-server " + info.getVersion()
+                            + (info.isJetStreamAvailable() ? " with JetStream" : " WITHOUT JetStream"));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -254,23 +292,25 @@ public final class NatsStreamClient extends AbstractStreamClient {
     @Override
     protected void doClose(Duration remaining) {
         long deadline = System.nanoTime() + remaining.toNanos();
-        Thread closer = new Thread(() -> {
-            try {
-                if (connection.getStatus() == Connection.Status.CONNECTED) {
-                    // acks and consumer deletes published without waiting: let them leave
-                    connection.flush(Duration.ofMillis(Math.max(1, remaining.toMillis() / 3)));
-                }
-            } catch (Exception e) {
-                // best effort: the server may be frozen
-            }
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the NATS connection failed: {}", errors.redact(e.toString()));
-            }
-        }, "tributary-nats-close");
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        if (connection.getStatus() == Connection.Status.CONNECTED) {
+                            // acks and consumer deletes published without waiting: let them leave
+                            connection.flush(Duration.ofMillis(Math.max(1, remaining.toMillis() / 3)));
+                        }
+                    } catch (Exception e) {
+                        // best effort: the server may be frozen
+                    }
+                    try {
+                        connection.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        LOG.debug("closing the NATS connection failed: {}", errors.redact(e.toString()));
+                    }
+                },
+                "tributary-nats-close");
         closer.setDaemon(true);
         closer.start();
         try {
@@ -279,8 +319,10 @@ public final class NatsStreamClient extends AbstractStreamClient {
             Thread.currentThread().interrupt();
         }
         if (closer.isAlive()) {
-            LOG.warn("the NATS connection to {} did not close within {}; leaving it to close in the background",
-                    settings.safeUri(), settings.closeTimeout());
+            LOG.warn(
+                    "the NATS connection to {} did not close within {}; leaving it to close in the background",
+                    settings.safeUri(),
+                    settings.closeTimeout());
         }
     }
 }

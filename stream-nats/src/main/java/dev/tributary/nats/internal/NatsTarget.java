@@ -35,7 +35,8 @@ record NatsTarget(String stream, String filter, String append, boolean adopted, 
      * a gap.
      */
     boolean dense(List<String> streamSubjects) {
-        return filter == null || (streamSubjects.size() == 1 && streamSubjects.get(0).equals(filter));
+        return filter == null
+                || (streamSubjects.size() == 1 && streamSubjects.get(0).equals(filter));
     }
 
     /** True when events read carry their subject in a header: the filter is not one literal subject. */

@@ -18,8 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code tlsInsecure=true} does not come here: it checks nothing (jnats' {@code opentls()}).
  */
 final class NatsTls {
-    private NatsTls() {
-    }
+    private NatsTls() {}
 
     /** The context for {@code s}, which is a {@code tls://} setting without {@code tlsInsecure}. */
     static SSLContext context(NatsSettings s) throws GeneralSecurityException, IOException {

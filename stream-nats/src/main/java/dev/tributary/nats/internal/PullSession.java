@@ -31,6 +31,7 @@ final class PullSession implements AutoCloseable {
     static final long SLICE_MS = 100;
     /** Silence after a no_wait request before asking whether the consumer still exists. */
     private static final long PROBE_NANOS = 1_000_000_000L;
+
     private static final long MAX_WAIT_REQUEST_MS = 1000;
 
     /** The consumer (or its stream) no longer exists: a 409 "Consumer Deleted" or no responders. */
@@ -43,8 +44,7 @@ final class PullSession implements AutoCloseable {
     }
 
     /** A delivered message with the metadata of its ack subject. */
-    record Delivery(Message message, long streamSequence, long deliveryCount, Instant timestamp, String ackSubject) {
-    }
+    record Delivery(Message message, long streamSequence, long deliveryCount, Instant timestamp, String ackSubject) {}
 
     private final Connection connection;
     private final String apiSubject;
@@ -58,7 +58,12 @@ final class PullSession implements AutoCloseable {
     private String waitingSubject;
     private long waitingUntilNanos;
 
-    PullSession(Connection connection, String stream, String consumer, Duration requestTimeout, String what,
+    PullSession(
+            Connection connection,
+            String stream,
+            String consumer,
+            Duration requestTimeout,
+            String what,
             BooleanSupplier consumerExists) {
         this.what = what;
         this.consumerExists = consumerExists;
@@ -157,8 +162,10 @@ final class PullSession implements AutoCloseable {
             }
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
-                throw new StreamException(ErrorKind.RETRYABLE, "the NATS server did not answer a pull request within "
-                        + requestTimeout + "; it may be overloaded, paused or unreachable");
+                throw new StreamException(
+                        ErrorKind.RETRYABLE,
+                        "the NATS server did not answer a pull request within " + requestTimeout
+                                + "; it may be overloaded, paused or unreachable");
             }
             Message m = sub.nextMessage(Duration.ofMillis(Math.min(remainingMs, SLICE_MS)));
             if (m != null) {
@@ -176,7 +183,11 @@ final class PullSession implements AutoCloseable {
         }
     }
 
-    private enum Outcome { DATA, END, IGNORED }
+    private enum Outcome {
+        DATA,
+        END,
+        IGNORED
+    }
 
     /** Buffers a data message or interprets a status; END when the status ends {@code request}. */
     private Outcome handle(Message m, String request) {
@@ -191,8 +202,10 @@ final class PullSession implements AutoCloseable {
                 if (!consumerExists.getAsBoolean()) {
                     throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
                 }
-                throw new StreamException(ErrorKind.RETRYABLE, what + ": no server leads the consumer at the moment "
-                        + "(a leader election in the cluster); retry");
+                throw new StreamException(
+                        ErrorKind.RETRYABLE,
+                        what + ": no server leads the consumer at the moment "
+                                + "(a leader election in the cluster); retry");
             }
             if (code == 409 && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted")) {
                 throw new ConsumerGone("the consumer was deleted");
@@ -216,8 +229,9 @@ final class PullSession implements AutoCloseable {
     static Delivery parse(Message m) {
         String reply = m.getReplyTo();
         if (reply == null || !reply.startsWith("$JS.ACK.")) {
-            throw new StreamException(ErrorKind.INTERNAL, "a pull consumer delivered a message without a JetStream "
-                    + "ack subject: " + reply);
+            throw new StreamException(
+                    ErrorKind.INTERNAL,
+                    "a pull consumer delivered a message without a JetStream " + "ack subject: " + reply);
         }
         String[] t = reply.split("\\.");
         int base;

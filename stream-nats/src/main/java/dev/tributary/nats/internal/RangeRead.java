@@ -48,14 +48,20 @@ final class RangeRead {
         if (from instanceof Position.After a) {
             start = NatsStreamClient.sequenceOf(a.id(), "range start") + 1;
             if (start < first && start <= last) {
-                throw new StreamException(ErrorKind.DATA_LOSS, "range of '" + stream + "' from " + from
-                        + ": events " + start + " to " + (first - 1) + " were trimmed; the oldest retained is " + first
-                        + ". Restart from earliest if that is acceptable");
+                throw new StreamException(
+                        ErrorKind.DATA_LOSS,
+                        "range of '" + stream + "' from " + from
+                                + ": events " + start + " to " + (first - 1) + " were trimmed; the oldest retained is "
+                                + first
+                                + ". Restart from earliest if that is acceptable");
             }
             if (start - 1 > last) {
-                throw new StreamException(ErrorKind.DATA_LOSS, "range of '" + stream + "' from " + from
-                        + ": the stream's last sequence is " + last + ", so sequence " + (start - 1) + " is not of this "
-                        + "stream — it was deleted and created again, or the server lost its data");
+                throw new StreamException(
+                        ErrorKind.DATA_LOSS,
+                        "range of '" + stream + "' from " + from
+                                + ": the stream's last sequence is " + last + ", so sequence " + (start - 1)
+                                + " is not of this "
+                                + "stream — it was deleted and created again, or the server lost its data");
             }
             policy = DeliverPolicy.ByStartSequence;
             expected = start;
@@ -107,9 +113,11 @@ final class RangeRead {
                             head = firstSequence(js);
                         }
                         if (dense || expected < head) {
-                            throw new StreamException(ErrorKind.DATA_LOSS, what + ": events " + expected + " to "
-                                    + ((dense ? seq : Math.min(seq, head)) - 1) + " were trimmed while reading"
-                                    + (dense ? "" : " (some may have been of other subjects)"));
+                            throw new StreamException(
+                                    ErrorKind.DATA_LOSS,
+                                    what + ": events " + expected + " to "
+                                            + ((dense ? seq : Math.min(seq, head)) - 1) + " were trimmed while reading"
+                                            + (dense ? "" : " (some may have been of other subjects)"));
                         }
                     }
                     if (expected > 0 && seq < expected) {
@@ -126,8 +134,8 @@ final class RangeRead {
             if (client.admin().state(js) == null) {
                 return List.of();
             }
-            throw new StreamException(ErrorKind.RETRYABLE, what + ": the read consumer vanished (" + e.getMessage()
-                    + "); retry");
+            throw new StreamException(
+                    ErrorKind.RETRYABLE, what + ": the read consumer vanished (" + e.getMessage() + "); retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, what + " was interrupted", e);

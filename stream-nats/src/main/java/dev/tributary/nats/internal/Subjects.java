@@ -11,8 +11,7 @@ final class Subjects {
     /** Longest subject or filter accepted in an option. */
     static final int MAX_LENGTH = 1024;
 
-    private Subjects() {
-    }
+    private Subjects() {}
 
     /** Why {@code s} is not a valid subject or filter, or null when it is. */
     static String problem(String s) {

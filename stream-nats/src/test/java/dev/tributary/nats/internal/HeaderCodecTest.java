@@ -31,8 +31,19 @@ class HeaderCodecTest {
 
     @Test
     void valuesNatsCannotCarryAreEncodedAndRoundTrip() {
-        String[] values = {"", " ", " lead", "trail ", "line\r\nbreak", "tab\there", "é", "😀 emoji", "~b64~literal",
-                "\u0000nul", "ü:\"quoted\"\n"};
+        String[] values = {
+            "",
+            " ",
+            " lead",
+            "trail ",
+            "line\r\nbreak",
+            "tab\there",
+            "é",
+            "😀 emoji",
+            "~b64~literal",
+            "\u0000nul",
+            "ü:\"quoted\"\n"
+        };
         Headers.Builder b = Headers.builder();
         for (String v : values) {
             b.add("k", v);
@@ -54,10 +65,11 @@ class HeaderCodecTest {
 
     @Test
     void reservedKeysAreEscaped() {
-        Headers h = Headers.of("Nats-Msg-Id", "mine", "Tributary-Key", "x", "tributary-esc-y", "z", "NATS-Expected-Stream",
-                "s");
+        Headers h = Headers.of(
+                "Nats-Msg-Id", "mine", "Tributary-Key", "x", "tributary-esc-y", "z", "NATS-Expected-Stream", "s");
         io.nats.client.impl.Headers enc = HeaderCodec.encode(null, h);
-        assertTrue(enc.keySet().stream().allMatch(k -> k.startsWith(HeaderCodec.ESCAPE) || k.equals(HeaderCodec.ORDER_HEADER)));
+        assertTrue(enc.keySet().stream()
+                .allMatch(k -> k.startsWith(HeaderCodec.ESCAPE) || k.equals(HeaderCodec.ORDER_HEADER)));
         assertEquals(h, roundTrip(null, h).headers());
     }
 
@@ -107,7 +119,8 @@ class HeaderCodecTest {
             i++;
         }
         io.nats.client.impl.Headers enc = HeaderCodec.encode(new byte[0], b.build());
-        assertTrue(enc.serializedLength() <= HeaderCodec.worstCaseEncodedBytes(budget),
+        assertTrue(
+                enc.serializedLength() <= HeaderCodec.worstCaseEncodedBytes(budget),
                 enc.serializedLength() + " > " + HeaderCodec.worstCaseEncodedBytes(budget));
     }
 
@@ -136,22 +149,32 @@ class HeaderCodecTest {
 
     @Test
     void aPrintableAsciiKeyTravelsPlainAndEveryOtherKeyMarked() {
-        io.nats.client.impl.Headers plain = HeaderCodec.encode("order-42".getBytes(StandardCharsets.UTF_8), Headers.empty());
+        io.nats.client.impl.Headers plain =
+                HeaderCodec.encode("order-42".getBytes(StandardCharsets.UTF_8), Headers.empty());
         assertEquals("order-42", plain.getFirst(HeaderCodec.KEY_HEADER), "a NATS user reads the key as it is");
-        for (byte[] key : new byte[][] {new byte[0], {0, 1, 2}, "Grüße".getBytes(StandardCharsets.UTF_8),
-                " edge".getBytes(StandardCharsets.UTF_8), (HeaderCodec.MARKER + "x").getBytes(StandardCharsets.UTF_8)}) {
+        for (byte[] key : new byte[][] {
+            new byte[0],
+            {0, 1, 2},
+            "Grüße".getBytes(StandardCharsets.UTF_8),
+            " edge".getBytes(StandardCharsets.UTF_8),
+            (HeaderCodec.MARKER + "x").getBytes(StandardCharsets.UTF_8)
+        }) {
             String sent = HeaderCodec.encode(key, Headers.empty()).getFirst(HeaderCodec.KEY_HEADER);
             assertTrue(sent.startsWith(HeaderCodec.MARKER), "marked: " + sent);
             assertArrayEquals(key, roundTrip(key, Headers.empty()).key());
         }
-        assertArrayEquals("order-42".getBytes(StandardCharsets.UTF_8), roundTrip("order-42".getBytes(StandardCharsets.UTF_8),
-                Headers.empty()).key());
+        assertArrayEquals(
+                "order-42".getBytes(StandardCharsets.UTF_8),
+                roundTrip("order-42".getBytes(StandardCharsets.UTF_8), Headers.empty())
+                        .key());
     }
 
     @Test
     void anUnmarkedKeyWrittenByAnotherApplicationIsReadAsUtf8() {
         io.nats.client.impl.Headers foreign = new io.nats.client.impl.Headers();
         foreign.add(HeaderCodec.KEY_HEADER, "abcd"); // valid Base64 too: it must not be decoded as such
-        assertArrayEquals("abcd".getBytes(StandardCharsets.UTF_8), HeaderCodec.decode(foreign).key());
+        assertArrayEquals(
+                "abcd".getBytes(StandardCharsets.UTF_8),
+                HeaderCodec.decode(foreign).key());
     }
 }

@@ -44,7 +44,9 @@ class NatsAddressTest {
         NatsSettings s = NatsSettings.from(ClientConfig.parse("nats://[::1]:4001"));
         assertEquals(List.of("nats://[::1]:4001"), s.serverUrls());
         assertEquals("[::1]", s.host());
-        assertEquals(List.of("nats://[::1]:4222"), NatsSettings.from(ClientConfig.parse("nats://[::1]")).serverUrls());
+        assertEquals(
+                List.of("nats://[::1]:4222"),
+                NatsSettings.from(ClientConfig.parse("nats://[::1]")).serverUrls());
     }
 
     @Test
@@ -67,11 +69,15 @@ class NatsAddressTest {
 
     @Test
     void badAddressesFailAsConfigurationNamingTheAddress() {
-        for (String[] c : new String[][] {{"nats://h1:4222,", "''"}, {"nats://h1:4222,:4223", "':4223'"},
-                {"nats://h1:4222,h2:x", "'h2:x'"}, {"nats://h1:0", "'h1:0'"},
-                {"nats://h1,h2:70000", "'h2:70000'"}}) {
-            StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])),
-                    c[0]);
+        for (String[] c : new String[][] {
+            {"nats://h1:4222,", "''"},
+            {"nats://h1:4222,:4223", "':4223'"},
+            {"nats://h1:4222,h2:x", "'h2:x'"},
+            {"nats://h1:0", "'h1:0'"},
+            {"nats://h1,h2:70000", "'h2:70000'"}
+        }) {
+            StreamException e =
+                    assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])), c[0]);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), c[0]);
             assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
         }

@@ -29,7 +29,9 @@ class NatsAdoptionTest {
     @Test
     void builderOptionsTakeTheFilterRaw() {
         NatsSettings s = NatsSettings.from(ClientConfig.builder("nats://h")
-                .option("jetstream.orders", "ORDERS:orders.>").option("jetstream.billing", "BILLING").build());
+                .option("jetstream.orders", "ORDERS:orders.>")
+                .option("jetstream.billing", "BILLING")
+                .build());
         NatsTarget orders = s.adopted().get("orders");
         assertEquals("orders.>", orders.filter());
         assertNull(orders.append(), "a wildcard filter has no default append subject");
@@ -70,8 +72,16 @@ class NatsAdoptionTest {
                 + "&jetstream.h=OR%20DERS";
         StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
-        for (String bad : List.of("jetstream.a=", "jetstream.b=", "jetstream.c=", "jetstream.d=", "jetstream.e=",
-                "jetstream.f=", "jetstream.bad name=", "jetstream.g=", "jetstream.h=")) {
+        for (String bad : List.of(
+                "jetstream.a=",
+                "jetstream.b=",
+                "jetstream.c=",
+                "jetstream.d=",
+                "jetstream.e=",
+                "jetstream.f=",
+                "jetstream.bad name=",
+                "jetstream.g=",
+                "jetstream.h=")) {
             assertTrue(e.getMessage().contains(bad), bad + " missing from: " + e.getMessage());
         }
         assertTrue(e.getMessage().startsWith("9 invalid NATS options"), e.getMessage());
@@ -79,7 +89,8 @@ class NatsAdoptionTest {
 
     @Test
     void otherUnknownOptionsAreStillReported() {
-        StreamException e = assertThrows(StreamException.class,
+        StreamException e = assertThrows(
+                StreamException.class,
                 () -> NatsSettings.from(ClientConfig.parse("nats://h?jetstream.orders=ORDERS&jetstreem.x=Y")));
         assertTrue(e.getMessage().contains("unknown option 'jetstreem.x'"), e.getMessage());
     }

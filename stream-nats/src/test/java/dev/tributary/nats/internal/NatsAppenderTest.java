@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,7 @@ class NatsAppenderTest {
     private static final StreamName S = StreamName.of("orders");
 
     /** What the fake jnats saw: one entry per publishAsync, with its options (or null) and its future. */
-    record Published(Message message, PublishOptions options, CompletableFuture<PublishAck> ack) {
-    }
+    record Published(Message message, PublishOptions options, CompletableFuture<PublishAck> ack) {}
 
     private final List<Published> published = new ArrayList<>();
     private volatile Connection.Status status = Connection.Status.CONNECTED;
@@ -45,6 +44,7 @@ class NatsAppenderTest {
     /** The JetStream API's answer to STREAM.INFO in the fake connection. */
     private volatile String streamInfo = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"error\":"
             + "{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
+
     private AppendWindow window;
     private NatsNames names = new NatsNames("tributary");
 
@@ -54,20 +54,21 @@ class NatsAppenderTest {
 
     private NatsAppender appender(AppendWindow w, boolean autoMsgId) {
         window = w;
-        Connection connection = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Connection.class}, (p, m, a) -> {
+        Connection connection = (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
                     if (m.getName().equals("getStatus")) {
                         return status;
                     }
-                    if (m.getName().equals("requestWithTimeout") && a[0] instanceof String subject
+                    if (m.getName().equals("requestWithTimeout")
+                            && a[0] instanceof String subject
                             && subject.startsWith("$JS.API.STREAM.INFO.")) {
-                        return CompletableFuture.completedFuture(new io.nats.client.impl.NatsMessage(subject, null,
-                                streamInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        return CompletableFuture.completedFuture(new io.nats.client.impl.NatsMessage(
+                                subject, null, streamInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        JetStream js = (JetStream) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JetStream.class},
-                (p, m, a) -> {
+        JetStream js = (JetStream) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {JetStream.class}, (p, m, a) -> {
                     if (m.getName().equals("publishAsync") && a[0] instanceof Message msg) {
                         if (refuse != null) {
                             throw refuse;
@@ -83,8 +84,7 @@ class NatsAppenderTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        return new NatsAppender(connection, js, names, new NatsErrors(Set.of()), window, autoMsgId,
-                "nats://h:4222");
+        return new NatsAppender(connection, js, names, new NatsErrors(Set.of()), window, autoMsgId, "nats://h:4222");
     }
 
     @AfterEach
@@ -121,8 +121,10 @@ class NatsAppenderTest {
 
     @Test
     void anAdoptedStreamTakesAppendsOnItsAppendSubject() throws Exception {
-        names = new NatsNames("tributary", java.util.Map.of("orders",
-                new NatsTarget("ORDERS", "orders.>", "orders.created", true, "jetstream.orders")));
+        names = new NatsNames(
+                "tributary",
+                java.util.Map.of(
+                        "orders", new NatsTarget("ORDERS", "orders.>", "orders.created", true, "jetstream.orders")));
         NatsAppender a = appender(2, false);
         a.append(S, StreamRecord.of("x"));
         a.appendBatch(S, List.of(StreamRecord.of("y")));
@@ -132,15 +134,16 @@ class NatsAppenderTest {
 
     @Test
     void anAdoptedStreamWithoutAnAppendSubjectRefusesAppendsBeforeAnyIo() {
-        names = new NatsNames("tributary", java.util.Map.of("orders",
-                new NatsTarget("ORDERS", "orders.>", null, true, "jetstream.orders")));
+        names = new NatsNames(
+                "tributary",
+                java.util.Map.of("orders", new NatsTarget("ORDERS", "orders.>", null, true, "jetstream.orders")));
         NatsAppender a = appender(2, false);
-        StreamException e = org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
-                () -> a.append(S, StreamRecord.of("x")));
+        StreamException e = org.junit.jupiter.api.Assertions.assertThrows(
+                StreamException.class, () -> a.append(S, StreamRecord.of("x")));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         assertTrue(e.getMessage().contains("jetstream.orders=ORDERS:orders.>:<subject>"), e.getMessage());
-        StreamException b = org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
-                () -> a.appendBatch(S, List.of(StreamRecord.of("x"))));
+        StreamException b = org.junit.jupiter.api.Assertions.assertThrows(
+                StreamException.class, () -> a.appendBatch(S, List.of(StreamRecord.of("x"))));
         assertEquals(ErrorKind.CONFIGURATION, b.kind());
         assertEquals(0, published.size(), "nothing was sent");
         assertEquals(0, window.inFlight(), "no room was taken");
@@ -210,16 +213,23 @@ class NatsAppenderTest {
     @Test
     void aMissingStreamFailsNotFound() throws Exception {
         CompletableFuture<EventId> f = appender(2, false).append(S, StreamRecord.of("x"));
-        published.get(0).ack().completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
+        published
+                .get(0)
+                .ack()
+                .completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
         assertEquals(ErrorKind.NOT_FOUND, kind(f));
     }
 
     /** In a cluster, no responders also means the stream has no leader for a moment: nothing stored, retry. */
     @Test
     void noRespondersForAnExistingStreamAreRetryable() throws Exception {
-        streamInfo = "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"config\":{\"name\":\"tributary_orders\"}}";
+        streamInfo =
+                "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"config\":{\"name\":\"tributary_orders\"}}";
         CompletableFuture<EventId> f = appender(2, false).append(S, StreamRecord.of("x"));
-        published.get(0).ack().completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
+        published
+                .get(0)
+                .ack()
+                .completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
         assertEquals(ErrorKind.RETRYABLE, kind(f));
         assertEquals(0, window.inFlight());
     }
@@ -227,8 +237,8 @@ class NatsAppenderTest {
     @Test
     void aBatchTakesRoomOnceAndSendsEachRecordOnceTheOneBeforeIsConfirmed() throws Exception {
         NatsAppender a = appender(10, false);
-        CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"),
-                StreamRecord.of("c")));
+        CompletableFuture<List<EventId>> f =
+                a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
         assertEquals(3, window.inFlight());
         assertEquals(1, published.size(), "only the first record is out until it is confirmed");
         published.get(0).ack().complete(ack(1));
@@ -236,7 +246,8 @@ class NatsAppenderTest {
         published.get(1).ack().complete(ack(2));
         assertTrue(!f.isDone(), "complete only once every record is confirmed");
         published.get(2).ack().complete(ack(3));
-        assertEquals(List.of(EventId.ofSequence(1), EventId.ofSequence(2), EventId.ofSequence(3)),
+        assertEquals(
+                List.of(EventId.ofSequence(1), EventId.ofSequence(2), EventId.ofSequence(3)),
                 f.get(5, TimeUnit.SECONDS));
         assertEquals(0, window.inFlight());
     }
@@ -244,8 +255,8 @@ class NatsAppenderTest {
     @Test
     void aRecordOfABatchThatFailsStopsTheBatchSoWhatIsStoredIsAPrefix() throws Exception {
         NatsAppender a = appender(10, false);
-        CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"),
-                StreamRecord.of("c")));
+        CompletableFuture<List<EventId>> f =
+                a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
         published.get(0).ack().complete(ack(1));
         published.get(1).ack().completeExceptionally(new java.io.IOException("connection reset"));
         assertTrue(f.isCompletedExceptionally());

@@ -52,9 +52,17 @@ class NatsSettingsTest {
 
     @Test
     void badOptionsFailAsConfiguration() {
-        for (String uri : new String[] {"nats://h?storage=tape", "nats://h?bogus=1", "nats://h?replicas=0",
-                "nats://h?duplicateWindow=0", "nats://h?tlsInsecure=true", "redis://h", "nats:opaque"}) {
-            StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)), uri);
+        for (String uri : new String[] {
+            "nats://h?storage=tape",
+            "nats://h?bogus=1",
+            "nats://h?replicas=0",
+            "nats://h?duplicateWindow=0",
+            "nats://h?tlsInsecure=true",
+            "redis://h",
+            "nats:opaque"
+        }) {
+            StreamException e =
+                    assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)), uri);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), uri);
         }
     }
@@ -66,16 +74,26 @@ class NatsSettingsTest {
         StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(uri)));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         String m = e.getMessage();
-        for (String part : new String[] {"7 invalid NATS options", "storage=tape", "replicas=9", "duplicateWindow=soon",
-                "unknown option 'bogus'", "tlsVerifyHostname=maybe", "maxHeaderBytes=10", "need a tls:// URI"}) {
+        for (String part : new String[] {
+            "7 invalid NATS options",
+            "storage=tape",
+            "replicas=9",
+            "duplicateWindow=soon",
+            "unknown option 'bogus'",
+            "tlsVerifyHostname=maybe",
+            "maxHeaderBytes=10",
+            "need a tls:// URI"
+        }) {
             assertTrue(m.contains(part), "'" + part + "' missing from: " + m);
         }
     }
 
     @Test
     void aMissingCaFileAndAContradictionAreReportedTogether() {
-        StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(
-                "tls://h?tlsCaFile=/no/such/ca.pem&tlsInsecure=true&tlsVerifyHostname=true")));
+        StreamException e = assertThrows(
+                StreamException.class,
+                () -> NatsSettings.from(ClientConfig.parse(
+                        "tls://h?tlsCaFile=/no/such/ca.pem&tlsInsecure=true&tlsVerifyHostname=true")));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         assertTrue(e.getMessage().contains("tlsCaFile=/no/such/ca.pem is not a readable file"), e.getMessage());
         assertTrue(e.getMessage().contains("contradicts tlsInsecure=true"), e.getMessage());
@@ -87,8 +105,10 @@ class NatsSettingsTest {
         assertEquals("nats.example.com", plain.host());
         assertTrue(plain.tlsVerifyHostname());
         assertFalse(plain.tlsInsecure());
-        assertFalse(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=false")).tlsVerifyHostname());
-        assertTrue(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=true")).tlsVerifyHostname());
+        assertFalse(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=false"))
+                .tlsVerifyHostname());
+        assertTrue(NatsSettings.from(ClientConfig.parse("tls://h?tlsVerifyHostname=true"))
+                .tlsVerifyHostname());
         // tlsInsecure checks nothing, the host name included
         NatsSettings insecure = NatsSettings.from(ClientConfig.parse("tls://h?tlsInsecure=true"));
         assertTrue(insecure.tlsInsecure());
@@ -107,14 +127,16 @@ class NatsSettingsTest {
             {"tls://h?tlsVerifyHostnames=false", "unknown option 'tlsVerifyHostnames'"},
         };
         for (String[] c : cases) {
-            StreamException e = assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])), c[0]);
+            StreamException e =
+                    assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse(c[0])), c[0]);
             assertEquals(ErrorKind.CONFIGURATION, e.kind(), c[0]);
             assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
         }
-        StreamException unknown = assertThrows(StreamException.class,
-                () -> NatsSettings.from(ClientConfig.parse("tls://h?bogus=1")));
-        assertTrue(unknown.getMessage().contains("tlsVerifyHostname"), "the known options list the new one: "
-                + unknown.getMessage());
+        StreamException unknown =
+                assertThrows(StreamException.class, () -> NatsSettings.from(ClientConfig.parse("tls://h?bogus=1")));
+        assertTrue(
+                unknown.getMessage().contains("tlsVerifyHostname"),
+                "the known options list the new one: " + unknown.getMessage());
     }
 
     @Test
@@ -132,22 +154,40 @@ class NatsSettingsTest {
     @Test
     void errorsNeverCarrySecrets() {
         NatsErrors errors = new NatsErrors(java.util.Set.of("hunter2"));
-        StreamException e = errors.map(new java.io.IOException("cannot connect nats://bob:hunter2@h"), "connect", false);
+        StreamException e =
+                errors.map(new java.io.IOException("cannot connect nats://bob:hunter2@h"), "connect", false);
         assertEquals(ErrorKind.RETRYABLE, e.kind());
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertFalse(String.valueOf(t.getMessage()).contains("hunter2"), t.toString());
             assertFalse(t.toString().contains("hunter2"), t.toString());
         }
-        assertEquals(ErrorKind.AUTHENTICATION,
-                errors.map(new io.nats.client.AuthenticationException("Authorization Violation"), "c", false).kind());
-        assertEquals(ErrorKind.INDETERMINATE,
-                errors.map(new java.util.concurrent.TimeoutException("t"), "append", true).kind());
-        assertEquals(ErrorKind.RETRYABLE, errors.map(new java.util.concurrent.TimeoutException("t"), "read", false).kind());
-        assertEquals(ErrorKind.TOO_LARGE, errors.map(new IllegalArgumentException(
-                "Message payload size exceed server configuration 2000 vs 1000"), "append", false).kind());
-        assertEquals(ErrorKind.RETRYABLE, errors.map(new IllegalStateException("Connection is Closed"), "append", false)
-                .kind());
-        assertEquals(ErrorKind.CONFIGURATION, errors.map(new javax.net.ssl.SSLHandshakeException("PKIX path"), "c", false)
-                .kind());
+        assertEquals(
+                ErrorKind.AUTHENTICATION,
+                errors.map(new io.nats.client.AuthenticationException("Authorization Violation"), "c", false)
+                        .kind());
+        assertEquals(
+                ErrorKind.INDETERMINATE,
+                errors.map(new java.util.concurrent.TimeoutException("t"), "append", true)
+                        .kind());
+        assertEquals(
+                ErrorKind.RETRYABLE,
+                errors.map(new java.util.concurrent.TimeoutException("t"), "read", false)
+                        .kind());
+        assertEquals(
+                ErrorKind.TOO_LARGE,
+                errors.map(
+                                new IllegalArgumentException(
+                                        "Message payload size exceed server configuration 2000 vs 1000"),
+                                "append",
+                                false)
+                        .kind());
+        assertEquals(
+                ErrorKind.RETRYABLE,
+                errors.map(new IllegalStateException("Connection is Closed"), "append", false)
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                errors.map(new javax.net.ssl.SSLHandshakeException("PKIX path"), "c", false)
+                        .kind());
     }
 }

@@ -33,8 +33,8 @@ class NatsTlsTest {
     private static String algorithmOfJnatsSocket(SSLContext ctx) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "127.0.0.1",
-                        server.getLocalPort(), true)) {
+                SSLSocket tls = (SSLSocket)
+                        ctx.getSocketFactory().createSocket(plain, "127.0.0.1", server.getLocalPort(), true)) {
             return tls.getSSLParameters().getEndpointIdentificationAlgorithm();
         }
     }
@@ -47,10 +47,14 @@ class NatsTlsTest {
     void everyTlsSocketChecksTheHostNameByDefault() throws Exception {
         SSLContext ctx = contextOf("tls://127.0.0.1:4222");
         assertEquals("HTTPS", algorithmOfJnatsSocket(ctx));
-        assertEquals("HTTPS", ctx.createSSLEngine("127.0.0.1", 4222).getSSLParameters()
-                .getEndpointIdentificationAlgorithm());
-        assertEquals("HTTPS", ctx.getSocketFactory().createSocket() instanceof SSLSocket s
-                ? s.getSSLParameters().getEndpointIdentificationAlgorithm() : null);
+        assertEquals(
+                "HTTPS",
+                ctx.createSSLEngine("127.0.0.1", 4222).getSSLParameters().getEndpointIdentificationAlgorithm());
+        assertEquals(
+                "HTTPS",
+                ctx.getSocketFactory().createSocket() instanceof SSLSocket s
+                        ? s.getSSLParameters().getEndpointIdentificationAlgorithm()
+                        : null);
     }
 
     @Test
@@ -61,19 +65,25 @@ class NatsTlsTest {
     @Test
     void certificateFailuresAreNamedByTheirCause() {
         NatsErrors errors = new NatsErrors(Set.of(), "nats.example.com");
-        StreamException host = errors.map(handshake(new CertificateException(
-                "No subject alternative DNS name matching nats.example.com found.")), "connecting", false);
+        StreamException host = errors.map(
+                handshake(new CertificateException("No subject alternative DNS name matching nats.example.com found.")),
+                "connecting",
+                false);
         assertEquals(ErrorKind.CONFIGURATION, host.kind());
         assertTrue(host.getMessage().contains("not valid for host nats.example.com"), host.getMessage());
         assertTrue(host.getMessage().contains("tlsVerifyHostname=false"), host.getMessage());
 
-        StreamException expired = errors.map(handshake(new CertPathValidatorException("validity check failed",
-                new CertificateExpiredException("NotAfter: Thu Jan 02 00:00:00 UTC 2020"))), "connecting", false);
+        StreamException expired = errors.map(
+                handshake(new CertPathValidatorException(
+                        "validity check failed",
+                        new CertificateExpiredException("NotAfter: Thu Jan 02 00:00:00 UTC 2020"))),
+                "connecting",
+                false);
         assertEquals(ErrorKind.CONFIGURATION, expired.kind());
         assertTrue(expired.getMessage().contains("has expired (NotAfter: Thu Jan 02"), expired.getMessage());
 
-        StreamException other = errors.map(new SSLHandshakeException("Received fatal alert: protocol_version"),
-                "connecting", false);
+        StreamException other =
+                errors.map(new SSLHandshakeException("Received fatal alert: protocol_version"), "connecting", false);
         assertEquals(ErrorKind.CONFIGURATION, other.kind());
         assertTrue(other.getMessage().contains("TLS handshake failed (Received fatal alert"), other.getMessage());
     }

@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class PullSessionTest {
 
     private static PullSession.Delivery parse(String reply) {
-        return PullSession.parse(NatsMessage.builder().subject("tributary.s").replyTo(reply).data(new byte[0]).build());
+        return PullSession.parse(NatsMessage.builder()
+                .subject("tributary.s")
+                .replyTo(reply)
+                .data(new byte[0])
+                .build());
     }
 
     @Test
@@ -35,10 +39,17 @@ class PullSessionTest {
 
     @Test
     void rejectsMessagesThatAreNotJetStreamDeliveries() {
-        assertEquals(ErrorKind.INTERNAL, assertThrows(StreamException.class, () -> parse("_INBOX.x")).kind());
-        assertEquals(ErrorKind.INTERNAL, assertThrows(StreamException.class, () -> parse("$JS.ACK.a.b.c")).kind());
-        assertEquals(ErrorKind.INTERNAL,
-                assertThrows(StreamException.class, () -> parse("$JS.ACK.s.g.x.42.17.1700000000123456789.5")).kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                assertThrows(StreamException.class, () -> parse("_INBOX.x")).kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                assertThrows(StreamException.class, () -> parse("$JS.ACK.a.b.c"))
+                        .kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                assertThrows(StreamException.class, () -> parse("$JS.ACK.s.g.x.42.17.1700000000123456789.5"))
+                        .kind());
     }
 
     @Test

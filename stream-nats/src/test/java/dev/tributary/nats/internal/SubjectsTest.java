@@ -11,16 +11,28 @@ class SubjectsTest {
 
     @Test
     void validSubjectsAndFiltersHaveNoProblem() {
-        for (String s : new String[] {"orders", "orders.created", "orders.>", "orders.*.eu", "*", ">", "a.b.c.d",
-                "orders:v1", "ordres-ü"}) {
+        for (String s : new String[] {
+            "orders", "orders.created", "orders.>", "orders.*.eu", "*", ">", "a.b.c.d", "orders:v1", "ordres-ü"
+        }) {
             assertNull(Subjects.problem(s), s);
         }
     }
 
     @Test
     void badSubjectsAreNamed() {
-        for (String s : new String[] {"", ".", "a..b", ".a", "a.", "a b", "a.>.b", "a.b*", "a.>x", "tab\there",
-                "x".repeat(Subjects.MAX_LENGTH + 1)}) {
+        for (String s : new String[] {
+            "",
+            ".",
+            "a..b",
+            ".a",
+            "a.",
+            "a b",
+            "a.>.b",
+            "a.b*",
+            "a.>x",
+            "tab\there",
+            "x".repeat(Subjects.MAX_LENGTH + 1)
+        }) {
             assertNotNull(Subjects.problem(s), s);
         }
     }

@@ -55,14 +55,22 @@ public final class TracedStreamClient extends ForwardingStreamClient {
     }
 
     /** The name and attributes of a stream's send spans, built once: nothing rebuilt per append. */
-    private record SendShape(String name, Attributes attributes) {
-    }
+    private record SendShape(String name, Attributes attributes) {}
 
     private SendShape shape(StreamName stream) {
         SendShape s = shapes.get(stream);
         if (s == null) {
-            s = new SendShape(SEND + " " + stream.value(), Attributes.of(SYSTEM, backend, DESTINATION_NAME,
-                    stream.value(), OPERATION_TYPE, SEND, OPERATION_NAME, SEND));
+            s = new SendShape(
+                    SEND + " " + stream.value(),
+                    Attributes.of(
+                            SYSTEM,
+                            backend,
+                            DESTINATION_NAME,
+                            stream.value(),
+                            OPERATION_TYPE,
+                            SEND,
+                            OPERATION_NAME,
+                            SEND));
             if (shapes.size() < MAX_SHAPES) {
                 shapes.putIfAbsent(stream, s);
             }
@@ -80,13 +88,16 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         if (!span.isRecording()) {
             return unrecorded(span, () -> delegate().appendAsync(stream, traced));
         }
-        return finish(span, () -> delegate().appendAsync(stream, traced), id -> span.setAttribute(MESSAGE_ID,
-                id.toString()));
+        return finish(
+                span, () -> delegate().appendAsync(stream, traced), id -> span.setAttribute(MESSAGE_ID, id.toString()));
     }
 
     @Override
     public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
-        if (stream == null || records == null || records.isEmpty() || records.stream().anyMatch(r -> r == null)) {
+        if (stream == null
+                || records == null
+                || records.isEmpty()
+                || records.stream().anyMatch(r -> r == null)) {
             return delegate().appendBatchAsync(stream, records);
         }
         SpanBuilder sb = sendSpan(stream, null, records);
@@ -115,8 +126,11 @@ public final class TracedStreamClient extends ForwardingStreamClient {
      */
     private SpanBuilder sendSpan(StreamName stream, Headers one, List<StreamRecord> records) {
         SendShape shape = shape(stream);
-        SpanBuilder sb = tracing.tracer().spanBuilder(shape.name()).setSpanKind(SpanKind.PRODUCER)
-                .setAllAttributes(shape.attributes()).setParent(Context.current());
+        SpanBuilder sb = tracing.tracer()
+                .spanBuilder(shape.name())
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAllAttributes(shape.attributes())
+                .setParent(Context.current());
         if (one != null) {
             linkOwn(sb, one);
         } else {
@@ -164,8 +178,8 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         return record.withHeaders(h);
     }
 
-    private <R> CompletableFuture<R> finish(Span span, Supplier<CompletableFuture<R>> call,
-            java.util.function.Consumer<R> onSuccess) {
+    private <R> CompletableFuture<R> finish(
+            Span span, Supplier<CompletableFuture<R>> call, java.util.function.Consumer<R> onSuccess) {
         CompletableFuture<R> f;
         try {
             f = call.get();
@@ -181,8 +195,8 @@ public final class TracedStreamClient extends ForwardingStreamClient {
                 span.end();
                 out.complete(value);
             } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 TributaryTracing.fail(span, cause);
                 span.end();
                 out.completeExceptionally(cause);

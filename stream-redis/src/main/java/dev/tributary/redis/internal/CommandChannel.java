@@ -35,6 +35,7 @@ final class CommandChannel {
     private final Duration requestTimeout;
     /** Counts disconnects of the shared connection; a change means a reply may have been lost or replayed. */
     private final AtomicLong epoch = new AtomicLong();
+
     private volatile boolean closing;
 
     CommandChannel(RedisConnector connector) {
@@ -111,23 +112,29 @@ final class CommandChannel {
      * write of that connection up to the WAIT.
      */
     CompletableFuture<Object> writeWait(byte[] key, int replicas, Duration timeout) {
-        return connector.writeConnectionOf(key).async().dispatch(CommandType.WAIT, new RespOutput(),
-                args().add(replicas).add(Math.max(1, timeout.toMillis()))).toCompletableFuture();
+        return connector
+                .writeConnectionOf(key)
+                .async()
+                .dispatch(
+                        CommandType.WAIT, new RespOutput(), args().add(replicas).add(Math.max(1, timeout.toMillis())))
+                .toCompletableFuture();
     }
 
     /** Calls a script by SHA, falling back to its body when the server does not know it. */
     CompletableFuture<Object> eval(Script script, List<byte[]> keys, List<byte[]> argv) {
         CompletableFuture<Object> first = call(CommandType.EVALSHA, scriptArgs(script.sha, keys, argv));
         return first.handle((r, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(r);
-            }
-            Throwable t = RedisErrors.unwrap(e);
-            if (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                return call(CommandType.EVAL, scriptArgs(script.body, keys, argv));
-            }
-            return CompletableFuture.<Object>failedFuture(t);
-        }).thenCompose(f -> f);
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(r);
+                    }
+                    Throwable t = RedisErrors.unwrap(e);
+                    if (t instanceof RedisCommandExecutionException
+                            && String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
+                        return call(CommandType.EVAL, scriptArgs(script.body, keys, argv));
+                    }
+                    return CompletableFuture.<Object>failedFuture(t);
+                })
+                .thenCompose(f -> f);
     }
 
     static CommandArgs<byte[], byte[]> scriptArgs(String shaOrBody, List<byte[]> keys, List<byte[]> argv) {

@@ -30,8 +30,7 @@ import javax.net.ssl.SSLException;
 final class ConnectDiagnosis {
     private static final Duration MAX_PROBE = Duration.ofSeconds(2);
 
-    private ConnectDiagnosis() {
-    }
+    private ConnectDiagnosis() {}
 
     /**
      * Before a TLS connect: the error to fail with when every address that answered speaks plain text
@@ -55,8 +54,8 @@ final class ConnectDiagnosis {
                 ? "a Redis server answered PING in plain text (" + a.shown() + "); use redis:// for this port, or "
                         + "rediss:// with the server's tls-port"
                 : "it answered " + a.shown() + " in plain text, and it is not a Redis server either";
-        return new StreamException(ErrorKind.CONFIGURATION, "connect to " + s.describe() + ": " + n
-                + " does not speak TLS: " + what);
+        return new StreamException(
+                ErrorKind.CONFIGURATION, "connect to " + s.describe() + ": " + n + " does not speak TLS: " + what);
     }
 
     /**
@@ -68,16 +67,19 @@ final class ConnectDiagnosis {
     static StreamException explain(Throwable failure, RedisSettings s, Supplier<OptionalInt> databases) {
         List<Throwable> causes = causes(failure);
         for (Throwable c : causes) {
-            if (c instanceof RedisCommandExecutionException && String.valueOf(c.getMessage())
-                    .contains("DB index is out of range")) {
+            if (c instanceof RedisCommandExecutionException
+                    && String.valueOf(c.getMessage()).contains("DB index is out of range")) {
                 return noSuchDatabase(s, databases.get(), failure);
             }
         }
         boolean protocol = causes.stream().anyMatch(c -> c instanceof RedisProtocolException);
         boolean tls = causes.stream().anyMatch(c -> c instanceof SSLException);
-        boolean dropped = causes.stream().anyMatch(c -> c instanceof IOException && !(c instanceof SSLException)
-                && !(c instanceof java.net.ConnectException) && !(c instanceof java.net.UnknownHostException)
-                || String.valueOf(c.getMessage()).contains("closed prematurely"));
+        boolean dropped = causes.stream()
+                .anyMatch(c -> c instanceof IOException
+                                && !(c instanceof SSLException)
+                                && !(c instanceof java.net.ConnectException)
+                                && !(c instanceof java.net.UnknownHostException)
+                        || String.valueOf(c.getMessage()).contains("closed prematurely"));
         if (!protocol && !tls && !dropped) {
             return null; // refused, unresolvable, timed out, rejected credentials: RedisErrors says it
         }
@@ -89,14 +91,21 @@ final class ConnectDiagnosis {
                 return new StreamException(e.kind(), e.getMessage(), failure);
             }
             if (!s.tls && a.speaks() == PortProbe.Speaks.OTHER) {
-                return new StreamException(ErrorKind.CONFIGURATION, "connect to " + s.describe() + ": the server at "
-                        + n + " is not a Redis server: it answered " + a.shown() + " to PING; check the host and port",
+                return new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "connect to " + s.describe() + ": the server at " + n + " is not a Redis server: it answered "
+                                + a.shown() + " to PING; check the host and port",
                         failure);
             }
-            if (!s.tls && (a.speaks() == PortProbe.Speaks.TLS
-                    || a.speaks() == PortProbe.Speaks.NOTHING && PortProbe.speaksTls(n.host(), n.port(), bound))) {
-                return new StreamException(ErrorKind.CONFIGURATION, "connect to " + s.describe() + ": the server at "
-                        + n + " speaks TLS, not plain-text Redis; use rediss:// (and the TLS options) for it", failure);
+            if (!s.tls
+                    && (a.speaks() == PortProbe.Speaks.TLS
+                            || a.speaks() == PortProbe.Speaks.NOTHING
+                                    && PortProbe.speaksTls(n.host(), n.port(), bound))) {
+                return new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "connect to " + s.describe() + ": the server at " + n
+                                + " speaks TLS, not plain-text Redis; use rediss:// (and the TLS options) for it",
+                        failure);
             }
         }
         return null;
@@ -104,11 +113,13 @@ final class ConnectDiagnosis {
 
     private static StreamException noSuchDatabase(RedisSettings s, OptionalInt count, Throwable failure) {
         String has = count.isPresent()
-                ? " (it has " + count.getAsInt() + (count.getAsInt() == 1 ? " database, 0)"
-                        : " databases, 0 to " + (count.getAsInt() - 1) + ")")
+                ? " (it has " + count.getAsInt()
+                        + (count.getAsInt() == 1 ? " database, 0)" : " databases, 0 to " + (count.getAsInt() - 1) + ")")
                 : " (it did not tell how many it has: CONFIG GET databases was refused)";
-        return new StreamException(ErrorKind.CONFIGURATION, "connect to " + s.describe() + ": database " + s.database
-                + " does not exist on the Redis server" + has + "; choose a database in the URI path, e.g. /0",
+        return new StreamException(
+                ErrorKind.CONFIGURATION,
+                "connect to " + s.describe() + ": database " + s.database + " does not exist on the Redis server" + has
+                        + "; choose a database in the URI path, e.g. /0",
                 failure);
     }
 

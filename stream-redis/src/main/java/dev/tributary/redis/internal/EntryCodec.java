@@ -107,9 +107,15 @@ final class EntryCodec {
                 addHeader(headers, f, v, stream, id);
             }
         }
-        return new StreamEvent(stream, id, Instant.ofEpochMilli(id.major()), key,
-                headers == null ? Headers.empty() : headers.build(), payload == null ? EMPTY : payload,
-                deliveryCount, headers == null ? 0 : headers.marked());
+        return new StreamEvent(
+                stream,
+                id,
+                Instant.ofEpochMilli(id.major()),
+                key,
+                headers == null ? Headers.empty() : headers.build(),
+                payload == null ? EMPTY : payload,
+                deliveryCount,
+                headers == null ? 0 : headers.marked());
     }
 
     /** A field other than the key and payload, in its place; a repeated key or payload field reads marked. */
@@ -122,9 +128,12 @@ final class EntryCodec {
                 headers.addMarked(f, v);
             }
         } catch (StreamException tooLarge) { // the headers' absolute bound: fail loudly rather than drop a field
-            throw new StreamException(ErrorKind.CONFIGURATION, "entry " + id + " of " + stream + " holds more in its "
-                    + "fields other than the payload than the headers of one event can carry ("
-                    + tooLarge.getMessage() + "); if one large field is the payload, name it with option payloadField",
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "entry " + id + " of " + stream + " holds more in its "
+                            + "fields other than the payload than the headers of one event can carry ("
+                            + tooLarge.getMessage()
+                            + "); if one large field is the payload, name it with option payloadField",
                     tooLarge);
         }
     }

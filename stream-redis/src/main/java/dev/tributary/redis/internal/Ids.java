@@ -9,15 +9,14 @@ public final class Ids {
     /** The id below every entry ({@code 0-0} is never an entry id). */
     public static final EventId ZERO = EventId.of(0, 0);
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** Parses an id given by an application: the pair form only. */
     public static EventId parse(String text) {
         EventId id = EventId.parse(text);
         if (!id.isPair()) {
-            throw StreamException.invalid("'" + text + "' is a sequence id; Redis ids have the form <ms>-<seq>, e.g. "
-                    + "1700000000000-0");
+            throw StreamException.invalid(
+                    "'" + text + "' is a sequence id; Redis ids have the form <ms>-<seq>, e.g. " + "1700000000000-0");
         }
         return id;
     }
@@ -48,8 +47,8 @@ public final class Ids {
     }
 
     private static StreamException bad(byte[] raw) {
-        return new StreamException(ErrorKind.INTERNAL, "Redis sent an entry id that is not <ms>-<seq>: "
-                + Resp.str(raw));
+        return new StreamException(
+                ErrorKind.INTERNAL, "Redis sent an entry id that is not <ms>-<seq>: " + Resp.str(raw));
     }
 
     /** The wire form of an id. */

@@ -33,8 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * kind ({@link #dispatch}).
  */
 final class LettuceClients {
-    private LettuceClients() {
-    }
+    private LettuceClients() {}
 
     /** A client of the settings' mode; the shared connection's client times commands out, the blocking one does not. */
     static AbstractRedisClient create(ClientResources resources, RedisSettings s, boolean sharedConnection) {
@@ -45,9 +44,12 @@ final class LettuceClients {
             // would fail that command (Lettuce rejects while the node connection is pending). Commands
             // for a node that is down wait instead, bounded by the request timeout (the append window's
             // deadline for appends, which then end INDETERMINATE).
-            c.setOptions(ClusterClientOptions.builder(options).maxRedirects(5).validateClusterNodeMembership(false)
+            c.setOptions(ClusterClientOptions.builder(options)
+                    .maxRedirects(5)
+                    .validateClusterNodeMembership(false)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                    .topologyRefreshOptions(topologyRefresh(s)).build());
+                    .topologyRefreshOptions(topologyRefresh(s))
+                    .build());
             return c;
         }
         RedisClient c = RedisClient.create(resources, uris(s).get(0));
@@ -61,9 +63,14 @@ final class LettuceClients {
      * about a second after the cluster made it.
      */
     static ClusterTopologyRefreshOptions topologyRefresh(RedisSettings s) {
-        return ClusterTopologyRefreshOptions.builder().enablePeriodicRefresh(s.topologyRefreshPeriod)
-                .enableAllAdaptiveRefreshTriggers().adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
-                .refreshTriggersReconnectAttempts(1).dynamicRefreshSources(true).closeStaleConnections(true).build();
+        return ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(s.topologyRefreshPeriod)
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                .refreshTriggersReconnectAttempts(1)
+                .dynamicRefreshSources(true)
+                .closeStaleConnections(true)
+                .build();
     }
 
     /** Connects a new connection of {@code client} (a cluster connection for a cluster client). */
@@ -75,12 +82,14 @@ final class LettuceClients {
     }
 
     /** Sends one command on {@code c}; on a cluster connection it goes to the node of its first key's slot. */
-    static CompletableFuture<Object> dispatch(StatefulConnection<byte[], byte[]> c, CommandType type,
-            CommandArgs<byte[], byte[]> args) {
+    static CompletableFuture<Object> dispatch(
+            StatefulConnection<byte[], byte[]> c, CommandType type, CommandArgs<byte[], byte[]> args) {
         if (c instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
             return cluster.async().dispatch(type, new RespOutput(), args).toCompletableFuture();
         }
-        return ((StatefulRedisConnection<byte[], byte[]>) c).async().dispatch(type, new RespOutput(), args)
+        return ((StatefulRedisConnection<byte[], byte[]>) c)
+                .async()
+                .dispatch(type, new RespOutput(), args)
                 .toCompletableFuture();
     }
 
@@ -88,8 +97,8 @@ final class LettuceClients {
     static List<RedisURI> uris(RedisSettings s) {
         List<RedisURI> out = new ArrayList<>();
         if (s.mode == RedisSettings.Mode.SENTINEL) {
-            RedisURI.Builder b = RedisURI.Builder.sentinel(s.nodes.get(0).host(), s.nodes.get(0).port(),
-                    s.sentinelMaster);
+            RedisURI.Builder b = RedisURI.Builder.sentinel(
+                    s.nodes.get(0).host(), s.nodes.get(0).port(), s.sentinelMaster);
             for (RedisAddress.Node n : s.nodes.subList(1, s.nodes.size())) {
                 b.withSentinel(n.host(), n.port());
             }
@@ -105,11 +114,12 @@ final class LettuceClients {
     private static RedisURI common(RedisURI.Builder b, RedisSettings s) {
         b.withDatabase(s.database).withSsl(s.tls).withTimeout(s.requestTimeout);
         if (s.tls) {
-            b.withVerifyPeer(switch (s.tlsVerify) {
-                case "none" -> SslVerifyMode.NONE;
-                case "ca" -> SslVerifyMode.CA;
-                default -> SslVerifyMode.FULL;
-            });
+            b.withVerifyPeer(
+                    switch (s.tlsVerify) {
+                        case "none" -> SslVerifyMode.NONE;
+                        case "ca" -> SslVerifyMode.CA;
+                        default -> SslVerifyMode.FULL;
+                    });
         }
         if (s.password != null) {
             if (s.user != null) {
@@ -125,10 +135,12 @@ final class LettuceClients {
     }
 
     static ClientOptions options(RedisSettings s, boolean sharedConnection) {
-        ClientOptions.Builder b = ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+        ClientOptions.Builder b = ClientOptions.builder()
+                .protocolVersion(ProtocolVersion.RESP2)
                 .requestQueueSize(sharedConnection ? s.requestQueueSize : 64)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .autoReconnect(sharedConnection).suspendReconnectOnProtocolFailure(false)
+                .autoReconnect(sharedConnection)
+                .suspendReconnectOnProtocolFailure(false)
                 // Lettuce re-sends commands left unanswered by a lost connection once it reconnects
                 // (at-least-once). An XADD may have been stored before the connection broke: a replay
                 // stores it twice under a new id, silently (kit rule F8). Never replay it; it fails
@@ -137,11 +149,19 @@ final class LettuceClients {
                 // replayed on a new connection would wait for nothing that connection wrote.
                 .replayFilter(c -> c.getType() == CommandType.XADD || c.getType() == CommandType.WAIT)
                 .pingBeforeActivateConnection(true)
-                .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout).keepAlive(true).tcpNoDelay(true)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(s.connectTimeout)
+                        .keepAlive(true)
+                        .tcpNoDelay(true)
                         .build())
-                .timeoutOptions(sharedConnection
-                        ? TimeoutOptions.builder().timeoutSource(RedisConnector.timeoutSource(s.requestTimeout)).build()
-                        : TimeoutOptions.builder().timeoutCommands(false).build());
+                .timeoutOptions(
+                        sharedConnection
+                                ? TimeoutOptions.builder()
+                                        .timeoutSource(RedisConnector.timeoutSource(s.requestTimeout))
+                                        .build()
+                                : TimeoutOptions.builder()
+                                        .timeoutCommands(false)
+                                        .build());
         if (s.tls) {
             SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(s.connectTimeout);
             if (s.tlsCaCert != null) {
@@ -151,7 +171,9 @@ final class LettuceClients {
                 ssl.truststore(s.tlsTrustStore.toFile(), s.tlsTrustStorePassword);
             }
             if (s.tlsCert != null) {
-                ssl.keyManager(s.tlsCert.toFile(), s.tlsKey.toFile(),
+                ssl.keyManager(
+                        s.tlsCert.toFile(),
+                        s.tlsKey.toFile(),
                         s.tlsKeyPassword == null ? null : s.tlsKeyPassword.toCharArray());
             }
             b.sslOptions(ssl.build());

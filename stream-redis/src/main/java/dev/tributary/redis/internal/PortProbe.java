@@ -36,13 +36,11 @@ final class PortProbe {
     }
 
     /** What answered, and the start of the answer as text for messages (empty for NOTHING). */
-    record Answer(Speaks speaks, String shown) {
-    }
+    record Answer(Speaks speaks, String shown) {}
 
     private static final int SHOWN = 24;
 
-    private PortProbe() {
-    }
+    private PortProbe() {}
 
     /** Sends {@code PING} in plain text to {@code host:port} and classifies the answer, within {@code bound}. */
     static Answer ping(String host, int port, Duration bound) {

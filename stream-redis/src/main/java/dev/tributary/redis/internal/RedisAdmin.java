@@ -59,8 +59,8 @@ final class RedisAdmin {
 
     boolean deleteStream(StreamName stream) {
         String key = key(stream);
-        Object r = channel.syncEval(Script.DELETE_STREAM, List.of(b(key), groupsKey(stream)), List.of(),
-                "delete stream " + key);
+        Object r = channel.syncEval(
+                Script.DELETE_STREAM, List.of(b(key), groupsKey(stream)), List.of(), "delete stream " + key);
         return Resp.num(r, "delete stream") > 0;
     }
 
@@ -68,8 +68,8 @@ final class RedisAdmin {
     Optional<StreamMeta> meta(StreamName stream) {
         String key = key(stream);
         try {
-            return Optional.of(StreamMeta.parse(channel.sync(CommandType.XINFO, args().add("STREAM").addKey(b(key)),
-                    "XINFO STREAM " + key)));
+            return Optional.of(StreamMeta.parse(
+                    channel.sync(CommandType.XINFO, args().add("STREAM").addKey(b(key)), "XINFO STREAM " + key)));
         } catch (StreamException e) {
             if (noSuchKey(e)) {
                 return Optional.empty();
@@ -87,22 +87,32 @@ final class RedisAdmin {
         if (meta.length() == 0 || meta.firstId() == null || meta.lastId() == null) {
             return StreamInfo.empty(stream);
         }
-        return StreamInfo.of(stream, meta.length(), meta.firstId(), Instant.ofEpochMilli(meta.firstId().major()),
-                meta.lastId(), Instant.ofEpochMilli(meta.lastId().major()));
+        return StreamInfo.of(
+                stream,
+                meta.length(),
+                meta.firstId(),
+                Instant.ofEpochMilli(meta.firstId().major()),
+                meta.lastId(),
+                Instant.ofEpochMilli(meta.lastId().major()));
     }
 
     long trim(StreamName stream, Trim trim) {
         String key = key(stream);
         Object r;
         if (trim instanceof Trim.ToLength t) {
-            r = channel.sync(CommandType.XTRIM, args().addKey(b(key)).add("MAXLEN").add(t.maxLength()),
-                    "XTRIM MAXLEN " + key);
+            r = channel.sync(
+                    CommandType.XTRIM, args().addKey(b(key)).add("MAXLEN").add(t.maxLength()), "XTRIM MAXLEN " + key);
         } else if (trim instanceof Trim.Below t) {
-            r = channel.sync(CommandType.XTRIM, args().addKey(b(key)).add("MINID").add(Ids.wire(redisId(t.id()))),
+            r = channel.sync(
+                    CommandType.XTRIM,
+                    args().addKey(b(key)).add("MINID").add(Ids.wire(redisId(t.id()))),
                     "XTRIM MINID " + key);
         } else {
             Trim.OlderThan t = (Trim.OlderThan) trim;
-            r = channel.syncEval(Script.TRIM_AGE, List.of(b(key)), List.of(b(Long.toString(t.age().toMillis()))),
+            r = channel.syncEval(
+                    Script.TRIM_AGE,
+                    List.of(b(key)),
+                    List.of(b(Long.toString(t.age().toMillis()))),
                     "trim by age " + key);
         }
         return Resp.num(r, "XTRIM");
@@ -118,14 +128,19 @@ final class RedisAdmin {
             start = Ids.wire(redisId(((Position.After) options.start()).id()));
         }
         String key = key(stream);
-        channel.syncEval(Script.CREATE_GROUP, List.of(b(key), groupsKey(stream)),
+        channel.syncEval(
+                Script.CREATE_GROUP,
+                List.of(b(key), groupsKey(stream)),
                 List.of(b(group), b(start), b(Long.toString(options.ackTimeout().toMillis()))),
                 "XGROUP CREATE " + key + " " + group);
     }
 
     boolean deleteGroup(StreamName stream, String group) {
         String key = key(stream);
-        Object r = channel.syncEval(Script.DELETE_GROUP, List.of(b(key), groupsKey(stream)), List.of(b(group)),
+        Object r = channel.syncEval(
+                Script.DELETE_GROUP,
+                List.of(b(key), groupsKey(stream)),
+                List.of(b(group)),
                 "XGROUP DESTROY " + key + " " + group);
         return Resp.num(r, "XGROUP DESTROY") > 0;
     }
@@ -148,8 +163,10 @@ final class RedisAdmin {
     }
 
     StreamException groupNotFound(StreamName stream, String group) {
-        return new StreamException(ErrorKind.NOT_FOUND, "consumer group '" + group + "' of stream " + key(stream)
-                + " does not exist; create it with createGroup");
+        return new StreamException(
+                ErrorKind.NOT_FOUND,
+                "consumer group '" + group + "' of stream " + key(stream)
+                        + " does not exist; create it with createGroup");
     }
 
     boolean groupExists(StreamName stream, String group) {
@@ -163,14 +180,18 @@ final class RedisAdmin {
 
     /** The ack timeout recorded for a group, or the default. */
     Duration ackTimeout(StreamName stream, String group) {
-        Object r = channel.sync(CommandType.HGET, args().addKey(groupsKey(stream)).add(b(group)),
+        Object r = channel.sync(
+                CommandType.HGET,
+                args().addKey(groupsKey(stream)).add(b(group)),
                 "HGET " + settings.groupsKey(stream.value()));
         return r == null ? GroupOptions.DEFAULT_ACK_TIMEOUT : Duration.ofMillis(Resp.num(r, "ack timeout"));
     }
 
     /** Whether deleteGroup or deleteStream left a marker for the group. */
     boolean deletedMarker(StreamName stream, String group) {
-        Object r = channel.sync(CommandType.HEXISTS, args().addKey(groupsKey(stream)).add(b("~deleted~" + group)),
+        Object r = channel.sync(
+                CommandType.HEXISTS,
+                args().addKey(groupsKey(stream)).add(b("~deleted~" + group)),
                 "HEXISTS " + settings.groupsKey(stream.value()));
         return Resp.num(r, "HEXISTS") == 1;
     }
@@ -205,18 +226,25 @@ final class RedisAdmin {
             lag = Resp.num(lagRaw, "lag");
         } else { // the server cannot tell (XDEL inside the group's range): count, up to a cap
             long cap = 10_000;
-            long n = Resp.num(channel.syncEval(Script.COUNT_AFTER, List.of(b(key)),
-                    List.of(b(lastDelivered == null ? "0-0" : lastDelivered), b(Long.toString(cap))),
-                    "count lag " + key), "lag");
+            long n = Resp.num(
+                    channel.syncEval(
+                            Script.COUNT_AFTER,
+                            List.of(b(key)),
+                            List.of(b(lastDelivered == null ? "0-0" : lastDelivered), b(Long.toString(cap))),
+                            "count lag " + key),
+                    "lag");
             lag = n >= cap ? -1 : n;
         }
         List<String> members = new ArrayList<>();
-        Object cr = channel.sync(CommandType.XINFO, args().add("CONSUMERS").addKey(b(key)).add(name),
+        Object cr = channel.sync(
+                CommandType.XINFO,
+                args().add("CONSUMERS").addKey(b(key)).add(name),
                 "XINFO CONSUMERS " + key + " " + name);
         for (Object c : Resp.list(cr, "XINFO CONSUMERS")) {
             members.add(Resp.str(field(Resp.list(c, "consumer"), "name"), "consumer name"));
         }
-        Optional<EventId> last = lastDelivered == null || "0-0".equals(lastDelivered) ? Optional.empty()
+        Optional<EventId> last = lastDelivered == null || "0-0".equals(lastDelivered)
+                ? Optional.empty()
                 : Optional.of(Ids.fromServer(b(lastDelivered)));
         return new GroupInfo(name, pending, lag, members, last);
     }

@@ -43,9 +43,15 @@ final class RedisAppender {
     private volatile StreamKey lastKey;
 
     /** A stream's key and its dedup keys, with the script's fixed arguments, encoded once. */
-    record StreamKey(StreamName stream, String key, byte[] bytes, byte[] dedupIds, byte[] dedupTimes,
-            byte[] dedupWindow, byte[] dedupMaxIds, byte[] maxLen) {
-    }
+    record StreamKey(
+            StreamName stream,
+            String key,
+            byte[] bytes,
+            byte[] dedupIds,
+            byte[] dedupTimes,
+            byte[] dedupWindow,
+            byte[] dedupMaxIds,
+            byte[] maxLen) {}
 
     /** Most idempotent records of a batch sent in one script call. */
     static final int SCRIPT_BATCH = 128;
@@ -94,7 +100,7 @@ final class RedisAppender {
         CompletableFuture<EventId>[] ids = new CompletableFuture[records.size()];
         try {
             List<CompletableFuture<Object>> replies = new ArrayList<>(ids.length);
-            for (int i = 0; i < records.size();) {
+            for (int i = 0; i < records.size(); ) {
                 if (records.get(i).idempotencyId() == null) {
                     replies.add(send(key, records.get(i), a));
                     i++;
@@ -103,13 +109,16 @@ final class RedisAppender {
                 // a run of idempotent records goes in one script call: one round of the script's
                 // lookups and trimming for many records; each record's reply is its pair of the answer
                 int end = i;
-                while (end < records.size() && end - i < SCRIPT_BATCH && records.get(end).idempotencyId() != null) {
+                while (end < records.size()
+                        && end - i < SCRIPT_BATCH
+                        && records.get(end).idempotencyId() != null) {
                     end++;
                 }
                 CompletableFuture<Object> run = sendIdempotent(key, records.subList(i, end), a);
                 for (int k = 0; k < end - i; k++) {
                     int at = 2 * k;
-                    replies.add(run.thenApply(r -> Resp.list(r, "idempotent append").subList(at, at + 2)));
+                    replies.add(
+                            run.thenApply(r -> Resp.list(r, "idempotent append").subList(at, at + 2)));
                 }
                 i = end;
             }
@@ -160,7 +169,8 @@ final class RedisAppender {
      * Marks {@code a} sent and writes one {@link Script#IDEMPOTENT_APPEND} call for {@code records}
      * (each with an idempotency id), in order (no flush). Its reply holds a pair (stored?, id) per record.
      */
-    private CompletableFuture<Object> sendIdempotent(StreamKey key, List<StreamRecord> records, AppendWindow.Append<?> a) {
+    private CompletableFuture<Object> sendIdempotent(
+            StreamKey key, List<StreamRecord> records, AppendWindow.Append<?> a) {
         if (key.dedupIds() == null) {
             settings.dedupIdsKey(key.stream().value()); // throws INVALID_ARGUMENT naming the brace
         }
@@ -177,8 +187,8 @@ final class RedisAppender {
         }
         // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
         // break per-thread order; Redis caches the compiled script by its SHA anyway.
-        CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(Script.IDEMPOTENT_APPEND.body,
-                List.of(key.bytes(), key.dedupIds(), key.dedupTimes()), argv);
+        CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(
+                Script.IDEMPOTENT_APPEND.body, List.of(key.bytes(), key.dedupIds(), key.dedupTimes()), argv);
         a.sent();
         return channel.write(CommandType.EVAL, args);
     }
@@ -205,16 +215,21 @@ final class RedisAppender {
         }
         return write.thenCompose(reply -> wait.handle((acks, e) -> {
             if (e != null) {
-                throw new CompletionException(new StreamException(ErrorKind.INDETERMINATE, "XADD " + key.key()
-                        + ": stored on the primary, but WAIT " + settings.waitReplicas + " failed ("
-                        + RedisErrors.unwrap(e).getMessage() + "); a failover may lose it", RedisErrors.unwrap(e)));
+                throw new CompletionException(new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        "XADD " + key.key()
+                                + ": stored on the primary, but WAIT " + settings.waitReplicas + " failed ("
+                                + RedisErrors.unwrap(e).getMessage() + "); a failover may lose it",
+                        RedisErrors.unwrap(e)));
             }
             long got = Resp.num(acks, "WAIT");
             if (got < settings.waitReplicas) {
-                throw new CompletionException(new StreamException(ErrorKind.INDETERMINATE, "XADD " + key.key()
-                        + ": stored on the primary, but only " + got + " of " + settings.waitReplicas
-                        + " replicas acknowledged it within waitTimeout " + settings.waitTimeout
-                        + "; a failover may lose it"));
+                throw new CompletionException(new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        "XADD " + key.key()
+                                + ": stored on the primary, but only " + got + " of " + settings.waitReplicas
+                                + " replicas acknowledged it within waitTimeout " + settings.waitTimeout
+                                + "; a failover may lose it"));
             }
             return reply;
         }));
@@ -227,11 +242,15 @@ final class RedisAppender {
             return;
         }
         try {
-            Object id = record.idempotencyId() != null ? Resp.list(reply, "idempotent append").get(1) : reply;
+            Object id = record.idempotencyId() != null
+                    ? Resp.list(reply, "idempotent append").get(1)
+                    : reply;
             f.complete(Ids.fromServer(Resp.bytes(id, "XADD")));
         } catch (RuntimeException bad) {
-            f.completeExceptionally(bad instanceof StreamException ? bad
-                    : new StreamException(ErrorKind.INTERNAL, "XADD " + key + ": bad reply", bad));
+            f.completeExceptionally(
+                    bad instanceof StreamException
+                            ? bad
+                            : new StreamException(ErrorKind.INTERNAL, "XADD " + key + ": bad reply", bad));
         }
     }
 
@@ -241,8 +260,13 @@ final class RedisAppender {
             String key = settings.streamKey(stream.value());
             // a key with a brace has no dedup keys in its slot: only an idempotent append fails on it (in send)
             boolean braced = key.indexOf('{') >= 0 || key.indexOf('}') >= 0;
-            k = new StreamKey(stream, key, b(key), braced ? null : b(settings.dedupIdsKey(stream.value())),
-                    braced ? null : b(settings.dedupTimesKey(stream.value())), b(Long.toString(settings.dedupWindow.toMillis())),
+            k = new StreamKey(
+                    stream,
+                    key,
+                    b(key),
+                    braced ? null : b(settings.dedupIdsKey(stream.value())),
+                    braced ? null : b(settings.dedupTimesKey(stream.value())),
+                    b(Long.toString(settings.dedupWindow.toMillis())),
                     b(Integer.toString(settings.dedupMaxIds)),
                     b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));
             lastKey = k;

@@ -48,8 +48,13 @@ final class RedisConnector {
     final SharedChannel sharedChannel;
     final String serverVersion;
 
-    private RedisConnector(RedisSettings settings, ClientResources resources, AbstractRedisClient sharedClient,
-            AbstractRedisClient blockingClient, StatefulConnection<byte[], byte[]> shared, SharedChannel sharedChannel,
+    private RedisConnector(
+            RedisSettings settings,
+            ClientResources resources,
+            AbstractRedisClient sharedClient,
+            AbstractRedisClient blockingClient,
+            StatefulConnection<byte[], byte[]> shared,
+            SharedChannel sharedChannel,
             String serverVersion) {
         this.settings = settings;
         this.resources = resources;
@@ -74,7 +79,8 @@ final class RedisConnector {
             }
         }
         SharedChannel sharedChannel = new SharedChannel();
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(s.ioThreads)
+        ClientResources resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(s.ioThreads)
                 .nettyCustomizer(sharedChannel)
                 .computationThreadPoolSize(s.ioThreads)
                 // the JDK resolver, not Netty's DNS resolver (Lettuce 7's default, netty-resolver-dns being
@@ -82,7 +88,8 @@ final class RedisConnector {
                 // open/close cycles here, failing the kit's rule L5)
                 .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), s.reconnectMaxDelay, 2, TimeUnit.MILLISECONDS))
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .build();
         AbstractRedisClient sharedClient = null;
         AbstractRedisClient blockingClient = null;
         StatefulConnection<byte[], byte[]> conn = null;
@@ -101,7 +108,8 @@ final class RedisConnector {
                 conn.closeAsync();
             }
             AbstractRedisClient client = sharedClient;
-            StreamException cause = e instanceof StreamException se ? se
+            StreamException cause = e instanceof StreamException se
+                    ? se
                     : ConnectDiagnosis.explain(e, s, () -> databaseCount(client, s));
             shutdown(sharedClient, blockingClient, resources, s.closeTimeout);
             throw cause != null ? cause : RedisErrors.map(e, RedisErrors.Op.OTHER, "connect to " + s.describe(), false);
@@ -119,8 +127,11 @@ final class RedisConnector {
         RedisURI uri = LettuceClients.uris(s).get(0);
         uri.setDatabase(0);
         try (StatefulRedisConnection<byte[], byte[]> c = single.connect(ByteArrayCodec.INSTANCE, uri)) {
-            Object answer = LettuceClients.dispatch(c, CommandType.CONFIG, CommandChannel.args().add("GET")
-                    .add("databases")).get(s.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Object answer = LettuceClients.dispatch(
+                            c,
+                            CommandType.CONFIG,
+                            CommandChannel.args().add("GET").add("databases"))
+                    .get(s.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             List<Object> reply = Resp.list(answer, "CONFIG GET");
             return reply.size() == 2 ? OptionalInt.of((int) Resp.num(reply.get(1), "databases")) : OptionalInt.empty();
         } catch (InterruptedException e) {
@@ -151,8 +162,10 @@ final class RedisConnector {
         if (shared instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
             RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
             if (primary == null) {
-                throw new StreamException(ErrorKind.RETRYABLE, "no Redis Cluster node owns the slot of "
-                        + Resp.str(key) + " in the client's view of the cluster (failover under way?)");
+                throw new StreamException(
+                        ErrorKind.RETRYABLE,
+                        "no Redis Cluster node owns the slot of " + Resp.str(key)
+                                + " in the client's view of the cluster (failover under way?)");
             }
             RedisURI uri = primary.getUri();
             return cluster.getConnection(uri.getHost(), uri.getPort());
@@ -185,15 +198,18 @@ final class RedisConnector {
     private static String serverVersion(StatefulConnection<byte[], byte[]> conn, RedisSettings s) {
         Object reply;
         try {
-            reply = LettuceClients.dispatch(conn, CommandType.INFO, CommandChannel.args().add("server")).get(
-                            s.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            reply = LettuceClients.dispatch(
+                            conn, CommandType.INFO, CommandChannel.args().add("server"))
+                    .get(s.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw RedisErrors.map(e, RedisErrors.Op.OTHER, "INFO server", false);
         }
         String version = versionOf(Resp.str(reply, "INFO"));
         if (majorOf(version) < 7) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "Redis " + version + " at " + s.describe()
-                    + " is too old; the redis backend needs Redis 7.0 or newer (XAUTOCLAIM, XINFO entries-added)");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "Redis " + version + " at " + s.describe()
+                            + " is too old; the redis backend needs Redis 7.0 or newer (XAUTOCLAIM, XINFO entries-added)");
         }
         return version;
     }
@@ -218,8 +234,8 @@ final class RedisConnector {
         }
     }
 
-    private static void shutdown(AbstractRedisClient a, AbstractRedisClient b, ClientResources resources,
-            Duration timeout) {
+    private static void shutdown(
+            AbstractRedisClient a, AbstractRedisClient b, ClientResources resources, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (AbstractRedisClient c : new AbstractRedisClient[] {a, b}) {
             if (c != null) {
@@ -234,7 +250,8 @@ final class RedisConnector {
             }
         }
         try {
-            resources.shutdown(0, Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)
+            resources
+                    .shutdown(0, Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)
                     .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -32,8 +32,7 @@ public final class RedisErrors {
         OTHER
     }
 
-    private RedisErrors() {
-    }
+    private RedisErrors() {}
 
     /** The cause behind future wrappers. */
     static Throwable unwrap(Throwable t) {
@@ -63,18 +62,24 @@ public final class RedisErrors {
         }
         if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
             if (op == Op.APPEND) {
-                return new StreamException(ErrorKind.INDETERMINATE, what + ": no reply within the request timeout; "
-                        + "the append may or may not have been stored (retry with an idempotency id)", t);
+                return new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        what + ": no reply within the request timeout; "
+                                + "the append may or may not have been stored (retry with an idempotency id)",
+                        t);
             }
-            return new StreamException(ErrorKind.RETRYABLE, what + ": no reply from Redis within the request timeout", t);
+            return new StreamException(
+                    ErrorKind.RETRYABLE, what + ": no reply from Redis within the request timeout", t);
         }
         if (t instanceof RedisCommandInterruptedException || t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return new StreamException(ErrorKind.RETRYABLE, what + ": interrupted while waiting for Redis", t);
         }
         if (t instanceof CancellationException) {
-            return new StreamException(op == Op.APPEND ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE,
-                    what + ": the command was cancelled (connection lost)", t);
+            return new StreamException(
+                    op == Op.APPEND ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE,
+                    what + ": the command was cancelled (connection lost)",
+                    t);
         }
         if (t instanceof RedisConnectionException) {
             StreamException auth = authCause(t, what);
@@ -100,16 +105,24 @@ public final class RedisErrors {
         if (t instanceof RedisException) {
             String m = String.valueOf(t.getMessage());
             if (m.startsWith("Cannot determine a partition")) {
-                return new StreamException(ErrorKind.RETRYABLE, what + ": no Redis Cluster node serves the key's slot "
-                        + "in the client's view (failover under way?); the command was not sent", t);
+                return new StreamException(
+                        ErrorKind.RETRYABLE,
+                        what + ": no Redis Cluster node serves the key's slot "
+                                + "in the client's view (failover under way?); the command was not sent",
+                        t);
             }
             if (m.contains("Request queue size exceeded") || m.contains("Command buffer size exceeded")) {
-                return new StreamException(ErrorKind.BACKPRESSURE, what + ": the request queue of the shared "
-                        + "connection is full (option requestQueueSize); slow down", t);
+                return new StreamException(
+                        ErrorKind.BACKPRESSURE,
+                        what + ": the request queue of the shared "
+                                + "connection is full (option requestQueueSize); slow down",
+                        t);
             }
             if (m.contains("not connected") || m.contains("Commands are rejected")) {
-                return new StreamException(ErrorKind.RETRYABLE, what + ": not connected to Redis (reconnecting); "
-                        + "the command was not sent", t);
+                return new StreamException(
+                        ErrorKind.RETRYABLE,
+                        what + ": not connected to Redis (reconnecting); " + "the command was not sent",
+                        t);
             }
             if (m.contains("Connection closed") || m.contains("Connection reset") || m.contains("closed")) {
                 return lost(op, what, t);
@@ -118,16 +131,19 @@ public final class RedisErrors {
             if (auth != null) {
                 return auth;
             }
-            return new StreamException(op == Op.APPEND ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE,
-                    what + ": " + shortMessage(t), t);
+            return new StreamException(
+                    op == Op.APPEND ? ErrorKind.INDETERMINATE : ErrorKind.RETRYABLE, what + ": " + shortMessage(t), t);
         }
         return new StreamException(ErrorKind.INTERNAL, what + ": unexpected failure: " + shortMessage(t), t);
     }
 
     private static StreamException lost(Op op, String what, Throwable t) {
         if (op == Op.APPEND) {
-            return new StreamException(ErrorKind.INDETERMINATE, what + ": the connection was lost before the reply "
-                    + "arrived; the append may or may not have been stored", t);
+            return new StreamException(
+                    ErrorKind.INDETERMINATE,
+                    what + ": the connection was lost before the reply "
+                            + "arrived; the append may or may not have been stored",
+                    t);
         }
         return new StreamException(ErrorKind.RETRYABLE, what + ": the connection to Redis was lost", t);
     }
@@ -162,8 +178,11 @@ public final class RedisErrors {
     }
 
     private static boolean isAuth(String m) {
-        return m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM")
-                || m.contains("invalid password") || m.contains("invalid username-password");
+        return m.startsWith("WRONGPASS")
+                || m.startsWith("NOAUTH")
+                || m.startsWith("NOPERM")
+                || m.contains("invalid password")
+                || m.contains("invalid username-password");
     }
 
     /** Maps an error reply of the server. */
@@ -171,36 +190,58 @@ public final class RedisErrors {
         String m = message;
         if (isAuth(m)) {
             if (m.startsWith("NOPERM")) {
-                return new StreamException(ErrorKind.AUTHENTICATION, what + ": the Redis user lacks a permission ("
-                        + firstLine(m) + "); grant it with ACL SETUSER", cause);
+                return new StreamException(
+                        ErrorKind.AUTHENTICATION,
+                        what + ": the Redis user lacks a permission (" + firstLine(m) + "); grant it with ACL SETUSER",
+                        cause);
             }
-            return new StreamException(ErrorKind.AUTHENTICATION, what + ": Redis rejected the credentials ("
-                    + firstLine(m) + "); check the user and password of the URI", cause);
+            return new StreamException(
+                    ErrorKind.AUTHENTICATION,
+                    what + ": Redis rejected the credentials (" + firstLine(m)
+                            + "); check the user and password of the URI",
+                    cause);
         }
         if (m.startsWith("OOM")) {
-            return new StreamException(ErrorKind.RETRYABLE, what + ": Redis is out of memory (maxmemory reached and "
-                    + "nothing can be evicted); trim streams or raise maxmemory: " + firstLine(m), cause);
+            return new StreamException(
+                    ErrorKind.RETRYABLE,
+                    what + ": Redis is out of memory (maxmemory reached and "
+                            + "nothing can be evicted); trim streams or raise maxmemory: " + firstLine(m),
+                    cause);
         }
-        if (m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN") || m.startsWith("READONLY")
-                || m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN") || m.startsWith("NOREPLICAS")
-                || m.startsWith("MOVED") || m.startsWith("ASK")) {
-            return new StreamException(ErrorKind.RETRYABLE, what + ": Redis is temporarily unavailable: "
-                    + firstLine(m), cause);
+        if (m.startsWith("LOADING")
+                || m.startsWith("BUSY")
+                || m.startsWith("MASTERDOWN")
+                || m.startsWith("READONLY")
+                || m.startsWith("TRYAGAIN")
+                || m.startsWith("CLUSTERDOWN")
+                || m.startsWith("NOREPLICAS")
+                || m.startsWith("MOVED")
+                || m.startsWith("ASK")) {
+            return new StreamException(
+                    ErrorKind.RETRYABLE, what + ": Redis is temporarily unavailable: " + firstLine(m), cause);
         }
         if (m.startsWith("WRONGTYPE")) {
-            return new StreamException(ErrorKind.CONFIGURATION, what + ": the key holds another type than a stream; "
-                    + "choose another stream name or namespace", cause);
+            return new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": the key holds another type than a stream; " + "choose another stream name or namespace",
+                    cause);
         }
         if (m.startsWith("NOGROUP")) {
-            return new StreamException(ErrorKind.NOT_FOUND, what + ": the stream or consumer group does not exist", cause);
+            return new StreamException(
+                    ErrorKind.NOT_FOUND, what + ": the stream or consumer group does not exist", cause);
         }
-        if (m.startsWith("ERR unknown command") || m.startsWith("ERR unknown subcommand")
+        if (m.startsWith("ERR unknown command")
+                || m.startsWith("ERR unknown subcommand")
                 || m.contains("Unknown XINFO subcommand")) {
-            return new StreamException(ErrorKind.CONFIGURATION, what + ": this Redis server does not support the "
-                    + "command (" + firstLine(m) + "); Redis 7.0 or newer is required", cause);
+            return new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": this Redis server does not support the " + "command (" + firstLine(m)
+                            + "); Redis 7.0 or newer is required",
+                    cause);
         }
         if (m.startsWith("NOSCRIPT")) {
-            return new StreamException(ErrorKind.RETRYABLE, what + ": the script is not loaded: " + firstLine(m), cause);
+            return new StreamException(
+                    ErrorKind.RETRYABLE, what + ": the script is not loaded: " + firstLine(m), cause);
         }
         return new StreamException(ErrorKind.INTERNAL, what + ": Redis replied with an error: " + firstLine(m), cause);
     }

@@ -51,11 +51,12 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private volatile StatefulConnection<byte[], byte[]> blocking;
     /** Set after a failure or reconnect: the member's own pending entries are delivered again first. */
     private boolean recover;
+
     private String recoverFrom = "-";
     private long seenEpoch;
 
-    private RedisGroupConsumer(RedisStreamClient client, StreamName stream, String group, String member,
-            Duration ackTimeout) {
+    private RedisGroupConsumer(
+            RedisStreamClient client, StreamName stream, String group, String member, Duration ackTimeout) {
         super(stream, group, member, client.limits());
         this.channel = client.channel;
         this.admin = client.admin;
@@ -152,8 +153,14 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
 
     /** The next page of this member's own pending entries (XCLAIM to itself raises the count). */
     private List<StreamEvent> recoverOwn(int maxCount) {
-        Object r = channel.syncEval(Script.OWN_PENDING, List.of(keyBytes), List.of(groupBytes, memberBytes,
-                CommandChannel.b(recoverFrom), CommandChannel.b(Integer.toString(maxCount))),
+        Object r = channel.syncEval(
+                Script.OWN_PENDING,
+                List.of(keyBytes),
+                List.of(
+                        groupBytes,
+                        memberBytes,
+                        CommandChannel.b(recoverFrom),
+                        CommandChannel.b(Integer.toString(maxCount))),
                 "XPENDING/XCLAIM " + key + " " + group());
         List<Object> parts = Resp.list(r, "own pending");
         List<Object> entries = Resp.list(parts.get(0), "own pending entries");
@@ -161,8 +168,9 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         long scanned = Resp.num(parts.get(2), "own pending size");
         List<StreamEvent> out = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                    Resp.num(counts.get(i), "delivery count"))) : 2;
+            int count = i < counts.size()
+                    ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, Resp.num(counts.get(i), "delivery count")))
+                    : 2;
             out.add(codec.decode(stream(), entries.get(i), count));
         }
         if (scanned < maxCount) {
@@ -176,9 +184,15 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     }
 
     private List<StreamEvent> claim(int maxCount) {
-        Object r = channel.syncEval(Script.AUTOCLAIM, List.of(keyBytes), List.of(groupBytes, memberBytes,
-                CommandChannel.b(Long.toString(ackTimeoutMs)), CommandChannel.b(claimCursor),
-                CommandChannel.b(Integer.toString(maxCount))),
+        Object r = channel.syncEval(
+                Script.AUTOCLAIM,
+                List.of(keyBytes),
+                List.of(
+                        groupBytes,
+                        memberBytes,
+                        CommandChannel.b(Long.toString(ackTimeoutMs)),
+                        CommandChannel.b(claimCursor),
+                        CommandChannel.b(Integer.toString(maxCount))),
                 "XAUTOCLAIM " + key + " " + group());
         List<Object> parts = Resp.list(r, "XAUTOCLAIM");
         if (parts.size() < 3) {
@@ -192,8 +206,9 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             if (entries.get(i) == null) {
                 continue;
             }
-            int count = i < counts.size() ? (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                    Resp.num(counts.get(i), "delivery count"))) : 2;
+            int count = i < counts.size()
+                    ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, Resp.num(counts.get(i), "delivery count")))
+                    : 2;
             out.add(codec.decode(stream(), entries.get(i), count));
         }
         claimCursor = next;
@@ -202,8 +217,12 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     }
 
     private CommandArgs<byte[], byte[]> readArgs(int maxCount, long blockMs) {
-        CommandArgs<byte[], byte[]> a = CommandChannel.args().add("GROUP").add(groupBytes).add(memberBytes)
-                .add("COUNT").add(maxCount);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                .add("GROUP")
+                .add(groupBytes)
+                .add(memberBytes)
+                .add("COUNT")
+                .add(maxCount);
         if (blockMs > 0) {
             a.add("BLOCK").add(blockMs);
         }
@@ -258,13 +277,16 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             return e;
         }
         if (deleted) {
-            return new StreamException(ErrorKind.NOT_FOUND, "consumer group '" + group() + "' of stream " + key
-                    + " was deleted", e);
+            return new StreamException(
+                    ErrorKind.NOT_FOUND, "consumer group '" + group() + "' of stream " + key + " was deleted", e);
         }
-        return new StreamException(ErrorKind.DATA_LOSS, "consumer group '" + group() + "' of stream " + key
-                + " vanished without deleteGroup: Redis lost its data (restart without persistence, failover to a "
-                + "replica that lagged, FLUSHALL); its pending entries and position are gone. Recreate the group "
-                + "and choose where to resume", e);
+        return new StreamException(
+                ErrorKind.DATA_LOSS,
+                "consumer group '" + group() + "' of stream " + key
+                        + " vanished without deleteGroup: Redis lost its data (restart without persistence, failover to a "
+                        + "replica that lagged, FLUSHALL); its pending entries and position are gone. Recreate the group "
+                        + "and choose where to resume",
+                e);
     }
 
     @Override
@@ -275,15 +297,17 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         List<String> redisIds = redisIds(ids);
         long acked = 0;
         if (!redisIds.isEmpty()) {
-            CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(keyBytes).add(groupBytes);
+            CommandArgs<byte[], byte[]> a =
+                    CommandChannel.args().addKey(keyBytes).add(groupBytes);
             for (String id : redisIds) {
                 a.add(id);
             }
             acked = Resp.num(channel.sync(CommandType.XACK, a, "XACK " + key + " " + group()), "XACK");
         }
         if (acked < ids.size() && !admin.groupExists(stream(), group())) {
-            throw refine(new StreamException(ErrorKind.NOT_FOUND, "XACK " + key + " " + group()
-                    + ": the stream or consumer group does not exist"));
+            throw refine(new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    "XACK " + key + " " + group() + ": the stream or consumer group does not exist"));
         }
         return new AckResult((int) acked, ids.size() - (int) acked);
     }
@@ -294,7 +318,11 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         if (redisIds.isEmpty()) {
             return;
         }
-        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(keyBytes).add(groupBytes).add(memberBytes).add(0);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                .addKey(keyBytes)
+                .add(groupBytes)
+                .add(memberBytes)
+                .add(0);
         for (String id : redisIds) {
             a.add(id);
         }

@@ -11,7 +11,6 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +38,7 @@ final class RedisReader extends AbstractStreamReader {
     private EventId cursor;
     /** Entries ever added up to and including the cursor, when known (exact gap detection). */
     private Long anchor;
+
     private volatile boolean readAny;
     private volatile StatefulConnection<byte[], byte[]> blocking;
 
@@ -109,8 +109,10 @@ final class RedisReader extends AbstractStreamReader {
     private boolean held(EventId id) {
         String key = admin.key(stream());
         String wire = Ids.wire(id);
-        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(wire).add(wire);
-        return !codec.decodeAll(stream(), channel.sync(CommandType.XRANGE, a, "XRANGE " + key)).isEmpty();
+        CommandArgs<byte[], byte[]> a =
+                CommandChannel.args().addKey(CommandChannel.b(key)).add(wire).add(wire);
+        return !codec.decodeAll(stream(), channel.sync(CommandType.XRANGE, a, "XRANGE " + key))
+                .isEmpty();
     }
 
     /**
@@ -121,7 +123,8 @@ final class RedisReader extends AbstractStreamReader {
     private Long anchorFromHead(List<StreamEvent> got) {
         try {
             Optional<StreamMeta> meta = admin.meta(stream());
-            if (meta.isPresent() && got.get(0).id().equals(meta.get().firstId())
+            if (meta.isPresent()
+                    && got.get(0).id().equals(meta.get().firstId())
                     && meta.get().maxDeleted().compareTo(meta.get().firstId()) < 0) {
                 return meta.get().entriesAdded() - meta.get().length(); // entries before the head
             }
@@ -137,13 +140,25 @@ final class RedisReader extends AbstractStreamReader {
      * an entry's id (read, or given by the caller), not one made from a time, so a stream that never
      * held it is not the stream it came from.
      */
-    static List<StreamEvent> readFrom(CommandChannel channel, RedisAdmin admin, EntryCodec codec, StreamName stream,
-            EventId cursor, boolean cursorIsAnId, String end, int max, Long anchor) {
+    static List<StreamEvent> readFrom(
+            CommandChannel channel,
+            RedisAdmin admin,
+            EntryCodec codec,
+            StreamName stream,
+            EventId cursor,
+            boolean cursorIsAnId,
+            String end,
+            int max,
+            Long anchor) {
         String key = admin.key(stream);
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
-        CommandArgs<byte[], byte[]> a = CommandChannel.args().addKey(CommandChannel.b(key)).add(startId).add(end)
-                .add("COUNT").add(inclusive ? max + 1 : max);
+        CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                .addKey(CommandChannel.b(key))
+                .add(startId)
+                .add(end)
+                .add("COUNT")
+                .add(inclusive ? max + 1 : max);
         List<StreamEvent> events = codec.decodeAll(stream, channel.sync(CommandType.XRANGE, a, "XRANGE " + key));
         if (cursor == null) {
             return events;
@@ -153,21 +168,29 @@ final class RedisReader extends AbstractStreamReader {
         }
         Optional<StreamMeta> meta = admin.meta(stream);
         if (meta.isPresent() && meta.get().recreatedSince(cursor, anchor)) {
-            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + " is not the stream read up to " + cursor
-                    + ": that entry is gone though nothing was deleted or trimmed up to it (" + meta.get().entriesAdded()
-                    + " entries ever added now, " + anchor + " read) — the key was deleted and created again, or the "
-                    + "server lost its data; reopen at earliest or decide how to recover");
+            throw new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "stream " + key + " is not the stream read up to " + cursor
+                            + ": that entry is gone though nothing was deleted or trimmed up to it ("
+                            + meta.get().entriesAdded()
+                            + " entries ever added now, " + anchor
+                            + " read) — the key was deleted and created again, or the "
+                            + "server lost its data; reopen at earliest or decide how to recover");
         }
         if (meta.isPresent() && cursorIsAnId && meta.get().neverHeld(cursor)) {
-            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + " never held " + cursor
-                    + ": nothing was ever deleted or trimmed from it, so that id is of an earlier stream under this "
-                    + "key (deleted and created again, or the server lost its data); reopen at earliest or decide how "
-                    + "to recover");
+            throw new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "stream " + key + " never held " + cursor
+                            + ": nothing was ever deleted or trimmed from it, so that id is of an earlier stream under this "
+                            + "key (deleted and created again, or the server lost its data); reopen at earliest or decide how "
+                            + "to recover");
         }
         if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
-            throw new StreamException(ErrorKind.DATA_LOSS, "stream " + key + ": events after " + cursor
-                    + " were trimmed or deleted before they were read (the retained head is "
-                    + meta.get().firstId() + "); reopen at earliest or decide how to recover");
+            throw new StreamException(
+                    ErrorKind.DATA_LOSS,
+                    "stream " + key + ": events after " + cursor
+                            + " were trimmed or deleted before they were read (the retained head is "
+                            + meta.get().firstId() + "); reopen at earliest or decide how to recover");
         }
         return events.size() > max ? events.subList(0, max) : events;
     }
@@ -190,8 +213,14 @@ final class RedisReader extends AbstractStreamReader {
                 return List.of();
             }
             long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            CommandArgs<byte[], byte[]> a = CommandChannel.args().add("COUNT").add(maxCount).add("BLOCK").add(ms)
-                    .add("STREAMS").addKey(CommandChannel.b(key)).add(cursor == null ? "0-0" : Ids.wire(cursor));
+            CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                    .add("COUNT")
+                    .add(maxCount)
+                    .add("BLOCK")
+                    .add(ms)
+                    .add("STREAMS")
+                    .addKey(CommandChannel.b(key))
+                    .add(cursor == null ? "0-0" : Ids.wire(cursor));
             Object reply = LettuceClients.dispatch(c, CommandType.XREAD, a)
                     .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             healthy = true;

@@ -18,11 +18,33 @@ import java.util.Set;
  * {@link #toString()} never shows the password.
  */
 public final class RedisSettings {
-    static final Set<String> OPTIONS = Set.of("user", "password", "blockingPoolSize", "requestQueueSize",
-            "maxPayloadBytes", "maxHeaderBytes", "dedupWindow", "dedupMaxIds", "appendMaxLen", "reconnectMaxDelay", "ioThreads",
-            "clientName", "tlsVerify", "tlsCaCert", "tlsTrustStore", "tlsTrustStorePassword", "tlsCert", "tlsKey",
-            "tlsKeyPassword", "cluster", "sentinelMaster", "topologyRefreshPeriod", "waitReplicas", "waitTimeout",
-            "payloadField", "keyField");
+    static final Set<String> OPTIONS = Set.of(
+            "user",
+            "password",
+            "blockingPoolSize",
+            "requestQueueSize",
+            "maxPayloadBytes",
+            "maxHeaderBytes",
+            "dedupWindow",
+            "dedupMaxIds",
+            "appendMaxLen",
+            "reconnectMaxDelay",
+            "ioThreads",
+            "clientName",
+            "tlsVerify",
+            "tlsCaCert",
+            "tlsTrustStore",
+            "tlsTrustStorePassword",
+            "tlsCert",
+            "tlsKey",
+            "tlsKeyPassword",
+            "cluster",
+            "sentinelMaster",
+            "topologyRefreshPeriod",
+            "waitReplicas",
+            "waitTimeout",
+            "payloadField",
+            "keyField");
 
     /** How the servers are deployed. */
     enum Mode {
@@ -56,6 +78,7 @@ public final class RedisSettings {
     final Duration dedupWindow;
     /** Most idempotency ids remembered per stream (the count bound of the dedup window). */
     final int dedupMaxIds;
+
     final long appendMaxLen;
     final Duration reconnectMaxDelay;
     final int ioThreads;
@@ -81,8 +104,8 @@ public final class RedisSettings {
         URI uri = c.uri();
         boolean sentinel = c.scheme().endsWith("-sentinel");
         this.tls = c.scheme().startsWith("rediss");
-        RedisAddress address = RedisAddress.parse(uri, sentinel ? 26379 : 6379,
-                m -> o.problem("URI '" + c.safeUri() + "': " + m));
+        RedisAddress address =
+                RedisAddress.parse(uri, sentinel ? 26379 : 6379, m -> o.problem("URI '" + c.safeUri() + "': " + m));
         this.nodes = address.nodes();
         this.host = nodes.isEmpty() ? "" : nodes.get(0).host();
         this.port = nodes.isEmpty() ? 6379 : nodes.get(0).port();
@@ -121,15 +144,18 @@ public final class RedisSettings {
         this.blockingPoolSize = (int) o.range("blockingPoolSize", 8, 1, 1024);
         this.waitReplicas = (int) o.range("waitReplicas", 0, 0, 64);
         // with waitReplicas every append may have a WAIT queued behind it
-        this.requestQueueSize = (int) o.range("requestQueueSize",
-                Math.max(1024L, (waitReplicas > 0 ? 2L : 1L) * maxInFlightAppends + 1024L), 16, 10_000_000);
+        this.requestQueueSize = (int) o.range(
+                "requestQueueSize",
+                Math.max(1024L, (waitReplicas > 0 ? 2L : 1L) * maxInFlightAppends + 1024L),
+                16,
+                10_000_000);
         this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 4L << 20, 1, 512L << 20);
         this.maxHeaderBytes = (int) o.range("maxHeaderBytes", 64L << 10, 1, 1L << 20);
         this.dedupWindow = o.duration("dedupWindow", Duration.ofMinutes(2), Duration.ofMillis(1), Duration.ofDays(7));
         this.dedupMaxIds = (int) o.range("dedupMaxIds", 100_000, 1, 100_000_000);
         this.appendMaxLen = o.range("appendMaxLen", 0, 0, Long.MAX_VALUE / 2);
-        this.reconnectMaxDelay = o.duration("reconnectMaxDelay", Duration.ofSeconds(1), Duration.ofMillis(1),
-                Duration.ofMinutes(5));
+        this.reconnectMaxDelay =
+                o.duration("reconnectMaxDelay", Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(5));
         this.ioThreads = (int) o.range("ioThreads", 2, 1, 64);
         this.clientName = c.option("clientName").orElse(null);
         this.tlsVerify = o.choice("tlsVerify", "full", "full", "ca", "none");
@@ -142,14 +168,20 @@ public final class RedisSettings {
         if (c.option("tlsCert").isPresent() != c.option("tlsKey").isPresent()) {
             o.problem("tlsCert and tlsKey go together (a PEM client certificate chain and its PKCS#8 key)");
         }
-        if (!tls && (c.option("tlsCaCert").isPresent() || c.option("tlsTrustStore").isPresent()
-                || c.option("tlsCert").isPresent() || c.option("tlsKey").isPresent())) {
+        if (!tls
+                && (c.option("tlsCaCert").isPresent()
+                        || c.option("tlsTrustStore").isPresent()
+                        || c.option("tlsCert").isPresent()
+                        || c.option("tlsKey").isPresent())) {
             o.problem("TLS options are set but the URI scheme is redis://; use rediss:// for TLS");
         }
-        this.topologyRefreshPeriod = o.duration("topologyRefreshPeriod", Duration.ofSeconds(30), Duration.ofMillis(100),
-                Duration.ofHours(1));
-        this.waitTimeout = o.duration("waitTimeout", min(Duration.ofSeconds(1), requestTimeout.dividedBy(2)),
-                Duration.ofMillis(1), Duration.ofMinutes(5));
+        this.topologyRefreshPeriod = o.duration(
+                "topologyRefreshPeriod", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
+        this.waitTimeout = o.duration(
+                "waitTimeout",
+                min(Duration.ofSeconds(1), requestTimeout.dividedBy(2)),
+                Duration.ofMillis(1),
+                Duration.ofMinutes(5));
         if (waitReplicas > 0 && waitTimeout.compareTo(requestTimeout) >= 0) {
             o.problem("waitTimeout " + waitTimeout + " must be shorter than requestTimeout " + requestTimeout
                     + " (the append's own bound)");
@@ -175,10 +207,12 @@ public final class RedisSettings {
         }
         String name = fragment != null && !fragment.isEmpty() ? fragment : option;
         if (mode == Mode.SENTINEL && (name == null || name.isEmpty())) {
-            o.problem("a redis-sentinel:// URI names the monitored primary: redis-sentinel://S1:26379,S2:26379#mymaster");
+            o.problem(
+                    "a redis-sentinel:// URI names the monitored primary: redis-sentinel://S1:26379,S2:26379#mymaster");
         }
         if (mode != Mode.SENTINEL && name != null) {
-            o.problem("a sentinel master name is given but the scheme is not redis-sentinel:// (or rediss-sentinel://)");
+            o.problem(
+                    "a sentinel master name is given but the scheme is not redis-sentinel:// (or rediss-sentinel://)");
         }
         return name;
     }
@@ -285,7 +319,8 @@ public final class RedisSettings {
     /** Mode, addresses, database and TLS, without credentials. */
     public String describe() {
         String scheme = (tls ? "rediss" : "redis") + (mode == Mode.SENTINEL ? "-sentinel" : "") + "://";
-        String hosts = String.join(",", nodes.stream().map(RedisAddress.Node::toString).toList());
+        String hosts =
+                String.join(",", nodes.stream().map(RedisAddress.Node::toString).toList());
         return scheme + (user != null ? user + ":****@" : password != null ? ":****@" : "") + hosts + "/" + database
                 + (mode == Mode.CLUSTER ? "?cluster=true" : "") + (mode == Mode.SENTINEL ? "#" + sentinelMaster : "");
     }
@@ -295,7 +330,9 @@ public final class RedisSettings {
         return "RedisSettings[" + describe() + ", prefix='" + keyPrefix + "', requestTimeout=" + requestTimeout
                 + ", connectTimeout=" + connectTimeout + ", blockingPoolSize=" + blockingPoolSize
                 + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout : "")
-                + (payloadField.equals("p") && keyField.equals("k") ? ""
-                        : ", payloadField='" + payloadField + "', keyField='" + keyField + "'") + "]";
+                + (payloadField.equals("p") && keyField.equals("k")
+                        ? ""
+                        : ", payloadField='" + payloadField + "', keyField='" + keyField + "'")
+                + "]";
     }
 }

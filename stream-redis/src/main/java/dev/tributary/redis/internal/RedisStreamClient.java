@@ -48,11 +48,19 @@ public final class RedisStreamClient extends AbstractStreamClient {
     private final RedisAppender appender;
 
     private RedisStreamClient(RedisSettings s, Set<Capability> caps, RedisConnector connector, CommandChannel channel) {
-        super("redis", caps, new Limits(s.maxPayloadBytes, s.maxHeaderBytes, MAX_BATCH, MAX_READ),
-                "redis client of " + s.describe(), s.closeTimeout,
+        super(
+                "redis",
+                caps,
+                new Limits(s.maxPayloadBytes, s.maxHeaderBytes, MAX_BATCH, MAX_READ),
+                "redis client of " + s.describe(),
+                s.closeTimeout,
                 // beforeWait: appends this thread wrote but has not flushed must leave before it waits for room
-                new AppendWindow("redis client of " + s.describe(), s.maxInFlightAppends, s.requestTimeout,
-                        channel::flush, connector.executor()));
+                new AppendWindow(
+                        "redis client of " + s.describe(),
+                        s.maxInFlightAppends,
+                        s.requestTimeout,
+                        channel::flush,
+                        connector.executor()));
         this.settings = s;
         this.connector = connector;
         this.channel = channel;
@@ -84,7 +92,9 @@ public final class RedisStreamClient extends AbstractStreamClient {
         try {
             Object r = channel.call(CommandType.PING, CommandChannel.args())
                     .get(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Health("PONG".equals(Resp.str(r, "PING")), Duration.ofNanos(System.nanoTime() - t0),
+            return new Health(
+                    "PONG".equals(Resp.str(r, "PING")),
+                    Duration.ofNanos(System.nanoTime() - t0),
                     "redis " + connector.serverVersion + " at " + settings.describe());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -127,8 +137,16 @@ public final class RedisStreamClient extends AbstractStreamClient {
         if (from instanceof Position.Latest) {
             return List.of(); // nothing lies after the latest event
         }
-        return RedisReader.readFrom(channel, admin, codec, stream, RedisReader.cursorOf(from),
-                !(from instanceof Position.AtTime), end, maxCount, null);
+        return RedisReader.readFrom(
+                channel,
+                admin,
+                codec,
+                stream,
+                RedisReader.cursorOf(from),
+                !(from instanceof Position.AtTime),
+                end,
+                maxCount,
+                null);
     }
 
     @Override

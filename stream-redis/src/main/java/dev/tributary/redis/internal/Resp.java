@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Typed access to {@link RespOutput} replies; a reply of an unexpected shape is an INTERNAL error. */
 final class Resp {
-    private Resp() {
-    }
+    private Resp() {}
 
     static StreamException shape(String what, Object reply) {
         String s = String.valueOf(reply instanceof byte[] b ? str(b) : reply);

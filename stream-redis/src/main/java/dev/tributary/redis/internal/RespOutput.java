@@ -16,6 +16,7 @@ import java.util.List;
 final class RespOutput extends CommandOutput<byte[], byte[], Object> {
     /** The enclosing arrays of {@link #current}; created for nested replies only. */
     private Deque<List<Object>> stack;
+
     private List<Object> current;
     private boolean topSet;
 

@@ -20,8 +20,8 @@ final class Script {
         // without leading indentation: an EVAL sends the body with every call
         this.body = text.lines().map(String::strip).collect(java.util.stream.Collectors.joining("\n"));
         try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(this.body.getBytes(StandardCharsets.UTF_8)));
+            this.sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(this.body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -7,8 +7,8 @@ import java.util.List;
  * What {@code XINFO STREAM} says about a stream (Redis 7): length, last generated id, the largest id
  * removed by XDEL, entries ever added, and the first and last entry ids.
  */
-record StreamMeta(long length, EventId lastGenerated, EventId maxDeleted, long entriesAdded, EventId firstId,
-        EventId lastId) {
+record StreamMeta(
+        long length, EventId lastGenerated, EventId maxDeleted, long entriesAdded, EventId firstId, EventId lastId) {
 
     static StreamMeta parse(Object reply) {
         List<Object> kv = Resp.list(reply, "XINFO STREAM");

@@ -32,19 +32,33 @@ class EntryCodecTest {
 
     @Test
     void layoutIsKeyThenHeadersInOrderThenPayload() {
-        StreamRecord r = StreamRecord.builder().payload("body").key("k1")
-                .headers(Headers.of("a", "1", "b", "x:\r\n\"y\"", "a", "2")).build();
-        assertEquals(List.of("k", "k1", "h:a", "1", "h:b", "x:\r\n\"y\"", "h:a", "2", "p", "body"),
+        StreamRecord r = StreamRecord.builder()
+                .payload("body")
+                .key("k1")
+                .headers(Headers.of("a", "1", "b", "x:\r\n\"y\"", "a", "2"))
+                .build();
+        assertEquals(
+                List.of("k", "k1", "h:a", "1", "h:b", "x:\r\n\"y\"", "h:a", "2", "p", "body"),
                 strings(CODEC.fields(r)));
         assertEquals(List.of("p", ""), strings(CODEC.fields(StreamRecord.of(new byte[0]))), "no key: no k field");
-        assertEquals(List.of("k", "", "p", ""), strings(CODEC.fields(StreamRecord.builder().payload(new byte[0])
-                .key(new byte[0]).build())), "an empty key is kept");
+        assertEquals(
+                List.of("k", "", "p", ""),
+                strings(CODEC.fields(StreamRecord.builder()
+                        .payload(new byte[0])
+                        .key(new byte[0])
+                        .build())),
+                "an empty key is kept");
     }
 
     @Test
     void addFieldsWritesTheSameLayoutAsFields() {
-        for (StreamRecord r : List.of(StreamRecord.builder().payload("body").key("k1")
-                .headers(Headers.of("a", "1", "b", "é", "a", "2")).build(), StreamRecord.of(new byte[0]),
+        for (StreamRecord r : List.of(
+                StreamRecord.builder()
+                        .payload("body")
+                        .key("k1")
+                        .headers(Headers.of("a", "1", "b", "é", "a", "2"))
+                        .build(),
+                StreamRecord.of(new byte[0]),
                 StreamRecord.builder().payload(new byte[0]).key(new byte[0]).build())) {
             io.lettuce.core.protocol.CommandArgs<byte[], byte[]> direct =
                     new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
@@ -63,8 +77,11 @@ class EntryCodecTest {
 
     @Test
     void decodeRoundTripsTheLayout() {
-        StreamRecord r = StreamRecord.builder().payload(new byte[] {0, -1, 7}).key("k")
-                .headers(Headers.of("a", "\uD83D\uDE00", "a", "")).build();
+        StreamRecord r = StreamRecord.builder()
+                .payload(new byte[] {0, -1, 7})
+                .key("k")
+                .headers(Headers.of("a", "\uD83D\uDE00", "a", ""))
+                .build();
         List<Object> entry = List.of(u("1700000000000-5"), new ArrayList<Object>(CODEC.fields(r)));
         StreamEvent e = CODEC.decode(S, entry, 3);
         assertEquals(EventId.of(1700000000000L, 5), e.id());
@@ -99,15 +116,25 @@ class EntryCodecTest {
     @Test
     void fieldsOutsideTheHeaderGrammarAreMarkedInTheirPlaceNeverDropped() {
         byte[] latin1 = {'g', (byte) 0xE9, 'n'};
-        StreamEvent e = entry(CODEC, "first", "1", "bad key", "v", "a:b", "x", "h:c d", "y", "größe", "z",
-                latin1, "w", "last", "2");
-        assertEquals(Headers.of("first", "1",
-                "~b64~", b64(u("bad key")) + "." + b64(u("v")),
-                "~b64~", b64(u("a:b")) + "." + b64(u("x")),
-                "~b64~", b64(u("h:c d")) + "." + b64(u("y")),
-                "~b64~", b64(u("größe")) + "." + b64(u("z")),
-                "~b64~", b64(latin1) + "." + b64(u("w")),
-                "last", "2"), e.headers());
+        StreamEvent e = entry(
+                CODEC, "first", "1", "bad key", "v", "a:b", "x", "h:c d", "y", "größe", "z", latin1, "w", "last", "2");
+        assertEquals(
+                Headers.of(
+                        "first",
+                        "1",
+                        "~b64~",
+                        b64(u("bad key")) + "." + b64(u("v")),
+                        "~b64~",
+                        b64(u("a:b")) + "." + b64(u("x")),
+                        "~b64~",
+                        b64(u("h:c d")) + "." + b64(u("y")),
+                        "~b64~",
+                        b64(u("größe")) + "." + b64(u("z")),
+                        "~b64~",
+                        b64(latin1) + "." + b64(u("w")),
+                        "last",
+                        "2"),
+                e.headers());
         assertEquals(5, e.markedHeaders());
     }
 
@@ -125,8 +152,15 @@ class EntryCodecTest {
         StreamEvent e = entry(CODEC, "k", "key-1", "p", "body-1", "t", "1", "k", "key-2", "p", "body-2");
         assertEquals("key-1", e.keyAsString());
         assertEquals("body-1", e.payloadAsString());
-        assertEquals(Headers.of("t", "1", "~b64~", b64(u("k")) + "." + b64(u("key-2")),
-                "~b64~", b64(u("p")) + "." + b64(u("body-2"))), e.headers());
+        assertEquals(
+                Headers.of(
+                        "t",
+                        "1",
+                        "~b64~",
+                        b64(u("k")) + "." + b64(u("key-2")),
+                        "~b64~",
+                        b64(u("p")) + "." + b64(u("body-2"))),
+                e.headers());
         assertEquals(2, e.markedHeaders());
     }
 
@@ -137,8 +171,14 @@ class EntryCodecTest {
         assertEquals("order-7", e.keyAsString());
         assertEquals("{\"n\":1}", e.payloadAsString());
         assertEquals(Headers.of("type", "created", "p", "not the payload"), e.headers());
-        StreamRecord r = StreamRecord.builder().payload("body").key("k1").header("type", "created").build();
-        assertEquals(List.of("id", "k1", "h:type", "created", "data", "body"), strings(data.fields(r)),
+        StreamRecord r = StreamRecord.builder()
+                .payload("body")
+                .key("k1")
+                .header("type", "created")
+                .build();
+        assertEquals(
+                List.of("id", "k1", "h:type", "created", "data", "body"),
+                strings(data.fields(r)),
                 "written in the same layout");
         StreamEvent back = data.decode(S, List.of(u("2-0"), new ArrayList<Object>(data.fields(r))), 1);
         assertEquals(r.headers(), back.headers());
@@ -148,7 +188,9 @@ class EntryCodecTest {
 
     @Test
     void ourHeaderValuesThatLookMarkedRoundTripUnmarked() {
-        StreamRecord r = StreamRecord.builder().payload("x").headers(Headers.of("odd", "~b64~aGVsbG8", "e", "~b64~"))
+        StreamRecord r = StreamRecord.builder()
+                .payload("x")
+                .headers(Headers.of("odd", "~b64~aGVsbG8", "e", "~b64~"))
                 .build();
         StreamEvent e = CODEC.decode(S, List.of(u("1-0"), new ArrayList<Object>(CODEC.fields(r))), 1);
         assertEquals(r.headers(), e.headers());
@@ -178,17 +220,29 @@ class EntryCodecTest {
     @Test
     void idsArePairsOnly() {
         assertEquals(EventId.of(5, 1), Ids.parse("5-1"));
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> Ids.parse("5")).kind());
-        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(StreamException.class, () -> Ids.parse("a-1")).kind());
-        assertEquals(ErrorKind.INTERNAL, assertThrows(StreamException.class, () -> Ids.fromServer(u("12"))).kind());
-        assertEquals(ErrorKind.INTERNAL, assertThrows(StreamException.class, () -> Ids.fromServer(u("1-x"))).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> Ids.parse("5")).kind());
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT,
+                assertThrows(StreamException.class, () -> Ids.parse("a-1")).kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                assertThrows(StreamException.class, () -> Ids.fromServer(u("12")))
+                        .kind());
+        assertEquals(
+                ErrorKind.INTERNAL,
+                assertThrows(StreamException.class, () -> Ids.fromServer(u("1-x")))
+                        .kind());
         assertEquals("7-0", Ids.wire(EventId.of(7, 0)));
     }
 
     @Test
     void readRepliesOfNoStreamAreEmpty() {
         assertEquals(List.of(), CODEC.decodeRead(S, null));
-        assertEquals(1, CODEC.decodeRead(S, List.of(List.of(u("s"), List.of(List.of(u("1-1"),
-                List.of(u("p"), u("x"))))))).size());
+        assertEquals(
+                1,
+                CODEC.decodeRead(S, List.of(List.of(u("s"), List.of(List.of(u("1-1"), List.of(u("p"), u("x")))))))
+                        .size());
     }
 }

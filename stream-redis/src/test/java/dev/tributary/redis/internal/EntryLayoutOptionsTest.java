@@ -49,7 +49,8 @@ class EntryLayoutOptionsTest {
     @Test
     void aBadLayoutFailsBeforeAnyConnectionIsTried() {
         long t0 = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class,
+        StreamException e = assertThrows(
+                StreamException.class,
                 () -> StreamClients.open("redis://10.255.255.1:6379?connectTimeout=20s&keyField=&payloadField=p"));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "no connect attempt to a black-holed address");

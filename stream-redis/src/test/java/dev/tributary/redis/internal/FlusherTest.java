@@ -19,6 +19,7 @@ class FlusherTest {
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     /** Commands "written" so far, and the count the last flush saw. */
     private final AtomicLong written = new AtomicLong();
+
     private final AtomicLong flushedUpTo = new AtomicLong();
     private final AtomicInteger flushes = new AtomicInteger();
 

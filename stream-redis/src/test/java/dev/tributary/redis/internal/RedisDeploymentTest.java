@@ -34,8 +34,12 @@ class RedisDeploymentTest {
     void clusterSeedsAreEveryListedNode() {
         RedisSettings s = settings("redis://:pw@10.0.0.1:7000,10.0.0.2,node-3:7002?cluster=true");
         assertEquals(RedisSettings.Mode.CLUSTER, s.mode);
-        assertEquals(List.of(new RedisAddress.Node("10.0.0.1", 7000), new RedisAddress.Node("10.0.0.2", 6379),
-                new RedisAddress.Node("node-3", 7002)), s.nodes);
+        assertEquals(
+                List.of(
+                        new RedisAddress.Node("10.0.0.1", 7000),
+                        new RedisAddress.Node("10.0.0.2", 6379),
+                        new RedisAddress.Node("node-3", 7002)),
+                s.nodes);
         List<RedisURI> uris = LettuceClients.uris(s);
         assertEquals(3, uris.size());
         assertEquals(7002, uris.get(2).getPort());
@@ -112,8 +116,8 @@ class RedisDeploymentTest {
     @Test
     void aStreamKeyWithABraceIsRefused() {
         // StreamName and namespaces allow no braces; the key layout still refuses one rather than split slots
-        StreamException e = assertThrows(StreamException.class,
-                () -> settings("redis://h").sideKeyPrefix("bad{tag}"));
+        StreamException e =
+                assertThrows(StreamException.class, () -> settings("redis://h").sideKeyPrefix("bad{tag}"));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     }
 }

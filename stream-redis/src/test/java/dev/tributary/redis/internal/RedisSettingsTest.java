@@ -60,24 +60,47 @@ class RedisSettingsTest {
 
     @Test
     void badOptionsAreConfigurationErrors() {
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSise=3"))).kind());
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSize=0"))).kind());
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis://h/x"))).kind());
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsVerify=maybe"))).kind());
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsCaCert=/no/such/file.pem"))).kind());
-        assertEquals(ErrorKind.CONFIGURATION, assertThrows(StreamException.class,
-                () -> RedisSettings.from(ClientConfig.parse("redis:opaque"))).kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(
+                                StreamException.class,
+                                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSise=3")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(
+                                StreamException.class,
+                                () -> RedisSettings.from(ClientConfig.parse("redis://h?blockingPoolSize=0")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse("redis://h/x")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(
+                                StreamException.class,
+                                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsVerify=maybe")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(
+                                StreamException.class,
+                                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsCaCert=/no/such/file.pem")))
+                        .kind());
+        assertEquals(
+                ErrorKind.CONFIGURATION,
+                assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse("redis:opaque")))
+                        .kind());
     }
 
     @Test
     void severalBadOptionsGiveOneConfigurationErrorNamingEach() {
-        StreamException e = assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse(
-                "redis://h/x?blockingPoolSise=3&ioThreads=0&dedupWindow=soon&tlsVerify=maybe&password=hunter2secret")));
+        StreamException e = assertThrows(
+                StreamException.class,
+                () -> RedisSettings.from(
+                        ClientConfig.parse(
+                                "redis://h/x?blockingPoolSise=3&ioThreads=0&dedupWindow=soon&tlsVerify=maybe&password=hunter2secret")));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         String m = e.getMessage();
         for (String named : List.of("blockingPoolSise", "ioThreads", "dedupWindow", "tlsVerify", "/x")) {
@@ -89,8 +112,9 @@ class RedisSettingsTest {
 
     @Test
     void tlsFilesNeedTheTlsSchemeAndEachOther() {
-        StreamException e = assertThrows(StreamException.class, () -> RedisSettings.from(ClientConfig.parse(
-                "redis://h?tlsCert=/no/such/cert.pem")));
+        StreamException e = assertThrows(
+                StreamException.class,
+                () -> RedisSettings.from(ClientConfig.parse("redis://h?tlsCert=/no/such/cert.pem")));
         assertEquals(ErrorKind.CONFIGURATION, e.kind());
         String m = e.getMessage();
         assertTrue(m.contains("tlsCert=/no/such/cert.pem is not a readable file"), m);

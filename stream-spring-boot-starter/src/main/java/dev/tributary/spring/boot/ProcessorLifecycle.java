@@ -59,7 +59,7 @@ public final class ProcessorLifecycle implements SmartLifecycle {
 
     @Override
     public void stop() {
-        stop(() -> { });
+        stop(() -> {});
     }
 
     /** Stops every started processor in parallel and runs {@code callback} when all have ended or timed out. */
@@ -71,18 +71,22 @@ public final class ProcessorLifecycle implements SmartLifecycle {
         CountDownLatch done = new CountDownLatch(toStop.size());
         for (Processor p : toStop) {
             // One thread each: stop(timeout) blocks while the batch drains, and the processors drain together.
-            Thread t = new Thread(() -> {
-                try {
-                    if (!p.stop(shutdownTimeout)) {
-                        LOG.warn("processor '{}' did not stop within {}; unhandled events stay unacknowledged",
-                                p.name(), shutdownTimeout);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("processor '{}' failed to stop: {}", p.name(), e.toString());
-                } finally {
-                    done.countDown();
-                }
-            }, "tributary-stop-" + p.name());
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            if (!p.stop(shutdownTimeout)) {
+                                LOG.warn(
+                                        "processor '{}' did not stop within {}; unhandled events stay unacknowledged",
+                                        p.name(),
+                                        shutdownTimeout);
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.warn("processor '{}' failed to stop: {}", p.name(), e.toString());
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "tributary-stop-" + p.name());
             t.setDaemon(true);
             t.start();
         }

@@ -62,16 +62,25 @@ public class TributaryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TributaryProcessors tributaryProcessors(StreamClient client, TributaryJson json,
-            ObjectProvider<ProcessorListener> listeners, ObjectProvider<ProcessorHandlerDecorator> handlers) {
-        return new TributaryProcessors(client, json, CompositeProcessorListener.of(listeners.orderedStream().toList()),
+    TributaryProcessors tributaryProcessors(
+            StreamClient client,
+            TributaryJson json,
+            ObjectProvider<ProcessorListener> listeners,
+            ObjectProvider<ProcessorHandlerDecorator> handlers) {
+        return new TributaryProcessors(
+                client,
+                json,
+                CompositeProcessorListener.of(listeners.orderedStream().toList()),
                 handlers.orderedStream().findFirst().orElse(null));
     }
 
     @Bean
     @ConditionalOnMissingBean
-    ProcessorLifecycle tributaryProcessorLifecycle(ObjectProvider<Processor> processors, TributaryProperties properties) {
-        return new ProcessorLifecycle(processors, properties.getProcessors().isAutoStartup(),
+    ProcessorLifecycle tributaryProcessorLifecycle(
+            ObjectProvider<Processor> processors, TributaryProperties properties) {
+        return new ProcessorLifecycle(
+                processors,
+                properties.getProcessors().isAutoStartup(),
                 properties.getProcessors().getShutdownTimeout());
     }
 }

@@ -17,9 +17,11 @@ class TributaryFailureAnalyzer extends AbstractFailureAnalyzer<StreamException> 
         if (cause.kind() != ErrorKind.CONFIGURATION) {
             return null;
         }
-        return new FailureAnalysis("The Tributary client could not be opened: " + cause.getMessage(),
+        return new FailureAnalysis(
+                "The Tributary client could not be opened: " + cause.getMessage(),
                 "Check the tributary.* properties (tributary.uri chooses the backend, e.g. redis://localhost:6379 "
                         + "or memory:NAME) and that the backend's jar (dev.tributary:stream-redis, stream-kafka, "
-                        + "stream-nats or stream-memory) is on the class path.", cause);
+                        + "stream-nats or stream-memory) is on the class path.",
+                cause);
     }
 }

@@ -24,8 +24,9 @@ public class TributaryHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "tributaryHealthIndicator")
-    TributaryHealthIndicator tributaryHealthIndicator(StreamClient client, ObjectProvider<Processor> processors,
-            TributaryProperties properties) {
-        return new TributaryHealthIndicator(client, processors, properties.getHealth().isLag());
+    TributaryHealthIndicator tributaryHealthIndicator(
+            StreamClient client, ObjectProvider<Processor> processors, TributaryProperties properties) {
+        return new TributaryHealthIndicator(
+                client, processors, properties.getHealth().isLag());
     }
 }

@@ -17,9 +17,12 @@ import org.springframework.core.annotation.Order;
  * registry, a client decorator that meters appends, reads and acks, and a processor listener that
  * {@link TributaryProcessors} presets on every builder. Off with {@code tributary.metrics.enabled=false}.
  */
-@AutoConfiguration(before = TributaryAutoConfiguration.class, afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@AutoConfiguration(
+        before = TributaryAutoConfiguration.class,
+        afterName = {
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"
+        })
 @ConditionalOnClass({MeterRegistry.class, TributaryMetrics.class})
 @ConditionalOnSingleCandidate(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "tributary.metrics.enabled", matchIfMissing = true)

@@ -38,8 +38,8 @@ public final class TributaryProcessors {
      * @param listener the listener every builder starts with, or null for none
      * @param handlers what {@link #traced} applies, or null to leave handlers as they are
      */
-    public TributaryProcessors(StreamClient client, TributaryJson json, ProcessorListener listener,
-            ProcessorHandlerDecorator handlers) {
+    public TributaryProcessors(
+            StreamClient client, TributaryJson json, ProcessorListener listener, ProcessorHandlerDecorator handlers) {
         this.client = Objects.requireNonNull(client, "client");
         this.json = Objects.requireNonNull(json, "json");
         this.listener = listener;

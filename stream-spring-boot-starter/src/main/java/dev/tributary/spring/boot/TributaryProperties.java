@@ -61,9 +61,11 @@ public class TributaryProperties {
      */
     public ClientConfig toClientConfig() {
         if (uri == null || uri.isBlank()) {
-            throw new StreamException(ErrorKind.CONFIGURATION, "tributary.uri is not set; set it to the broker, "
-                    + "e.g. tributary.uri=redis://localhost:6379, or to tributary.uri=memory:NAME for the in-JVM "
-                    + "backend (dev.tributary:stream-memory), or define a StreamClient bean of your own");
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "tributary.uri is not set; set it to the broker, "
+                            + "e.g. tributary.uri=redis://localhost:6379, or to tributary.uri=memory:NAME for the in-JVM "
+                            + "backend (dev.tributary:stream-memory), or define a StreamClient bean of your own");
         }
         ClientConfig.Builder b = ClientConfig.builder(uri);
         if (namespace != null) {

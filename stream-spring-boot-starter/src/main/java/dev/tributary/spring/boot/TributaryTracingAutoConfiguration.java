@@ -20,7 +20,8 @@ import org.springframework.core.annotation.Order;
  * context in record headers) and the handler decorator behind {@link TributaryProcessors#traced}.
  * Off with {@code tributary.tracing.enabled=false}.
  */
-@AutoConfiguration(before = TributaryAutoConfiguration.class,
+@AutoConfiguration(
+        before = TributaryAutoConfiguration.class,
         afterName = "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration")
 @ConditionalOnClass({OpenTelemetry.class, TributaryTracing.class})
 @ConditionalOnSingleCandidate(OpenTelemetry.class)

@@ -35,8 +35,10 @@ class GracefulShutdownTest {
         append(uri, 5);
         Slow.handled.clear();
         Slow.entered = new CountDownLatch(1);
-        Fixtures.runner().withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=10s")
-                .withUserConfiguration(Slow.class).run(ctx -> {
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=10s")
+                .withUserConfiguration(Slow.class)
+                .run(ctx -> {
                     assertThat(Slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
                     ctx.close();
                 });
@@ -53,8 +55,10 @@ class GracefulShutdownTest {
         append(uri, 5);
         Stuck.handled.clear();
         Stuck.stuck = new CountDownLatch(1);
-        Fixtures.runner().withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=300ms")
-                .withUserConfiguration(Stuck.class).run(ctx -> {
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=300ms")
+                .withUserConfiguration(Stuck.class)
+                .run(ctx -> {
                     assertThat(Stuck.stuck.await(10, TimeUnit.SECONDS)).isTrue();
                     ctx.close();
                 });
@@ -64,7 +68,8 @@ class GracefulShutdownTest {
             // prevent (the consumer is closed to wake the handler): at least once, never lost.
             long pending = client.groupInfo(ORDERS, "stuck").pending();
             assertThat(pending).isBetween(3L, 5L);
-            // After the ack timeout the broker hands the pending events, the unhandled ones among them, to another member.
+            // After the ack timeout the broker hands the pending events, the unhandled ones among them, to another
+            // member.
             Thread.sleep(300);
             try (GroupConsumer next = client.openGroupConsumer(ORDERS, "stuck", "next")) {
                 List<StreamEvent> again = next.poll(10, Duration.ofSeconds(2));
@@ -77,7 +82,9 @@ class GracefulShutdownTest {
     private static void append(String uri, int n) {
         try (StreamClient client = StreamClients.open(uri)) {
             for (int i = 1; i <= n; i++) {
-                client.append(ORDERS, StreamRecord.builder().payload(Integer.toString(i)).build());
+                client.append(
+                        ORDERS,
+                        StreamRecord.builder().payload(Integer.toString(i)).build());
             }
         }
     }
@@ -89,12 +96,16 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> slow(TributaryProcessors processors) {
-            return processors.group("orders", "slow", dev.tributary.core.Codecs.utf8()).batchSize(5)
-                    .pollWait(Duration.ofMillis(20)).handler(m -> {
+            return processors
+                    .group("orders", "slow", dev.tributary.core.Codecs.utf8())
+                    .batchSize(5)
+                    .pollWait(Duration.ofMillis(20))
+                    .handler(m -> {
                         entered.countDown();
                         Thread.sleep(100);
                         handled.add(m.id());
-                    }).build();
+                    })
+                    .build();
         }
     }
 
@@ -105,7 +116,9 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> stuck(TributaryProcessors processors) {
-            return processors.group("orders", "stuck", dev.tributary.core.Codecs.utf8()).batchSize(5)
+            return processors
+                    .group("orders", "stuck", dev.tributary.core.Codecs.utf8())
+                    .batchSize(5)
                     .pollWait(Duration.ofMillis(20))
                     .groupOptions(GroupOptions.defaults().withAckTimeout(Duration.ofMillis(200)))
                     .handler(m -> {
@@ -114,7 +127,8 @@ class GracefulShutdownTest {
                             new CountDownLatch(1).await(); // a handler that hangs until interrupted
                         }
                         handled.add(m.id());
-                    }).build();
+                    })
+                    .build();
         }
     }
 }

@@ -35,8 +35,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 class ObservabilityAutoConfigurationTest {
-    private final ApplicationContextRunner runner = Fixtures.runner()
-            .withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri());
+    private final ApplicationContextRunner runner =
+            Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri());
 
     @Nested
     class Health_ {
@@ -55,10 +55,13 @@ class ObservabilityAutoConfigurationTest {
                 assertThat(h.getStatus()).isEqualTo(Status.UP);
                 assertThat(h.getDetails()).containsEntry("backend", "memory").containsKey("processors");
                 @SuppressWarnings("unchecked")
-                Map<String, Map<String, Object>> processors = (Map<String, Map<String, Object>>) h.getDetails()
-                        .get("processors");
-                assertThat(processors.get("billing")).containsEntry("state", "RUNNING").containsEntry("group", "billing")
-                        .containsEntry("lag", 0L).containsEntry("pending", 0L);
+                Map<String, Map<String, Object>> processors =
+                        (Map<String, Map<String, Object>>) h.getDetails().get("processors");
+                assertThat(processors.get("billing"))
+                        .containsEntry("state", "RUNNING")
+                        .containsEntry("group", "billing")
+                        .containsEntry("lag", 0L)
+                        .containsEntry("pending", 0L);
             });
         }
 
@@ -72,10 +75,14 @@ class ObservabilityAutoConfigurationTest {
         @Test
         void aFailedProcessorMakesItDown() {
             runner.withUserConfiguration(Failing.class).run(ctx -> {
-                ctx.getBean(StreamClient.class).append(StreamName.of("orders"), StreamRecord.builder().payload("{}").build());
+                ctx.getBean(StreamClient.class)
+                        .append(
+                                StreamName.of("orders"),
+                                StreamRecord.builder().payload("{}").build());
                 GroupProcessor<?> failing = ctx.getBean(GroupProcessor.class);
                 assertThat(failing.awaitTermination(Duration.ofSeconds(10))).isTrue();
-                Health h = ctx.getBean("tributaryHealthIndicator", HealthIndicator.class).health();
+                Health h = ctx.getBean("tributaryHealthIndicator", HealthIndicator.class)
+                        .health();
                 assertThat(h.getStatus()).isEqualTo(Status.DOWN);
                 assertThat(h.getDetails().get("processors").toString()).contains("FAILED");
             });
@@ -100,8 +107,12 @@ class ObservabilityAutoConfigurationTest {
         void withARegistryTheClientAndProcessorsAreMetered() {
             runner.withUserConfiguration(Registry.class, Billing.class).run(ctx -> {
                 assertThat(ctx).hasSingleBean(TributaryMetrics.class);
-                ctx.getBean(StreamClient.class).append(StreamName.of("orders"),
-                        StreamRecord.builder().payload("{\"id\":\"o-1\",\"quantity\":1}").build());
+                ctx.getBean(StreamClient.class)
+                        .append(
+                                StreamName.of("orders"),
+                                StreamRecord.builder()
+                                        .payload("{\"id\":\"o-1\",\"quantity\":1}")
+                                        .build());
                 MeterRegistry registry = ctx.getBean(MeterRegistry.class);
                 assertThat(registry.get("tributary.append").timer().count()).isEqualTo(1);
                 long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -109,13 +120,18 @@ class ObservabilityAutoConfigurationTest {
                 while (handled(registry) < 1 && System.nanoTime() < until) {
                     Thread.sleep(10);
                 }
-                assertThat(registry.get("tributary.processor.handled").tag("processor", "billing").counter().count())
+                assertThat(registry.get("tributary.processor.handled")
+                                .tag("processor", "billing")
+                                .counter()
+                                .count())
                         .isEqualTo(1);
             });
         }
 
         private double handled(MeterRegistry registry) {
-            var c = registry.find("tributary.processor.handled").tag("processor", "billing").counter();
+            var c = registry.find("tributary.processor.handled")
+                    .tag("processor", "billing")
+                    .counter();
             return c == null ? 0 : c.count();
         }
 
@@ -126,13 +142,15 @@ class ObservabilityAutoConfigurationTest {
 
         @Test
         void withoutStreamMicrometerNothingIsMetered() {
-            runner.withUserConfiguration(Registry.class).withClassLoader(new FilteredClassLoader(TributaryMetrics.class))
+            runner.withUserConfiguration(Registry.class)
+                    .withClassLoader(new FilteredClassLoader(TributaryMetrics.class))
                     .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(TributaryMetrics.class));
         }
 
         @Test
         void itCanBeSwitchedOff() {
-            runner.withUserConfiguration(Registry.class).withPropertyValues("tributary.metrics.enabled=false")
+            runner.withUserConfiguration(Registry.class)
+                    .withPropertyValues("tributary.metrics.enabled=false")
                     .run(ctx -> assertThat(ctx).doesNotHaveBean(TributaryMetrics.class));
         }
     }
@@ -144,10 +162,14 @@ class ObservabilityAutoConfigurationTest {
             runner.withUserConfiguration(Otel.class).run(ctx -> {
                 assertThat(ctx).hasSingleBean(TributaryTracing.class);
                 StreamClient client = ctx.getBean(StreamClient.class);
-                client.append(StreamName.of("orders"), StreamRecord.builder().payload("x").build());
-                StreamEvent e = client.range(StreamName.of("orders"), Position.earliest(), null, 1).get(0);
+                client.append(
+                        StreamName.of("orders"),
+                        StreamRecord.builder().payload("x").build());
+                StreamEvent e = client.range(StreamName.of("orders"), Position.earliest(), null, 1)
+                        .get(0);
                 assertThat(e.headers().first("traceparent")).isPresent();
-                assertThat(ctx.getBean(InMemorySpanExporter.class).getFinishedSpanItems()).extracting(SpanData::getName)
+                assertThat(ctx.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
+                        .extracting(SpanData::getName)
                         .contains("send orders");
             });
         }
@@ -156,18 +178,20 @@ class ObservabilityAutoConfigurationTest {
         void tracedHandlersRecordProcessSpans() {
             runner.withUserConfiguration(Otel.class).run(ctx -> {
                 TributaryProcessors processors = ctx.getBean(TributaryProcessors.class);
-                dev.tributary.core.Handler<Order> plain = m -> { };
+                dev.tributary.core.Handler<Order> plain = m -> {};
                 assertThat(processors.traced(plain)).isNotSameAs(plain);
             });
         }
 
         @Test
         void withoutStreamOpentelemetryNothingIsTraced() {
-            runner.withUserConfiguration(Otel.class).withClassLoader(new FilteredClassLoader(TributaryTracing.class))
+            runner.withUserConfiguration(Otel.class)
+                    .withClassLoader(new FilteredClassLoader(TributaryTracing.class))
                     .run(ctx -> {
                         assertThat(ctx).hasNotFailed().doesNotHaveBean(TributaryTracing.class);
-                        dev.tributary.core.Handler<Order> plain = m -> { };
-                        assertThat(ctx.getBean(TributaryProcessors.class).traced(plain)).isSameAs(plain);
+                        dev.tributary.core.Handler<Order> plain = m -> {};
+                        assertThat(ctx.getBean(TributaryProcessors.class).traced(plain))
+                                .isSameAs(plain);
                     });
         }
 
@@ -181,8 +205,11 @@ class ObservabilityAutoConfigurationTest {
     static class Billing {
         @Bean
         GroupProcessor<Order> billing(TributaryProcessors processors) {
-            return processors.group("orders", "billing", Order.class).pollWait(Duration.ofMillis(20))
-                    .handler(m -> { }).build();
+            return processors
+                    .group("orders", "billing", Order.class)
+                    .pollWait(Duration.ofMillis(20))
+                    .handler(m -> {})
+                    .build();
         }
     }
 
@@ -190,11 +217,15 @@ class ObservabilityAutoConfigurationTest {
     static class Failing {
         @Bean
         GroupProcessor<Order> failing(TributaryProcessors processors) {
-            return processors.group("orders", "failing", Order.class).pollWait(Duration.ofMillis(20))
-                    .retry(RetryPolicy.noRetry()).deadLetters(DeadLetterPolicy.failProcessor())
+            return processors
+                    .group("orders", "failing", Order.class)
+                    .pollWait(Duration.ofMillis(20))
+                    .retry(RetryPolicy.noRetry())
+                    .deadLetters(DeadLetterPolicy.failProcessor())
                     .handler(m -> {
                         throw new IllegalStateException("boom");
-                    }).build();
+                    })
+                    .build();
         }
     }
 
@@ -216,10 +247,11 @@ class ObservabilityAutoConfigurationTest {
         @Bean(destroyMethod = "close")
         OpenTelemetrySdk openTelemetry(InMemorySpanExporter exporter) {
             return OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .setTracerProvider(SdkTracerProvider.builder()
+                            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                             .build())
-                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                    .build();
         }
     }
-
 }

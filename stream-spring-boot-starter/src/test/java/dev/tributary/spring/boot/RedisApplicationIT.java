@@ -30,18 +30,23 @@ class RedisApplicationIT {
         try (ThrowawayBroker redis = ThrowawayBroker.start("redis")) {
             String uri = redis.uri();
             App.handled.clear();
-            Fixtures.runner().withPropertyValues("tributary.uri=" + uri).withUserConfiguration(App.class).run(ctx -> {
-                StreamClient client = ctx.getBean(StreamClient.class);
-                assertThat(client.backend()).isEqualTo("redis");
-                for (int i = 0; i < 50; i++) {
-                    client.append(ORDERS, StreamRecord.builder().payload("order-" + i).build());
-                }
-                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (App.handled.size() < 50 && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
-                assertThat(App.handled).hasSize(50);
-            });
+            Fixtures.runner()
+                    .withPropertyValues("tributary.uri=" + uri)
+                    .withUserConfiguration(App.class)
+                    .run(ctx -> {
+                        StreamClient client = ctx.getBean(StreamClient.class);
+                        assertThat(client.backend()).isEqualTo("redis");
+                        for (int i = 0; i < 50; i++) {
+                            client.append(
+                                    ORDERS,
+                                    StreamRecord.builder().payload("order-" + i).build());
+                        }
+                        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                        while (App.handled.size() < 50 && System.nanoTime() < end) {
+                            Thread.sleep(20);
+                        }
+                        assertThat(App.handled).hasSize(50);
+                    });
             try (StreamClient client = StreamClients.open(uri)) {
                 assertThat(client.groupInfo(ORDERS, "billing").pending()).isZero();
                 assertThat(client.groupInfo(ORDERS, "billing").lag()).isZero();
@@ -55,8 +60,11 @@ class RedisApplicationIT {
 
         @Bean
         GroupProcessor<String> billing(TributaryProcessors processors) {
-            return processors.group(ORDERS.value(), "billing", Codecs.utf8()).pollWait(Duration.ofMillis(50))
-                    .handler(m -> handled.add(m.value())).build();
+            return processors
+                    .group(ORDERS.value(), "billing", Codecs.utf8())
+                    .pollWait(Duration.ofMillis(50))
+                    .handler(m -> handled.add(m.value()))
+                    .build();
         }
     }
 }

@@ -27,21 +27,32 @@ class TributaryAutoConfigurationTest {
     @Test
     void clientIsOpenedFromTheUriAndClosedWithTheContext() {
         StreamClient[] seen = new StreamClient[1];
-        Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri()).run(ctx -> {
-            assertThat(ctx).hasSingleBean(StreamClient.class).hasSingleBean(TributaryPublishers.class)
-                    .hasSingleBean(TributaryProcessors.class).hasSingleBean(ProcessorLifecycle.class);
-            seen[0] = ctx.getBean(StreamClient.class);
-            assertThat(seen[0].backend()).isEqualTo("memory");
-            assertThat(seen[0].health().up()).isTrue();
-        });
-        assertThatThrownBy(() -> seen[0].health()).isInstanceOfSatisfying(StreamException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.CLOSED));
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri())
+                .run(ctx -> {
+                    assertThat(ctx)
+                            .hasSingleBean(StreamClient.class)
+                            .hasSingleBean(TributaryPublishers.class)
+                            .hasSingleBean(TributaryProcessors.class)
+                            .hasSingleBean(ProcessorLifecycle.class);
+                    seen[0] = ctx.getBean(StreamClient.class);
+                    assertThat(seen[0].backend()).isEqualTo("memory");
+                    assertThat(seen[0].health().up()).isTrue();
+                });
+        assertThatThrownBy(() -> seen[0].health())
+                .isInstanceOfSatisfying(
+                        StreamException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CLOSED));
     }
 
     @Test
     void withoutAUriTheContextFailsNamingTheProperty() {
-        Fixtures.runner().run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
-                .isInstanceOf(StreamException.class).hasMessageContaining("tributary.uri is not set"));
+        Fixtures.runner()
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .isInstanceOf(StreamException.class)
+                        .hasMessageContaining("tributary.uri is not set"));
     }
 
     @Test
@@ -55,13 +66,21 @@ class TributaryAutoConfigurationTest {
     @Test
     void commonSettingsAndBackendOptionsReachTheClient() {
         String uri = Fixtures.freshMemoryUri();
-        Fixtures.runner().withPropertyValues("tributary.uri=" + uri, "tributary.namespace=shop",
-                "tributary.request-timeout=2s", "tributary.options.[maxPayloadBytes]=8").run(ctx -> {
+        Fixtures.runner()
+                .withPropertyValues(
+                        "tributary.uri=" + uri,
+                        "tributary.namespace=shop",
+                        "tributary.request-timeout=2s",
+                        "tributary.options.[maxPayloadBytes]=8")
+                .run(ctx -> {
                     StreamClient client = ctx.getBean(StreamClient.class);
                     StreamName s = StreamName.of("small");
                     client.append(s, StreamRecord.builder().payload("12345678").build());
-                    assertThatThrownBy(() -> client.append(s, StreamRecord.builder().payload("123456789").build()))
-                            .isInstanceOfSatisfying(StreamException.class,
+                    assertThatThrownBy(() -> client.append(
+                                    s,
+                                    StreamRecord.builder().payload("123456789").build()))
+                            .isInstanceOfSatisfying(
+                                    StreamException.class,
                                     e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
                     // The namespace keeps the stream apart from a client of the same store without it.
                     try (StreamClient plain = StreamClients.open(uri)) {
@@ -72,28 +91,35 @@ class TributaryAutoConfigurationTest {
 
     @Test
     void anUnknownBackendOptionFailsTheStart() {
-        Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri(), "tributary.options.bogus=1")
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri(), "tributary.options.bogus=1")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("bogus"));
     }
 
     @Test
     void publisherBeansWriteJsonThroughTheClient() {
-        Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri())
-                .withUserConfiguration(OrderPublisher.class).run(ctx -> {
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri())
+                .withUserConfiguration(OrderPublisher.class)
+                .run(ctx -> {
                     @SuppressWarnings("unchecked")
                     Publisher<Order> pub = ctx.getBean(Publisher.class);
                     pub.publish(new Order("o-1", 2)).join();
                     List<StreamEvent> events = ctx.getBean(StreamClient.class)
                             .range(StreamName.of("orders"), Position.earliest(), null, 10);
-                    assertThat(events).singleElement()
-                            .satisfies(e -> assertThat(e.payloadAsString()).isEqualTo("{\"id\":\"o-1\",\"quantity\":2}"));
+                    assertThat(events)
+                            .singleElement()
+                            .satisfies(
+                                    e -> assertThat(e.payloadAsString()).isEqualTo("{\"id\":\"o-1\",\"quantity\":2}"));
                 });
     }
 
     @Test
     void processorBeansStartWithTheContextAndStopWithIt() {
-        Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri())
-                .withUserConfiguration(OrderPublisher.class, Billing.class).run(ctx -> {
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri())
+                .withUserConfiguration(OrderPublisher.class, Billing.class)
+                .run(ctx -> {
                     GroupProcessor<?> billing = ctx.getBean(GroupProcessor.class);
                     assertThat(billing.state()).isEqualTo(ProcessorState.RUNNING);
                     @SuppressWarnings("unchecked")
@@ -112,15 +138,19 @@ class TributaryAutoConfigurationTest {
 
     @Test
     void autoStartupOffLeavesProcessorsToTheApplication() {
-        Fixtures.runner().withPropertyValues("tributary.uri=" + Fixtures.freshMemoryUri(),
-                "tributary.processors.auto-startup=false").withUserConfiguration(Billing.class)
-                .run(ctx -> assertThat(ctx.getBean(GroupProcessor.class).state()).isEqualTo(ProcessorState.NEW));
+        Fixtures.runner()
+                .withPropertyValues(
+                        "tributary.uri=" + Fixtures.freshMemoryUri(), "tributary.processors.auto-startup=false")
+                .withUserConfiguration(Billing.class)
+                .run(ctx ->
+                        assertThat(ctx.getBean(GroupProcessor.class).state()).isEqualTo(ProcessorState.NEW));
     }
 
     @Test
     void propertiesWithoutUriExplainWhatToSet() {
         assertThatThrownBy(() -> new TributaryProperties().toClientConfig())
-                .hasMessageContaining("tributary.uri=redis://localhost:6379").hasMessageContaining("memory:NAME");
+                .hasMessageContaining("tributary.uri=redis://localhost:6379")
+                .hasMessageContaining("memory:NAME");
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -145,8 +175,11 @@ class TributaryAutoConfigurationTest {
 
         @Bean
         GroupProcessor<Order> billing(TributaryProcessors processors) {
-            return processors.group("orders", "billing", Order.class).pollWait(Duration.ofMillis(20))
-                    .handler(m -> billed.add(m.value())).build();
+            return processors
+                    .group("orders", "billing", Order.class)
+                    .pollWait(Duration.ofMillis(20))
+                    .handler(m -> billed.add(m.value()))
+                    .build();
         }
     }
 }

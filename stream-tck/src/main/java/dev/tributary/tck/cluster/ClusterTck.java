@@ -87,8 +87,13 @@ public abstract class ClusterTck {
 
     final KitContext kit() {
         if (context == null) {
-            context = new KitContext(KitHooks.of(this::cluster, () -> openClient(cluster().config()), this::openClient,
-                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(5)), () -> true));
+            context = new KitContext(KitHooks.of(
+                    this::cluster,
+                    () -> openClient(cluster().config()),
+                    this::openClient,
+                    Optional::empty,
+                    () -> Tck.scaled(Duration.ofSeconds(5)),
+                    () -> true));
         }
         return context;
     }
@@ -111,11 +116,14 @@ public abstract class ClusterTck {
     @DisplayName("R — replicated clusters")
     class Replicated {
         @Test
-        @DisplayName("R1 the stream's leader killed while 20 producers append and a group consumes: 0 acknowledged lost; "
-                + "the client follows the new leader without help within the failover bound")
-        @RuleHint(value = "durable settings (replicas = nodes, acks from a quorum), errors during the election mapped "
-                + "RETRYABLE/INDETERMINATE (never NOT_FOUND), the client's list of every node, metadata refresh on "
-                + "'not leader'", budgetSeconds = 240)
+        @DisplayName(
+                "R1 the stream's leader killed while 20 producers append and a group consumes: 0 acknowledged lost; "
+                        + "the client follows the new leader without help within the failover bound")
+        @RuleHint(
+                value = "durable settings (replicas = nodes, acks from a quorum), errors during the election mapped "
+                        + "RETRYABLE/INDETERMINATE (never NOT_FOUND), the client's list of every node, metadata refresh on "
+                        + "'not leader'",
+                budgetSeconds = 240)
         void required_R1_leaderKilledLosesNothingAndTheClientFollowsTheNewLeader() {
             unlessKnownDefect("R1");
             rules().r1();
@@ -123,8 +131,10 @@ public abstract class ClusterTck {
 
         @Test
         @DisplayName("R2 a follower paused longer than every timeout: appends and reads go on")
-        @RuleHint(value = "a frozen node must not stall the client: pings or request timeouts end its connection and "
-                + "the client moves to another node; the broker drops the follower from the quorum", budgetSeconds = 180)
+        @RuleHint(
+                value = "a frozen node must not stall the client: pings or request timeouts end its connection and "
+                        + "the client moves to another node; the broker drops the follower from the quorum",
+                budgetSeconds = 180)
         void required_R2_aPausedFollowerDoesNotStopAppendsOrReads() {
             unlessKnownDefect("R2");
             rules().r2();
@@ -132,8 +142,10 @@ public abstract class ClusterTck {
 
         @Test
         @DisplayName("R3 a minority of nodes down: appends succeed, a new client opens, the group reads everything")
-        @RuleHint(value = "the client bootstraps from any listed node, skipping one that is down; writes need a quorum, "
-                + "not every replica (min.insync.replicas below the replication factor)", budgetSeconds = 180)
+        @RuleHint(
+                value = "the client bootstraps from any listed node, skipping one that is down; writes need a quorum, "
+                        + "not every replica (min.insync.replicas below the replication factor)",
+                budgetSeconds = 180)
         void required_R3_aMinorityOfNodesDownAppendsSucceed() {
             unlessKnownDefect("R3");
             rules().r3();

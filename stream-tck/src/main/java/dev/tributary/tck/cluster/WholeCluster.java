@@ -80,8 +80,8 @@ final class WholeCluster implements BrokerControl {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while controlling " + cluster.describe(), e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("controlling every node of " + cluster.describe() + " failed: "
-                    + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "controlling every node of " + cluster.describe() + " failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }

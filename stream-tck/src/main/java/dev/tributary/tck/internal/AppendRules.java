@@ -47,8 +47,10 @@ public final class AppendRules {
         for (int i = 0; i < ids.size(); i++) {
             assertNotNull(ids.get(i), "append returned a null id for record " + i);
             if (i > 0) {
-                assertTrue(ids.get(i).isAfter(ids.get(i - 1)), "ids must be strictly increasing: id " + i + " = "
-                        + ids.get(i) + " is not after " + ids.get(i - 1));
+                assertTrue(
+                        ids.get(i).isAfter(ids.get(i - 1)),
+                        "ids must be strictly increasing: id " + i + " = " + ids.get(i) + " is not after "
+                                + ids.get(i - 1));
             }
         }
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), 20);
@@ -66,10 +68,15 @@ public final class AppendRules {
             for (int j = 0; j < payload.length; j++) {
                 payload[j] = (byte) (i * 31 + j); // every byte value, including 0 and 0xff
             }
-            StreamRecord r = StreamRecord.builder().payload(payload).key("key-a2")
-                    .header(Io.KEY_HEADER, "a2/" + i).header("n", Integer.toString(i))
-                    .header("content-type", "application/octet-stream").header("trace", "00-" + i + "-01")
-                    .header("empty", "").build();
+            StreamRecord r = StreamRecord.builder()
+                    .payload(payload)
+                    .key("key-a2")
+                    .header(Io.KEY_HEADER, "a2/" + i)
+                    .header("n", Integer.toString(i))
+                    .header("content-type", "application/octet-stream")
+                    .header("trace", "00-" + i + "-01")
+                    .header("empty", "")
+                    .build();
             records.add(r);
             futures.add(c.appendAsync(s, r));
         }
@@ -94,9 +101,26 @@ public final class AppendRules {
     public void a3() {
         StreamClient c = ctx.client();
         StreamName s = ctx.created(c, "a3");
-        c.append(s, StreamRecord.builder().payload(new byte[0]).key(new byte[0]).header(Io.KEY_HEADER, "a3/0").build());
-        c.append(s, StreamRecord.builder().payload(new byte[0]).header(Io.KEY_HEADER, "a3/1").build());
-        c.append(s, StreamRecord.builder().payload("x").key((byte[]) null).header(Io.KEY_HEADER, "a3/2").build());
+        c.append(
+                s,
+                StreamRecord.builder()
+                        .payload(new byte[0])
+                        .key(new byte[0])
+                        .header(Io.KEY_HEADER, "a3/0")
+                        .build());
+        c.append(
+                s,
+                StreamRecord.builder()
+                        .payload(new byte[0])
+                        .header(Io.KEY_HEADER, "a3/1")
+                        .build());
+        c.append(
+                s,
+                StreamRecord.builder()
+                        .payload("x")
+                        .key((byte[]) null)
+                        .header(Io.KEY_HEADER, "a3/2")
+                        .build());
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), 3);
         assertEquals(Io.expectedKeys("a3", 0, 3), Io.keys(read), "events read back");
         assertNotNull(read.get(0).payload(), "an empty payload must read back as an empty array, not null");
@@ -117,8 +141,8 @@ public final class AppendRules {
         StreamName s = ctx.created(c, "a4");
         int max = c.limits().maxPayloadBytes();
         if (max > 64 * 1024 * 1024) {
-            org.junit.jupiter.api.Assumptions.abort("declared maxPayloadBytes " + max
-                    + " is above the 64 MiB the kit allocates; A4 cannot be checked");
+            org.junit.jupiter.api.Assumptions.abort(
+                    "declared maxPayloadBytes " + max + " is above the 64 MiB the kit allocates; A4 cannot be checked");
         }
         byte[] atMax = new byte[max];
         for (int i = 0; i < atMax.length; i += 4096) {
@@ -127,14 +151,23 @@ public final class AppendRules {
         atMax[max - 1] = 42;
         EventId id = c.append(s, StreamRecord.of(atMax));
         byte[] over = new byte[max + 1];
-        Expect.kind(ErrorKind.TOO_LARGE, "append of a payload one byte over maxPayloadBytes (" + max + ")",
+        Expect.kind(
+                ErrorKind.TOO_LARGE,
+                "append of a payload one byte over maxPayloadBytes (" + max + ")",
                 () -> c.append(s, StreamRecord.of(over)));
-        Expect.kind(ErrorKind.TOO_LARGE, "appendAsync of a payload one byte over maxPayloadBytes",
+        Expect.kind(
+                ErrorKind.TOO_LARGE,
+                "appendAsync of a payload one byte over maxPayloadBytes",
                 () -> Io.await(c.appendAsync(s, StreamRecord.of(over)), Tck.scaled(Duration.ofSeconds(10))));
-        Expect.kind(ErrorKind.TOO_LARGE, "appendBatch holding a payload one byte over maxPayloadBytes",
+        Expect.kind(
+                ErrorKind.TOO_LARGE,
+                "appendBatch holding a payload one byte over maxPayloadBytes",
                 () -> c.appendBatch(s, List.of(Io.rec("a4/ok"), StreamRecord.of(over))));
-        assertEquals(1, c.info(s).length(), "only the record at the max size may be stored: a record over the limit "
-                + "(alone or in a batch) writes nothing");
+        assertEquals(
+                1,
+                c.info(s).length(),
+                "only the record at the max size may be stored: a record over the limit "
+                        + "(alone or in a batch) writes nothing");
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), 1);
         assertEquals(1, read.size(), "one event");
         assertEquals(id, read.get(0).id(), "id");
@@ -142,11 +175,27 @@ public final class AppendRules {
     }
 
     /** Header values every backend must carry exactly (encoded where the wire cannot). */
-    static final List<String> HARD_VALUES = List.of("plain", "", " leading and trailing ", "quote \" and ' and `",
-            "colon: a:b::c", "cr\rlf\ncrlf\r\n", "tab\tnul\u0000bell\u0007", "backslash \\ and \\n literal",
-            "é ü ß ñ ø å", "中文 日本語 한국어", "עברית العربية", "emoji 😀👍🏽 🇩🇪", "combining e\u0301",
-            "zero width \u200b\u200d", "\uFEFFbom", "max bmp \uFFFD\uFFFF", "=?utf-8?q?encoded?=", "%41%42 %%",
-            "json {\"a\":[1,2]}", "x".repeat(1000));
+    static final List<String> HARD_VALUES = List.of(
+            "plain",
+            "",
+            " leading and trailing ",
+            "quote \" and ' and `",
+            "colon: a:b::c",
+            "cr\rlf\ncrlf\r\n",
+            "tab\tnul\u0000bell\u0007",
+            "backslash \\ and \\n literal",
+            "é ü ß ñ ø å",
+            "中文 日本語 한국어",
+            "עברית العربية",
+            "emoji 😀👍🏽 🇩🇪",
+            "combining e\u0301",
+            "zero width \u200b\u200d",
+            "\uFEFFbom",
+            "max bmp \uFFFD\uFFFF",
+            "=?utf-8?q?encoded?=",
+            "%41%42 %%",
+            "json {\"a\":[1,2]}",
+            "x".repeat(1000));
 
     public void a5() {
         StreamClient c = ctx.client();
@@ -160,8 +209,8 @@ public final class AppendRules {
         b.add("X-Odd!#$%&'*+.^_`|~", "token chars in the key");
         Headers headers = b.build();
         if (headers.byteSize() > c.limits().maxHeaderBytes()) {
-            org.junit.jupiter.api.Assumptions.abort("declared maxHeaderBytes " + c.limits().maxHeaderBytes()
-                    + " is below the " + headers.byteSize() + " bytes A5 needs");
+            org.junit.jupiter.api.Assumptions.abort("declared maxHeaderBytes "
+                    + c.limits().maxHeaderBytes() + " is below the " + headers.byteSize() + " bytes A5 needs");
         }
         c.append(s, StreamRecord.builder().payload("a5").headers(headers).build());
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), 1);
@@ -172,7 +221,8 @@ public final class AppendRules {
         }
         assertEquals(List.of("first", "second", "first"), got.all("dup"), "repeated keys are all kept, in order");
         assertEquals(headers.asList(), got.asList(), "every header, in order, exactly");
-        assertEquals(headers, c.range(s, Position.earliest(), null, 1).get(0).headers(), "range returns the same headers");
+        assertEquals(
+                headers, c.range(s, Position.earliest(), null, 1).get(0).headers(), "range returns the same headers");
     }
 
     public void a6() {
@@ -185,10 +235,14 @@ public final class AppendRules {
         Io.append(c, b, "a6b", 3);
         Io.append(c, third, "a6c", 2);
         try {
-            assertEquals(Io.expectedKeys("a6a", 0, 5), Io.keys(Io.readExactly(c, a, Position.earliest(), 5)), "stream " + a);
-            assertEquals(Io.expectedKeys("a6b", 0, 3), Io.keys(Io.readExactly(c, b, Position.earliest(), 3)), "stream " + b);
-            assertEquals(Io.expectedKeys("a6a", 0, 5), Io.keys(c.range(a, Position.earliest(), null, 100)), "range of " + a);
-            assertEquals(Io.expectedKeys("a6b", 0, 3), Io.keys(c.range(b, Position.earliest(), null, 100)), "range of " + b);
+            assertEquals(
+                    Io.expectedKeys("a6a", 0, 5), Io.keys(Io.readExactly(c, a, Position.earliest(), 5)), "stream " + a);
+            assertEquals(
+                    Io.expectedKeys("a6b", 0, 3), Io.keys(Io.readExactly(c, b, Position.earliest(), 3)), "stream " + b);
+            assertEquals(
+                    Io.expectedKeys("a6a", 0, 5), Io.keys(c.range(a, Position.earliest(), null, 100)), "range of " + a);
+            assertEquals(
+                    Io.expectedKeys("a6b", 0, 3), Io.keys(c.range(b, Position.earliest(), null, 100)), "range of " + b);
             assertEquals(5, c.info(a).length(), "info of " + a);
             assertEquals(3, c.info(b).length(), "info of " + b);
         } finally {
@@ -207,37 +261,40 @@ public final class AppendRules {
         AtomicReference<Throwable> error = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             String producer = "p" + t;
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    List<CompletableFuture<EventId>> fs = new ArrayList<>(perThread);
-                    List<String> keys = new ArrayList<>(perThread);
-                    for (int i = 0; i < perThread; i++) {
-                        String key = producer + "/" + i;
-                        history.invoked(key);
-                        keys.add(key);
-                        fs.add(c.appendAsync(s, Io.rec(key, producer)));
-                    }
-                    for (int i = 0; i < perThread; i++) {
+            Thread th = new Thread(
+                    () -> {
                         try {
-                            history.ok(keys.get(i), Io.await(fs.get(i), Tck.scaled(Duration.ofSeconds(60))));
-                        } catch (RuntimeException e) {
-                            history.failed(keys.get(i), e);
+                            start.await();
+                            List<CompletableFuture<EventId>> fs = new ArrayList<>(perThread);
+                            List<String> keys = new ArrayList<>(perThread);
+                            for (int i = 0; i < perThread; i++) {
+                                String key = producer + "/" + i;
+                                history.invoked(key);
+                                keys.add(key);
+                                fs.add(c.appendAsync(s, Io.rec(key, producer)));
+                            }
+                            for (int i = 0; i < perThread; i++) {
+                                try {
+                                    history.ok(keys.get(i), Io.await(fs.get(i), Tck.scaled(Duration.ofSeconds(60))));
+                                } catch (RuntimeException e) {
+                                    history.failed(keys.get(i), e);
+                                    error.compareAndSet(null, e);
+                                }
+                            }
+                        } catch (Throwable e) {
                             error.compareAndSet(null, e);
+                        } finally {
+                            done.countDown();
                         }
-                    }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }, "tributary-tck-a7-" + t);
+                    },
+                    "tributary-tck-a7-" + t);
             th.setDaemon(true);
             th.start();
         }
         start.countDown();
         try {
-            assertTrue(done.await(Tck.scaled(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS),
+            assertTrue(
+                    done.await(Tck.scaled(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS),
                     "20 appending threads did not finish");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -271,7 +328,9 @@ public final class AppendRules {
         List<EventId> ids = c.appendBatch(s, batch);
         assertEquals(n, ids.size(), "one id per record");
         for (int i = 1; i < n; i++) {
-            assertTrue(ids.get(i).isAfter(ids.get(i - 1)), "batch ids in order: " + ids.get(i) + " after " + ids.get(i - 1));
+            assertTrue(
+                    ids.get(i).isAfter(ids.get(i - 1)),
+                    "batch ids in order: " + ids.get(i) + " after " + ids.get(i - 1));
         }
         List<EventId> single = c.appendBatch(s, List.of(Io.rec("a8/last")));
         assertEquals(1, single.size(), "a batch of one returns one id");
@@ -282,8 +341,11 @@ public final class AppendRules {
         expected.add("a8/last");
         assertEquals(expected, Io.keys(read), "a batch is stored in order, after what came before");
         for (int i = 0; i < n; i++) {
-            assertEquals(ids.get(i), read.get(i + 1).id(), "the i-th id returned must be the id of the i-th record ("
-                    + batch.get(i).headers().first(Io.KEY_HEADER).orElse("?") + ")");
+            assertEquals(
+                    ids.get(i),
+                    read.get(i + 1).id(),
+                    "the i-th id returned must be the id of the i-th record ("
+                            + batch.get(i).headers().first(Io.KEY_HEADER).orElse("?") + ")");
         }
         assertEquals(single.get(0), read.get(n + 1).id(), "id of a batch of one");
     }

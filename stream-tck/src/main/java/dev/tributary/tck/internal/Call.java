@@ -57,12 +57,16 @@ final class Call {
         } catch (ExecutionException e) {
             StreamException se = Expect.asStreamException(e.getCause());
             if (se == null) {
-                throw new AssertionError(name + " during the fault threw " + e.getCause() + "; expected a "
-                        + "StreamException of kind " + kinds, e.getCause());
+                throw new AssertionError(
+                        name + " during the fault threw " + e.getCause() + "; expected a " + "StreamException of kind "
+                                + kinds,
+                        e.getCause());
             }
             if (!kinds.contains(se.kind())) {
-                throw new AssertionError(name + " during the fault failed with " + se.kind() + " (" + se.getMessage()
-                        + "); expected one of " + kinds, se);
+                throw new AssertionError(
+                        name + " during the fault failed with " + se.kind() + " (" + se.getMessage()
+                                + "); expected one of " + kinds,
+                        se);
             }
             System.out.println("  " + name + " during the fault: " + se.kind() + " after "
                     + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: " + se.getMessage());

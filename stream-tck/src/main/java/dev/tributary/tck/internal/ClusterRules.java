@@ -43,14 +43,19 @@ public final class ClusterRules {
 
     /** The cluster's configuration (every node, its durable settings) with the rules' shorter timeouts. */
     private ClientConfig config() {
-        return cluster.config().toBuilder().requestTimeout(requestTimeout).connectTimeout(requestTimeout)
-                .closeTimeout(requestTimeout).maxInFlightAppends(1000).build();
+        return cluster.config().toBuilder()
+                .requestTimeout(requestTimeout)
+                .connectTimeout(requestTimeout)
+                .closeTimeout(requestTimeout)
+                .maxInFlightAppends(1000)
+                .build();
     }
 
     private StreamClient groupsClient() {
         StreamClient c = ctx.client(config());
         if (!c.supports(Capability.CONSUMER_GROUPS)) {
-            Assumptions.abort("the R rules read through a consumer group; this backend does not declare CONSUMER_GROUPS");
+            Assumptions.abort(
+                    "the R rules read through a consumer group; this backend does not declare CONSUMER_GROUPS");
         }
         return c;
     }
@@ -66,7 +71,8 @@ public final class ClusterRules {
         StreamClient c = groupsClient();
         StreamName s = ctx.created(c, "r1");
         int leader = cluster.leaderOf(s, failover);
-        ClusterWorkload w = workload("R1 leader " + cluster.nodeName(leader) + " killed under 20 producers and a group", c, s);
+        ClusterWorkload w =
+                workload("R1 leader " + cluster.nodeName(leader) + " killed under 20 producers and a group", c, s);
         w.start(Tck.scaled(Duration.ofSeconds(150)));
         ClusterWorkload.Mark killed;
         int newLeader = -1;
@@ -87,8 +93,9 @@ public final class ClusterRules {
         Tck.sleep(Tck.scaled(Duration.ofSeconds(2))); // and with the killed node back as a follower
         HistoryChecker.Report r = w.finish();
         System.out.println("R1: killed " + cluster.nodeName(leader) + ", new leader " + cluster.nodeName(newLeader)
-                + "; first append started after the kill acknowledged after " + killed.ackAfter().map(Object::toString)
-                .orElse("never") + ", delivered after " + killed.deliveryAfter().map(Object::toString).orElse("never")
+                + "; first append started after the kill acknowledged after "
+                + killed.ackAfter().map(Object::toString).orElse("never") + ", delivered after "
+                + killed.deliveryAfter().map(Object::toString).orElse("never")
                 + "; " + r.summary() + " " + w.retried() + " append attempts failed and were retried.");
         judge(w, r);
         assertNotEquals(leader, newLeader, "the killed node cannot lead the stream");
@@ -100,8 +107,8 @@ public final class ClusterRules {
         StreamName s = ctx.created(c, "r2");
         int leader = cluster.leaderOf(s, failover);
         int follower = (leader + 1) % cluster.size();
-        ClusterWorkload w = workload("R2 follower " + cluster.nodeName(follower) + " paused under 20 producers and a group",
-                c, s);
+        ClusterWorkload w =
+                workload("R2 follower " + cluster.nodeName(follower) + " paused under 20 producers and a group", c, s);
         w.start(Tck.scaled(Duration.ofSeconds(120)));
         // longer than the client's timeouts and the broker's failure detection
         Duration pause = max(requestTimeout.multipliedBy(4), Tck.scaled(Duration.ofSeconds(12)));
@@ -124,17 +131,25 @@ public final class ClusterRules {
         boolean lateRecovered = late.recovered();
         Tck.sleep(Tck.scaled(Duration.ofSeconds(1)));
         HistoryChecker.Report r = w.finish();
-        System.out.println("R2: paused " + cluster.nodeName(follower) + " (leader " + cluster.nodeName(leader) + ") for "
-                + pause + "; append started after the pause acknowledged after " + paused.ackAfter().map(Object::toString)
-                .orElse("never") + ", delivered after " + paused.deliveryAfter().map(Object::toString).orElse("never")
-                + "; in the second half of the pause: " + (lateRecovered ? "appends acknowledged and delivered"
-                : "ack " + late.ackAfter().isPresent() + ", delivery " + late.deliveryAfter().isPresent())
-                + "; " + r.summary());
+        System.out.println(
+                "R2: paused " + cluster.nodeName(follower) + " (leader " + cluster.nodeName(leader) + ") for "
+                        + pause + "; append started after the pause acknowledged after "
+                        + paused.ackAfter().map(Object::toString).orElse("never") + ", delivered after "
+                        + paused.deliveryAfter().map(Object::toString).orElse("never")
+                        + "; in the second half of the pause: "
+                        + (lateRecovered
+                                ? "appends acknowledged and delivered"
+                                : "ack " + late.ackAfter().isPresent() + ", delivery "
+                                        + late.deliveryAfter().isPresent())
+                        + "; " + r.summary());
         judge(w, r);
         assertRecovered(paused, "a follower was paused");
-        assertTrue(lateRecovered, "while the follower stayed paused (second half of " + pause + "), appends started then "
-                + "must be acknowledged and delivered before it resumed: ack " + late.ackAfter().isPresent()
-                + ", delivery " + late.deliveryAfter().isPresent());
+        assertTrue(
+                lateRecovered,
+                "while the follower stayed paused (second half of " + pause + "), appends started then "
+                        + "must be acknowledged and delivered before it resumed: ack "
+                        + late.ackAfter().isPresent()
+                        + ", delivery " + late.deliveryAfter().isPresent());
     }
 
     public void r3() {
@@ -158,8 +173,8 @@ public final class ClusterRules {
             for (int i = 0; i < 100; i++) {
                 append(history, c, s, "r3/" + i, Duration.ZERO);
             }
-            StreamClient fresh = Expect.within(failover, "opening a client with " + names + " down",
-                    () -> ctx.client(config()));
+            StreamClient fresh =
+                    Expect.within(failover, "opening a client with " + names + " down", () -> ctx.client(config()));
             append(history, fresh, s, "r3new/settle", failover);
             for (int i = 0; i < 20; i++) {
                 append(history, fresh, s, "r3new/" + i, Duration.ZERO);
@@ -183,8 +198,9 @@ public final class ClusterRules {
         }
         HistoryChecker.Report r = history.report();
         System.out.println("R3: " + names + " stopped (leader " + cluster.nodeName(leader) + "); " + r.summary());
-        assertTrue(r.clean(), "with a minority down every append succeeds and the group reads each once, in order: "
-                + r.summary());
+        assertTrue(
+                r.clean(),
+                "with a minority down every append succeeds and the group reads each once, in order: " + r.summary());
     }
 
     /**
@@ -201,9 +217,11 @@ public final class ClusterRules {
                 return;
             } catch (StreamException e) {
                 if (!ClusterWorkload.APPEND_DOWN.contains(e.kind()) || System.nanoTime() > deadline) {
-                    throw new AssertionError("with a minority of nodes down, append of " + key + " failed with "
-                            + e.kind() + (retryFor.isZero() ? "" : " after retrying for " + retryFor) + ": "
-                            + e.getMessage(), e);
+                    throw new AssertionError(
+                            "with a minority of nodes down, append of " + key + " failed with "
+                                    + e.kind() + (retryFor.isZero() ? "" : " after retrying for " + retryFor) + ": "
+                                    + e.getMessage(),
+                            e);
                 }
                 if (e.kind() == dev.tributary.ErrorKind.INDETERMINATE) {
                     h.indeterminate(key, e);
@@ -221,22 +239,30 @@ public final class ClusterRules {
         }
         assertTrue(r.ok() > 0, "nothing was appended: " + r.summary());
         assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(List.of(), r.unexpected(), "nothing may be delivered that was not appended or definitely failed: "
-                + r.summary());
+        assertEquals(
+                List.of(),
+                r.unexpected(),
+                "nothing may be delivered that was not appended or definitely failed: " + r.summary());
         assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
         assertEquals(List.of(), r.mismatched(), "an event is read under the id its append returned: " + r.summary());
         long bound = Math.max(200, r.ok() / 10);
-        assertTrue(r.duplicateDeliveries() <= bound, "duplicates are expected after a failover but must be bounded ("
-                + bound + "): " + r.summary());
+        assertTrue(
+                r.duplicateDeliveries() <= bound,
+                "duplicates are expected after a failover but must be bounded (" + bound + "): " + r.summary());
     }
 
     private void assertRecovered(ClusterWorkload.Mark m, String what) {
-        assertTrue(m.ackAfter().filter(d -> d.compareTo(failover) <= 0).isPresent(), what + ": an append started "
-                + "afterwards must be acknowledged within the failover bound " + failover + " without help; took "
-                + m.ackAfter().map(Object::toString).orElse("forever"));
-        assertTrue(m.deliveryAfter().filter(d -> d.compareTo(failover) <= 0).isPresent(), what + ": an append "
-                + "started afterwards must reach the group within the failover bound " + failover + "; took "
-                + m.deliveryAfter().map(Object::toString).orElse("forever"));
+        assertTrue(
+                m.ackAfter().filter(d -> d.compareTo(failover) <= 0).isPresent(),
+                what + ": an append started "
+                        + "afterwards must be acknowledged within the failover bound " + failover
+                        + " without help; took "
+                        + m.ackAfter().map(Object::toString).orElse("forever"));
+        assertTrue(
+                m.deliveryAfter().filter(d -> d.compareTo(failover) <= 0).isPresent(),
+                what + ": an append "
+                        + "started afterwards must reach the group within the failover bound " + failover + "; took "
+                        + m.deliveryAfter().map(Object::toString).orElse("forever"));
     }
 
     private static Duration max(Duration a, Duration b) {

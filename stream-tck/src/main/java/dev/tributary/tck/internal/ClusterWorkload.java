@@ -33,10 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ClusterWorkload {
     static final int PRODUCERS = 20;
-    static final Set<ErrorKind> APPEND_DOWN = EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE,
-            ErrorKind.INDETERMINATE);
-    static final Set<ErrorKind> READ_DOWN = EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE,
-            ErrorKind.INDETERMINATE);
+    static final Set<ErrorKind> APPEND_DOWN =
+            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
+    static final Set<ErrorKind> READ_DOWN =
+            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
 
     /** A point in time and the first acknowledgement and delivery of an append started after it. */
     static final class Mark {
@@ -75,7 +75,12 @@ final class ClusterWorkload {
     private final CountDownLatch producersDone = new CountDownLatch(PRODUCERS);
     private Thread consumerThread;
 
-    ClusterWorkload(String name, StreamClient producers, StreamClient consumer, StreamName stream, String group,
+    ClusterWorkload(
+            String name,
+            StreamClient producers,
+            StreamClient consumer,
+            StreamName stream,
+            String group,
             boolean idempotent) {
         this.history = new HistoryChecker(name);
         this.producers = producers;
@@ -131,8 +136,10 @@ final class ClusterWorkload {
                         } else if (APPEND_DOWN.contains(e.kind())) {
                             history.failed(key, e);
                         } else {
-                            throw new AssertionError("an append failed with the non-retryable " + e.kind()
-                                    + " while the cluster had a quorum: " + e.getMessage(), e);
+                            throw new AssertionError(
+                                    "an append failed with the non-retryable " + e.kind()
+                                            + " while the cluster had a quorum: " + e.getMessage(),
+                                    e);
                         }
                         Tck.sleep(Duration.ofMillis(100));
                     }
@@ -169,8 +176,10 @@ final class ClusterWorkload {
                     }
                 } catch (StreamException e) {
                     if (!READ_DOWN.contains(e.kind())) {
-                        throw new AssertionError("the group consumer failed with the non-retryable " + e.kind()
-                                + " while the cluster had a quorum: " + e.getMessage(), e);
+                        throw new AssertionError(
+                                "the group consumer failed with the non-retryable " + e.kind()
+                                        + " while the cluster had a quorum: " + e.getMessage(),
+                                e);
                     }
                     Tck.sleep(Duration.ofMillis(100));
                 }
@@ -199,8 +208,11 @@ final class ClusterWorkload {
 
     /** Waits until {@code n} appends were acknowledged; fails after {@code bound}. */
     void awaitAcked(long n, Duration bound) {
-        Expect.eventually(bound, () -> "the workload did not get " + n + " appends acknowledged on the healthy cluster: "
-                + acked.get() + " acknowledged, error " + error.get(), () -> acked.get() >= n || error.get() != null);
+        Expect.eventually(
+                bound,
+                () -> "the workload did not get " + n + " appends acknowledged on the healthy cluster: " + acked.get()
+                        + " acknowledged, error " + error.get(),
+                () -> acked.get() >= n || error.get() != null);
     }
 
     /** Waits until {@code m} saw an acknowledgement and a delivery, the workload failed, or {@code bound} passed. */
@@ -221,7 +233,8 @@ final class ClusterWorkload {
             if (!producersDone.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
                 error.compareAndSet(null, new AssertionError("producers did not finish within 60 s"));
             }
-            long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
+            long deadline =
+                    System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
             long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
             long lastCount = -1;
             long lastChange = System.nanoTime();

@@ -56,7 +56,10 @@ public final class DataLossRules {
             String g = Tck.name("g");
             c.createGroup(s, g, GroupOptions.defaults());
             member = c.openGroupConsumer(s, g, "m1");
-            assertEquals(OLD / 2, Io.poll(member, OLD / 2, Tck.scaled(Duration.ofSeconds(10)), true).size(),
+            assertEquals(
+                    OLD / 2,
+                    Io.poll(member, OLD / 2, Tck.scaled(Duration.ofSeconds(10)), true)
+                            .size(),
                     "the member received and acked half of the old stream");
         }
         try {
@@ -75,7 +78,9 @@ public final class DataLossRules {
             GroupConsumer m = member;
             expectDataLoss("group member", deadline, m::poll);
         }
-        expectDataLoss("range after an id of the old stream", deadline,
+        expectDataLoss(
+                "range after an id of the old stream",
+                deadline,
                 (max, wait) -> c.range(s, Position.after(checkpoint), null, max));
         try (StreamReader restarted = c.openReader(s, Position.after(checkpoint))) {
             expectDataLoss("reader opened after an id of the old stream", deadline, restarted::poll);
@@ -110,19 +115,25 @@ public final class DataLossRules {
             } catch (StreamException e) {
                 if (e.kind() == ErrorKind.DATA_LOSS) {
                     // old events it had fetched before the wipe may still come; none of the new stream may
-                    assertEquals(List.of(), delivered.stream().filter(k -> k.startsWith("new/")).toList(), "the " + who
-                            + " delivered events of the new stream before reporting DATA_LOSS: " + e.getMessage());
+                    assertEquals(
+                            List.of(),
+                            delivered.stream().filter(k -> k.startsWith("new/")).toList(),
+                            "the " + who + " delivered events of the new stream before reporting DATA_LOSS: "
+                                    + e.getMessage());
                     return;
                 }
                 if (!FaultRules.READ_DOWN.contains(e.kind())) {
-                    throw new AssertionError("the " + who + " failed " + e.kind() + " after the broker lost its data; "
-                            + "expected DATA_LOSS: " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "the " + who + " failed " + e.kind() + " after the broker lost its data; "
+                                    + "expected DATA_LOSS: " + e.getMessage(),
+                            e);
                 }
                 last = e;
             }
         }
-        throw new AssertionError("the " + who + " never reported DATA_LOSS after the broker lost the stream it had read "
-                + "(it delivered " + (delivered.isEmpty() ? "nothing" : delivered) + "; last error: " + last + ")");
+        throw new AssertionError("the " + who
+                + " never reported DATA_LOSS after the broker lost the stream it had read " + "(it delivered "
+                + (delivered.isEmpty() ? "nothing" : delivered) + "; last error: " + last + ")");
     }
 
     /** Runs {@code call} until it succeeds, retrying the kinds a broker coming back may answer with. */

@@ -42,8 +42,27 @@ public final class ErrorRules {
         this.ctx = ctx;
     }
 
-    static final List<String> BAD_NAMES = Arrays.asList(null, "", " ", "   ", "a".repeat(StreamName.MAX_LENGTH + 1), ".",
-            "*", ">", "a b", "a/b", "a\u0000b", "ström", "名前", "a.b", "a*", "a>", "tab\t", "new\nline", "emoji😀", "a:b");
+    static final List<String> BAD_NAMES = Arrays.asList(
+            null,
+            "",
+            " ",
+            "   ",
+            "a".repeat(StreamName.MAX_LENGTH + 1),
+            ".",
+            "*",
+            ">",
+            "a b",
+            "a/b",
+            "a\u0000b",
+            "ström",
+            "名前",
+            "a.b",
+            "a*",
+            "a>",
+            "tab\t",
+            "new\nline",
+            "emoji😀",
+            "a:b");
 
     /** Collects failures so a rule reports every broken case at once. */
     private static final class Failures {
@@ -69,7 +88,10 @@ public final class ErrorRules {
         StreamName s = ctx.created(c, rule + "ok");
         EventId id = c.append(s, Io.rec(rule + "ok/0"));
         List<StreamEvent> read = Io.readExactly(c, s, Position.earliest(), 1);
-        assertEquals(List.of(rule + "ok/0"), Io.keys(read), "after the bad calls the same client must still append and read");
+        assertEquals(
+                List.of(rule + "ok/0"),
+                Io.keys(read),
+                "after the bad calls the same client must still append and read");
         assertEquals(id, c.info(s).lastId().orElse(null), "after the bad calls info still answers");
     }
 
@@ -84,13 +106,24 @@ public final class ErrorRules {
         }
         Failures f = new Failures();
         for (String bad : BAD_NAMES) {
-            String shown = bad == null ? "null" : "'" + bad.replace("\u0000", "\\0").replace("\n", "\\n").replace("\t", "\\t")
-                    .substring(0, Math.min(bad.length(), 24)) + "'";
+            String shown = bad == null
+                    ? "null"
+                    : "'"
+                            + bad.replace("\u0000", "\\0")
+                                    .replace("\n", "\\n")
+                                    .replace("\t", "\\t")
+                                    .substring(0, Math.min(bad.length(), 24))
+                            + "'";
             f.expect(INVALID, "StreamName.of(" + shown + ")", () -> StreamName.of(bad));
-            f.expect(groupKinds, "createGroup with group name " + shown, () -> c.createGroup(s, bad, GroupOptions.defaults()));
+            f.expect(
+                    groupKinds,
+                    "createGroup with group name " + shown,
+                    () -> c.createGroup(s, bad, GroupOptions.defaults()));
             if (groups) {
-                f.expect(INVALID, "openGroupConsumer with member name " + shown, () -> c.openGroupConsumer(s, g, bad).poll(1,
-                        Duration.ZERO));
+                f.expect(
+                        INVALID,
+                        "openGroupConsumer with member name " + shown,
+                        () -> c.openGroupConsumer(s, g, bad).poll(1, Duration.ZERO));
                 f.expect(INVALID, "groupInfo with group name " + shown, () -> c.groupInfo(s, bad));
                 f.expect(INVALID, "deleteGroup with group name " + shown, () -> c.deleteGroup(s, bad));
             }
@@ -100,7 +133,10 @@ public final class ErrorRules {
         f.expect(INVALID, "createStream(null)", () -> c.createStream(null));
         f.expect(INVALID, "deleteStream(null)", () -> c.deleteStream(null));
         f.expect(INVALID, "append(null, record)", () -> c.append(null, r));
-        f.expect(INVALID, "appendAsync(null, record) must throw directly, not through the future", () -> c.appendAsync(null, r));
+        f.expect(
+                INVALID,
+                "appendAsync(null, record) must throw directly, not through the future",
+                () -> c.appendAsync(null, r));
         f.expect(INVALID, "appendBatch(null, records)", () -> c.appendBatch(null, List.of(r)));
         f.expect(INVALID, "openReader(null, earliest)", () -> c.openReader(null, Position.earliest()));
         f.expect(INVALID, "range(null, …)", () -> c.range(null, Position.earliest(), null, 10));
@@ -115,7 +151,9 @@ public final class ErrorRules {
         f.check("bad names must fail with INVALID_ARGUMENT before any I/O");
         assertEquals(0, c.info(s).length(), "nothing was appended by the rejected calls");
         if (groups) {
-            assertEquals(List.of(g), c.groups(s).stream().map(dev.tributary.GroupInfo::group).toList(),
+            assertEquals(
+                    List.of(g),
+                    c.groups(s).stream().map(dev.tributary.GroupInfo::group).toList(),
                     "no group was created by the rejected calls");
         }
         ctx.fixture().control().ifPresent(ctl -> beforeAnyIo(c, s, g, groups, ctl));
@@ -126,25 +164,35 @@ public final class ErrorRules {
      * With a fixture that controls its broker: with the broker stopped, bad names still fail with
      * INVALID_ARGUMENT (not a connection error) — validation happens before any I/O.
      */
-    private void beforeAnyIo(StreamClient c, StreamName s, String g, boolean groups, dev.tributary.tck.BrokerControl ctl) {
+    private void beforeAnyIo(
+            StreamClient c, StreamName s, String g, boolean groups, dev.tributary.tck.BrokerControl ctl) {
         Failures f = new Failures();
         ctl.stop();
         try {
             f.expect(INVALID, "with the broker stopped: info(null)", () -> c.info(null));
             f.expect(INVALID, "with the broker stopped: append(null, record)", () -> c.append(null, Io.rec("e1/x")));
             f.expect(INVALID, "with the broker stopped: appendAsync(s, null)", () -> c.appendAsync(s, null));
-            f.expect(INVALID, "with the broker stopped: range(null, …)", () -> c.range(null, Position.earliest(), null, 1));
+            f.expect(
+                    INVALID,
+                    "with the broker stopped: range(null, …)",
+                    () -> c.range(null, Position.earliest(), null, 1));
             if (groups) {
-                f.expect(INVALID, "with the broker stopped: createGroup with group name 'a b'",
+                f.expect(
+                        INVALID,
+                        "with the broker stopped: createGroup with group name 'a b'",
                         () -> c.createGroup(s, "a b", GroupOptions.defaults()));
-                f.expect(INVALID, "with the broker stopped: openGroupConsumer with member name 'a/b'",
+                f.expect(
+                        INVALID,
+                        "with the broker stopped: openGroupConsumer with member name 'a/b'",
                         () -> c.openGroupConsumer(s, g, "a/b").poll(1, Duration.ZERO));
             }
         } finally {
             ctl.start();
         }
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(60)), () -> "the client did not reconnect after the broker "
-                + "restarted", () -> {
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(60)),
+                () -> "the client did not reconnect after the broker " + "restarted",
+                () -> {
                     try {
                         return c.health().up();
                     } catch (StreamException e) {
@@ -164,24 +212,41 @@ public final class ErrorRules {
         f.expect(INVALID, "appendBatch(s, null)", () -> c.appendBatch(s, null));
         f.expect(INVALID, "appendBatchAsync(s, null) must throw directly", () -> c.appendBatchAsync(s, null));
         f.expect(INVALID, "appendBatch(s, [])", () -> c.appendBatch(s, List.of()));
-        f.expect(INVALID, "appendBatch(s, [record, null])", () -> c.appendBatch(s, Arrays.asList(Io.rec("e2/x"), null)));
+        f.expect(
+                INVALID, "appendBatch(s, [record, null])", () -> c.appendBatch(s, Arrays.asList(Io.rec("e2/x"), null)));
         f.expect(INVALID, "StreamRecord.of((byte[]) null)", () -> StreamRecord.of((byte[]) null));
         f.expect(INVALID, "StreamRecord.of((String) null)", () -> StreamRecord.of((String) null));
-        f.expect(INVALID, "a record built without a payload", () -> StreamRecord.builder().key("k").build());
+        f.expect(
+                INVALID,
+                "a record built without a payload",
+                () -> StreamRecord.builder().key("k").build());
         f.expect(INVALID, "Headers.of(\"k\", null)", () -> Headers.of("k", null));
         f.expect(INVALID, "Headers.of(null, \"v\")", () -> Headers.of(null, "v"));
         f.expect(INVALID, "a header with an unpaired surrogate", () -> Headers.of("k", "a\uD800b"));
         f.expect(INVALID, "a header key with a space", () -> Headers.of("a b", "v"));
         int maxHeader = c.limits().maxHeaderBytes();
         if (maxHeader < Headers.MAX_TOTAL_BYTES) {
-            StreamRecord atMax = StreamRecord.builder().payload("e2").headers(Headers.of("h", "x".repeat(maxHeader - 1))).build();
+            StreamRecord atMax = StreamRecord.builder()
+                    .payload("e2")
+                    .headers(Headers.of("h", "x".repeat(maxHeader - 1)))
+                    .build();
             c.append(s, atMax);
-            StreamRecord over = StreamRecord.builder().payload("e2").headers(Headers.of("h", "x".repeat(maxHeader))).build();
-            f.expect(INVALID, "a record whose headers are maxHeaderBytes + 1 (" + (maxHeader + 1) + ") bytes",
+            StreamRecord over = StreamRecord.builder()
+                    .payload("e2")
+                    .headers(Headers.of("h", "x".repeat(maxHeader)))
+                    .build();
+            f.expect(
+                    INVALID,
+                    "a record whose headers are maxHeaderBytes + 1 (" + (maxHeader + 1) + ") bytes",
                     () -> c.append(s, over));
-            StreamRecord overWithKey = StreamRecord.builder().payload("e2").key("kk")
-                    .headers(Headers.of("h", "x".repeat(maxHeader - 2))).build();
-            f.expect(INVALID, "a record whose key and headers together are maxHeaderBytes + 1 bytes",
+            StreamRecord overWithKey = StreamRecord.builder()
+                    .payload("e2")
+                    .key("kk")
+                    .headers(Headers.of("h", "x".repeat(maxHeader - 2)))
+                    .build();
+            f.expect(
+                    INVALID,
+                    "a record whose key and headers together are maxHeaderBytes + 1 bytes",
                     () -> c.append(s, overWithKey));
         } else {
             c.append(s, Io.rec("e2/0"));
@@ -193,7 +258,10 @@ public final class ErrorRules {
             for (int i = 0; i <= maxBatch; i++) {
                 big.add(one);
             }
-            f.expect(INVALID, "a batch of maxBatchSize + 1 (" + (maxBatch + 1) + ") records", () -> c.appendBatch(s, big));
+            f.expect(
+                    INVALID,
+                    "a batch of maxBatchSize + 1 (" + (maxBatch + 1) + ") records",
+                    () -> c.appendBatch(s, big));
         }
         f.check("bad records must fail with INVALID_ARGUMENT before any I/O");
         assertEquals(1, c.info(s).length(), "rejected records write nothing");
@@ -210,7 +278,8 @@ public final class ErrorRules {
             badCounts.add(maxRead + 1);
             badCounts.add(Integer.MAX_VALUE);
         }
-        List<Duration> badWaits = Arrays.asList(null, Duration.ofMillis(-1), Duration.ofHours(2), Duration.ofDays(365 * 100));
+        List<Duration> badWaits =
+                Arrays.asList(null, Duration.ofMillis(-1), Duration.ofHours(2), Duration.ofDays(365 * 100));
         Failures f = new Failures();
         StreamReader r = c.openReader(s, Position.earliest());
         try {
@@ -225,9 +294,14 @@ public final class ErrorRules {
             f.expect(INVALID, "range(s, null, …)", () -> c.range(s, null, null, 10));
             f.expect(INVALID, "Trim.toLength(-1)", () -> Trim.toLength(-1));
             f.expect(INVALID, "Trim.olderThan(-1 s)", () -> Trim.olderThan(Duration.ofSeconds(-1)));
-            f.expect(INVALID, "GroupOptions with ack timeout 0", () -> GroupOptions.defaults().withAckTimeout(Duration.ZERO));
-            f.expect(INVALID, "GroupOptions with ack timeout 100 days", () -> GroupOptions.defaults()
-                    .withAckTimeout(Duration.ofDays(100)));
+            f.expect(
+                    INVALID,
+                    "GroupOptions with ack timeout 0",
+                    () -> GroupOptions.defaults().withAckTimeout(Duration.ZERO));
+            f.expect(
+                    INVALID,
+                    "GroupOptions with ack timeout 100 days",
+                    () -> GroupOptions.defaults().withAckTimeout(Duration.ofDays(100)));
             if (c.supports(Capability.CONSUMER_GROUPS)) {
                 String g = Tck.name("g");
                 c.createGroup(s, g, GroupOptions.defaults());
@@ -240,18 +314,25 @@ public final class ErrorRules {
                     }
                     f.expect(INVALID, "ack(null)", () -> m.ack((java.util.Collection<EventId>) null));
                     f.expect(INVALID, "nack(null)", () -> m.nack(null));
-                    assertEquals(List.of("e3/0"), Io.keys(Io.poll(m, 1, Tck.scaled(Duration.ofSeconds(10)), true)),
+                    assertEquals(
+                            List.of("e3/0"),
+                            Io.keys(Io.poll(m, 1, Tck.scaled(Duration.ofSeconds(10)), true)),
                             "the consumer still delivers after rejected calls");
                 }
             }
             f.check("zero, negative and absurd counts and waits must fail with INVALID_ARGUMENT");
             long t0 = System.nanoTime();
             List<StreamEvent> got = r.poll(maxRead, Duration.ZERO); // documented: a wait of 0 does not block
-            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Tck.scaled(Duration.ofSeconds(2))) < 0,
+            assertTrue(
+                    Duration.ofNanos(System.nanoTime() - t0).compareTo(Tck.scaled(Duration.ofSeconds(2))) < 0,
                     "poll with wait 0 must not block");
-            assertEquals(List.of("e3/0"), Io.keys(got), "the reader still reads from where it was after rejected polls "
-                    + "(poll(maxReadCount, 0) is valid)");
-            assertEquals(1, c.range(s, Position.earliest(), null, maxRead).size(), "range with maxCount = maxReadCount");
+            assertEquals(
+                    List.of("e3/0"),
+                    Io.keys(got),
+                    "the reader still reads from where it was after rejected polls "
+                            + "(poll(maxReadCount, 0) is valid)");
+            assertEquals(
+                    1, c.range(s, Position.earliest(), null, maxRead).size(), "range with maxCount = maxReadCount");
         } finally {
             r.close();
         }
@@ -265,7 +346,9 @@ public final class ErrorRules {
         Duration bound = Tck.scaled(Duration.ofSeconds(15));
         Duration wait = Tck.scaledMillis(500);
         try (StreamReader r = c.openReader(missing, Position.earliest())) {
-            assertEquals(List.of(), Expect.within(bound, "poll of a reader on a missing stream", () -> r.poll(10, wait)),
+            assertEquals(
+                    List.of(),
+                    Expect.within(bound, "poll of a reader on a missing stream", () -> r.poll(10, wait)),
                     "reading a missing stream returns nothing (documented), within its wait");
         }
         assertFalse(c.info(missing).exists(), "reading does not create the stream");
@@ -331,7 +414,8 @@ public final class ErrorRules {
         String userInfo = cfg.uri().getUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
             String password = userInfo.substring(userInfo.indexOf(':') + 1);
-            assertFalse(!password.isEmpty() && text.contains(password), "the error message must not contain the password");
+            assertFalse(
+                    !password.isEmpty() && text.contains(password), "the error message must not contain the password");
         }
         stillWorks(ctx.client(), "e5");
     }
@@ -358,9 +442,11 @@ public final class ErrorRules {
         }
         for (Capability cap : List.of(Capability.TIME_POSITION, Capability.TRIM_BY_AGE)) {
             if (!c.supports(cap)) {
-                bad.add(cap == Capability.TIME_POSITION
-                        ? () -> c.openReader(s, Position.at(java.time.Instant.now())).poll(1, Duration.ZERO)
-                        : () -> c.trim(s, Trim.olderThan(Duration.ofDays(1))));
+                bad.add(
+                        cap == Capability.TIME_POSITION
+                                ? () -> c.openReader(s, Position.at(java.time.Instant.now()))
+                                        .poll(1, Duration.ZERO)
+                                : () -> c.trim(s, Trim.olderThan(Duration.ofDays(1))));
             }
         }
         int n = 0;
@@ -376,14 +462,19 @@ public final class ErrorRules {
             n++;
             c.append(s, Io.rec("e6/" + n));
         }
-        assertEquals(Io.expectedKeys("e6", 1, n + 1), Io.keys(Io.readExactly(c, s, Position.earliest(), n)),
+        assertEquals(
+                Io.expectedKeys("e6", 1, n + 1),
+                Io.keys(Io.readExactly(c, s, Position.earliest(), n)),
                 "after each rejected call the client appended and reads everything");
         assertTrue(c.health().up(), "health after the bad calls");
         if (c.supports(Capability.CONSUMER_GROUPS)) {
             String g = Tck.name("g");
             c.createGroup(s, g, GroupOptions.defaults());
             try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
-                assertEquals(n, Io.poll(m, n, Tck.scaled(Duration.ofSeconds(10)), true).size(), "groups still work");
+                assertEquals(
+                        n,
+                        Io.poll(m, n, Tck.scaled(Duration.ofSeconds(10)), true).size(),
+                        "groups still work");
             }
         }
         stillWorks(c, "e6");
@@ -417,7 +508,8 @@ public final class ErrorRules {
         int iterations = 100_000;
         for (int i = 0; i < iterations; i++) {
             if ((i & 1023) == 0 && System.nanoTime() > deadline) {
-                fail("E7 did not get through " + iterations + " inputs within its time (at " + i + ", seed " + seed + ")");
+                fail("E7 did not get through " + iterations + " inputs within its time (at " + i + ", seed " + seed
+                        + ")");
             }
             String name = randomString(rnd);
             boolean nameOk = validName(name);
@@ -473,12 +565,20 @@ public final class ErrorRules {
                 }
                 byte[] payload = new byte[size];
                 rnd.nextBytes(payload);
-                byte[] key = rnd.nextBoolean() ? null
-                        : new byte[rnd.nextInt(500) == 0 && maxHeader <= 16 * 1024 * 1024 ? maxHeader + 1 : rnd.nextInt(16)];
-                StreamRecord rec = StreamRecord.builder().payload(payload).key(key)
-                        .headers(headers == null ? Headers.empty() : headers).build();
+                byte[] key = rnd.nextBoolean()
+                        ? null
+                        : new byte
+                                [rnd.nextInt(500) == 0 && maxHeader <= 16 * 1024 * 1024
+                                        ? maxHeader + 1
+                                        : rnd.nextInt(16)];
+                StreamRecord rec = StreamRecord.builder()
+                        .payload(payload)
+                        .key(key)
+                        .headers(headers == null ? Headers.empty() : headers)
+                        .build();
                 long meta = (long) rec.headers().byteSize() + (key == null ? 0 : key.length);
-                ErrorKind expected = size > c.limits().maxPayloadBytes() ? ErrorKind.TOO_LARGE
+                ErrorKind expected = size > c.limits().maxPayloadBytes()
+                        ? ErrorKind.TOO_LARGE
                         : meta > maxHeader ? ErrorKind.INVALID_ARGUMENT : null;
                 try {
                     CompletableFuture<EventId> fut = c.appendAsync(s, rec);
@@ -488,8 +588,8 @@ public final class ErrorRules {
                             problems.add("an append that should fail with " + expected + " succeeded (payload " + size
                                     + " bytes, key+headers " + meta + " bytes)");
                         } catch (StreamException e) {
-                            if (e.kind() != expected && !(expected == ErrorKind.TOO_LARGE
-                                    && e.kind() == ErrorKind.INVALID_ARGUMENT)) {
+                            if (e.kind() != expected
+                                    && !(expected == ErrorKind.TOO_LARGE && e.kind() == ErrorKind.INVALID_ARGUMENT)) {
                                 problems.add("append (payload " + size + ", meta " + meta + ") failed with " + e.kind()
                                         + ", expected " + expected);
                             }
@@ -498,8 +598,9 @@ public final class ErrorRules {
                         accepted.add(fut);
                     }
                 } catch (StreamException e) {
-                    if (expected == null || (e.kind() != expected && !(expected == ErrorKind.TOO_LARGE
-                            && e.kind() == ErrorKind.INVALID_ARGUMENT))) {
+                    if (expected == null
+                            || (e.kind() != expected
+                                    && !(expected == ErrorKind.TOO_LARGE && e.kind() == ErrorKind.INVALID_ARGUMENT))) {
                         problems.add("append (payload " + size + " bytes, key+headers " + meta + " bytes) threw "
                                 + e.kind() + (expected == null ? " but is valid" : ", expected " + expected) + ": "
                                 + e.getMessage());
@@ -537,7 +638,11 @@ public final class ErrorRules {
             return false;
         }
         for (char ch : s.toCharArray()) {
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
+            if (!((ch >= 'a' && ch <= 'z')
+                    || (ch >= 'A' && ch <= 'Z')
+                    || (ch >= '0' && ch <= '9')
+                    || ch == '_'
+                    || ch == '-')) {
                 return false;
             }
         }
@@ -574,7 +679,8 @@ public final class ErrorRules {
     }
 
     private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
-    private static final String ODD_CHARS = " .*>/:\\\"'\t\r\n\u0000\u007fé中😀\uD800\uDC00\uDFFF\uFFFF!#$%&+=?@[]{}|~`^";
+    private static final String ODD_CHARS =
+            " .*>/:\\\"'\t\r\n\u0000\u007fé中😀\uD800\uDC00\uDFFF\uFFFF!#$%&+=?@[]{}|~`^";
 
     static String randomString(Random rnd) {
         int len;

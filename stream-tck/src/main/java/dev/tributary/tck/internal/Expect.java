@@ -19,8 +19,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Assertions about error kinds and time bounds, shared by the rule bodies. */
 public final class Expect {
-    private Expect() {
-    }
+    private Expect() {}
 
     /** Runs {@code call}, which must fail with a {@link StreamException} of {@code kind} (a future's failure counts). */
     public static StreamException kind(ErrorKind kind, String what, Executable call) {
@@ -37,8 +36,8 @@ public final class Expect {
                 throw new AssertionError(what + ": expected a StreamException of kind " + kinds + " but got " + t, t);
             }
             if (!kinds.contains(se.kind())) {
-                throw new AssertionError(what + ": expected kind " + kinds + " but got " + se.kind() + " (" + se.getMessage()
-                        + ")", se);
+                throw new AssertionError(
+                        what + ": expected kind " + kinds + " but got " + se.kind() + " (" + se.getMessage() + ")", se);
             }
             return se;
         }

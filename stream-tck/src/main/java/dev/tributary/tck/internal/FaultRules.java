@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class FaultRules {
     /** Kinds an append may fail with while the broker is down: retry may succeed, or the outcome is unknown. */
-    static final Set<ErrorKind> APPEND_DOWN = EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
+    static final Set<ErrorKind> APPEND_DOWN =
+            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
     /** Kinds a read or info may fail with while the broker is down. */
     static final Set<ErrorKind> READ_DOWN = EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE);
 
@@ -52,8 +53,9 @@ public final class FaultRules {
 
     private BrokerControl control() {
         return ctx.fixture().control().orElseThrow(() -> {
-            Assumptions.abort("fixture '" + ctx.fixture().describe() + "' offers no broker control (fixture().control() "
-                    + "is empty); the F rules need a fixture that can stop, start, kill, pause and resume its broker");
+            Assumptions.abort(
+                    "fixture '" + ctx.fixture().describe() + "' offers no broker control (fixture().control() "
+                            + "is empty); the F rules need a fixture that can stop, start, kill, pause and resume its broker");
             return new IllegalStateException();
         });
     }
@@ -61,8 +63,12 @@ public final class FaultRules {
     /** The fixture's configuration with short, scaled timeouts, so outages are noticed quickly. */
     private ClientConfig shortTimeouts(int maxInFlight) {
         Duration t = Tck.scaled(Duration.ofSeconds(3));
-        return ctx.fixture().config().toBuilder().requestTimeout(t).connectTimeout(t).closeTimeout(t)
-                .maxInFlightAppends(maxInFlight).build();
+        return ctx.fixture().config().toBuilder()
+                .requestTimeout(t)
+                .connectTimeout(t)
+                .closeTimeout(t)
+                .maxInFlightAppends(maxInFlight)
+                .build();
     }
 
     private void restore(BrokerControl ctl) {
@@ -82,15 +88,17 @@ public final class FaultRules {
                 return c.append(s, r);
             } catch (StreamException e) {
                 if (!APPEND_DOWN.contains(e.kind())) {
-                    throw new AssertionError("after the broker returned, an append failed with a non-retryable " + e.kind()
-                            + ": " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "after the broker returned, an append failed with a non-retryable " + e.kind() + ": "
+                                    + e.getMessage(),
+                            e);
                 }
                 last = e;
                 Tck.sleep(Duration.ofMillis(100));
             }
         }
-        throw new AssertionError("the client did not recover within " + bound + " after the broker returned; last error: "
-                + last, last);
+        throw new AssertionError(
+                "the client did not recover within " + bound + " after the broker returned; last error: " + last, last);
     }
 
     public void f1() {
@@ -102,44 +110,63 @@ public final class FaultRules {
         Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
         try {
             ctl.stop();
-            StreamException e = Expect.within(bound, "append with the broker stopped", () -> Expect.kindIn(APPEND_DOWN,
-                    "append with the broker stopped fails with a retryable kind", () -> c.append(s, Io.rec("f1/1"))));
+            StreamException e = Expect.within(
+                    bound,
+                    "append with the broker stopped",
+                    () -> Expect.kindIn(
+                            APPEND_DOWN,
+                            "append with the broker stopped fails with a retryable kind",
+                            () -> c.append(s, Io.rec("f1/1"))));
             System.out.println("F1: append with the broker stopped failed with " + e.kind() + ": " + e.getMessage());
             // no unbounded buffering: 2x the in-flight window of appends all end, none is kept for later
             List<CompletableFuture<EventId>> futures = new ArrayList<>();
-            Expect.within(bound.multipliedBy(4), "100 appendAsync calls with the broker stopped and a window of 50", () -> {
-                for (int i = 0; i < 100; i++) {
-                    try {
-                        futures.add(c.appendAsync(s, Io.rec("f1/w" + i)));
-                    } catch (StreamException se) {
-                        if (!APPEND_DOWN.contains(se.kind())) {
-                            throw new AssertionError("appendAsync with the broker stopped threw " + se.kind(), se);
+            Expect.within(
+                    bound.multipliedBy(4), "100 appendAsync calls with the broker stopped and a window of 50", () -> {
+                        for (int i = 0; i < 100; i++) {
+                            try {
+                                futures.add(c.appendAsync(s, Io.rec("f1/w" + i)));
+                            } catch (StreamException se) {
+                                if (!APPEND_DOWN.contains(se.kind())) {
+                                    throw new AssertionError(
+                                            "appendAsync with the broker stopped threw " + se.kind(), se);
+                                }
+                            }
                         }
-                    }
-                }
-                return null;
-            });
+                        return null;
+                    });
             for (CompletableFuture<EventId> f : futures) {
                 try {
                     EventId id = Io.await(f, bound.multipliedBy(2));
                     fail("an append with the broker stopped succeeded with id " + id);
                 } catch (StreamException se) {
-                    assertTrue(APPEND_DOWN.contains(se.kind()), "a pending append failed with " + se.kind()
-                            + "; expected a retryable kind");
+                    assertTrue(
+                            APPEND_DOWN.contains(se.kind()),
+                            "a pending append failed with " + se.kind() + "; expected a retryable kind");
                 }
             }
-            Expect.within(bound, "range with the broker stopped", () -> Expect.kindIn(READ_DOWN,
-                    "range must propagate the broker failure (H2), never return an empty list",
-                    () -> c.range(s, Position.earliest(), null, 10)));
-            Expect.within(bound, "info with the broker stopped", () -> Expect.kindIn(READ_DOWN,
-                    "info must propagate the broker failure, never answer 'missing'", () -> c.info(s)));
+            Expect.within(
+                    bound,
+                    "range with the broker stopped",
+                    () -> Expect.kindIn(
+                            READ_DOWN,
+                            "range must propagate the broker failure (H2), never return an empty list",
+                            () -> c.range(s, Position.earliest(), null, 10)));
+            Expect.within(
+                    bound,
+                    "info with the broker stopped",
+                    () -> Expect.kindIn(
+                            READ_DOWN,
+                            "info must propagate the broker failure, never answer 'missing'",
+                            () -> c.info(s)));
         } finally {
             restore(ctl);
         }
         appendWithRetry(c, s, Io.rec("f1/after"), Tck.scaled(Duration.ofSeconds(60)));
         List<String> keys = Io.keys(Io.readExactly(c, s, Position.earliest(), 2));
-        assertEquals(List.of("f1/0", "f1/after"), keys, "only the appends acknowledged are stored: nothing buffered "
-                + "during the outage was written later");
+        assertEquals(
+                List.of("f1/0", "f1/after"),
+                keys,
+                "only the appends acknowledged are stored: nothing buffered " + "during the outage was written later");
     }
 
     public void f2() {
@@ -154,8 +181,9 @@ public final class FaultRules {
         if (groups) {
             producerClient.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
         }
-        HistoryChecker history = new HistoryChecker("F2 20 producers, broker " + (ctx.hooks().faultsKillBroker()
-                ? "killed" : "stopped") + " and restarted" + (groups ? ", group consumer" : ", tail reader"));
+        HistoryChecker history =
+                new HistoryChecker("F2 20 producers, broker " + (ctx.hooks().faultsKillBroker() ? "killed" : "stopped")
+                        + " and restarted" + (groups ? ", group consumer" : ", tail reader"));
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicBoolean consuming = new AtomicBoolean(true);
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -164,43 +192,47 @@ public final class FaultRules {
         CountDownLatch producersDone = new CountDownLatch(20);
         for (int p = 0; p < 20; p++) {
             String producer = "p" + p;
-            Thread t = new Thread(() -> {
-                try {
-                    for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq++) {
-                        String key = producer + "/" + seq;
-                        StreamRecord r = Io.rec(key, producer);
-                        if (idempotent) {
-                            r = r.withIdempotencyId("tck-" + Tck.runId() + "-" + s.value() + "-" + key.replace('/', '-'));
-                        }
-                        while (System.nanoTime() < giveUp) {
-                            history.invoked(key);
-                            try {
-                                history.ok(key, producerClient.append(s, r));
-                                break;
-                            } catch (StreamException e) {
-                                retried.incrementAndGet();
-                                if (e.kind() == ErrorKind.INDETERMINATE) {
-                                    history.indeterminate(key, e);
-                                } else if (APPEND_DOWN.contains(e.kind())) {
-                                    history.failed(key, e);
-                                } else {
-                                    throw e;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq++) {
+                                String key = producer + "/" + seq;
+                                StreamRecord r = Io.rec(key, producer);
+                                if (idempotent) {
+                                    r = r.withIdempotencyId(
+                                            "tck-" + Tck.runId() + "-" + s.value() + "-" + key.replace('/', '-'));
                                 }
-                                Tck.sleep(Duration.ofMillis(100));
+                                while (System.nanoTime() < giveUp) {
+                                    history.invoked(key);
+                                    try {
+                                        history.ok(key, producerClient.append(s, r));
+                                        break;
+                                    } catch (StreamException e) {
+                                        retried.incrementAndGet();
+                                        if (e.kind() == ErrorKind.INDETERMINATE) {
+                                            history.indeterminate(key, e);
+                                        } else if (APPEND_DOWN.contains(e.kind())) {
+                                            history.failed(key, e);
+                                        } else {
+                                            throw e;
+                                        }
+                                        Tck.sleep(Duration.ofMillis(100));
+                                    }
+                                }
+                                Tck.sleep(Duration.ofMillis(10));
                             }
+                        } catch (Throwable e) {
+                            error.compareAndSet(null, e);
+                        } finally {
+                            producersDone.countDown();
                         }
-                        Tck.sleep(Duration.ofMillis(10));
-                    }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                } finally {
-                    producersDone.countDown();
-                }
-            }, "tributary-tck-f2-" + producer);
+                    },
+                    "tributary-tck-f2-" + producer);
             t.setDaemon(true);
             t.start();
         }
-        Thread consumer = new Thread(() -> consume(consumerClient, s, groups ? g : null, history, consuming, error),
+        Thread consumer = new Thread(
+                () -> consume(consumerClient, s, groups ? g : null, history, consuming, error),
                 "tributary-tck-f2-consumer");
         consumer.setDaemon(true);
         consumer.start();
@@ -219,7 +251,8 @@ public final class FaultRules {
         Tck.sleep(Tck.scaled(Duration.ofSeconds(2)));
         producing.set(false);
         try {
-            assertTrue(producersDone.await(Tck.scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS),
+            assertTrue(
+                    producersDone.await(Tck.scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS),
                     "producers did not finish");
             drain(history, error);
         } catch (InterruptedException e) {
@@ -235,16 +268,20 @@ public final class FaultRules {
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary() + " " + retried.get() + " append attempts failed and were retried.");
         if (error.get() != null) {
-            throw new AssertionError("a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
+            throw new AssertionError(
+                    "a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
         }
         assertTrue(r.ok() > 0, "nothing was appended: " + r.summary());
         assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(List.of(), r.unexpected(), "nothing may be delivered that was not appended or definitely failed: "
-                + r.summary());
+        assertEquals(
+                List.of(),
+                r.unexpected(),
+                "nothing may be delivered that was not appended or definitely failed: " + r.summary());
         assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
         long bound = Math.max(200, r.ok() / 10);
-        assertTrue(r.duplicateDeliveries() <= bound, "duplicates are expected after a restart but must be bounded ("
-                + bound + "): " + r.summary());
+        assertTrue(
+                r.duplicateDeliveries() <= bound,
+                "duplicates are expected after a restart but must be bounded (" + bound + "): " + r.summary());
     }
 
     /**
@@ -256,7 +293,9 @@ public final class FaultRules {
         long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
         long lastCount = -1;
         long lastChange = System.nanoTime();
-        while (error.get() == null && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        while (error.get() == null
+                && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
             HistoryChecker.Report r = history.report();
             if (r.lost().isEmpty()) {
                 return;
@@ -271,7 +310,12 @@ public final class FaultRules {
         }
     }
 
-    static void consume(StreamClient c, StreamName s, String group, HistoryChecker history, AtomicBoolean running,
+    static void consume(
+            StreamClient c,
+            StreamName s,
+            String group,
+            HistoryChecker history,
+            AtomicBoolean running,
             AtomicReference<Throwable> error) {
         GroupConsumer m = null;
         StreamReader reader = null;
@@ -283,8 +327,8 @@ public final class FaultRules {
             }
             while (running.get()) {
                 try {
-                    List<StreamEvent> got = m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100,
-                            Duration.ofMillis(200));
+                    List<StreamEvent> got =
+                            m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100, Duration.ofMillis(200));
                     for (StreamEvent e : got) {
                         history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
                     }
@@ -293,8 +337,10 @@ public final class FaultRules {
                     }
                 } catch (StreamException e) {
                     if (!READ_DOWN.contains(e.kind()) && e.kind() != ErrorKind.INDETERMINATE) {
-                        throw new AssertionError("the consumer failed with a non-retryable " + e.kind()
-                                + " during the outage: " + e.getMessage(), e);
+                        throw new AssertionError(
+                                "the consumer failed with a non-retryable " + e.kind() + " during the outage: "
+                                        + e.getMessage(),
+                                e);
                     }
                     Tck.sleep(Duration.ofMillis(100));
                 }
@@ -316,33 +362,45 @@ public final class FaultRules {
         Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
         try {
             ctl.pause();
-            StreamException e = Expect.within(bound, "append with the broker paused", () -> Expect.kindIn(APPEND_DOWN,
-                    "append with the broker paused fails with a retryable kind after the request timeout",
-                    () -> c.append(s, Io.rec("f3/1"))));
+            StreamException e = Expect.within(
+                    bound,
+                    "append with the broker paused",
+                    () -> Expect.kindIn(
+                            APPEND_DOWN,
+                            "append with the broker paused fails with a retryable kind after the request timeout",
+                            () -> c.append(s, Io.rec("f3/1"))));
             System.out.println("F3: append with the broker paused failed with " + e.kind() + ": " + e.getMessage());
-            Expect.within(bound, "info with the broker paused", () -> Expect.kindIn(READ_DOWN,
-                    "info with the broker paused fails with a retryable kind", () -> c.info(s)));
-            Expect.within(bound, "range with the broker paused", () -> Expect.kindIn(READ_DOWN,
-                    "range with the broker paused fails with a retryable kind", () -> c.range(s, Position.earliest(), null,
-                            10)));
+            Expect.within(
+                    bound,
+                    "info with the broker paused",
+                    () -> Expect.kindIn(
+                            READ_DOWN, "info with the broker paused fails with a retryable kind", () -> c.info(s)));
+            Expect.within(
+                    bound,
+                    "range with the broker paused",
+                    () -> Expect.kindIn(
+                            READ_DOWN,
+                            "range with the broker paused fails with a retryable kind",
+                            () -> c.range(s, Position.earliest(), null, 10)));
         } finally {
             restore(ctl);
         }
         EventId id = appendWithRetry(c, s, Io.rec("f3/after"), Tck.scaled(Duration.ofSeconds(60)));
         // f3/1 may or may not be stored; a replicated cluster may answer RETRYABLE for a moment after the append
         List<String> read = new ArrayList<>();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the same client reads after resume: " + read, () -> {
-            try {
-                read.clear();
-                read.addAll(Io.keys(Io.readAvailable(c, s, Position.earliest())));
-                return read.contains("f3/after");
-            } catch (StreamException e) {
-                if (!e.isRetryable()) {
-                    throw e;
-                }
-                return false;
-            }
-        });
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)), () -> "the same client reads after resume: " + read, () -> {
+                    try {
+                        read.clear();
+                        read.addAll(Io.keys(Io.readAvailable(c, s, Position.earliest())));
+                        return read.contains("f3/after");
+                    } catch (StreamException e) {
+                        if (!e.isRetryable()) {
+                            throw e;
+                        }
+                        return false;
+                    }
+                });
         assertEquals(id, c.info(s).lastId().orElse(null), "info after resume");
         assertTrue(c.health().up(), "health after resume");
     }
@@ -366,7 +424,9 @@ public final class FaultRules {
                 history.invoked(k);
                 history.ok(k, c.append(s, Io.rec(k)));
             }
-            assertEquals(Io.expectedKeys("f4", 0, 5), Io.keys(Io.read(reader, 5, Tck.scaled(Duration.ofSeconds(10)))),
+            assertEquals(
+                    Io.expectedKeys("f4", 0, 5),
+                    Io.keys(Io.read(reader, 5, Tck.scaled(Duration.ofSeconds(10)))),
                     "reader before the outage");
             if (m != null) {
                 for (StreamEvent e : Io.poll(m, 5, Tck.scaled(Duration.ofSeconds(10)), true)) {
@@ -379,7 +439,8 @@ public final class FaultRules {
                 } else {
                     ctl.stop();
                 }
-                long until = System.nanoTime() + Tck.scaled(Duration.ofSeconds(1)).toNanos();
+                long until =
+                        System.nanoTime() + Tck.scaled(Duration.ofSeconds(1)).toNanos();
                 while (System.nanoTime() < until) {
                     pollThroughOutage(() -> reader.poll(10, Duration.ofMillis(200)), "reader");
                     if (m != null) {
@@ -395,17 +456,22 @@ public final class FaultRules {
                 history.ok(k, appendWithRetry(c, s, Io.rec(k), Tck.scaled(Duration.ofSeconds(60))));
             }
             List<StreamEvent> after = new ArrayList<>();
-            long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
+            long deadline =
+                    System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
             while (after.size() < 5 && System.nanoTime() < deadline) {
                 after.addAll(pollThroughOutage(() -> reader.poll(10, Duration.ofMillis(200)), "reader"));
             }
             after.addAll(pollThroughOutage(() -> reader.poll(10, Duration.ofMillis(200)), "reader"));
-            assertEquals(Io.expectedKeys("f4", 5, 10), Io.keys(after), "the same reader resumes after the reconnect "
-                    + "exactly where it was, without help");
+            assertEquals(
+                    Io.expectedKeys("f4", 5, 10),
+                    Io.keys(after),
+                    "the same reader resumes after the reconnect " + "exactly where it was, without help");
             if (m != null) {
-                deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
+                deadline =
+                        System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
                 while (!history.report().lost().isEmpty() && System.nanoTime() < deadline) {
-                    List<StreamEvent> got = pollThroughOutage(() -> m.poll(10, Duration.ofMillis(200)), "group consumer");
+                    List<StreamEvent> got =
+                            pollThroughOutage(() -> m.poll(10, Duration.ofMillis(200)), "group consumer");
                     for (StreamEvent e : got) {
                         history.delivered("m1", Io.keyOf(e), e.id(), e.deliveryCount());
                     }
@@ -415,8 +481,9 @@ public final class FaultRules {
                 }
                 HistoryChecker.Report r = history.report();
                 System.out.println(r.summary());
-                assertTrue(r.clean(), "the same group consumer resumes deliveries after the reconnect without help: "
-                        + r.summary());
+                assertTrue(
+                        r.clean(),
+                        "the same group consumer resumes deliveries after the reconnect without help: " + r.summary());
             }
         } finally {
             KitContext.closeQuietly(reader);
@@ -424,13 +491,16 @@ public final class FaultRules {
         }
     }
 
-    private static List<StreamEvent> pollThroughOutage(java.util.function.Supplier<List<StreamEvent>> poll, String what) {
+    private static List<StreamEvent> pollThroughOutage(
+            java.util.function.Supplier<List<StreamEvent>> poll, String what) {
         try {
             return poll.get();
         } catch (StreamException e) {
             if (!READ_DOWN.contains(e.kind())) {
-                throw new AssertionError("the " + what + " failed with a non-retryable " + e.kind()
-                        + " during or after the outage; it must recover by itself: " + e.getMessage(), e);
+                throw new AssertionError(
+                        "the " + what + " failed with a non-retryable " + e.kind()
+                                + " during or after the outage; it must recover by itself: " + e.getMessage(),
+                        e);
             }
             Tck.sleep(Duration.ofMillis(100));
             return List.of();
@@ -448,13 +518,15 @@ public final class FaultRules {
         AtomicReference<Object> outcome = new AtomicReference<>();
         try {
             ctl.pause();
-            Thread poller = new Thread(() -> {
-                try {
-                    outcome.set(reader.poll(10, Duration.ofSeconds(30)));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            }, "tributary-tck-f5-poller");
+            Thread poller = new Thread(
+                    () -> {
+                        try {
+                            outcome.set(reader.poll(10, Duration.ofSeconds(30)));
+                        } catch (Throwable t) {
+                            outcome.set(t);
+                        }
+                    },
+                    "tributary-tck-f5-poller");
             poller.setDaemon(true);
             poller.start();
             Tck.sleep(Tck.scaledMillis(300));
@@ -464,8 +536,9 @@ public final class FaultRules {
                 return null;
             });
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertTrue(took.compareTo(bound) <= 0, "close() with the broker paused took " + took + "; it must return "
-                    + "within " + bound);
+            assertTrue(
+                    took.compareTo(bound) <= 0,
+                    "close() with the broker paused took " + took + "; it must return " + "within " + bound);
             poller.join(bound.toMillis());
             assertFalse(poller.isAlive(), "close() with the broker paused did not wake a blocked poll within " + bound);
         } catch (InterruptedException e) {

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Capability gates: a rule whose capability is not declared checks that using it fails fast, then is skipped. */
 public final class Gate {
-    private Gate() {
-    }
+    private Gate() {}
 
     /**
      * Returns when {@code c} declares {@code cap}. Otherwise checks that {@code use} fails fast (a
@@ -30,8 +29,14 @@ public final class Gate {
     /** Checks that using the undeclared {@code cap} fails fast with UNSUPPORTED. */
     public static void checkUnsupported(StreamClient c, Capability cap, Executable use) {
         Duration bound = Tck.scaled(Duration.ofSeconds(5));
-        Expect.within(bound, "using undeclared " + cap, () -> Expect.kind(ErrorKind.UNSUPPORTED,
-                "backend '" + c.backend() + "' does not declare " + cap + ", so using it must fail fast with UNSUPPORTED, "
-                        + "never silently work or do nothing", use));
+        Expect.within(
+                bound,
+                "using undeclared " + cap,
+                () -> Expect.kind(
+                        ErrorKind.UNSUPPORTED,
+                        "backend '" + c.backend() + "' does not declare " + cap
+                                + ", so using it must fail fast with UNSUPPORTED, "
+                                + "never silently work or do nothing",
+                        use));
     }
 }

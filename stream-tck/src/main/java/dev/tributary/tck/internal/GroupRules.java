@@ -55,8 +55,11 @@ public final class GroupRules {
         Io.append(c, s, "g1", 5);
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<StreamEvent> got = Io.poll(m, 5, bound(), true);
-            assertEquals(Io.expectedKeys("g1", 0, 5), Io.keys(got), "a group created before the appends receives the events "
-                    + "appended before its first member attached");
+            assertEquals(
+                    Io.expectedKeys("g1", 0, 5),
+                    Io.keys(got),
+                    "a group created before the appends receives the events "
+                            + "appended before its first member attached");
             for (StreamEvent e : got) {
                 assertEquals(1, e.deliveryCount(), "first delivery has count 1");
             }
@@ -73,9 +76,16 @@ public final class GroupRules {
         c.createGroup(s, g1, GroupOptions.defaults());
         c.createGroup(s, g2, GroupOptions.defaults());
         Io.append(c, s, "g2", 10);
-        try (GroupConsumer a = c.openGroupConsumer(s, g1, "m1"); GroupConsumer b = c.openGroupConsumer(s, g2, "m1")) {
-            assertEquals(Io.expectedKeys("g2", 0, 10), Io.keys(Io.poll(a, 10, bound(), true)), "group " + g1 + " sees every event");
-            assertEquals(Io.expectedKeys("g2", 0, 10), Io.keys(Io.poll(b, 10, bound(), true)), "group " + g2 + " sees every event");
+        try (GroupConsumer a = c.openGroupConsumer(s, g1, "m1");
+                GroupConsumer b = c.openGroupConsumer(s, g2, "m1")) {
+            assertEquals(
+                    Io.expectedKeys("g2", 0, 10),
+                    Io.keys(Io.poll(a, 10, bound(), true)),
+                    "group " + g1 + " sees every event");
+            assertEquals(
+                    Io.expectedKeys("g2", 0, 10),
+                    Io.keys(Io.poll(b, 10, bound(), true)),
+                    "group " + g2 + " sees every event");
         }
     }
 
@@ -107,24 +117,26 @@ public final class GroupRules {
         }
         long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(30)).toNanos();
         for (GroupConsumer m : members) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (seen.size() < n && System.nanoTime() < deadline) {
-                        List<StreamEvent> got = m.poll(20, Duration.ofMillis(50));
-                        for (StreamEvent e : got) {
-                            history.delivered(m.member(), Io.keyOf(e), e.id(), e.deliveryCount());
-                            seen.add(Io.keyOf(e));
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            while (seen.size() < n && System.nanoTime() < deadline) {
+                                List<StreamEvent> got = m.poll(20, Duration.ofMillis(50));
+                                for (StreamEvent e : got) {
+                                    history.delivered(m.member(), Io.keyOf(e), e.id(), e.deliveryCount());
+                                    seen.add(Io.keyOf(e));
+                                }
+                                if (!got.isEmpty()) {
+                                    m.ack(Io.ids(got));
+                                }
+                            }
+                        } catch (Throwable e) {
+                            error.compareAndSet(null, e);
+                        } finally {
+                            done.countDown();
                         }
-                        if (!got.isEmpty()) {
-                            m.ack(Io.ids(got));
-                        }
-                    }
-                } catch (Throwable e) {
-                    error.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }, "tributary-tck-g3-" + m.member());
+                    },
+                    "tributary-tck-g3-" + m.member());
             t.setDaemon(true);
             t.start();
         }
@@ -137,10 +149,12 @@ public final class GroupRules {
         }
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary());
-        assertTrue(r.lost().isEmpty() && r.unexpected().isEmpty(), "the union of the members must be every event: "
-                + r.summary());
-        assertTrue(r.duplicates().isEmpty(), "while every member acks in time, each event goes to exactly one member: "
-                + r.summary());
+        assertTrue(
+                r.lost().isEmpty() && r.unexpected().isEmpty(),
+                "the union of the members must be every event: " + r.summary());
+        assertTrue(
+                r.duplicates().isEmpty(),
+                "while every member acks in time, each event goes to exactly one member: " + r.summary());
     }
 
     public void g4() {
@@ -156,10 +170,14 @@ public final class GroupRules {
             m.nack(List.of(ids.get(1)));
             m.ack(List.of(ids.get(0), ids.get(2)));
             List<StreamEvent> again = Io.poll(m, 1, Tck.scaled(Duration.ofSeconds(10)), false);
-            assertEquals(List.of("g4/1"), Io.keys(again), "a nacked event is redelivered soon (well before the 30 s ack "
-                    + "timeout), and only it");
-            assertTrue(again.get(0).deliveryCount() >= 2, "a redelivered event's delivery count rises; got "
-                    + again.get(0).deliveryCount());
+            assertEquals(
+                    List.of("g4/1"),
+                    Io.keys(again),
+                    "a nacked event is redelivered soon (well before the 30 s ack " + "timeout), and only it");
+            assertTrue(
+                    again.get(0).deliveryCount() >= 2,
+                    "a redelivered event's delivery count rises; got "
+                            + again.get(0).deliveryCount());
             m.ack(List.of(ids.get(1)));
             assertEquals(List.of(), m.poll(10, Tck.scaledMillis(300)), "nothing after everything was acked");
         }
@@ -183,16 +201,23 @@ public final class GroupRules {
         try (GroupConsumer b = c.openGroupConsumer(s, g, "survives")) {
             List<StreamEvent> again = Io.poll(b, 3, ackTimeout.plus(Tck.scaled(Duration.ofSeconds(15))), true);
             Set<EventId> got = new HashSet<>(Io.ids(again));
-            assertEquals(unacked, got, "after the ack timeout (" + ackTimeout + ") another member must get every event "
-                    + "the dead member read and did not ack, and none it acked (an ack the broker accepted is final, "
-                    + "also when the member then dies: check that acks are not buffered and dropped on close)");
+            assertEquals(
+                    unacked,
+                    got,
+                    "after the ack timeout (" + ackTimeout + ") another member must get every event "
+                            + "the dead member read and did not ack, and none it acked (an ack the broker accepted is final, "
+                            + "also when the member then dies: check that acks are not buffered and dropped on close)");
             for (StreamEvent e : again) {
-                assertTrue(e.deliveryCount() > 1, "a redelivered event has delivery count > 1; got " + e.deliveryCount()
-                        + " for " + e.id());
+                assertTrue(
+                        e.deliveryCount() > 1,
+                        "a redelivered event has delivery count > 1; got " + e.deliveryCount() + " for " + e.id());
             }
             List<StreamEvent> more = b.poll(10, Tck.scaledMillis(500));
-            assertEquals(List.of(), Io.keys(more), "nothing more after the redelivered events were acked: the events "
-                    + "the dead member acked must not come back");
+            assertEquals(
+                    List.of(),
+                    Io.keys(more),
+                    "nothing more after the redelivered events were acked: the events "
+                            + "the dead member acked must not come back");
         }
     }
 
@@ -217,7 +242,9 @@ public final class GroupRules {
             assertEquals(List.of("g6/3"), Io.keys(rest), "acking an undelivered id must not swallow it");
             assertEquals(new AckResult(1, 0), m.ack(Io.ids(rest)), "ack of the last event");
         }
-        Expect.eventually(bound(), () -> "pending after every ack: " + c.groupInfo(s, g),
+        Expect.eventually(
+                bound(),
+                () -> "pending after every ack: " + c.groupInfo(s, g),
                 () -> c.groupInfo(s, g).pending() == 0);
     }
 
@@ -240,8 +267,10 @@ public final class GroupRules {
                 for (StreamEvent e : got) {
                     history.delivered("round" + round, Io.keyOf(e), e.id(), e.deliveryCount());
                 }
-                assertEquals(Io.expectedKeys("p", round * 10, round * 10 + 10), Io.keys(got), "round " + round
-                        + ": a new member resumes right after the last acked event");
+                assertEquals(
+                        Io.expectedKeys("p", round * 10, round * 10 + 10),
+                        Io.keys(got),
+                        "round " + round + ": a new member resumes right after the last acked event");
             } finally {
                 restarted.close();
             }
@@ -258,8 +287,8 @@ public final class GroupRules {
         String g = Tck.name("g");
         c.createGroup(s, g, GroupOptions.defaults());
         List<EventId> ids = Io.append(c, s, "g8", 10);
-        Expect.eventually(bound(), () -> "before any delivery: " + c.groupInfo(s, g),
-                () -> figures(c.groupInfo(s, g), 0, 10));
+        Expect.eventually(
+                bound(), () -> "before any delivery: " + c.groupInfo(s, g), () -> figures(c.groupInfo(s, g), 0, 10));
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<StreamEvent> got = new ArrayList<>();
             long deadline = System.nanoTime() + bound().toNanos();
@@ -267,15 +296,21 @@ public final class GroupRules {
                 got.addAll(m.poll(4 - got.size(), Duration.ofMillis(100)));
             }
             assertEquals(Io.expectedKeys("g8", 0, 4), Io.keys(got), "four delivered");
-            Expect.eventually(bound(), () -> "4 delivered, none acked: expected pending 4 and lag 6 (or -1): "
-                    + c.groupInfo(s, g), () -> figures(c.groupInfo(s, g), 4, 6));
+            Expect.eventually(
+                    bound(),
+                    () -> "4 delivered, none acked: expected pending 4 and lag 6 (or -1): " + c.groupInfo(s, g),
+                    () -> figures(c.groupInfo(s, g), 4, 6));
             GroupInfo info = c.groupInfo(s, g);
             assertEquals(g, info.group(), "group name");
-            info.lastDelivered().ifPresent(id -> assertEquals(ids.get(3), id, "lastDelivered is the newest delivered id"));
+            info.lastDelivered()
+                    .ifPresent(id -> assertEquals(ids.get(3), id, "lastDelivered is the newest delivered id"));
             m.ack(List.of(ids.get(0), ids.get(1)));
-            Expect.eventually(bound(), () -> "2 of 4 acked: expected pending 2 and lag 6 (or -1): " + c.groupInfo(s, g),
+            Expect.eventually(
+                    bound(),
+                    () -> "2 of 4 acked: expected pending 2 and lag 6 (or -1): " + c.groupInfo(s, g),
                     () -> figures(c.groupInfo(s, g), 2, 6));
-            assertTrue(c.groups(s).stream().anyMatch(i -> i.group().equals(g) && i.pending() == 2),
+            assertTrue(
+                    c.groups(s).stream().anyMatch(i -> i.group().equals(g) && i.pending() == 2),
                     "groups(stream) lists the group with the same figures: " + c.groups(s));
         }
     }
@@ -293,7 +328,8 @@ public final class GroupRules {
         c.createGroup(s, ga, GroupOptions.defaults());
         c.createGroup(s, gb, GroupOptions.defaults());
         Io.append(c, s, "g9", 5);
-        try (GroupConsumer a = c.openGroupConsumer(s, ga, "m1"); GroupConsumer b = c.openGroupConsumer(s, gb, "m1")) {
+        try (GroupConsumer a = c.openGroupConsumer(s, ga, "m1");
+                GroupConsumer b = c.openGroupConsumer(s, gb, "m1")) {
             assertEquals(5, Io.poll(a, 5, bound(), true).size(), "group a before the delete");
             assertEquals(5, Io.poll(b, 5, bound(), true).size(), "group b before the delete");
             assertTrue(c.deleteGroup(s, ga), "deleteGroup of an existing group returns true");
@@ -302,10 +338,17 @@ public final class GroupRules {
             assertFalse(names.contains(ga), "a deleted group is not listed: " + names);
             assertTrue(names.contains(gb), "the other group is still listed: " + names);
             Io.append(c, s, "g9b", 3);
-            assertEquals(Io.expectedKeys("g9b", 0, 3), Io.keys(Io.poll(b, 3, bound(), true)), "the other group is unaffected");
-            Expect.within(bound(), "poll of a member of a deleted group", () -> Expect.kind(ErrorKind.NOT_FOUND,
-                    "a member of a deleted group gets no more deliveries: its poll fails with NOT_FOUND",
-                    () -> a.poll(10, Tck.scaledMillis(200))));
+            assertEquals(
+                    Io.expectedKeys("g9b", 0, 3),
+                    Io.keys(Io.poll(b, 3, bound(), true)),
+                    "the other group is unaffected");
+            Expect.within(
+                    bound(),
+                    "poll of a member of a deleted group",
+                    () -> Expect.kind(
+                            ErrorKind.NOT_FOUND,
+                            "a member of a deleted group gets no more deliveries: its poll fails with NOT_FOUND",
+                            () -> a.poll(10, Tck.scaledMillis(200))));
             Expect.kind(ErrorKind.NOT_FOUND, "groupInfo of a deleted group", () -> c.groupInfo(s, ga));
         }
     }

@@ -46,19 +46,30 @@ public final class HistoryRules {
             paged.addAll(p);
             from = Position.after(p.get(p.size() - 1).id());
         }
-        assertEquals(Io.expectedKeys("h1", 0, 25), Io.keys(paged), "paging by after(last id of the page) must give every "
-                + "event once, in order (page sizes " + sizes + ")");
+        assertEquals(
+                Io.expectedKeys("h1", 0, 25),
+                Io.keys(paged),
+                "paging by after(last id of the page) must give every " + "event once, in order (page sizes " + sizes
+                        + ")");
         assertEquals(ids, Io.ids(paged), "ids");
         assertEquals(List.of(10, 10, 5, 0), sizes, "pages of 10 over 25 events");
-        assertEquals(Io.expectedKeys("h1", 4, 13), Io.keys(c.range(s, Position.after(ids.get(3)), ids.get(12), 100)),
+        assertEquals(
+                Io.expectedKeys("h1", 4, 13),
+                Io.keys(c.range(s, Position.after(ids.get(3)), ids.get(12), 100)),
                 "range(after(id3), id12 inclusive) returns exactly the events between");
-        assertEquals(Io.expectedKeys("h1", 0, 1), Io.keys(c.range(s, Position.earliest(), ids.get(0), 100)),
+        assertEquals(
+                Io.expectedKeys("h1", 0, 1),
+                Io.keys(c.range(s, Position.earliest(), ids.get(0), 100)),
                 "an inclusive upper bound equal to the first id returns that one event");
-        assertEquals(Io.expectedKeys("h1", 5, 8), Io.keys(c.range(s, Position.after(ids.get(4)), null, 3)),
+        assertEquals(
+                Io.expectedKeys("h1", 5, 8),
+                Io.keys(c.range(s, Position.after(ids.get(4)), null, 3)),
                 "maxCount bounds the page");
         assertEquals(List.of(), c.range(s, Position.after(ids.get(24)), null, 10), "nothing after the last id");
         c.append(s, Io.rec("h1/25"));
-        assertEquals(Io.expectedKeys("h1", 20, 25), Io.keys(c.range(s, Position.after(ids.get(19)), ids.get(24), 100)),
+        assertEquals(
+                Io.expectedKeys("h1", 20, 25),
+                Io.keys(c.range(s, Position.after(ids.get(19)), ids.get(24), 100)),
                 "events after the upper bound are not returned");
     }
 
@@ -73,7 +84,9 @@ public final class HistoryRules {
         assertEquals(List.of(), c.range(missing, Position.after(id), null, 10), "range of a missing stream from an id");
         StreamClient closed = ctx.client();
         closed.close();
-        Expect.kind(ErrorKind.CLOSED, "range on a closed client must fail, never return an empty list",
+        Expect.kind(
+                ErrorKind.CLOSED,
+                "range on a closed client must fail, never return an empty list",
                 () -> closed.range(empty, Position.earliest(), null, 10));
         // A broker failure during range is checked by F1, which has a fixture that stops the broker.
     }
@@ -109,13 +122,19 @@ public final class HistoryRules {
         assertEquals(5, info.length(), "length after 5 appends");
         assertEquals(Optional.of(ids.get(0)), info.firstId(), "first id");
         assertEquals(Optional.of(ids.get(4)), info.lastId(), "last id");
-        assertEquals(Optional.of(read.get(0).timestamp()), info.firstTimestamp(), "first time = the first event's broker time");
-        assertEquals(Optional.of(read.get(4).timestamp()), info.lastTimestamp(), "last time = the last event's broker time");
+        assertEquals(
+                Optional.of(read.get(0).timestamp()),
+                info.firstTimestamp(),
+                "first time = the first event's broker time");
+        assertEquals(
+                Optional.of(read.get(4).timestamp()), info.lastTimestamp(), "last time = the last event's broker time");
         Duration skew = Duration.ofMinutes(5);
         for (StreamEvent e : read) {
-            assertTrue(!e.timestamp().isBefore(before.minus(skew)) && !e.timestamp().isAfter(after.plus(skew)),
-                    "broker timestamp " + e.timestamp() + " is not near the append time " + before + " (allowing " + skew
-                            + " of clock skew)");
+            assertTrue(
+                    !e.timestamp().isBefore(before.minus(skew))
+                            && !e.timestamp().isAfter(after.plus(skew)),
+                    "broker timestamp " + e.timestamp() + " is not near the append time " + before + " (allowing "
+                            + skew + " of clock skew)");
         }
         c.append(s, Io.rec("h4/5"));
         assertEquals(6, c.info(s).length(), "length follows appends");
@@ -131,19 +150,23 @@ public final class HistoryRules {
         List<StreamEvent> left = Io.readAvailable(c, s, Position.earliest());
         assertEquals(info.length(), left.size(), "info length matches what is read after the trim");
         if (c.supports(Capability.EXACT_TRIM)) {
-            assertEquals(Io.expectedKeys("h5", 15, 20), Io.keys(left), "EXACT_TRIM: toLength(5) keeps exactly the newest 5");
+            assertEquals(
+                    Io.expectedKeys("h5", 15, 20), Io.keys(left), "EXACT_TRIM: toLength(5) keeps exactly the newest 5");
             assertTrue(removed == 15 || removed == -1, "trim returns the number removed (15) or -1; got " + removed);
             assertEquals(Optional.of(ids.get(15)), info.firstId(), "first id after the trim");
         } else {
             assertTrue(left.size() >= 5 && left.size() <= 20, "toLength(5) keeps at least 5; kept " + left.size());
             int from = 20 - left.size();
             assertEquals(Io.expectedKeys("h5", from, 20), Io.keys(left), "trim keeps the newest events, contiguous");
-            assertTrue(removed == -1 || removed == from, "trim returns the number removed (" + from + ") or -1; got "
-                    + removed);
+            assertTrue(
+                    removed == -1 || removed == from,
+                    "trim returns the number removed (" + from + ") or -1; got " + removed);
         }
         assertEquals(Optional.of(ids.get(19)), info.lastId(), "the newest event is kept");
         c.append(s, Io.rec("h5/20"));
-        assertEquals("h5/20", Io.keyOf(c.range(s, Position.after(ids.get(19)), null, 10).get(0)),
+        assertEquals(
+                "h5/20",
+                Io.keyOf(c.range(s, Position.after(ids.get(19)), null, 10).get(0)),
                 "the stream keeps working after a trim");
         // a second trim counts from what is retained now, not from the first event ever appended
         for (int i = 21; i < 30; i++) {
@@ -152,11 +175,15 @@ public final class HistoryRules {
         c.trim(s, Trim.toLength(8));
         List<StreamEvent> second = Io.readAvailable(c, s, Position.earliest());
         if (c.supports(Capability.EXACT_TRIM)) {
-            assertEquals(Io.expectedKeys("h5", 22, 30), Io.keys(second), "EXACT_TRIM: a second toLength(8) keeps "
-                    + "exactly the newest 8");
+            assertEquals(
+                    Io.expectedKeys("h5", 22, 30),
+                    Io.keys(second),
+                    "EXACT_TRIM: a second toLength(8) keeps " + "exactly the newest 8");
         } else {
             assertTrue(second.size() >= 8, "a second toLength(8) keeps at least 8; kept " + second.size());
-            assertEquals(Io.expectedKeys("h5", 30 - second.size(), 30), Io.keys(second),
+            assertEquals(
+                    Io.expectedKeys("h5", 30 - second.size(), 30),
+                    Io.keys(second),
                     "a second trim keeps the newest events, contiguous");
         }
         // a long stream: an approximate trim may keep more than N, but it must trim
@@ -172,13 +199,19 @@ public final class HistoryRules {
         c.trim(big, Trim.toLength(5));
         List<StreamEvent> kept = Io.readAvailable(c, big, Position.earliest());
         if (c.supports(Capability.EXACT_TRIM)) {
-            assertEquals(Io.expectedKeys("h5big", total - 5, total), Io.keys(kept), "EXACT_TRIM: toLength(5) of "
-                    + total + " events keeps exactly the newest 5");
+            assertEquals(
+                    Io.expectedKeys("h5big", total - 5, total),
+                    Io.keys(kept),
+                    "EXACT_TRIM: toLength(5) of " + total + " events keeps exactly the newest 5");
         } else {
-            assertTrue(kept.size() >= 5 && kept.size() <= total / 2, "toLength(5) of " + total + " events keeps at "
-                    + "least 5 and must remove most of them (an approximate trim may keep a storage unit more, not "
-                    + "the whole stream); kept " + kept.size());
-            assertEquals(Io.expectedKeys("h5big", total - kept.size(), total), Io.keys(kept),
+            assertTrue(
+                    kept.size() >= 5 && kept.size() <= total / 2,
+                    "toLength(5) of " + total + " events keeps at "
+                            + "least 5 and must remove most of them (an approximate trim may keep a storage unit more, not "
+                            + "the whole stream); kept " + kept.size());
+            assertEquals(
+                    Io.expectedKeys("h5big", total - kept.size(), total),
+                    Io.keys(kept),
                     "trim keeps the newest events, contiguous");
         }
     }
@@ -203,11 +236,15 @@ public final class HistoryRules {
             StreamName t = ctx.created(c, "h6");
             List<EventId> ids = Io.append(c, t, "h6id", 10);
             long removed = c.trim(t, Trim.below(ids.get(5)));
-            assertTrue(removed == 5 || removed == -1, "trim below returns the number removed (5) or -1; got " + removed);
-            assertEquals(Io.expectedKeys("h6id", 5, 10), Io.keys(Io.readAvailable(c, t, Position.earliest())),
+            assertTrue(
+                    removed == 5 || removed == -1, "trim below returns the number removed (5) or -1; got " + removed);
+            assertEquals(
+                    Io.expectedKeys("h6id", 5, 10),
+                    Io.keys(Io.readAvailable(c, t, Position.earliest())),
                     "below(id) removes every event with a lower id and keeps the event with that id");
             assertEquals(5, c.info(t).length(), "length after trim below");
-            assertEquals(0, Math.max(0, c.trim(t, Trim.below(ids.get(5)))), "trimming below the head again removes nothing");
+            assertEquals(
+                    0, Math.max(0, c.trim(t, Trim.below(ids.get(5)))), "trimming below the head again removes nothing");
         }
         if (byAge) {
             StreamName t = ctx.created(c, "h6");
@@ -216,9 +253,13 @@ public final class HistoryRules {
             Tck.sleep(aged);
             Io.append(c, t, "h6new", 3);
             long removed = c.trim(t, Trim.olderThan(aged.dividedBy(2)));
-            assertTrue(removed == 3 || removed == -1, "trim by age returns the number removed (3) or -1; got " + removed);
-            assertEquals(Io.expectedKeys("h6new", 0, 3), Io.keys(Io.readAvailable(c, t, Position.earliest())),
-                    "olderThan(" + aged.dividedBy(2) + ") removes the events appended " + aged + " ago and keeps the new ones");
+            assertTrue(
+                    removed == 3 || removed == -1, "trim by age returns the number removed (3) or -1; got " + removed);
+            assertEquals(
+                    Io.expectedKeys("h6new", 0, 3),
+                    Io.keys(Io.readAvailable(c, t, Position.earliest())),
+                    "olderThan(" + aged.dividedBy(2) + ") removes the events appended " + aged
+                            + " ago and keeps the new ones");
             c.trim(t, Trim.olderThan(Duration.ofDays(1)));
             assertEquals(3, c.info(t).length(), "olderThan(1 day) removes nothing new");
         }

@@ -20,8 +20,7 @@ public final class Io {
     /** The header that carries a record's identity in the kit's records. */
     public static final String KEY_HEADER = "tck-key";
 
-    private Io() {
-    }
+    private Io() {}
 
     /** A record whose payload and {@value #KEY_HEADER} header are {@code key}. */
     public static StreamRecord rec(String key) {
@@ -30,7 +29,11 @@ public final class Io {
 
     /** A record with identity {@code key} and partition key {@code partitionKey}. */
     public static StreamRecord rec(String key, String partitionKey) {
-        return StreamRecord.builder().payload(key).key(partitionKey).header(KEY_HEADER, key).build();
+        return StreamRecord.builder()
+                .payload(key)
+                .key(partitionKey)
+                .header(KEY_HEADER, key)
+                .build();
     }
 
     /** The identity of an event written by {@link #rec}. */
@@ -65,7 +68,9 @@ public final class Io {
     public static List<StreamEvent> read(StreamReader r, int n, Duration bound) {
         List<StreamEvent> out = new ArrayList<>();
         long deadline = System.nanoTime() + bound.toNanos();
-        while (out.size() < n && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        while (out.size() < n
+                && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
             long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
             int want = Math.min(n - out.size(), 100);
             out.addAll(r.poll(want, Duration.ofMillis(Math.min(left, 250))));
@@ -112,7 +117,9 @@ public final class Io {
     public static List<StreamEvent> poll(GroupConsumer g, int n, Duration bound, boolean ack) {
         List<StreamEvent> out = new ArrayList<>();
         long deadline = System.nanoTime() + bound.toNanos();
-        while (out.size() < n && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        while (out.size() < n
+                && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
             List<StreamEvent> got = g.poll(Math.min(n - out.size(), 100), Duration.ofMillis(100));
             if (ack && !got.isEmpty()) {
                 g.ack(ids(got));
@@ -149,6 +156,8 @@ public final class Io {
 
     /** An id of the same form as {@code like} and far after it (never assigned during a run). */
     public static EventId farAfter(EventId like) {
-        return like.isPair() ? EventId.of(like.major() + 1_000_000_000L, 0) : EventId.ofSequence(like.sequence() + 1_000_000_000L);
+        return like.isPair()
+                ? EventId.of(like.major() + 1_000_000_000L, 0)
+                : EventId.ofSequence(like.sequence() + 1_000_000_000L);
     }
 }

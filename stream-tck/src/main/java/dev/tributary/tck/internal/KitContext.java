@@ -21,6 +21,7 @@ public final class KitContext {
     private final List<StreamName> streams = Collections.synchronizedList(new ArrayList<>());
     /** The clients of the current rule opened with the default hook (the shared-store check's pairs). */
     private final List<StreamClient> defaultClients = new ArrayList<>();
+
     private volatile boolean sharedStoreChecked;
 
     public KitContext(KitHooks hooks) {
@@ -73,12 +74,14 @@ public final class KitContext {
         StreamName probe = stream("shared-store");
         try {
             a.createStream(probe);
-            long deadline = System.nanoTime() + Tck.scaled(java.time.Duration.ofSeconds(5)).toNanos();
+            long deadline = System.nanoTime()
+                    + Tck.scaled(java.time.Duration.ofSeconds(5)).toNanos();
             while (!b.info(probe).exists()) {
                 if (System.nanoTime() > deadline) {
                     sharedStoreChecked = true;
                     throw new FixtureError("the fixture's clients do not share one store (memory: without a name "
-                            + "gives each client a private store: use memory:NAME): stream " + probe + " created by one "
+                            + "gives each client a private store: use memory:NAME): stream " + probe
+                            + " created by one "
                             + "client of fixture '" + fixture().config().safeUri() + "' does not exist for another. "
                             + "Every rule that uses two clients fails for that reason, not for the backend");
                 }
@@ -130,32 +133,34 @@ public final class KitContext {
             return;
         }
         CountDownLatch done = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                if (!ss.isEmpty()) {
-                    StreamClient deleter = null;
+        Thread t = new Thread(
+                () -> {
                     try {
-                        deleter = hooks.openClient();
-                        for (StreamName s : ss) {
+                        if (!ss.isEmpty()) {
+                            StreamClient deleter = null;
                             try {
-                                deleter.deleteStream(s);
+                                deleter = hooks.openClient();
+                                for (StreamName s : ss) {
+                                    try {
+                                        deleter.deleteStream(s);
+                                    } catch (RuntimeException ignored) {
+                                        // best effort: the broker may be down after a fault rule
+                                    }
+                                }
                             } catch (RuntimeException ignored) {
-                                // best effort: the broker may be down after a fault rule
+                                // could not open a client to clean up; leave the streams
+                            } finally {
+                                closeQuietly(deleter);
                             }
                         }
-                    } catch (RuntimeException ignored) {
-                        // could not open a client to clean up; leave the streams
+                        for (StreamClient c : cs) {
+                            closeQuietly(c);
+                        }
                     } finally {
-                        closeQuietly(deleter);
+                        done.countDown();
                     }
-                }
-                for (StreamClient c : cs) {
-                    closeQuietly(c);
-                }
-            } finally {
-                done.countDown();
-            }
-        }, "tributary-tck-cleanup");
+                },
+                "tributary-tck-cleanup");
         t.setDaemon(true);
         t.start();
         try {

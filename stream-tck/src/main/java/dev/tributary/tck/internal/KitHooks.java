@@ -24,9 +24,13 @@ public interface KitHooks {
     boolean faultsKillBroker();
 
     /** Hooks that call the given methods (a kit class passes method references to its protected hooks). */
-    static KitHooks of(Supplier<BrokerFixture> fixture, Supplier<StreamClient> openClient,
-            Function<ClientConfig, StreamClient> openClientWith, Supplier<Optional<ClientConfig>> wrongCredentials,
-            Supplier<Duration> groupAckTimeout, BooleanSupplier faultsKillBroker) {
+    static KitHooks of(
+            Supplier<BrokerFixture> fixture,
+            Supplier<StreamClient> openClient,
+            Function<ClientConfig, StreamClient> openClientWith,
+            Supplier<Optional<ClientConfig>> wrongCredentials,
+            Supplier<Duration> groupAckTimeout,
+            BooleanSupplier faultsKillBroker) {
         return new KitHooks() {
             @Override
             public BrokerFixture fixture() {

@@ -97,8 +97,10 @@ final class LatencyWorkload {
             KitContext.closeQuietly(m);
         }
         HistoryChecker.Report r = history.report();
-        System.out.println(r.summary() + " in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
-        assertTrue(r.clean(), "every append acknowledged and delivered once, in order, to each consumer: " + r.summary());
+        System.out.println(
+                r.summary() + " in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        assertTrue(
+                r.clean(), "every append acknowledged and delivered once, in order, to each consumer: " + r.summary());
     }
 
     private void deliver(String consumer, List<StreamEvent> events) {

@@ -41,11 +41,17 @@ public final class LifecycleRules {
         ClientConfig config = ctx.fixture().config();
         String scheme = config.scheme();
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        StreamProviderRegistry registry = StreamProviderRegistry.load(cl != null ? cl : getClass().getClassLoader());
-        List<StreamProvider> matching = registry.providers().stream().filter(p -> p.schemes().contains(scheme)).toList();
-        assertEquals(1, matching.size(), "ServiceLoader should find exactly one provider serving scheme '" + scheme
-                + ":'; found: " + registry.describe() + (registry.failures().isEmpty() ? "" : "; failed to load: "
-                + registry.failures()));
+        StreamProviderRegistry registry =
+                StreamProviderRegistry.load(cl != null ? cl : getClass().getClassLoader());
+        List<StreamProvider> matching = registry.providers().stream()
+                .filter(p -> p.schemes().contains(scheme))
+                .toList();
+        assertEquals(
+                1,
+                matching.size(),
+                "ServiceLoader should find exactly one provider serving scheme '" + scheme
+                        + ":'; found: " + registry.describe()
+                        + (registry.failures().isEmpty() ? "" : "; failed to load: " + registry.failures()));
         StreamProvider p = matching.get(0);
         assertNotNull(p.name(), "provider name");
         assertEquals(p.name().toLowerCase(Locale.ROOT), p.name(), "provider names are lower case");
@@ -61,10 +67,13 @@ public final class LifecycleRules {
         StreamClient c = ctx.client();
         assertEquals(p.name(), c.backend(), "client.backend() must be the provider's name");
         Set<Capability> caps = c.capabilities();
-        assertTrue(p.capabilities().containsAll(caps), "a client declares no capability its provider lacks: client "
-                + caps + ", provider " + p.capabilities());
+        assertTrue(
+                p.capabilities().containsAll(caps),
+                "a client declares no capability its provider lacks: client " + caps + ", provider "
+                        + p.capabilities());
         for (Capability cap : Capability.values()) {
-            assertEquals(caps.contains(cap), c.supports(cap), "supports(" + cap + ") must equal capabilities().contains");
+            assertEquals(
+                    caps.contains(cap), c.supports(cap), "supports(" + cap + ") must equal capabilities().contains");
         }
     }
 
@@ -95,8 +104,10 @@ public final class LifecycleRules {
         }
         assertEquals(s, reader.stream(), "reader.stream()");
         if (groups) {
-            assertEquals(List.of(s.value(), g, "m1"), List.of(consumer.stream().value(), consumer.group(),
-                    consumer.member()), "the member's stream(), group() and member()");
+            assertEquals(
+                    List.of(s.value(), g, "m1"),
+                    List.of(consumer.stream().value(), consumer.group(), consumer.member()),
+                    "the member's stream(), group() and member()");
         }
         c.close();
         c.close(); // a second close is a no-op
@@ -179,7 +190,10 @@ public final class LifecycleRules {
         }
         closed(failures, "parseId", () -> c.parseId(idText));
         closed(failures, "parseId(null)", () -> c.parseId(null));
-        closed(failures, "createStream(null) (the closed check comes before argument checks)", () -> c.createStream(null));
+        closed(
+                failures,
+                "createStream(null) (the closed check comes before argument checks)",
+                () -> c.createStream(null));
         closed(failures, "reader.poll after close", () -> reader.poll(1, Duration.ZERO));
         if (member != null) {
             GroupConsumer m = member;
@@ -192,17 +206,19 @@ public final class LifecycleRules {
         }
     }
 
-    private static Thread blockedPoll(String name, java.util.concurrent.Callable<Object> poll,
-            List<AtomicReference<Object>> outcomes) {
+    private static Thread blockedPoll(
+            String name, java.util.concurrent.Callable<Object> poll, List<AtomicReference<Object>> outcomes) {
         AtomicReference<Object> outcome = new AtomicReference<>();
         outcomes.add(outcome);
-        Thread t = new Thread(() -> {
-            try {
-                outcome.set(poll.call());
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        outcome.set(poll.call());
+                    } catch (Throwable e) {
+                        outcome.set(e);
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -240,8 +256,10 @@ public final class LifecycleRules {
         }
         Tck.sleep(Tck.scaledMillis(300)); // let both polls block
         for (Thread t : pollers) {
-            assertTrue(t.isAlive(), "a poll with a 20 s wait on an empty stream returned before close(): "
-                    + (t == pollers.get(0) ? readerOutcome.get() : consumerOutcome.get()));
+            assertTrue(
+                    t.isAlive(),
+                    "a poll with a 20 s wait on an empty stream returned before close(): "
+                            + (t == pollers.get(0) ? readerOutcome.get() : consumerOutcome.get()));
         }
         c.close();
         Duration wake = Tck.scaled(Duration.ofSeconds(2));
@@ -261,8 +279,10 @@ public final class LifecycleRules {
             checkWokenWithClosed("group consumer", consumerOutcome.get());
         }
         Duration settle = Tck.scaled(Duration.ofSeconds(5));
-        Expect.eventually(settle, () -> "threads left behind after close(): "
-                + ThreadsAndFiles.describe(ThreadsAndFiles.newThreads(baseline)),
+        Expect.eventually(
+                settle,
+                () -> "threads left behind after close(): "
+                        + ThreadsAndFiles.describe(ThreadsAndFiles.newThreads(baseline)),
                 () -> ThreadsAndFiles.newThreads(baseline).isEmpty());
     }
 
@@ -282,9 +302,12 @@ public final class LifecycleRules {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        assertFalse(t.isAlive(), "StreamReader.close() from another thread did not wake the reader's own blocked "
-                + "poll within " + wake + " (the client's close() is a different path: check that the reader's close "
-                + "signals the poll it owns)");
+        assertFalse(
+                t.isAlive(),
+                "StreamReader.close() from another thread did not wake the reader's own blocked "
+                        + "poll within " + wake
+                        + " (the client's close() is a different path: check that the reader's close "
+                        + "signals the poll it owns)");
         checkWokenWithClosed("reader (closed by its own close())", outcome.get());
     }
 
@@ -299,14 +322,17 @@ public final class LifecycleRules {
         }
     }
 
-    private static Thread poller(String name, java.util.function.Supplier<Object> poll, AtomicReference<Object> outcome) {
-        Thread t = new Thread(() -> {
-            try {
-                outcome.set(poll.get());
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        }, name);
+    private static Thread poller(
+            String name, java.util.function.Supplier<Object> poll, AtomicReference<Object> outcome) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        outcome.set(poll.get());
+                    } catch (Throwable e) {
+                        outcome.set(e);
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -344,12 +370,16 @@ public final class LifecycleRules {
             }
         }
         Duration settle = Tck.scaled(Duration.ofSeconds(10));
-        Expect.eventually(settle, () -> "after 100 open/close cycles threads went from " + baseThreads + " to "
-                + ThreadsAndFiles.threads().size() + " (tolerance " + threadSlack + ")",
+        Expect.eventually(
+                settle,
+                () -> "after 100 open/close cycles threads went from " + baseThreads + " to "
+                        + ThreadsAndFiles.threads().size() + " (tolerance " + threadSlack + ")",
                 () -> ThreadsAndFiles.threads().size() <= baseThreads + threadSlack);
         if (baseFiles >= 0) {
-            Expect.eventually(settle, () -> "after 100 open/close cycles open files went from " + baseFiles + " to "
-                    + ThreadsAndFiles.openFiles() + " (tolerance " + fileSlack + ")",
+            Expect.eventually(
+                    settle,
+                    () -> "after 100 open/close cycles open files went from " + baseFiles + " to "
+                            + ThreadsAndFiles.openFiles() + " (tolerance " + fileSlack + ")",
                     () -> ThreadsAndFiles.openFiles() <= baseFiles + fileSlack);
         }
     }
@@ -375,8 +405,11 @@ public final class LifecycleRules {
         c.createGroup(s, g, GroupOptions.defaults().withStart(Position.latest())); // keeps its earliest start
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<dev.tributary.StreamEvent> got = Io.poll(m, 1, Tck.scaled(Duration.ofSeconds(10)), true);
-            assertEquals(List.of("l6/0"), Io.keys(got), "a group created twice keeps its first options (start at "
-                    + "earliest) and delivers the event appended before");
+            assertEquals(
+                    List.of("l6/0"),
+                    Io.keys(got),
+                    "a group created twice keeps its first options (start at "
+                            + "earliest) and delivers the event appended before");
         }
     }
 }

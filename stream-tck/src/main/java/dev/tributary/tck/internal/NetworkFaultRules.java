@@ -58,7 +58,11 @@ public final class NetworkFaultRules {
     /** The proxy route with short, scaled timeouts, so that faults are noticed quickly. */
     private static ClientConfig shortTimeouts(FaultProxyFixture p, int maxInFlight) {
         Duration t = Tck.scaled(Duration.ofSeconds(3));
-        return p.config().toBuilder().requestTimeout(t).connectTimeout(t).closeTimeout(t).maxInFlightAppends(maxInFlight)
+        return p.config().toBuilder()
+                .requestTimeout(t)
+                .connectTimeout(t)
+                .closeTimeout(t)
+                .maxInFlightAppends(maxInFlight)
                 .build();
     }
 
@@ -90,7 +94,9 @@ public final class NetworkFaultRules {
             String producer = p == PRODUCERS ? "batch" : "p" + p;
             daemon("tributary-tck-f8-" + producer, () -> {
                 try {
-                    for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq += producer.equals("batch") ? BATCH : 1) {
+                    for (int seq = 0;
+                            producing.get() && System.nanoTime() < giveUp;
+                            seq += producer.equals("batch") ? BATCH : 1) {
                         List<String> keys = new ArrayList<>();
                         for (int i = 0; i < (producer.equals("batch") ? BATCH : 1); i++) {
                             keys.add(producer + "/" + (seq + i));
@@ -106,7 +112,8 @@ public final class NetworkFaultRules {
                 }
             });
         }
-        Thread consumer = daemon("tributary-tck-f8-consumer",
+        Thread consumer = daemon(
+                "tributary-tck-f8-consumer",
                 () -> FaultRules.consume(consumers, s, groups ? g : null, history, consuming, error));
         long beforeLastReset;
         try {
@@ -123,7 +130,8 @@ public final class NetworkFaultRules {
             ctl.heal();
         }
         try {
-            assertTrue(done.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS),
+            assertTrue(
+                    done.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS),
                     "producers did not finish");
             FaultRules.drain(history, error);
         } catch (InterruptedException e) {
@@ -135,23 +143,31 @@ public final class NetworkFaultRules {
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary());
         if (error.get() != null) {
-            throw new AssertionError("a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
+            throw new AssertionError(
+                    "a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
         }
-        assertTrue(acknowledged.get() > beforeLastReset, "no append was acknowledged after the last reset: the client "
-                + "did not recover by itself; " + r.summary());
+        assertTrue(
+                acknowledged.get() > beforeLastReset,
+                "no append was acknowledged after the last reset: the client " + "did not recover by itself; "
+                        + r.summary());
         assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(List.of(), r.unexpected(), "an append that failed RETRYABLE or BACKPRESSURE (\"not stored\") was "
-                + "delivered; an append that may have reached the broker must fail INDETERMINATE: " + r.summary());
+        assertEquals(
+                List.of(),
+                r.unexpected(),
+                "an append that failed RETRYABLE or BACKPRESSURE (\"not stored\") was "
+                        + "delivered; an append that may have reached the broker must fail INDETERMINATE: "
+                        + r.summary());
         assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
         assertEquals(List.of(), r.mismatched(), "deliveries under the ids their appends returned: " + r.summary());
         long bound = Math.max(200, r.ok() / 10);
-        assertTrue(r.duplicateDeliveries() <= bound, "duplicates after resets must be bounded (" + bound + "): "
-                + r.summary());
+        assertTrue(
+                r.duplicateDeliveries() <= bound,
+                "duplicates after resets must be bounded (" + bound + "): " + r.summary());
     }
 
     /** Appends {@code keys} (one record, or one batch) with retry until acknowledged, recording every attempt. */
-    private static void appendUntilAcknowledged(StreamClient c, StreamName s, List<String> keys, HistoryChecker history,
-            long giveUp) {
+    private static void appendUntilAcknowledged(
+            StreamClient c, StreamName s, List<String> keys, HistoryChecker history, long giveUp) {
         List<StreamRecord> records = new ArrayList<>();
         for (String k : keys) {
             records.add(Io.rec(k, k.substring(0, k.indexOf('/'))));
@@ -167,8 +183,10 @@ public final class NetworkFaultRules {
                 return;
             } catch (StreamException e) {
                 if (!APPEND_DOWN.contains(e.kind())) {
-                    throw new AssertionError("an append failed with a non-retryable " + e.kind() + " after a "
-                            + "connection reset: " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "an append failed with a non-retryable " + e.kind() + " after a " + "connection reset: "
+                                    + e.getMessage(),
+                            e);
                 }
                 for (String k : keys) {
                     if (e.kind() == ErrorKind.INDETERMINATE) {
@@ -211,7 +229,8 @@ public final class NetworkFaultRules {
             if (m != null) {
                 deliver(history, "m1", Io.poll(m, 1, Tck.scaled(Duration.ofSeconds(10)), true));
             }
-            Duration timeouts = cfg.requestTimeout().compareTo(cfg.connectTimeout()) > 0 ? cfg.requestTimeout()
+            Duration timeouts = cfg.requestTimeout().compareTo(cfg.connectTimeout()) > 0
+                    ? cfg.requestTimeout()
                     : cfg.connectTimeout();
             Duration bound = timeouts.plus(Tck.scaled(Duration.ofSeconds(5)));
             long t0 = System.nanoTime();
@@ -239,16 +258,19 @@ public final class NetworkFaultRules {
                     calls.add(Call.start("group poll", () -> m.poll(10, Duration.ofMillis(200))));
                 }
                 for (Call call : calls) {
-                    call.expect(bound, call.name().equals("append") ? APPEND_DOWN : java.util.EnumSet.of(ErrorKind.RETRYABLE),
+                    call.expect(
+                            bound,
+                            call.name().equals("append") ? APPEND_DOWN : java.util.EnumSet.of(ErrorKind.RETRYABLE),
                             call.name().endsWith("poll"));
                 }
                 // black-holed longer than every timeout of the client
-                Tck.sleep(Duration.ofNanos(Math.max(0, t0 + timeouts.plus(Tck.scaled(Duration.ofSeconds(1))).toNanos()
-                        - System.nanoTime())));
+                Tck.sleep(Duration.ofNanos(Math.max(
+                        0, t0 + timeouts.plus(Tck.scaled(Duration.ofSeconds(1))).toNanos() - System.nanoTime())));
             } finally {
                 ctl.heal();
             }
-            System.out.println("F9: black-holed for " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+            System.out.println("F9: black-holed for "
+                    + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
             history.invoked("f9/2");
             EventId after = FaultRules.appendWithRetry(c, s, Io.rec("f9/2"), Tck.scaled(Duration.ofSeconds(30)));
             history.ok("f9/2", after);
@@ -259,9 +281,12 @@ public final class NetworkFaultRules {
             deliver(history, "range", c.range(s, Position.earliest(), null, 100));
             HistoryChecker.Report r = history.report();
             System.out.println(r.summary());
-            assertEquals(List.of(), r.unexpected(), "the append made during the black hole failed RETRYABLE or "
-                    + "BACKPRESSURE (\"not stored\") but was stored once the network healed: it had been sent, so it "
-                    + "must fail INDETERMINATE; " + r.summary());
+            assertEquals(
+                    List.of(),
+                    r.unexpected(),
+                    "the append made during the black hole failed RETRYABLE or "
+                            + "BACKPRESSURE (\"not stored\") but was stored once the network healed: it had been sent, so it "
+                            + "must fail INDETERMINATE; " + r.summary());
             assertEquals(List.of(), r.lost(), "after healing: " + r.summary());
             assertTrue(c.info(s).lastId().isPresent(), "info after healing");
             assertTrue(c.health().up(), "health after healing");
@@ -271,8 +296,12 @@ public final class NetworkFaultRules {
         }
     }
 
-    private static void awaitKey(HistoryChecker history, String consumer, String key,
-            java.util.function.Supplier<List<StreamEvent>> poll, GroupConsumer ackWith) {
+    private static void awaitKey(
+            HistoryChecker history,
+            String consumer,
+            String key,
+            java.util.function.Supplier<List<StreamEvent>> poll,
+            GroupConsumer ackWith) {
         long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(30)).toNanos();
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -284,8 +313,10 @@ public final class NetworkFaultRules {
                 }
             } catch (StreamException e) {
                 if (e.kind() != ErrorKind.RETRYABLE) {
-                    throw new AssertionError("after healing, the " + consumer + " failed with a non-retryable "
-                            + e.kind() + "; it must recover by itself: " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "after healing, the " + consumer + " failed with a non-retryable " + e.kind()
+                                    + "; it must recover by itself: " + e.getMessage(),
+                            e);
                 }
                 Tck.sleep(Duration.ofMillis(100));
                 continue;
@@ -319,8 +350,10 @@ public final class NetworkFaultRules {
             ctl.latency(latency);
             new LatencyWorkload(ctx, p.config(), "F10 " + latency.toMillis() + " ms each way").run();
         } catch (StreamException e) {
-            throw new AssertionError("a call failed with " + latency.toMillis() + " ms of latency each way and the "
-                    + "default timeouts (a spurious failure): " + e.kind() + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    "a call failed with " + latency.toMillis() + " ms of latency each way and the "
+                            + "default timeouts (a spurious failure): " + e.kind() + ": " + e.getMessage(),
+                    e);
         } finally {
             ctl.heal();
         }

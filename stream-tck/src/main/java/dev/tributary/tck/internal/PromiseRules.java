@@ -63,7 +63,9 @@ public final class PromiseRules {
         if (!failures.isEmpty()) {
             fail(String.join("\n", failures));
         }
-        assertEquals(List.of("l7/0"), Io.keys(Io.readExactly(c, s, Position.earliest(), 1)),
+        assertEquals(
+                List.of("l7/0"),
+                Io.keys(Io.readExactly(c, s, Position.earliest(), 1)),
                 "the client still works after interrupted polls");
     }
 
@@ -105,8 +107,9 @@ public final class PromiseRules {
             a.createStream(s);
             a.append(s, Io.rec("a10/0"));
             StreamInfo inB = b.info(s);
-            assertFalse(inB.exists(), "a stream written through namespace " + tag + "-a must not exist through "
-                    + tag + "-b: " + inB);
+            assertFalse(
+                    inB.exists(),
+                    "a stream written through namespace " + tag + "-a must not exist through " + tag + "-b: " + inB);
             assertEquals(List.of(), b.range(s, Position.earliest(), null, 10), "range through another namespace");
             assertEquals(1, a.info(s).length(), "the stream exists through its own namespace");
         } finally {
@@ -150,8 +153,11 @@ public final class PromiseRules {
                 mismatched.add(Io.keyOf(e) + ": append returned " + appended + ", read under " + e.id());
             }
         }
-        assertEquals(List.of(), mismatched, "every append's future must complete with the id its own event is stored "
-                + "under (futures matched to the wrong replies swap ids)");
+        assertEquals(
+                List.of(),
+                mismatched,
+                "every append's future must complete with the id its own event is stored "
+                        + "under (futures matched to the wrong replies swap ids)");
     }
 
     /** A13: idempotency ids are scoped to their stream. */
@@ -224,8 +230,10 @@ public final class PromiseRules {
             AckResult r = m.ack(got.get(0).id());
             if (r.acked() == 1) {
                 List<StreamEvent> again = m.poll(10, ackTimeout.multipliedBy(3));
-                assertEquals(List.of(), Io.keys(again), "the broker accepted the ack (" + r + "): the event must not "
-                        + "be delivered again");
+                assertEquals(
+                        List.of(),
+                        Io.keys(again),
+                        "the broker accepted the ack (" + r + "): the event must not " + "be delivered again");
             } else {
                 assertEquals(1, r.unknown(), "an ack that is not accepted counts as unknown: " + r);
             }
@@ -244,12 +252,16 @@ public final class PromiseRules {
         c.createGroup(s, after, GroupOptions.defaults().withStart(Position.after(old.get(1))));
         Io.append(c, s, "new", 2);
         try (GroupConsumer m = c.openGroupConsumer(s, latest, "m1")) {
-            assertEquals(List.of("new/0", "new/1"), Io.keys(Io.poll(m, 2, bound(), true)),
+            assertEquals(
+                    List.of("new/0", "new/1"),
+                    Io.keys(Io.poll(m, 2, bound(), true)),
                     "a group created at latest on a non-empty stream gets only what was appended after");
             assertEquals(List.of(), m.poll(10, Tck.scaledMillis(300)), "and nothing more");
         }
         try (GroupConsumer m = c.openGroupConsumer(s, after, "m1")) {
-            assertEquals(List.of("old/2", "old/3", "new/0", "new/1"), Io.keys(Io.poll(m, 4, bound(), true)),
+            assertEquals(
+                    List.of("old/2", "old/3", "new/0", "new/1"),
+                    Io.keys(Io.poll(m, 4, bound(), true)),
                     "a group created after(id) gets exactly the events after that id");
             assertEquals(List.of(), m.poll(10, Tck.scaledMillis(300)), "and nothing more");
         }

@@ -29,16 +29,22 @@ public final class RuleExtension implements InvocationInterceptor, TestExecution
     });
 
     @Override
-    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext extensionContext) throws Throwable {
+    public void interceptTestMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext)
+            throws Throwable {
         RuleHint hint = invocationContext.getExecutable().getAnnotation(RuleHint.class);
         Duration budget = Tck.scaled(Duration.ofSeconds(hint == null ? 120 : hint.budgetSeconds()));
         Thread runner = Thread.currentThread();
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
-            expired.set(true);
-            runner.interrupt();
-        }, budget.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm = WATCHDOG.schedule(
+                () -> {
+                    expired.set(true);
+                    runner.interrupt();
+                },
+                budget.toMillis(),
+                TimeUnit.MILLISECONDS);
         Throwable failure = null;
         try {
             invocation.proceed();

@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 public final class RuleNames {
     private static final Pattern RULE = Pattern.compile("^(required|optional)_([A-Z][0-9]+)_(\\w+)$");
 
-    private RuleNames() {
-    }
+    private RuleNames() {}
 
     /** A rule's identity as written in its method name. */
     public record Rule(String id, String strength, String behaviour) {

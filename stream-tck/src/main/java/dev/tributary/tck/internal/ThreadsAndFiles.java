@@ -11,12 +11,20 @@ import java.util.stream.Stream;
 /** Counts the JVM's live threads and open file descriptors for the leak rules (L4, L5). */
 public final class ThreadsAndFiles {
     /** Threads the JVM or the kit start lazily on their own; never charged to a backend. */
-    private static final List<String> IGNORED_PREFIXES = List.of("ForkJoinPool.commonPool-worker", "tributary-tck-",
-            "Attach Listener", "process reaper", "Common-Cleaner", "surefire-forkedjvm", "JFR ", "Notification Thread",
-            "Signal Dispatcher", "Reference Handler", "Finalizer");
+    private static final List<String> IGNORED_PREFIXES = List.of(
+            "ForkJoinPool.commonPool-worker",
+            "tributary-tck-",
+            "Attach Listener",
+            "process reaper",
+            "Common-Cleaner",
+            "surefire-forkedjvm",
+            "JFR ",
+            "Notification Thread",
+            "Signal Dispatcher",
+            "Reference Handler",
+            "Finalizer");
 
-    private ThreadsAndFiles() {
-    }
+    private ThreadsAndFiles() {}
 
     /** Live threads, without those the JVM and the kit start on their own. */
     public static Set<Thread> threads() {

@@ -44,8 +44,12 @@ public final class WindowRules {
     }
 
     private ClientConfig config(int window, Duration request, Duration close) {
-        return ctx.fixture().config().toBuilder().maxInFlightAppends(window).requestTimeout(request)
-                .connectTimeout(Tck.scaled(Duration.ofSeconds(5))).closeTimeout(close).build();
+        return ctx.fixture().config().toBuilder()
+                .maxInFlightAppends(window)
+                .requestTimeout(request)
+                .connectTimeout(Tck.scaled(Duration.ofSeconds(5)))
+                .closeTimeout(close)
+                .build();
     }
 
     /** The outcome of one append: its id, or the StreamException it failed (or was thrown) with. */
@@ -101,11 +105,19 @@ public final class WindowRules {
             Duration bound = request.plus(Tck.scaled(Duration.ofSeconds(10)));
             Outcome o = outcome(window, late, bound);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertTrue(took.compareTo(request.plus(Tck.scaled(Duration.ofSeconds(5)))) <= 0, "the append beyond the"
-                    + " window took " + took + " to fail; it must wait at most the request timeout (" + request + ")");
-            assertEquals(ErrorKind.BACKPRESSURE, o.kind(), "the append beyond a full window must fail with "
-                    + "BACKPRESSURE (not sent), also when the room came free only because appends in flight expired "
-                    + "unanswered; got " + (o.error() == null ? "success" : o.kind() + ": " + o.error().getMessage()));
+            assertTrue(
+                    took.compareTo(request.plus(Tck.scaled(Duration.ofSeconds(5)))) <= 0,
+                    "the append beyond the" + " window took " + took
+                            + " to fail; it must wait at most the request timeout (" + request + ")");
+            assertEquals(
+                    ErrorKind.BACKPRESSURE,
+                    o.kind(),
+                    "the append beyond a full window must fail with "
+                            + "BACKPRESSURE (not sent), also when the room came free only because appends in flight expired "
+                            + "unanswered; got "
+                            + (o.error() == null
+                                    ? "success"
+                                    : o.kind() + ": " + o.error().getMessage()));
         } finally {
             ctl.resume();
         }
@@ -130,29 +142,33 @@ public final class WindowRules {
             ctl.pause();
             // appended from a helper thread: a backend whose appendAsync blocks while the broker is
             // paused must not stop the rule from closing the client
-            Thread appender = new Thread(() -> {
-                for (int i = 0; i < n; i++) {
-                    try {
-                        CompletableFuture<EventId> f = c.appendAsync(s, Io.rec("f6/" + i));
-                        synchronized (pending) {
-                            pending.add(f);
+            Thread appender = new Thread(
+                    () -> {
+                        for (int i = 0; i < n; i++) {
+                            try {
+                                CompletableFuture<EventId> f = c.appendAsync(s, Io.rec("f6/" + i));
+                                synchronized (pending) {
+                                    pending.add(f);
+                                }
+                            } catch (StreamException e) {
+                                synchronized (pending) {
+                                    thrown.add(new Outcome(i, null, e));
+                                    pending.add(null);
+                                }
+                            }
                         }
-                    } catch (StreamException e) {
-                        synchronized (pending) {
-                            thrown.add(new Outcome(i, null, e));
-                            pending.add(null);
-                        }
-                    }
-                }
-            }, "tributary-tck-f6-appender");
+                    },
+                    "tributary-tck-f6-appender");
             appender.setDaemon(true);
             appender.start();
             Tck.sleep(Tck.scaledMillis(500));
             long t0 = System.nanoTime();
             c.close();
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertTrue(took.compareTo(close.plus(Tck.scaled(Duration.ofSeconds(2)))) <= 0, "close() with the broker "
-                    + "paused took " + took + "; it must return within closeTimeout " + close);
+            assertTrue(
+                    took.compareTo(close.plus(Tck.scaled(Duration.ofSeconds(2)))) <= 0,
+                    "close() with the broker " + "paused took " + took + "; it must return within closeTimeout "
+                            + close);
             appender.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
             assertTrue(!appender.isAlive(), "appendAsync still blocked 10 s after close()");
             synchronized (pending) {
@@ -179,31 +195,37 @@ public final class WindowRules {
             if (o.kind() == ErrorKind.CLOSED) {
                 toldClosed.add("f6/" + o.index());
             } else if (o.kind() != ErrorKind.INDETERMINATE) {
-                wrongKinds.add("#" + o.index() + " " + o.kind() + ": " + o.error().getMessage());
+                wrongKinds.add(
+                        "#" + o.index() + " " + o.kind() + ": " + o.error().getMessage());
             }
         }
-        assertTrue(wrongKinds.isEmpty(), "appends pending at close() must end INDETERMINATE (may have reached the "
-                + "broker) or CLOSED (never sent); these ended otherwise:\n  " + String.join("\n  ", wrongKinds));
+        assertTrue(
+                wrongKinds.isEmpty(),
+                "appends pending at close() must end INDETERMINATE (may have reached the "
+                        + "broker) or CLOSED (never sent); these ended otherwise:\n  "
+                        + String.join("\n  ", wrongKinds));
         // the paused broker may still store what it had received: look once it has resumed
         StreamClient reader = ctx.client();
         Set<String> stored = new HashSet<>();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the broker did not answer after resume",
-                () -> {
-                    try {
-                        reader.info(s);
-                        return true;
-                    } catch (StreamException e) {
-                        return false;
-                    }
-                });
+        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the broker did not answer after resume", () -> {
+            try {
+                reader.info(s);
+                return true;
+            } catch (StreamException e) {
+                return false;
+            }
+        });
         Tck.sleep(Tck.scaledMillis(1_000));
         for (StreamEvent e : Io.readAvailable(reader, s, Position.earliest())) {
             stored.add(Io.keyOf(e));
         }
         Set<String> closedButStored = new HashSet<>(toldClosed);
         closedButStored.retainAll(stored);
-        assertEquals(Set.of(), closedButStored, "these appends failed CLOSED (\"not sent\") but are stored: a caller "
-                + "told CLOSED writes them again and duplicates them; report INDETERMINATE for appends that may have "
-                + "reached the broker");
+        assertEquals(
+                Set.of(),
+                closedButStored,
+                "these appends failed CLOSED (\"not sent\") but are stored: a caller "
+                        + "told CLOSED writes them again and duplicates them; report INDETERMINATE for appends that may have "
+                        + "reached the broker");
     }
 }

@@ -93,8 +93,15 @@ public abstract class ProcessorTck {
     final ProcessorKit kit() {
         if (kit == null) {
             // the contract kit's credentials and ack-timeout hooks are not used by the processor rules
-            kit = new ProcessorKit(new KitContext(KitHooks.of(this::fixture, this::openClient, this::openClient,
-                    Optional::empty, () -> Tck.scaled(Duration.ofSeconds(1)), this::faultsKillBroker)), processors());
+            kit = new ProcessorKit(
+                    new KitContext(KitHooks.of(
+                            this::fixture,
+                            this::openClient,
+                            this::openClient,
+                            Optional::empty,
+                            () -> Tck.scaled(Duration.ofSeconds(1)),
+                            this::faultsKillBroker)),
+                    processors());
         }
         return kit;
     }
@@ -108,19 +115,25 @@ public abstract class ProcessorTck {
     @DisplayName("C — delivery: checkpoints and dead letters")
     class Delivery {
         @Test
-        @DisplayName("C1 a tail processor with a checkpoint store, restarted 5 times while events flow, handles every event")
-        @RuleHint(value = "that poll() advances to the last id returned and that openReader(after(id)) is exclusive; "
-                + "a checkpoint past an unhandled event or a skipped id loses events", budgetSeconds = 120)
+        @DisplayName(
+                "C1 a tail processor with a checkpoint store, restarted 5 times while events flow, handles every event")
+        @RuleHint(
+                value = "that poll() advances to the last id returned and that openReader(after(id)) is exclusive; "
+                        + "a checkpoint past an unhandled event or a skipped id loses events",
+                budgetSeconds = 120)
         void required_C1_tailProcessorRestartedFiveTimesHandlesEveryEvent() throws Exception {
             new DeliveryRules(kit()).c1();
         }
 
         @Test
-        @DisplayName("C2 a handler that throws for one event: retried as configured, dead-lettered with the reason, the rest continue")
-        @RuleHint(value = "good events not all handled: the group's start position (G11, C10 — C2's group is created "
-                + "on a stream that already holds its events); the dead letter missing or wrong: that headers with any "
-                + "Unicode value round-trip and that appending to the <stream>-dlq stream works (create it if the "
-                + "backend needs creation)", budgetSeconds = 90)
+        @DisplayName(
+                "C2 a handler that throws for one event: retried as configured, dead-lettered with the reason, the rest continue")
+        @RuleHint(
+                value = "good events not all handled: the group's start position (G11, C10 — C2's group is created "
+                        + "on a stream that already holds its events); the dead letter missing or wrong: that headers with any "
+                        + "Unicode value round-trip and that appending to the <stream>-dlq stream works (create it if the "
+                        + "backend needs creation)",
+                budgetSeconds = 90)
         void required_C2_failingEventIsRetriedThenDeadLetteredAndTheRestContinue() {
             new DeliveryRules(kit()).c2();
         }
@@ -130,18 +143,24 @@ public abstract class ProcessorTck {
     @DisplayName("C — processors judged against the history")
     class History {
         @Test
-        @DisplayName("C9 a tail processor (checkpoint store, restarted) and a group processor (4 lanes) under 4 producers: every acknowledged event handled, per-key order within a lane, no checkpoint ahead of what was handled")
-        @RuleHint(value = "the failure names the likely cause per symptom: lost events → the reader's after(id) and "
-                + "poll (A2, P3) or the group's start and redelivery (G5, C10); reordered → A8 or the processor's lanes; "
-                + "a checkpoint ahead → the processor's save order, never the backend", budgetSeconds = 150)
+        @DisplayName(
+                "C9 a tail processor (checkpoint store, restarted) and a group processor (4 lanes) under 4 producers: every acknowledged event handled, per-key order within a lane, no checkpoint ahead of what was handled")
+        @RuleHint(
+                value = "the failure names the likely cause per symptom: lost events → the reader's after(id) and "
+                        + "poll (A2, P3) or the group's start and redelivery (G5, C10); reordered → A8 or the processor's lanes; "
+                        + "a checkpoint ahead → the processor's save order, never the backend",
+                budgetSeconds = 150)
         void required_C9_processorsHandleEveryAcknowledgedEventInOrderAndNeverCheckpointAhead() throws Exception {
             new ProcessorHistoryRules(kit()).c9();
         }
 
         @Test
-        @DisplayName("C10 a group processor created on a non-empty stream starts where it was asked: earliest, latest or after(id)")
-        @RuleHint(value = "G11 first (the backend's createGroup honours the start position); if G11 passes, that the "
-                + "processor hands its groupOptions' start to createGroup", budgetSeconds = 90)
+        @DisplayName(
+                "C10 a group processor created on a non-empty stream starts where it was asked: earliest, latest or after(id)")
+        @RuleHint(
+                value = "G11 first (the backend's createGroup honours the start position); if G11 passes, that the "
+                        + "processor hands its groupOptions' start to createGroup",
+                budgetSeconds = 90)
         void optional_C10_groupProcessorOnANonEmptyStreamStartsWhereAsked() {
             new GroupStartRules(kit()).c10();
         }
@@ -151,17 +170,23 @@ public abstract class ProcessorTck {
     @DisplayName("C — lifecycle: concurrent start/stop, stop from the handler")
     class Lifecycle {
         @Test
-        @DisplayName("C3 concurrent start/stop from 8 threads: one running loop at most, no leak, final state consistent")
-        @RuleHint(value = "that StreamReader.close() is idempotent and wakes a blocked poll, and that openReader does not "
-                + "block beyond the request timeout", budgetSeconds = 120)
+        @DisplayName(
+                "C3 concurrent start/stop from 8 threads: one running loop at most, no leak, final state consistent")
+        @RuleHint(
+                value =
+                        "that StreamReader.close() is idempotent and wakes a blocked poll, and that openReader does not "
+                                + "block beyond the request timeout",
+                budgetSeconds = 120)
         void required_C3_concurrentStartStopRunsOneLoopAtMostAndLeaksNothing() throws Exception {
             new StartStopRules(kit()).c3();
         }
 
         @Test
         @DisplayName("C4 stop from inside the handler returns; the processor stops after that batch")
-        @RuleHint(value = "that poll returns the events it has without waiting for a full batch, and that nothing in "
-                + "the backend blocks the processor's thread after the stop", budgetSeconds = 60)
+        @RuleHint(
+                value = "that poll returns the events it has without waiting for a full batch, and that nothing in "
+                        + "the backend blocks the processor's thread after the stop",
+                budgetSeconds = 60)
         void required_C4_stopFromInsideTheHandlerReturnsAndStopsAfterThatBatch() throws Exception {
             new StartStopRules(kit()).c4();
         }
@@ -171,17 +196,23 @@ public abstract class ProcessorTck {
     @DisplayName("C — error policy: backoff, circuit breaker, fatal errors")
     class ErrorPolicy {
         @Test
-        @DisplayName("C5 backend unreachable: backoff grows with jitter to its cap; the breaker opens and half-opens; the processor recovers")
-        @RuleHint(value = "that poll() fails with RETRYABLE (not an empty answer forever, not a fatal kind) while the broker "
-                + "is down, within the request timeout, and that the client reconnects by itself", budgetSeconds = 240)
+        @DisplayName(
+                "C5 backend unreachable: backoff grows with jitter to its cap; the breaker opens and half-opens; the processor recovers")
+        @RuleHint(
+                value =
+                        "that poll() fails with RETRYABLE (not an empty answer forever, not a fatal kind) while the broker "
+                                + "is down, within the request timeout, and that the client reconnects by itself",
+                budgetSeconds = 240)
         void required_C5_unreachableBackendBacksOffOpensTheBreakerAndRecovers() {
             new ErrorPolicyRules(kit()).c5();
         }
 
         @Test
         @DisplayName("C6 a fatal error (authentication, unsupported) fails the processor visibly, no retry loop")
-        @RuleHint(value = "the mapping of native errors onto ErrorKind: credentials → AUTHENTICATION, an undeclared "
-                + "capability → UNSUPPORTED, both fatal", budgetSeconds = 60)
+        @RuleHint(
+                value = "the mapping of native errors onto ErrorKind: credentials → AUTHENTICATION, an undeclared "
+                        + "capability → UNSUPPORTED, both fatal",
+                budgetSeconds = 60)
         void required_C6_fatalErrorFailsTheProcessorAtOnceWithoutRetry() throws Exception {
             new ErrorPolicyRules(kit()).c6();
         }
@@ -192,17 +223,22 @@ public abstract class ProcessorTck {
     class Recovery {
         @Test
         @DisplayName("C7 Publisher keeps order per key across retries while the broker restarts")
-        @RuleHint(value = "that an append cut off by the restart fails INDETERMINATE or RETRYABLE (never OK without "
-                + "being stored), and that the client reconnects by itself well within the Publisher's 2 min deadline",
+        @RuleHint(
+                value =
+                        "that an append cut off by the restart fails INDETERMINATE or RETRYABLE (never OK without "
+                                + "being stored), and that the client reconnects by itself well within the Publisher's 2 min deadline",
                 budgetSeconds = 180)
         void required_C7_publisherKeepsOrderPerKeyAcrossARestart() throws Exception {
             new RecoveryRules(kit()).c7();
         }
 
         @Test
-        @DisplayName("C8 a processor handles the next event within about a second (scaled, plus jitter) of the broker answering again")
-        @RuleHint(value = "the client's own reconnect delay (it must not back off for tens of seconds) and that poll "
-                + "fails fast (RETRYABLE) while the broker is down instead of hanging", budgetSeconds = 120)
+        @DisplayName(
+                "C8 a processor handles the next event within about a second (scaled, plus jitter) of the broker answering again")
+        @RuleHint(
+                value = "the client's own reconnect delay (it must not back off for tens of seconds) and that poll "
+                        + "fails fast (RETRYABLE) while the broker is down instead of hanging",
+                budgetSeconds = 120)
         void required_C8_processorResumesWithinAboutASecondOfTheBrokerReturning() throws Exception {
             new RecoveryRules(kit()).c8();
         }
@@ -212,9 +248,12 @@ public abstract class ProcessorTck {
     @DisplayName("F — the broker loses its data under processors")
     class Wipe {
         @Test
-        @DisplayName("F7 the broker loses its data: a running tail and group processor and a tail restarted from its checkpoint report onGap and fail DATA_LOSS, never handle the new stream")
-        @RuleHint(value = "the reader's and group member's F7 rule first (the processors only pass DATA_LOSS on), then "
-                + "that the tail loop hands a DATA_LOSS poll to the gap policy", budgetSeconds = 180)
+        @DisplayName(
+                "F7 the broker loses its data: a running tail and group processor and a tail restarted from its checkpoint report onGap and fail DATA_LOSS, never handle the new stream")
+        @RuleHint(
+                value = "the reader's and group member's F7 rule first (the processors only pass DATA_LOSS on), then "
+                        + "that the tail loop hands a DATA_LOSS poll to the gap policy",
+                budgetSeconds = 180)
         void required_F7_processorsReportTheBrokersDataLoss() throws Exception {
             new WipeRules(kit()).f7();
         }
@@ -224,9 +263,12 @@ public abstract class ProcessorTck {
     @DisplayName("F — a randomized fault run under processors")
     class RandomFaults {
         @Test
-        @DisplayName("F11 a random mix of kills, pauses, resets, black-holes and latency under the Publisher + group + tail workload: 0 acknowledged lost, 0 per-key reorders, duplicates counted")
-        @RuleHint(value = "the seed printed with the failure replays the fault schedule (-Dtributary.tck.f11.seed); "
-                + "check the rule the failing fault belongs to first (F1-F4 for the broker, F8-F10 for the network)",
+        @DisplayName(
+                "F11 a random mix of kills, pauses, resets, black-holes and latency under the Publisher + group + tail workload: 0 acknowledged lost, 0 per-key reorders, duplicates counted")
+        @RuleHint(
+                value =
+                        "the seed printed with the failure replays the fault schedule (-Dtributary.tck.f11.seed); "
+                                + "check the rule the failing fault belongs to first (F1-F4 for the broker, F8-F10 for the network)",
                 budgetSeconds = 420)
         void required_F11_randomizedFaultsLoseNothingAndKeepPerKeyOrder() throws Exception {
             new RandomFaultRules(kit()).f11(kit().faultsKillBroker());

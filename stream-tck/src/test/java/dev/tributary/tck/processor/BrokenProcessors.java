@@ -20,8 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run these kits directly.)
  */
 final class BrokenProcessors {
-    private BrokenProcessors() {
-    }
+    private BrokenProcessors() {}
 
     /** The processor kit on the memory store, its processors built by {@link #broken()}. */
     abstract static class Broken extends ProcessorTck {
@@ -46,14 +45,23 @@ final class BrokenProcessors {
         ProcessorFactory broken() {
             return new ProcessorFactory() {
                 @Override
-                public Processor tail(StreamClient client, StreamName stream, String name, CheckpointStore checkpoints,
+                public Processor tail(
+                        StreamClient client,
+                        StreamName stream,
+                        String name,
+                        CheckpointStore checkpoints,
                         Handler<String> handler) {
                     return STREAM_CORE.tail(client, stream, name, checkpoints, wrap(handler, checkpoints, name));
                 }
 
                 @Override
-                public Processor group(StreamClient client, StreamName stream, String group, GroupOptions options,
-                        int lanes, Handler<String> handler) {
+                public Processor group(
+                        StreamClient client,
+                        StreamName stream,
+                        String group,
+                        GroupOptions options,
+                        int lanes,
+                        Handler<String> handler) {
                     return STREAM_CORE.group(client, stream, group, options, lanes, wrap(handler, null, group));
                 }
             };
@@ -113,14 +121,23 @@ final class BrokenProcessors {
         ProcessorFactory broken() {
             return new ProcessorFactory() {
                 @Override
-                public Processor tail(StreamClient client, StreamName stream, String name, CheckpointStore checkpoints,
+                public Processor tail(
+                        StreamClient client,
+                        StreamName stream,
+                        String name,
+                        CheckpointStore checkpoints,
                         Handler<String> handler) {
                     return STREAM_CORE.tail(client, stream, name, checkpoints, handler);
                 }
 
                 @Override
-                public Processor group(StreamClient client, StreamName stream, String group, GroupOptions options,
-                        int lanes, Handler<String> handler) {
+                public Processor group(
+                        StreamClient client,
+                        StreamName stream,
+                        String group,
+                        GroupOptions options,
+                        int lanes,
+                        Handler<String> handler) {
                     return STREAM_CORE.group(client, stream, group, GroupOptions.defaults(), lanes, handler);
                 }
             };

@@ -29,14 +29,18 @@ class BrokenProcessorsTest {
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("brokenProcessors")
     void brokenProcessorIsCaughtByTheExpectedRule(Class<?> kit, String rule, String symptom) {
-        TckReport report = TckRunner.run(List.of(kit), kit.getSimpleName() + " (broken processor on memory)",
+        TckReport report = TckRunner.run(
+                List.of(kit),
+                kit.getSimpleName() + " (broken processor on memory)",
                 ".*#(required|optional)_" + rule + "_.*");
         report.print(System.out);
         assertEquals(1, report.results().size(), "rule " + rule + " ran: " + report.results());
-        assertTrue(report.failedRules().contains(rule), kit.getSimpleName() + " must be caught by rule " + rule
-                + "; failed rules: " + report.failedRules());
+        assertTrue(
+                report.failedRules().contains(rule),
+                kit.getSimpleName() + " must be caught by rule " + rule + "; failed rules: " + report.failedRules());
         String reason = report.rule(rule).orElseThrow().reason();
-        assertTrue(reason.startsWith("[" + rule + "]") && reason.contains("if this fails, check:"),
+        assertTrue(
+                reason.startsWith("[" + rule + "]") && reason.contains("if this fails, check:"),
                 "the failure names its rule and carries the hint: " + reason);
         assertTrue(reason.contains(symptom), "the failure states the symptom (" + symptom + "): " + reason);
     }

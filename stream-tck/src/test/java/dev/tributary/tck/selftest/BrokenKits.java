@@ -16,12 +16,12 @@ import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
-import dev.tributary.tck.BrokerFixture;
-import dev.tributary.tck.StreamClientTck;
-import dev.tributary.tck.memory.MemoryTckTest;
 import dev.tributary.spi.ForwardingGroupConsumer;
 import dev.tributary.spi.ForwardingStreamClient;
 import dev.tributary.spi.ForwardingStreamReader;
+import dev.tributary.tck.BrokerFixture;
+import dev.tributary.tck.StreamClientTck;
+import dev.tributary.tck.memory.MemoryTckTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * catches it. (Not named *Test: surefire must not run these kits directly.)
  */
 final class BrokenKits {
-    private BrokenKits() {
-    }
+    private BrokenKits() {}
 
     /** The kit on the memory store, every client wrapped by {@link #wrap}. */
     abstract static class Broken extends StreamClientTck {
@@ -87,7 +86,8 @@ final class BrokenKits {
         StreamClient wrap(StreamClient memory) {
             return new ForwardingStreamClient(memory) {
                 @Override
-                public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
+                public CompletableFuture<List<EventId>> appendBatchAsync(
+                        StreamName stream, List<StreamRecord> records) {
                     List<StreamRecord> swapped = new ArrayList<>(records == null ? List.of() : records);
                     if (swapped.size() >= 2) {
                         StreamRecord first = swapped.get(0);
@@ -172,8 +172,8 @@ final class BrokenKits {
                     if (!(from instanceof Position.After after)) {
                         return super.range(stream, from, toInclusive, maxCount);
                     }
-                    List<StreamEvent> all = new ArrayList<>(super.range(stream, Position.earliest(), toInclusive,
-                            limits().maxReadCount()));
+                    List<StreamEvent> all = new ArrayList<>(
+                            super.range(stream, Position.earliest(), toInclusive, limits().maxReadCount()));
                     all.removeIf(e -> e.id().compareTo(after.id()) < 0);
                     return all.subList(0, Math.min(maxCount, all.size()));
                 }
@@ -239,9 +239,15 @@ final class BrokenKits {
                 }
 
                 @Override
-                public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
-                    return super.appendBatchAsync(stream, records == null ? null
-                            : records.stream().map(ManglesNonAsciiHeaders::mangle).toList());
+                public CompletableFuture<List<EventId>> appendBatchAsync(
+                        StreamName stream, List<StreamRecord> records) {
+                    return super.appendBatchAsync(
+                            stream,
+                            records == null
+                                    ? null
+                                    : records.stream()
+                                            .map(ManglesNonAsciiHeaders::mangle)
+                                            .toList());
                 }
             };
         }
@@ -263,8 +269,8 @@ final class BrokenKits {
                                 long left = deadline - System.nanoTime();
                                 if (closed == null) {
                                     try {
-                                        List<StreamEvent> got = super.poll(maxCount,
-                                                Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
+                                        List<StreamEvent> got = super.poll(
+                                                maxCount, Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
                                         if (!got.isEmpty() || left <= 0) {
                                             return got;
                                         }
@@ -438,11 +444,13 @@ final class BrokenKits {
     static class LeaksAThreadPerClient extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            Thread io = new Thread(() -> {
-                while (true) {
-                    LockSupport.park();
-                }
-            }, "acme-io-" + System.nanoTime());
+            Thread io = new Thread(
+                    () -> {
+                        while (true) {
+                            LockSupport.park();
+                        }
+                    },
+                    "acme-io-" + System.nanoTime());
             io.setDaemon(true);
             io.start();
             return new ForwardingStreamClient(memory);
@@ -489,7 +497,8 @@ final class BrokenKits {
             if (e.key() == null || e.key().length > 0) {
                 return e;
             }
-            return new StreamEvent(e.stream(), e.id(), e.timestamp(), null, e.headers(), e.payload(), e.deliveryCount());
+            return new StreamEvent(
+                    e.stream(), e.id(), e.timestamp(), null, e.headers(), e.payload(), e.deliveryCount());
         }
 
         @Override
@@ -500,7 +509,9 @@ final class BrokenKits {
                     return new ForwardingStreamReader(super.openReader(stream, from)) {
                         @Override
                         public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            return super.poll(maxCount, wait).stream().map(EmptyKeyBecomesNoKey::fix).toList();
+                            return super.poll(maxCount, wait).stream()
+                                    .map(EmptyKeyBecomesNoKey::fix)
+                                    .toList();
                         }
                     };
                 }
@@ -519,8 +530,14 @@ final class BrokenKits {
                     if (i.length() == 0) {
                         return i;
                     }
-                    return new StreamInfo(i.stream(), i.exists(), i.length() + 1, i.firstId(), i.lastId(),
-                            i.firstTimestamp(), i.lastTimestamp());
+                    return new StreamInfo(
+                            i.stream(),
+                            i.exists(),
+                            i.length() + 1,
+                            i.firstId(),
+                            i.lastId(),
+                            i.firstTimestamp(),
+                            i.lastTimestamp());
                 }
             };
         }
@@ -582,12 +599,10 @@ final class BrokenKits {
                             }
 
                             @Override
-                            public void nack(Collection<EventId> ids) {
-                            }
+                            public void nack(Collection<EventId> ids) {}
 
                             @Override
-                            public void close() {
-                            }
+                            public void close() {}
                         };
                     }
                     return new ForwardingGroupConsumer(real) {

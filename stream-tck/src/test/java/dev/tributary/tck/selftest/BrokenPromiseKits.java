@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Broken backends for the second-wave promise rules (L7, A12, G11); see {@link BrokenBackendsTest}. */
 final class BrokenPromiseKits {
-    private BrokenPromiseKits() {
-    }
+    private BrokenPromiseKits() {}
 
     /** Each append's future completes with the id of the append before it (replies matched to the wrong requests). */
     static class SwapsAppendIds extends BrokenKits.Broken {

@@ -26,8 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * Each breaks a promise of stream-api's javadoc the way a real backend bug would.
  */
 final class BrokenStrengthKits {
-    private BrokenStrengthKits() {
-    }
+    private BrokenStrengthKits() {}
 
     /** A reader's poll never waits: an empty stream answers empty at once (callers spin). */
     static class PollIgnoresWait extends BrokenKits.Broken {

@@ -11,11 +11,11 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.spi.ForwardingStreamReader;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
 import dev.tributary.tck.Tck;
-import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,8 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * exist to catch. (Not named *Test: run by {@link FaultRulesSelfTest}.)
  */
 final class FaultKits {
-    private FaultKits() {
-    }
+    private FaultKits() {}
 
     /** The kit on a simulated broker; clients are {@link SimulatedBroker.Client}s, possibly broken by {@link #wrap}. */
     static class Simulated extends StreamClientTck {
@@ -64,7 +63,8 @@ final class FaultKits {
 
         @Override
         protected StreamClient openClient(ClientConfig c) {
-            StreamClient memory = StreamClients.open(ClientConfig.parse(config.uri().toString()));
+            StreamClient memory =
+                    StreamClients.open(ClientConfig.parse(config.uri().toString()));
             return wrap(memory, broker, c.requestTimeout());
         }
 

@@ -21,10 +21,12 @@ class FaultRulesSelfTest {
 
     @Test
     void wellBehavedClientPassesEveryFaultRule() {
-        TckReport report = TckRunner.run(List.of(FaultKits.Simulated.class), "simulated broker", ".*#required_F[1-6]_.*");
+        TckReport report =
+                TckRunner.run(List.of(FaultKits.Simulated.class), "simulated broker", ".*#required_F[1-6]_.*");
         report.print(System.out);
         assertEquals(6, report.results().size(), "six F rules ran");
-        assertEquals(6, report.passed(), "every F rule passes on a client that keeps the contract: " + report.results());
+        assertEquals(
+                6, report.passed(), "every F rule passes on a client that keeps the contract: " + report.results());
     }
 
     static Stream<Arguments> brokenClients() {
@@ -40,11 +42,12 @@ class FaultRulesSelfTest {
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("brokenClients")
     void brokenClientIsCaughtByTheExpectedFaultRule(Class<?> kit, String rule) {
-        TckReport report = TckRunner.run(List.of(kit), kit.getSimpleName() + " (simulated broker)",
-                ".*#required_" + rule + "_.*");
+        TckReport report =
+                TckRunner.run(List.of(kit), kit.getSimpleName() + " (simulated broker)", ".*#required_" + rule + "_.*");
         report.print(System.out);
         assertEquals(1, report.results().size(), "rule " + rule + " ran");
-        assertTrue(report.failedRules().contains(rule), kit.getSimpleName() + " must be caught by " + rule + ": "
-                + report.results());
+        assertTrue(
+                report.failedRules().contains(rule),
+                kit.getSimpleName() + " must be caught by " + rule + ": " + report.results());
     }
 }

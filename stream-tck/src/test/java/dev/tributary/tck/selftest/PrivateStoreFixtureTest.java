@@ -42,12 +42,13 @@ class PrivateStoreFixtureTest {
     @Test
     void aFixtureWhoseClientsDoNotShareAStoreFailsWithAHintThatSaysSo() {
         for (String rule : List.of("G5", "G7")) {
-            TckReport report = TckRunner.run(List.of(PrivateStores.class), "memory: fixture",
-                    ".*#(required|optional)_" + rule + "_.*");
+            TckReport report = TckRunner.run(
+                    List.of(PrivateStores.class), "memory: fixture", ".*#(required|optional)_" + rule + "_.*");
             report.print(System.out);
             assertEquals(List.of(rule), List.copyOf(report.failedRules()), "the rule that needs two clients fails");
             String reason = report.rule(rule).orElseThrow().reason();
-            assertTrue(reason.contains("do not share one store") && reason.contains("memory:NAME"),
+            assertTrue(
+                    reason.contains("do not share one store") && reason.contains("memory:NAME"),
                     "the failure says that the fixture's clients do not share a store, and what to use: " + reason);
             assertTrue(!reason.contains("NOT_FOUND"), "no NOT_FOUND that blames the backend: " + reason);
             assertTrue(reason.contains("this is not about the backend"), "the hint points at the fixture: " + reason);

@@ -15,10 +15,10 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
-import dev.tributary.tck.BrokerControl;
 import dev.tributary.spi.ForwardingGroupConsumer;
 import dev.tributary.spi.ForwardingStreamClient;
 import dev.tributary.spi.ForwardingStreamReader;
+import dev.tributary.tck.BrokerControl;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Data survives, as with a broker that persists.
  */
 final class SimulatedBroker implements BrokerControl {
-    private enum State { UP, DOWN, PAUSED }
+    private enum State {
+        UP,
+        DOWN,
+        PAUSED
+    }
 
     private final Object lock = new Object();
     private State state = State.UP;
@@ -115,8 +119,9 @@ final class SimulatedBroker implements BrokerControl {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new StreamException(ErrorKind.RETRYABLE, "request timed out after " + timeout
-                            + " (simulated broker is paused)");
+                    throw new StreamException(
+                            ErrorKind.RETRYABLE,
+                            "request timed out after " + timeout + " (simulated broker is paused)");
                 }
                 try {
                     lock.wait(Math.max(1, left / 1_000_000));

@@ -29,8 +29,7 @@ public class OrderController {
     }
 
     /** The body of POST /orders. */
-    public record NewOrder(String customer, String item, int quantity) {
-    }
+    public record NewOrder(String customer, String item, int quantity) {}
 
     @PostMapping("/orders")
     public ResponseEntity<Map<String, String>> create(@RequestBody NewOrder order) {
@@ -39,9 +38,14 @@ public class OrderController {
         }
         String id = UUID.randomUUID().toString();
         // The key keeps the events of one order in order on partitioned backends.
-        EventId eventId = publisher.publish(new OrderCreated(id, order.customer(), order.item(), order.quantity()), id,
-                Headers.of("event-type", "order.created")).join();
-        return ResponseEntity.accepted().location(URI.create("/orders/" + id))
+        EventId eventId = publisher
+                .publish(
+                        new OrderCreated(id, order.customer(), order.item(), order.quantity()),
+                        id,
+                        Headers.of("event-type", "order.created"))
+                .join();
+        return ResponseEntity.accepted()
+                .location(URI.create("/orders/" + id))
                 .body(Map.of("id", id, "eventId", eventId.toString()));
     }
 

@@ -23,17 +23,20 @@ public class OrderStreams {
 
     @Bean
     GroupProcessor<OrderCreated> projectionProcessor(TributaryProcessors processors, OrderProjection projection) {
-        return processors.group(STREAM, "projection", OrderCreated.class)
+        return processors
+                .group(STREAM, "projection", OrderCreated.class)
                 .handler(processors.traced(m -> projection.apply(m.value())))
                 .build();
     }
 
     @Bean
     GroupProcessor<OrderCreated> notificationsProcessor(TributaryProcessors processors, Notifications notifications) {
-        return processors.group(STREAM, "notifications", OrderCreated.class)
-                .handler(processors.traced(m -> notifications.send(m.value().customer(),
-                        "order " + m.value().orderId() + " for " + m.value().quantity() + " x " + m.value().item()
-                                + " received")))
+        return processors
+                .group(STREAM, "notifications", OrderCreated.class)
+                .handler(processors.traced(m -> notifications.send(
+                        m.value().customer(),
+                        "order " + m.value().orderId() + " for " + m.value().quantity() + " x "
+                                + m.value().item() + " received")))
                 .build();
     }
 }

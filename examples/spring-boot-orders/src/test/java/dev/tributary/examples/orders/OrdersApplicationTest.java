@@ -16,7 +16,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** The whole service on the memory backend: POST an order, then see the projection and the notification. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "tributary.uri=memory:orders_test")
 class OrdersApplicationTest {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -31,26 +32,30 @@ class OrdersApplicationTest {
     void aPostedOrderReachesTheProjectionAndTheNotifications() throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/orders"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"customer\":\"ada@example.com\",\"item\":\"tea\",\"quantity\":2}")));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"customer\":\"ada@example.com\",\"item\":\"tea\",\"quantity\":2}")));
         assertThat(created.statusCode()).isEqualTo(202);
         Matcher m = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
         assertThat(m.find()).isTrue();
         String id = m.group(1);
 
         awaitTrue(() -> send(HttpRequest.newBuilder(uri("/orders/" + id)).GET()).statusCode() == 200);
-        HttpResponse<String> order = send(HttpRequest.newBuilder(uri("/orders/" + id)).GET());
+        HttpResponse<String> order =
+                send(HttpRequest.newBuilder(uri("/orders/" + id)).GET());
         assertThat(order.body()).contains("\"orderId\":\"" + id + "\"", "\"item\":\"tea\"", "\"quantity\":2");
 
         awaitTrue(() -> notifications.sent().stream().anyMatch(n -> n.contains(id)));
         assertThat(notifications.sent()).anyMatch(n -> n.startsWith("ada@example.com: order " + id));
 
-        HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/actuator/health")).GET());
+        HttpResponse<String> health =
+                send(HttpRequest.newBuilder(uri("/actuator/health")).GET());
         assertThat(health.body()).contains("\"tributary\"", "\"projection\"", "\"notifications\"");
     }
 
     @Test
     void anUnknownOrderIsNotFound() {
-        assertThat(send(HttpRequest.newBuilder(uri("/orders/nope")).GET()).statusCode()).isEqualTo(404);
+        assertThat(send(HttpRequest.newBuilder(uri("/orders/nope")).GET()).statusCode())
+                .isEqualTo(404);
     }
 
     private URI uri(String path) {

@@ -100,8 +100,13 @@ public final class CompositeProcessorListener implements ProcessorListener {
     }
 
     @Override
-    public void onDeadLetter(String processor, StreamEvent event, StreamName deadLetterStream, EventId deadLetterId,
-            int attempts, Throwable error) {
+    public void onDeadLetter(
+            String processor,
+            StreamEvent event,
+            StreamName deadLetterStream,
+            EventId deadLetterId,
+            int attempts,
+            Throwable error) {
         each(l -> l.onDeadLetter(processor, event, deadLetterStream, deadLetterId, attempts, error));
     }
 

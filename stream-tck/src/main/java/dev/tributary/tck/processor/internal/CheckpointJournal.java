@@ -15,8 +15,7 @@ import java.util.Set;
  */
 final class CheckpointJournal implements CheckpointStore {
     /** One save: the checkpoint and the ids the handler had returned from when it was saved. */
-    record Save(EventId checkpoint, Set<EventId> handled) {
-    }
+    record Save(EventId checkpoint, Set<EventId> handled) {}
 
     private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
     private final Set<EventId> handled;

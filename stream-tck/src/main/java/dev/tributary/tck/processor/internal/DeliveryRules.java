@@ -64,14 +64,16 @@ public final class DeliveryRules {
                 .checkpointStore(store)
                 .batchSize(50)
                 .pollWait(Duration.ofMillis(50))
-                .handler(m -> history.delivered("tail", m.headers().first(KEY_HEADER).orElse("?" + m.id()), m.id()))
+                .handler(m ->
+                        history.delivered("tail", m.headers().first(KEY_HEADER).orElse("?" + m.id()), m.id()))
                 .build());
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int round = 0; round < 5; round++) {
             TailProcessor<String> p = build.get();
             assertTrue(p.start(), "start() of a new processor returns true");
             Tck.sleep(Duration.ofMillis(60 + rnd.nextInt(120)));
-            assertTrue(p.stop(Tck.scaled(Duration.ofSeconds(10))), "round " + (round + 1) + ": stop() within its bound");
+            assertTrue(
+                    p.stop(Tck.scaled(Duration.ofSeconds(10))), "round " + (round + 1) + ": stop() within its bound");
             assertEquals(ProcessorState.STOPPED, p.state(), "round " + (round + 1) + ": failure " + p.failure());
         }
         producer.join(Tck.scaled(Duration.ofSeconds(60)).toMillis());
@@ -81,7 +83,8 @@ public final class DeliveryRules {
         }
         TailProcessor<String> last = build.get();
         last.start();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
                 () -> "every acknowledged event handled; " + history.report().summary(),
                 () -> history.report().lost().isEmpty() || last.state() == ProcessorState.FAILED);
         assertTrue(last.stop(Tck.scaled(Duration.ofSeconds(10))));
@@ -95,14 +98,19 @@ public final class DeliveryRules {
     }
 
     /** C1's producer: {@code total} keyed appends, a short pause every 10, each outcome recorded in {@code history}. */
-    private static void produce(StreamClient client, StreamName s, int total, HistoryChecker history,
-            AtomicReference<Throwable> error) {
+    private static void produce(
+            StreamClient client, StreamName s, int total, HistoryChecker history, AtomicReference<Throwable> error) {
         try {
             for (int i = 0; i < total; i++) {
                 String key = "p0/" + i;
                 history.invoked(key);
                 try {
-                    EventId id = client.append(s, StreamRecord.builder().payload(key).header(KEY_HEADER, key).build());
+                    EventId id = client.append(
+                            s,
+                            StreamRecord.builder()
+                                    .payload(key)
+                                    .header(KEY_HEADER, key)
+                                    .build());
                     history.ok(key, id);
                 } catch (StreamException e) {
                     if (e.kind() == ErrorKind.INDETERMINATE) {
@@ -134,7 +142,12 @@ public final class DeliveryRules {
     private static List<EventId> appendTen(StreamClient client, StreamName s) {
         List<EventId> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ids.add(client.append(s, StreamRecord.builder().payload("c2-" + i).header(KEY_HEADER, "c2-" + i).build()));
+            ids.add(client.append(
+                    s,
+                    StreamRecord.builder()
+                            .payload("c2-" + i)
+                            .header(KEY_HEADER, "c2-" + i)
+                            .build()));
         }
         return ids;
     }
@@ -154,17 +167,29 @@ public final class DeliveryRules {
             handled.add(m.value());
         };
         Processor p = group == null
-                ? kit.track(TailProcessor.builder(client, s, Codecs.utf8()).name(Tck.name("c2")).retry(retry)
-                        .pollWait(Duration.ofMillis(50)).handler(handler).build())
-                : kit.track(GroupProcessor.builder(client, s, group, Codecs.utf8()).retry(retry)
-                        .pollWait(Duration.ofMillis(50)).handler(handler).build());
+                ? kit.track(TailProcessor.builder(client, s, Codecs.utf8())
+                        .name(Tck.name("c2"))
+                        .retry(retry)
+                        .pollWait(Duration.ofMillis(50))
+                        .handler(handler)
+                        .build())
+                : kit.track(GroupProcessor.builder(client, s, group, Codecs.utf8())
+                        .retry(retry)
+                        .pollWait(Duration.ofMillis(50))
+                        .handler(handler)
+                        .build());
         String what = group == null ? "tail processor" : "group processor";
         p.start();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> what + ": the 9 good events handled (got "
-                + handled.size() + ", state " + p.state() + " " + p.failure() + ")" + (group == null ? ""
-                : "; the group was created on a stream already holding them: check its start position (G11, C10)"),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
+                () -> what + ": the 9 good events handled (got "
+                        + handled.size() + ", state " + p.state() + " " + p.failure() + ")"
+                        + (group == null
+                                ? ""
+                                : "; the group was created on a stream already holding them: check its start position (G11, C10)"),
                 () -> handled.size() == 9 || p.state() == ProcessorState.FAILED);
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
                 () -> what + ": a dead letter in " + dlq + " (state " + p.state() + " " + p.failure() + ")",
                 () -> client.info(dlq).length() >= 1 || p.state() == ProcessorState.FAILED);
         assertEquals(ProcessorState.RUNNING, p.state(), what + " still runs: " + p.failure());
@@ -174,15 +199,29 @@ public final class DeliveryRules {
         StreamEvent d = dead.get(0);
         assertEquals(poison, d.payloadAsString(), what + ": the dead letter carries the original payload");
         assertEquals(Optional.of(poison), d.headers().first(KEY_HEADER), what + ": original headers are kept");
-        assertEquals(Optional.of(s.value()), d.headers().first(DeadLetterPolicy.HEADER_STREAM), what + ": dlq stream header");
-        assertEquals(Optional.of(ids.get(4).toString()), d.headers().first(DeadLetterPolicy.HEADER_ID), what + ": dlq id header");
-        assertEquals(Optional.of("3"), d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS), what + ": dlq attempts header");
+        assertEquals(
+                Optional.of(s.value()),
+                d.headers().first(DeadLetterPolicy.HEADER_STREAM),
+                what + ": dlq stream header");
+        assertEquals(
+                Optional.of(ids.get(4).toString()),
+                d.headers().first(DeadLetterPolicy.HEADER_ID),
+                what + ": dlq id header");
+        assertEquals(
+                Optional.of("3"), d.headers().first(DeadLetterPolicy.HEADER_ATTEMPTS), what + ": dlq attempts header");
         String error = d.headers().first(DeadLetterPolicy.HEADER_ERROR).orElse("");
-        assertTrue(error.contains("C2 poison") && error.contains("✗ refusé"), what + ": the reason is in the error header: " + error);
-        assertEquals(Optional.ofNullable(group), d.headers().first(DeadLetterPolicy.HEADER_GROUP), what + ": dlq group header");
+        assertTrue(
+                error.contains("C2 poison") && error.contains("✗ refusé"),
+                what + ": the reason is in the error header: " + error);
+        assertEquals(
+                Optional.ofNullable(group),
+                d.headers().first(DeadLetterPolicy.HEADER_GROUP),
+                what + ": dlq group header");
         if (group != null) {
-            Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "group processor: every event acked, the "
-                    + "dead-lettered one too (pending " + client.groupInfo(s, group).pending() + ")",
+            Expect.eventually(
+                    Tck.scaled(Duration.ofSeconds(30)),
+                    () -> "group processor: every event acked, the " + "dead-lettered one too (pending "
+                            + client.groupInfo(s, group).pending() + ")",
                     () -> client.groupInfo(s, group).pending() == 0);
         }
         assertTrue(p.stop(Tck.scaled(Duration.ofSeconds(10))));

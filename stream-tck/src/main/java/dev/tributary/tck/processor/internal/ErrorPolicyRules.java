@@ -50,7 +50,8 @@ public final class ErrorPolicyRules {
     /** C5: the broker stops under a running tail processor and comes back. Needs {@link BrokerControl}. */
     public void c5() {
         Optional<BrokerControl> maybeControl = kit.fixture().control();
-        Assumptions.assumeTrue(maybeControl.isPresent(),
+        Assumptions.assumeTrue(
+                maybeControl.isPresent(),
                 "C5 skipped: the fixture has no BrokerControl (a broker reached by URI cannot be stopped by the kit)");
         BrokerControl control = maybeControl.get();
         ClientConfig shortTimeouts = kit.fixture().config().toBuilder()
@@ -74,48 +75,60 @@ public final class ErrorPolicyRules {
                 .circuitBreaker(new CircuitBreaker.Settings(3, Duration.ofSeconds(1), 1))
                 .listener(new ProcessorListener() {
                     @Override
-                    public void onRetry(String processor, String operation, int attempt, Duration delay, Throwable error) {
+                    public void onRetry(
+                            String processor, String operation, int attempt, Duration delay, Throwable error) {
                         if (operation.equals("poll") || operation.equals("open")) {
                             retries.add(new long[] {attempt, delay.toNanos()});
                         }
                     }
 
                     @Override
-                    public void onCircuitStateChange(String processor, CircuitBreaker.State from, CircuitBreaker.State to) {
+                    public void onCircuitStateChange(
+                            String processor, CircuitBreaker.State from, CircuitBreaker.State to) {
                         circuit.add(from + "->" + to);
                     }
                 })
                 .handler(m -> handled.add(m.value()))
                 .build());
         p.start();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(20)), () -> "the first 3 events handled", () -> handled.size() == 3);
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(20)), () -> "the first 3 events handled", () -> handled.size() == 3);
         control.stop();
         try {
-            Expect.eventually(Tck.scaled(Duration.ofSeconds(90)),
+            Expect.eventually(
+                    Tck.scaled(Duration.ofSeconds(90)),
                     () -> "while the broker is down: 7 retries and the breaker open, half-open and open again; saw "
-                            + retries.size() + " retries, breaker " + circuit + ", state " + p.state() + " " + p.failure(),
+                            + retries.size() + " retries, breaker " + circuit + ", state " + p.state() + " "
+                            + p.failure(),
                     () -> p.state() != ProcessorState.RUNNING
-                            || (circuit.contains("OPEN->HALF_OPEN") && circuit.contains("HALF_OPEN->OPEN")
+                            || (circuit.contains("OPEN->HALF_OPEN")
+                                    && circuit.contains("HALF_OPEN->OPEN")
                                     && retries.stream().anyMatch(r -> r[0] >= 7)));
-            assertEquals(ProcessorState.RUNNING, p.state(), "an unreachable broker is retried, not fatal: " + p.failure());
+            assertEquals(
+                    ProcessorState.RUNNING, p.state(), "an unreachable broker is retried, not fatal: " + p.failure());
         } finally {
             control.start();
         }
         appendWhenBack(client, s, "after-", 3);
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(60)),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(60)),
                 () -> "the processor recovered and handled the events appended after the broker returned (handled "
                         + handled.size() + ", state " + p.state() + " " + p.failure() + ")",
                 () -> handled.size() == 6 || p.state() != ProcessorState.RUNNING);
         assertEquals(ProcessorState.RUNNING, p.state(), "state after recovery: " + p.failure());
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(10)), () -> "the breaker closed after recovery: " + circuit,
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(10)),
+                () -> "the breaker closed after recovery: " + circuit,
                 () -> p.circuitState() == CircuitBreaker.State.CLOSED);
         assertTrue(circuit.get(0).equals("CLOSED->OPEN"), "the breaker opened first: " + circuit);
         long maxAttempt = 0;
         Set<Long> capDelays = new HashSet<>();
         for (long[] r : retries) {
             Duration ceiling = backoff.ceiling((int) r[0]);
-            assertTrue(r[1] >= 0 && r[1] <= ceiling.toNanos(), "retry " + r[0] + " waited " + r[1] / 1_000_000
-                    + " ms, outside [0, " + ceiling.toMillis() + " ms]");
+            assertTrue(
+                    r[1] >= 0 && r[1] <= ceiling.toNanos(),
+                    "retry " + r[0] + " waited " + r[1] / 1_000_000 + " ms, outside [0, " + ceiling.toMillis()
+                            + " ms]");
             maxAttempt = Math.max(maxAttempt, r[0]);
             if (ceiling.equals(backoff.max())) {
                 capDelays.add(r[1]);
@@ -133,8 +146,10 @@ public final class ErrorPolicyRules {
     private static void appendWhenBack(StreamClient client, StreamName s, String prefix, int count) {
         AtomicInteger appended = new AtomicInteger();
         AtomicReference<StreamException> lastError = new AtomicReference<>();
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(60)),
-                () -> "append after the broker returned: " + lastError.get(), () -> {
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(60)),
+                () -> "append after the broker returned: " + lastError.get(),
+                () -> {
                     while (appended.get() < count) {
                         try {
                             client.append(s, StreamRecord.of(prefix + appended.get()));
@@ -170,19 +185,26 @@ public final class ErrorPolicyRules {
             }
         };
         RetryCounter retries = new RetryCounter();
-        TailProcessor<String> tail = kit.track(TailProcessor.builder(denied, s, Codecs.utf8()).name(Tck.name("c6"))
-                .listener(retries).handler(m -> { }).build());
+        TailProcessor<String> tail = kit.track(TailProcessor.builder(denied, s, Codecs.utf8())
+                .name(Tck.name("c6"))
+                .listener(retries)
+                .handler(m -> {})
+                .build());
         tail.start();
         expectFailed(tail, ErrorKind.AUTHENTICATION, "tail processor, AUTHENTICATION from poll");
         assertEquals(1, polls.get(), "AUTHENTICATION is not retried");
         assertEquals(0, retries.count.get(), "no retry was scheduled");
-        assertEquals(List.of(ProcessorState.RUNNING, ProcessorState.FAILED), retries.states,
+        assertEquals(
+                List.of(ProcessorState.RUNNING, ProcessorState.FAILED),
+                retries.states,
                 "the listener heard RUNNING then FAILED");
 
         RetryCounter groupRetries = new RetryCounter();
         if (!real.supports(Capability.CONSUMER_GROUPS)) {
             GroupProcessor<String> g = kit.track(GroupProcessor.builder(real, s, Tck.name("c6-group"), Codecs.utf8())
-                    .listener(groupRetries).handler(m -> { }).build());
+                    .listener(groupRetries)
+                    .handler(m -> {})
+                    .build());
             g.start();
             expectFailed(g, ErrorKind.UNSUPPORTED, "group processor on a backend without CONSUMER_GROUPS");
         } else {
@@ -199,8 +221,11 @@ public final class ErrorPolicyRules {
                     };
                 }
             };
-            GroupProcessor<String> g = kit.track(GroupProcessor.builder(misconfigured, s, Tck.name("c6-group"),
-                    Codecs.utf8()).listener(groupRetries).handler(m -> { }).build());
+            GroupProcessor<String> g =
+                    kit.track(GroupProcessor.builder(misconfigured, s, Tck.name("c6-group"), Codecs.utf8())
+                            .listener(groupRetries)
+                            .handler(m -> {})
+                            .build());
             g.start();
             expectFailed(g, ErrorKind.CONFIGURATION, "group processor, CONFIGURATION from poll");
             assertEquals(1, groupPolls.get(), "CONFIGURATION is not retried");
@@ -209,12 +234,14 @@ public final class ErrorPolicyRules {
     }
 
     private static void expectFailed(Processor p, ErrorKind kind, String what) throws InterruptedException {
-        assertTrue(p.awaitTermination(Tck.scaled(Duration.ofSeconds(20))), what + ": the processor ended; state "
-                + p.state());
+        assertTrue(
+                p.awaitTermination(Tck.scaled(Duration.ofSeconds(20))),
+                what + ": the processor ended; state " + p.state());
         assertEquals(ProcessorState.FAILED, p.state(), what + ": state");
         Throwable cause = p.failure().orElse(null);
-        assertTrue(cause instanceof StreamException se && se.kind() == kind, what + ": failure() is the " + kind
-                + " error, got " + cause);
+        assertTrue(
+                cause instanceof StreamException se && se.kind() == kind,
+                what + ": failure() is the " + kind + " error, got " + cause);
     }
 
     /** Counts scheduled retries and records the states a processor went through. */

@@ -46,8 +46,10 @@ public final class GroupStartRules {
     public void c10() {
         StreamClient client = kit.client();
         StreamName s = kit.created(client, "c10");
-        Gate.require(client, Capability.CONSUMER_GROUPS, () -> client.createGroup(s, Tck.name("g"),
-                GroupOptions.defaults()));
+        Gate.require(
+                client,
+                Capability.CONSUMER_GROUPS,
+                () -> client.createGroup(s, Tck.name("g"), GroupOptions.defaults()));
         List<EventId> old = Io.append(client, s, "old", OLD);
         Map<String, Position> starts = new LinkedHashMap<>();
         starts.put("earliest", Position.earliest());
@@ -67,37 +69,54 @@ public final class GroupStartRules {
             Set<String> got = ConcurrentHashMap.newKeySet();
             handled.put(label, got);
             groups.put(label, group);
-            Processor p = kit.track(kit.processors().group(client, s, group,
-                    GroupOptions.defaults().withStart(e.getValue()), 1, m -> got.add(Io.keyOf(m.event()))));
+            Processor p = kit.track(kit.processors()
+                    .group(
+                            client,
+                            s,
+                            group,
+                            GroupOptions.defaults().withStart(e.getValue()),
+                            1,
+                            m -> got.add(Io.keyOf(m.event()))));
             processors.put(label, p);
             p.start();
         }
         for (String label : starts.keySet()) {
             Processor p = processors.get(label);
-            Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the group processor started at " + label
-                    + " created its group " + groups.get(label) + " (" + p.state() + " " + p.failure().orElse(null) + ")",
+            Expect.eventually(
+                    Tck.scaled(Duration.ofSeconds(30)),
+                    () -> "the group processor started at " + label + " created its group " + groups.get(label) + " ("
+                            + p.state() + " " + p.failure().orElse(null) + ")",
                     () -> exists(client, s, groups.get(label)) || p.state() == ProcessorState.FAILED);
         }
         Io.append(client, s, "new", NEW);
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "each group processor handled the events after "
-                + "its start: " + handled + "; expected " + expected + "; " + processors.values(),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
+                () -> "each group processor handled the events after " + "its start: " + handled + "; expected "
+                        + expected + "; " + processors.values(),
                 () -> processors.values().stream().anyMatch(p -> p.state() == ProcessorState.FAILED)
-                        || expected.keySet().stream().allMatch(l -> handled.get(l).containsAll(expected.get(l))));
+                        || expected.keySet().stream()
+                                .allMatch(l -> handled.get(l).containsAll(expected.get(l))));
         Tck.sleep(Duration.ofMillis(300)); // room for an event that should not come
         List<String> wrong = new ArrayList<>();
         for (String label : starts.keySet()) {
             Processor p = processors.get(label);
-            assertEquals(ProcessorState.RUNNING, p.state(), "the group processor started at " + label + " runs: "
-                    + p.failure().orElse(null));
+            assertEquals(
+                    ProcessorState.RUNNING,
+                    p.state(),
+                    "the group processor started at " + label + " runs: "
+                            + p.failure().orElse(null));
             Set<String> got = new TreeSet<>(handled.get(label));
             if (!got.equals(new TreeSet<>(expected.get(label)))) {
                 wrong.add("started at " + label + " it handled " + got + ", expected exactly "
                         + new TreeSet<>(expected.get(label)));
             }
         }
-        assertEquals(List.of(), wrong, "group processors created on a non-empty stream must start where they were "
-                + "asked; likely cause: if G11 passes, the processor does not hand its start position to createGroup "
-                + "(or creates the group with defaults), else the backend's createGroup ignores the start position");
+        assertEquals(
+                List.of(),
+                wrong,
+                "group processors created on a non-empty stream must start where they were "
+                        + "asked; likely cause: if G11 passes, the processor does not hand its start position to createGroup "
+                        + "(or creates the group with defaults), else the backend's createGroup ignores the start position");
     }
 
     private static boolean exists(StreamClient client, StreamName s, String group) {

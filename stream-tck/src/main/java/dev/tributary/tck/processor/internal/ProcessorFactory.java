@@ -24,28 +24,53 @@ public interface ProcessorFactory {
      * A tail processor named {@code name} on {@code stream} from the earliest event, keeping its
      * checkpoint in {@code checkpoints}, small batches so that it saves checkpoints often.
      */
-    Processor tail(StreamClient client, StreamName stream, String name, CheckpointStore checkpoints,
-            Handler<String> handler);
+    Processor tail(
+            StreamClient client, StreamName stream, String name, CheckpointStore checkpoints, Handler<String> handler);
 
     /** A group processor, member of {@code group} (created with {@code options}), on {@code lanes} handler lanes. */
-    Processor group(StreamClient client, StreamName stream, String group, GroupOptions options, int lanes,
+    Processor group(
+            StreamClient client,
+            StreamName stream,
+            String group,
+            GroupOptions options,
+            int lanes,
             Handler<String> handler);
 
     /** stream-core's {@link TailProcessor} and {@link GroupProcessor}. */
     ProcessorFactory STREAM_CORE = new ProcessorFactory() {
         @Override
-        public Processor tail(StreamClient client, StreamName stream, String name, CheckpointStore checkpoints,
+        public Processor tail(
+                StreamClient client,
+                StreamName stream,
+                String name,
+                CheckpointStore checkpoints,
                 Handler<String> handler) {
-            return TailProcessor.builder(client, stream, Codecs.utf8()).name(name).checkpointStore(checkpoints)
-                    .startFrom(Position.earliest()).batchSize(16).pollWait(Duration.ofMillis(50)).handler(handler)
+            return TailProcessor.builder(client, stream, Codecs.utf8())
+                    .name(name)
+                    .checkpointStore(checkpoints)
+                    .startFrom(Position.earliest())
+                    .batchSize(16)
+                    .pollWait(Duration.ofMillis(50))
+                    .handler(handler)
                     .build();
         }
 
         @Override
-        public Processor group(StreamClient client, StreamName stream, String group, GroupOptions options, int lanes,
+        public Processor group(
+                StreamClient client,
+                StreamName stream,
+                String group,
+                GroupOptions options,
+                int lanes,
                 Handler<String> handler) {
-            return GroupProcessor.builder(client, stream, group, Codecs.utf8()).name(group).groupOptions(options)
-                    .concurrency(lanes).batchSize(32).pollWait(Duration.ofMillis(50)).handler(handler).build();
+            return GroupProcessor.builder(client, stream, group, Codecs.utf8())
+                    .name(group)
+                    .groupOptions(options)
+                    .concurrency(lanes)
+                    .batchSize(32)
+                    .pollWait(Duration.ofMillis(50))
+                    .handler(handler)
+                    .build();
         }
 
         @Override

@@ -71,8 +71,14 @@ public final class ProcessorHistoryRules {
         Processor first = kit.track(kit.processors().tail(client, s, tailName, journal, tail));
         running.add(first);
         if (groups) {
-            running.add(kit.track(kit.processors().group(client, s, group, GroupOptions.defaults(), 4,
-                    m -> groupHistory.delivered("group", key(m), m.id(), m.deliveryCount()))));
+            running.add(kit.track(kit.processors()
+                    .group(
+                            client,
+                            s,
+                            group,
+                            GroupOptions.defaults(),
+                            4,
+                            m -> groupHistory.delivered("group", key(m), m.id(), m.deliveryCount()))));
         }
         running.forEach(Processor::start);
 
@@ -80,15 +86,18 @@ public final class ProcessorHistoryRules {
         List<Thread> producers = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
             String producer = "p" + p;
-            Thread t = new Thread(() -> produce(client, s, producer, List.of(tailHistory, groupHistory), producerError),
+            Thread t = new Thread(
+                    () -> produce(client, s, producer, List.of(tailHistory, groupHistory), producerError),
                     "tck-c9-" + producer);
             t.setDaemon(true);
             producers.add(t);
             t.start();
         }
         // restart the tail processor from its checkpoint while the producers still write
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the tail processor handled its first events ("
-                + tailHandled.size() + ", " + first.state() + " " + first.failure().orElse(null) + ")",
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
+                () -> "the tail processor handled its first events (" + tailHandled.size() + ", " + first.state() + " "
+                        + first.failure().orElse(null) + ")",
                 () -> tailHandled.size() >= PER_PRODUCER || first.state() == ProcessorState.FAILED);
         assertTrue(first.stop(Tck.scaled(Duration.ofSeconds(10))), "the tail processor stopped within its bound");
         assertNotEquals(ProcessorState.FAILED, first.state(), "the tail processor ran cleanly: " + first.failure());
@@ -105,25 +114,39 @@ public final class ProcessorHistoryRules {
         // wait until nothing is missing, a processor failed, or nothing was handled for a (scaled) 20 s: the
         // judgement below then names what is missing
         Quiet quiet = new Quiet(Tck.scaled(Duration.ofSeconds(20))); // a Kafka group may take seconds to join
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(60)), () -> "every acknowledged event handled; "
-                + tailHistory.report().summary() + (groups ? " " + groupHistory.report().summary() : "")
-                + "; processors " + running,
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(60)),
+                () -> "every acknowledged event handled; "
+                        + tailHistory.report().summary()
+                        + (groups ? " " + groupHistory.report().summary() : "")
+                        + "; processors " + running,
                 () -> running.stream().anyMatch(p -> p.state() == ProcessorState.FAILED)
-                        || tailHistory.report().lost().isEmpty() && (!groups || groupHistory.report().lost().isEmpty())
-                        || quiet.settled(tailHistory.report().deliveries() + groupHistory.report().deliveries()));
+                        || tailHistory.report().lost().isEmpty()
+                                && (!groups || groupHistory.report().lost().isEmpty())
+                        || quiet.settled(tailHistory.report().deliveries()
+                                + groupHistory.report().deliveries()));
         if (groups) {
-            Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "the group processor acked what it handled "
-                    + "(pending " + client.groupInfo(s, group).pending() + ")",
-                    () -> client.groupInfo(s, group).pending() == 0 || running.get(1).state() == ProcessorState.FAILED);
+            Expect.eventually(
+                    Tck.scaled(Duration.ofSeconds(30)),
+                    () -> "the group processor acked what it handled " + "(pending "
+                            + client.groupInfo(s, group).pending() + ")",
+                    () -> client.groupInfo(s, group).pending() == 0
+                            || running.get(1).state() == ProcessorState.FAILED);
         }
         for (Processor p : running) {
             assertTrue(p.stop(Tck.scaled(Duration.ofSeconds(10))), p + " stopped within its bound");
-            assertEquals(ProcessorState.STOPPED, p.state(), p + " ran cleanly: " + p.failure().orElse(null));
+            assertEquals(
+                    ProcessorState.STOPPED,
+                    p.state(),
+                    p + " ran cleanly: " + p.failure().orElse(null));
         }
         HistoryChecker.Report t = tailHistory.report();
         System.out.println("[C9] " + t.summary());
-        judge("tail processor", t, "the reader skips ids on poll or resumes inclusive of / beyond the wrong id "
-                + "(rules A2, P3 first), or the processor checkpoints past events it never handed to its handler",
+        judge(
+                "tail processor",
+                t,
+                "the reader skips ids on poll or resumes inclusive of / beyond the wrong id "
+                        + "(rules A2, P3 first), or the processor checkpoints past events it never handed to its handler",
                 "the reader returns one producer's events out of stream order (A8 first) or the tail loop reorders "
                         + "a batch");
         assertTrue(t.ok() > 0, "the producers stored events: " + t.summary());
@@ -131,26 +154,39 @@ public final class ProcessorHistoryRules {
         if (groups) {
             HistoryChecker.Report g = groupHistory.report();
             System.out.println("[C9] " + g.summary());
-            judge("group processor", g, "the group's start position (C10, G11), acks sent for events the handler "
-                    + "never returned from, or a member's pending events never redelivered (G5)",
+            judge(
+                    "group processor",
+                    g,
+                    "the group's start position (C10, G11), acks sent for events the handler "
+                            + "never returned from, or a member's pending events never redelivered (G5)",
                     "events of one key split over lanes or handled out of order within a lane (stream-core's lanes), "
                             + "or the group delivering a key's events out of stream order on first delivery (A8, G1)");
         }
     }
 
     private static void judge(String who, HistoryChecker.Report r, String lostCause, String reorderCause) {
-        assertTrue(r.lost().isEmpty(), "the " + who + " never handled " + r.lost().size() + " acknowledged events; "
-                + "likely cause: " + lostCause + ". " + r.summary());
-        assertTrue(r.reordered().isEmpty(), "the " + who + " first handled a key's events out of append order; "
-                + "likely cause: " + reorderCause + ". " + r.summary());
-        assertTrue(r.mismatched().isEmpty(), "the " + who + " handled events under other ids than their appends "
-                + "returned; likely cause: the backend completes an append with another event's id (A12). " + r.summary());
-        assertTrue(r.unexpected().isEmpty(), "the " + who + " handled events never appended or whose append failed; "
-                + "likely cause: an append reported failed although stored (E, F rules first). " + r.summary());
+        assertTrue(
+                r.lost().isEmpty(),
+                "the " + who + " never handled " + r.lost().size() + " acknowledged events; " + "likely cause: "
+                        + lostCause + ". " + r.summary());
+        assertTrue(
+                r.reordered().isEmpty(),
+                "the " + who + " first handled a key's events out of append order; " + "likely cause: " + reorderCause
+                        + ". " + r.summary());
+        assertTrue(
+                r.mismatched().isEmpty(),
+                "the " + who + " handled events under other ids than their appends "
+                        + "returned; likely cause: the backend completes an append with another event's id (A12). "
+                        + r.summary());
+        assertTrue(
+                r.unexpected().isEmpty(),
+                "the " + who + " handled events never appended or whose append failed; "
+                        + "likely cause: an append reported failed although stored (E, F rules first). " + r.summary());
     }
 
     /** No checkpoint ahead of what was handled, and the last one at the stream's last event. */
-    private static void checkCheckpoints(StreamClient client, StreamName s, String tailName, CheckpointJournal journal) {
+    private static void checkCheckpoints(
+            StreamClient client, StreamName s, String tailName, CheckpointJournal journal) {
         List<StreamEvent> stream = Io.readAvailable(client, s, Position.earliest());
         Map<EventId, Integer> index = new HashMap<>();
         for (int i = 0; i < stream.size(); i++) {
@@ -174,11 +210,15 @@ public final class ProcessorHistoryRules {
                 }
             }
         }
-        assertTrue(ahead.isEmpty(), "the tail processor saved " + ahead.size() + " of " + saves.size() + " checkpoints "
-                + "ahead of what its handler had returned from; likely cause: the processor saves the checkpoint "
-                + "before the batch is handled (the processor, not the backend): " + ahead.subList(0, Math.min(5,
-                ahead.size())));
-        Optional<EventId> last = stream.isEmpty() ? Optional.empty() : Optional.of(stream.get(stream.size() - 1).id());
+        assertTrue(
+                ahead.isEmpty(),
+                "the tail processor saved " + ahead.size() + " of " + saves.size() + " checkpoints "
+                        + "ahead of what its handler had returned from; likely cause: the processor saves the checkpoint "
+                        + "before the batch is handled (the processor, not the backend): "
+                        + ahead.subList(0, Math.min(5, ahead.size())));
+        Optional<EventId> last = stream.isEmpty()
+                ? Optional.empty()
+                : Optional.of(stream.get(stream.size() - 1).id());
         assertEquals(last, journal.load(tailName), "the final checkpoint is the stream's last event");
     }
 
@@ -208,7 +248,11 @@ public final class ProcessorHistoryRules {
     }
 
     /** One producer: {@value #PER_PRODUCER} appends partitioned by {@code producer}, each recorded in every history. */
-    private static void produce(StreamClient client, StreamName s, String producer, List<HistoryChecker> histories,
+    private static void produce(
+            StreamClient client,
+            StreamName s,
+            String producer,
+            List<HistoryChecker> histories,
             AtomicReference<Throwable> error) {
         try {
             for (int i = 0; i < PER_PRODUCER; i++) {

@@ -50,6 +50,7 @@ public final class RandomFaultRules {
     public static final String SEED_PROPERTY = "tributary.tck.f11.seed";
     /** System property for the length of the faulty phase (default 60 s, scaled). */
     public static final String DURATION_PROPERTY = "tributary.tck.f11.duration";
+
     private static final int KEYS = 20;
 
     private final ProcessorKit kit;
@@ -62,9 +63,12 @@ public final class RandomFaultRules {
         BrokerControl broker = kit.fixture().control().orElse(null);
         Assumptions.assumeTrue(broker != null, "F11 needs a fixture with BrokerControl");
         FaultProxyFixture proxy = kit.fixture().proxy().orElse(null);
-        ClientConfig cfg = (proxy != null ? proxy.config() : kit.fixture().config()).toBuilder()
-                .requestTimeout(Tck.scaled(Duration.ofSeconds(3))).connectTimeout(Tck.scaled(Duration.ofSeconds(3)))
-                .closeTimeout(Tck.scaled(Duration.ofSeconds(3))).build();
+        ClientConfig cfg = (proxy != null ? proxy.config() : kit.fixture().config())
+                .toBuilder()
+                        .requestTimeout(Tck.scaled(Duration.ofSeconds(3)))
+                        .connectTimeout(Tck.scaled(Duration.ofSeconds(3)))
+                        .closeTimeout(Tck.scaled(Duration.ofSeconds(3)))
+                        .build();
         StreamClient producer = kit.client(cfg);
         StreamClient consumer = kit.client(cfg);
         StreamName s = kit.created(producer, "f11");
@@ -73,20 +77,27 @@ public final class RandomFaultRules {
         Map<String, Lane> lanes = new LinkedHashMap<>();
         lanes.put("tail", new Lane("F11 tail processor, seed " + seed));
         List<Processor> processors = new ArrayList<>();
-        processors.add(kit.track(TailProcessor.builder(consumer, s, Codecs.utf8()).name(Tck.name("f11-tail"))
-                .handler(lanes.get("tail").handler("tail")).build()));
+        processors.add(kit.track(TailProcessor.builder(consumer, s, Codecs.utf8())
+                .name(Tck.name("f11-tail"))
+                .handler(lanes.get("tail").handler("tail"))
+                .build()));
         if (consumer.supports(Capability.CONSUMER_GROUPS)) {
             lanes.put("group", new Lane("F11 group processor, seed " + seed));
             processors.add(kit.track(GroupProcessor.builder(consumer, s, Tck.name("f11-group"), Codecs.utf8())
-                    .name(Tck.name("f11-group")).concurrency(4).handler(lanes.get("group").handler("group")).build()));
+                    .name(Tck.name("f11-group"))
+                    .concurrency(4)
+                    .handler(lanes.get("group").handler("group"))
+                    .build()));
         }
         processors.forEach(Processor::start);
-        FaultSchedule faults = new FaultSchedule(new Random(seed), broker, proxy == null ? null : proxy.control(),
-                killLosesNothing);
+        FaultSchedule faults =
+                new FaultSchedule(new Random(seed), broker, proxy == null ? null : proxy.control(), killLosesNothing);
         Map<String, CompletableFuture<EventId>> published = new LinkedHashMap<>();
-        try (Publisher<String> publisher = Publisher.builder(producer, s, Codecs.utf8()).build()) {
+        try (Publisher<String> publisher =
+                Publisher.builder(producer, s, Codecs.utf8()).build()) {
             long end = System.nanoTime() + faulty.toNanos();
-            long nextFault = System.nanoTime() + Tck.scaled(Duration.ofSeconds(2)).toNanos();
+            long nextFault =
+                    System.nanoTime() + Tck.scaled(Duration.ofSeconds(2)).toNanos();
             try {
                 for (int seq = 0; System.nanoTime() < end; seq++) {
                     if (System.nanoTime() >= nextFault) {
@@ -106,12 +117,16 @@ public final class RandomFaultRules {
             } finally {
                 faults.healAll();
             }
-            assertTrue(publisher.flush(Tck.scaled(Duration.ofSeconds(150))), "the publisher settled every event "
-                    + "within its delivery deadline once the faults ended; in flight: " + publisher.inFlight());
+            assertTrue(
+                    publisher.flush(Tck.scaled(Duration.ofSeconds(150))),
+                    "the publisher settled every event "
+                            + "within its delivery deadline once the faults ended; in flight: " + publisher.inFlight());
         }
         published.forEach((identity, f) -> record(lanes, identity, f));
         for (Lane lane : lanes.values()) {
-            Expect.eventually(Tck.scaled(Duration.ofSeconds(90)), () -> lane.history.report().summary(),
+            Expect.eventually(
+                    Tck.scaled(Duration.ofSeconds(90)),
+                    () -> lane.history.report().summary(),
                     () -> lane.history.report().lost().isEmpty());
         }
         for (Processor p : processors) {
@@ -161,7 +176,8 @@ public final class RandomFaultRules {
                 if (before != 0) {
                     longestStall.accumulateAndGet(now - before, Math::max);
                 }
-                history.delivered(name, m.headers().first(Io.KEY_HEADER).orElse("?" + m.id()), m.id(), m.deliveryCount());
+                history.delivered(
+                        name, m.headers().first(Io.KEY_HEADER).orElse("?" + m.id()), m.id(), m.deliveryCount());
             };
         }
 

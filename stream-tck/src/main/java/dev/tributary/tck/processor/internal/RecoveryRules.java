@@ -46,8 +46,10 @@ public final class RecoveryRules {
     }
 
     private BrokerControl control(String rule) {
-        Assumptions.assumeTrue(kit.fixture().control().isPresent(), rule + " skipped: the fixture has no BrokerControl "
-                + "(a broker reached by URI cannot be restarted by the kit)");
+        Assumptions.assumeTrue(
+                kit.fixture().control().isPresent(),
+                rule + " skipped: the fixture has no BrokerControl "
+                        + "(a broker reached by URI cannot be restarted by the kit)");
         return kit.fixture().control().get();
     }
 
@@ -66,7 +68,8 @@ public final class RecoveryRules {
         HistoryChecker history = new HistoryChecker("C7 Publisher, " + KEYS + " keys, broker restarted");
         Map<String, CompletableFuture<EventId>> futures = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
-        try (Publisher<String> publisher = Publisher.builder(client, s, Codecs.utf8()).build()) {
+        try (Publisher<String> publisher =
+                Publisher.builder(client, s, Codecs.utf8()).build()) {
             long stopAt = System.nanoTime() + Tck.scaled(Duration.ofSeconds(1)).toNanos();
             long restartAt = stopAt + Tck.scaled(Duration.ofSeconds(3)).toNanos();
             long endAt = restartAt + Tck.scaled(Duration.ofSeconds(2)).toNanos();
@@ -86,8 +89,8 @@ public final class RecoveryRules {
                     String identity = producer + "/" + (seq / KEYS);
                     history.invoked(identity);
                     try {
-                        CompletableFuture<EventId> f = publisher.publish(identity, producer,
-                                Headers.of(Io.KEY_HEADER, identity));
+                        CompletableFuture<EventId> f =
+                                publisher.publish(identity, producer, Headers.of(Io.KEY_HEADER, identity));
                         futures.put(identity, f);
                     } catch (StreamException e) {
                         history.failed(identity, e);
@@ -100,8 +103,10 @@ public final class RecoveryRules {
                     control.start();
                 }
             }
-            assertTrue(publisher.flush(Tck.scaled(Duration.ofSeconds(120))), "the publisher settled every event within "
-                    + "its delivery deadline; in flight: " + publisher.inFlight());
+            assertTrue(
+                    publisher.flush(Tck.scaled(Duration.ofSeconds(120))),
+                    "the publisher settled every event within " + "its delivery deadline; in flight: "
+                            + publisher.inFlight());
         }
         List<String> failed = new ArrayList<>(refused);
         boolean idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
@@ -126,12 +131,17 @@ public final class RecoveryRules {
         }
         HistoryChecker.Report r = history.report();
         System.out.println("[C7] " + r.summary());
-        assertEquals(List.of(), failed.subList(0, Math.min(10, failed.size())), failed.size() + " publishes failed: "
-                + "the default delivery deadline must ride out a 3 s restart (INDETERMINATE is allowed only without "
-                + "IDEMPOTENT_APPEND); " + r.summary());
+        assertEquals(
+                List.of(),
+                failed.subList(0, Math.min(10, failed.size())),
+                failed.size() + " publishes failed: "
+                        + "the default delivery deadline must ride out a 3 s restart (INDETERMINATE is allowed only without "
+                        + "IDEMPOTENT_APPEND); " + r.summary());
         assertEquals(List.of(), r.lost(), "every acknowledged publish is stored: " + r.summary());
-        assertEquals(List.of(), r.reordered(), "each key's events are stored in publish order across retries: "
-                + r.summary());
+        assertEquals(
+                List.of(),
+                r.reordered(),
+                "each key's events are stored in publish order across retries: " + r.summary());
         assertEquals(List.of(), r.unexpected(), r.summary());
         assertEquals(List.of(), r.mismatched(), r.summary());
     }
@@ -151,16 +161,22 @@ public final class RecoveryRules {
         boolean groups = client.supports(Capability.CONSUMER_GROUPS);
         Map<String, Long> handledAt = new ConcurrentHashMap<>();
         List<Processor> processors = new ArrayList<>();
-        processors.add(kit.track(TailProcessor.builder(client, s, Codecs.utf8()).name(Tck.name("c8-tail"))
-                .handler(recorder("tail", handledAt)).build()));
+        processors.add(kit.track(TailProcessor.builder(client, s, Codecs.utf8())
+                .name(Tck.name("c8-tail"))
+                .handler(recorder("tail", handledAt))
+                .build()));
         if (groups) {
             processors.add(kit.track(GroupProcessor.builder(client, s, Tck.name("c8-group"), Codecs.utf8())
-                    .name(Tck.name("c8-group")).handler(recorder("group", handledAt)).build()));
+                    .name(Tck.name("c8-group"))
+                    .handler(recorder("group", handledAt))
+                    .build()));
         }
         processors.forEach(Processor::start);
         producer.append(s, Io.rec("before"));
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "each processor handled the first event: "
-                + handledAt.keySet(), () -> handledAt.size() == processors.size());
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
+                () -> "each processor handled the first event: " + handledAt.keySet(),
+                () -> handledAt.size() == processors.size());
         control.stop();
         try {
             Tck.sleep(Tck.scaled(Duration.ofSeconds(8)));
@@ -174,29 +190,40 @@ public final class RecoveryRules {
         List<String> recovery = new ArrayList<>();
         for (String who : groups ? List.of("tail", "group") : List.of("tail")) {
             String key = who + ":after";
-            Expect.eventually(bound.plus(Tck.scaled(Duration.ofSeconds(30))), () -> who + " processor handled the event "
-                    + "appended after the restart; states " + states(processors), () -> handledAt.containsKey(key));
+            Expect.eventually(
+                    bound.plus(Tck.scaled(Duration.ofSeconds(30))),
+                    () -> who + " processor handled the event " + "appended after the restart; states "
+                            + states(processors),
+                    () -> handledAt.containsKey(key));
             long ms = (handledAt.get(key) - stored) / 1_000_000;
             recovery.add(who + " " + ms + " ms after the event was stored");
-            assertTrue(ms <= bound.toMillis(), who + " processor handled the first event after the restart "
-                    + ms + " ms after it was stored (broker back " + (stored - back) / 1_000_000 + " ms before that); "
-                    + "the bound is " + bound.toMillis() + " ms");
+            assertTrue(
+                    ms <= bound.toMillis(),
+                    who + " processor handled the first event after the restart "
+                            + ms + " ms after it was stored (broker back " + (stored - back) / 1_000_000
+                            + " ms before that); "
+                            + "the bound is " + bound.toMillis() + " ms");
         }
-        System.out.println("[C8] broker answered; first append stored after " + (stored - back) / 1_000_000 + " ms; "
-                + recovery);
+        System.out.println(
+                "[C8] broker answered; first append stored after " + (stored - back) / 1_000_000 + " ms; " + recovery);
         for (Processor p : processors) {
             assertEquals(ProcessorState.RUNNING, p.state(), p + ": " + p.failure());
         }
     }
 
     private static Handler<String> recorder(String who, Map<String, Long> handledAt) {
-        return m -> handledAt.putIfAbsent(who + ":" + m.headers().first(Io.KEY_HEADER).orElse("?"), System.nanoTime());
+        return m -> handledAt.putIfAbsent(
+                who + ":" + m.headers().first(Io.KEY_HEADER).orElse("?"), System.nanoTime());
     }
 
     private static String states(List<Processor> processors) {
         StringBuilder b = new StringBuilder();
         for (Processor p : processors) {
-            b.append(p).append('=').append(p.state()).append(p.failure().map(f -> " (" + f + ")").orElse("")).append(' ');
+            b.append(p)
+                    .append('=')
+                    .append(p.state())
+                    .append(p.failure().map(f -> " (" + f + ")").orElse(""))
+                    .append(' ');
         }
         return b.toString().trim();
     }

@@ -55,7 +55,7 @@ public final class StartStopRules {
                     t.setDaemon(true);
                     return t;
                 })
-                .handler(m -> { })
+                .handler(m -> {})
                 .build());
         int threads = 8;
         int rounds = 50;
@@ -63,21 +63,23 @@ public final class StartStopRules {
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread w = new Thread(() -> {
-                try {
-                    go.await();
-                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                    for (int i = 0; i < rounds; i++) {
-                        if (rnd.nextBoolean()) {
-                            p.start();
-                        } else if (!p.stop(Tck.scaled(Duration.ofSeconds(10)))) {
-                            errors.add(new AssertionError("stop() did not end the loop within its bound"));
+            Thread w = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                            for (int i = 0; i < rounds; i++) {
+                                if (rnd.nextBoolean()) {
+                                    p.start();
+                                } else if (!p.stop(Tck.scaled(Duration.ofSeconds(10)))) {
+                                    errors.add(new AssertionError("stop() did not end the loop within its bound"));
+                                }
+                            }
+                        } catch (Throwable e) {
+                            errors.add(e);
                         }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }, "tck-c3-worker-" + t);
+                    },
+                    "tck-c3-worker-" + t);
             w.setDaemon(true);
             workers.add(w);
             w.start();
@@ -89,11 +91,15 @@ public final class StartStopRules {
         assertTrue(errors.isEmpty(), "start/stop from 8 threads threw: " + errors);
         assertTrue(p.stop(Tck.scaled(Duration.ofSeconds(10))), "a final stop ends the loop");
         ProcessorState end = p.state();
-        assertTrue(end == ProcessorState.STOPPED || end == ProcessorState.NEW, "final state " + end + " " + p.failure());
-        assertTrue(counting.maxOpen.get() <= 1, "two loops ran at once: " + counting.maxOpen.get()
-                + " readers were open together");
+        assertTrue(
+                end == ProcessorState.STOPPED || end == ProcessorState.NEW, "final state " + end + " " + p.failure());
+        assertTrue(
+                counting.maxOpen.get() <= 1,
+                "two loops ran at once: " + counting.maxOpen.get() + " readers were open together");
         assertEquals(counting.opened.get(), counting.closed.get(), "every reader a loop opened was closed");
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(5)), () -> "no processor thread left behind",
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(5)),
+                () -> "no processor thread left behind",
                 () -> Thread.getAllStackTraces().keySet().stream()
                         .noneMatch(t -> t.getName().startsWith(prefix) && t.isAlive()));
     }
@@ -159,11 +165,13 @@ public final class StartStopRules {
                 })
                 .build());
         p.start();
-        assertTrue(p.awaitTermination(Tck.scaled(Duration.ofSeconds(20))), "the processor stopped after the batch "
-                + "in which its handler called stop(); state " + p.state());
+        assertTrue(
+                p.awaitTermination(Tck.scaled(Duration.ofSeconds(20))),
+                "the processor stopped after the batch " + "in which its handler called stop(); state " + p.state());
         assertEquals(ProcessorState.STOPPED, p.state(), "state after a stop from the handler: " + p.failure());
         assertEquals(Boolean.TRUE, stopResult.get(), "stop() called from the handler returned true");
-        assertTrue(stopNanos.get() < Tck.scaled(Duration.ofSeconds(1)).toNanos(),
+        assertTrue(
+                stopNanos.get() < Tck.scaled(Duration.ofSeconds(1)).toNanos(),
                 "stop() from the handler returned at once, took " + stopNanos.get() / 1_000_000 + " ms");
         assertEquals(1, batches.get(), "no batch is handled after the one that called stop()");
         assertEquals(Optional.of(lastOfBatch.get()), store.load(name), "that batch was checkpointed");

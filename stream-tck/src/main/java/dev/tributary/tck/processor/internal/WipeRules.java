@@ -60,19 +60,30 @@ public final class WipeRules {
         Map<String, Set<String>> handled = new ConcurrentHashMap<>();
         Map<String, String> gaps = new ConcurrentHashMap<>();
         List<Processor> processors = new ArrayList<>();
-        processors.add(kit.track(TailProcessor.builder(client, s, Codecs.utf8()).name(tailName)
-                .checkpointStore(checkpoints).startFrom(Position.earliest())
-                .handler(recorder("tail", handled)).listener(gapRecorder("tail", gaps)).build()));
+        processors.add(kit.track(TailProcessor.builder(client, s, Codecs.utf8())
+                .name(tailName)
+                .checkpointStore(checkpoints)
+                .startFrom(Position.earliest())
+                .handler(recorder("tail", handled))
+                .listener(gapRecorder("tail", gaps))
+                .build()));
         if (client.supports(Capability.CONSUMER_GROUPS)) {
             processors.add(kit.track(GroupProcessor.builder(client, s, Tck.name("f7-group"), Codecs.utf8())
-                    .name(Tck.name("f7-group")).handler(recorder("group", handled)).listener(gapRecorder("group", gaps))
+                    .name(Tck.name("f7-group"))
+                    .handler(recorder("group", handled))
+                    .listener(gapRecorder("group", gaps))
                     .build()));
         }
         processors.forEach(Processor::start);
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(30)), () -> "each processor handled the old stream: " + handled,
-                () -> processors.size() == handled.size() && handled.values().stream().allMatch(h -> h.size() == OLD));
-        Expect.eventually(Tck.scaled(Duration.ofSeconds(10)), () -> "the tail processor checkpointed the last old "
-                + "event " + lastOld + "; it saved " + checkpoints.load(tailName),
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(30)),
+                () -> "each processor handled the old stream: " + handled,
+                () -> processors.size() == handled.size()
+                        && handled.values().stream().allMatch(h -> h.size() == OLD));
+        Expect.eventually(
+                Tck.scaled(Duration.ofSeconds(10)),
+                () -> "the tail processor checkpointed the last old " + "event " + lastOld + "; it saved "
+                        + checkpoints.load(tailName),
                 () -> checkpoints.load(tailName).equals(Optional.of(lastOld)));
         try {
             control.wipe();
@@ -85,22 +96,38 @@ public final class WipeRules {
             String key = "new/" + i;
             DataLossRules.retrying(deadline, "append " + key + " after the wipe", () -> client.append(s, Io.rec(key)));
         }
-        Processor restarted = kit.track(TailProcessor.builder(client, s, Codecs.utf8()).name(tailName)
-                .checkpointStore(checkpoints).handler(recorder("restarted tail", handled))
-                .listener(gapRecorder("restarted tail", gaps)).build());
+        Processor restarted = kit.track(TailProcessor.builder(client, s, Codecs.utf8())
+                .name(tailName)
+                .checkpointStore(checkpoints)
+                .handler(recorder("restarted tail", handled))
+                .listener(gapRecorder("restarted tail", gaps))
+                .build());
         processors.add(restarted);
         restarted.start();
         for (Processor p : processors) {
-            Expect.eventually(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> p + " failed with "
-                    + "DATA_LOSS after the broker lost its data; it is " + p.state() + " " + p.failure().orElse(null)
-                    + ", handled " + handled, () -> p.state() == ProcessorState.FAILED);
+            Expect.eventually(
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    () -> p + " failed with "
+                            + "DATA_LOSS after the broker lost its data; it is " + p.state() + " "
+                            + p.failure().orElse(null)
+                            + ", handled " + handled,
+                    () -> p.state() == ProcessorState.FAILED);
             Throwable cause = p.failure().orElseThrow();
-            assertEquals(ErrorKind.DATA_LOSS, cause instanceof StreamException se ? se.kind() : null,
+            assertEquals(
+                    ErrorKind.DATA_LOSS,
+                    cause instanceof StreamException se ? se.kind() : null,
                     p + " failed for the broker's data loss: " + cause);
         }
-        assertEquals(processors.size(), gaps.size(), "each processor told its listener onGap first: " + gaps
-                + "; failures: " + processors.stream().map(p -> p + ": " + p.failure().orElse(null)).toList());
-        handled.forEach((who, keys) -> assertEquals(List.of(), keys.stream().filter(k -> k.startsWith("new/")).toList(),
+        assertEquals(
+                processors.size(),
+                gaps.size(),
+                "each processor told its listener onGap first: " + gaps + "; failures: "
+                        + processors.stream()
+                                .map(p -> p + ": " + p.failure().orElse(null))
+                                .toList());
+        handled.forEach((who, keys) -> assertEquals(
+                List.of(),
+                keys.stream().filter(k -> k.startsWith("new/")).toList(),
                 "the " + who + " processor handled events of the new stream"));
     }
 
