@@ -31,8 +31,11 @@ public final class CircuitBreaker {
 
     /** The breaker's states. */
     public enum State {
+        /** Calls go through; consecutive failures are counted. */
         CLOSED,
+        /** Calls fail fast until the open period ends. */
         OPEN,
+        /** Trial calls go through; enough successes close the breaker, a failure opens it again. */
         HALF_OPEN
     }
 

@@ -20,8 +20,11 @@ public record TckReport(String target, List<RuleResult> results) {
 
     /** The outcome of one rule. */
     public enum Status {
+        /** The rule ran and held. */
         PASSED,
+        /** The rule ran and did not hold. */
         FAILED,
+        /** The rule did not run (a capability off, or a fixture that cannot drive it), with the reason. */
         SKIPPED
     }
 
