@@ -9,6 +9,7 @@ import dev.tributary.EventId;
 import dev.tributary.StreamException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,49 @@ class CheckpointStoreTest {
         assertThrows(StreamException.class, () -> mem.load("a b"));
         mem.save("k", EventId.ofSequence(5));
         assertTrue(mem.load("k").isPresent());
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsAConfigurationError() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        StreamException e = assertThrows(StreamException.class, () -> new FileCheckpointStore(file.resolve("cp")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+    }
+
+    @Test
+    void theStoreNamesItsDirectory() {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        assertEquals(dir, store.directory());
+        assertTrue(store.toString().contains(dir.toString()), store.toString());
+    }
+
+    @Test
+    void aCheckpointThatCannotBeReadIsRetryable() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        Files.createDirectory(dir.resolve("k.checkpoint"));
+        StreamException e = assertThrows(StreamException.class, () -> store.load("k"));
+        assertEquals(ErrorKind.RETRYABLE, e.kind());
+    }
+
+    @Test
+    void aCheckpointThatCannotBeReplacedIsRetryableAndLeavesNoTemporaryFile() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        Path blocker = Files.createDirectory(dir.resolve("k.checkpoint"));
+        Files.writeString(blocker.resolve("inside"), "x");
+        StreamException e = assertThrows(StreamException.class, () -> store.save("k", EventId.ofSequence(7)));
+        assertEquals(ErrorKind.RETRYABLE, e.kind());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(blocker), files.toList(), "the temporary file was removed");
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotBeDeletedIsRetryable() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        Path blocker = Files.createDirectory(dir.resolve("k.checkpoint"));
+        Files.writeString(blocker.resolve("inside"), "x");
+        StreamException e = assertThrows(StreamException.class, () -> store.delete("k"));
+        assertEquals(ErrorKind.RETRYABLE, e.kind());
+        assertTrue(Files.exists(blocker));
     }
 }
