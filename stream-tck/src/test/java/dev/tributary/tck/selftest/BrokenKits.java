@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * Deliberately broken backends: thin wrappers of the memory backend, each breaking one promise of
@@ -60,23 +61,28 @@ final class BrokenKits {
         abstract StreamClient wrap(StreamClient memory);
     }
 
+    /** {@code memory} with every reader it opens wrapped by {@code readers}: what most reader breakages need. */
+    static StreamClient withReaders(StreamClient memory, UnaryOperator<StreamReader> readers) {
+        return new ForwardingStreamClient(memory) {
+            @Override
+            public StreamReader openReader(StreamName stream, Position from) {
+                return readers.apply(super.openReader(stream, from));
+            }
+        };
+    }
+
     /** Reads drop every event whose sequence is a multiple of 7. */
     static class DropsEvents extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return withReaders(memory, reader -> new ForwardingStreamReader(reader) {
                 @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            List<StreamEvent> out = new ArrayList<>(super.poll(maxCount, wait));
-                            out.removeIf(e -> e.id().sequence() % 7 == 0);
-                            return out;
-                        }
-                    };
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    List<StreamEvent> out = new ArrayList<>(super.poll(maxCount, wait));
+                    out.removeIf(e -> e.id().sequence() % 7 == 0);
+                    return out;
                 }
-            };
+            });
         }
     }
 

@@ -8,7 +8,6 @@ import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
 import dev.tributary.Trim;
 import dev.tributary.spi.ForwardingGroupConsumer;
 import dev.tributary.spi.ForwardingStreamClient;
@@ -32,17 +31,12 @@ final class BrokenStrengthKits {
     static class PollIgnoresWait extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
                 @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            return super.poll(maxCount, Duration.ZERO);
-                        }
-                    };
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    return super.poll(maxCount, Duration.ZERO);
                 }
-            };
+            });
         }
     }
 
@@ -50,25 +44,20 @@ final class BrokenStrengthKits {
     static class NoPositionBeforeRead extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
+                private boolean polled;
+
                 @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        private boolean polled;
-
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            polled = true;
-                            return super.poll(maxCount, wait);
-                        }
-
-                        @Override
-                        public Position position() {
-                            return polled ? super.position() : null;
-                        }
-                    };
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    polled = true;
+                    return super.poll(maxCount, wait);
                 }
-            };
+
+                @Override
+                public Position position() {
+                    return polled ? super.position() : null;
+                }
+            });
         }
     }
 
@@ -76,22 +65,17 @@ final class BrokenStrengthKits {
     static class PollSleepsOutItsWait extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
                 @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            List<StreamEvent> got = super.poll(maxCount, Duration.ZERO);
-                            if (!got.isEmpty() || wait.isZero()) {
-                                return got;
-                            }
-                            LockSupport.parkNanos(wait.toNanos());
-                            return super.poll(maxCount, Duration.ZERO);
-                        }
-                    };
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    List<StreamEvent> got = super.poll(maxCount, Duration.ZERO);
+                    if (!got.isEmpty() || wait.isZero()) {
+                        return got;
+                    }
+                    LockSupport.parkNanos(wait.toNanos());
+                    return super.poll(maxCount, Duration.ZERO);
                 }
-            };
+            });
         }
     }
 
@@ -99,17 +83,12 @@ final class BrokenStrengthKits {
     static class ReaderCloseDoesNotWake extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
                 @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public void close() {
-                            // left to the client's close
-                        }
-                    };
+                public void close() {
+                    // left to the client's close
                 }
-            };
+            });
         }
     }
 
