@@ -16,12 +16,9 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
-import dev.tributary.core.testing.Events;
-import dev.tributary.core.testing.FakeTime;
 import dev.tributary.spi.ForwardingGroupConsumer;
 import dev.tributary.spi.ForwardingStreamClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,36 +31,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** How a group processor ends or recovers when its consumer, its acks or its handler fail. */
-class GroupProcessorFailureTest {
-    private final StreamClient client = Events.memory();
-    private final StreamName stream = Events.fresh("grpfail");
-    private final FakeTime time = new FakeTime();
-    private final Recorder recorder = new Recorder();
-    private final List<Processor> started = new ArrayList<>();
+class GroupProcessorFailureTest extends GroupProcessorHarness {
     private final CountDownLatch release = new CountDownLatch(1);
 
+    GroupProcessorFailureTest() {
+        super("grpfail");
+    }
+
+    /** Lets go of handlers and loops a test held, before the harness stops the processors. */
     @AfterEach
-    void tearDown() {
+    void releaseHeldThreads() {
         release.countDown();
-        for (Processor p : started) {
-            p.stop(Duration.ofSeconds(5));
-        }
-        client.close();
-    }
-
-    private GroupProcessor.Builder<String> builder(StreamClient c) {
-        return GroupProcessor.builder(c, stream, "workers", Codecs.utf8())
-                .listener(recorder)
-                .clock(time)
-                .sleeper(time)
-                .pollWait(Duration.ofMillis(20))
-                .stopTimeout(Duration.ofSeconds(5));
-    }
-
-    private <P extends Processor> P start(P p) {
-        started.add(p);
-        assertTrue(p.start());
-        return p;
     }
 
     /** The memory client with every group consumer it opens wrapped by {@code wrap}. */

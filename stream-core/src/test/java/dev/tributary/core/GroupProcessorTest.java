@@ -15,10 +15,8 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.testing.Events;
-import dev.tributary.core.testing.FakeTime;
 import dev.tributary.spi.ForwardingStreamClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -26,37 +24,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class GroupProcessorTest {
-    private final StreamClient client = Events.memory();
-    private final StreamName stream = Events.fresh("grp");
-    private final FakeTime time = new FakeTime();
-    private final Recorder recorder = new Recorder();
-    private final List<Processor> started = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (Processor p : started) {
-            p.stop(Duration.ofSeconds(5));
-        }
-        client.close();
-    }
-
-    private GroupProcessor.Builder<String> builder(StreamClient c) {
-        return GroupProcessor.builder(c, stream, "workers", Codecs.utf8())
-                .listener(recorder)
-                .clock(time)
-                .sleeper(time)
-                .pollWait(Duration.ofMillis(20))
-                .stopTimeout(Duration.ofSeconds(5));
-    }
-
-    private <P extends Processor> P start(P p) {
-        started.add(p);
-        assertTrue(p.start());
-        return p;
+class GroupProcessorTest extends GroupProcessorHarness {
+    GroupProcessorTest() {
+        super("grp");
     }
 
     @Test
