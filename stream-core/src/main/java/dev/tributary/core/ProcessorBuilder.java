@@ -180,7 +180,11 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
         return self();
     }
 
-    /** Interval of {@link ProcessorListener#onLag} reports; {@link Duration#ZERO} turns them off; default 30 s. */
+    /**
+     * Interval of {@link ProcessorListener#onLag} reports; {@link Duration#ZERO} turns them off; default 30 s.
+     * The check asks the broker from a thread of the processor's own, so a slow answer never holds up
+     * event handling; while one check runs, the next is skipped.
+     */
     public B lagInterval(Duration interval) {
         if (interval == null || interval.isNegative()) {
             throw new IllegalArgumentException("lagInterval must be >= 0, got " + interval);

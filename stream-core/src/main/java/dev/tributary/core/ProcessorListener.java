@@ -81,7 +81,8 @@ public interface ProcessorListener {
 
     /**
      * How far behind the processor is: events not yet read (tail) or not yet delivered (group), or -1
-     * when the backend cannot tell. Reported every lag interval.
+     * when the backend cannot tell. Reported every lag interval, from a thread of the processor's own
+     * (the check asks the broker and must not hold up event handling), never two at a time.
      */
     default void onLag(String processor, long lag) {}
 }

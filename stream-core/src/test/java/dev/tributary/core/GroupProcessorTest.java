@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.GroupConsumer;
+import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -307,5 +310,43 @@ class GroupProcessorTest extends GroupProcessorHarness {
         release.countDown();
         assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
         assertTrue(p.state().isTerminal(), "ended once the handler returned: " + p.state());
+    }
+
+    @Test
+    void aSlowLagCheckDoesNotHoldTheLoop() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StreamClient slowLag = new ForwardingStreamClient(client) {
+            @Override
+            public GroupInfo groupInfo(StreamName s, String group) {
+                asked.countDown();
+                try {
+                    release.await(); // a broker slow to describe its groups (Kafka: tens of ms, or a timeout)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.groupInfo(s, group);
+            }
+        };
+        List<Long> lags = new CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(builder(slowLag)
+                .lagInterval(Duration.ofMillis(1))
+                .listener(new ProcessorListener() {
+                    @Override
+                    public void onLag(String processor, long lag) {
+                        lags.add(lag);
+                    }
+                })
+                .handler(m -> seen.add(m.value()))
+                .build());
+        assertTrue(asked.await(10, TimeUnit.SECONDS), "the first loop turn asks for the lag");
+        for (int i = 0; i < 20; i++) {
+            client.append(stream, StreamRecord.of("v" + i));
+        }
+        await("20 events handled while the lag check hangs", () -> seen.size() == 20);
+        assertTrue(lags.isEmpty(), "no report before the check answers");
+        release.countDown();
+        await("the lag report once the check answers", () -> !lags.isEmpty());
     }
 }

@@ -3,7 +3,6 @@ package dev.tributary.core.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
@@ -77,6 +76,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                 })
                 : null;
         long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
+        LagProbe lagProbe = new LagProbe(s, run);
         try {
             while (!run.stopRequested()) {
                 final GroupConsumer c = consumer;
@@ -123,12 +123,14 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                                     events.get(events.size() - 1).id());
                 }
                 if (s.clock().millis() >= nextLag) {
-                    reportLag();
+                    lagProbe.request(
+                            () -> s.client().groupInfo(s.stream(), group).lag());
                     nextLag = s.clock().millis() + s.lagInterval().toMillis();
                 }
             }
         } finally {
             run.setWaker(null);
+            lagProbe.close();
             if (lanes != null) {
                 lanes.close(s.stopTimeout().toMillis());
             }
@@ -185,15 +187,6 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                     s.name(),
                     ids.size(),
                     e.toString());
-        }
-    }
-
-    private void reportLag() {
-        try {
-            GroupInfo info = s.client().groupInfo(s.stream(), group);
-            s.listener().onLag(s.name(), info.lag());
-        } catch (RuntimeException e) {
-            LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
         }
     }
 }

@@ -60,6 +60,7 @@ public final class TailLoop<T> implements Lifecycle.Body {
         StreamReader reader = source.call("open", () -> s.client().openReader(s.stream(), openAt));
         run.setWaker(reader::close);
         long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
+        LagProbe lagProbe = new LagProbe(s, run);
         try {
             while (!run.stopRequested()) {
                 final StreamReader r = reader;
@@ -85,12 +86,14 @@ public final class TailLoop<T> implements Lifecycle.Body {
                     s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(), last);
                 }
                 if (s.clock().millis() >= nextLag) {
-                    reportLag(lastRead);
+                    final EventId readSoFar = lastRead;
+                    lagProbe.request(() -> lag(readSoFar));
                     nextLag = s.clock().millis() + s.lagInterval().toMillis();
                 }
             }
         } finally {
             run.setWaker(null);
+            lagProbe.close();
             closeQuietly(reader);
         }
     }
@@ -116,28 +119,23 @@ public final class TailLoop<T> implements Lifecycle.Body {
         return fresh;
     }
 
-    private void reportLag(EventId lastRead) {
-        try {
-            StreamInfo info = s.client().info(s.stream());
-            long lag;
-            if (info.lastId().isEmpty()) {
-                lag = 0;
-            } else if (lastRead == null) {
-                lag = info.length();
-            } else {
-                EventId newest = info.lastId().get();
-                if (!newest.isAfter(lastRead)) {
-                    lag = 0;
-                } else if (!newest.isPair() && !lastRead.isPair()) {
-                    lag = Math.min(info.length(), newest.sequence() - lastRead.sequence());
-                } else {
-                    lag = -1;
-                }
-            }
-            s.listener().onLag(s.name(), lag);
-        } catch (RuntimeException e) {
-            LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
+    /** Events not yet read after {@code lastRead}, by the broker's figures; -1 when ids cannot tell. */
+    private long lag(EventId lastRead) {
+        StreamInfo info = s.client().info(s.stream());
+        if (info.lastId().isEmpty()) {
+            return 0;
         }
+        if (lastRead == null) {
+            return info.length();
+        }
+        EventId newest = info.lastId().get();
+        if (!newest.isAfter(lastRead)) {
+            return 0;
+        }
+        if (!newest.isPair() && !lastRead.isPair()) {
+            return Math.min(info.length(), newest.sequence() - lastRead.sequence());
+        }
+        return -1;
     }
 
     static void closeQuietly(AutoCloseable c) {

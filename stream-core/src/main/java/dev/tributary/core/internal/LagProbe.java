@@ -1,0 +1,69 @@
+package dev.tributary.core.internal;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a processor's lag check off its loop thread and reports it through the listener. The check asks
+ * the broker (on Kafka a consumer-group description and the end offsets: tens of milliseconds, and up to
+ * the request timeout while the broker is in trouble); the loop keeps handling events meanwhile. One
+ * thread, created on the first check and adopted by the run; at most one check at a time — a request while
+ * one runs is dropped, the next interval asks again — so nothing queues up.
+ */
+final class LagProbe implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LagProbe.class);
+
+    private final Settings<?> s;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final ThreadPoolExecutor executor;
+
+    LagProbe(Settings<?> s, Lifecycle.Run run) {
+        this.s = s;
+        this.executor = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(1),
+                r -> {
+                    Thread t = s.threadFactory().newThread(r);
+                    run.adopt(t);
+                    return t;
+                },
+                new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    /**
+     * Starts a check unless one is running. {@code lag} asks the broker; a failure is logged at debug
+     * level and reported as nothing, as before.
+     */
+    void request(LongSupplier lag) {
+        if (!busy.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    s.listener().onLag(s.name(), lag.getAsLong());
+                } catch (RuntimeException e) {
+                    LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
+                } finally {
+                    busy.set(false);
+                }
+            });
+        } catch (RuntimeException e) { // the executor is shut down: the run is ending
+            busy.set(false);
+        }
+    }
+
+    /** Stops the thread; a check in flight is interrupted and its result dropped. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
