@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pipelined appends: {@code publishAsync} on the client's one connection, each append holding room in
@@ -33,6 +34,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * id carries a random {@code Nats-Msg-Id}, so that a retry after {@code INDETERMINATE} stores once.
  */
 final class NatsAppender {
+    /** Pause before asking again about a duplicate the server answered with sequence 0. */
+    private static final long ZERO_SEQ_PAUSE_MS = 20;
+
+    /** Attempts at most for one message while the server answers sequence 0 (about 2 s of pauses). */
+    private static final int ZERO_SEQ_ATTEMPTS = 100;
+
     /** Bound of the check whether a stream exists after an append found no responders. */
     private static final Duration STREAM_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
@@ -170,7 +177,34 @@ final class NatsAppender {
         // without an id: no options at all, so jnats neither copies the headers nor merges options
         return msgId == null
                 ? js.publishAsync(msg)
-                : js.publishAsync(msg, PublishOptions.builder().messageId(msgId).build());
+                : sendWithId(msg, PublishOptions.builder().messageId(msgId).build(), a, 1);
+    }
+
+    /**
+     * Publishes a message with an id, asking again while the server answers "duplicate" with sequence
+     * 0. A clustered nats-server (seen on 2.10.27 after a leader change) gives that answer when a copy
+     * of the same id is still being replicated — the first copy is being stored and its sequence is not
+     * known yet (fixed upstream in nats-server#5827, where such a request times out instead). Sequence
+     * 0 is never a stored event's id, so it is never returned: the same message (same id, so it is not
+     * stored twice) is sent again after a short pause until the server names the sequence, the append
+     * is settled by its deadline, or {@value #ZERO_SEQ_ATTEMPTS} attempts were made (then INDETERMINATE).
+     */
+    private CompletableFuture<PublishAck> sendWithId(
+            NatsMessage msg, PublishOptions options, AppendWindow.Append<?> a, int attempt) {
+        return js.publishAsync(msg, options).thenCompose(pa -> {
+            if (pa.getSeqno() != 0 || a.isDone()) {
+                return CompletableFuture.completedFuture(pa);
+            }
+            if (attempt >= ZERO_SEQ_ATTEMPTS) {
+                throw new StreamException(
+                        ErrorKind.INDETERMINATE,
+                        "the NATS server answered " + attempt + " times that message id " + options.getMessageId()
+                                + " is a duplicate without naming its sequence; it is stored or being stored");
+            }
+            return CompletableFuture.supplyAsync(
+                            () -> attempt, CompletableFuture.delayedExecutor(ZERO_SEQ_PAUSE_MS, TimeUnit.MILLISECONDS))
+                    .thenCompose(n -> sendWithId(msg, options, a, n + 1));
+        });
     }
 
     /** Fails the append RETRYABLE (nothing sent) when the connection is down: no reconnect buffer. */

@@ -34,6 +34,9 @@ final class PullSession implements AutoCloseable {
 
     private static final long MAX_WAIT_REQUEST_MS = 1000;
 
+    /** Pause before asking again when no server leads the consumer yet (a new consumer, an election). */
+    private static final long LEADERLESS_PAUSE_MS = 50;
+
     /** The consumer (or its stream) no longer exists: a 409 "Consumer Deleted" or no responders. */
     static final class ConsumerGone extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -57,6 +60,10 @@ final class PullSession implements AutoCloseable {
     private long requestCounter;
     private String waitingSubject;
     private long waitingUntilNanos;
+    /** When the current spell of "no responders" for an existing consumer began; 0 outside one. */
+    private long leaderlessSinceNanos;
+    /** When the API last confirmed the consumer exists during that spell. */
+    private long leaderlessProbedNanos;
 
     PullSession(
             Connection connection,
@@ -107,7 +114,9 @@ final class PullSession implements AutoCloseable {
             }
             Message m = sub.nextMessage(Duration.ofMillis(Math.min(remainingMs, SLICE_MS)));
             if (m != null) {
-                handle(m, null);
+                if (handle(m, null) == Outcome.LEADERLESS) {
+                    Thread.sleep(Math.min(remainingMs, LEADERLESS_PAUSE_MS)); // then ask again
+                }
                 drainArrived();
             }
             if (!buffered.isEmpty()) {
@@ -149,6 +158,16 @@ final class PullSession implements AutoCloseable {
         boolean probed = false;
         int[] count = {0};
         while (count[0] < n) {
+            if (subject == null) {
+                // the last request met a consumer without a leader: ask again after a pause, for as
+                // long as handle() allows (the request timeout), then it reports RETRYABLE
+                Thread.sleep(LEADERLESS_PAUSE_MS);
+                subject = nextSubject();
+                publish(subject, "{\"batch\":" + (n - count[0]) + ",\"no_wait\":true}");
+                sent = System.nanoTime();
+                deadline = sent + requestTimeout.toNanos();
+                probed = false;
+            }
             if (!probed && System.nanoTime() - sent > PROBE_NANOS) {
                 // a request to a consumer that was deleted gets no answer at all (the JetStream API
                 // import swallows it): ask the API whether the consumer is still there
@@ -173,6 +192,10 @@ final class PullSession implements AutoCloseable {
                 if (o == Outcome.END) {
                     return;
                 }
+                if (o == Outcome.LEADERLESS) {
+                    subject = null; // that request is over; the top of the loop sends the next
+                    continue;
+                }
                 if (o == Outcome.DATA) {
                     // data messages carry the stream subject, not the request's: a straggler of an
                     // earlier waiting request may be counted here, our own last one then arrives later
@@ -186,7 +209,9 @@ final class PullSession implements AutoCloseable {
     private enum Outcome {
         DATA,
         END,
-        IGNORED
+        IGNORED,
+        /** No server leads the (existing) consumer yet: the request got no responders, ask again. */
+        LEADERLESS
     }
 
     /** Buffers a data message or interprets a status; END when the status ends {@code request}. */
@@ -197,15 +222,7 @@ final class PullSession implements AutoCloseable {
             int code = s.getCode();
             String text = s.getMessage() == null ? "" : s.getMessage();
             if (code == 503 || s.isNoResponders()) {
-                // nobody serves the consumer: it or its stream is gone, or (in a cluster) the consumer
-                // has no leader for a moment, during an election; only the API can tell them apart
-                if (!consumerExists.getAsBoolean()) {
-                    throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
-                }
-                throw new StreamException(
-                        ErrorKind.RETRYABLE,
-                        what + ": no server leads the consumer at the moment "
-                                + "(a leader election in the cluster); retry");
+                return leaderless(subject);
             }
             if (code == 409 && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted")) {
                 throw new ConsumerGone("the consumer was deleted");
@@ -222,8 +239,40 @@ final class PullSession implements AutoCloseable {
         // a data message: most likely the one the waiting request (batch 1) asked for; if it was not,
         // that request simply expires on the server within a second
         waitingSubject = null;
+        leaderlessSinceNanos = 0;
         buffered.add(parse(m));
         return Outcome.DATA;
+    }
+
+    /**
+     * Nobody served a request: the consumer or its stream is gone, or (in a cluster) the consumer has
+     * no leader for a moment — just created and its leader not yet elected or known to this server, or
+     * during an election. Only the API tells them apart (asked on the first such answer and then at
+     * most once per {@link #PROBE_NANOS}). An existing consumer is asked again for up to the request
+     * timeout; past it the poll fails RETRYABLE.
+     */
+    private Outcome leaderless(String subject) {
+        long now = System.nanoTime();
+        if (leaderlessSinceNanos == 0 || now - leaderlessProbedNanos > PROBE_NANOS) {
+            if (!consumerExists.getAsBoolean()) {
+                throw new ConsumerGone("no responders for the consumer (it or its stream does not exist)");
+            }
+            leaderlessProbedNanos = System.nanoTime();
+            if (leaderlessSinceNanos == 0) {
+                leaderlessSinceNanos = now;
+            }
+        }
+        if (now - leaderlessSinceNanos > requestTimeout.toNanos()) {
+            leaderlessSinceNanos = 0;
+            throw new StreamException(
+                    ErrorKind.RETRYABLE,
+                    what + ": no server has led the consumer for " + requestTimeout
+                            + " (a leader election in the cluster); retry");
+        }
+        if (subject.equals(waitingSubject)) {
+            waitingSubject = null;
+        }
+        return Outcome.LEADERLESS;
     }
 
     static Delivery parse(Message m) {

@@ -289,4 +289,48 @@ class NatsAppenderTest {
         assertEquals(ErrorKind.CLOSED, kind(a.append(S, StreamRecord.of("late"))));
         assertEquals(1, published.size(), "nothing is handed to jnats after close");
     }
+
+    private static PublishAck duplicateWithoutSequence() throws Exception {
+        String json = "{\"stream\":\"tributary_orders\",\"seq\":0,\"duplicate\":true}";
+        return new PublishAck(new NatsMessage("_INBOX.x", null, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Waits until the fake jnats saw {@code n} publishes. */
+    private void awaitPublished(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (published.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, published.size());
+    }
+
+    @Test
+    void aDuplicateAnsweredWithSequenceZeroIsAskedAgainUntilTheServerNamesTheSequence() throws Exception {
+        NatsAppender a = appender(2, true);
+        CompletableFuture<EventId> f = a.append(S, StreamRecord.of("x").withIdempotencyId("order-7"));
+        published.get(0).ack().complete(duplicateWithoutSequence()); // the first copy is still replicating
+        awaitPublished(2);
+        assertTrue(!f.isDone(), "sequence 0 is never a stored event's id");
+        assertEquals("order-7", published.get(1).options().getMessageId(), "the same id: not stored twice");
+        published.get(1).ack().complete(duplicateWithoutSequence());
+        awaitPublished(3);
+        published.get(2).ack().complete(ack(41));
+        assertEquals(EventId.ofSequence(41), f.get(5, TimeUnit.SECONDS));
+        assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void aBatchRecordAnsweredWithSequenceZeroIsAskedAgainBeforeTheNextIsSent() throws Exception {
+        NatsAppender a = appender(4, true);
+        CompletableFuture<List<EventId>> f = a.appendBatch(S, List.of(StreamRecord.of("x"), StreamRecord.of("y")));
+        published.get(0).ack().complete(duplicateWithoutSequence());
+        awaitPublished(2);
+        assertEquals(
+                published.get(0).options().getMessageId(),
+                published.get(1).options().getMessageId());
+        published.get(1).ack().complete(ack(5));
+        awaitPublished(3);
+        published.get(2).ack().complete(ack(6));
+        assertEquals(List.of(EventId.ofSequence(5), EventId.ofSequence(6)), f.get(5, TimeUnit.SECONDS));
+    }
 }
