@@ -113,7 +113,8 @@ public final class GroupLagMetrics implements MeterBinder, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-                scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+                var unused = scheduler.scheduleWithFixedDelay(
+                        this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -69,12 +69,9 @@ final class KafkaRawTarget implements BenchTarget {
 
     @Override
     public PhaseResult append(Workload w, Progress progress) throws Exception {
-        return Drivers.append(
-                w,
-                progress,
-                "append  raw kafka-clients",
-                (index, payload, done) ->
-                        producer.send(new ProducerRecord<>(topic, payload), (md, e) -> done.complete(e)));
+        return Drivers.append(w, progress, "append  raw kafka-clients", (index, payload, done) -> {
+            var unused = producer.send(new ProducerRecord<>(topic, payload), (md, e) -> done.complete(e));
+        });
     }
 
     @Override

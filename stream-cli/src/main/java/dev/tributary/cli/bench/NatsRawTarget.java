@@ -56,11 +56,9 @@ final class NatsRawTarget implements BenchTarget {
 
     @Override
     public PhaseResult append(Workload w, Progress progress) throws Exception {
-        return Drivers.append(
-                w,
-                progress,
-                "append  raw jnats",
-                (index, payload, done) -> js.publishAsync(stream, payload).whenComplete((ack, e) -> done.complete(e)));
+        return Drivers.append(w, progress, "append  raw jnats", (index, payload, done) -> {
+            var unused = js.publishAsync(stream, payload).whenComplete((ack, e) -> done.complete(e));
+        });
     }
 
     @Override

@@ -41,12 +41,9 @@ final class TributaryTarget implements BenchTarget {
         if (w.batchAppend()) {
             return appendBatches(w, progress);
         }
-        return Drivers.append(
-                w,
-                progress,
-                "append  " + label,
-                (producer, payload, done) ->
-                        client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e)));
+        return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
+            var unused = client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e));
+        });
     }
 
     /** Batches of {@link Workload#batch()} records; each record's latency is its batch's. */
@@ -67,7 +64,7 @@ final class TributaryTarget implements BenchTarget {
                     for (int i = 0; i < size; i++) {
                         batch.add(rec);
                     }
-                    client.appendBatchAsync(stream, batch).whenComplete((ids, e) -> done.complete(e));
+                    var unused = client.appendBatchAsync(stream, batch).whenComplete((ids, e) -> done.complete(e));
                 });
         long count = r.count() * size;
         return new PhaseResult(count, count * w.size(), r.nanos(), r.latency());

@@ -55,7 +55,7 @@ final class DemoProducer implements Runnable {
                 DomainEvents.Event e = gen.next(seq);
                 final int s = seq;
                 ledger.published(s);
-                publisher.publish(e.body(), e.key(), e.headers()).whenComplete((id, error) -> {
+                var unused = publisher.publish(e.body(), e.key(), e.headers()).whenComplete((id, error) -> {
                     if (error == null) {
                         ledger.acked(s);
                     } else {

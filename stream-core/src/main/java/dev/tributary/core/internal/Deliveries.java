@@ -125,7 +125,7 @@ public final class Deliveries {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((id, err) -> {
+        var unused = f.whenComplete((id, err) -> {
             if (err == null) {
                 finish(d, id, null);
             } else {
@@ -145,7 +145,7 @@ public final class Deliveries {
         if (delay.compareTo(left) > 0) {
             delay = left;
         }
-        c.sleeper().delay(delay, c.executor()).whenComplete((v, e) -> sendAll(List.of(d)));
+        var unused = c.sleeper().delay(delay, c.executor()).whenComplete((v, e) -> sendAll(List.of(d)));
     }
 
     private boolean shouldRetry(ErrorKind kind) {

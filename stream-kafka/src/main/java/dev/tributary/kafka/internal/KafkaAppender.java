@@ -113,7 +113,7 @@ final class KafkaAppender {
         ProducerRecord<byte[], byte[]> pr = Records.toProducer(topic, partitioned ? null : 0, record);
         s.append.sent();
         try {
-            producer.send(pr, s);
+            var unused = producer.send(pr, s);
         } catch (RuntimeException e) {
             // send() threw instead of calling back (closed producer, interrupt): nothing was stored
             s.releaseProbe();

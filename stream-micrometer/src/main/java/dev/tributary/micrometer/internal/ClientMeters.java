@@ -73,6 +73,8 @@ final class ClientMeters {
             records = ctx.counter(TributaryMeters.APPEND_RECORDS, "records", "records the broker confirmed", tags);
         }
 
+        @SuppressWarnings(
+                "EnumOrdinal") // the index of a lock-free array with a slot per constant, in this process only
         void failed(ErrorKind kind, int records) {
             Counter c = failures.get(kind.ordinal());
             if (c == null) {
@@ -104,6 +106,8 @@ final class ClientMeters {
             nacks = ctx.counter(TributaryMeters.NACKS, "events", "ids given back for redelivery", tags);
         }
 
+        @SuppressWarnings(
+                "EnumOrdinal") // the index of a lock-free array with a slot per constant, in this process only
         void failed(ErrorKind kind) {
             Counter c = failures.get(kind.ordinal());
             if (c == null) {

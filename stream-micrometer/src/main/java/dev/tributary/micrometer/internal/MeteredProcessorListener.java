@@ -65,6 +65,8 @@ public final class MeteredProcessorListener implements ProcessorListener {
         final Timer handlerFailed;
         final ConcurrentHashMap<String, Counter> byTag = new ConcurrentHashMap<>();
 
+        @SuppressWarnings(
+                "EnumOrdinal") // the index of a lock-free array with a slot per constant, in this process only
         Proc(String processor, String backend, StreamName stream, String group) {
             tags = Tags.of(
                     TAG_PROCESSOR,
@@ -118,6 +120,7 @@ public final class MeteredProcessorListener implements ProcessorListener {
     }
 
     @Override
+    @SuppressWarnings("EnumOrdinal") // the index of a lock-free array with a slot per constant, in this process only
     public void onCreated(String processor, String backend, StreamName stream, String group) {
         Proc p = new Proc(processor, backend, stream, group);
         procs.put(processor, p);
@@ -125,6 +128,7 @@ public final class MeteredProcessorListener implements ProcessorListener {
     }
 
     @Override
+    @SuppressWarnings("EnumOrdinal") // the index of a lock-free array with a slot per constant, in this process only
     public void onStateChange(String processor, ProcessorState from, ProcessorState to, Throwable cause) {
         Proc p = proc(processor);
         if (from != null) {

@@ -68,7 +68,7 @@ public final class MeteredStreamClient extends ForwardingStreamClient {
         }
         inFlight.add(records);
         CompletableFuture<R> out = new CompletableFuture<>();
-        f.whenComplete((value, error) -> {
+        var unused = f.whenComplete((value, error) -> {
             inFlight.add(-records);
             long nanos = clock.monotonicTime() - start;
             if (error == null) {

@@ -56,6 +56,7 @@ public final class HeaderCodec {
     private HeaderCodec() {}
 
     /** A decoded record: key (null for none) and headers. */
+    @SuppressWarnings("ArrayRecordComponent") // handed to the event as it is, never compared
     public record Decoded(byte[] key, Headers headers) {}
 
     /** Encodes key and headers into NATS headers; returns null when there is nothing to carry. */
@@ -126,7 +127,7 @@ public final class HeaderCodec {
         return encoded.startsWith(ESCAPE) ? encoded.substring(ESCAPE.length()) : encoded;
     }
 
-    private static Headers rebuild(TreeMap<String, List<String>> user, String order) {
+    private static Headers rebuild(java.util.SortedMap<String, List<String>> user, String order) {
         if (user.isEmpty()) {
             return Headers.empty();
         }

@@ -84,7 +84,7 @@ final class NatsAppender {
             a.fail(errors.map(e, what(stream), false));
             return a;
         }
-        ack.whenComplete((pa, err) -> {
+        var unused = ack.whenComplete((pa, err) -> {
             if (err != null) {
                 fail(a, err, stream);
             } else {
@@ -158,7 +158,7 @@ final class NatsAppender {
                                         se));
                 return;
             }
-            ack.whenComplete((pa, err) -> {
+            var unused = ack.whenComplete((pa, err) -> {
                 if (err != null) {
                     fail(batch, err, stream);
                 } else {
@@ -232,7 +232,7 @@ final class NatsAppender {
             a.fail(errors.map(root, what(stream), true));
             return;
         }
-        streamMissing(stream)
+        var unused = streamMissing(stream)
                 .whenComplete(
                         (missing, e) -> a.fail(
                                 Boolean.TRUE.equals(missing)

@@ -189,7 +189,7 @@ public final class TracedStreamClient extends ForwardingStreamClient {
             throw e;
         }
         CompletableFuture<R> out = new CompletableFuture<>();
-        f.whenComplete((value, error) -> {
+        var unused = f.whenComplete((value, error) -> {
             if (error == null) {
                 onSuccess.accept(value);
                 span.end();

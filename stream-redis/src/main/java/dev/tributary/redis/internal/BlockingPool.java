@@ -77,7 +77,7 @@ final class BlockingPool {
     private void discard(StatefulConnection<byte[], byte[]> c) {
         all.remove(c);
         if (c.isOpen()) {
-            c.closeAsync();
+            var unused = c.closeAsync();
         }
     }
 

@@ -123,18 +123,14 @@ final class CommandChannel {
     /** Calls a script by SHA, falling back to its body when the server does not know it. */
     CompletableFuture<Object> eval(Script script, List<byte[]> keys, List<byte[]> argv) {
         CompletableFuture<Object> first = call(CommandType.EVALSHA, scriptArgs(script.sha, keys, argv));
-        return first.handle((r, e) -> {
-                    if (e == null) {
-                        return CompletableFuture.completedFuture(r);
-                    }
-                    Throwable t = RedisErrors.unwrap(e);
-                    if (t instanceof RedisCommandExecutionException
-                            && String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
-                        return call(CommandType.EVAL, scriptArgs(script.body, keys, argv));
-                    }
-                    return CompletableFuture.<Object>failedFuture(t);
-                })
-                .thenCompose(f -> f);
+        return first.exceptionallyCompose(e -> {
+            Throwable t = RedisErrors.unwrap(e);
+            if (t instanceof RedisCommandExecutionException
+                    && String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
+                return call(CommandType.EVAL, scriptArgs(script.body, keys, argv));
+            }
+            return CompletableFuture.<Object>failedFuture(t);
+        });
     }
 
     static CommandArgs<byte[], byte[]> scriptArgs(String shaOrBody, List<byte[]> keys, List<byte[]> argv) {

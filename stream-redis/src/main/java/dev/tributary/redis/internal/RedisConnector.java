@@ -105,7 +105,7 @@ final class RedisConnector {
             return new RedisConnector(s, resources, sharedClient, blockingClient, conn, sharedChannel, version);
         } catch (RuntimeException e) {
             if (conn != null) {
-                conn.closeAsync();
+                var unused = conn.closeAsync();
             }
             AbstractRedisClient client = sharedClient;
             StreamException cause = e instanceof StreamException se

@@ -352,7 +352,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     protected void doClose() {
         StatefulConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
-            c.closeAsync();
+            var unused = c.closeAsync();
         }
     }
 }

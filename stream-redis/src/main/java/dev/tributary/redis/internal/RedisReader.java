@@ -246,7 +246,7 @@ final class RedisReader extends AbstractStreamReader {
     protected void doClose() {
         StatefulConnection<byte[], byte[]> c = blocking;
         if (c != null && c.isOpen()) {
-            c.closeAsync();
+            var unused = c.closeAsync();
         }
     }
 }

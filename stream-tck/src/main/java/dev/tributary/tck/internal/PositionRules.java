@@ -334,7 +334,7 @@ public final class PositionRules {
             String key,
             java.util.function.Supplier<List<StreamEvent>> poll) {
         java.util.concurrent.CompletableFuture<List<StreamEvent>> got =
-                java.util.concurrent.CompletableFuture.supplyAsync(poll::get, r -> {
+                java.util.concurrent.CompletableFuture.supplyAsync(poll, r -> {
                     Thread t = new Thread(r, "tributary-tck-p8-poll");
                     t.setDaemon(true);
                     t.start();
