@@ -21,8 +21,10 @@ public enum Capability {
     /** {@link Trim#below(EventId)}. */
     TRIM_BY_ID,
     /**
-     * The stream is split into partitions chosen by key: order holds per key, not across the stream.
-     * Without it a stream has one total order.
+     * Streams of several partitions ({@link StreamOptions#partitions(int)}), chosen by key with
+     * {@link Partitioner}: order holds per key, not across the stream; readers, ranges and groups
+     * cover every partition, and a reader's place is a {@link Cursor}. A stream of one partition
+     * keeps one total order. Without it every stream has one partition.
      */
     PARTITIONED
 }

@@ -14,19 +14,32 @@ import java.util.Objects;
  *
  * <p>Within one stream ids are totally ordered: a later append has a greater id. Comparing ids of
  * different streams, or of different partitions of a partitioned stream, has no meaning.
+ *
+ * <p>An event of a stream created with several partitions ({@link StreamOptions#partitions(int)})
+ * has a <em>partitioned</em> id: the partition's own id (either form) and the partition's index,
+ * written {@code partition/id} ({@code "3/42"}, {@code "3/1700000000000-3"}). Within a partition
+ * such ids are ordered like any other; {@link #compareTo} orders by partition first, which is a
+ * total order for sorting but not the stream's order. A one-partition stream has plain ids.
  */
 public final class EventId implements Comparable<EventId> {
     private final long major;
     private final long minor;
     private final boolean pair;
+    /** The partition of a partitioned id; -1 for a plain one. */
+    private final int partition;
 
     private EventId(long major, long minor, boolean pair) {
+        this(major, minor, pair, -1);
+    }
+
+    private EventId(long major, long minor, boolean pair, int partition) {
         if (major < 0 || minor < 0) {
             throw StreamException.invalid("event id parts must be non-negative: " + major + "-" + minor);
         }
         this.major = major;
         this.minor = minor;
         this.pair = pair;
+        this.partition = partition;
     }
 
     /** A sequence id, written as the number alone. */
@@ -40,7 +53,27 @@ public final class EventId implements Comparable<EventId> {
     }
 
     /**
-     * Parses either form. Backends use {@link StreamClient#parseId(String)}, which also rejects
+     * The id {@code local} of partition {@code partition} of a partitioned stream.
+     *
+     * @throws StreamException {@link ErrorKind#INVALID_ARGUMENT} for a negative partition or an
+     *                         already partitioned {@code local}
+     */
+    public static EventId inPartition(int partition, EventId local) {
+        if (local == null) {
+            throw StreamException.invalid("a partitioned id needs the partition's id, got null");
+        }
+        if (partition < 0 || partition >= StreamOptions.MAX_PARTITIONS) {
+            throw StreamException.invalid(
+                    "partition must be 0 to " + (StreamOptions.MAX_PARTITIONS - 1) + ", got " + partition);
+        }
+        if (local.isPartitioned()) {
+            throw StreamException.invalid("'" + local + "' is already a partitioned id");
+        }
+        return new EventId(local.major, local.minor, local.pair, partition);
+    }
+
+    /**
+     * Parses any form: {@code N}, {@code N-M}, or either after {@code P/} for a partitioned id. Backends use {@link StreamClient#parseId(String)}, which also rejects
      * the form the backend does not use.
      *
      * @throws StreamException {@link ErrorKind#INVALID_ARGUMENT} for anything else
@@ -48,6 +81,15 @@ public final class EventId implements Comparable<EventId> {
     public static EventId parse(String text) {
         if (text == null) {
             throw StreamException.invalid("event id must not be null");
+        }
+        int slash = text.indexOf('/');
+        if (slash >= 0) {
+            String p = text.substring(0, slash);
+            if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw StreamException.invalid("'" + shorten(text)
+                        + "' is not an event id; a partitioned id is P/N or P/N-M with a decimal partition P");
+            }
+            return inPartition(Integer.parseInt(p), parse(text.substring(slash + 1)));
         }
         int dash = text.indexOf('-');
         try {
@@ -93,6 +135,21 @@ public final class EventId implements Comparable<EventId> {
         return pair;
     }
 
+    /** True for an id of a partitioned stream ({@code partition/id}). */
+    public boolean isPartitioned() {
+        return partition >= 0;
+    }
+
+    /** The partition of a partitioned id; 0 for a plain one (a one-partition stream's only partition). */
+    public int partition() {
+        return Math.max(partition, 0);
+    }
+
+    /** The id within its partition: this id without the partition (itself for a plain id). */
+    public EventId local() {
+        return partition < 0 ? this : new EventId(major, minor, pair);
+    }
+
     /** For a sequence id, the sequence; for a pair id, the major part. */
     public long sequence() {
         return major;
@@ -100,27 +157,39 @@ public final class EventId implements Comparable<EventId> {
 
     @Override
     public int compareTo(EventId o) {
-        int c = Long.compare(major, o.major);
+        int c = Integer.compare(partition, o.partition);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(major, o.major);
         return c != 0 ? c : Long.compare(minor, o.minor);
     }
 
-    /** True when this id comes after {@code other} in stream order. */
+    /**
+     * True when this id comes after {@code other} in stream order (for partitioned ids: in the same
+     * partition's order; ids of different partitions compare by partition).
+     */
     public boolean isAfter(EventId other) {
         return compareTo(other) > 0;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EventId e && e.major == major && e.minor == minor && e.pair == pair;
+        return o instanceof EventId e
+                && e.major == major
+                && e.minor == minor
+                && e.pair == pair
+                && e.partition == partition;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(major, minor, pair);
+        return Objects.hash(major, minor, pair, partition);
     }
 
     @Override
     public String toString() {
-        return pair ? major + "-" + minor : Long.toString(major);
+        String local = pair ? major + "-" + minor : Long.toString(major);
+        return partition < 0 ? local : partition + "/" + local;
     }
 }

@@ -15,9 +15,18 @@ import java.time.Instant;
  *       trimmed away, the read reports {@link ErrorKind#DATA_LOSS} instead of silently skipping.</li>
  *   <li>{@link #at(Instant)} — the first event whose broker timestamp is at or after the instant
  *       (capability {@link Capability#TIME_POSITION}).</li>
+ *   <li>{@link #after(Cursor)} — where a reader of every partition stopped
+ *       ({@link StreamReader#cursor()}): each partition continues at the cursor's position for it.
+ *       A cursor must cover as many partitions as the stream has ({@link ErrorKind#INVALID_ARGUMENT}
+ *       otherwise); a one-partition cursor works on every backend.</li>
  * </ul>
+ *
+ * <p>On a partitioned stream, {@code earliest}, {@code latest} and {@code at(time)} apply to every
+ * partition; {@code after(id)} is refused ({@link ErrorKind#INVALID_ARGUMENT}) because one id does not
+ * say where the other partitions stand — use a cursor.
  */
-public sealed interface Position permits Position.Earliest, Position.Latest, Position.After, Position.AtTime {
+public sealed interface Position
+        permits Position.Earliest, Position.Latest, Position.After, Position.AtTime, Position.AfterCursor {
 
     /** The oldest event still in the stream. */
     static Position earliest() {
@@ -37,6 +46,11 @@ public sealed interface Position permits Position.Earliest, Position.Latest, Pos
     /** At or after broker timestamp {@code time}. */
     static Position at(Instant time) {
         return new AtTime(time);
+    }
+
+    /** Where {@code cursor} stands, in every partition. */
+    static Position after(Cursor cursor) {
+        return new AfterCursor(cursor);
     }
 
     /** The oldest retained event. */
@@ -84,6 +98,20 @@ public sealed interface Position permits Position.Earliest, Position.Latest, Pos
         @Override
         public String toString() {
             return "at " + time;
+        }
+    }
+
+    /** Where a cursor stands, in every partition. */
+    record AfterCursor(Cursor cursor) implements Position {
+        public AfterCursor {
+            if (cursor == null) {
+                throw StreamException.invalid("Position.after needs a cursor, got null");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "after cursor " + cursor;
         }
     }
 }

@@ -64,8 +64,26 @@ public interface StreamClient extends AutoCloseable {
     /** Asks the broker whether it answers; never throws for an unreachable broker. */
     Health health();
 
-    /** Creates the stream if it does not exist. Idempotent. */
+    /** Creates the stream, of one partition, if it does not exist. Idempotent. */
     void createStream(StreamName stream);
+
+    /**
+     * Creates the stream with {@code options} if it does not exist. Idempotent: an existing stream
+     * keeps its partition count. One partition is what {@link #createStream(StreamName)} does; more
+     * need {@link Capability#PARTITIONED}.
+     *
+     * @throws StreamException {@link ErrorKind#UNSUPPORTED} for several partitions on a backend that
+     *                         does not declare {@link Capability#PARTITIONED}
+     */
+    default void createStream(StreamName stream, StreamOptions options) {
+        if (options == null) {
+            throw StreamException.invalid("stream options must not be null");
+        }
+        if (options.partitions() > 1) {
+            throw StreamException.unsupported(Capability.PARTITIONED, backend());
+        }
+        createStream(stream);
+    }
 
     /** Deletes the stream and its groups; returns whether it existed. */
     boolean deleteStream(StreamName stream);
@@ -113,6 +131,11 @@ public interface StreamClient extends AutoCloseable {
      * {@code toInclusive} ({@code null}: up to the newest event at the time of the call), in order.
      * Page by calling again with {@code Position.after(lastIdOfThePage)}; pages have no gaps or
      * repeats. A missing or empty stream yields an empty list; broker errors propagate.
+     *
+     * <p>On a partitioned stream the page holds the oldest events of every partition, ordered by
+     * broker timestamp, then partition, each partition's order kept; {@code toInclusive} must be
+     * null. Page with a cursor: {@code c = c.advance(page)}, then {@code Position.after(c)}, starting
+     * from {@code Cursor.earliest(info(stream).partitionCount())} (or a reader's cursor).
      *
      * @throws StreamException {@link ErrorKind#DATA_LOSS} when {@code from} is an id below the
      *                         retained head

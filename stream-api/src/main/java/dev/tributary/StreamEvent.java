@@ -77,6 +77,11 @@ public final class StreamEvent {
         return id;
     }
 
+    /** The partition the event is stored in: {@code id().partition()}, 0 on a one-partition stream. */
+    public int partition() {
+        return id.partition();
+    }
+
     /** The broker's timestamp of the append. */
     public Instant timestamp() {
         return timestamp;

@@ -11,6 +11,10 @@ import java.util.List;
  * next events in stream order and advances the cursor to the last event <em>returned</em> (read),
  * whatever the application then keeps.
  *
+ * <p>On a partitioned stream a reader reads every partition: each poll keeps each partition's order
+ * and orders the events it returns across partitions by broker timestamp, then partition. Its place
+ * is a {@link #cursor()} over every partition; {@link #position()} is {@code after(cursor)}.
+ *
  * <p>A reader is used by one thread at a time. {@link #close()} of the reader or of its client
  * wakes a blocked {@link #poll} which then fails with {@link ErrorKind#CLOSED}.
  */
@@ -40,6 +44,19 @@ public interface StreamReader extends AutoCloseable {
      * {@code latest}).
      */
     Position position();
+
+    /**
+     * Where the next poll continues in every partition, to save and resume with
+     * {@link Position#after(Cursor)}. A one-partition reader's cursor is its {@link #position()}
+     * (never {@code latest}); a reader of a partitioned stream returns its own. Answers after close.
+     */
+    default Cursor cursor() {
+        Position p = position();
+        if (p instanceof Position.AfterCursor c) {
+            return c.cursor();
+        }
+        return Cursor.of(java.util.List.of(p));
+    }
 
     /** Idempotent; a blocked poll wakes up and fails with {@link ErrorKind#CLOSED}. */
     @Override

@@ -159,7 +159,7 @@ class ValidationTest {
         assertInvalid(() -> Trim.toLength(-1));
         assertInvalid(() -> Trim.olderThan(Duration.ofSeconds(-1)));
         assertInvalid(() -> Trim.below(null));
-        assertInvalid(() -> Position.after(null));
+        assertInvalid(() -> Position.after((EventId) null));
     }
 
     @Test

@@ -189,7 +189,7 @@ class ValuesTest {
         assertEquals("latest", Position.latest().toString());
         assertTrue(Position.after(EventId.of(1, 0)).toString().startsWith("after "));
         assertEquals("at " + T, Position.at(T).toString());
-        assertThrows(StreamException.class, () -> Position.after(null));
+        assertThrows(StreamException.class, () -> Position.after((EventId) null));
         assertThrows(StreamException.class, () -> Position.at(null));
     }
 

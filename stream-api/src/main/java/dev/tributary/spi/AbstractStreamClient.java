@@ -14,6 +14,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
@@ -126,6 +127,21 @@ public abstract class AbstractStreamClient implements StreamClient {
     }
 
     @Override
+    public final void createStream(StreamName stream, StreamOptions options) {
+        ensureOpen();
+        Checks.stream(stream);
+        if (options == null) {
+            throw StreamException.invalid("stream options must not be null (use StreamOptions.defaults())");
+        }
+        if (options.partitions() == 1) {
+            doCreateStream(stream);
+            return;
+        }
+        Checks.capability(Capability.PARTITIONED, capabilities, backend);
+        doCreateStream(stream, options);
+    }
+
+    @Override
     public final boolean deleteStream(StreamName stream) {
         ensureOpen();
         return doDeleteStream(Checks.stream(stream));
@@ -151,17 +167,17 @@ public abstract class AbstractStreamClient implements StreamClient {
     public final StreamReader openReader(StreamName stream, Position from) {
         ensureOpen();
         Checks.stream(stream);
-        Checks.position(from, capabilities, backend);
-        return track(doOpenReader(stream, from));
+        Position start = Checks.position(from, capabilities, backend);
+        return track(doOpenReader(stream, start));
     }
 
     @Override
     public final List<StreamEvent> range(StreamName stream, Position from, EventId toInclusive, int maxCount) {
         ensureOpen();
         Checks.stream(stream);
-        Checks.position(from, capabilities, backend);
+        Position start = Checks.position(from, capabilities, backend);
         Checks.count(maxCount, limits);
-        return doRange(stream, from, toInclusive, maxCount);
+        return doRange(stream, start, toInclusive, maxCount);
     }
 
     @Override
@@ -186,9 +202,9 @@ public abstract class AbstractStreamClient implements StreamClient {
         if (options == null) {
             throw StreamException.invalid("group options must not be null (use GroupOptions.defaults())");
         }
-        Checks.position(options.start(), capabilities, backend);
+        Position start = Checks.position(options.start(), capabilities, backend);
         Checks.capability(Capability.CONSUMER_GROUPS, capabilities, backend);
-        doCreateGroup(stream, group, options);
+        doCreateGroup(stream, group, start == options.start() ? options : options.withStart(start));
     }
 
     @Override
@@ -243,6 +259,17 @@ public abstract class AbstractStreamClient implements StreamClient {
      * @param stream the stream
      */
     protected abstract void doCreateStream(StreamName stream);
+
+    /**
+     * Creates a checked stream of several partitions; an existing stream is left as it is. Called
+     * only on a client that declares {@link Capability#PARTITIONED}, which must override it.
+     *
+     * @param stream  the stream
+     * @param options its partitions (more than one)
+     */
+    protected void doCreateStream(StreamName stream, StreamOptions options) {
+        throw StreamException.unsupported(Capability.PARTITIONED, backend);
+    }
 
     /**
      * Deletes a checked stream with its groups.

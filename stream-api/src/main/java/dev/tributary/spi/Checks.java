@@ -61,13 +61,34 @@ public final class Checks {
         return wait;
     }
 
-    /** A position, with TIME_POSITION checked. */
+    /**
+     * A position, with TIME_POSITION checked. For a backend without PARTITIONED, a one-partition
+     * cursor becomes its one position, and a cursor of several partitions or a partitioned id is
+     * refused: such a backend's streams have one partition.
+     */
     public static Position position(Position p, Set<Capability> caps, String backend) {
         if (p == null) {
             throw StreamException.invalid("position must not be null");
         }
+        if (p instanceof Position.AfterCursor c) {
+            for (Position each : c.cursor().positions()) {
+                position(each, caps, backend);
+            }
+            if (!caps.contains(Capability.PARTITIONED)) {
+                if (c.cursor().partitionCount() != 1) {
+                    throw StreamException.invalid("cursor " + c.cursor() + " covers "
+                            + c.cursor().partitionCount() + " partitions, but every " + backend + " stream has one");
+                }
+                return c.cursor().position(0);
+            }
+            return p;
+        }
         if (p instanceof Position.AtTime && !caps.contains(Capability.TIME_POSITION)) {
             throw StreamException.unsupported(Capability.TIME_POSITION, backend);
+        }
+        if (p instanceof Position.After a && a.id().isPartitioned() && !caps.contains(Capability.PARTITIONED)) {
+            throw StreamException.invalid(
+                    "'" + a.id() + "' is a partitioned id, but every " + backend + " stream has one partition");
         }
         return p;
     }

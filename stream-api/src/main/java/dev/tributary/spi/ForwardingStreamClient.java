@@ -12,6 +12,7 @@ import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
@@ -69,6 +70,11 @@ public class ForwardingStreamClient implements StreamClient {
     @Override
     public void createStream(StreamName stream) {
         delegate.createStream(stream);
+    }
+
+    @Override
+    public void createStream(StreamName stream, StreamOptions options) {
+        delegate.createStream(stream, options);
     }
 
     @Override

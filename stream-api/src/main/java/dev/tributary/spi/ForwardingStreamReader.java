@@ -1,5 +1,6 @@
 package dev.tributary.spi;
 
+import dev.tributary.Cursor;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
@@ -35,6 +36,11 @@ public class ForwardingStreamReader implements StreamReader {
     @Override
     public Position position() {
         return delegate.position();
+    }
+
+    @Override
+    public Cursor cursor() {
+        return delegate.cursor();
     }
 
     @Override

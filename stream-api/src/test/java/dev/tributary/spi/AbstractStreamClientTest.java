@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.AckResult;
 import dev.tributary.Capability;
+import dev.tributary.Cursor;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
@@ -18,6 +19,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
@@ -41,6 +43,8 @@ class AbstractStreamClientTest {
         final List<String> calls = new ArrayList<>();
         final CountDownLatch pollStarted = new CountDownLatch(1);
         Duration closeBound;
+        /** The position the last read, range or group creation reached the backend with. */
+        volatile Position lastPosition;
         /** How long each group member takes to close (leaving its group, say). */
         volatile long memberCloseMillis;
 
@@ -89,6 +93,7 @@ class AbstractStreamClientTest {
 
         @Override
         protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
+            lastPosition = from;
             return new AbstractStreamReader(stream, limits(), "rec reader") {
                 private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -120,6 +125,7 @@ class AbstractStreamClientTest {
 
         @Override
         protected List<StreamEvent> doRange(StreamName stream, Position from, EventId to, int maxCount) {
+            lastPosition = from;
             return List.of();
         }
 
@@ -135,6 +141,7 @@ class AbstractStreamClientTest {
 
         @Override
         protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
+            lastPosition = options.start();
             calls.add("createGroup");
         }
 
@@ -316,6 +323,41 @@ class AbstractStreamClientTest {
         assertTrue(f.openGroupConsumer(S, "g", "m") instanceof ForwardingGroupConsumer);
         assertEquals(List.of("reader", "consumer"), wrapped);
         f.close();
+    }
+
+    @Test
+    void aBackendWithoutPartitionsGetsAOnePartitionCursorAsItsPositionAndRefusesMore() {
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        c.range(S, Position.after(Cursor.parse("42")), null, 10);
+        assertEquals(Position.after(EventId.ofSequence(42)), c.lastPosition);
+        c.openReader(S, Position.after(Cursor.parse("-"))).close();
+        assertEquals(Position.earliest(), c.lastPosition);
+        c.createGroup(S, "g", GroupOptions.defaults().withStart(Position.after(Cursor.parse("7"))));
+        assertEquals(Position.after(EventId.ofSequence(7)), c.lastPosition);
+        c.lastPosition = null;
+        assertEquals(
+                ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.range(S, Position.after(Cursor.parse("1,2")), null, 1)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.openReader(S, Position.after(EventId.parse("1/2")))));
+        assertEquals(
+                ErrorKind.UNSUPPORTED,
+                kindOf(() -> c.range(S, Position.after(Cursor.parse("@2026-12-03T00:00:00Z")), null, 1)));
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> c.createStream(S, StreamOptions.partitions(3))));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.createStream(S, null)));
+        assertEquals(null, c.lastPosition);
+        c.createStream(S, StreamOptions.defaults());
+        assertEquals("createStream", c.calls.get(c.calls.size() - 1));
+        c.close();
+    }
+
+    @Test
+    void aPartitionedBackendGetsTheCursorAsItIs() {
+        Recording c = new Recording(Set.of(Capability.PARTITIONED));
+        Position p = Position.after(Cursor.parse("1,2"));
+        c.range(S, p, null, 10);
+        assertEquals(p, c.lastPosition);
+        // declared but not overridden: the skeleton's default refuses rather than creating one partition
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> c.createStream(S, StreamOptions.partitions(3))));
+        c.close();
     }
 
     @Test

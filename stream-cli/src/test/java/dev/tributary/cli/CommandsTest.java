@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,6 +208,36 @@ class CommandsTest {
         assertTrue(part.outLines().get(9).startsWith(ids.get(19) + " "), part::toString);
         assertEquals(
                 7, ok(with("range", "r", "-n", "7", "--page", "2")).outLines().size());
+    }
+
+    @Test
+    void aPartitionedStreamIsCreatedDescribedAndPagedWithACursorThatResumes() {
+        ok(with("produce", "p", "--partitions", "3", "-k", "a", "a1", "a2"));
+        ok(with("produce", "p", "-k", "b", "b1", "b2"));
+        ok(with("produce", "p", "--partitions", "5", "-k", "c", "c1", "c2")); // exists: keeps 3
+        JsonNode info = json(ok(with("info", "p", "-o", "json")).outLines().get(0));
+        assertEquals(3, info.get("partitions").asInt(), info::toString);
+        assertEquals(6, info.get("length").asInt(), info::toString);
+        assertEquals(3, info.get("partitionInfo").size(), info::toString);
+        Cli.Result all = ok(with("range", "p", "--page", "2", "-o", "json"));
+        List<String> payloads = all.outLines().stream()
+                .map(l -> json(l).get("payload").asText())
+                .toList();
+        assertEquals(6, payloads.size(), all::toString);
+        assertTrue(payloads.indexOf("a1") < payloads.indexOf("a2"), "order per key: " + payloads);
+        Cli.Result head = ok(with("range", "p", "-n", "3", "-o", "json"));
+        String err = head.err();
+        assertTrue(err.contains("cursor "), head::toString);
+        String cursor = err.substring(err.indexOf("cursor ") + 7, err.indexOf(" (continue"));
+        Cli.Result rest = ok(with("range", "p", "--from", cursor, "-o", "json"));
+        List<String> resumed = new java.util.ArrayList<>();
+        head.outLines().forEach(l -> resumed.add(json(l).get("payload").asText()));
+        rest.outLines().forEach(l -> resumed.add(json(l).get("payload").asText()));
+        assertEquals(Set.copyOf(payloads), Set.copyOf(resumed), rest::toString);
+        assertEquals(6, resumed.size(), "no event twice: " + resumed);
+        Cli.Result oneId = Cli.run(with("range", "p", "--from", "1"));
+        assertEquals(Errors.USAGE, oneId.exitCode(), oneId::toString);
+        assertTrue(oneId.err().contains("cursor"), oneId::toString);
     }
 
     @Test

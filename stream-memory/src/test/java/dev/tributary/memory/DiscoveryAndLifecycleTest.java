@@ -42,7 +42,7 @@ class DiscoveryAndLifecycleTest {
                 .orElseThrow();
         assertInstanceOf(MemoryStreamProvider.class, p);
         assertEquals(Set.of("memory"), p.schemes());
-        assertEquals(Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED))), p.capabilities());
+        assertEquals(Set.copyOf(EnumSet.allOf(Capability.class)), p.capabilities());
         assertEquals("dev.tributary:stream-memory", p.artifact());
     }
 

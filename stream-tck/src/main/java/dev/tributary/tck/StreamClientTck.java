@@ -13,6 +13,7 @@ import dev.tributary.tck.internal.KitContext;
 import dev.tributary.tck.internal.KitHooks;
 import dev.tributary.tck.internal.LifecycleRules;
 import dev.tributary.tck.internal.NetworkFaultRules;
+import dev.tributary.tck.internal.PartitionRules;
 import dev.tributary.tck.internal.PositionRules;
 import dev.tributary.tck.internal.PromiseRules;
 import dev.tributary.tck.internal.RuleExtension;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * The kit for the contract rules: the L, A, P, H, G, E and F families of TCK-RULES.md, one
+ * The kit for the contract rules: the L, A, P, H, G, E, K and F families of TCK-RULES.md, one
  * {@link Nested} group per family and one test per rule. A backend's test extends this class and
  * supplies a {@link BrokerFixture}:
  *
@@ -546,6 +547,73 @@ public abstract class StreamClientTck {
         @RuleHint("validation throws StreamException(INVALID_ARGUMENT/TOO_LARGE) only, never NPE or another exception")
         void required_E7_randomInputYieldsOnlyDocumentedErrors() {
             new ErrorRules(kit()).e7();
+        }
+    }
+
+    @Nested
+    @DisplayName("K — partitioned streams (capability PARTITIONED)")
+    class Partitions {
+        @Test
+        @DisplayName("K1 order per key holds with 20 concurrent producers; a key's partition is Partitioner's")
+        @RuleHint("records go to Partitioner.partition(key, n) (Kafka's murmur2); appends of one key keep their order")
+        void optional_K1_orderPerKeyHoldsWith20ConcurrentProducers() {
+            new PartitionRules(kit()).k1();
+        }
+
+        @Test
+        @DisplayName(
+                "K2 the cursor's string form round-trips and resumes across client restarts with no loss and no duplicates")
+        @RuleHint(
+                "StreamReader.cursor() holds every partition's place; Position.after(cursor) starts each partition there")
+        void optional_K2_theCursorsTextResumesAcrossClientsWithNoLossAndNoDuplicates() {
+            new PartitionRules(kit()).k2();
+        }
+
+        @Test
+        @DisplayName("K3 range returns every event of every partition exactly once, in the documented interleaving")
+        @RuleHint(
+                "range reads each partition after its cursor entry and keeps the first maxCount by timestamp, then partition (spi.Interleaving)")
+        void optional_K3_rangeReturnsEveryEventOfEveryPartitionOnceInOrder() {
+            new PartitionRules(kit()).k3();
+        }
+
+        @Test
+        @DisplayName("K4 earliest, latest and at(time) over all partitions")
+        @RuleHint("latest is resolved per partition when the reader opens; at(time) looks up each partition")
+        void optional_K4_earliestLatestAndAtTimeOverAllPartitions() {
+            new PartitionRules(kit()).k4();
+        }
+
+        @Test
+        @DisplayName(
+                "K5 a group over partitions loses nothing while members join and leave; duplicates bounded and counted")
+        @RuleHint(
+                "a member reads every partition (or the partitions the broker assigned it); acks are routed by the id's partition")
+        void optional_K5_aGroupOverPartitionsLosesNothingWhileMembersJoinAndLeave() {
+            new PartitionRules(kit()).k5();
+        }
+
+        @Test
+        @DisplayName("K6 info totals and per-partition figures equal what was appended")
+        @RuleHint("info sums the partitions and lists each with its own (plain) first and last ids")
+        void optional_K6_infoTotalsAndPerPartitionFiguresEqualWhatWasAppended() {
+            new PartitionRules(kit()).k6();
+        }
+
+        @Test
+        @DisplayName("K7 a gap in one partition is DATA_LOSS naming that partition")
+        @RuleHint("each partition's cursor entry is checked against that partition's retained head")
+        void optional_K7_aGapInOnePartitionIsDataLossNamingThePartition() {
+            new PartitionRules(kit()).k7();
+        }
+
+        @Test
+        @DisplayName(
+                "K8 one-partition code meets a partitioned stream: reads cover every partition, one id alone is refused")
+        @RuleHint(
+                "earliest/latest/at apply to every partition; after(id) and a range end id are INVALID_ARGUMENT naming the cursor")
+        void optional_K8_onePartitionCodeMeetsAPartitionedStream() {
+            new PartitionRules(kit()).k8();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Locale;
 public final class Args {
     /** The help text describing {@link #position}. */
     public static final String POSITION_HELP = "earliest, latest, an event id (read after it, exclusive), "
+            + "a cursor over partitions (41,-,7: read after it), "
             + "a time (2026-01-31T12:00:00Z or 2026-01-31) or an age (-10m: ten minutes ago)";
 
     private Args() {}
@@ -49,6 +50,13 @@ public final class Args {
      */
     public static Position positionWithoutId(String text) {
         String t = text.trim();
+        if (t.indexOf(',') >= 0) { // a cursor over partitions, as range and tail print it
+            try {
+                return Position.after(dev.tributary.Cursor.parse(t));
+            } catch (dev.tributary.StreamException e) {
+                throw CliException.usage("'" + t + "' is not a cursor: " + e.getMessage());
+            }
+        }
         switch (t.toLowerCase(Locale.ROOT)) {
             case "earliest":
             case "beginning":

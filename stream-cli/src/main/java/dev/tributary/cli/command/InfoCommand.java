@@ -118,6 +118,9 @@ public final class InfoCommand extends ClientCommand {
     private void streamText(StreamInfo info, List<GroupInfo> groups) {
         out().printf("stream  %s%n", info.stream());
         out().printf("  length  %d%n", info.length());
+        if (info.partitionCount() > 1) {
+            out().printf("  partitions  %d%n", info.partitionCount());
+        }
         if (info.length() > 0) {
             out().printf(
                             "  first   %s  %s%n",
@@ -127,6 +130,15 @@ public final class InfoCommand extends ClientCommand {
                             "  last    %s  %s%n",
                             info.lastId().map(Object::toString).orElse("-"),
                             info.lastTimestamp().map(Object::toString).orElse("-"));
+        }
+        for (int p = 0; p < info.partitions().size(); p++) {
+            StreamInfo part = info.partitions().get(p);
+            out().printf(
+                            "  partition %d  length %d  first %s  last %s%n",
+                            p,
+                            part.length(),
+                            part.firstId().map(Object::toString).orElse("-"),
+                            part.lastId().map(Object::toString).orElse("-"));
         }
         out().printf(
                         "  groups  %s%n",
@@ -151,6 +163,16 @@ public final class InfoCommand extends ClientCommand {
         info.firstTimestamp().ifPresent(t -> n.put("firstTimestamp", t.toString()));
         info.lastId().ifPresent(id -> n.put("lastId", id.toString()));
         info.lastTimestamp().ifPresent(t -> n.put("lastTimestamp", t.toString()));
+        n.put("partitions", info.partitionCount());
+        if (!info.partitions().isEmpty()) {
+            ArrayNode ps = n.putArray("partitionInfo");
+            for (StreamInfo part : info.partitions()) {
+                ObjectNode p = ps.addObject();
+                p.put("length", part.length());
+                part.firstId().ifPresent(id -> p.put("firstId", id.toString()));
+                part.lastId().ifPresent(id -> p.put("lastId", id.toString()));
+            }
+        }
         ArrayNode gs = n.putArray("groups");
         for (GroupInfo g : groups) {
             gs.add(GroupsCommand.groupJson(g));

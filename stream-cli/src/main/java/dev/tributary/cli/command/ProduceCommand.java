@@ -4,6 +4,7 @@ import dev.tributary.EventId;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.cli.CliException;
 import dev.tributary.spi.Checks;
@@ -86,6 +87,13 @@ public final class ProduceCommand extends ClientCommand {
     boolean noCreate;
 
     @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description = "Partitions of the stream if this creates it (default 1; more need a backend with "
+                    + "PARTITIONED). An existing stream keeps its count.")
+    int partitions = 1;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "Print neither ids nor the summary.")
     boolean quiet;
@@ -93,6 +101,10 @@ public final class ProduceCommand extends ClientCommand {
     @Override
     protected void validate() {
         StreamName.of(stream);
+        StreamOptions.partitions(partitions); // 1 to MAX_PARTITIONS, before any I/O
+        if (noCreate && partitions != 1) {
+            throw CliException.usage("--partitions applies to the stream this creates: drop --no-create");
+        }
         template();
         if (!values.isEmpty() && !files.isEmpty()) {
             throw CliException.usage("give either VALUE arguments or --file, not both");
@@ -133,7 +145,7 @@ public final class ProduceCommand extends ClientCommand {
         if (noCreate) {
             requireStream(client, name); // the same on every backend: no append creates it behind our back
         } else {
-            client.createStream(name);
+            client.createStream(name, StreamOptions.partitions(partitions));
         }
         long count = appendAll(client, name, template, payloads);
         if (!quiet) {

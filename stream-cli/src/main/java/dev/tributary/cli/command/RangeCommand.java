@@ -1,5 +1,6 @@
 package dev.tributary.cli.command;
 
+import dev.tributary.Cursor;
 import dev.tributary.EventId;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
@@ -60,6 +61,18 @@ public final class RangeCommand extends ClientCommand {
             description = "text (default) or json.")
     OutputFormat format = OutputFormat.TEXT;
 
+    /** Where each of {@code partitions} partitions starts for {@code from}. */
+    private static Cursor startCursor(Position from, int partitions) {
+        if (from instanceof Position.AfterCursor c) {
+            return c.cursor();
+        }
+        if (from instanceof Position.After) {
+            throw CliException.usage(
+                    "the stream has " + partitions + " partitions: start --from a cursor (41,-,7), not one id");
+        }
+        return Cursor.of(java.util.Collections.nCopies(partitions, from)); // earliest or a time: every partition
+    }
+
     @Override
     protected boolean handlesCtrlC() {
         return true;
@@ -82,6 +95,9 @@ public final class RangeCommand extends ClientCommand {
         EventId toId = to == null ? null : Args.id(to, client);
         EventPrinter printer = new EventPrinter(out(), format);
         int pageSize = Math.min(page, client.limits().maxReadCount());
+        // A partitioned stream pages with a cursor over its partitions (StreamClient.range).
+        int partitions = client.info(name).partitionCount();
+        Cursor cursor = partitions == 1 || pos instanceof Position.Latest ? null : startCursor(pos, partitions);
         long printed = 0;
         SignalGuard guard = guard();
         while (printed < max && !guard.stopRequested()) {
@@ -93,9 +109,17 @@ public final class RangeCommand extends ClientCommand {
                 printer.print(e);
             }
             printed += events.size();
-            pos = Position.after(events.get(events.size() - 1).id());
+            if (cursor == null) {
+                pos = Position.after(events.get(events.size() - 1).id());
+            } else {
+                cursor = cursor.advance(events);
+                pos = Position.after(cursor);
+            }
         }
         out().flush();
+        if (cursor != null) {
+            err().println("cursor " + cursor + " (continue with --from '" + cursor + "')");
+        }
         return guard.stopRequested() ? Errors.INTERRUPTED : 0;
     }
 }

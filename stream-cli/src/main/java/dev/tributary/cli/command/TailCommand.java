@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tributary tail STREAM}: prints events as they arrive, from a position or as a member of a
  * consumer group (acking what it printed), until Ctrl-C, {@code --count} events or {@code --idle}
- * without events. On exit it prints to stderr how many events it read and the id to resume after, and
+ * without events. On exit it prints to stderr how many events it read and the id (on a partitioned stream,
+ * the cursor) to resume after, and
  * as a group member the group's pending and lag.
  */
 @Command(
@@ -147,6 +148,7 @@ public final class TailCommand extends ClientCommand {
         EventId last = null;
         SignalGuard guard = guard();
         long lastEvent = System.nanoTime();
+        String resume = null;
         if (group == null) {
             Position start = from == null ? Position.latest() : Args.position(from, client);
             try (StreamReader reader = client.openReader(name, start)) {
@@ -165,6 +167,7 @@ public final class TailCommand extends ClientCommand {
                         break;
                     }
                 }
+                resume = reader.cursor().toString(); // one partition: the last id; several: every partition's place
             }
         } else {
             GroupOptions options = GroupOptions.defaults();
@@ -203,7 +206,9 @@ public final class TailCommand extends ClientCommand {
         }
         out().flush();
         err().println("# " + seen + (seen == 1 ? " event" : " events")
-                + (last == null ? "" : "; resume with --from " + last)
+                + (resume != null && last != null
+                        ? "; resume with --from " + resume
+                        : last == null ? "" : "; resume with --from " + last)
                 + (group == null ? "" : "; " + groupFigures(client, name, group)));
         return guard.stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
     }

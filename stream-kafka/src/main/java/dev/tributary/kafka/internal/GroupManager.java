@@ -101,6 +101,11 @@ final class GroupManager {
         List<TopicPartition> tps = AdminOps.tps(topic, n);
         Map<TopicPartition, Long> start;
         Position p = options.start();
+        if (p instanceof Position.AfterCursor) {
+            throw StreamException.invalid(
+                    "a group of a Kafka stream starts at earliest, latest or after one id of a one-partition stream,"
+                            + " not after a cursor (not supported yet)");
+        }
         if (p instanceof Position.After a) {
             if (partitioned) {
                 throw StreamException.invalid(

@@ -13,6 +13,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.spi.AbstractGroupConsumer;
@@ -132,6 +133,12 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     @Override
     protected void doCreateStream(StreamName stream) {
         streams.create(stream);
+    }
+
+    /** Only a client opened with {@code partitions=N} (N &gt; 1) declares PARTITIONED and gets here. */
+    @Override
+    protected void doCreateStream(StreamName stream, StreamOptions options) {
+        streams.create(stream, options.partitions());
     }
 
     @Override

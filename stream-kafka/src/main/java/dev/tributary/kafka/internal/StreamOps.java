@@ -69,10 +69,14 @@ final class StreamOps {
     }
 
     void create(StreamName stream) {
+        create(stream, settings.partitions());
+    }
+
+    /** Creates the stream's topic with {@code partitions} partitions unless it exists (then it keeps its count). */
+    void create(StreamName stream, int partitions) {
         String topic = topic(stream);
         short rf = settings.replicationFactor();
-        NewTopic nt = new NewTopic(
-                        topic, Optional.of(settings.partitions()), rf < 0 ? Optional.empty() : Optional.of(rf))
+        NewTopic nt = new NewTopic(topic, Optional.of(partitions), rf < 0 ? Optional.empty() : Optional.of(rf))
                 .configs(settings.topicConfig());
         try {
             admin.get(

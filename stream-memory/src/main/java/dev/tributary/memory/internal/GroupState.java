@@ -2,6 +2,7 @@ package dev.tributary.memory.internal;
 
 import dev.tributary.EventId;
 import dev.tributary.GroupInfo;
+import dev.tributary.StreamEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,5 +134,39 @@ final class GroupState {
                 lag,
                 new ArrayList<>(members),
                 lastDelivered == 0 ? Optional.empty() : Optional.of(EventId.ofSequence(lastDelivered)));
+    }
+
+    /**
+     * The group {@code name} over every partition of a stream: pending and lag summed, members
+     * joined, and the last delivery the newest (by timestamp) of the partitions' last deliveries
+     * still retained. Caller holds the lock and checked the group exists.
+     */
+    static GroupInfo info(StreamLog[] parts, String name) {
+        if (parts.length == 1) {
+            return parts[0].groups.get(name).info(parts[0].firstSeq(), parts[0].lastSeq());
+        }
+        long pending = 0;
+        long lag = 0;
+        Set<String> members = new LinkedHashSet<>();
+        StreamEvent newest = null;
+        for (StreamLog part : parts) {
+            GroupState g = part.groups.get(name);
+            GroupInfo each = g.info(part.firstSeq(), part.lastSeq());
+            pending += each.pending();
+            lag += each.lag();
+            members.addAll(each.members());
+            if (g.lastDelivered >= part.firstSeq() && g.lastDelivered <= part.lastSeq()) {
+                StreamEvent e = part.get(g.lastDelivered);
+                if (newest == null || !e.timestamp().isBefore(newest.timestamp())) {
+                    newest = e;
+                }
+            }
+        }
+        return new GroupInfo(
+                name,
+                pending,
+                lag,
+                new ArrayList<>(members),
+                newest == null ? Optional.empty() : Optional.of(newest.id()));
     }
 }

@@ -25,6 +25,8 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
     private final StreamName stream;
     private final String group;
     private final String member;
+    /** Which partition goes first in the next poll: each gets its turn to fill a poll. */
+    private int turns;
 
     MemoryGroupConsumer(MemoryStreamClient client, StreamName stream, String group, String member) {
         super(stream, group, member, client.limits());
@@ -43,30 +45,33 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
             while (true) {
                 ensureOpen();
                 StreamLog log = client.requireStream(stream);
-                GroupState g = MemoryStreamClient.requireGroup(log, group);
-                g.members.add(member);
-                long first = log.firstSeq();
-                if (g.cursor < first - 1) {
-                    long lostFrom = g.cursor + 1;
-                    g.cursor = first - 1;
-                    throw new StreamException(
-                            dev.tributary.ErrorKind.DATA_LOSS,
-                            "group '" + group + "' of stream '"
-                                    + stream + "' lost events " + lostFrom + " to " + (first - 1)
-                                    + ": they were trimmed before the group received them. The group continues from id "
-                                    + first + " on the next poll");
-                }
+                MemoryStreamClient.requireGroup(log, group);
+                StreamLog[] parts = log.parts();
                 long now = store.nanos();
-                List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 64));
-                GroupState.Pending due;
-                while (out.size() < maxCount && (due = g.firstDue(now)) != null) {
-                    g.redeliver(due, member, now);
-                    out.add(log.get(due.seq).withDeliveryCount(due.deliveries));
+                for (StreamLog part : parts) {
+                    checkLoss(part, part.groups.get(group));
                 }
-                while (out.size() < maxCount && g.cursor < log.lastSeq()) {
-                    long seq = g.cursor + 1;
-                    g.deliverNew(seq, member, now);
-                    out.add(log.get(seq));
+                List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 64));
+                // redeliveries first, then new events; a partitioned stream's partitions take turns first
+                int turn = Math.floorMod(turns++, parts.length);
+                for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
+                    StreamLog part = parts[(turn + i) % parts.length];
+                    GroupState g = part.groups.get(group);
+                    g.members.add(member);
+                    GroupState.Pending due;
+                    while (out.size() < maxCount && (due = g.firstDue(now)) != null) {
+                        g.redeliver(due, member, now);
+                        out.add(part.get(due.seq).withDeliveryCount(due.deliveries));
+                    }
+                }
+                for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
+                    StreamLog part = parts[(turn + i) % parts.length];
+                    GroupState g = part.groups.get(group);
+                    while (out.size() < maxCount && g.cursor < part.lastSeq()) {
+                        long seq = g.cursor + 1;
+                        g.deliverNew(seq, member, now);
+                        out.add(part.get(seq));
+                    }
                 }
                 if (!out.isEmpty()) {
                     return out;
@@ -75,12 +80,32 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
                 if (remaining <= 0) {
                     return out;
                 }
-                long next = g.nextDeadline();
+                long next = Long.MAX_VALUE;
+                for (StreamLog part : parts) {
+                    next = Math.min(next, part.groups.get(group).nextDeadline());
+                }
                 long untilDue = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, next - now);
                 MemoryStore.await(log.changed, Math.min(remaining, untilDue));
             }
         } finally {
             store.lock.unlock();
+        }
+    }
+
+    /**
+     * Fails DATA_LOSS once, naming the partition, when events the group had not received were
+     * trimmed away; the group then continues from the first retained event. Caller holds the lock.
+     */
+    private void checkLoss(StreamLog part, GroupState g) {
+        long first = part.firstSeq();
+        if (g.cursor < first - 1) {
+            long lostFrom = g.cursor + 1;
+            g.cursor = first - 1;
+            throw new StreamException(
+                    dev.tributary.ErrorKind.DATA_LOSS,
+                    "group '" + group + "' of " + part.what() + " lost events " + lostFrom + " to " + (first - 1)
+                            + ": they were trimmed before the group received them. The group continues from id "
+                            + first + " on the next poll");
         }
     }
 

@@ -75,6 +75,19 @@ public final class MemoryStore {
         return log;
     }
 
+    /**
+     * The stream under {@code key}, created with {@code partitions} partitions if missing (an existing
+     * stream keeps its count). Returns partition 0 (or the one-partition log). Caller holds the lock.
+     */
+    StreamLog getOrCreate(String key, StreamName name, int partitions) {
+        StreamLog log = streams.get(key);
+        if (log == null && partitions > 1) {
+            log = StreamLog.partitioned(name, lock.newCondition(), settings, partitions)[0];
+            register(key, log);
+        }
+        return log != null ? log : getOrCreate(key, name);
+    }
+
     /** A new, not yet registered stream. Caller holds the lock. */
     StreamLog newLog(StreamName name) {
         return new StreamLog(name, lock.newCondition(), settings);

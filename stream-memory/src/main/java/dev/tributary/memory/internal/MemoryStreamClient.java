@@ -7,17 +7,21 @@ import dev.tributary.EventId;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Health;
+import dev.tributary.Partitioner;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.spi.AbstractGroupConsumer;
 import dev.tributary.spi.AbstractStreamClient;
 import dev.tributary.spi.AbstractStreamReader;
+import dev.tributary.spi.Interleaving;
 import dev.tributary.spi.ProviderContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +31,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client of a {@link MemoryStore}.
@@ -38,12 +43,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MemoryStreamClient extends AbstractStreamClient {
     public static final String BACKEND = "memory";
-    public static final Set<Capability> CAPABILITIES =
-            Set.copyOf(EnumSet.complementOf(EnumSet.of(Capability.PARTITIONED)));
+    public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     final MemoryStore store;
     private final Clock clock;
     private final String namespacePrefix;
+    /** Spreads records without a key (and without an idempotency id) over partitions, round robin. */
+    private final AtomicInteger spread = new AtomicInteger();
 
     public MemoryStreamClient(ProviderContext context) {
         this(MemoryOptions.from(context.config()), context);
@@ -74,6 +80,18 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         return namespacePrefix.isEmpty() ? stream.value() : namespacePrefix + stream.value();
     }
 
+    /**
+     * The partition of {@code log}'s stream that {@code id} belongs to, or {@code null} when the id's
+     * form does not fit the stream (a partitioned id on a one-partition stream, or the reverse).
+     */
+    static StreamLog partOf(StreamLog log, EventId id) {
+        StreamLog[] parts = log.parts();
+        if (id.isPair() || id.isPartitioned() != log.isPartitioned() || id.partition() >= parts.length) {
+            return null;
+        }
+        return parts[id.partition()];
+    }
+
     /** The sequence of an id of this backend; a pair id is another backend's. */
     static long seq(EventId id, String what) {
         if (id == null) {
@@ -90,12 +108,12 @@ public final class MemoryStreamClient extends AbstractStreamClient {
 
     @Override
     protected EventId doParseId(String text) {
-        if (text != null && text.indexOf('-') >= 0) {
+        if (text != null && text.indexOf('-') > text.indexOf('/')) {
             throw StreamException.invalid("'" + (text.length() > 64 ? text.substring(0, 64) + "..." : text)
                     + "' is not a memory-backend id; memory ids are sequence numbers like 42");
         }
         EventId id = EventId.parse(text);
-        seq(id, "event id");
+        seq(id.local(), "event id");
         return id;
     }
 
@@ -111,6 +129,16 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         store.lock.lock();
         try {
             store.getOrCreate(key(stream), stream);
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    protected void doCreateStream(StreamName stream, StreamOptions options) {
+        store.lock.lock();
+        try {
+            store.getOrCreate(key(stream), stream, options.partitions());
         } finally {
             store.lock.unlock();
         }
@@ -158,7 +186,9 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                 store.register(key, created);
                 return ids;
             }
-            List<EventId> ids = log.append(records, clock.instant());
+            List<EventId> ids = log.isPartitioned()
+                    ? appendPartitioned(log.parts(), records)
+                    : log.append(records, clock.instant());
             log.changed.signalAll();
             return ids;
         } finally {
@@ -166,26 +196,59 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         }
     }
 
+    /**
+     * Appends records to the partitions their keys choose ({@link Partitioner}); a record without a
+     * key goes by its idempotency id's hash if it has one (so a retry lands where the first try did
+     * and is recognised), else round robin. Every partition's room is checked first, so a refused
+     * batch stores nothing. Caller holds the lock.
+     */
+    private List<EventId> appendPartitioned(StreamLog[] parts, List<StreamRecord> records) {
+        int n = parts.length;
+        int[] partition = new int[records.size()];
+        List<List<StreamRecord>> each = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            each.add(new ArrayList<>());
+        }
+        for (int i = 0; i < records.size(); i++) {
+            StreamRecord r = records.get(i);
+            byte[] k = r.key() != null
+                    ? r.key()
+                    : r.idempotencyId() != null ? r.idempotencyId().getBytes(StandardCharsets.UTF_8) : null;
+            partition[i] = k != null ? Partitioner.partition(k, n) : Math.floorMod(spread.getAndIncrement(), n);
+            each.get(partition[i]).add(r);
+        }
+        for (int p = 0; p < n; p++) {
+            if (!each.get(p).isEmpty()) {
+                parts[p].checkRoomFor(each.get(p));
+            }
+        }
+        Instant now = clock.instant();
+        List<List<EventId>> stored = new ArrayList<>(n);
+        for (int p = 0; p < n; p++) {
+            stored.add(each.get(p).isEmpty() ? List.of() : parts[p].append(each.get(p), now));
+        }
+        int[] next = new int[n];
+        List<EventId> ids = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            ids.add(stored.get(partition[i]).get(next[partition[i]]++));
+        }
+        return ids;
+    }
+
     // ---- reads ----
 
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-        ReadStart start = ReadStart.of(from);
-        if (start.kind() == ReadStart.Kind.LATEST) {
-            store.lock.lock();
-            try {
-                StreamLog log = store.get(key(stream));
-                start = ReadStart.after(log == null ? 0 : log.lastSeq());
-            } finally {
-                store.lock.unlock();
-            }
+        store.lock.lock();
+        try {
+            return new MemoryReader(this, stream, from, ReadStart.resolve(from, store.get(key(stream))));
+        } finally {
+            store.lock.unlock();
         }
-        return new MemoryReader(this, stream, start);
     }
 
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
-        ReadStart start = ReadStart.of(from);
         long to = toInclusive == null ? Long.MAX_VALUE : seq(toInclusive, "range end id");
         store.lock.lock();
         try {
@@ -193,9 +256,19 @@ public final class MemoryStreamClient extends AbstractStreamClient {
             if (log == null) {
                 return new ArrayList<>(0);
             }
-            long end = Math.min(to, log.lastSeq());
-            long fromSeq = start.kind() == ReadStart.Kind.LATEST ? log.lastSeq() + 1 : start.firstSeq(log, "range");
-            return log.read(fromSeq, end, maxCount);
+            ReadStart[] starts = ReadStart.resolve(from, log);
+            StreamLog[] parts = log.parts();
+            if (toInclusive != null && (toInclusive.isPartitioned() || parts.length > 1)) {
+                throw StreamException.invalid("a range of stream '" + stream + "' ends at an id of its one "
+                        + "partition or at null (the newest), got " + toInclusive + " on " + parts.length
+                        + " partition(s); page a partitioned stream with a cursor");
+            }
+            List<List<StreamEvent>> each = new ArrayList<>(parts.length);
+            for (int i = 0; i < parts.length; i++) {
+                long end = Math.min(to, parts[i].lastSeq());
+                each.add(parts[i].read(starts[i].firstSeq(parts[i], "range"), end, maxCount));
+            }
+            return parts.length == 1 ? each.get(0) : Interleaving.first(each, maxCount);
         } finally {
             store.lock.unlock();
         }
@@ -206,7 +279,17 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
-            return log == null ? StreamInfo.missing(stream) : log.info();
+            if (log == null) {
+                return StreamInfo.missing(stream);
+            }
+            if (!log.isPartitioned()) {
+                return log.info();
+            }
+            List<StreamInfo> each = new ArrayList<>();
+            for (StreamLog part : log.parts()) {
+                each.add(part.info());
+            }
+            return StreamInfo.ofPartitions(stream, each);
         } finally {
             store.lock.unlock();
         }
@@ -214,51 +297,70 @@ public final class MemoryStreamClient extends AbstractStreamClient {
 
     @Override
     protected long doTrim(StreamName stream, Trim trim) {
-        long below = trim instanceof Trim.Below b ? seq(b.id(), "trim id") : 0;
+        if (trim instanceof Trim.Below b) {
+            seq(b.id(), "trim id");
+        }
         store.lock.lock();
         try {
             StreamLog log = store.get(key(stream));
             if (log == null) {
                 return 0;
             }
-            int n;
-            if (trim instanceof Trim.ToLength t) {
-                n = (int) Math.max(0, log.size() - t.maxLength());
-            } else if (trim instanceof Trim.OlderThan o) {
-                Instant cutoff;
-                try {
-                    cutoff = clock.instant().minus(o.age());
-                } catch (ArithmeticException | java.time.DateTimeException e) {
-                    cutoff = Instant.MIN;
+            if (trim instanceof Trim.Below b) {
+                // below an id trims the id's partition only
+                StreamLog part = partOf(log, b.id());
+                if (part == null) {
+                    throw StreamException.invalid("trim id " + b.id() + " is not an id of stream '" + stream
+                            + "', which has " + log.parts().length + " partition(s)");
                 }
-                n = log.countOlderThan(cutoff);
-            } else {
-                n = (int) Math.max(0, Math.min(log.size(), below - log.firstSeq()));
+                long below = b.id().local().sequence();
+                return part.removeOldest((int) Math.max(0, Math.min(part.size(), below - part.firstSeq())));
             }
-            return log.removeOldest(n);
+            long removed = 0;
+            for (StreamLog part : log.parts()) {
+                removed += part.removeOldest(countToTrim(part, trim));
+            }
+            return removed;
         } finally {
             store.lock.unlock();
         }
+    }
+
+    /** How many of the oldest events of {@code part} a length or age trim removes (per partition). */
+    private int countToTrim(StreamLog part, Trim trim) {
+        if (trim instanceof Trim.ToLength t) {
+            return (int) Math.max(0, part.size() - t.maxLength());
+        }
+        Instant cutoff;
+        try {
+            cutoff = clock.instant().minus(((Trim.OlderThan) trim).age());
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            cutoff = Instant.MIN;
+        }
+        return part.countOlderThan(cutoff);
     }
 
     // ---- groups ----
 
     @Override
     protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        ReadStart start = ReadStart.of(options.start());
         store.lock.lock();
         try {
             StreamLog log = requireStream(stream);
             if (log.groups.containsKey(group)) {
                 return;
             }
-            long cursor;
-            switch (start.kind()) {
-                case EARLIEST -> cursor = log.firstSeq() - 1;
-                case LATEST -> cursor = log.lastSeq();
-                default -> cursor = start.afterSeq();
+            ReadStart[] starts = ReadStart.resolve(options.start(), log);
+            StreamLog[] parts = log.parts();
+            for (int i = 0; i < parts.length; i++) {
+                long cursor;
+                switch (starts[i].kind()) {
+                    case EARLIEST -> cursor = parts[i].firstSeq() - 1;
+                    case AT_TIME -> cursor = parts[i].firstSeqAtOrAfter(starts[i].time()) - 1;
+                    default -> cursor = starts[i].afterSeq();
+                }
+                parts[i].groups.put(group, new GroupState(group, options.ackTimeout(), cursor));
             }
-            log.groups.put(group, new GroupState(group, options.ackTimeout(), cursor));
         } finally {
             store.lock.unlock();
         }
@@ -280,7 +382,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         store.lock.lock();
         try {
             StreamLog log = requireStream(stream);
-            return requireGroup(log, group).info(log.firstSeq(), log.lastSeq());
+            requireGroup(log, group);
+            return GroupState.info(log.parts(), group);
         } finally {
             store.lock.unlock();
         }
@@ -293,8 +396,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
             StreamLog log = store.get(key(stream));
             List<GroupInfo> out = new ArrayList<>();
             if (log != null) {
-                for (GroupState g : log.groups.values()) {
-                    out.add(g.info(log.firstSeq(), log.lastSeq()));
+                for (String g : log.groups.keySet()) {
+                    out.add(GroupState.info(log.parts(), g));
                 }
             }
             return out;
@@ -310,6 +413,9 @@ public final class MemoryStreamClient extends AbstractStreamClient {
             StreamLog log = store.get(key(stream));
             if (log == null || log.groups.remove(group) == null) {
                 return false;
+            }
+            for (StreamLog part : log.parts()) {
+                part.groups.remove(group);
             }
             log.changed.signalAll();
             return true;
@@ -346,11 +452,13 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         store.lock.lock();
         try {
             ensureOpen();
-            GroupState g = requireGroup(requireStream(stream), group);
+            StreamLog log = requireStream(stream);
+            requireGroup(log, group);
             int acked = 0;
             int unknown = 0;
             for (EventId id : ids) {
-                if (!id.isPair() && g.ack(id.sequence())) {
+                StreamLog part = partOf(log, id);
+                if (part != null && part.groups.get(group).ack(id.local().sequence())) {
                     acked++;
                 } else {
                     unknown++;
@@ -368,12 +476,13 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         try {
             ensureOpen();
             StreamLog log = requireStream(stream);
-            GroupState g = requireGroup(log, group);
+            requireGroup(log, group);
             long now = store.nanos();
             boolean any = false;
             for (EventId id : ids) {
-                if (!id.isPair()) {
-                    any |= g.nack(id.sequence(), now);
+                StreamLog part = partOf(log, id);
+                if (part != null) {
+                    any |= part.groups.get(group).nack(id.local().sequence(), now);
                 }
             }
             if (any) {

@@ -2,6 +2,7 @@ package dev.tributary.memory.internal;
 
 import dev.tributary.EventId;
 import dev.tributary.Position;
+import dev.tributary.StreamException;
 import java.time.Instant;
 
 /**
@@ -28,6 +29,46 @@ record ReadStart(Kind kind, long afterSeq, Instant time) {
             return after(MemoryStreamClient.seq(a.id(), "position id"));
         }
         return new ReadStart(Kind.AT_TIME, 0, ((Position.AtTime) p).time());
+    }
+
+    /**
+     * One start per partition of {@code log}'s stream ({@code null}: a missing stream, read as one
+     * partition until it exists), {@code latest} resolved to each partition's last sequence now.
+     *
+     * @throws dev.tributary.StreamException INVALID_ARGUMENT for a cursor of another partition count,
+     *                                       or {@code after(id)} on a partitioned stream
+     */
+    static ReadStart[] resolve(Position p, StreamLog log) {
+        StreamLog[] parts = log == null ? null : log.parts();
+        int n = parts != null
+                ? parts.length
+                : p instanceof Position.AfterCursor c ? c.cursor().partitionCount() : 1;
+        ReadStart[] out = new ReadStart[n];
+        if (p instanceof Position.AfterCursor c) {
+            if (c.cursor().partitionCount() != n) {
+                throw StreamException.invalid(
+                        "cursor " + c.cursor() + " covers " + c.cursor().partitionCount() + " partitions, stream '"
+                                + (log == null ? "(missing)" : log.name) + "' has " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = of(c.cursor().position(i));
+            }
+            return out;
+        }
+        if (p instanceof Position.After a) {
+            if (n > 1) {
+                throw StreamException.invalid("stream '" + log.name + "' has " + n + " partitions: one id (" + a.id()
+                        + ") does not say where the others stand; start after a cursor instead");
+            }
+            if (a.id().isPartitioned()) {
+                throw StreamException.invalid("'" + a.id() + "' is a partitioned id, stream '"
+                        + (log == null ? "(missing)" : log.name) + "' has one partition");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = p instanceof Position.Latest ? after(parts == null ? 0 : parts[i].lastSeq()) : of(p);
+        }
+        return out;
     }
 
     static ReadStart after(long seq) {

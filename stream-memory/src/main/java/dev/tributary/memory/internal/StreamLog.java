@@ -34,6 +34,11 @@ final class StreamLog {
 
     final StreamName name;
     final Condition changed;
+    /** This log's partition of a partitioned stream; -1 for a one-partition stream. */
+    final int partition;
+    /** Every partition of the stream, this log included ({@code {this}} for a one-partition stream). */
+    private StreamLog[] parts = {this};
+
     private final StoreSettings settings;
     private final EventBuffer events = new EventBuffer();
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
@@ -43,9 +48,47 @@ final class StreamLog {
     private long retainedBytes;
 
     StreamLog(StreamName name, Condition changed, StoreSettings settings) {
+        this(name, changed, settings, -1);
+    }
+
+    private StreamLog(StreamName name, Condition changed, StoreSettings settings, int partition) {
         this.name = name;
         this.changed = changed;
         this.settings = settings;
+        this.partition = partition;
+    }
+
+    /** The {@code n} partitions of a new partitioned stream; they share one condition. */
+    static StreamLog[] partitioned(StreamName name, Condition changed, StoreSettings settings, int n) {
+        StreamLog[] parts = new StreamLog[n];
+        for (int i = 0; i < n; i++) {
+            parts[i] = new StreamLog(name, changed, settings, i);
+        }
+        for (StreamLog p : parts) {
+            p.parts = parts;
+        }
+        return parts;
+    }
+
+    /** Every partition of this log's stream, in partition order. */
+    StreamLog[] parts() {
+        return parts;
+    }
+
+    /** Whether the stream has several partitions. */
+    boolean isPartitioned() {
+        return partition >= 0;
+    }
+
+    /** The id of sequence {@code seq} in this log: partitioned when the stream is. */
+    EventId id(long seq) {
+        EventId local = EventId.ofSequence(seq);
+        return partition < 0 ? local : EventId.inPartition(partition, local);
+    }
+
+    /** "stream 'x'" or "partition 2 of stream 'x'", for messages. */
+    String what() {
+        return (partition < 0 ? "" : "partition " + partition + " of ") + "stream '" + name + "'";
     }
 
     long lastSeq() {
@@ -133,24 +176,10 @@ final class StreamLog {
             stored++;
             bytes += sizeOf(r);
         }
-        if (bytes > settings.maxStreamBytes() - retainedBytes) {
-            throw new StreamException(
-                    ErrorKind.BACKPRESSURE,
-                    "stream '" + name + "' holds " + retainedBytes
-                            + " bytes and the append needs " + bytes + " more, over its memory cap of "
-                            + settings.maxStreamBytes()
-                            + " bytes; nothing was written: trim the stream or raise maxStreamBytes");
-        }
-        if (!events.hasRoomFor(stored)) {
-            throw new StreamException(
-                    ErrorKind.BACKPRESSURE,
-                    "stream '" + name + "' holds " + events.size()
-                            + " events, the most one memory stream can hold is " + EventBuffer.MAX_CAPACITY
-                            + "; nothing was written: trim the stream");
-        }
+        checkRoom(bytes, stored);
         List<EventId> ids = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            EventId id = EventId.ofSequence(seqs[i]);
+            EventId id = id(seqs[i]);
             ids.add(id);
             if (!store[i]) {
                 continue;
@@ -170,6 +199,36 @@ final class StreamLog {
             lastTimestamp = ts;
         }
         return ids;
+    }
+
+    /**
+     * Fails BACKPRESSURE, naming the cap, unless {@code records} fit (counting each as new: a check
+     * before the appends of a batch spread over partitions, so none is stored when one cannot be).
+     */
+    void checkRoomFor(List<StreamRecord> records) {
+        long bytes = 0;
+        for (StreamRecord r : records) {
+            bytes += sizeOf(r);
+        }
+        checkRoom(bytes, records.size());
+    }
+
+    private void checkRoom(long bytes, int stored) {
+        if (bytes > settings.maxStreamBytes() - retainedBytes) {
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE,
+                    what() + " holds " + retainedBytes
+                            + " bytes and the append needs " + bytes + " more, over its memory cap of "
+                            + settings.maxStreamBytes()
+                            + " bytes; nothing was written: trim the stream or raise maxStreamBytes");
+        }
+        if (!events.hasRoomFor(stored)) {
+            throw new StreamException(
+                    ErrorKind.BACKPRESSURE,
+                    what() + " holds " + events.size()
+                            + " events, the most one memory stream can hold is " + EventBuffer.MAX_CAPACITY
+                            + "; nothing was written: trim the stream");
+        }
     }
 
     private void remember(String idem, long seq, Instant at) {
@@ -220,7 +279,7 @@ final class StreamLog {
         if (afterSeq < first - 1) {
             throw new StreamException(
                     ErrorKind.DATA_LOSS,
-                    who + " of stream '" + name + "' continues after id "
+                    who + " of " + what() + " continues after id "
                             + afterSeq + " but the first retained id is " + first + ": events " + (afterSeq + 1)
                             + " to "
                             + (first - 1)
@@ -265,6 +324,6 @@ final class StreamLog {
         }
         StreamEvent f = events.first();
         StreamEvent l = events.last();
-        return StreamInfo.of(name, events.size(), f.id(), f.timestamp(), l.id(), l.timestamp());
+        return StreamInfo.of(name, events.size(), f.id().local(), f.timestamp(), l.id().local(), l.timestamp());
     }
 }
