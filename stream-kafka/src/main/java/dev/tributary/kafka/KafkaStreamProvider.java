@@ -16,8 +16,8 @@ import java.util.Set;
  *
  * <p>A client with the default one partition per stream declares consumer groups, time positions
  * and exact trimming by length, age and id. A client opened with {@code partitions=N} (N &gt; 1)
- * declares {@link Capability#PARTITIONED} and consumer groups only: order then holds per key, and
- * streams are consumed through groups. Idempotent append is not declared: Kafka's idempotent producer
+ * declares {@link Capability#PARTITIONED} as well: order then holds per key, ids are
+ * {@code partition/offset}, and readers, ranges, trims and groups cover every partition. Idempotent append is not declared: Kafka's idempotent producer
  * deduplicates the retries of one producer session only, not repeated appends across producer
  * restarts, so it cannot keep the contract of an idempotency id.
  */

@@ -434,7 +434,7 @@ class KafkaClientIT {
         StreamName s = fresh("parts");
         try (StreamClient p = StreamClients.open(cfg)) {
             assertTrue(p.supports(Capability.PARTITIONED));
-            assertFalse(p.supports(Capability.TRIM_BY_LENGTH));
+            assertTrue(p.supports(Capability.TRIM_BY_LENGTH));
             p.createStream(s);
             p.createGroup(s, "g", GroupOptions.defaults());
             List<StreamRecord> batch = new ArrayList<>();
@@ -445,20 +445,24 @@ class KafkaClientIT {
                         .build());
             }
             List<EventId> ids = p.appendBatch(s, batch);
-            assertTrue(ids.stream().allMatch(EventId::isPair), ids.toString());
+            assertTrue(ids.stream().allMatch(EventId::isPartitioned), ids.toString());
             assertEquals(ids.get(0), p.parseId(ids.get(0).toString()));
             assertEquals(
                     ErrorKind.INVALID_ARGUMENT,
                     assertThrows(StreamException.class, () -> p.parseId("5")).kind());
             assertEquals(60, p.info(s).length());
-            assertEquals(
-                    ErrorKind.INVALID_ARGUMENT,
-                    assertThrows(StreamException.class, () -> p.openReader(s, Position.earliest()))
-                            .kind());
-            assertEquals(
-                    ErrorKind.UNSUPPORTED,
-                    assertThrows(StreamException.class, () -> p.trim(s, Trim.toLength(1)))
-                            .kind());
+            try (StreamReader r = p.openReader(s, Position.earliest())) {
+                List<StreamEvent> got = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (got.size() < 60 && System.nanoTime() < deadline) {
+                    got.addAll(r.poll(100, Duration.ofMillis(200)));
+                }
+                assertEquals(
+                        Set.copyOf(ids),
+                        Set.copyOf(got.stream().map(StreamEvent::id).toList()),
+                        "a tail reader reads every partition");
+                assertEquals(3, r.cursor().partitionCount());
+            }
             // the one-partition client refuses to read one partition of it
             assertEquals(
                     ErrorKind.CONFIGURATION,
@@ -501,6 +505,85 @@ class KafkaClientIT {
                 assertEquals(sorted, e.getValue(), "order per key " + e.getKey());
             }
             assertEquals(0, p.groupInfo(s, "g").pending());
+            assertTrue(p.deleteStream(s));
+        }
+    }
+
+    @Test
+    void aPartitionedStreamIsPagedWithACursorAndDescribedPerPartition() {
+        ClientConfig cfg = KafkaFixture.shared().config().toBuilder()
+                .option("partitions", "2")
+                .build();
+        StreamName s = fresh("pages");
+        try (StreamClient p = StreamClients.open(cfg)) {
+            p.createStream(s, dev.tributary.StreamOptions.partitions(3)); // the options' count, not the URI's
+            List<EventId> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(p.append(
+                        s,
+                        StreamRecord.builder()
+                                .key("k" + (i % 7))
+                                .payload("e" + i)
+                                .build()));
+            }
+            for (int i = 0; i < 30; i++) {
+                assertEquals(
+                        dev.tributary.Partitioner.partition(("k" + (i % 7)).getBytes(StandardCharsets.UTF_8), 3),
+                        ids.get(i).partition(),
+                        "Kafka's partitioner and Tributary's agree for key k" + (i % 7));
+            }
+            StreamInfo info = p.info(s);
+            assertEquals(3, info.partitionCount());
+            assertEquals(30, info.length());
+            for (int part = 0; part < 3; part++) {
+                final int q = part;
+                long n = ids.stream().filter(id -> id.partition() == q).count();
+                assertEquals(n, info.partitions().get(part).length(), "partition " + part);
+            }
+            dev.tributary.Cursor cursor = dev.tributary.Cursor.earliest(3);
+            List<StreamEvent> all = new ArrayList<>();
+            for (int pages = 0; pages < 20; pages++) {
+                List<StreamEvent> page = p.range(s, Position.after(cursor), null, 4);
+                if (page.isEmpty()) {
+                    break;
+                }
+                all.addAll(page);
+                cursor = dev.tributary.Cursor.parse(cursor.advance(page).toString());
+            }
+            assertEquals(
+                    Set.copyOf(ids),
+                    Set.copyOf(all.stream().map(StreamEvent::id).toList()));
+            assertEquals(30, all.size(), "no event twice");
+            for (int i = 1; i < all.size(); i++) {
+                assertFalse(
+                        all.get(i).timestamp().isBefore(all.get(i - 1).timestamp()),
+                        "pages together are in timestamp order: " + all);
+            }
+            assertEquals(
+                    Set.copyOf(all.subList(0, 5)),
+                    Set.copyOf(p.range(s, Position.earliest(), null, 5)),
+                    "earliest is the start of every partition");
+            for (dev.tributary.StreamException e : List.of(
+                    assertThrows(StreamException.class, () -> p.range(s, Position.after(ids.get(0)), null, 5)),
+                    assertThrows(StreamException.class, () -> p.range(s, Position.earliest(), ids.get(0), 5)),
+                    assertThrows(
+                            StreamException.class,
+                            () -> p.range(s, Position.after(dev.tributary.Cursor.earliest(2)), null, 5)))) {
+                assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
+                assertTrue(e.getMessage().contains("cursor") || e.getMessage().contains("toInclusive"), e.getMessage());
+            }
+            long expected = 0;
+            for (int part = 0; part < 3; part++) {
+                expected += Math.max(0, info.partitions().get(part).length() - 2);
+            }
+            assertEquals(expected, p.trim(s, Trim.toLength(2)), "a length trim applies to each partition");
+            StreamInfo trimmed = p.info(s);
+            for (StreamInfo part : trimmed.partitions()) {
+                assertTrue(part.length() <= 2, trimmed.toString());
+            }
+            EventId newest = trimmed.lastId().orElseThrow();
+            p.trim(s, Trim.below(newest));
+            assertEquals(1, p.info(s).partitions().get(newest.partition()).length(), "below trims its partition");
             assertTrue(p.deleteStream(s));
         }
     }

@@ -23,6 +23,13 @@ class KafkaTckIT extends StreamClientTck {
         return KafkaFixture.shared().wrongCredentials();
     }
 
+    /** The K rules run on a client that declares PARTITIONED: one opened with {@code partitions=N}. */
+    @Override
+    protected Optional<ClientConfig> partitionedStreamsConfig() {
+        return Optional.of(
+                fixture().config().toBuilder().option("partitions", "2").build());
+    }
+
     @Override
     protected boolean faultsKillBroker() {
         return true;

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * All waits are scaled by {@value Tck#TIMEOUT_SCALE_PROPERTY}.
  *
  * <p>Hooks: {@link #fixture()} (required), {@link #openClient()}, {@link #openClient(ClientConfig)},
- * {@link #wrongCredentials()}, {@link #groupAckTimeout()}, {@link #faultsKillBroker()}.
+ * {@link #wrongCredentials()}, {@link #groupAckTimeout()}, {@link #faultsKillBroker()},
+ * {@link #partitionedStreamsConfig()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(RuleExtension.class)
@@ -92,16 +93,27 @@ public abstract class StreamClientTck {
         return false;
     }
 
+    /**
+     * The configuration whose clients create and read partitioned streams, for the K rules, when the
+     * backend's default client does not (Kafka: {@code partitions=N}). Default empty: the K rules use
+     * {@link #openClient()}.
+     */
+    protected Optional<ClientConfig> partitionedStreamsConfig() {
+        return Optional.empty();
+    }
+
     /** The rule bodies' view of this kit. */
     final KitContext kit() {
         if (context == null) {
-            context = new KitContext(KitHooks.of(
-                    this::fixture,
-                    this::openClient,
-                    this::openClient,
-                    this::wrongCredentials,
-                    this::groupAckTimeout,
-                    this::faultsKillBroker));
+            context = new KitContext(KitHooks.withPartitionedConfig(
+                    KitHooks.of(
+                            this::fixture,
+                            this::openClient,
+                            this::openClient,
+                            this::wrongCredentials,
+                            this::groupAckTimeout,
+                            this::faultsKillBroker),
+                    this::partitionedStreamsConfig));
         }
         return context;
     }

@@ -6,6 +6,7 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.spi.Interleaving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ final class Fetcher {
             long begin =
                     streams.admin().beginning(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
             if (from < begin) {
-                throw gap(stream, from, begin, e);
+                throw gap(where(stream, partition), from, begin, e);
             }
             long end = endOffset(tp);
             if (from > end) {
@@ -169,7 +170,12 @@ final class Fetcher {
         return streams.admin().end(List.of(tp)).map(m -> m.get(tp)).orElse(0L);
     }
 
-    static StreamException gap(StreamName stream, long from, long begin, Throwable cause) {
+    /** "orders", or "partition 2 of orders" on a partitioned stream: what a DATA_LOSS names. */
+    private String where(StreamName stream, int partition) {
+        return streams.settings().partitioned() ? "partition " + partition + " of " + stream : stream.toString();
+    }
+
+    static StreamException gap(Object stream, long from, long begin, Throwable cause) {
         return new StreamException(
                 ErrorKind.DATA_LOSS,
                 "events " + from + " to " + (begin - 1) + " of " + stream
@@ -238,6 +244,126 @@ final class Fetcher {
             out.addAll(f.events());
             cursor = f.next();
         }
+        return out;
+    }
+
+    /**
+     * History of a partitioned stream: each partition read from its start in {@code from} (earliest,
+     * a time, or a cursor's entry) up to its end now, up to {@code maxCount} each, and the first
+     * {@code maxCount} of them interleaved by timestamp, then partition ({@link Interleaving}).
+     */
+    List<StreamEvent> rangePartitioned(StreamName stream, Position from, EventId toInclusive, int maxCount) {
+        if (toInclusive != null) {
+            throw StreamException.invalid("a range of the partitioned stream " + stream
+                    + " ends at the newest event (toInclusive null); page it with a cursor");
+        }
+        if (from instanceof Position.After a) {
+            throw StreamException.invalid("stream " + stream + " is partitioned: one id (" + a.id()
+                    + ") does not say where the other partitions stand; start after a cursor instead");
+        }
+        OptionalInt n = streams.partitions(stream);
+        if (n.isEmpty() || from instanceof Position.Latest) {
+            return List.of();
+        }
+        List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), n.getAsInt());
+        if (from instanceof Position.AfterCursor c && c.cursor().partitionCount() != tps.size()) {
+            throw StreamException.invalid("cursor " + c.cursor() + " covers "
+                    + c.cursor().partitionCount() + " partitions, stream " + stream + " has " + tps.size());
+        }
+        AdminOps admin = streams.admin();
+        Optional<Map<TopicPartition, Long>> begins = admin.beginning(tps);
+        Optional<Map<TopicPartition, Long>> ends = admin.end(tps);
+        if (begins.isEmpty() || ends.isEmpty()) {
+            return List.of();
+        }
+        List<List<StreamEvent>> each = new ArrayList<>(tps.size());
+        for (TopicPartition tp : tps) {
+            Position p = from instanceof Position.AfterCursor c ? c.cursor().position(tp.partition()) : from;
+            long begin = begins.get().get(tp);
+            long end = ends.get().get(tp);
+            long start = startOf(stream, tp, p, begin, end);
+            List<StreamEvent> got = new ArrayList<>();
+            long cursor = start;
+            while (got.size() < maxCount && cursor < end) {
+                Fetch f = fetch(
+                        stream,
+                        tp.partition(),
+                        cursor,
+                        end,
+                        maxCount - got.size(),
+                        Duration.ZERO,
+                        l -> {},
+                        () -> false);
+                if (f.events().isEmpty() && f.next() <= cursor) {
+                    break;
+                }
+                got.addAll(f.events());
+                cursor = f.next();
+            }
+            each.add(got);
+        }
+        return Interleaving.first(each, maxCount);
+    }
+
+    /** Where partition {@code tp} starts for {@code p} (earliest, after a plain offset, or a time). */
+    private long startOf(StreamName stream, TopicPartition tp, Position p, long begin, long end) {
+        if (p instanceof Position.After a) {
+            long start = Records.offset(a.id(), false) + 1;
+            if (start < begin) {
+                throw gap(where(stream, tp.partition()), start, begin, null);
+            }
+            if (start > end) {
+                throw wentBack(stream, start, end, null);
+            }
+            return start;
+        }
+        if (p instanceof Position.AtTime t) {
+            return streams.admin()
+                    .forTime(List.of(tp), t.time().toEpochMilli())
+                    .map(m -> m.get(tp))
+                    .orElse(end);
+        }
+        return begin;
+    }
+
+    /**
+     * The first offset to read in each partition for {@code starts} (one per partition: earliest, after a
+     * plain offset, or a time), or null when the stream does not exist.
+     */
+    long[] resolveStarts(StreamName stream, List<Position> starts) {
+        OptionalInt n = streams.partitions(stream);
+        if (n.isEmpty()) {
+            return null;
+        }
+        List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), n.getAsInt());
+        Optional<Map<TopicPartition, Long>> begins = streams.admin().beginning(tps);
+        Optional<Map<TopicPartition, Long>> ends = streams.admin().end(tps);
+        if (begins.isEmpty() || ends.isEmpty()) {
+            return null;
+        }
+        long[] out = new long[tps.size()];
+        for (TopicPartition tp : tps) {
+            Position p = starts.get(tp.partition());
+            out[tp.partition()] = p instanceof Position.After a
+                    ? Records.offset(a.id(), false) + 1
+                    : startOf(stream, tp, p, begins.get().get(tp), ends.get().get(tp));
+        }
+        return out;
+    }
+
+    /** The end offset of each partition of a stream, or null when it does not exist. */
+    long[] ends(StreamName stream) {
+        OptionalInt n = streams.partitions(stream);
+        if (n.isEmpty()) {
+            return null;
+        }
+        List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), n.getAsInt());
+        Optional<Map<TopicPartition, Long>> ends = streams.admin().end(tps);
+        if (ends.isEmpty()) {
+            return null;
+        }
+        long[] out = new long[tps.size()];
+        tps.forEach(tp -> out[tp.partition()] = ends.get().get(tp));
         return out;
     }
 

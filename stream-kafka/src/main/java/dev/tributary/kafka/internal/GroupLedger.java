@@ -201,7 +201,7 @@ final class GroupLedger {
         int lastPartition = -1;
         PartitionLedger p = null;
         for (EventId id : ids) {
-            if (id.isPair() != partitioned) {
+            if (!Records.fits(id, partitioned)) {
                 unknown++;
                 continue;
             }
@@ -222,7 +222,7 @@ final class GroupLedger {
     /** Makes in-flight events due for redelivery at once; unknown ids are ignored. */
     synchronized void nack(List<EventId> ids) {
         for (EventId id : ids) {
-            if (id.isPair() != partitioned) {
+            if (!Records.fits(id, partitioned)) {
                 continue;
             }
             PartitionLedger p = owned.get(new TopicPartition(topic, Records.partition(id, partitioned)));

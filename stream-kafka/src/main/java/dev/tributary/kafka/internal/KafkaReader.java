@@ -119,11 +119,4 @@ final class KafkaReader extends AbstractStreamReader {
         }
         return Position.after(Records.id(0, end - 1, false));
     }
-
-    static StreamException partitionedUnsupported(String what) {
-        return new StreamException(
-                ErrorKind.INVALID_ARGUMENT,
-                what + " needs a one-partition stream (one total order); "
-                        + "a partitioned stream (partitions > 1) is read through consumer groups");
-    }
 }

@@ -22,6 +22,7 @@ import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.AppendWindow;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -83,15 +84,17 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     }
 
     private static Set<Capability> capabilities(KafkaSettings settings) {
-        return settings.partitioned()
-                ? EnumSet.of(Capability.CONSUMER_GROUPS, Capability.PARTITIONED)
-                : EnumSet.of(
-                        Capability.CONSUMER_GROUPS,
-                        Capability.TIME_POSITION,
-                        Capability.TRIM_BY_LENGTH,
-                        Capability.EXACT_TRIM,
-                        Capability.TRIM_BY_AGE,
-                        Capability.TRIM_BY_ID);
+        EnumSet<Capability> caps = EnumSet.of(
+                Capability.CONSUMER_GROUPS,
+                Capability.TIME_POSITION,
+                Capability.TRIM_BY_LENGTH,
+                Capability.EXACT_TRIM,
+                Capability.TRIM_BY_AGE,
+                Capability.TRIM_BY_ID);
+        if (settings.partitioned()) {
+            caps.add(Capability.PARTITIONED); // trims apply to each partition; below(id) to the id's
+        }
+        return caps;
     }
 
     private static Limits limits(KafkaSettings settings) {
@@ -178,7 +181,7 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
         if (settings.partitioned()) {
-            throw KafkaReader.partitionedUnsupported("openReader");
+            return KafkaPartitionedReader.open(fetcher, stream, limits(), from);
         }
         return KafkaReader.open(fetcher, stream, limits(), from);
     }
@@ -186,7 +189,7 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
         if (settings.partitioned()) {
-            throw KafkaReader.partitionedUnsupported("range");
+            return fetcher.rangePartitioned(stream, from, toInclusive, maxCount);
         }
         return fetcher.range(stream, from, toInclusive, maxCount);
     }
@@ -204,29 +207,35 @@ public final class KafkaStreamClient extends AbstractStreamClient {
         if (begins.isEmpty() || ends.isEmpty()) {
             return StreamInfo.missing(stream);
         }
-        long length = 0;
-        StreamEvent first = null;
-        StreamEvent last = null;
+        List<StreamInfo> each = new ArrayList<>(tps.size());
         for (TopicPartition tp : tps) {
             long b = begins.get().get(tp);
             long e = ends.get().get(tp);
-            if (e <= b) {
-                continue;
-            }
-            length += e - b;
-            StreamEvent f = fetcher.one(stream, tp.partition(), b, e);
-            StreamEvent l = fetcher.one(stream, tp.partition(), e - 1, e);
-            if (f != null && (first == null || f.timestamp().isBefore(first.timestamp()))) {
-                first = f;
-            }
-            if (l != null && (last == null || !l.timestamp().isBefore(last.timestamp()))) {
-                last = l;
-            }
+            StreamEvent f = e > b ? fetcher.one(stream, tp.partition(), b, e) : null;
+            StreamEvent l = e > b ? fetcher.one(stream, tp.partition(), e - 1, e) : null;
+            each.add(
+                    f == null || l == null
+                            ? StreamInfo.empty(stream)
+                            : StreamInfo.of(
+                                    stream, e - b, f.id().local(), f.timestamp(), l.id().local(), l.timestamp()));
         }
-        if (length == 0 || first == null || last == null) {
-            return StreamInfo.empty(stream);
+        if (each.size() > 1) {
+            StreamInfo all = StreamInfo.ofPartitions(stream, each);
+            if (settings.partitioned()) {
+                return all;
+            }
+            // a one-partition client describing a topic of several (its reads fail CONFIGURATION): totals only
+            return new StreamInfo(
+                    stream,
+                    true,
+                    all.length(),
+                    all.firstId().map(EventId::local),
+                    all.lastId().map(EventId::local),
+                    all.firstTimestamp(),
+                    all.lastTimestamp());
         }
-        return StreamInfo.of(stream, length, first.id(), first.timestamp(), last.id(), last.timestamp());
+        StreamInfo only = each.get(0);
+        return only.length() == 0 ? StreamInfo.empty(stream) : only;
     }
 
     @Override

@@ -73,37 +73,39 @@ public final class Records {
                 marked);
     }
 
-    /** The id of a partition and offset. */
+    /** The id of a partition and offset: {@code partition/offset} on a partitioned stream, the offset otherwise. */
     public static EventId id(int partition, long offset, boolean partitioned) {
-        return partitioned ? EventId.of(partition, offset) : EventId.ofSequence(offset);
+        EventId local = EventId.ofSequence(offset);
+        return partitioned ? EventId.inPartition(partition, local) : local;
+    }
+
+    /** Whether {@code id} has this client's form (partitioned {@code P/offset}, or a plain offset). */
+    public static boolean fits(EventId id, boolean partitioned) {
+        return !id.isPair() && id.isPartitioned() == partitioned;
     }
 
     /** The partition of an id. */
     public static int partition(EventId id, boolean partitioned) {
-        if (partitioned != id.isPair()) {
+        if (!fits(id, partitioned)) {
             throw foreign(id.toString(), partitioned);
         }
-        if (partitioned && id.major() > Integer.MAX_VALUE) {
-            throw foreign(id.toString(), true);
-        }
-        return partitioned ? (int) id.major() : 0;
+        return id.partition();
     }
 
     /** The offset of an id. */
     public static long offset(EventId id, boolean partitioned) {
-        if (partitioned != id.isPair()) {
+        if (!fits(id, partitioned)) {
             throw foreign(id.toString(), partitioned);
         }
-        return partitioned ? id.minor() : id.major();
+        return id.local().sequence();
     }
 
     /** Parses an id of this client's form. */
     public static EventId parse(String text, boolean partitioned) {
         EventId id = EventId.parse(text);
-        if (id.isPair() != partitioned) {
+        if (!fits(id, partitioned)) {
             throw foreign(text, partitioned);
         }
-        partition(id, partitioned);
         return id;
     }
 
@@ -113,7 +115,7 @@ public final class Records {
                 ErrorKind.INVALID_ARGUMENT,
                 "'" + shown + "' is not a Kafka event id of this client; expected "
                         + (partitioned
-                                ? "partition-offset (e.g. 2-41) for a partitioned stream"
+                                ? "partition/offset (e.g. 2/41) for a partitioned stream"
                                 : "an offset (e.g. 41)"));
     }
 }

@@ -134,38 +134,57 @@ final class StreamOps {
         }
     }
 
-    /** Deletes records below the trim's target offset of a one-partition stream; returns how many. */
+    /**
+     * Deletes records below the trim's target offset in each partition (below an id: in the id's
+     * partition only); returns how many.
+     */
     long trim(StreamName stream, Trim trim) {
-        if (partitions(stream).isEmpty()) {
+        OptionalInt n = partitions(stream);
+        if (n.isEmpty()) {
             return 0;
         }
-        TopicPartition tp = new TopicPartition(topic(stream), 0);
-        Optional<Map<TopicPartition, Long>> begins = admin.beginning(List.of(tp));
-        Optional<Map<TopicPartition, Long>> ends = admin.end(List.of(tp));
+        List<TopicPartition> tps = AdminOps.tps(topic(stream), n.getAsInt());
+        if (trim instanceof Trim.Below b) {
+            int p = Records.partition(b.id(), settings.partitioned());
+            if (p >= tps.size()) {
+                throw StreamException.invalid(
+                        "trim id " + b.id() + " names partition " + p + ", stream " + stream + " has " + tps.size());
+            }
+            tps = List.of(tps.get(p));
+        }
+        Optional<Map<TopicPartition, Long>> begins = admin.beginning(tps);
+        Optional<Map<TopicPartition, Long>> ends = admin.end(tps);
         if (begins.isEmpty() || ends.isEmpty()) {
             return 0;
         }
-        long begin = begins.get().get(tp);
-        long end = ends.get().get(tp);
-        long target;
-        if (trim instanceof Trim.ToLength t) {
-            target = end - Math.min(end, t.maxLength());
-        } else if (trim instanceof Trim.Below b) {
-            target = Math.min(end, Records.offset(b.id(), false));
-        } else {
-            Trim.OlderThan o = (Trim.OlderThan) trim;
+        Map<TopicPartition, Long> cut = Map.of();
+        if (trim instanceof Trim.OlderThan o) {
             long cutoff = Instant.now(clock).minus(o.age()).toEpochMilli();
-            target = admin.forTime(List.of(tp), cutoff).map(m -> m.get(tp)).orElse(begin);
+            cut = admin.forTime(tps, cutoff).orElse(Map.of());
         }
-        if (target <= begin) {
+        Map<TopicPartition, RecordsToDelete> deletes = new java.util.HashMap<>();
+        long removed = 0;
+        for (TopicPartition tp : tps) {
+            long begin = begins.get().get(tp);
+            long end = ends.get().get(tp);
+            long target;
+            if (trim instanceof Trim.ToLength t) {
+                target = end - Math.min(end, t.maxLength());
+            } else if (trim instanceof Trim.Below b) {
+                target = Math.min(end, Records.offset(b.id(), settings.partitioned()));
+            } else {
+                target = cut.getOrDefault(tp, begin);
+            }
+            if (target > begin) {
+                deletes.put(tp, RecordsToDelete.beforeOffset(target));
+                removed += target - begin;
+            }
+        }
+        if (deletes.isEmpty()) {
             return 0;
         }
-        admin.get(
-                "trimming " + stream,
-                admin.admin()
-                        .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(target)))
-                        .all());
-        return target - begin;
+        admin.get("trimming " + stream, admin.admin().deleteRecords(deletes).all());
+        return removed;
     }
 
     private static void sleep(long ms) {

@@ -148,13 +148,15 @@ class KafkaSettingsTest {
     @Test
     void idsRoundTripInTheClientsForm() {
         assertEquals(EventId.ofSequence(41), Records.parse("41", false));
-        assertEquals(EventId.of(2, 41), Records.parse("2-41", true));
-        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("2-41", false)));
+        assertEquals(EventId.parse("2/41"), Records.parse("2/41", true));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("2/41", false)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("2-41", true)));
         assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("41", true)));
         assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("x", false)));
-        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("9999999999-1", true)));
-        assertEquals(2, Records.partition(EventId.of(2, 41), true));
-        assertEquals(41, Records.offset(EventId.of(2, 41), true));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> Records.parse("99999/1", true)));
+        assertEquals(2, Records.partition(EventId.parse("2/41"), true));
+        assertEquals(41, Records.offset(EventId.parse("2/41"), true));
+        assertEquals(EventId.parse("2/41"), Records.id(2, 41, true));
     }
 
     @Test

@@ -23,6 +23,51 @@ public interface KitHooks {
 
     boolean faultsKillBroker();
 
+    /** The configuration the K rules open their clients with; empty: the default client. */
+    default Optional<ClientConfig> partitionedConfig() {
+        return Optional.empty();
+    }
+
+    /** {@code base} whose K rules open clients with {@code config}'s answer. */
+    static KitHooks withPartitionedConfig(KitHooks base, Supplier<Optional<ClientConfig>> config) {
+        return new KitHooks() {
+            @Override
+            public BrokerFixture fixture() {
+                return base.fixture();
+            }
+
+            @Override
+            public StreamClient openClient() {
+                return base.openClient();
+            }
+
+            @Override
+            public StreamClient openClient(ClientConfig c) {
+                return base.openClient(c);
+            }
+
+            @Override
+            public Optional<ClientConfig> wrongCredentials() {
+                return base.wrongCredentials();
+            }
+
+            @Override
+            public Duration groupAckTimeout() {
+                return base.groupAckTimeout();
+            }
+
+            @Override
+            public boolean faultsKillBroker() {
+                return base.faultsKillBroker();
+            }
+
+            @Override
+            public Optional<ClientConfig> partitionedConfig() {
+                return config.get();
+            }
+        };
+    }
+
     /** Hooks that call the given methods (a kit class passes method references to its protected hooks). */
     static KitHooks of(
             Supplier<BrokerFixture> fixture,

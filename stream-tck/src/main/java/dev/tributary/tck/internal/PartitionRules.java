@@ -52,7 +52,12 @@ public final class PartitionRules {
         this.ctx = ctx;
     }
 
-    /** A client and a fresh stream of {@value #PARTITIONS} partitions, or the rule is skipped. */
+    /** A client for partitioned streams: the kit's {@code partitionedStreamsConfig()}, or the default client. */
+    private StreamClient client() {
+        return ctx.hooks().partitionedConfig().map(ctx::client).orElseGet(ctx::client);
+    }
+
+    /** A fresh stream of {@value #PARTITIONS} partitions, or the rule is skipped. */
     private StreamName partitioned(StreamClient c, String rule) {
         StreamName s = ctx.stream(rule);
         Gate.require(c, Capability.PARTITIONED, () -> c.createStream(s, StreamOptions.partitions(PARTITIONS)));
@@ -66,7 +71,7 @@ public final class PartitionRules {
 
     /** K1: 20 producers append concurrently; each key's events are read in append order, in the key's partition. */
     public void k1() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k1");
         int producers = 20;
         int each = 25;
@@ -122,7 +127,7 @@ public final class PartitionRules {
 
     /** K2: a cursor's text, saved by one client, resumes in another with no loss and no repeats. */
     public void k2() {
-        StreamClient first = ctx.client();
+        StreamClient first = client();
         StreamName s = partitioned(first, "k2");
         List<String> all = new ArrayList<>();
         appendKeyed(first, s, "k2a", 40, all);
@@ -140,7 +145,7 @@ public final class PartitionRules {
                     Position.after(r.cursor()), r.position(), "position() of a partitioned reader is after(cursor())");
         }
         first.close();
-        StreamClient second = ctx.client();
+        StreamClient second = client();
         appendKeyed(second, s, "k2b", 20, all);
         Cursor resumed = Cursor.parse(saved);
         assertEquals(saved, resumed.toString(), "the cursor's text round-trips");
@@ -153,7 +158,7 @@ public final class PartitionRules {
 
     /** K3: range pages with a cursor return every event of every partition once, in the documented interleaving. */
     public void k3() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k3");
         List<String> all = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
@@ -198,7 +203,7 @@ public final class PartitionRules {
 
     /** K4: earliest, latest and at(time) over every partition. */
     public void k4() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k4");
         List<String> before = new ArrayList<>();
         appendKeyed(c, s, "k4a", 20, before);
@@ -225,7 +230,7 @@ public final class PartitionRules {
 
     /** K5: a group over partitions loses nothing while members join and leave; duplicates are bounded. */
     public void k5() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k5");
         if (!c.supports(Capability.CONSUMER_GROUPS)) {
             Assumptions.abort("K5 runs a group: backend '" + c.backend() + "' does not declare CONSUMER_GROUPS");
@@ -289,7 +294,7 @@ public final class PartitionRules {
 
     /** K6: info's totals and each partition's figures equal what was appended. */
     public void k6() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k6");
         List<StreamRecord> records = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -332,7 +337,7 @@ public final class PartitionRules {
 
     /** K7: events trimmed from one partition before they were read are DATA_LOSS naming that partition. */
     public void k7() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k7");
         if (!c.supports(Capability.TRIM_BY_ID)) {
             Assumptions.abort(
@@ -375,7 +380,7 @@ public final class PartitionRules {
      * INVALID_ARGUMENT as a start or a range end, and the message points at the cursor.
      */
     public void k8() {
-        StreamClient c = ctx.client();
+        StreamClient c = client();
         StreamName s = partitioned(c, "k8");
         List<String> all = new ArrayList<>();
         appendKeyed(c, s, "k8", 16, all);
