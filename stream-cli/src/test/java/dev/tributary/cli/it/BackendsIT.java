@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -112,6 +113,76 @@ class BackendsIT {
         Result info = run("--uri", uri, "info", stream);
         assertEquals(0, info.code(), info::toString);
         assertTrue(info.out().contains("length  3"), info::toString);
+    }
+
+    /** Another application's 6-partition topic, written with plain kafka-clients: tailed, paged and resumed. */
+    @Test
+    void aSixPartitionTopicOfAnotherApplicationIsTailedPagedAndResumedFromACursor() throws Exception {
+        String uri = LocalBrokers.uri("kafka");
+        String bootstrap = uri.substring("kafka://".length()).replaceAll("\\?.*", "");
+        String topic = "other-app-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1)))
+                    .all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+            for (int i = 0; i < 60; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        topic, "k" + (i % 6), "k" + (i % 6) + "/" + i));
+            }
+            producer.flush();
+        }
+        String cli = uri + (uri.contains("?") ? "&" : "?") + "partitions=6";
+        Result info = run("--uri", cli, "info", topic);
+        assertEquals(0, info.code(), info::toString);
+        assertTrue(info.out().contains("partitions  6"), info::toString);
+        assertTrue(info.out().contains("length  60"), info::toString);
+        Result head = run("--uri", cli, "range", topic, "--page", "7", "-n", "25", "-o", "json");
+        assertEquals(0, head.code(), head::toString);
+        String cursor = head.err()
+                .substring(head.err().indexOf("cursor ") + 7, head.err().indexOf(" (continue"));
+        Result rest = run("--uri", cli, "range", topic, "--from", cursor, "-o", "json");
+        assertEquals(0, rest.code(), rest::toString);
+        List<String> paged = new java.util.ArrayList<>(payloads(head));
+        paged.addAll(payloads(rest));
+        assertEquals(60, paged.size(), "no event twice: " + paged);
+        assertEquals(60, java.util.Set.copyOf(paged).size(), "every event once: " + paged);
+        Result tail = run("--uri", cli, "tail", topic, "--from", "earliest", "-n", "60", "-o", "json");
+        assertEquals(0, tail.code(), tail::toString);
+        List<String> tailed = payloads(tail);
+        assertEquals(java.util.Set.copyOf(paged), java.util.Set.copyOf(tailed), tail::toString);
+        for (int k = 0; k < 6; k++) {
+            String key = "k" + k + "/";
+            List<Integer> order = tailed.stream()
+                    .filter(v -> v.startsWith(key))
+                    .map(v -> Integer.parseInt(v.substring(key.length())))
+                    .toList();
+            assertEquals(order.stream().sorted().toList(), order, "order of key k" + k);
+        }
+        Result resumed = run("--uri", cli, "tail", topic, "--from", cursor, "--idle", "2s", "-o", "json");
+        assertEquals(0, resumed.code(), resumed::toString);
+        assertEquals(java.util.Set.copyOf(payloads(rest)), java.util.Set.copyOf(payloads(resumed)), resumed::toString);
+        assertEquals(35, payloads(resumed).size(), resumed::toString);
+    }
+
+    private static List<String> payloads(Result r) {
+        ObjectMapper json = new ObjectMapper();
+        return r.out()
+                .lines()
+                .map(l -> {
+                    try {
+                        return json.readTree(l).get("payload").asText();
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
     }
 
     @ParameterizedTest
