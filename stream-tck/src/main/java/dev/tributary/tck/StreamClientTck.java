@@ -105,14 +105,13 @@ public abstract class StreamClientTck {
     /** The rule bodies' view of this kit. */
     final KitContext kit() {
         if (context == null) {
-            context = new KitContext(KitHooks.withPartitionedConfig(
-                    KitHooks.of(
-                            this::fixture,
-                            this::openClient,
-                            this::openClient,
-                            this::wrongCredentials,
-                            this::groupAckTimeout,
-                            this::faultsKillBroker),
+            context = new KitContext(KitHooks.of(
+                    this::fixture,
+                    this::openClient,
+                    this::openClient,
+                    this::wrongCredentials,
+                    this::groupAckTimeout,
+                    this::faultsKillBroker,
                     this::partitionedStreamsConfig));
         }
         return context;

@@ -336,6 +336,10 @@ final class Fetcher {
             return null;
         }
         List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), n.getAsInt());
+        if (starts.size() != tps.size()) {
+            throw StreamException.invalid(
+                    "stream " + stream + " has " + tps.size() + " partitions, the reader's cursor " + starts.size());
+        }
         Optional<Map<TopicPartition, Long>> begins = streams.admin().beginning(tps);
         Optional<Map<TopicPartition, Long>> ends = streams.admin().end(tps);
         if (begins.isEmpty() || ends.isEmpty()) {
@@ -343,10 +347,13 @@ final class Fetcher {
         }
         long[] out = new long[tps.size()];
         for (TopicPartition tp : tps) {
-            Position p = starts.get(tp.partition());
-            out[tp.partition()] = p instanceof Position.After a
-                    ? Records.offset(a.id(), false) + 1
-                    : startOf(stream, tp, p, begins.get().get(tp), ends.get().get(tp));
+            // after an offset below the retained head (or beyond the end) fails DATA_LOSS here, naming the partition
+            out[tp.partition()] = startOf(
+                    stream,
+                    tp,
+                    starts.get(tp.partition()),
+                    begins.get().get(tp),
+                    ends.get().get(tp));
         }
         return out;
     }

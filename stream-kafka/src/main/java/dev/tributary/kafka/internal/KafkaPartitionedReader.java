@@ -139,9 +139,14 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
         }
         long[] cur = next;
         if (cur == null) {
+            // the first look checks the cursor's offsets against each partition's retained head and end
+            long[] first = fetcher.resolveStarts(stream(), s);
+            if (first == null) {
+                return null;
+            }
             cur = new long[s.size()];
             for (int p = 0; p < cur.length; p++) {
-                cur[p] = s.get(p) instanceof Position.After a ? Records.offset(a.id(), false) + 1 : -1;
+                cur[p] = s.get(p) instanceof Position.After ? first[p] : -1;
             }
             next = cur;
         }
@@ -155,10 +160,6 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
         long[] resolved = fetcher.resolveStarts(stream(), s);
         if (resolved == null) {
             return null;
-        }
-        if (resolved.length != cur.length) {
-            throw StreamException.invalid("stream " + stream() + " has " + resolved.length
-                    + " partitions, this reader's cursor " + cur.length);
         }
         long[] out = cur.clone();
         for (int p = 0; p < out.length; p++) {

@@ -28,46 +28,6 @@ public interface KitHooks {
         return Optional.empty();
     }
 
-    /** {@code base} whose K rules open clients with {@code config}'s answer. */
-    static KitHooks withPartitionedConfig(KitHooks base, Supplier<Optional<ClientConfig>> config) {
-        return new KitHooks() {
-            @Override
-            public BrokerFixture fixture() {
-                return base.fixture();
-            }
-
-            @Override
-            public StreamClient openClient() {
-                return base.openClient();
-            }
-
-            @Override
-            public StreamClient openClient(ClientConfig c) {
-                return base.openClient(c);
-            }
-
-            @Override
-            public Optional<ClientConfig> wrongCredentials() {
-                return base.wrongCredentials();
-            }
-
-            @Override
-            public Duration groupAckTimeout() {
-                return base.groupAckTimeout();
-            }
-
-            @Override
-            public boolean faultsKillBroker() {
-                return base.faultsKillBroker();
-            }
-
-            @Override
-            public Optional<ClientConfig> partitionedConfig() {
-                return config.get();
-            }
-        };
-    }
-
     /** Hooks that call the given methods (a kit class passes method references to its protected hooks). */
     static KitHooks of(
             Supplier<BrokerFixture> fixture,
@@ -76,6 +36,25 @@ public interface KitHooks {
             Supplier<Optional<ClientConfig>> wrongCredentials,
             Supplier<Duration> groupAckTimeout,
             BooleanSupplier faultsKillBroker) {
+        return of(
+                fixture,
+                openClient,
+                openClientWith,
+                wrongCredentials,
+                groupAckTimeout,
+                faultsKillBroker,
+                Optional::empty);
+    }
+
+    /** Hooks that call the given methods, the K rules' client configuration included. */
+    static KitHooks of(
+            Supplier<BrokerFixture> fixture,
+            Supplier<StreamClient> openClient,
+            Function<ClientConfig, StreamClient> openClientWith,
+            Supplier<Optional<ClientConfig>> wrongCredentials,
+            Supplier<Duration> groupAckTimeout,
+            BooleanSupplier faultsKillBroker,
+            Supplier<Optional<ClientConfig>> partitionedConfig) {
         return new KitHooks() {
             @Override
             public BrokerFixture fixture() {
@@ -105,6 +84,11 @@ public interface KitHooks {
             @Override
             public boolean faultsKillBroker() {
                 return faultsKillBroker.getAsBoolean();
+            }
+
+            @Override
+            public Optional<ClientConfig> partitionedConfig() {
+                return partitionedConfig.get();
             }
         };
     }
