@@ -75,7 +75,9 @@ class DeadLetterWriterTest {
         DeadLetterWriter w = new DeadLetterWriter(withHeaderLimit(600), "p", "g", retrying);
         StreamEvent e = event(StreamRecord.builder()
                 .payload("payload")
-                .headers(Headers.of("big", "y".repeat(400)))
+                .headers(Headers.of(
+                        "big",
+                        "y".repeat(500))) // over the budget whatever the length of the stream name (it holds the pid)
                 .build());
         StreamRecord r = w.record(e, 1, new IllegalStateException("bad"), "handler");
         assertEquals("true", r.headers().first("tributary.dlq.headersDropped").orElseThrow());
