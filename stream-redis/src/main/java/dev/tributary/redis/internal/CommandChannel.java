@@ -84,6 +84,16 @@ final class CommandChannel {
         return closing;
     }
 
+    /** Sets what the flusher runs on the event loop just before each flush (see {@link Flusher#beforeFlush}). */
+    void beforeFlush(Runnable writer) {
+        flusher.beforeFlush(writer);
+    }
+
+    /** Where flushes run (the connection's event loop); a task there holds the next flush back. */
+    java.util.concurrent.Executor flushExecutor() {
+        return flusher.target();
+    }
+
     /** Makes sure a flush runs after every command written before this call. */
     void flush() {
         flusher.request();

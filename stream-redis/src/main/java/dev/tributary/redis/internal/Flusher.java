@@ -32,11 +32,21 @@ final class Flusher implements Runnable {
     private final Object lock = new Object();
     /** The executor of the previous flush; guarded by {@link #lock}. */
     private EventExecutor last;
+    /** Writes what a writer gathered for the next flush (the appender's pending run); may be null. */
+    private volatile Runnable beforeFlush;
 
     Flusher(StatefulConnection<?, ?> connection, SharedChannel channel, EventExecutor fallback) {
         this.connection = connection;
         this.channel = channel;
         this.fallback = fallback;
+    }
+
+    /**
+     * Sets what runs on the event loop just before each flush (after the flush is due, so a command
+     * gathered after it schedules the next flush). It must not block.
+     */
+    void beforeFlush(Runnable writer) {
+        this.beforeFlush = writer;
     }
 
     /** Makes sure that a flush runs after every command written before this call. */
@@ -46,7 +56,8 @@ final class Flusher implements Runnable {
         }
     }
 
-    private EventExecutor target() {
+    /** Where the next flush runs: the shared connection's event loop (or the fallback before it is known). */
+    EventExecutor target() {
         Channel c = channel.current();
         return c != null && c.isRegistered() ? c.eventLoop() : fallback;
     }
@@ -77,6 +88,10 @@ final class Flusher implements Runnable {
             // reset before draining: a command written after the drain schedules the next flush
             scheduled.set(false);
             try {
+                Runnable writer = beforeFlush;
+                if (writer != null) {
+                    writer.run();
+                }
                 connection.flushCommands();
             } catch (RuntimeException e) {
                 // the commands fail on their own (timeout, connection loss); nothing to add here

@@ -27,6 +27,17 @@ import java.util.concurrent.CompletionException;
  * room for all its records at once, is written in order and flushed once; a run of idempotent
  * records in it goes in one script call (up to {@value #SCRIPT_BATCH} records).
  *
+ * <p>Single idempotent appends (what a {@code Publisher} sends) are gathered too: an idempotent
+ * {@link #append} joins the <em>pending run</em> of its stream, and the run is written as one script
+ * call when the connection's next flush runs ({@link #writePending}, called by the {@link Flusher}
+ * just before it flushes), when it holds {@value #SCRIPT_BATCH} records, or before this client
+ * writes any other append — so the appends of one thread still reach the server in call order. A
+ * lone append is written at the next flush, which runs at once on an idle connection; a burst while
+ * the connection is busy shares one call (one round of the script's lookups and trimming, one copy
+ * of its body on the wire) instead of one call per event. An append in the run is not
+ * {@linkplain AppendWindow.Append#sent() sent}: if it expires or the client closes before the run
+ * is written, it is dropped from the run and fails RETRYABLE or CLOSED (never written).
+ *
  * <p>With {@code waitReplicas=N} each append (each batch) is followed on the same connection by
  * {@code WAIT N waitTimeout}; it succeeds only when N replicas acknowledged it, else it fails
  * INDETERMINATE (stored on the primary, but a failover may lose it) — never OK. Thread-safe.
@@ -41,6 +52,19 @@ final class RedisAppender {
     private final AppendWindow window;
     /** The key of the stream appended to last (appends usually go to one stream in a row). */
     private volatile StreamKey lastKey;
+
+    /** Guards {@link #run}; held while a run is written, so runs reach the connection in order. */
+    private final Object runLock = new Object();
+    /** Idempotent single appends of one stream not yet written, oldest first; guarded by {@link #runLock}. */
+    private final List<Pending> run = new ArrayList<>(SCRIPT_BATCH);
+    /** {@code run.size()}, readable without the lock. */
+    private volatile int runSize;
+
+    /** One idempotent append waiting in the pending run, its arguments encoded by the caller's thread. */
+    // encoded command arguments, never compared: the record's equals is not used
+    @SuppressWarnings("ArrayRecordComponent")
+    private record Pending(
+            StreamKey key, StreamRecord record, byte[] iid, List<byte[]> fields, AppendWindow.Append<EventId> a) {}
 
     /** A stream's key and its dedup keys, with the script's fixed arguments, encoded once. */
     // encoded command arguments, cached per stream and never compared: the record's equals is not used
@@ -80,6 +104,17 @@ final class RedisAppender {
             return a; // BACKPRESSURE, CLOSED or interrupted: nothing was written
         }
         StreamKey key = streamKey(stream);
+        if (record.idempotencyId() != null && settings.waitReplicas == 0) {
+            try {
+                join(key, record, a);
+            } catch (RuntimeException e) {
+                a.fail(RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key.key(), channel.isClosing()));
+            } finally {
+                channel.flush(); // the flush writes the run
+            }
+            return a;
+        }
+        writePending(); // this thread's idempotent appends still in the run go first
         try {
             CompletableFuture<Object> reply = send(key, record, a);
             var unused =
@@ -101,6 +136,7 @@ final class RedisAppender {
         StreamKey key = streamKey(stream);
         @SuppressWarnings("unchecked")
         CompletableFuture<EventId>[] ids = new CompletableFuture[records.size()];
+        writePending(); // this thread's idempotent appends still in the run go first
         try {
             List<CompletableFuture<Object>> replies = new ArrayList<>(ids.length);
             for (int i = 0; i < records.size(); ) {
@@ -117,11 +153,11 @@ final class RedisAppender {
                         && records.get(end).idempotencyId() != null) {
                     end++;
                 }
-                CompletableFuture<Object> run = sendIdempotent(key, records.subList(i, end), a);
+                requireDedupKeys(key);
+                a.sent();
+                CompletableFuture<Object> call = sendIdempotent(key, encode(records.subList(i, end)), end - i);
                 for (int k = 0; k < end - i; k++) {
-                    int at = 2 * k;
-                    replies.add(
-                            run.thenApply(r -> Resp.list(r, "idempotent append").subList(at, at + 2)));
+                    replies.add(pairOf(call, k));
                 }
                 i = end;
             }
@@ -154,10 +190,82 @@ final class RedisAppender {
         return a;
     }
 
+    /**
+     * Adds an idempotent append to the pending run (writing the run first when it belongs to another
+     * stream, and after it when it is full). The caller requests a flush, which writes the rest.
+     */
+    private void join(StreamKey key, StreamRecord record, AppendWindow.Append<EventId> a) {
+        requireDedupKeys(key);
+        Pending p = new Pending(key, record, b(record.idempotencyId()), codec.fields(record), a);
+        synchronized (runLock) {
+            if (!run.isEmpty() && !run.get(0).key().stream().equals(key.stream())) {
+                writeRun();
+            }
+            run.add(p);
+            runSize = run.size();
+            if (run.size() >= SCRIPT_BATCH) {
+                writeRun();
+            }
+        }
+    }
+
+    /**
+     * Writes the pending run, if any, as one script call (no flush). Called before any other append
+     * of this client is written, and by the {@link Flusher} just before it flushes.
+     */
+    void writePending() {
+        if (runSize > 0) {
+            synchronized (runLock) {
+                writeRun();
+            }
+        }
+    }
+
+    /** Writes the run; holds {@link #runLock}. Appends already settled (expired, closed) are left out. */
+    private void writeRun() {
+        List<Pending> todo = new ArrayList<>(run.size());
+        for (Pending p : run) {
+            if (!p.a().isDone()) {
+                todo.add(p);
+            }
+        }
+        run.clear();
+        runSize = 0;
+        if (todo.isEmpty()) {
+            return;
+        }
+        StreamKey key = todo.get(0).key();
+        List<byte[]> argv = new ArrayList<>(todo.size() * 8);
+        for (Pending p : todo) {
+            addRecord(argv, p.iid(), p.fields());
+            p.a().sent();
+        }
+        CompletableFuture<Object> call;
+        try {
+            call = sendIdempotent(key, argv, todo.size());
+        } catch (RuntimeException e) {
+            StreamException err = RedisErrors.map(e, RedisErrors.Op.APPEND, "XADD " + key.key(), channel.isClosing());
+            todo.forEach(p -> p.a().fail(err));
+            return;
+        }
+        for (int k = 0; k < todo.size(); k++) {
+            Pending p = todo.get(k);
+            var unused = pairOf(call, k).whenComplete((r, e) -> settle(p.a(), key.key(), p.record(), r, e));
+        }
+    }
+
+    /** The reply of the {@code k}-th record of one script call: its pair (stored?, id). */
+    private static CompletableFuture<Object> pairOf(CompletableFuture<Object> call, int k) {
+        int at = 2 * k;
+        return call.thenApply(r -> Resp.list(r, "idempotent append").subList(at, at + 2));
+    }
+
     /** Marks {@code a} sent and writes one append (no flush); the reply's future. */
     private CompletableFuture<Object> send(StreamKey key, StreamRecord record, AppendWindow.Append<?> a) {
         if (record.idempotencyId() != null) {
-            return sendIdempotent(key, List.of(record), a);
+            requireDedupKeys(key);
+            a.sent();
+            return pairOf(sendIdempotent(key, encode(List.of(record)), 1), 0);
         }
         CommandArgs<byte[], byte[]> args = args().addKey(key.bytes());
         if (settings.appendMaxLen > 0) {
@@ -169,31 +277,43 @@ final class RedisAppender {
         return channel.write(CommandType.XADD, args);
     }
 
-    /**
-     * Marks {@code a} sent and writes one {@link Script#IDEMPOTENT_APPEND} call for {@code records}
-     * (each with an idempotency id), in order (no flush). Its reply holds a pair (stored?, id) per record.
-     */
-    private CompletableFuture<Object> sendIdempotent(
-            StreamKey key, List<StreamRecord> records, AppendWindow.Append<?> a) {
+    /** INVALID_ARGUMENT (before any I/O) when the stream's key has a brace: its dedup keys would be in another slot. */
+    private void requireDedupKeys(StreamKey key) {
         if (key.dedupIds() == null) {
             settings.dedupIdsKey(key.stream().value()); // throws INVALID_ARGUMENT naming the brace
         }
-        List<byte[]> argv = new ArrayList<>(4 + records.size() * 8);
+    }
+
+    /** The script arguments of {@code records} (each with an idempotency id), in order. */
+    private List<byte[]> encode(List<StreamRecord> records) {
+        List<byte[]> argv = new ArrayList<>(records.size() * 8);
+        for (StreamRecord record : records) {
+            addRecord(argv, b(record.idempotencyId()), codec.fields(record));
+        }
+        return argv;
+    }
+
+    private static void addRecord(List<byte[]> argv, byte[] iid, List<byte[]> fields) {
+        argv.add(iid);
+        argv.add(b(Integer.toString(fields.size())));
+        argv.addAll(fields);
+    }
+
+    /**
+     * Writes one {@link Script#IDEMPOTENT_APPEND} call for {@code n} encoded records (no flush; the
+     * caller marked their appends sent). Its reply holds a pair (stored?, id) per record.
+     */
+    private CompletableFuture<Object> sendIdempotent(StreamKey key, List<byte[]> records, int n) {
+        List<byte[]> argv = new ArrayList<>(4 + records.size());
         argv.add(key.dedupWindow());
         argv.add(key.dedupMaxIds());
         argv.add(key.maxLen());
-        argv.add(b(Integer.toString(records.size())));
-        for (StreamRecord record : records) {
-            List<byte[]> fields = codec.fields(record);
-            argv.add(b(record.idempotencyId()));
-            argv.add(b(Integer.toString(fields.size())));
-            argv.addAll(fields);
-        }
+        argv.add(b(Integer.toString(n)));
+        argv.addAll(records);
         // EVAL, not EVALSHA: a NOSCRIPT fallback would re-send this append after later ones and
         // break per-thread order; Redis caches the compiled script by its SHA anyway.
         CommandArgs<byte[], byte[]> args = CommandChannel.scriptArgs(
                 Script.IDEMPOTENT_APPEND.body, List.of(key.bytes(), key.dedupIds(), key.dedupTimes()), argv);
-        a.sent();
         return channel.write(CommandType.EVAL, args);
     }
 

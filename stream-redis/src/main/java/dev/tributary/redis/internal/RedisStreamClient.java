@@ -68,6 +68,7 @@ public final class RedisStreamClient extends AbstractStreamClient {
         this.pool = new BlockingPool(connector, s.blockingPoolSize);
         this.codec = EntryCodec.of(s);
         this.appender = new RedisAppender(s, codec, channel, appendWindow());
+        channel.beforeFlush(appender::writePending); // idempotent appends gathered since the last flush
     }
 
     /** Connects, authenticates and checks the server version. */

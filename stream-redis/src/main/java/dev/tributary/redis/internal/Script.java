@@ -44,6 +44,12 @@ final class Script {
      * ARGV[4] record count n, then per record: idempotency id, field count f, f field arguments.
      * Returns {flag1, id1, flag2, id2, …}: flag 1 when stored, 0 for a duplicate inside the window.
      *
+     * <p>The lookups of the call's ids are one {@code HMGET}, what it stored is remembered with one
+     * {@code HSET} and one {@code ZADD}: per record only its {@code XADD} is a call of its own. A
+     * record repeating an id earlier in the same call is a duplicate of that one. When an
+     * {@code XADD} fails, the records stored before it are remembered, then the call fails with that
+     * error (so a retry of those is still answered as a duplicate).
+     *
      * <p>The window is trimmed in the same call, with bounded work: ids older than the window (at
      * most 256 + 2n per call, so trimming outpaces storing); and once the ids exceed the count bound,
      * the oldest down to about 1/64 of the bound below it (at most 4 000 per call), so that the
@@ -58,29 +64,48 @@ final class Script {
             local n = tonumber(ARGV[4])
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local out = {}
+            local iids, first, last = {}, {}, {}
             local i = 5
             for r = 1, n do
-              local iid = ARGV[i]
-              local last = i + 1 + tonumber(ARGV[i + 1])
-              local prev = redis.call('HGET', KEYS[2], iid)
-              if prev then
+              iids[r] = ARGV[i]
+              first[r] = i + 2
+              last[r] = i + 1 + tonumber(ARGV[i + 1])
+              i = last[r] + 1
+            end
+            local prev = redis.call('HMGET', KEYS[2], unpack(iids))
+            local out, seen, hset, zadd = {}, {}, {}, {}
+            local function remember()
+              if #hset > 0 then
+                redis.call('HSET', KEYS[2], unpack(hset))
+                redis.call('ZADD', KEYS[3], unpack(zadd))
+              end
+            end
+            for r = 1, n do
+              local iid = iids[r]
+              local id = seen[iid] or prev[r]
+              if id then
                 out[#out + 1] = 0
-                out[#out + 1] = prev
+                out[#out + 1] = id
               else
-                local id
                 if ARGV[3] ~= '' then
-                  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, i + 2, last))
+                  id = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, first[r], last[r]))
                 else
-                  id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i + 2, last))
+                  id = redis.pcall('XADD', KEYS[1], '*', unpack(ARGV, first[r], last[r]))
                 end
-                redis.call('HSET', KEYS[2], iid, id)
-                redis.call('ZADD', KEYS[3], now, iid)
+                if type(id) == 'table' and id.err then
+                  remember()
+                  return id
+                end
+                seen[iid] = id
+                hset[#hset + 1] = iid
+                hset[#hset + 1] = id
+                zadd[#zadd + 1] = now
+                zadd[#zadd + 1] = iid
                 out[#out + 1] = 1
                 out[#out + 1] = id
               end
-              i = last + 1
             end
+            remember()
             local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', string.format('(%d', now - w), 'LIMIT', 0, 256 + 2 * n)
             if #old > 0 then
               redis.call('HDEL', KEYS[2], unpack(old))
