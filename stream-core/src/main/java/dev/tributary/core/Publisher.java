@@ -45,7 +45,10 @@ import java.util.random.RandomGenerator;
  *       from {@link #publish} and nothing is sent.</li>
  *   <li>Each published value gets one idempotency id (from the id supplier, by default a random
  *       UUID) when the backend declares {@link Capability#IDEMPOTENT_APPEND}; every retry of that
- *       value sends the same id, so the broker stores it once.</li>
+ *       value sends the same id, so the broker stores it once. {@link Builder#idempotence
+ *       idempotence(false)} turns this off (plain appends, where the idempotent path costs more than
+ *       the throughput allows — on Redis it is a server-side script per call); the publisher then
+ *       behaves as on a backend without the capability.</li>
  *   <li>Failures are retried by kind: {@code RETRYABLE} and {@code BACKPRESSURE} always,
  *       {@code INDETERMINATE} (the append may have been stored) only where the backend declares
  *       idempotent append — elsewhere it is reported, since a retry could store the event twice.
@@ -96,7 +99,7 @@ public final class Publisher<T> implements AutoCloseable {
         this.whenFull = b.whenFull;
         this.idempotencyIds = b.idempotencyIds;
         this.closeTimeout = b.closeTimeout;
-        this.idempotent = client.supports(Capability.IDEMPOTENT_APPEND);
+        this.idempotent = b.idempotence && client.supports(Capability.IDEMPOTENT_APPEND);
         this.permits = new Semaphore(maxInFlight);
         this.deliveries = new Deliveries(
                 new Deliveries.Config(
@@ -254,6 +257,7 @@ public final class Publisher<T> implements AutoCloseable {
         private RandomGenerator random;
         private Executor executor = ForkJoinPool.commonPool();
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private boolean idempotence = true;
 
         private Builder(StreamClient client, StreamName stream, Codec<T> codec) {
             this.client = Objects.requireNonNull(client, "client");
@@ -343,6 +347,18 @@ public final class Publisher<T> implements AutoCloseable {
         /** Where retries are sent from (default the common pool). */
         public Builder<T> executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Whether values carry an idempotency id where the backend declares
+         * {@link Capability#IDEMPOTENT_APPEND} (default true). With {@code false} the appends are plain:
+         * an {@code INDETERMINATE} outcome is then reported, not retried, since a retry could store
+         * the value twice; retries of other kinds are unchanged. The cost of idempotence per backend is
+         * in docs/benchmarks.md.
+         */
+        public Builder<T> idempotence(boolean on) {
+            this.idempotence = on;
             return this;
         }
 

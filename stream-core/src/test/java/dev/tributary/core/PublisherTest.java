@@ -122,6 +122,20 @@ class PublisherTest {
     }
 
     @Test
+    void withIdempotenceOffAnIdempotentBackendGetsPlainAppendsAndIndeterminateIsReported() {
+        Flaky c = new Flaky(memory, 1, ErrorKind.INDETERMINATE, true, true);
+        Publisher<String> p = Publisher.builder(c, stream, Codecs.utf8())
+                .idempotence(false)
+                .sleeper(time)
+                .executor(Runnable::run)
+                .build();
+        StreamException e = assertThrows(StreamException.class, () -> p.publishAndWait("maybe"));
+        assertEquals(ErrorKind.INDETERMINATE, e.kind(), "not retried: a retry could store it twice");
+        p.publishAndWait("next");
+        assertEquals(List.of("null", "null"), c.idsSent, "plain appends, no idempotency id");
+    }
+
+    @Test
     void nonRetryableErrorsAreReportedAtOnce() {
         Flaky c = new Flaky(memory, 1, ErrorKind.NOT_FOUND, false, true);
         Publisher<String> p = publisher(c);

@@ -91,6 +91,17 @@ public final class BenchCommand extends ClientCommand {
                     + "instead of appendAsync per record.")
     boolean batchAppend;
 
+    @Option(
+            names = "--publisher",
+            arity = "0..1",
+            fallbackValue = "idempotent",
+            paramLabel = "MODE",
+            description = "Tributary appends through a Publisher with its default settings (order per key, 1 000 in "
+                    + "flight), each record with one of 1 024 keys, instead of appendAsync. MODE: idempotent (the "
+                    + "default: an idempotency id per value where the backend declares it) or plain "
+                    + "(idempotence(false)).")
+    TributaryTarget.Publishing publisher;
+
     @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
     int rounds = 3;
 
@@ -184,8 +195,11 @@ public final class BenchCommand extends ClientCommand {
         Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
         Side trib = new Side(
                 observe != null
-                        ? new TributaryTarget(observed.client(), observed.label())
-                        : new TributaryTarget(client, "Tributary"));
+                        ? new TributaryTarget(observed.client(), observed.label(), publisher)
+                        : new TributaryTarget(
+                                client,
+                                publisher == null ? "Tributary" : "Tributary Publisher (" + publisher.label() + ")",
+                                publisher));
         Side raw = null;
         Instant started = Instant.now();
         double loadBefore = loadAverage();
@@ -193,7 +207,7 @@ public final class BenchCommand extends ClientCommand {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
             Optional<BenchTarget> rawTarget = observe != null
-                    ? Optional.of(new TributaryTarget(client, "Tributary"))
+                    ? Optional.of(new TributaryTarget(client, "Tributary", publisher))
                     : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
@@ -326,7 +340,9 @@ public final class BenchCommand extends ClientCommand {
                 w.producers(),
                 w.consumers(),
                 w.window(),
-                w.batchAppend() ? ", batch appends" : "",
+                w.batchAppend()
+                        ? ", batch appends"
+                        : publisher != null ? ", Tributary through a Publisher (" + publisher.label() + ")" : "",
                 rounds,
                 warmup);
     }

@@ -3,25 +3,51 @@ package dev.tributary.cli.bench;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
 import dev.tributary.GroupOptions;
+import dev.tributary.Headers;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
+import dev.tributary.core.Codecs;
+import dev.tributary.core.Publisher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The Tributary side: {@code appendAsync} (or {@code appendBatchAsync}) and a group consumer with ack. */
+/**
+ * The Tributary side: {@code appendAsync} (or {@code appendBatchAsync}, or a {@link Publisher} with
+ * its default settings and {@value #KEYS} keys) and a group consumer with ack.
+ */
 final class TributaryTarget implements BenchTarget {
+    /** Keys the publisher mode spreads records over: order holds per key, so keys set the parallelism. */
+    static final int KEYS = 1024;
+
     private final StreamClient client;
     private final String label;
+    /** How the publisher mode publishes; null: {@code appendAsync}. */
+    private final Publishing publisher;
+
     private StreamName stream;
     private String group;
 
-    TributaryTarget(StreamClient client, String label) {
+    /** The publisher mode's setting of {@code idempotence}. */
+    enum Publishing {
+        /** The default: an idempotency id per value where the backend declares idempotent append. */
+        IDEMPOTENT,
+        /** {@code idempotence(false)}: plain appends. */
+        PLAIN;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    TributaryTarget(StreamClient client, String label, Publishing publisher) {
         this.client = client;
         this.label = label;
+        this.publisher = publisher;
     }
 
     @Override
@@ -41,9 +67,26 @@ final class TributaryTarget implements BenchTarget {
         if (w.batchAppend()) {
             return appendBatches(w, progress);
         }
+        if (publisher != null) {
+            return appendPublished(w, progress);
+        }
         return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
             var unused = client.appendAsync(stream, StreamRecord.of(payload)).whenComplete((id, e) -> done.complete(e));
         });
+    }
+
+    /** Through one {@link Publisher} (default settings; publish waits for room when full), keys in turn. */
+    private PhaseResult appendPublished(Workload w, Progress progress) throws Exception {
+        AtomicLong next = new AtomicLong();
+        try (Publisher<byte[]> p = Publisher.builder(client, stream, Codecs.bytes())
+                .whenFull(Duration.ofMinutes(1))
+                .idempotence(publisher == Publishing.IDEMPOTENT)
+                .build()) {
+            return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
+                String key = "k" + (next.getAndIncrement() % KEYS);
+                var unused = p.publish(payload, key, Headers.empty()).whenComplete((id, e) -> done.complete(e));
+            });
+        }
     }
 
     /** Batches of {@link Workload#batch()} records; each record's latency is its batch's. */
