@@ -10,16 +10,18 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.internal.Deliveries;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -43,8 +45,8 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>Values are encoded with a {@link Codec}; an encoding failure throws {@link CodecException}
  *       from {@link #publish} and nothing is sent.</li>
- *   <li>Each published value gets one idempotency id (from the id supplier, by default a random
- *       UUID) when the backend declares {@link Capability#IDEMPOTENT_APPEND}; every retry of that
+ *   <li>Each published value gets one idempotency id (from the id supplier; by default
+ *       {@code pub-}, 128 random bits drawn once per publisher, and a counter) when the backend declares {@link Capability#IDEMPOTENT_APPEND}; every retry of that
  *       value sends the same id, so the broker stores it once. {@link Builder#idempotence
  *       idempotence(false)} turns this off (plain appends, where the idempotent path costs more than
  *       the throughput allows — on Redis it is a server-side script per call); the publisher then
@@ -235,6 +237,15 @@ public final class Publisher<T> implements AutoCloseable {
         }
     }
 
+    /** {@code pub-<128 random bits, base64url>-<counter, base 36>}: one secure draw per publisher. */
+    static Supplier<String> uniqueIds() {
+        byte[] seed = new byte[16];
+        new SecureRandom().nextBytes(seed);
+        String prefix = "pub-" + Base64.getUrlEncoder().withoutPadding().encodeToString(seed) + "-";
+        AtomicLong next = new AtomicLong();
+        return () -> prefix + Long.toString(next.getAndIncrement(), 36);
+    }
+
     @Override
     public String toString() {
         return "Publisher[" + stream + ", inFlight=" + inFlight() + "/" + maxInFlight + "]";
@@ -252,7 +263,7 @@ public final class Publisher<T> implements AutoCloseable {
         private Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1));
         private int maxAttempts; // 0: no cap, the deadline decides
         private Clock clock = Clock.systemUTC();
-        private Supplier<String> idempotencyIds = () -> "pub-" + UUID.randomUUID();
+        private Supplier<String> idempotencyIds; // null: unique ids of this publisher (uniqueIds())
         private Sleeper sleeper = Sleeper.system();
         private RandomGenerator random;
         private Executor executor = ForkJoinPool.commonPool();
@@ -326,7 +337,11 @@ public final class Publisher<T> implements AutoCloseable {
             return this;
         }
 
-        /** Where idempotency ids come from (printable ASCII, 1 to 128 characters; default "pub-" + random UUID). */
+        /**
+         * Where idempotency ids come from (printable ASCII, 1 to 128 characters). Default: {@code pub-},
+         * 128 random bits drawn once per publisher (base64url) and a counter — unique across publishers
+         * without a secure random draw per value.
+         */
         public Builder<T> idempotencyIds(Supplier<String> ids) {
             this.idempotencyIds = Objects.requireNonNull(ids, "ids");
             return this;
@@ -373,6 +388,9 @@ public final class Publisher<T> implements AutoCloseable {
 
         /** The publisher. */
         public Publisher<T> build() {
+            if (idempotencyIds == null) {
+                idempotencyIds = uniqueIds();
+            }
             if (random == null) {
                 random = new RandomGenerator() {
                     @Override

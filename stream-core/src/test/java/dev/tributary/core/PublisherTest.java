@@ -122,6 +122,60 @@ class PublisherTest {
     }
 
     @Test
+    void defaultIdempotencyIdsAreUniqueWithinAndAcrossPublishersAndValid() {
+        java.util.function.Supplier<String> a = Publisher.uniqueIds();
+        java.util.function.Supplier<String> b = Publisher.uniqueIds();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(seen.add(a.get()));
+            assertTrue(seen.add(b.get()));
+        }
+        String id = a.get();
+        assertTrue(id.matches("pub-[A-Za-z0-9_-]{22}-[0-9a-z]+"), id);
+        StreamRecord.builder().payload("x").idempotencyId(id).build(); // a valid idempotency id
+    }
+
+    @Test
+    void aBurstOfAnswersReleasesTheNextRecordOfEveryKeyInOneSendTaskInKeyOrder() {
+        List<CompletableFuture<EventId>> held = new CopyOnWriteArrayList<>();
+        List<String> sent = new CopyOnWriteArrayList<>();
+        StreamClient holding = new ForwardingStreamClient(memory) {
+            @Override
+            public CompletableFuture<EventId> appendAsync(StreamName s, StreamRecord r) {
+                sent.add(new String(r.payload(), java.nio.charset.StandardCharsets.UTF_8));
+                CompletableFuture<EventId> f = new CompletableFuture<>();
+                held.add(f);
+                return f;
+            }
+        };
+        List<Runnable> tasks = new CopyOnWriteArrayList<>();
+        Publisher<String> p = Publisher.builder(holding, stream, Codecs.utf8())
+                .executor(tasks::add)
+                .build();
+        List<CompletableFuture<EventId>> results = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 50; k++) {
+                results.add(p.publish(round + "-" + k, "key-" + k, Headers.empty()));
+            }
+        }
+        assertEquals(50, sent.size(), "one record per key in flight");
+        for (int i = 0; i < 50; i++) {
+            held.get(i).complete(EventId.ofSequence(i + 1));
+        }
+        assertEquals(1, tasks.size(), "50 answers, one send task");
+        tasks.get(0).run();
+        assertEquals(100, sent.size());
+        for (int k = 0; k < 50; k++) {
+            assertEquals("1-" + k, sent.get(50 + k), "each key's second record, in release order");
+        }
+        for (int i = 50; i < 100; i++) {
+            held.get(i).complete(EventId.ofSequence(i + 1));
+        }
+        results.forEach(CompletableFuture::join);
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
     void withIdempotenceOffAnIdempotentBackendGetsPlainAppendsAndIndeterminateIsReported() {
         Flaky c = new Flaky(memory, 1, ErrorKind.INDETERMINATE, true, true);
         Publisher<String> p = Publisher.builder(c, stream, Codecs.utf8())

@@ -8,6 +8,7 @@ import dev.tributary.cli.Errors;
 import dev.tributary.cli.command.ClientCommand;
 import dev.tributary.cli.command.Json;
 import dev.tributary.cli.command.SignalGuard;
+import dev.tributary.core.Ordering;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -102,6 +103,25 @@ public final class BenchCommand extends ClientCommand {
                     + "(idempotence(false)).")
     TributaryTarget.Publishing publisher;
 
+    @Option(
+            names = "--publisher-in-flight",
+            paramLabel = "N",
+            description = "With --publisher: the Publisher's maxInFlight. Default: the Publisher's default.")
+    Integer publisherInFlight;
+
+    @Option(
+            names = "--publisher-keys",
+            paramLabel = "N",
+            description = "With --publisher: how many keys the records take in turn (order holds per key, so at most "
+                    + "this many are in flight). Default: ${DEFAULT-VALUE}.")
+    int publisherKeys = 1024;
+
+    @Option(
+            names = "--publisher-ordering",
+            paramLabel = "ORDER",
+            description = "With --publisher: PER_KEY (the default) or NONE.")
+    Ordering publisherOrdering = Ordering.PER_KEY;
+
     @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
     int rounds = 3;
 
@@ -195,11 +215,20 @@ public final class BenchCommand extends ClientCommand {
         Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
         Side trib = new Side(
                 observe != null
-                        ? new TributaryTarget(observed.client(), observed.label(), publisher)
+                        ? new TributaryTarget(
+                                observed.client(),
+                                observed.label(),
+                                publisher,
+                                publisherInFlight,
+                                publisherKeys,
+                                publisherOrdering)
                         : new TributaryTarget(
                                 client,
                                 publisher == null ? "Tributary" : "Tributary Publisher (" + publisher.label() + ")",
-                                publisher));
+                                publisher,
+                                publisherInFlight,
+                                publisherKeys,
+                                publisherOrdering));
         Side raw = null;
         Instant started = Instant.now();
         double loadBefore = loadAverage();
@@ -207,7 +236,8 @@ public final class BenchCommand extends ClientCommand {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
             Optional<BenchTarget> rawTarget = observe != null
-                    ? Optional.of(new TributaryTarget(client, "Tributary", publisher))
+                    ? Optional.of(new TributaryTarget(
+                            client, "Tributary", publisher, publisherInFlight, publisherKeys, publisherOrdering))
                     : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());

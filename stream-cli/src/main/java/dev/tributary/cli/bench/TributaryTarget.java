@@ -10,6 +10,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.Codecs;
+import dev.tributary.core.Ordering;
 import dev.tributary.core.Publisher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,16 +19,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Tributary side: {@code appendAsync} (or {@code appendBatchAsync}, or a {@link Publisher} with
- * its default settings and {@value #KEYS} keys) and a group consumer with ack.
+ * its default settings and records spread over a number of keys) and a group consumer with ack.
  */
 final class TributaryTarget implements BenchTarget {
-    /** Keys the publisher mode spreads records over: order holds per key, so keys set the parallelism. */
-    static final int KEYS = 1024;
-
     private final StreamClient client;
     private final String label;
     /** How the publisher mode publishes; null: {@code appendAsync}. */
     private final Publishing publisher;
+    /** The publisher's maxInFlight; null: its default. */
+    private final Integer publisherInFlight;
+    /** How many keys the publisher mode's records take in turn. */
+    private final int keys;
+    /** The publisher mode's ordering. */
+    private final Ordering ordering;
 
     private StreamName stream;
     private String group;
@@ -44,10 +48,19 @@ final class TributaryTarget implements BenchTarget {
         }
     }
 
-    TributaryTarget(StreamClient client, String label, Publishing publisher) {
+    TributaryTarget(
+            StreamClient client,
+            String label,
+            Publishing publisher,
+            Integer publisherInFlight,
+            int publisherKeys,
+            Ordering publisherOrdering) {
         this.client = client;
         this.label = label;
         this.publisher = publisher;
+        this.publisherInFlight = publisherInFlight;
+        this.keys = publisherKeys;
+        this.ordering = publisherOrdering;
     }
 
     @Override
@@ -78,12 +91,16 @@ final class TributaryTarget implements BenchTarget {
     /** Through one {@link Publisher} (default settings; publish waits for room when full), keys in turn. */
     private PhaseResult appendPublished(Workload w, Progress progress) throws Exception {
         AtomicLong next = new AtomicLong();
-        try (Publisher<byte[]> p = Publisher.builder(client, stream, Codecs.bytes())
+        Publisher.Builder<byte[]> b = Publisher.builder(client, stream, Codecs.bytes())
                 .whenFull(Duration.ofMinutes(1))
                 .idempotence(publisher == Publishing.IDEMPOTENT)
-                .build()) {
+                .ordering(ordering);
+        if (publisherInFlight != null) {
+            b.maxInFlight(publisherInFlight);
+        }
+        try (Publisher<byte[]> p = b.build()) {
             return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
-                String key = "k" + (next.getAndIncrement() % KEYS);
+                String key = "k" + (next.getAndIncrement() % keys);
                 var unused = p.publish(payload, key, Headers.empty()).whenComplete((id, e) -> done.complete(e));
             });
         }

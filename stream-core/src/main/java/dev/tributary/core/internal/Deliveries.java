@@ -12,9 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,7 +36,10 @@ import java.util.random.RandomGenerator;
  *   <li>A record whose deadline passed while it waited behind earlier events of its key is not sent:
  *       it completes with {@code RETRYABLE} (nothing was stored).</li>
  *   <li>The next record of a key is sent from the executor, never from the thread that completed the
- *       previous append (often the client's I/O thread, which must not block in a full window).</li>
+ *       previous append (often the client's I/O thread, which must not block in a full window). The
+ *       records released while a send task is pending join it: at most one task is queued at a
+ *       time, so a burst of answers (a broker answers a whole batch at once) costs one task and one
+ *       wake-up, not one per record.</li>
  * </ul>
  */
 public final class Deliveries {
@@ -76,6 +82,10 @@ public final class Deliveries {
     // Per instance on purpose: each Deliveries has its own sendAll loop, so its queue may not be shared.
     @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<ArrayDeque<Delivery>> sending = new ThreadLocal<>();
+    /** Records released by an answer, waiting for the send task; bounded by the publisher's maxInFlight. */
+    private final ConcurrentLinkedQueue<Delivery> released = new ConcurrentLinkedQueue<>();
+    /** Whether a send task is queued or running: then {@link #released} is drained by it. */
+    private final AtomicBoolean sendTask = new AtomicBoolean();
 
     /** {@code onResolved} runs once per record when it has its final outcome, before its future completes. */
     public Deliveries(Config config, Runnable onResolved) {
@@ -170,11 +180,31 @@ public final class Deliveries {
             d.result.completeExceptionally(error);
         }
         if (!next.isEmpty()) {
-            try {
-                c.executor().execute(() -> sendAll(next));
-            } catch (RuntimeException rejected) {
-                sendAll(next); // a rejecting executor must not strand the key's lane
+            released.addAll(next);
+            if (sendTask.compareAndSet(false, true)) {
+                try {
+                    c.executor().execute(this::sendReleased);
+                } catch (RuntimeException rejected) {
+                    sendReleased(); // a rejecting executor must not strand the key's lane
+                }
             }
         }
+    }
+
+    /** The send task: sends what answers released, until none is left. */
+    private void sendReleased() {
+        do {
+            List<Delivery> batch = new ArrayList<>();
+            Delivery d;
+            while ((d = released.poll()) != null) {
+                batch.add(d);
+            }
+            try {
+                sendAll(batch);
+            } finally {
+                sendTask.set(false);
+            }
+            // a record released after the poll above and before the reset found the task running
+        } while (!released.isEmpty() && sendTask.compareAndSet(false, true));
     }
 }
