@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,40 @@ class BenchTest {
         assertTrue(n.get("tributary").get("append").get("eventsPerSecond").asLong() > 0);
         assertTrue(n.get("tributary").get("consume").get("p99Ms").asDouble() >= 0);
         assertFalse(n.has("raw"));
+    }
+
+    @Test
+    void benchRunsTheProcessorPhasesAndAPublisher(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("phases.json");
+        Cli.Result r = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--records",
+                "3000",
+                "--batch",
+                "100",
+                "--consumers",
+                "2",
+                "--phases",
+                "tail,process",
+                "--publisher",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                json.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("Tributary through a Publisher (idempotent)"), r::toString);
+        assertTrue(r.out().matches("(?s).*\\ntail +events/s +[\\d,]+\\s.*"), r::toString);
+        assertTrue(r.out().matches("(?s).*\\nprocess +events/s +[\\d,]+\\s.*"), r::toString);
+        assertFalse(r.out().matches("(?s).*\\nconsume +events/s.*"), "consume was not asked for: " + r);
+        JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+        for (String phase : List.of("append", "tail", "process")) {
+            assertTrue(n.get("tributary").get(phase).get("eventsPerSecond").asLong() > 0, phase);
+        }
+        assertFalse(n.get("tributary").has("consume"));
     }
 
     @Test

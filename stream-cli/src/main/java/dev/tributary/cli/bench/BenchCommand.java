@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.HdrHistogram.Histogram;
@@ -37,8 +39,10 @@ import picocli.CommandLine.Option;
             "Appends --records records of --size bytes, then reads them back in a consumer group acking "
                     + "each batch — through Tributary and through the raw client of the backend (Lettuce, "
                     + "kafka-clients, jnats) in the same run — and prints both with the ratio. The memory backend "
-                    + "has no raw client: Tributary only. With --observe the comparison is Tributary with metrics and "
-                    + "tracing against plain Tributary instead.",
+                    + "has no raw client: Tributary only. --phases adds the processors: a TailProcessor against the raw "
+                    + "tail loop, GroupProcessors against the raw group loop. --publisher appends through a Publisher. "
+                    + "With --observe the comparison is Tributary with metrics and tracing against plain Tributary "
+                    + "instead.",
             ""
         },
         footer = {
@@ -46,7 +50,8 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  tributary bench",
             "  tributary --uri redis://localhost:6379 bench --records 200000 --size 100 --batch 1000",
-            "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json"
+            "  tributary --uri nats://localhost:4222 bench --producers 2 --consumers 2 --json nats.json",
+            "  tributary --uri kafka://localhost:9092 bench --phases consume,tail,process --publisher"
         })
 public final class BenchCommand extends ClientCommand {
     @Option(
@@ -122,6 +127,16 @@ public final class BenchCommand extends ClientCommand {
             description = "With --publisher: PER_KEY (the default) or NONE.")
     Ordering publisherOrdering = Ordering.PER_KEY;
 
+    @Option(
+            names = "--phases",
+            split = ",",
+            paramLabel = "PHASE",
+            description = "What each round measures after it appends: consume (a group consumer against the raw "
+                    + "group loop), tail (a TailProcessor against the raw tail loop: Kafka assign + seek + poll, "
+                    + "Redis XREAD, NATS ordered consumer), process (GroupProcessors against the raw group loop). "
+                    + "Default: consume.")
+    List<Phase> phases = new ArrayList<>(List.of(Phase.CONSUME));
+
     @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
     int rounds = 3;
 
@@ -167,11 +182,15 @@ public final class BenchCommand extends ClientCommand {
     /** The measurements of one side over the rounds. */
     static final class Side {
         final BenchTarget target;
-        final List<PhaseResult> append = new ArrayList<>();
-        final List<PhaseResult> consume = new ArrayList<>();
+        /** The measured rounds' results per phase run. */
+        final Map<Phase, List<PhaseResult>> results = new EnumMap<>(Phase.class);
 
         Side(BenchTarget target) {
             this.target = target;
+        }
+
+        List<PhaseResult> of(Phase phase) {
+            return results.computeIfAbsent(phase, p -> new ArrayList<>());
         }
     }
 
@@ -271,7 +290,7 @@ public final class BenchCommand extends ClientCommand {
                                 : "warm-up " + (r + 1) + "/" + warmup)
                         + " done");
             }
-            if (trib.append.isEmpty()) {
+            if (trib.of(Phase.APPEND).isEmpty()) {
                 err().println("tributary: stopped before a measured round finished");
                 return Errors.INTERRUPTED;
             }
@@ -324,17 +343,32 @@ public final class BenchCommand extends ClientCommand {
     private void round(Side s, Workload w, String stream, boolean measured, Progress progress) throws Exception {
         s.target.prepare(stream);
         try {
-            PhaseResult a = s.target.append(w, progress);
-            PhaseResult c = s.target.consume(w, progress);
+            Map<Phase, PhaseResult> round = new EnumMap<>(Phase.class);
+            for (Phase phase : phases()) {
+                round.put(
+                        phase,
+                        switch (phase) {
+                            case APPEND -> s.target.append(w, progress);
+                            case CONSUME -> s.target.consume(w, progress);
+                            case TAIL -> s.target.tail(w, progress);
+                            case PROCESS -> s.target.process(w, progress);
+                        });
+            }
             if (measured) {
-                s.append.add(a);
-                s.consume.add(c);
+                round.forEach((phase, r) -> s.of(phase).add(r));
             }
         } finally {
             if (!keep) {
                 s.target.cleanup();
             }
         }
+    }
+
+    /** The phases of a round: append first, then what {@code --phases} asks, each once, in {@link Phase} order. */
+    private List<Phase> phases() {
+        java.util.EnumSet<Phase> set = java.util.EnumSet.of(Phase.APPEND);
+        set.addAll(phases);
+        return List.copyOf(set);
     }
 
     /** The one-minute system load average, or -1 where the platform does not tell. */
@@ -421,23 +455,19 @@ public final class BenchCommand extends ClientCommand {
                         trib.target.label(),
                         rawLabel,
                         raw == null ? "" : "ratio");
-        phaseRows("append", trib.append, raw == null ? null : raw.append, "per record, submit to broker ack");
-        phaseRows("consume", trib.consume, raw == null ? null : raw.consume, "per batch, poll + ack");
-        if (raw != null && !raw.append.isEmpty()) {
-            out().printf(
-                            Locale.ROOT,
-                            "%-20s %14s %18s %7.2f%n",
-                            "append   ratio/round",
-                            "median of",
-                            "per-round ratios",
-                            medianRatio(trib.append, raw.append));
-            out().printf(
-                            Locale.ROOT,
-                            "%-20s %14s %18s %7.2f%n",
-                            "consume  ratio/round",
-                            "median of",
-                            "per-round ratios",
-                            medianRatio(trib.consume, raw.consume));
+        for (Phase phase : phases()) {
+            phaseRows(phase.label(), trib.of(phase), raw == null ? null : raw.of(phase), phase.latency);
+        }
+        if (raw != null && !raw.of(Phase.APPEND).isEmpty()) {
+            for (Phase phase : phases()) {
+                out().printf(
+                                Locale.ROOT,
+                                "%-20s %14s %18s %7.2f%n",
+                                String.format(Locale.ROOT, "%-8s ratio/round", phase.label()),
+                                "median of",
+                                "per-round ratios",
+                                medianRatio(trib.of(phase), raw.of(phase)));
+            }
         }
         if (raw == null) {
             out().println();
@@ -487,21 +517,20 @@ public final class BenchCommand extends ClientCommand {
         wl.put("consumers", w.consumers());
         wl.put("window", w.window());
         wl.put("batchAppend", w.batchAppend());
-        n.put("rounds", trib.append.size());
+        n.put("rounds", trib.of(Phase.APPEND).size());
         n.put("warmup", warmup);
         n.set("tributary", sideJson(trib));
-        if (raw != null && !raw.append.isEmpty()) {
+        if (raw != null && !raw.of(Phase.APPEND).isEmpty()) {
             n.set("raw", sideJson(raw));
             ObjectNode ratio = n.putObject("ratio");
-            ratio.put(
-                    "append",
-                    median(trib.append).eventsPerSecond() / median(raw.append).eventsPerSecond());
-            ratio.put(
-                    "consume",
-                    median(trib.consume).eventsPerSecond() / median(raw.consume).eventsPerSecond());
             ObjectNode perRound = n.putObject("ratioMedianOfRounds");
-            perRound.put("append", medianRatio(trib.append, raw.append));
-            perRound.put("consume", medianRatio(trib.consume, raw.consume));
+            for (Phase phase : phases()) {
+                ratio.put(
+                        phase.label(),
+                        median(trib.of(phase)).eventsPerSecond()
+                                / median(raw.of(phase)).eventsPerSecond());
+                perRound.put(phase.label(), medianRatio(trib.of(phase), raw.of(phase)));
+            }
         }
         return n;
     }
@@ -512,8 +541,7 @@ public final class BenchCommand extends ClientCommand {
         if (!s.target.method().isEmpty()) {
             n.put("method", s.target.method());
         }
-        n.set("append", phaseJson(s.append));
-        n.set("consume", phaseJson(s.consume));
+        s.results.forEach((phase, results) -> n.set(phase.label(), phaseJson(results)));
         return n;
     }
 

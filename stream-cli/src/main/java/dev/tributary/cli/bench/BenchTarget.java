@@ -23,6 +23,12 @@ public interface BenchTarget extends AutoCloseable {
     /** Reads them back in one consumer group, acking each batch. */
     PhaseResult consume(Workload w, Progress progress) throws Exception;
 
+    /** Reads the round's stream from its start without a group (Tributary: a TailProcessor) until it has all. */
+    PhaseResult tail(Workload w, Progress progress) throws Exception;
+
+    /** Reads the round's stream in a new group from its start (Tributary: GroupProcessors), acking. */
+    PhaseResult process(Workload w, Progress progress) throws Exception;
+
     /** Deletes the round's stream (unless the run keeps its data). */
     void cleanup() throws Exception;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,6 +47,88 @@ final class Drivers {
     /** Creates member {@code i} of the group. */
     interface MemberFactory {
         Member open(int index) throws Exception;
+    }
+
+    /** Starts something that hands events over on threads of its own (a processor, or a raw read loop). */
+    interface Starter {
+        /** Starts; {@code handled} takes the number of events handled, as they are; closing stops it. */
+        AutoCloseable start(LongConsumer handled) throws Exception;
+    }
+
+    /** A read loop on a thread of its own, for the raw sides of the processor phases. */
+    interface Loop {
+        /** Reads once (waiting briefly when nothing is there); returns the number of events read. */
+        int readOnce() throws Exception;
+    }
+
+    /**
+     * Runs {@code loop} on a thread of its own until closed, handing each read's count to {@code handled}
+     * ({@code opened} runs first, on that thread: the raw side opens its reader there, as a processor does).
+     */
+    static AutoCloseable loop(String name, LongConsumer handled, java.util.concurrent.Callable<Loop> opened) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Loop l = opened.call();
+                        while (running.get()) {
+                            int n = l.readOnce();
+                            if (n > 0) {
+                                handled.accept(n);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                },
+                name);
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            running.set(false);
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            rethrow(failure.get());
+        };
+    }
+
+    /**
+     * The processor phases: starts {@code starter} and waits until it handled every record of the
+     * round. The time runs from the start (a processor opens its reader or joins its group then) to
+     * the moment the last record was handled; there is no per-event latency.
+     */
+    static PhaseResult process(Workload w, Progress progress, String title, Starter starter) throws Exception {
+        AtomicLong handled = new AtomicLong();
+        AtomicLong doneAt = new AtomicLong();
+        progress.begin(title, w.records());
+        long start = System.nanoTime();
+        try (AutoCloseable run = starter.start(n -> {
+            progress.add(n);
+            if (handled.addAndGet(n) >= w.records()) {
+                doneAt.compareAndSet(0, System.nanoTime());
+            }
+        })) {
+            long seen = -1;
+            long lastChange = System.nanoTime();
+            while (doneAt.get() == 0) {
+                if (progress.stopRequested()) {
+                    throw new java.util.concurrent.CancellationException("stopped");
+                }
+                Thread.sleep(2);
+                long now = handled.get();
+                if (now != seen) {
+                    seen = now;
+                    lastChange = System.nanoTime();
+                } else if (System.nanoTime() - lastChange > STALL_NANOS) {
+                    throw new IllegalStateException("handled only " + now + " of " + w.records()
+                            + " records; nothing new for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s");
+                }
+            }
+        } finally {
+            progress.end();
+        }
+        return new PhaseResult(
+                handled.get(), handled.get() * (long) w.size(), doneAt.get() - start, PhaseResult.newHistogram());
     }
 
     /** A payload of printable ASCII (no compression gains, valid UTF-8 on every backend). */

@@ -14,13 +14,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Raw kafka-clients: one {@code KafkaProducer} ({@code acks=all}, idempotent, linger 5 ms, 64 KiB batches) with
  * {@code send} per record into a one-partition topic, and {@code KafkaConsumer} members polling
- * {@code max.poll.records = batch} with {@code commitSync} per poll.
+ * {@code max.poll.records = batch} with {@code commitAsync} per poll and a final {@code commitSync}
+ * (what an expert writes), and for tails a consumer without a group: {@code assign} + {@code seek} + {@code poll}.
  */
 final class KafkaRawTarget implements BenchTarget {
     private final String bootstrap;
@@ -58,7 +60,7 @@ final class KafkaRawTarget implements BenchTarget {
     @Override
     public String method() {
         return "KafkaProducer.send (acks=all, idempotent, linger.ms=5, batch.size=65536) to a 1-partition topic; KafkaConsumer poll "
-                + "(max.poll.records=batch) + commitSync";
+                + "(max.poll.records=batch) + commitAsync per poll, commitSync at the end; tail: assign + seekToBeginning + poll";
     }
 
     @Override
@@ -76,17 +78,61 @@ final class KafkaRawTarget implements BenchTarget {
 
     @Override
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
+        return group(w, progress, "consume raw kafka-clients");
+    }
+
+    /** The group loop again, in a new group. */
+    @Override
+    public PhaseResult process(Workload w, Progress progress) throws Exception {
+        return group(w, progress, "process raw kafka-clients");
+    }
+
+    /** {@code assign} + {@code seekToBeginning} + {@code poll} in a loop, a consumer without a group. */
+    @Override
+    public PhaseResult tail(Workload w, Progress progress) throws Exception {
+        return Drivers.process(w, progress, "tail    raw kafka-clients", handled -> {
+            KafkaConsumer<byte[], byte[]>[] holder = newHolder();
+            AutoCloseable loop = Drivers.loop("bench-raw-tail", handled, () -> {
+                Properties p = consumerProperties(w);
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+                holder[0] = consumer;
+                TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                return () -> consumer.poll(Duration.ofMillis(500)).count();
+            });
+            return () -> {
+                loop.close();
+                if (holder[0] != null) {
+                    holder[0].close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+                }
+            };
+        });
+    }
+
+    @SuppressWarnings("unchecked") // a one-element holder of a generic type
+    private static KafkaConsumer<byte[], byte[]>[] newHolder() {
+        return new KafkaConsumer[1];
+    }
+
+    private Properties consumerProperties(Workload w) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, w.batch());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /** Members poll and {@code commitAsync} after each poll, with a final {@code commitSync} when they close. */
+    private PhaseResult group(Workload w, Progress progress, String title) throws Exception {
         String group = "bench-" + UUID.randomUUID();
-        return Drivers.consume(w, progress, "consume raw kafka-clients", index -> {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Drivers.consume(w, progress, title, index -> {
+            Properties p = consumerProperties(w);
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-m" + index);
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, w.batch());
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
             consumer.subscribe(List.of(topic));
             return new Drivers.Member() {
@@ -96,12 +142,17 @@ final class KafkaRawTarget implements BenchTarget {
                     if (records.isEmpty()) {
                         return 0;
                     }
-                    consumer.commitSync();
+                    consumer.commitAsync();
                     return records.count();
                 }
 
                 @Override
                 public void close() {
+                    try {
+                        consumer.commitSync(Duration.ofSeconds(5));
+                    } catch (RuntimeException e) {
+                        // the phase is over; a failed final commit only means a redelivery nobody reads
+                    }
                     consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
                 }
             };

@@ -1,6 +1,7 @@
 package dev.tributary.cli.bench;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -8,6 +9,9 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PullSubscribeOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
@@ -15,7 +19,8 @@ import java.util.List;
 
 /**
  * Raw jnats: JetStream {@code publishAsync} per record on a file-store stream, and a durable pull
- * consumer whose members {@code fetch(batch)} and {@code ack()} each message.
+ * consumer whose members {@code fetch(batch)} and {@code ack()} each message; the tail loop is an
+ * ordered push consumer.
  */
 final class NatsRawTarget implements BenchTarget {
     private final Connection connection;
@@ -28,6 +33,7 @@ final class NatsRawTarget implements BenchTarget {
                 .server(RawUris.withoutQuery(uri))
                 .connectionTimeout(Duration.ofSeconds(10))
                 .maxReconnects(-1)
+                .errorListener(new ErrorListener() {}) // no log line per flow-control message of the ordered consumer
                 .build();
         this.connection = Nats.connect(o);
         this.js = connection.jetStream();
@@ -63,9 +69,50 @@ final class NatsRawTarget implements BenchTarget {
 
     @Override
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
+        return group(w, progress, "bench", "consume raw jnats");
+    }
+
+    /** The group loop again, with a durable of its own. */
+    @Override
+    public PhaseResult process(Workload w, Progress progress) throws Exception {
+        return group(w, progress, "bench-process", "process raw jnats");
+    }
+
+    /** An ordered push consumer (what jnats offers for tails) from the stream's start, {@code nextMessage} in a loop. */
+    @Override
+    public PhaseResult tail(Workload w, Progress progress) throws Exception {
+        return Drivers.process(
+                w,
+                progress,
+                "tail    raw jnats",
+                handled -> Drivers.loop("bench-raw-tail", handled, () -> {
+                    JetStreamSubscription sub = js.subscribe(
+                            stream,
+                            PushSubscribeOptions.builder()
+                                    .ordered(true)
+                                    .configuration(ConsumerConfiguration.builder()
+                                            .deliverPolicy(DeliverPolicy.All)
+                                            .build())
+                                    .build());
+                    return () -> {
+                        Message m = sub.nextMessage(Duration.ofMillis(500));
+                        if (m == null) {
+                            return 0;
+                        }
+                        int n = 1;
+                        // what has already arrived, without waiting: the loop counts in batches like the others
+                        while (n < w.batch() && (m = sub.nextMessage(Duration.ZERO)) != null) {
+                            n++;
+                        }
+                        return n;
+                    };
+                }));
+    }
+
+    private PhaseResult group(Workload w, Progress progress, String durable, String title) throws Exception {
         PullSubscribeOptions options =
-                PullSubscribeOptions.builder().durable("bench").build();
-        return Drivers.consume(w, progress, "consume raw jnats", index -> {
+                PullSubscribeOptions.builder().durable(durable).build();
+        return Drivers.consume(w, progress, title, index -> {
             JetStreamSubscription sub = js.subscribe(stream, options);
             return new Drivers.Member() {
                 @Override

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Raw Lettuce: pipelined {@code XADD} (auto-flush off, one connection per producer, flush every
  * batch) and {@code XREADGROUP COUNT batch BLOCK 500} + {@code XACK} per batch, one connection per
- * member.
+ * member; the tail loop is {@code XREAD COUNT batch BLOCK 500} from the last id read.
  */
 final class RedisRawTarget implements BenchTarget {
     private static final byte[] FIELD = Drivers.utf8("p");
@@ -85,11 +85,49 @@ final class RedisRawTarget implements BenchTarget {
 
     @Override
     public PhaseResult consume(Workload w, Progress progress) throws Exception {
-        byte[] group = Drivers.utf8("bench");
+        return group(w, progress, "bench", "consume raw Lettuce");
+    }
+
+    /** The group loop again, in a group of its own. */
+    @Override
+    public PhaseResult process(Workload w, Progress progress) throws Exception {
+        return group(w, progress, "bench-process", "process raw Lettuce");
+    }
+
+    /** {@code XREAD COUNT batch BLOCK 500} from the stream's start on a connection of its own. */
+    @Override
+    public PhaseResult tail(Workload w, Progress progress) throws Exception {
+        return Drivers.process(
+                w,
+                progress,
+                "tail    raw Lettuce",
+                handled -> Drivers.loop("bench-raw-tail", handled, () -> {
+                    RedisCommands<byte[], byte[]> sync = connect().sync();
+                    String[] last = {"0-0"};
+                    return () -> {
+                        List<StreamMessage<byte[], byte[]>> msgs =
+                                tailRead(sync, w.batch(), XReadArgs.StreamOffset.from(key, last[0]));
+                        if (msgs == null || msgs.isEmpty()) {
+                            return 0;
+                        }
+                        last[0] = msgs.get(msgs.size() - 1).getId();
+                        return msgs.size();
+                    };
+                }));
+    }
+
+    @SuppressWarnings("unchecked") // one stream offset through Lettuce's generic varargs
+    private static List<StreamMessage<byte[], byte[]>> tailRead(
+            RedisCommands<byte[], byte[]> sync, int max, XReadArgs.StreamOffset<byte[]> offset) {
+        return sync.xread(XReadArgs.Builder.count(max).block(500), offset);
+    }
+
+    private PhaseResult group(Workload w, Progress progress, String groupName, String title) throws Exception {
+        byte[] group = Drivers.utf8(groupName);
         connect()
                 .sync()
                 .xgroupCreate(XReadArgs.StreamOffset.from(key, "0-0"), group, XGroupCreateArgs.Builder.mkstream());
-        return Drivers.consume(w, progress, "consume raw Lettuce", index -> {
+        return Drivers.consume(w, progress, title, index -> {
             RedisCommands<byte[], byte[]> sync = connect().sync();
             Consumer<byte[]> me = Consumer.from(group, Drivers.utf8("m" + index));
             XReadArgs.StreamOffset<byte[]> offset = XReadArgs.StreamOffset.lastConsumed(key);

@@ -10,8 +10,11 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.Codecs;
+import dev.tributary.core.GroupProcessor;
 import dev.tributary.core.Ordering;
+import dev.tributary.core.Processor;
 import dev.tributary.core.Publisher;
+import dev.tributary.core.TailProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,6 +159,39 @@ final class TributaryTarget implements BenchTarget {
                     c.close();
                 }
             };
+        });
+    }
+
+    /** A TailProcessor with its default settings, from the stream's start, counting in a batch handler. */
+    @Override
+    public PhaseResult tail(Workload w, Progress progress) throws Exception {
+        return Drivers.process(w, progress, "tail    " + label, handled -> {
+            TailProcessor<byte[]> p = TailProcessor.builder(client, stream, Codecs.bytes())
+                    .name("bench-tail")
+                    .startFrom(Position.earliest())
+                    .batchHandler(batch -> handled.accept(batch.size()))
+                    .build();
+            p.start();
+            return p;
+        });
+    }
+
+    /** {@link Workload#consumers()} GroupProcessors with their default settings, in a new group from the start. */
+    @Override
+    public PhaseResult process(Workload w, Progress progress) throws Exception {
+        return Drivers.process(w, progress, "process " + label, handled -> {
+            List<Processor> members = new ArrayList<>();
+            for (int i = 0; i < w.consumers(); i++) {
+                Processor p = GroupProcessor.builder(client, stream, "bench-process", Codecs.bytes())
+                        .name("bench-process")
+                        .member("m" + i)
+                        .groupOptions(GroupOptions.defaults().withStart(Position.earliest()))
+                        .batchHandler(batch -> handled.accept(batch.size()))
+                        .build();
+                members.add(p);
+                p.start();
+            }
+            return () -> members.forEach(Processor::close);
         });
     }
 
