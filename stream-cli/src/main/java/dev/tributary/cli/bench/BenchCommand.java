@@ -2,7 +2,10 @@ package dev.tributary.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.Capability;
 import dev.tributary.StreamClient;
+import dev.tributary.StreamException;
+import dev.tributary.StreamOptions;
 import dev.tributary.cli.CliException;
 import dev.tributary.cli.Errors;
 import dev.tributary.cli.command.ClientCommand;
@@ -137,6 +140,14 @@ public final class BenchCommand extends ClientCommand {
                     + "Default: consume.")
     List<Phase> phases = new ArrayList<>(List.of(Phase.CONSUME));
 
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description = "Partitions of each round's stream (more than 1 needs a backend with PARTITIONED, e.g. a "
+                    + "Kafka client opened with ?partitions=N; the raw Kafka side creates as many). Default: "
+                    + "${DEFAULT-VALUE}.")
+    int partitions = 1;
+
     @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds. Default: ${DEFAULT-VALUE}.")
     int rounds = 3;
 
@@ -202,6 +213,11 @@ public final class BenchCommand extends ClientCommand {
     /** The counts, before the client connects (the largest --size needs the backend's limits). */
     @Override
     protected void validate() {
+        try {
+            StreamOptions.partitions(partitions);
+        } catch (StreamException e) {
+            throw CliException.usage("--partitions: " + e.getMessage());
+        }
         if (records < 1
                 || size < 0
                 || batch < 1
@@ -225,6 +241,11 @@ public final class BenchCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) throws Exception {
+        if (partitions != 1 && !client.supports(Capability.PARTITIONED)) {
+            throw CliException.usage("--partitions " + partitions + " needs a backend that declares PARTITIONED; this "
+                    + client.backend() + " client does not"
+                    + ("kafka".equals(client.backend()) ? " (open it with ?partitions=N)" : ""));
+        }
         if (size > client.limits().maxPayloadBytes()) {
             throw CliException.usage("--size " + size + " is above the backend's largest payload ("
                     + client.limits().maxPayloadBytes() + " bytes)");
@@ -234,20 +255,11 @@ public final class BenchCommand extends ClientCommand {
         Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
         Side trib = new Side(
                 observe != null
-                        ? new TributaryTarget(
-                                observed.client(),
-                                observed.label(),
-                                publisher,
-                                publisherInFlight,
-                                publisherKeys,
-                                publisherOrdering)
+                        ? new TributaryTarget(observed.client(), observed.label(), targetSettings())
                         : new TributaryTarget(
                                 client,
                                 publisher == null ? "Tributary" : "Tributary Publisher (" + publisher.label() + ")",
-                                publisher,
-                                publisherInFlight,
-                                publisherKeys,
-                                publisherOrdering));
+                                targetSettings()));
         Side raw = null;
         Instant started = Instant.now();
         double loadBefore = loadAverage();
@@ -255,8 +267,7 @@ public final class BenchCommand extends ClientCommand {
             SignalGuard guard = guard();
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
             Optional<BenchTarget> rawTarget = observe != null
-                    ? Optional.of(new TributaryTarget(
-                            client, "Tributary", publisher, publisherInFlight, publisherKeys, publisherOrdering))
+                    ? Optional.of(new TributaryTarget(client, "Tributary", targetSettings()))
                     : noRaw ? Optional.empty() : rawTarget(client.backend());
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
@@ -364,6 +375,10 @@ public final class BenchCommand extends ClientCommand {
         }
     }
 
+    private TributaryTarget.Settings targetSettings() {
+        return new TributaryTarget.Settings(publisher, publisherInFlight, publisherKeys, publisherOrdering, partitions);
+    }
+
     /** The phases of a round: append first, then what {@code --phases} asks, each once, in {@link Phase} order. */
     private List<Phase> phases() {
         java.util.EnumSet<Phase> set = java.util.EnumSet.of(Phase.APPEND);
@@ -383,7 +398,7 @@ public final class BenchCommand extends ClientCommand {
             case "redis":
                 return Optional.of(new RedisRawTarget(uri));
             case "kafka":
-                return Optional.of(new KafkaRawTarget(uri));
+                return Optional.of(new KafkaRawTarget(uri, partitions));
             case "nats":
                 return Optional.of(new NatsRawTarget(uri));
             default:
@@ -395,7 +410,7 @@ public final class BenchCommand extends ClientCommand {
         return String.format(
                 Locale.ROOT,
                 "tributary bench: %s (%s), %,d records of %d B, batch %,d, %d producer(s), "
-                        + "%d consumer(s), window %,d%s; median of %d round(s) after %d warm-up",
+                        + "%d consumer(s), window %,d%s%s; median of %d round(s) after %d warm-up",
                 client.backend(),
                 safeUri(),
                 w.records(),
@@ -404,6 +419,7 @@ public final class BenchCommand extends ClientCommand {
                 w.producers(),
                 w.consumers(),
                 w.window(),
+                partitions == 1 ? "" : ", " + partitions + " partitions",
                 w.batchAppend()
                         ? ", batch appends"
                         : publisher != null ? ", Tributary through a Publisher (" + publisher.label() + ")" : "",

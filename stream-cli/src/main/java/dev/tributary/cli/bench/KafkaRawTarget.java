@@ -1,6 +1,7 @@
 package dev.tributary.cli.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -28,9 +29,11 @@ final class KafkaRawTarget implements BenchTarget {
     private final String bootstrap;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final int partitions;
     private String topic;
 
-    KafkaRawTarget(String uri) {
+    KafkaRawTarget(String uri, int partitions) {
+        this.partitions = partitions;
         this.bootstrap = RawUris.authority(uri);
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -59,14 +62,17 @@ final class KafkaRawTarget implements BenchTarget {
 
     @Override
     public String method() {
-        return "KafkaProducer.send (acks=all, idempotent, linger.ms=5, batch.size=65536) to a 1-partition topic; KafkaConsumer poll "
+        return "KafkaProducer.send (acks=all, idempotent, linger.ms=5, batch.size=65536) to a " + partitions
+                + "-partition topic; KafkaConsumer poll "
                 + "(max.poll.records=batch) + commitAsync per poll, commitSync at the end; tail: assign + seekToBeginning + poll";
     }
 
     @Override
     public void prepare(String streamName) throws Exception {
         topic = streamName;
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @Override
@@ -96,9 +102,12 @@ final class KafkaRawTarget implements BenchTarget {
                 Properties p = consumerProperties(w);
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
                 holder[0] = consumer;
-                TopicPartition tp = new TopicPartition(topic, 0);
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
+                List<TopicPartition> all = new ArrayList<>();
+                for (int i = 0; i < partitions; i++) {
+                    all.add(new TopicPartition(topic, i));
+                }
+                consumer.assign(all);
+                consumer.seekToBeginning(all);
                 return () -> consumer.poll(Duration.ofMillis(500)).count();
             });
             return () -> {

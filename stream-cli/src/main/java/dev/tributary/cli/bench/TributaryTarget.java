@@ -8,6 +8,7 @@ import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.Codecs;
 import dev.tributary.core.GroupProcessor;
@@ -27,14 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TributaryTarget implements BenchTarget {
     private final StreamClient client;
     private final String label;
-    /** How the publisher mode publishes; null: {@code appendAsync}. */
-    private final Publishing publisher;
-    /** The publisher's maxInFlight; null: its default. */
-    private final Integer publisherInFlight;
-    /** How many keys the publisher mode's records take in turn. */
-    private final int keys;
-    /** The publisher mode's ordering. */
-    private final Ordering ordering;
+    private final Settings settings;
 
     private StreamName stream;
     private String group;
@@ -51,19 +45,26 @@ final class TributaryTarget implements BenchTarget {
         }
     }
 
-    TributaryTarget(
-            StreamClient client,
-            String label,
+    /**
+     * How this side appends and what it creates.
+     *
+     * @param publisher         how the publisher mode publishes; null: {@code appendAsync}
+     * @param publisherInFlight the publisher's maxInFlight; null: its default
+     * @param publisherKeys     how many keys the publisher mode's records take in turn
+     * @param publisherOrdering the publisher mode's ordering
+     * @param partitions        partitions of each round's stream
+     */
+    record Settings(
             Publishing publisher,
             Integer publisherInFlight,
             int publisherKeys,
-            Ordering publisherOrdering) {
+            Ordering publisherOrdering,
+            int partitions) {}
+
+    TributaryTarget(StreamClient client, String label, Settings settings) {
         this.client = client;
         this.label = label;
-        this.publisher = publisher;
-        this.publisherInFlight = publisherInFlight;
-        this.keys = publisherKeys;
-        this.ordering = publisherOrdering;
+        this.settings = settings;
     }
 
     @Override
@@ -75,7 +76,7 @@ final class TributaryTarget implements BenchTarget {
     public void prepare(String streamName) {
         stream = StreamName.of(streamName);
         group = "bench";
-        client.createStream(stream);
+        client.createStream(stream, StreamOptions.partitions(settings.partitions()));
     }
 
     @Override
@@ -83,7 +84,7 @@ final class TributaryTarget implements BenchTarget {
         if (w.batchAppend()) {
             return appendBatches(w, progress);
         }
-        if (publisher != null) {
+        if (settings.publisher() != null) {
             return appendPublished(w, progress);
         }
         return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
@@ -96,14 +97,14 @@ final class TributaryTarget implements BenchTarget {
         AtomicLong next = new AtomicLong();
         Publisher.Builder<byte[]> b = Publisher.builder(client, stream, Codecs.bytes())
                 .whenFull(Duration.ofMinutes(1))
-                .idempotence(publisher == Publishing.IDEMPOTENT)
-                .ordering(ordering);
-        if (publisherInFlight != null) {
-            b.maxInFlight(publisherInFlight);
+                .idempotence(settings.publisher() == Publishing.IDEMPOTENT)
+                .ordering(settings.publisherOrdering());
+        if (settings.publisherInFlight() != null) {
+            b.maxInFlight(settings.publisherInFlight());
         }
         try (Publisher<byte[]> p = b.build()) {
             return Drivers.append(w, progress, "append  " + label, (producer, payload, done) -> {
-                String key = "k" + (next.getAndIncrement() % keys);
+                String key = "k" + (next.getAndIncrement() % settings.publisherKeys());
                 var unused = p.publish(payload, key, Headers.empty()).whenComplete((id, e) -> done.complete(e));
             });
         }

@@ -141,7 +141,10 @@ final class ConsumerPool implements AutoCloseable {
         this.closeTimeout = closeTimeout;
     }
 
-    /** Borrows a consumer, preferring one already assigned to {@code tp}. */
+    /**
+     * Borrows a consumer: one already assigned to {@code tp} if idle, else a new one while fewer than
+     * the pool's bound exist, else the idle one used longest ago (reassigned to {@code tp}).
+     */
     Lease borrow(TopicPartition tp, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
@@ -156,18 +159,21 @@ final class ConsumerPool implements AutoCloseable {
                         break;
                     }
                 }
+                if (best == null && created < max) {
+                    // a consumer of its own rather than one assigned elsewhere: taking that one would
+                    // reassign it and drop its fetch position and read-ahead (a reader of several
+                    // partitions would otherwise move one consumer from partition to partition)
+                    created++;
+                    break;
+                }
                 if (best == null) {
-                    best = idle.pollFirst();
+                    best = idle.pollLast(); // released leases go first: the last is the one used longest ago
                 } else {
                     idle.remove(best);
                 }
                 if (best != null) {
                     busy.add(best);
                     return best;
-                }
-                if (created < max) {
-                    created++;
-                    break;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -64,6 +64,35 @@ final class Fetcher {
             Duration wait,
             Consumer<ConsumerPool.Lease> active,
             BooleanSupplier readerClosed) {
+        return fetch(stream, partition, from, limit, maxCount, wait, active, readerClosed, true);
+    }
+
+    /**
+     * What one partition has ready: the lease's read-ahead, or one poll without waiting (which also
+     * starts the consumer's next fetch). Unlike {@link #fetch} it does not ask the broker whether more
+     * exists, so it costs no admin round trip: an empty answer only means "nothing fetched yet". For
+     * readers that look at several partitions and wait on one of them at a time.
+     */
+    Fetch fetchReady(
+            StreamName stream,
+            int partition,
+            long from,
+            int maxCount,
+            Consumer<ConsumerPool.Lease> active,
+            BooleanSupplier readerClosed) {
+        return fetch(stream, partition, from, Long.MAX_VALUE, maxCount, Duration.ZERO, active, readerClosed, false);
+    }
+
+    private Fetch fetch(
+            StreamName stream,
+            int partition,
+            long from,
+            long limit,
+            int maxCount,
+            Duration wait,
+            Consumer<ConsumerPool.Lease> active,
+            BooleanSupplier readerClosed,
+            boolean settle) {
         TopicPartition tp = new TopicPartition(streams.topic(stream), partition);
         ConsumerPool.Lease lease = pool.borrow(tp, wait.plus(requestTimeout()));
         boolean healthy = true;
@@ -117,6 +146,9 @@ final class Fetcher {
                     break;
                 }
                 if (System.nanoTime() - deadline >= 0) {
+                    if (!settle) {
+                        break;
+                    }
                     long end = endOffset(tp);
                     if (endChecked) {
                         if (cursor < Math.min(end, limit)) {

@@ -19,7 +19,8 @@ import java.util.List;
  * Each partition has its own next offset; a partition whose start is {@code earliest} or a time is
  * resolved again at each poll until it has read something, {@code latest} is resolved at open. A poll
  * reads every partition without waiting and returns the first {@code maxCount} of them interleaved by
- * timestamp, then partition; when none has anything it waits on one partition at a time, in turns of
+ * timestamp, then partition, keeping the rest for the next polls (a partition is fetched again once
+ * what it brought is returned, so nothing is fetched twice); when none has anything it waits on one partition at a time, in turns of
  * at most {@value #TURN_MS} ms, so an event in any partition is seen within about one turn per
  * partition. Each fetch borrows a consumer of the client's pool; {@link #doClose()} wakes it.
  */
@@ -38,6 +39,12 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
     private volatile long[] next;
 
     private int turn;
+    /**
+     * Per partition, the events a fetch brought that no poll returned yet (the interleaving keeps at
+     * most {@code maxCount} of all partitions' fetches); a partition is fetched again only once its
+     * events are all returned. At most one fetch per partition; {@code null} until the first fetch.
+     */
+    private List<List<StreamEvent>> buffered;
 
     private KafkaPartitionedReader(
             Fetcher fetcher, StreamName stream, Limits limits, Position start, List<Position> starts, long[] next) {
@@ -94,25 +101,49 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
                 }
                 continue;
             }
-            long left = deadline - System.nanoTime();
-            int waitOn = left > 0 ? Math.floorMod(turn++, cur.length) : -1;
-            List<List<StreamEvent>> each = new ArrayList<>(cur.length);
+            if (buffered == null || buffered.size() != cur.length) {
+                buffered = new ArrayList<>(Collections.nCopies(cur.length, List.of()));
+            }
             boolean any = false;
+            for (List<StreamEvent> b : buffered) {
+                any |= !b.isEmpty();
+            }
+            long left = deadline - System.nanoTime();
+            int waitOn = left > 0 && !any ? Math.floorMod(turn++, cur.length) : -1;
             for (int p = 0; p < cur.length; p++) {
-                Duration w = p == waitOn && !any
-                        ? Duration.ofNanos(
-                                Math.min(left, Duration.ofMillis(TURN_MS).toNanos()))
-                        : Duration.ZERO;
-                Fetcher.Fetch f = fetcher.fetch(
-                        stream(), p, cur[p], Long.MAX_VALUE, maxCount, w, this::setActive, this::isClosed);
-                each.add(f.events());
+                if (!buffered.get(p).isEmpty()) {
+                    continue; // what an earlier fetch brought is served first: no fetch, no seek back
+                }
+                Fetcher.Fetch f;
+                if (left <= 0 || (p == waitOn && !any)) {
+                    // a poll without a wait asks the broker about every partition; a waiting poll only
+                    // about the partition whose turn it is, while nothing is at hand
+                    Duration w = left <= 0
+                            ? Duration.ZERO
+                            : Duration.ofNanos(
+                                    Math.min(left, Duration.ofMillis(TURN_MS).toNanos()));
+                    f = fetcher.fetch(
+                            stream(), p, cur[p], Long.MAX_VALUE, maxCount, w, this::setActive, this::isClosed);
+                } else {
+                    // the others take what their consumer has fetched, without an admin round trip each
+                    f = fetcher.fetchReady(stream(), p, cur[p], maxCount, this::setActive, this::isClosed);
+                }
+                buffered.set(p, f.events());
                 any |= !f.events().isEmpty();
             }
             if (any) {
-                List<StreamEvent> out = Interleaving.first(each, maxCount);
+                List<StreamEvent> out = Interleaving.first(buffered, maxCount);
                 long[] moved = next.clone(); // partitions that returned nothing keep following their start
+                int[] taken = new int[cur.length];
                 for (StreamEvent e : out) {
                     moved[e.partition()] = e.id().local().sequence() + 1;
+                    taken[e.partition()]++;
+                }
+                for (int p = 0; p < taken.length; p++) {
+                    List<StreamEvent> b = buffered.get(p);
+                    if (taken[p] > 0) {
+                        buffered.set(p, taken[p] == b.size() ? List.of() : List.copyOf(b.subList(taken[p], b.size())));
+                    }
                 }
                 next = moved;
                 return out;

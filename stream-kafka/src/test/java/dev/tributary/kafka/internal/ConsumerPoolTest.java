@@ -70,6 +70,26 @@ class ConsumerPoolTest {
     }
 
     @Test
+    void aReaderOfSeveralPartitionsGetsAConsumerPerPartitionUpToTheBoundThenTheOneUsedLongestAgo() {
+        try (ConsumerPool p = pool(2)) {
+            TopicPartition p0 = new TopicPartition("t", 0);
+            TopicPartition p1 = new TopicPartition("t", 1);
+            TopicPartition p2 = new TopicPartition("t", 2);
+            ConsumerPool.Lease a = p.borrow(p0, Duration.ofMillis(10));
+            a.position(p0, 0);
+            p.release(a, true);
+            ConsumerPool.Lease b = p.borrow(p1, Duration.ofMillis(10)); // one at a time, like a partitioned reader
+            assertTrue(a != b, "a new consumer, not partition 0's reassigned");
+            b.position(p1, 0);
+            p.release(b, true);
+            assertSame(a, p.borrow(p0, Duration.ofMillis(10)), "partition 0 keeps its consumer");
+            p.release(a, true);
+            assertSame(b, p.borrow(p2, Duration.ofMillis(10)), "at the bound: the idle one used longest ago");
+            assertEquals(2, created.get());
+        }
+    }
+
+    @Test
     void closeFailsLaterBorrowsWithClosedAndReleasesBorrowedConsumers() {
         ConsumerPool p = pool(1);
         TopicPartition tp = new TopicPartition("t", 0);
