@@ -28,7 +28,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaRawTarget implements BenchTarget {
     private final String bootstrap;
     private final Admin admin;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Properties producerProps;
+    /** The round's producer: made in prepare, outside the timed phases, and closed in cleanup. */
+    private KafkaProducer<byte[], byte[]> producer;
+
     private final int partitions;
     private String topic;
 
@@ -51,8 +54,7 @@ final class KafkaRawTarget implements BenchTarget {
         pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        // created once, outside the timed phases, as the Tributary client is
-        this.producer = new KafkaProducer<>(pp);
+        this.producerProps = pp;
     }
 
     @Override
@@ -70,6 +72,9 @@ final class KafkaRawTarget implements BenchTarget {
     @Override
     public void prepare(String streamName) throws Exception {
         topic = streamName;
+        // a producer per round: one kept across rounds whose topics were deleted sometimes reset a
+        // partition's sequence and was refused OutOfOrderSequence by the broker for the rest of the round
+        producer = new KafkaProducer<>(producerProps);
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                 .all()
                 .get(30, TimeUnit.SECONDS);
@@ -170,6 +175,10 @@ final class KafkaRawTarget implements BenchTarget {
 
     @Override
     public void cleanup() throws Exception {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
         if (topic != null) {
             admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         }
@@ -177,7 +186,9 @@ final class KafkaRawTarget implements BenchTarget {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
         admin.close(Duration.ofSeconds(5));
     }
 }
