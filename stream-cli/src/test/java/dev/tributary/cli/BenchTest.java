@@ -66,7 +66,9 @@ class BenchTest {
                 "--consumers",
                 "2",
                 "--phases",
-                "tail,process",
+                "tail,process,latency",
+                "--rate",
+                "20000",
                 "--publisher",
                 "--rounds",
                 "1",
@@ -80,7 +82,8 @@ class BenchTest {
         assertTrue(r.out().matches("(?s).*\\nprocess +events/s +[\\d,]+\\s.*"), r::toString);
         assertFalse(r.out().matches("(?s).*\\nconsume +events/s.*"), "consume was not asked for: " + r);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
-        for (String phase : List.of("append", "tail", "process")) {
+        assertTrue(r.out().matches("(?s).*\\nlatency +events/s +[\\d,]+\\s.*"), r::toString);
+        for (String phase : List.of("append", "tail", "process", "latency")) {
             assertTrue(n.get("tributary").get(phase).get("eventsPerSecond").asLong() > 0, phase);
         }
         assertFalse(n.get("tributary").has("consume"));

@@ -136,9 +136,17 @@ public final class BenchCommand extends ClientCommand {
             paramLabel = "PHASE",
             description = "What each round measures after it appends: consume (a group consumer against the raw "
                     + "group loop), tail (a TailProcessor against the raw tail loop: Kafka assign + seek + poll, "
-                    + "Redis XREAD, NATS ordered consumer), process (GroupProcessors against the raw group loop). "
-                    + "Default: consume.")
+                    + "Redis XREAD, NATS ordered consumer), process (GroupProcessors against the raw group loop), "
+                    + "latency (a Publisher to a GroupProcessor's handler at --rate events/s, against the raw "
+                    + "producer to the raw group loop; p50/p99 per event). Default: consume.")
     List<Phase> phases = new ArrayList<>(List.of(Phase.CONSUME));
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "Events per second of the latency phase (at most --records events, at most "
+                    + "10 s of them). Default: ${DEFAULT-VALUE}.")
+    int rate = 5000;
 
     @Option(
             names = "--partitions",
@@ -217,6 +225,9 @@ public final class BenchCommand extends ClientCommand {
             StreamOptions.partitions(partitions);
         } catch (StreamException e) {
             throw CliException.usage("--partitions: " + e.getMessage());
+        }
+        if (rate < 1 || rate > 1_000_000) {
+            throw CliException.usage("--rate must be 1 to 1000000 events per second");
         }
         if (records < 1
                 || size < 0
@@ -363,6 +374,7 @@ public final class BenchCommand extends ClientCommand {
                             case CONSUME -> s.target.consume(w, progress);
                             case TAIL -> s.target.tail(w, progress);
                             case PROCESS -> s.target.process(w, progress);
+                            case LATENCY -> s.target.latency(w, progress, rate);
                         });
             }
             if (measured) {
@@ -451,6 +463,12 @@ public final class BenchCommand extends ClientCommand {
         return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
 
+    /** Tributary's p99 over the raw side's, every measured round's events merged (the latency goal's figure). */
+    static double p99Ratio(List<PhaseResult> t, List<PhaseResult> r) {
+        double raw = ms(merged(r), 99);
+        return raw > 0 ? ms(merged(t), 99) / raw : Double.NaN;
+    }
+
     static Histogram merged(List<PhaseResult> results) {
         Histogram h = PhaseResult.newHistogram();
         for (PhaseResult r : results) {
@@ -475,6 +493,15 @@ public final class BenchCommand extends ClientCommand {
             phaseRows(phase.label(), trib.of(phase), raw == null ? null : raw.of(phase), phase.latency);
         }
         if (raw != null && !raw.of(Phase.APPEND).isEmpty()) {
+            if (phases().contains(Phase.LATENCY)) {
+                out().printf(
+                                Locale.ROOT,
+                                "%-20s %14s %18s %7.2f%n",
+                                "latency  p99 ratio",
+                                "all rounds'",
+                                "events merged",
+                                p99Ratio(trib.of(Phase.LATENCY), raw.of(Phase.LATENCY)));
+            }
             for (Phase phase : phases()) {
                 out().printf(
                                 Locale.ROOT,
@@ -546,6 +573,9 @@ public final class BenchCommand extends ClientCommand {
                         median(trib.of(phase)).eventsPerSecond()
                                 / median(raw.of(phase)).eventsPerSecond());
                 perRound.put(phase.label(), medianRatio(trib.of(phase), raw.of(phase)));
+            }
+            if (phases().contains(Phase.LATENCY)) {
+                n.put("latencyP99Ratio", p99Ratio(trib.of(Phase.LATENCY), raw.of(Phase.LATENCY)));
             }
         }
         return n;

@@ -29,6 +29,9 @@ public interface BenchTarget extends AutoCloseable {
     /** Reads the round's stream in a new group from its start (Tributary: GroupProcessors), acking. */
     PhaseResult process(Workload w, Progress progress) throws Exception;
 
+    /** Sends events at {@code rate} per second and times each from send to a group consumer's handler. */
+    PhaseResult latency(Workload w, Progress progress, int rate) throws Exception;
+
     /** Deletes the round's stream (unless the run keeps its data). */
     void cleanup() throws Exception;
 

@@ -124,6 +124,50 @@ final class KafkaRawTarget implements BenchTarget {
         });
     }
 
+    /** {@code send} to a group consumer ({@code latest}) that polls and {@code commitAsync}s, on a thread of its own. */
+    @Override
+    public PhaseResult latency(Workload w, Progress progress, int rate) throws Exception {
+        String group = "bench-latency-" + UUID.randomUUID();
+        KafkaConsumer<byte[], byte[]>[] holder = newHolder();
+        return Latency.run(
+                w,
+                progress,
+                "latency raw kafka-clients",
+                rate,
+                (payload, failed) -> {
+                    var unused = producer.send(new ProducerRecord<>(topic, payload), (md, e) -> {
+                        if (e != null) {
+                            failed.accept(e);
+                        }
+                    });
+                },
+                handled -> {
+                    AutoCloseable loop = Drivers.loop("bench-raw-latency", n -> {}, () -> {
+                        Properties p = consumerProperties(w);
+                        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+                        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+                        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+                        holder[0] = consumer;
+                        consumer.subscribe(List.of(topic));
+                        return () -> {
+                            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                            records.forEach(r -> handled.accept(r.value()));
+                            if (!records.isEmpty()) {
+                                consumer.commitAsync();
+                            }
+                            return records.count();
+                        };
+                    });
+                    return () -> {
+                        loop.close();
+                        if (holder[0] != null) {
+                            holder[0].close(
+                                    org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+                        }
+                    };
+                });
+    }
+
     @SuppressWarnings("unchecked") // a one-element holder of a generic type
     private static KafkaConsumer<byte[], byte[]>[] newHolder() {
         return new KafkaConsumer[1];

@@ -1,6 +1,7 @@
 package dev.tributary.cli.bench;
 
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -10,6 +11,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
@@ -106,6 +108,38 @@ final class NatsRawTarget implements BenchTarget {
                         }
                         return n;
                     };
+                }));
+    }
+
+    /**
+     * {@code publishAsync} to a durable consumer of new messages read with jnats' {@code consume}
+     * (continuous pulls with a prefetch, what jnats recommends for this), acking each message.
+     */
+    @Override
+    public PhaseResult latency(Workload w, Progress progress, int rate) throws Exception {
+        jsm.addOrUpdateConsumer(
+                stream,
+                ConsumerConfiguration.builder()
+                        .durable("bench-latency")
+                        .deliverPolicy(DeliverPolicy.New)
+                        .ackPolicy(AckPolicy.Explicit)
+                        .build()); // made before the first send
+        ConsumerContext consumer = js.getConsumerContext(stream, "bench-latency");
+        return Latency.run(
+                w,
+                progress,
+                "latency raw jnats",
+                rate,
+                (payload, failed) -> {
+                    var unused = js.publishAsync(stream, payload).whenComplete((ack, e) -> {
+                        if (e != null) {
+                            failed.accept(e);
+                        }
+                    });
+                },
+                handled -> consumer.consume(m -> {
+                    handled.accept(m.getData());
+                    m.ack();
                 }));
     }
 

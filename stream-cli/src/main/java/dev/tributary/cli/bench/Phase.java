@@ -11,7 +11,9 @@ enum Phase {
     /** A tail processor (Tributary) or the raw tail loop, reading the round's stream from its start. */
     TAIL("none: processors hand events to a handler"),
     /** Group processors (Tributary) or the raw group loop again, in a new group from the start. */
-    PROCESS("none: processors hand events to a handler");
+    PROCESS("none: processors hand events to a handler"),
+    /** Events at a fixed rate from a Publisher to a GroupProcessor's handler (raw: producer to group loop). */
+    LATENCY("per event, publish to handler, at --rate");
 
     /** What the phase's latency figures are, for the table. */
     final String latency;

@@ -116,6 +116,54 @@ final class RedisRawTarget implements BenchTarget {
                 }));
     }
 
+    /** {@code XADD} on an auto-flushed connection to {@code XREADGROUP COUNT batch BLOCK 100} + {@code XACK}. */
+    @Override
+    public PhaseResult latency(Workload w, Progress progress, int rate) throws Exception {
+        byte[] group = Drivers.utf8("bench-latency");
+        connect().sync().xgroupCreate(XReadArgs.StreamOffset.latest(key), group);
+        RedisAsyncCommands<byte[], byte[]> out = connect().async();
+        return Latency.run(
+                w,
+                progress,
+                "latency raw Lettuce",
+                rate,
+                (payload, failed) -> out.xadd(key, Map.of(FIELD, payload)).whenComplete((id, e) -> {
+                    if (e != null) {
+                        failed.accept(e);
+                    }
+                }),
+                handled -> Drivers.loop("bench-raw-latency", n -> {}, () -> {
+                    RedisCommands<byte[], byte[]> sync = connect().sync();
+                    Consumer<byte[]> me = Consumer.from(group, Drivers.utf8("m0"));
+                    XReadArgs.StreamOffset<byte[]> offset = XReadArgs.StreamOffset.lastConsumed(key);
+                    return () -> {
+                        List<StreamMessage<byte[], byte[]>> msgs = groupRead(sync, me, w.batch(), 100, offset);
+                        if (msgs == null || msgs.isEmpty()) {
+                            return 0;
+                        }
+                        String[] ids = new String[msgs.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            // the one field of the entry (byte[] keys: no lookup by value)
+                            handled.accept(
+                                    msgs.get(i).getBody().values().iterator().next());
+                            ids[i] = msgs.get(i).getId();
+                        }
+                        sync.xack(key, group, ids);
+                        return ids.length;
+                    };
+                }));
+    }
+
+    @SuppressWarnings("unchecked") // one stream offset through Lettuce's generic varargs
+    private static List<StreamMessage<byte[], byte[]>> groupRead(
+            RedisCommands<byte[], byte[]> sync,
+            Consumer<byte[]> me,
+            int max,
+            long blockMs,
+            XReadArgs.StreamOffset<byte[]> offset) {
+        return sync.xreadgroup(me, XReadArgs.Builder.count(max).block(blockMs), offset);
+    }
+
     @SuppressWarnings("unchecked") // one stream offset through Lettuce's generic varargs
     private static List<StreamMessage<byte[], byte[]>> tailRead(
             RedisCommands<byte[], byte[]> sync, int max, XReadArgs.StreamOffset<byte[]> offset) {

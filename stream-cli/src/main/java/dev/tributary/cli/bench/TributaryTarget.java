@@ -196,6 +196,43 @@ final class TributaryTarget implements BenchTarget {
         });
     }
 
+    /**
+     * A Publisher (default settings, keys in turn) to a GroupProcessor (default settings) in a group
+     * made at the stream's end before it starts.
+     */
+    @Override
+    public PhaseResult latency(Workload w, Progress progress, int rate) throws Exception {
+        String latencyGroup = "bench-latency";
+        client.createGroup(stream, latencyGroup, GroupOptions.defaults().withStart(Position.latest()));
+        AtomicLong next = new AtomicLong();
+        try (Publisher<byte[]> pub = Publisher.builder(client, stream, Codecs.bytes())
+                .whenFull(Duration.ofMinutes(1))
+                .build()) {
+            return Latency.run(
+                    w,
+                    progress,
+                    "latency " + label,
+                    rate,
+                    (payload, failed) -> {
+                        String key = "k" + (next.getAndIncrement() % settings.publisherKeys());
+                        var unused = pub.publish(payload, key, Headers.empty()).whenComplete((id, e) -> {
+                            if (e != null) {
+                                failed.accept(e);
+                            }
+                        });
+                    },
+                    handled -> {
+                        Processor p = GroupProcessor.builder(client, stream, latencyGroup, Codecs.bytes())
+                                .name("bench-latency")
+                                .createGroup(false)
+                                .handler(m -> handled.accept(m.value()))
+                                .build();
+                        p.start();
+                        return p;
+                    });
+        }
+    }
+
     @Override
     public void cleanup() {
         if (stream != null) {
