@@ -34,6 +34,7 @@ record Options(
 
     static final String USAGE = """
             usage: java -jar benchmarks/target/tributary-peers.jar redis|kafka|all [options]
+                   java -jar benchmarks/target/tributary-peers.jar chart FILE.json   (draws FILE.svg again)
               --rounds N            measured rounds per row (default 7); the side going first alternates
               --warmup N            discarded rounds per row before them (default 1)
               --records N           events published per side per round (default 100000)

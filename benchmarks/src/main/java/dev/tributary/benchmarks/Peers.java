@@ -42,6 +42,10 @@ public final class Peers {
             System.out.print(Options.USAGE);
             return;
         }
+        if (args[0].equals("chart")) {
+            System.exit(chart(args));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -83,16 +87,44 @@ public final class Peers {
         Files.createDirectories(o.out());
         Path json = o.out().resolve("peers-" + o.which() + ".json");
         Path svg = o.out().resolve("peers-" + o.which() + ".svg");
-        Files.writeString(json, JsonReport.render(info, results), StandardCharsets.UTF_8);
-        Files.writeString(
-                svg,
-                SvgChart.render("Tributary vs Java peers (" + o.which() + "), " + info.startedAt(), results),
-                StandardCharsets.UTF_8);
+        String recorded = JsonReport.render(info, results);
+        Files.writeString(json, recorded, StandardCharsets.UTF_8);
+        Files.writeString(svg, svg(RecordedRun.parse(recorded)), StandardCharsets.UTF_8);
         out.println();
         out.println("written: " + json + ", " + svg);
         boolean failed = brokers.values().stream().anyMatch(b -> b.startsWith("unavailable"))
                 || results.stream().anyMatch(r -> r.error() != null);
         return failed ? 1 : 0;
+    }
+
+    /** The chart of a recorded run: drawn from its JSON, right after the run or later. */
+    static String svg(RecordedRun run) {
+        return SvgChart.render(
+                "Tributary vs Java peers, " + run.info().startedAt() + ", load "
+                        + run.info().loadStart() + " to " + run.info().loadEnd(),
+                run.results());
+    }
+
+    /** {@code chart FILE.json}: draws the SVG of a recorded run again, beside the JSON. */
+    private static int chart(String[] args) throws IOException {
+        if (args.length != 2 || !args[1].endsWith(".json")) {
+            System.err.println("peers: usage: chart FILE.json (writes FILE.svg beside it)");
+            return 2;
+        }
+        Path json = Path.of(args[1]);
+        String name = json.getFileName().toString();
+        Path svg = json.resolveSibling(name.substring(0, name.length() - ".json".length()) + ".svg");
+        try {
+            Files.writeString(
+                    svg,
+                    svg(RecordedRun.parse(Files.readString(json, StandardCharsets.UTF_8))),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            System.err.println("peers: " + json + ": " + e.getMessage());
+            return 1;
+        }
+        System.out.println("written: " + svg);
+        return 0;
     }
 
     private static List<RowResult> redis(Options o, Map<String, String> brokers, PrintStream log) {
