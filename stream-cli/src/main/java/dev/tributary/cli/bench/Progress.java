@@ -21,14 +21,26 @@ public final class Progress {
     private volatile long startNanos;
     private volatile boolean drawn;
     private final java.util.function.BooleanSupplier stop;
+    private final java.util.function.LongSupplier nanoTime;
     private long lastPlain;
 
     /** A progress printing to {@code err}; {@code stop} says when the phases must end early (Ctrl-C). */
     public Progress(PrintWriter err, boolean terminal, boolean enabled, java.util.function.BooleanSupplier stop) {
+        this(err, terminal, enabled, stop, System::nanoTime);
+    }
+
+    /** As above, reading the time from {@code nanoTime} (tests drive it by hand). */
+    Progress(
+            PrintWriter err,
+            boolean terminal,
+            boolean enabled,
+            java.util.function.BooleanSupplier stop,
+            java.util.function.LongSupplier nanoTime) {
         this.err = err;
         this.terminal = terminal;
         this.enabled = enabled;
         this.stop = stop;
+        this.nanoTime = nanoTime;
     }
 
     /** True when the run must stop: the phases end early and their partial results are discarded. */
@@ -41,7 +53,7 @@ public final class Progress {
         this.title = phaseTitle;
         this.total = Math.max(1, phaseTotal);
         this.done.reset();
-        this.startNanos = System.nanoTime();
+        this.startNanos = nanoTime.getAsLong();
         this.drawn = false;
         this.lastPlain = 0;
     }
@@ -65,7 +77,7 @@ public final class Progress {
         if (!enabled) {
             return;
         }
-        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        long elapsedMs = (nanoTime.getAsLong() - startNanos) / 1_000_000;
         if (elapsedMs < QUIET_MS) {
             return;
         }

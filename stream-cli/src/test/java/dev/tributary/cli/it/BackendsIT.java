@@ -1,6 +1,7 @@
 package dev.tributary.cli.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -209,6 +210,43 @@ class BackendsIT {
         assertTrue(n.get("raw").get("append").get("eventsPerSecond").asLong() > 0, r::toString);
         assertTrue(n.get("ratio").get("append").asDouble() > 0, r::toString);
         assertTrue(n.get("ratio").get("consume").asDouble() > 0, r::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "nats", "kafka"})
+    void benchProcessorPhasesAndPublisherAgainstTheRawClient(String backend, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("phases.json");
+        boolean kafka = backend.equals("kafka"); // and a partitioned topic there
+        String uri = LocalBrokers.uri(backend);
+        Result r = run(
+                "--uri",
+                kafka ? uri + (uri.contains("?") ? "&" : "?") + "partitions=2" : uri,
+                "bench",
+                "--records",
+                "2000",
+                "--consumers",
+                "2",
+                "--phases",
+                "tail,process,latency",
+                "--rate",
+                "4000",
+                "--publisher",
+                "--partitions",
+                kafka ? "2" : "1",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                file.toString());
+        assertEquals(0, r.code(), r::toString);
+        JsonNode n = new ObjectMapper().readTree(Files.readString(file));
+        for (String phase : List.of("append", "tail", "process", "latency")) {
+            assertTrue(n.get("raw").get(phase).get("eventsPerSecond").asLong() > 0, phase + ": " + r);
+            assertTrue(n.get("ratio").get(phase).asDouble() > 0, phase + ": " + r);
+        }
+        assertTrue(n.get("latencyP99Ratio").asDouble() > 0, r::toString);
+        assertFalse(n.get("tributary").has("consume"), r::toString);
     }
 
     @ParameterizedTest
