@@ -45,7 +45,7 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
             while (true) {
                 ensureOpen();
                 StreamLog log = client.requireStream(stream);
-                MemoryStreamClient.requireGroup(log, group);
+                MemoryGroups.requireGroup(log, group);
                 StreamLog[] parts = log.parts();
                 long now = store.nanos();
                 for (StreamLog part : parts) {

@@ -46,6 +46,7 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     final MemoryStore store;
+    private final MemoryGroups groups;
     private final Clock clock;
     private final String namespacePrefix;
     /** Spreads records without a key (and without an idempotency id) over partitions, round robin. */
@@ -69,6 +70,7 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                 context.config().closeTimeout(),
                 null);
         this.store = store;
+        this.groups = new MemoryGroups(this);
         this.clock = context.clock();
         this.namespacePrefix = context.config().namespace().map(ns -> ns + ".").orElse("");
     }
@@ -340,88 +342,32 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         return part.countOlderThan(cutoff);
     }
 
-    // ---- groups ----
+    // ---- groups: MemoryGroups ----
 
     @Override
     protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        store.lock.lock();
-        try {
-            StreamLog log = requireStream(stream);
-            if (log.groups.containsKey(group)) {
-                return;
-            }
-            ReadStart[] starts = ReadStart.resolve(options.start(), log);
-            StreamLog[] parts = log.parts();
-            for (int i = 0; i < parts.length; i++) {
-                long cursor;
-                switch (starts[i].kind()) {
-                    case EARLIEST -> cursor = parts[i].firstSeq() - 1;
-                    case AT_TIME -> cursor = parts[i].firstSeqAtOrAfter(starts[i].time()) - 1;
-                    default -> cursor = starts[i].afterSeq();
-                }
-                parts[i].groups.put(group, new GroupState(group, options.ackTimeout(), cursor));
-            }
-        } finally {
-            store.lock.unlock();
-        }
+        groups.create(stream, group, options);
     }
 
     @Override
     protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-        store.lock.lock();
-        try {
-            requireGroup(requireStream(stream), group);
-        } finally {
-            store.lock.unlock();
-        }
+        groups.require(stream, group);
         return new MemoryGroupConsumer(this, stream, group, member);
     }
 
     @Override
     protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        store.lock.lock();
-        try {
-            StreamLog log = requireStream(stream);
-            requireGroup(log, group);
-            return GroupState.info(log.parts(), group);
-        } finally {
-            store.lock.unlock();
-        }
+        return groups.info(stream, group);
     }
 
     @Override
     protected List<GroupInfo> doGroups(StreamName stream) {
-        store.lock.lock();
-        try {
-            StreamLog log = store.get(key(stream));
-            List<GroupInfo> out = new ArrayList<>();
-            if (log != null) {
-                for (String g : log.groups.keySet()) {
-                    out.add(GroupState.info(log.parts(), g));
-                }
-            }
-            return out;
-        } finally {
-            store.lock.unlock();
-        }
+        return groups.list(stream);
     }
 
     @Override
     protected boolean doDeleteGroup(StreamName stream, String group) {
-        store.lock.lock();
-        try {
-            StreamLog log = store.get(key(stream));
-            if (log == null || log.groups.remove(group) == null) {
-                return false;
-            }
-            for (StreamLog part : log.parts()) {
-                part.groups.remove(group);
-            }
-            log.changed.signalAll();
-            return true;
-        } finally {
-            store.lock.unlock();
-        }
+        return groups.delete(stream, group);
     }
 
     /** Caller holds the lock. */
@@ -436,61 +382,14 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         return log;
     }
 
-    /** Caller holds the lock. */
-    static GroupState requireGroup(StreamLog log, String group) {
-        GroupState g = log.groups.get(group);
-        if (g == null) {
-            throw new StreamException(
-                    ErrorKind.NOT_FOUND,
-                    "group '" + group + "' of stream '" + log.name + "' does not exist; create it with createGroup");
-        }
-        return g;
-    }
-
     /** Acks for a consumer; caller checked its state. */
     AckResult ack(StreamName stream, String group, Collection<EventId> ids) {
-        store.lock.lock();
-        try {
-            ensureOpen();
-            StreamLog log = requireStream(stream);
-            requireGroup(log, group);
-            int acked = 0;
-            int unknown = 0;
-            for (EventId id : ids) {
-                StreamLog part = partOf(log, id);
-                if (part != null && part.groups.get(group).ack(id.local().sequence())) {
-                    acked++;
-                } else {
-                    unknown++;
-                }
-            }
-            return new AckResult(acked, unknown);
-        } finally {
-            store.lock.unlock();
-        }
+        return groups.ack(stream, group, ids, this::ensureOpen);
     }
 
     /** Nacks for a consumer; caller checked its state. */
     void nack(StreamName stream, String group, Collection<EventId> ids) {
-        store.lock.lock();
-        try {
-            ensureOpen();
-            StreamLog log = requireStream(stream);
-            requireGroup(log, group);
-            long now = store.nanos();
-            boolean any = false;
-            for (EventId id : ids) {
-                StreamLog part = partOf(log, id);
-                if (part != null) {
-                    any |= part.groups.get(group).nack(id.local().sequence(), now);
-                }
-            }
-            if (any) {
-                log.changed.signalAll();
-            }
-        } finally {
-            store.lock.unlock();
-        }
+        groups.nack(stream, group, ids, this::ensureOpen);
     }
 
     @Override
