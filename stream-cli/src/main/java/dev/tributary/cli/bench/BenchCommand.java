@@ -1,6 +1,5 @@
 package dev.tributary.cli.bench;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.Capability;
 import dev.tributary.StreamClient;
@@ -16,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -198,21 +195,6 @@ public final class BenchCommand extends ClientCommand {
     @Option(names = "--keep", description = "Keep the bench streams instead of deleting them.")
     boolean keep;
 
-    /** The measurements of one side over the rounds. */
-    static final class Side {
-        final BenchTarget target;
-        /** The measured rounds' results per phase run. */
-        final Map<Phase, List<PhaseResult>> results = new EnumMap<>(Phase.class);
-
-        Side(BenchTarget target) {
-            this.target = target;
-        }
-
-        List<PhaseResult> of(Phase phase) {
-            return results.computeIfAbsent(phase, p -> new ArrayList<>());
-        }
-    }
-
     @Override
     protected boolean handlesCtrlC() {
         return true;
@@ -316,7 +298,8 @@ public final class BenchCommand extends ClientCommand {
                 err().println("tributary: stopped before a measured round finished");
                 return Errors.INTERRUPTED;
             }
-            printTable(client, w, trib, raw);
+            BenchReport report = new BenchReport(out(), phases(), trib, raw);
+            report.printTable(header(client, w), client.backend());
             if (observed != null) {
                 out().println();
                 out().println(observed.summary());
@@ -332,7 +315,7 @@ public final class BenchCommand extends ClientCommand {
             }
             if (!noJson) {
                 Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
-                ObjectNode result = toJson(client, w, trib, raw, started);
+                ObjectNode result = report.toJson(jsonHead(client, w, started));
                 result.put(
                         "comparison",
                         observe != null
@@ -439,112 +422,8 @@ public final class BenchCommand extends ClientCommand {
                 warmup);
     }
 
-    static PhaseResult median(List<PhaseResult> results) {
-        List<PhaseResult> sorted = new ArrayList<>(results);
-        sorted.sort(Comparator.comparingDouble(PhaseResult::eventsPerSecond));
-        return sorted.get(sorted.size() / 2);
-    }
-
-    /**
-     * The median of the per-round ratios {@code t[i] / r[i]} (events per second) over the rounds both
-     * sides finished: each round's two sides ran back to back, so a ratio within a round sees the same
-     * load, which the ratio of the two medians does not.
-     */
-    static double medianRatio(List<PhaseResult> t, List<PhaseResult> r) {
-        int n = Math.min(t.size(), r.size());
-        if (n == 0) {
-            return Double.NaN;
-        }
-        double[] ratios = new double[n];
-        for (int i = 0; i < n; i++) {
-            ratios[i] = t.get(i).eventsPerSecond() / r.get(i).eventsPerSecond();
-        }
-        java.util.Arrays.sort(ratios);
-        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-    }
-
-    /** Tributary's p99 over the raw side's, every measured round's events merged (the latency goal's figure). */
-    static double p99Ratio(List<PhaseResult> t, List<PhaseResult> r) {
-        double raw = ms(merged(r), 99);
-        return raw > 0 ? ms(merged(t), 99) / raw : Double.NaN;
-    }
-
-    static Histogram merged(List<PhaseResult> results) {
-        Histogram h = PhaseResult.newHistogram();
-        for (PhaseResult r : results) {
-            h.add(r.latency());
-        }
-        return h;
-    }
-
-    private void printTable(StreamClient client, Workload w, Side trib, Side raw) {
-        out().println();
-        out().println(header(client, w));
-        out().println();
-        String rawLabel = raw == null ? "" : raw.target.label();
-        out().printf(
-                        Locale.ROOT,
-                        "%-20s %14s %18s %7s%n",
-                        "",
-                        trib.target.label(),
-                        rawLabel,
-                        raw == null ? "" : "ratio");
-        for (Phase phase : phases()) {
-            phaseRows(phase.label(), trib.of(phase), raw == null ? null : raw.of(phase), phase.latency);
-        }
-        if (raw != null && !raw.of(Phase.APPEND).isEmpty()) {
-            if (phases().contains(Phase.LATENCY)) {
-                out().printf(
-                                Locale.ROOT,
-                                "%-20s %14s %18s %7.2f%n",
-                                "latency  p99 ratio",
-                                "all rounds'",
-                                "events merged",
-                                p99Ratio(trib.of(Phase.LATENCY), raw.of(Phase.LATENCY)));
-            }
-            for (Phase phase : phases()) {
-                out().printf(
-                                Locale.ROOT,
-                                "%-20s %14s %18s %7.2f%n",
-                                String.format(Locale.ROOT, "%-8s ratio/round", phase.label()),
-                                "median of",
-                                "per-round ratios",
-                                medianRatio(trib.of(phase), raw.of(phase)));
-            }
-        }
-        if (raw == null) {
-            out().println();
-            out().println("(no raw client for backend '" + client.backend() + "': Tributary only)");
-        }
-        out().flush();
-    }
-
-    private void phaseRows(String phase, List<PhaseResult> t, List<PhaseResult> r, String latencyLabel) {
-        PhaseResult tm = median(t);
-        PhaseResult rm = r == null || r.isEmpty() ? null : median(r);
-        Histogram th = merged(t);
-        Histogram rh = rm == null ? null : merged(r);
-        String p = String.format(Locale.ROOT, "%-8s ", phase);
-        String blank = " ".repeat(p.length());
-        row(p + "events/s", tm.eventsPerSecond(), rm == null ? null : rm.eventsPerSecond(), true, "%,.0f");
-        row(blank + "MB/s", tm.megabytesPerSecond(), rm == null ? null : rm.megabytesPerSecond(), true, "%.2f");
-        row(blank + "p50 ms", ms(th, 50), rh == null ? null : ms(rh, 50), false, "%.3f");
-        row(blank + "p99 ms", ms(th, 99), rh == null ? null : ms(rh, 99), false, "%.3f");
-        row(blank + "max ms", th.getMaxValue() / 1000.0, rh == null ? null : rh.getMaxValue() / 1000.0, false, "%.3f");
-        out().printf("%s(latency: %s)%n", blank, latencyLabel);
-    }
-
-    private void row(String label, double t, Double r, boolean ratio, String fmt) {
-        String rs = r == null ? "" : String.format(Locale.ROOT, fmt, r);
-        String ratioText = ratio && r != null && r > 0 ? String.format(Locale.ROOT, "%.2f", t / r) : "";
-        out().printf(Locale.ROOT, "%-20s %14s %18s %7s%n", label, String.format(Locale.ROOT, fmt, t), rs, ratioText);
-    }
-
-    static double ms(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    private ObjectNode toJson(StreamClient client, Workload w, Side trib, Side raw, Instant started) {
+    /** The JSON result's first fields: what ran, where, on what. */
+    private ObjectNode jsonHead(StreamClient client, Workload w, Instant started) {
         ObjectNode n = Json.object();
         n.put("tool", "tributary bench");
         n.put("started", started.toString());
@@ -560,49 +439,7 @@ public final class BenchCommand extends ClientCommand {
         wl.put("consumers", w.consumers());
         wl.put("window", w.window());
         wl.put("batchAppend", w.batchAppend());
-        n.put("rounds", trib.of(Phase.APPEND).size());
         n.put("warmup", warmup);
-        n.set("tributary", sideJson(trib));
-        if (raw != null && !raw.of(Phase.APPEND).isEmpty()) {
-            n.set("raw", sideJson(raw));
-            ObjectNode ratio = n.putObject("ratio");
-            ObjectNode perRound = n.putObject("ratioMedianOfRounds");
-            for (Phase phase : phases()) {
-                ratio.put(
-                        phase.label(),
-                        median(trib.of(phase)).eventsPerSecond()
-                                / median(raw.of(phase)).eventsPerSecond());
-                perRound.put(phase.label(), medianRatio(trib.of(phase), raw.of(phase)));
-            }
-            if (phases().contains(Phase.LATENCY)) {
-                n.put("latencyP99Ratio", p99Ratio(trib.of(Phase.LATENCY), raw.of(Phase.LATENCY)));
-            }
-        }
-        return n;
-    }
-
-    private static ObjectNode sideJson(Side s) {
-        ObjectNode n = Json.object();
-        n.put("label", s.target.label());
-        if (!s.target.method().isEmpty()) {
-            n.put("method", s.target.method());
-        }
-        s.results.forEach((phase, results) -> n.set(phase.label(), phaseJson(results)));
-        return n;
-    }
-
-    private static ObjectNode phaseJson(List<PhaseResult> results) {
-        ObjectNode n = Json.object();
-        PhaseResult m = median(results);
-        Histogram h = merged(results);
-        n.put("eventsPerSecond", Math.round(m.eventsPerSecond()));
-        n.put("mbPerSecond", m.megabytesPerSecond());
-        n.put("p50Ms", ms(h, 50));
-        n.put("p99Ms", ms(h, 99));
-        n.put("p999Ms", ms(h, 99.9));
-        n.put("maxMs", h.getMaxValue() / 1000.0);
-        ArrayNode rs = n.putArray("roundsEventsPerSecond");
-        results.forEach(r -> rs.add(Math.round(r.eventsPerSecond())));
         return n;
     }
 }
