@@ -1,5 +1,6 @@
 package dev.tributary.core;
 
+import dev.tributary.Cursor;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.StreamException;
@@ -19,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Checkpoints in files: one file {@code <key>.checkpoint} per key in a directory, holding the id's
- * {@link EventId#toString()} form. A save writes a temporary file in the same directory, forces it to
+ * {@link EventId#toString()} form, or a partitioned stream's {@link Cursor} in its text form (a one-partition
+ * cursor after an id is that id's text, so files written before cursors existed still load). A save writes a temporary file in the same directory, forces it to
  * disk, moves it over the old file atomically and syncs the directory, so a crash leaves the old or
  * the new checkpoint, never a torn one.
  *
@@ -49,35 +51,64 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<EventId> load(String key) {
+        Optional<String> text = read(key);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Cursor cursor = parse(key, text.get());
+        return Optional.of(CheckpointStore.idOf(cursor)
+                .orElseThrow(() -> new StreamException(
+                        ErrorKind.CONFIGURATION,
+                        "checkpoint file " + file(key) + " holds the cursor " + cursor
+                                + ", not one id: read it with loadCursor")));
+    }
+
+    @Override
+    public Optional<Cursor> loadCursor(String key) {
+        return read(key).map(text -> parse(key, text));
+    }
+
+    @Override
+    public void save(String key, EventId checkpoint) {
+        write(key, Objects.requireNonNull(checkpoint, "checkpoint").toString());
+    }
+
+    /** Writes the cursor's text form; a one-partition cursor after an id is that id's text, as {@link #save} writes. */
+    @Override
+    public void saveCursor(String key, Cursor cursor) {
+        write(key, Objects.requireNonNull(cursor, "cursor").toString());
+    }
+
+    private Optional<String> read(String key) {
         Path file = file(key);
-        String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new StreamException(ErrorKind.RETRYABLE, "cannot read checkpoint " + file + ": " + e, e);
         }
+    }
+
+    private Cursor parse(String key, String text) {
         try {
-            return Optional.of(EventId.parse(text));
+            return Cursor.parse(text);
         } catch (StreamException e) {
             throw new StreamException(
                     ErrorKind.CONFIGURATION,
-                    "checkpoint file " + file + " does not hold an event id; fix or delete it",
+                    "checkpoint file " + file(key) + " does not hold an event id or a cursor; fix or delete it",
                     e);
         }
     }
 
-    @Override
-    public void save(String key, EventId checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
+    private void write(String key, String text) {
         Path file = file(key);
         Path tmp = null;
         try {
             tmp = Files.createTempFile(directory, key + ".", ".tmp");
             try (FileChannel ch =
                     FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap((checkpoint + "\n").getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

@@ -18,7 +18,11 @@ import java.util.Optional;
  * {@link CheckpointStore} under its {@link #name()}. Started again (this processor, or a new one with
  * the same name and store), it resumes after that id; with no checkpoint it starts at the configured
  * start position (default {@link Position#earliest()}). Delivery is at least once: a batch whose
- * checkpoint was not saved is read again.
+ * checkpoint was not saved is read again. On a partitioned stream one id cannot say where the other
+ * partitions stand: the checkpoint is then the reader's {@link dev.tributary.Cursor}
+ * ({@link CheckpointStore#saveCursor}), and a restart resumes every partition where it stopped.
+ * {@link InMemoryCheckpointStore} and {@link FileCheckpointStore} keep cursors; a store of ids only
+ * fails the processor {@code UNSUPPORTED} at its first checkpoint there, rather than resume wrongly.
  *
  * <h2>Gaps</h2>
  * When the checkpoint lies below the stream's retained head (events were trimmed before they were

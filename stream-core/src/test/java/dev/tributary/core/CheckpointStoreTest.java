@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.Cursor;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.StreamException;
@@ -36,6 +37,64 @@ class CheckpointStoreTest {
         store.delete("orders-audit");
         assertEquals(Optional.empty(), store.load("orders-audit"));
         store.delete("orders-audit");
+    }
+
+    @Test
+    void storesKeepAPartitionedStreamsCursorAndAnIdIsTheOnePartitionCursor() {
+        for (CheckpointStore store :
+                List.of(new FileCheckpointStore(dir.resolve("c")), new InMemoryCheckpointStore())) {
+            Cursor cursor = Cursor.parse("41,-,1700000000000-3");
+            store.saveCursor("tail", cursor);
+            assertEquals(Optional.of(cursor), store.loadCursor("tail"), store.toString());
+            StreamException e = assertThrows(StreamException.class, () -> store.load("tail"));
+            assertEquals(ErrorKind.CONFIGURATION, e.kind());
+            assertTrue(e.getMessage().contains("loadCursor"), e.getMessage());
+
+            store.save("tail", EventId.ofSequence(7));
+            assertEquals(Optional.of(Cursor.parse("7")), store.loadCursor("tail"), "an id is the cursor after it");
+            store.saveCursor("tail", Cursor.parse("8"));
+            assertEquals(Optional.of(EventId.ofSequence(8)), store.load("tail"), "a one-id cursor is that id");
+            store.delete("tail");
+            assertEquals(Optional.empty(), store.loadCursor("tail"));
+        }
+    }
+
+    @Test
+    void aFileWrittenBeforeCursorsExistedStillLoads() throws Exception {
+        Files.writeString(dir.resolve("old.checkpoint"), "1700000000000-3\n");
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        assertEquals(Optional.of(EventId.of(1700000000000L, 3)), store.load("old"));
+        assertEquals(Optional.of(Cursor.parse("1700000000000-3")), store.loadCursor("old"));
+        store.saveCursor("new", Cursor.parse("1700000000000-4"));
+        assertEquals("1700000000000-4\n", Files.readString(dir.resolve("new.checkpoint")), "the same text as save");
+    }
+
+    @Test
+    void aStoreOfIdsOnlyKeepsOneIdCursorsAndRefusesOthers() {
+        java.util.Map<String, EventId> ids = new java.util.HashMap<>();
+        CheckpointStore store = new CheckpointStore() {
+            @Override
+            public Optional<EventId> load(String key) {
+                return Optional.ofNullable(ids.get(key));
+            }
+
+            @Override
+            public void save(String key, EventId checkpoint) {
+                ids.put(key, checkpoint);
+            }
+
+            @Override
+            public void delete(String key) {
+                ids.remove(key);
+            }
+        };
+        store.saveCursor("k", Cursor.parse("9"));
+        assertEquals(EventId.ofSequence(9), ids.get("k"));
+        assertEquals(Optional.of(Cursor.parse("9")), store.loadCursor("k"));
+        StreamException e = assertThrows(StreamException.class, () -> store.saveCursor("k", Cursor.parse("1,2")));
+        assertEquals(ErrorKind.UNSUPPORTED, e.kind());
+        assertThrows(StreamException.class, () -> store.saveCursor("k", Cursor.parse("-")));
+        assertEquals(EventId.ofSequence(9), ids.get("k"), "a refused cursor leaves the checkpoint alone");
     }
 
     @Test

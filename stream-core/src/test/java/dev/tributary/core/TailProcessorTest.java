@@ -125,6 +125,89 @@ class TailProcessorTest {
         p.stop();
     }
 
+    /** A partitioned stream: the checkpoint is the reader's cursor, and a restart resumes every partition. */
+    private void resumesAPartitionedStreamFromItsCursor(CheckpointStore store) throws Exception {
+        client.createStream(stream, dev.tributary.StreamOptions.partitions(3));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            client.append(
+                    stream, StreamRecord.builder().payload("a" + i).key("k" + i).build());
+            expected.add("a" + i);
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TailProcessor<String> p = start(builder(client)
+                .checkpointStore(store)
+                .batchSize(7)
+                .handler(m -> seen.add(m.value()))
+                .build());
+        await("first thirty", () -> seen.size() == 30);
+        await(
+                "a cursor over three partitions",
+                () -> store.loadCursor("t1")
+                        .map(c -> c.partitionCount() == 3
+                                && c.positions().stream().allMatch(pos -> pos instanceof Position.After))
+                        .orElse(false));
+        p.stop();
+        for (int i = 0; i < 12; i++) {
+            client.append(
+                    stream, StreamRecord.builder().payload("b" + i).key("k" + i).build());
+            expected.add("b" + i);
+        }
+        TailProcessor<String> again = start(builder(client)
+                .checkpointStore(store)
+                .handler(m -> seen.add(m.value()))
+                .build());
+        await("twelve more", () -> seen.size() >= 42);
+        Thread.sleep(100);
+        again.stop();
+        assertEquals(
+                new java.util.TreeSet<>(expected),
+                new java.util.TreeSet<>(seen),
+                "every event of every partition is handled");
+        assertEquals(expected.size(), seen.size(), "nothing twice after the restart: " + seen);
+    }
+
+    @Test
+    void aPartitionedStreamResumesFromTheCursorInMemory() throws Exception {
+        resumesAPartitionedStreamFromItsCursor(new InMemoryCheckpointStore());
+    }
+
+    @Test
+    void aPartitionedStreamResumesFromTheCursorInAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        resumesAPartitionedStreamFromItsCursor(new FileCheckpointStore(dir));
+    }
+
+    @Test
+    void aStoreThatKeepsOnlyIdsFailsTheProcessorOnAPartitionedStreamRatherThanResumeWrongly() throws Exception {
+        client.createStream(stream, dev.tributary.StreamOptions.partitions(2));
+        client.append(stream, StreamRecord.builder().payload("x").key("k").build());
+        java.util.Map<String, EventId> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        CheckpointStore idsOnly = new CheckpointStore() {
+            @Override
+            public java.util.Optional<EventId> load(String key) {
+                return java.util.Optional.ofNullable(ids.get(key));
+            }
+
+            @Override
+            public void save(String key, EventId checkpoint) {
+                ids.put(key, checkpoint);
+            }
+
+            @Override
+            public void delete(String key) {
+                ids.remove(key);
+            }
+        };
+        TailProcessor<String> p =
+                start(builder(client).checkpointStore(idsOnly).handler(m -> {}).build());
+        await("failed", () -> p.state() == ProcessorState.FAILED);
+        StreamException e = (StreamException) p.failure().orElseThrow();
+        assertEquals(ErrorKind.UNSUPPORTED, e.kind());
+        assertTrue(e.getMessage().contains("cannot keep the cursor"), e.getMessage());
+        assertTrue(ids.isEmpty(), "no partial checkpoint was kept");
+    }
+
     @Test
     void checkpointIsWrittenOnlyAfterTheHandlerSucceeded() throws Exception {
         append(3, "x");
@@ -455,5 +538,30 @@ class TailProcessorTest {
                 () -> batchSizes.stream().mapToInt(Integer::intValue).sum() == 5);
         assertEquals(List.of(3L), lags, "after the first batch of 2, 3 of 5 events are unread");
         assertEquals(List.of(2, 2, 1), batchSizes, "full batches are read back to back");
+    }
+
+    @Test
+    void lagOverPartitionsIsSummedFromTheCursor() throws Exception {
+        client.createStream(stream, dev.tributary.StreamOptions.partitions(2));
+        for (int i = 0; i < 6; i++) {
+            client.append(
+                    stream, StreamRecord.builder().payload("l" + i).key("k" + i).build());
+        }
+        List<Long> lags = new CopyOnWriteArrayList<>();
+        ProcessorListener listener = new ProcessorListener() {
+            @Override
+            public void onLag(String processor, long lag) {
+                lags.add(lag);
+            }
+        };
+        // one report, after the first batch of 2: 4 of the 6 are unread, whichever partitions they are in
+        start(builder(client)
+                .listener(listener)
+                .batchSize(2)
+                .lagInterval(Duration.ofSeconds(1))
+                .handler(m -> {})
+                .build());
+        await("lag report", () -> !lags.isEmpty());
+        assertEquals(List.of(4L), lags);
     }
 }

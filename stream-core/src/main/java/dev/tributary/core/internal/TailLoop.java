@@ -1,5 +1,6 @@
 package dev.tributary.core.internal;
 
+import dev.tributary.Cursor;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.Position;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop of a tail processor: open a reader after the checkpoint (or at the start position), read
- * full batches without pausing, hand them over, then save the checkpoint = the last id read.
+ * full batches without pausing, hand them over, then save the checkpoint = the last id read (on a
+ * partitioned stream, the reader's cursor).
  */
 public final class TailLoop<T> implements Lifecycle.Body {
     private static final Logger LOG = LoggerFactory.getLogger(TailLoop.class);
@@ -49,13 +51,21 @@ public final class TailLoop<T> implements Lifecycle.Body {
         Dispatcher<T> dispatcher = tools.dispatcher();
         int count = Math.min(s.batchSize(), s.client().limits().maxReadCount());
 
-        Optional<EventId> saved = local.call("checkpoint-load", () -> store.load(s.name()));
+        Optional<Cursor> saved = local.call("checkpoint-load", () -> store.loadCursor(s.name()));
         Position from = start;
+        EventId lastRead = null;
+        Cursor readCursor = null; // a partitioned stream's: where the reader stands in every partition
         if (saved.isPresent()) {
-            // Re-parse through the client so that a checkpoint of another backend fails clearly.
-            from = Position.after(s.client().parseId(saved.get().toString()));
+            Optional<EventId> id = CheckpointStore.idOf(saved.get());
+            if (id.isPresent()) {
+                // Re-parse through the client so that a checkpoint of another backend fails clearly.
+                lastRead = s.client().parseId(id.get().toString());
+                from = Position.after(lastRead);
+            } else {
+                from = Position.after(saved.get()); // a partitioned stream's cursor
+                readCursor = saved.get();
+            }
         }
-        EventId lastRead = saved.orElse(null);
         final Position openAt = from;
         StreamReader reader = source.call("open", () -> s.client().openReader(s.stream(), openAt));
         run.setWaker(reader::close);
@@ -80,14 +90,22 @@ public final class TailLoop<T> implements Lifecycle.Body {
                 if (!events.isEmpty()) {
                     Dispatcher.Result result = dispatcher.handle(events, id -> {}, () -> false);
                     EventId last = events.get(events.size() - 1).id();
-                    local.run("checkpoint", () -> store.save(s.name(), last));
+                    if (last.isPartitioned()) {
+                        // one id cannot say where the other partitions stand: keep the reader's cursor
+                        Cursor cursor = r.cursor();
+                        local.run("checkpoint", () -> store.saveCursor(s.name(), cursor));
+                        readCursor = cursor;
+                    } else {
+                        local.run("checkpoint", () -> store.save(s.name(), last));
+                    }
                     lastRead = last;
                     s.listener().onCheckpoint(s.name(), last);
                     s.listener().onBatch(s.name(), events.size(), result.filtered(), result.deadLettered(), last);
                 }
                 if (s.clock().millis() >= nextLag) {
                     final EventId readSoFar = lastRead;
-                    lagProbe.request(() -> lag(readSoFar));
+                    final Cursor cursorSoFar = readCursor;
+                    lagProbe.request(() -> cursorSoFar != null ? lag(cursorSoFar) : lag(readSoFar));
                     nextLag = s.clock().millis() + s.lagInterval().toMillis();
                 }
             }
@@ -136,6 +154,35 @@ public final class TailLoop<T> implements Lifecycle.Body {
             return Math.min(info.length(), newest.sequence() - lastRead.sequence());
         }
         return -1;
+    }
+
+    /**
+     * Events not yet read after {@code cursor} over every partition, summed from each partition's figures; -1
+     * when a partition's ids cannot tell (time-based ids, a position at a time) or the counts differ.
+     */
+    private long lag(Cursor cursor) {
+        List<StreamInfo> parts = s.client().info(s.stream()).partitions();
+        if (parts.size() != cursor.partitionCount()) {
+            return -1;
+        }
+        long sum = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            StreamInfo part = parts.get(i);
+            Position p = cursor.position(i);
+            if (part.lastId().isEmpty()) {
+                continue;
+            }
+            if (p instanceof Position.Earliest) {
+                sum += part.length();
+            } else if (p instanceof Position.After a
+                    && !a.id().isPair()
+                    && !part.lastId().get().isPair()) {
+                sum += Math.max(0, Math.min(part.length(), part.lastId().get().sequence() - a.id().sequence()));
+            } else {
+                return -1;
+            }
+        }
+        return sum;
     }
 
     static void closeQuietly(AutoCloseable c) {
