@@ -9,6 +9,7 @@ import dev.tributary.Cursor;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
+import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Partitioner;
 import dev.tributary.Position;
@@ -333,6 +334,54 @@ public final class PartitionRules {
         assertTrue(
                 ids.contains(info.firstId().orElseThrow()),
                 "the total's first id " + info.firstId() + " is a partitioned id that an append returned");
+        if (c.supports(Capability.CONSUMER_GROUPS)) {
+            groupFiguresOverPartitions(c, s, ids);
+        }
+    }
+
+    /**
+     * K6's group part: {@code groupInfo} of a group over every partition sums each partition's
+     * pending and lag (G8's figures, over partitions); lag may be -1 where the backend cannot tell.
+     */
+    private void groupFiguresOverPartitions(StreamClient c, StreamName s, List<EventId> ids) {
+        String g = Tck.name("g");
+        c.createGroup(s, g, GroupOptions.defaults());
+        Duration bound = Tck.scaled(Duration.ofSeconds(30));
+        Expect.eventually(
+                bound,
+                () -> "a new group over " + PARTITIONS + " partitions of 30 events: expected pending 0 and lag 30"
+                        + " (or -1): " + c.groupInfo(s, g),
+                () -> figures(c.groupInfo(s, g), 0, 30));
+        try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
+            List<StreamEvent> got = new ArrayList<>();
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (got.size() < 12 && System.nanoTime() < deadline) {
+                got.addAll(m.poll(12 - got.size(), Duration.ofMillis(100)));
+            }
+            assertEquals(12, got.size(), "12 of 30 delivered within " + bound);
+            for (StreamEvent e : got) {
+                assertTrue(ids.contains(e.id()), "the group delivered " + e.id() + ", an id an append returned");
+            }
+            Expect.eventually(
+                    bound,
+                    () -> "12 delivered over the partitions, none acked: expected pending 12 and lag 18 (or -1): "
+                            + c.groupInfo(s, g),
+                    () -> figures(c.groupInfo(s, g), 12, 18));
+            c.groupInfo(s, g)
+                    .lastDelivered()
+                    .ifPresent(id -> assertTrue(
+                            got.stream().anyMatch(e -> e.id().equals(id)),
+                            "lastDelivered " + id + " is an id this group delivered: " + got));
+            m.ack(got.subList(0, 5).stream().map(StreamEvent::id).toList());
+            Expect.eventually(
+                    bound,
+                    () -> "5 of 12 acked: expected pending 7 and lag 18 (or -1): " + c.groupInfo(s, g),
+                    () -> figures(c.groupInfo(s, g), 7, 18));
+        }
+    }
+
+    private static boolean figures(GroupInfo i, long pending, long lag) {
+        return i.pending() == pending && (i.lag() == lag || i.lag() == -1);
     }
 
     /** K7: events trimmed from one partition before they were read are DATA_LOSS naming that partition. */
