@@ -151,36 +151,10 @@ final class NatsAdmin {
         }
     }
 
-    /**
-     * createStream of an adopted stream changes nothing: it checks that the stream exists, that its
-     * subjects overlap the filter and capture the append subject.
-     */
+    /** createStream of an adopted stream changes nothing: {@link NatsAdoption#verify} checks it. */
     private void verifyAdopted(StreamName stream, NatsTarget t) {
         String what = "creating stream '" + stream + "' (" + t.describe() + ")";
-        io.nats.client.api.StreamInfo si = streamInfo(t.stream(), what);
-        if (si == null) {
-            throw new StreamException(
-                    ErrorKind.NOT_FOUND,
-                    what + ": JetStream stream " + t.stream() + " does not "
-                            + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
-                            + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
-        }
-        List<String> subjects = si.getConfiguration().getSubjects();
-        if (subjects.isEmpty()) {
-            return; // a mirror or a stream of sources: it captures no subjects of its own
-        }
-        if (t.filter() != null && subjects.stream().noneMatch(x -> Subjects.overlap(x, t.filter()))) {
-            throw new StreamException(
-                    ErrorKind.CONFIGURATION,
-                    what + ": the filter " + t.filter() + " matches " + "nothing the stream captures (" + subjects
-                            + "); fix option " + t.option());
-        }
-        if (t.append() != null && subjects.stream().noneMatch(x -> Subjects.covers(x, t.append()))) {
-            throw new StreamException(
-                    ErrorKind.CONFIGURATION,
-                    what + ": the append subject " + t.append() + " is " + "not captured by the stream (" + subjects
-                            + "), so appends would fail; fix option " + t.option());
-        }
+        NatsAdoption.verify(what, t, streamInfo(t.stream(), what));
     }
 
     boolean deleteStream(StreamName stream) {

@@ -30,8 +30,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The NATS JetStream client: one connection (automatic reconnect), pipelined appends
@@ -47,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * {@code …Async} variants with an executor for anything that blocks.
  */
 public final class NatsStreamClient extends AbstractStreamClient {
-    private static final Logger LOG = LoggerFactory.getLogger(NatsStreamClient.class);
     /** The capabilities every client of this backend declares. */
     public static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CONSUMER_GROUPS,
@@ -378,44 +375,11 @@ public final class NatsStreamClient extends AbstractStreamClient {
     }
 
     /**
-     * Closes the connection within {@code remaining}, on a thread of its own: with a frozen server
-     * jnats' close can block on the socket, and close must stay bounded. Readers, members and
+     * Closes the connection within {@code remaining} ({@link ConnectionCloser}). Readers, members and
      * pending appends are settled by the skeleton before this runs.
      */
     @Override
     protected void doClose(Duration remaining) {
-        long deadline = System.nanoTime() + remaining.toNanos();
-        Thread closer = new Thread(
-                () -> {
-                    try {
-                        if (connection.getStatus() == Connection.Status.CONNECTED) {
-                            // acks and consumer deletes published without waiting: let them leave
-                            connection.flush(Duration.ofMillis(Math.max(1, remaining.toMillis() / 3)));
-                        }
-                    } catch (Exception e) {
-                        // best effort: the server may be frozen
-                    }
-                    try {
-                        connection.close();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        LOG.debug("closing the NATS connection failed: {}", errors.redact(e.toString()));
-                    }
-                },
-                "tributary-nats-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
-            LOG.warn(
-                    "the NATS connection to {} did not close within {}; leaving it to close in the background",
-                    settings.safeUri(),
-                    settings.closeTimeout());
-        }
+        ConnectionCloser.close(connection, remaining, errors, settings);
     }
 }
