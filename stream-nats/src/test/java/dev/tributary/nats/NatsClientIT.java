@@ -78,7 +78,7 @@ class NatsClientIT {
         assertTrue(StreamClients.registry().providers().stream()
                 .anyMatch(p -> p.name().equals("nats") && p.schemes().containsAll(Set.of("nats", "tls"))));
         assertTrue(client.supports(Capability.IDEMPOTENT_APPEND));
-        assertFalse(client.supports(Capability.PARTITIONED));
+        assertTrue(client.supports(Capability.PARTITIONED));
         assertTrue(client.health().up());
     }
 

@@ -83,6 +83,14 @@ public final class NatsClusterFixture implements ClusterFixture {
         });
     }
 
+    /** The node that leads JetStream stream {@code jsName} (a partition's, for example). */
+    public int leaderOfJetStream(String jsName, Duration bound) {
+        return ClusterFixture.awaitNode(bound, "leads JetStream stream " + jsName, () -> {
+            ClusterInfo ci = jsm().getStreamInfo(jsName).getClusterInfo();
+            return ci == null || ci.getLeader() == null ? -1 : cluster.indexOf(ci.getLeader());
+        });
+    }
+
     @Override
     public void awaitHealthy(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();

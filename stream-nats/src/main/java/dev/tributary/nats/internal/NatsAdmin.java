@@ -85,13 +85,24 @@ final class NatsAdmin {
             verifyAdopted(stream, t);
             return;
         }
+        createStream(stream, t, null);
+    }
+
+    /**
+     * Creates Tributary's own JetStream stream {@code t} unless it exists; answers its configuration
+     * (the existing one, or the one created).
+     *
+     * @param description the stream's description (a partition's records its partition count), or null
+     */
+    StreamConfiguration createStream(StreamName stream, NatsTarget t, String description) {
         String name = t.stream();
         String subject = t.append();
         String what = "creating stream '" + stream + "' (JetStream stream " + name + ")";
         try {
             try {
-                verifySubject(jsm.getStreamInfo(name).getConfiguration(), name, subject);
-                return;
+                StreamConfiguration existing = jsm.getStreamInfo(name).getConfiguration();
+                verifySubject(existing, name, subject);
+                return existing;
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != NatsErrors.STREAM_NOT_FOUND) {
                     throw e;
@@ -110,14 +121,19 @@ final class NatsAdmin {
             if (!settings.maxAge().isZero()) {
                 b.maxAge(settings.maxAge());
             }
+            if (description != null) {
+                b.description(description);
+            }
             try {
-                jsm.addStream(b.build());
+                return jsm.addStream(b.build()).getConfiguration();
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != NatsErrors.STREAM_NAME_IN_USE) {
                     throw e;
                 }
                 // created concurrently with another configuration: keep it, as long as it serves our subject
-                verifySubject(jsm.getStreamInfo(name).getConfiguration(), name, subject);
+                StreamConfiguration existing = jsm.getStreamInfo(name).getConfiguration();
+                verifySubject(existing, name, subject);
+                return existing;
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(e, what, false);
@@ -135,36 +151,10 @@ final class NatsAdmin {
         }
     }
 
-    /**
-     * createStream of an adopted stream changes nothing: it checks that the stream exists, that its
-     * subjects overlap the filter and capture the append subject.
-     */
+    /** createStream of an adopted stream changes nothing: {@link NatsAdoption#verify} checks it. */
     private void verifyAdopted(StreamName stream, NatsTarget t) {
         String what = "creating stream '" + stream + "' (" + t.describe() + ")";
-        io.nats.client.api.StreamInfo si = streamInfo(t.stream(), what);
-        if (si == null) {
-            throw new StreamException(
-                    ErrorKind.NOT_FOUND,
-                    what + ": JetStream stream " + t.stream() + " does not "
-                            + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
-                            + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
-        }
-        List<String> subjects = si.getConfiguration().getSubjects();
-        if (subjects.isEmpty()) {
-            return; // a mirror or a stream of sources: it captures no subjects of its own
-        }
-        if (t.filter() != null && subjects.stream().noneMatch(x -> Subjects.overlap(x, t.filter()))) {
-            throw new StreamException(
-                    ErrorKind.CONFIGURATION,
-                    what + ": the filter " + t.filter() + " matches " + "nothing the stream captures (" + subjects
-                            + "); fix option " + t.option());
-        }
-        if (t.append() != null && subjects.stream().noneMatch(x -> Subjects.covers(x, t.append()))) {
-            throw new StreamException(
-                    ErrorKind.CONFIGURATION,
-                    what + ": the append subject " + t.append() + " is " + "not captured by the stream (" + subjects
-                            + "), so appends would fail; fix option " + t.option());
-        }
+        NatsAdoption.verify(what, t, streamInfo(t.stream(), what));
     }
 
     boolean deleteStream(StreamName stream) {
@@ -176,6 +166,11 @@ final class NatsAdmin {
                             + t.describe() + ", which another application owns; delete it with the nats tool "
                             + "(nats stream rm " + t.stream() + ") if you mean to");
         }
+        return deleteStream(stream, t);
+    }
+
+    /** Deletes Tributary's own JetStream stream {@code t}; false when it did not exist. */
+    boolean deleteStream(StreamName stream, NatsTarget t) {
         try {
             return jsm.deleteStream(t.stream());
         } catch (JetStreamApiException e) {
@@ -222,7 +217,11 @@ final class NatsAdmin {
      * filter's: what a reader of the stream reads ({@link FilteredInfo}).
      */
     StreamInfo info(StreamName stream) {
-        NatsTarget t = names.target(stream);
+        return info(stream, names.target(stream));
+    }
+
+    /** The figures of JetStream stream {@code t} (a partition's: plain ids), as {@link #info(StreamName)}. */
+    StreamInfo info(StreamName stream, NatsTarget t) {
         io.nats.client.api.StreamInfo si = streamInfo(t.stream(), "reading the state of stream " + t.stream());
         if (si == null) {
             return StreamInfo.missing(stream);
@@ -244,7 +243,11 @@ final class NatsAdmin {
     }
 
     long trim(StreamName stream, Trim trim) {
-        NatsTarget target = names.target(stream);
+        return trim(stream, names.target(stream), trim);
+    }
+
+    /** Trims JetStream stream {@code target} (the stream's own, or one partition); answers how many went. */
+    long trim(StreamName stream, NatsTarget target, Trim trim) {
         if (target.adopted()) {
             throw new StreamException(
                     ErrorKind.UNSUPPORTED,
@@ -271,7 +274,7 @@ final class NatsAdmin {
                         .getPurged();
             }
             if (trim instanceof Trim.Below b) {
-                long seq = NatsStreamClient.sequenceOf(b.id(), "trim id");
+                long seq = NatsStreamClient.sequenceOf(b.id().local(), "trim id");
                 if (seq <= s.getFirstSequence()) {
                     return 0;
                 }

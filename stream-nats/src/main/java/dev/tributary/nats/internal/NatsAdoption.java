@@ -1,5 +1,6 @@
 package dev.tributary.nats.internal;
 
+import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import java.util.Collections;
@@ -127,5 +128,35 @@ final class NatsAdoption {
             }
         }
         return null;
+    }
+
+    /**
+     * Checks an adopted stream at createStream, which changes nothing: that it exists ({@code si} not
+     * null), that its subjects overlap the filter and capture the append subject.
+     */
+    static void verify(String what, NatsTarget t, io.nats.client.api.StreamInfo si) {
+        if (si == null) {
+            throw new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    what + ": JetStream stream " + t.stream() + " does not "
+                            + "exist, and Tributary never creates or changes an adopted stream; create it with the nats tool "
+                            + "(nats stream add " + t.stream() + " --subjects ...) or drop option " + t.option());
+        }
+        List<String> subjects = si.getConfiguration().getSubjects();
+        if (subjects.isEmpty()) {
+            return; // a mirror or a stream of sources: it captures no subjects of its own
+        }
+        if (t.filter() != null && subjects.stream().noneMatch(x -> Subjects.overlap(x, t.filter()))) {
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": the filter " + t.filter() + " matches " + "nothing the stream captures (" + subjects
+                            + "); fix option " + t.option());
+        }
+        if (t.append() != null && subjects.stream().noneMatch(x -> Subjects.covers(x, t.append()))) {
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    what + ": the append subject " + t.append() + " is " + "not captured by the stream (" + subjects
+                            + "), so appends would fail; fix option " + t.option());
+        }
     }
 }

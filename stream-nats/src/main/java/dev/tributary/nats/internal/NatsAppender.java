@@ -71,7 +71,15 @@ final class NatsAppender {
     }
 
     CompletableFuture<EventId> append(StreamName stream, StreamRecord r) {
-        String subject = subject(stream);
+        return append(stream, target(stream), r);
+    }
+
+    /**
+     * Appends to JetStream stream {@code t}: the stream's own, or one partition of a partitioned
+     * stream (the id is then partitioned).
+     */
+    CompletableFuture<EventId> append(StreamName stream, NatsTarget t, StreamRecord r) {
+        String subject = t.append();
         AppendWindow.Append<EventId> a = window.open(1);
         if (a.isDone() || !connected(a, stream)) {
             return a;
@@ -86,9 +94,9 @@ final class NatsAppender {
         }
         var unused = ack.whenComplete((pa, err) -> {
             if (err != null) {
-                fail(a, err, stream);
+                fail(a, err, stream, t);
             } else {
-                a.complete(EventId.ofSequence(pa.getSeqno()));
+                a.complete(t.eventId(pa.getSeqno()));
             }
         });
         return a;
@@ -104,12 +112,16 @@ final class NatsAppender {
      * costs one round trip per record of a batch; single appends stay pipelined.
      */
     CompletableFuture<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
-        String subject = subject(stream);
+        return appendBatch(stream, target(stream), records);
+    }
+
+    /** {@link #appendBatch(StreamName, List)} to JetStream stream {@code t} (the stream's own, or one partition). */
+    CompletableFuture<List<EventId>> appendBatch(StreamName stream, NatsTarget t, List<StreamRecord> records) {
         AppendWindow.Append<List<EventId>> a = window.open(records.size());
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
-        new BatchChain(a, stream, subject, records).next(0);
+        new BatchChain(a, stream, t, records).next(0);
         return a;
     }
 
@@ -117,6 +129,7 @@ final class NatsAppender {
     private final class BatchChain {
         private final AppendWindow.Append<List<EventId>> batch;
         private final StreamName stream;
+        private final NatsTarget target;
         private final String subject;
         private final List<StreamRecord> records;
         private final List<EventId> ids;
@@ -124,11 +137,12 @@ final class NatsAppender {
         BatchChain(
                 AppendWindow.Append<List<EventId>> batch,
                 StreamName stream,
-                String subject,
+                NatsTarget target,
                 List<StreamRecord> records) {
             this.batch = batch;
             this.stream = stream;
-            this.subject = subject;
+            this.target = target;
+            this.subject = target.append();
             this.records = records;
             this.ids = new ArrayList<>(records.size());
         }
@@ -160,9 +174,9 @@ final class NatsAppender {
             }
             var unused = ack.whenComplete((pa, err) -> {
                 if (err != null) {
-                    fail(batch, err, stream);
+                    fail(batch, err, stream, target);
                 } else {
-                    ids.add(EventId.ofSequence(pa.getSeqno()));
+                    ids.add(target.eventId(pa.getSeqno()));
                     next(i + 1);
                 }
             });
@@ -226,13 +240,13 @@ final class NatsAppender {
      * in a cluster the stream has no leader for a moment while one is elected. The check is one
      * asynchronous {@code STREAM.INFO} request: this runs on a jnats thread, which must not block.
      */
-    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream) {
+    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream, NatsTarget t) {
         Throwable root = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (!mentionsNoResponders(root) && !mentionsNoResponders(root.getCause())) {
             a.fail(errors.map(root, what(stream), true));
             return;
         }
-        var unused = streamMissing(stream)
+        var unused = streamMissing(t)
                 .whenComplete(
                         (missing, e) -> a.fail(
                                 Boolean.TRUE.equals(missing)
@@ -240,11 +254,10 @@ final class NatsAppender {
                                                 ErrorKind.NOT_FOUND,
                                                 what(stream) + " failed: no JetStream stream captures "
                                                         + "subject "
-                                                        + names.target(stream).append()
-                                                        + (names.target(stream).adopted()
+                                                        + t.append()
+                                                        + (t.adopted()
                                                                 ? " ("
-                                                                        + names.target(stream)
-                                                                                .describe()
+                                                                        + t.describe()
                                                                         + " does not exist or does not capture it)"
                                                                 : "; call createStream first"))
                                         : new StreamException(
@@ -254,11 +267,10 @@ final class NatsAppender {
     }
 
     /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */
-    private CompletableFuture<Boolean> streamMissing(StreamName stream) {
+    private CompletableFuture<Boolean> streamMissing(NatsTarget t) {
         try {
             return connection
-                    .requestWithTimeout(
-                            "$JS.API.STREAM.INFO." + names.target(stream).stream(), null, STREAM_CHECK_TIMEOUT)
+                    .requestWithTimeout("$JS.API.STREAM.INFO." + t.stream(), null, STREAM_CHECK_TIMEOUT)
                     .thenApply(m -> !m.isStatusMessage()
                             && m.getData() != null
                             && new String(m.getData(), StandardCharsets.UTF_8)
@@ -273,13 +285,13 @@ final class NatsAppender {
                 && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("no responders");
     }
 
-    private record Subject(StreamName stream, String subject) {}
+    private record Subject(StreamName stream, NatsTarget target) {}
 
     /**
-     * The subject appends to {@code stream} go to; fails {@code CONFIGURATION} before any I/O for an
-     * adopted stream with a wildcard filter and no append subject.
+     * Where appends to one-partition {@code stream} go; fails {@code CONFIGURATION} before any I/O for
+     * an adopted stream with a wildcard filter and no append subject.
      */
-    private String subject(StreamName stream) {
+    private NatsTarget target(StreamName stream) {
         Subject last = lastSubject;
         if (last == null || !last.stream().equals(stream)) {
             NatsTarget t = names.target(stream);
@@ -292,10 +304,10 @@ final class NatsAppender {
                                 + "name one as the third part of " + t.option() + "=" + t.stream() + ":"
                                 + (t.filter() == null ? "" : t.filter()) + ":<subject>");
             }
-            last = new Subject(stream, t.append());
+            last = new Subject(stream, t);
             lastSubject = last;
         }
-        return last.subject();
+        return last.target();
     }
 
     private static String what(StreamName stream) {

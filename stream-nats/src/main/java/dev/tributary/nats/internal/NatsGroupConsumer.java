@@ -60,12 +60,17 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
     private PullSession session;
 
     NatsGroupConsumer(NatsStreamClient client, StreamName stream, String group, String member) {
+        this(client, stream, client.names().target(stream), group, member);
+    }
+
+    /** A member on one JetStream stream: the stream's own, or one partition of a partitioned stream. */
+    NatsGroupConsumer(NatsStreamClient client, StreamName stream, NatsTarget target, String group, String member) {
         super(stream, group, member, client.limits());
         this.client = client;
         this.stream = stream;
         this.group = group;
         this.member = member;
-        this.target = client.names().target(stream);
+        this.target = target;
         this.jsStream = target.stream();
         watch.checked(client.connection().getStatistics().getReconnects());
         io.nats.client.api.StreamInfo si =

@@ -1,7 +1,6 @@
 package dev.tributary.nats.internal;
 
 import dev.tributary.ErrorKind;
-import dev.tributary.EventId;
 import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
@@ -43,7 +42,12 @@ final class NatsGroups {
 
     /** Creates the group unless it exists (an existing group keeps its options). */
     void create(StreamName stream, String group, GroupOptions options) {
-        String name = names.target(stream).stream();
+        create(stream, names.target(stream), group, options);
+    }
+
+    /** Creates the group's durable consumer on JetStream stream {@code target} unless it exists. */
+    void create(StreamName stream, NatsTarget target, String group, GroupOptions options) {
+        String name = target.stream();
         String what = "creating group '" + group + "' of stream '" + stream + "'";
         try {
             StreamState s = admin.state(name);
@@ -65,7 +69,7 @@ final class NatsGroups {
                     .maxDeliver(-1)
                     .replayPolicy(ReplayPolicy.Instant)
                     .maxAckPending(maxAckPending);
-            String filter = names.target(stream).filter();
+            String filter = target.filter();
             if (filter != null) {
                 b.filterSubject(filter); // an adopted stream read whole has no filter
             }
@@ -90,8 +94,13 @@ final class NatsGroups {
 
     /** Fails NOT_FOUND unless the group exists (before a member is opened on it). */
     void requireExisting(StreamName stream, String group, String member) {
+        requireExisting(stream, names.target(stream), group, member);
+    }
+
+    /** Fails NOT_FOUND unless the group's durable consumer exists on JetStream stream {@code target}. */
+    void requireExisting(StreamName stream, NatsTarget target, String group, String member) {
         try {
-            jsm.getConsumerInfo(names.target(stream).stream(), group);
+            jsm.getConsumerInfo(target.stream(), group);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(
                     e, "opening member '" + member + "' of group '" + group + "' on stream '" + stream + "'", false);
@@ -99,30 +108,40 @@ final class NatsGroups {
     }
 
     GroupInfo info(StreamName stream, String group) {
+        return info(stream, names.target(stream), group);
+    }
+
+    /** The group's figures on JetStream stream {@code target}. */
+    GroupInfo info(StreamName stream, NatsTarget target, String group) {
         try {
-            return toGroupInfo(jsm.getConsumerInfo(names.target(stream).stream(), group));
+            return toGroupInfo(jsm.getConsumerInfo(target.stream(), group), target);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw errors.map(e, "reading group '" + group + "' of stream '" + stream + "'", false);
         }
     }
 
-    private static GroupInfo toGroupInfo(ConsumerInfo ci) {
+    private static GroupInfo toGroupInfo(ConsumerInfo ci, NatsTarget target) {
         long delivered = ci.getDelivered() == null ? 0 : ci.getDelivered().getStreamSequence();
         return new GroupInfo(
                 ci.getName(),
                 ci.getNumAckPending(),
                 ci.getNumPending(),
                 List.of(),
-                delivered > 0 ? Optional.of(EventId.ofSequence(delivered)) : Optional.empty());
+                delivered > 0 ? Optional.of(target.eventId(delivered)) : Optional.empty());
     }
 
     /** The groups (durable consumers) of a stream; none for a missing stream. */
     List<GroupInfo> list(StreamName stream) {
+        return list(stream, names.target(stream));
+    }
+
+    /** The groups (durable consumers) of JetStream stream {@code target}; none when it is missing. */
+    List<GroupInfo> list(StreamName stream, NatsTarget target) {
         try {
             List<GroupInfo> out = new ArrayList<>();
-            for (ConsumerInfo ci : jsm.getConsumers(names.target(stream).stream())) {
+            for (ConsumerInfo ci : jsm.getConsumers(target.stream())) {
                 if (ci.getConsumerConfiguration().getDurable() != null) {
-                    out.add(toGroupInfo(ci));
+                    out.add(toGroupInfo(ci, target));
                 }
             }
             return out;
@@ -137,8 +156,13 @@ final class NatsGroups {
     }
 
     boolean delete(StreamName stream, String group) {
+        return delete(stream, names.target(stream), group);
+    }
+
+    /** Deletes the group's durable consumer on JetStream stream {@code target}; false when missing. */
+    boolean delete(StreamName stream, NatsTarget target, String group) {
         try {
-            return jsm.deleteConsumer(names.target(stream).stream(), group);
+            return jsm.deleteConsumer(target.stream(), group);
         } catch (JetStreamApiException e) {
             int c = e.getApiErrorCode();
             if (c == NatsErrors.CONSUMER_NOT_FOUND || c == NatsErrors.STREAM_NOT_FOUND) {

@@ -18,6 +18,10 @@ import java.util.Map;
  *       {@code <prefix>.<name>} (JetStream keeps streams in directories named after them, so the name
  *       stays well below the file-name limit);</li>
  *   <li>consumer group: a durable consumer named after the group (same grammar, at most 200 characters).</li>
+ *   <li>partition {@code p} of a stream of several partitions: stream {@code <prefix>_<name>~<p>} (the
+ *       {@code ~}, outside the name grammar, keeps it apart from every one-partition stream; hashed like
+ *       the stream name when longer than {@value #MAX_STREAM_NAME}), subject {@code <prefix>.<name>.<p>}
+ *       (one token more than the one-partition subject, so the two never overlap).</li>
  * </ul>
  * A stream adopted with a {@code jetstream.<name>} option maps to the JetStream stream and filter the
  * option names instead ({@link #target}); the prefix does not apply to it.
@@ -25,6 +29,9 @@ import java.util.Map;
 public final class NatsNames {
     /** Longest JetStream stream name this backend creates. */
     public static final int MAX_STREAM_NAME = 128;
+
+    /** Between a partitioned stream's JetStream name and the partition number: not in the name grammar. */
+    static final char PARTITION_MARK = '~';
 
     private final String prefix;
     private final Map<String, NatsTarget> adopted;
@@ -61,6 +68,27 @@ public final class NatsNames {
             return plain;
         }
         return plain.substring(0, 100) + "_" + hash(prefix + "." + stream.value());
+    }
+
+    /** The JetStream stream that holds partition {@code partition} of a partitioned stream. */
+    public String partitionStreamName(StreamName stream, int partition) {
+        String suffix = PARTITION_MARK + Integer.toString(partition);
+        String plain = prefix + "_" + stream.value() + suffix;
+        if (plain.length() <= MAX_STREAM_NAME) {
+            return plain;
+        }
+        return (prefix + "_" + stream.value()).substring(0, 100) + "_" + hash(prefix + "." + stream.value()) + suffix;
+    }
+
+    /** The subject partition {@code partition} of a partitioned stream is published to. */
+    public String partitionSubject(StreamName stream, int partition) {
+        return subject(stream) + "." + partition;
+    }
+
+    /** Where partition {@code partition} of a partitioned stream lives. */
+    NatsTarget partitionTarget(StreamName stream, int partition) {
+        return NatsTarget.partition(
+                partitionStreamName(stream, partition), partitionSubject(stream, partition), partition);
     }
 
     private static String hash(String s) {

@@ -62,11 +62,16 @@ final class NatsReader extends AbstractStreamReader {
     private long lastGapCheck;
 
     NatsReader(NatsStreamClient client, StreamName stream, Position from) {
+        this(client, stream, client.names().target(stream), from);
+    }
+
+    /** A reader of one JetStream stream: the stream's own, or one partition of a partitioned stream. */
+    NatsReader(NatsStreamClient client, StreamName stream, NatsTarget target, Position from) {
         super(stream, client.limits(), "reader of '" + stream + "'");
         this.client = client;
         this.admin = client.admin();
         this.stream = stream;
-        this.target = client.names().target(stream);
+        this.target = target;
         this.jsStream = target.stream();
         watch.checked(reconnects());
         if (from instanceof Position.Latest) {

@@ -13,6 +13,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.spi.AbstractGroupConsumer;
@@ -29,8 +30,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The NATS JetStream client: one connection (automatic reconnect), pipelined appends
@@ -46,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * {@code …Async} variants with an executor for anything that blocks.
  */
 public final class NatsStreamClient extends AbstractStreamClient {
-    private static final Logger LOG = LoggerFactory.getLogger(NatsStreamClient.class);
     /** The capabilities every client of this backend declares. */
     public static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CONSUMER_GROUPS,
@@ -55,7 +53,8 @@ public final class NatsStreamClient extends AbstractStreamClient {
             Capability.TRIM_BY_LENGTH,
             Capability.EXACT_TRIM,
             Capability.TRIM_BY_ID,
-            Capability.TRIM_BY_AGE));
+            Capability.TRIM_BY_AGE,
+            Capability.PARTITIONED));
 
     static final String BACKEND = "nats";
     static final int MAX_BATCH = 10_000;
@@ -68,6 +67,9 @@ public final class NatsStreamClient extends AbstractStreamClient {
     private final NatsAdmin admin;
     private final NatsGroups groups;
     private final NatsAppender appender;
+    private final NatsPartitions partitions;
+    private final PartitionedAppender partitionedAppender;
+    private final PartitionedGroups partitionedGroups;
 
     NatsStreamClient(NatsSettings settings, Connection connection, NatsErrors errors, Clock clock) {
         super(
@@ -104,6 +106,9 @@ public final class NatsStreamClient extends AbstractStreamClient {
             throw errors.map(e, "opening JetStream on " + settings.safeUri(), false);
         }
         this.groups = new NatsGroups(admin, names, errors, settings.maxAckPending());
+        this.partitions = new NatsPartitions(admin, names);
+        this.partitionedAppender = new PartitionedAppender(appender, partitions);
+        this.partitionedGroups = new PartitionedGroups(groups, partitions);
     }
 
     /** The payload limit: the server's max_payload less room for the worst-case encoded headers. */
@@ -133,6 +138,10 @@ public final class NatsStreamClient extends AbstractStreamClient {
 
     NatsNames names() {
         return names;
+    }
+
+    NatsPartitions partitions() {
+        return partitions;
     }
 
     NatsErrors errors() {
@@ -171,7 +180,7 @@ public final class NatsStreamClient extends AbstractStreamClient {
         }
         return new StreamEvent(
                 stream,
-                EventId.ofSequence(d.streamSequence()),
+                target.eventId(d.streamSequence()),
                 d.timestamp(),
                 dec.key(),
                 headers,
@@ -217,112 +226,160 @@ public final class NatsStreamClient extends AbstractStreamClient {
         }
     }
 
+    // Each operation asks NatsPartitions how many partitions the stream has (known after the first
+    // look-up): one goes the way it always went, several through the Partitioned… helpers.
+
     @Override
     protected void doCreateStream(StreamName stream) {
-        admin.createStream(stream);
+        int n = partitions.lookup(stream);
+        if (n > 1) {
+            partitions.create(stream, n); // an existing stream keeps its count
+        } else {
+            admin.createStream(stream);
+            partitions.learned(stream, 1);
+        }
+    }
+
+    @Override
+    protected void doCreateStream(StreamName stream, StreamOptions options) {
+        if (names.target(stream).adopted()) {
+            admin.createStream(stream); // another application's stream: one partition, checked only
+        } else {
+            partitions.create(stream, options.partitions());
+        }
     }
 
     @Override
     protected boolean doDeleteStream(StreamName stream) {
-        return admin.deleteStream(stream);
+        int n = partitions.count(stream);
+        partitions.forget(stream);
+        return n == 1 ? admin.deleteStream(stream) : partitions.delete(stream, n);
     }
 
     @Override
     protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
-        return appender.append(stream, record);
+        int n;
+        try {
+            n = partitions.count(stream);
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e); // nothing was sent
+        }
+        return forgetIfMissing(
+                stream, n == 1 ? appender.append(stream, record) : partitionedAppender.append(stream, n, record));
     }
 
     @Override
     protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
-        return appender.appendBatch(stream, records);
+        int n;
+        try {
+            n = partitions.count(stream);
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e); // nothing was sent
+        }
+        return forgetIfMissing(
+                stream,
+                n == 1 ? appender.appendBatch(stream, records) : partitionedAppender.appendBatch(stream, n, records));
+    }
+
+    /** An append that found no stream: the partition count is looked up again next time. */
+    private <T> CompletableFuture<T> forgetIfMissing(StreamName stream, CompletableFuture<T> append) {
+        var unused = append.whenComplete((ok, err) -> {
+            if (err != null && StreamException.unwrap(err).kind() == ErrorKind.NOT_FOUND) {
+                partitions.forget(stream);
+            }
+        });
+        return append;
     }
 
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-        return new NatsReader(this, stream, from);
+        int n = partitions.count(stream);
+        return n == 1 ? new NatsReader(this, stream, single(from)) : new PartitionedReader(this, stream, n, from);
     }
 
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
+        int n = partitions.count(stream);
+        if (n > 1) {
+            return PartitionedRange.read(this, stream, n, from, toInclusive, maxCount);
+        }
         long to = toInclusive == null ? Long.MAX_VALUE : sequenceOf(toInclusive, "range end");
-        return new RangeRead(this, stream).read(from, to, maxCount);
+        return new RangeRead(this, stream).read(single(from), to, maxCount);
+    }
+
+    /** A one-partition stream's start: a cursor of one partition is its one position. */
+    private static Position single(Position from) {
+        if (from instanceof Position.AfterCursor c) {
+            if (c.cursor().partitionCount() != 1) {
+                throw StreamException.invalid("cursor " + c.cursor() + " covers "
+                        + c.cursor().partitionCount() + " partitions, the stream has 1");
+            }
+            return c.cursor().position(0);
+        }
+        if (from instanceof Position.After a && a.id().isPartitioned()) {
+            throw StreamException.invalid(
+                    "'" + a.id() + "' is a partitioned id, but the stream has one partition; use its plain id");
+        }
+        return from;
     }
 
     @Override
     protected StreamInfo doInfo(StreamName stream) {
-        return admin.info(stream);
+        int n = partitions.count(stream);
+        return n == 1 ? admin.info(stream) : partitions.info(stream, n);
     }
 
     @Override
     protected long doTrim(StreamName stream, Trim trim) {
-        return admin.trim(stream, trim);
+        int n = partitions.count(stream);
+        return n == 1 ? admin.trim(stream, trim) : partitions.trim(stream, n, trim);
     }
 
     @Override
     protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        groups.create(stream, group, options);
+        int n = partitions.count(stream);
+        if (n == 1) {
+            groups.create(stream, group, options.withStart(single(options.start())));
+        } else {
+            partitionedGroups.create(stream, n, group, options);
+        }
     }
 
     @Override
     protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
+        int n = partitions.count(stream);
+        if (n > 1) {
+            partitionedGroups.requireExisting(stream, n, group, member);
+            return new PartitionedGroupConsumer(this, stream, n, group, member);
+        }
         groups.requireExisting(stream, group, member);
         return new NatsGroupConsumer(this, stream, group, member);
     }
 
     @Override
     protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        return groups.info(stream, group);
+        int n = partitions.count(stream);
+        return n == 1 ? groups.info(stream, group) : partitionedGroups.info(stream, n, group);
     }
 
     @Override
     protected List<GroupInfo> doGroups(StreamName stream) {
-        return groups.list(stream);
+        int n = partitions.count(stream);
+        return n == 1 ? groups.list(stream) : partitionedGroups.list(stream, n);
     }
 
     @Override
     protected boolean doDeleteGroup(StreamName stream, String group) {
-        return groups.delete(stream, group);
+        int n = partitions.count(stream);
+        return n == 1 ? groups.delete(stream, group) : partitionedGroups.delete(stream, n, group);
     }
 
     /**
-     * Closes the connection within {@code remaining}, on a thread of its own: with a frozen server
-     * jnats' close can block on the socket, and close must stay bounded. Readers, members and
+     * Closes the connection within {@code remaining} ({@link ConnectionCloser}). Readers, members and
      * pending appends are settled by the skeleton before this runs.
      */
     @Override
     protected void doClose(Duration remaining) {
-        long deadline = System.nanoTime() + remaining.toNanos();
-        Thread closer = new Thread(
-                () -> {
-                    try {
-                        if (connection.getStatus() == Connection.Status.CONNECTED) {
-                            // acks and consumer deletes published without waiting: let them leave
-                            connection.flush(Duration.ofMillis(Math.max(1, remaining.toMillis() / 3)));
-                        }
-                    } catch (Exception e) {
-                        // best effort: the server may be frozen
-                    }
-                    try {
-                        connection.close();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        LOG.debug("closing the NATS connection failed: {}", errors.redact(e.toString()));
-                    }
-                },
-                "tributary-nats-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
-            LOG.warn(
-                    "the NATS connection to {} did not close within {}; leaving it to close in the background",
-                    settings.safeUri(),
-                    settings.closeTimeout());
-        }
+        ConnectionCloser.close(connection, remaining, errors, settings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.nats.internal;
 
+import dev.tributary.EventId;
 import java.util.List;
 
 /**
@@ -20,12 +21,30 @@ import java.util.List;
  * @param append  the subject appends are published to, or null when appends are refused
  * @param adopted whether another application owns the stream
  * @param option  the option that adopted it ({@code jetstream.orders}), or null
+ * @param partition the partition this JetStream stream holds of a partitioned Tributary stream, or
+ *                  -1 for a stream of one partition (its events have plain ids)
  */
-record NatsTarget(String stream, String filter, String append, boolean adopted, String option) {
+record NatsTarget(String stream, String filter, String append, boolean adopted, String option, int partition) {
+
+    /** A target of a one-partition stream. */
+    NatsTarget(String stream, String filter, String append, boolean adopted, String option) {
+        this(stream, filter, append, adopted, option, -1);
+    }
 
     /** Tributary's own stream on one literal subject. */
     static NatsTarget own(String stream, String subject) {
         return new NatsTarget(stream, subject, subject, false, null);
+    }
+
+    /** Partition {@code partition} of Tributary's own partitioned stream: one JetStream stream on one subject. */
+    static NatsTarget partition(String stream, String subject, int partition) {
+        return new NatsTarget(stream, subject, subject, false, null, partition);
+    }
+
+    /** The id of the event stored under {@code sequence}: partitioned when this target is a partition. */
+    EventId eventId(long sequence) {
+        EventId local = EventId.ofSequence(sequence);
+        return partition < 0 ? local : EventId.inPartition(partition, local);
     }
 
     /**
@@ -47,7 +66,7 @@ record NatsTarget(String stream, String filter, String append, boolean adopted, 
     /** For messages: {@code JetStream stream ORDERS (filter orders.>, adopted through jetstream.orders)}. */
     String describe() {
         if (!adopted) {
-            return "JetStream stream " + stream;
+            return "JetStream stream " + stream + (partition < 0 ? "" : " (partition " + partition + ")");
         }
         return "JetStream stream " + stream + " (" + (filter == null ? "no filter" : "filter " + filter)
                 + ", adopted through option " + option + ")";

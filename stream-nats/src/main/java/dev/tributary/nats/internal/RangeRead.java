@@ -23,14 +23,20 @@ import java.util.List;
 final class RangeRead {
     private final NatsStreamClient client;
     private final StreamName stream;
+    private final NatsTarget target;
 
     RangeRead(NatsStreamClient client, StreamName stream) {
+        this(client, stream, client.names().target(stream));
+    }
+
+    /** A range of one JetStream stream: the stream's own, or one partition of a partitioned stream. */
+    RangeRead(NatsStreamClient client, StreamName stream, NatsTarget target) {
         this.client = client;
         this.stream = stream;
+        this.target = target;
     }
 
     List<StreamEvent> read(Position from, long to, int max) {
-        NatsTarget target = client.names().target(stream);
         String js = target.stream();
         io.nats.client.api.StreamInfo si = client.admin().streamInfo(js, "range of '" + stream + "'");
         if (si == null || from instanceof Position.Latest) {
