@@ -28,6 +28,9 @@ import javax.net.ssl.SSLException;
  *   untrusted CA; plain client to a TLS server (the message names which)</td><td>CONFIGURATION</td></tr>
  *   <tr><td>stream not found (10059), consumer not found (10014), no message (10037)</td><td>NOT_FOUND</td></tr>
  *   <tr><td>JetStream not enabled (10076, 10039), name clash or subject overlap (10058, 10065)</td><td>CONFIGURATION</td></tr>
+ *   <tr><td>no suitable peers for placement (10005): fewer healthy servers than the stream's replicas, as
+ *   while a cluster starts or a server is down (permanent if the replicas exceed the cluster's size, which
+ *   the message says)</td><td>RETRYABLE</td></tr>
  *   <tr><td>other API errors 5xx / 4xx</td><td>RETRYABLE / INTERNAL</td></tr>
  * </table>
  */
@@ -41,6 +44,7 @@ public final class NatsErrors {
     public static final int JETSTREAM_NOT_ENABLED_ACCOUNT = 10039;
     public static final int CONSUMER_ALREADY_EXISTS = 10148;
     public static final int CONSUMER_NAME_EXISTS = 10013;
+    public static final int NO_SUITABLE_PEERS = 10005;
 
     private final Set<String> secrets;
     private final String host;
@@ -98,7 +102,8 @@ public final class NatsErrors {
         if (c instanceof JetStreamApiException j) {
             return wrap(
                     kindOf(j),
-                    what + " failed: " + j.getErrorDescription() + " (JetStream error " + j.getApiErrorCode() + ")",
+                    what + " failed: " + j.getErrorDescription() + " (JetStream error " + j.getApiErrorCode() + ")"
+                            + hint(j.getApiErrorCode()),
                     c);
         }
         if (c instanceof JetStreamStatusException s) {
@@ -180,6 +185,13 @@ public final class NatsErrors {
         return false;
     }
 
+    private static String hint(int api) {
+        return api == NO_SUITABLE_PEERS
+                ? "; fewer servers are up and healthy than the stream's replicas: retry once the cluster is healthy,"
+                        + " or lower the replicas option if the cluster has fewer servers"
+                : "";
+    }
+
     static ErrorKind kindOf(JetStreamApiException j) {
         int api = j.getApiErrorCode();
         switch (api) {
@@ -192,6 +204,8 @@ public final class NatsErrors {
             case JETSTREAM_NOT_ENABLED:
             case JETSTREAM_NOT_ENABLED_ACCOUNT:
                 return ErrorKind.CONFIGURATION;
+            case NO_SUITABLE_PEERS:
+                return ErrorKind.RETRYABLE;
             default:
                 break;
         }
