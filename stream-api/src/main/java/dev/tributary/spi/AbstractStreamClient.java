@@ -19,12 +19,10 @@ import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The skeleton of a {@link StreamClient}: a backend extends it and writes only the {@code do…}
@@ -59,7 +57,7 @@ public abstract class AbstractStreamClient implements StreamClient {
     private final Limits limits;
     private final Duration closeTimeout;
     private final AppendWindow window;
-    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final OpenEndpoints open = new OpenEndpoints();
     private final OpenState state;
 
     /**
@@ -168,7 +166,7 @@ public abstract class AbstractStreamClient implements StreamClient {
         ensureOpen();
         Checks.stream(stream);
         Position start = Checks.position(from, capabilities, backend);
-        return track(doOpenReader(stream, start));
+        return open.track(doOpenReader(stream, start), state);
     }
 
     @Override
@@ -214,7 +212,7 @@ public abstract class AbstractStreamClient implements StreamClient {
         Checks.group(group);
         Checks.member(member);
         Checks.capability(Capability.CONSUMER_GROUPS, capabilities, backend);
-        return track(doOpenGroupConsumer(stream, group, member));
+        return open.track(doOpenGroupConsumer(stream, group, member), state);
     }
 
     @Override
@@ -375,33 +373,6 @@ public abstract class AbstractStreamClient implements StreamClient {
         return state.description();
     }
 
-    private AbstractStreamReader track(AbstractStreamReader reader) {
-        reader.onClose(() -> open.remove(reader));
-        return track((AutoCloseable) reader);
-    }
-
-    private AbstractGroupConsumer track(AbstractGroupConsumer consumer) {
-        consumer.onClose(() -> open.remove(consumer));
-        return track((AutoCloseable) consumer);
-    }
-
-    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // returns its argument as the caller's type
-    private <T extends AutoCloseable> T track(AutoCloseable c) {
-        open.add(c);
-        if (state.isClosed()) { // close() ran meanwhile: it may have missed this one
-            closeQuietly(c);
-        }
-        return (T) c;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // a reader that fails to close must not keep the client open; it is closed as far as we go
-        }
-    }
-
     // ---- close ----
 
     @Override
@@ -410,39 +381,11 @@ public abstract class AbstractStreamClient implements StreamClient {
             return;
         }
         long end = System.nanoTime() + closeTimeout.toNanos();
-        closeEndpoints(new ArrayList<>(open), System.nanoTime() + closeTimeout.toNanos() / 2);
+        open.closeAll(System.nanoTime() + closeTimeout.toNanos() / 2);
         if (window != null) {
             window.close(Duration.ofNanos(Math.max(0, (end - System.nanoTime()) / 2)));
         }
         doClose(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-    }
-
-    /**
-     * Closes the open readers and consumers, each on its own short-lived thread when there are
-     * several, waiting for them until {@code until} (a {@link System#nanoTime()} value): members that
-     * each take part of the close timeout to leave their group must not add up beyond it. One that is
-     * still closing then finishes in the background.
-     */
-    private static void closeEndpoints(List<AutoCloseable> endpoints, long until) {
-        if (endpoints.size() <= 1) {
-            endpoints.forEach(AbstractStreamClient::closeQuietly);
-            return;
-        }
-        List<Thread> closing = new ArrayList<>(endpoints.size());
-        for (AutoCloseable c : endpoints) {
-            Thread t = new Thread(
-                    () -> closeQuietly(c), "tributary-close-" + c.getClass().getSimpleName());
-            t.setDaemon(true);
-            t.start();
-            closing.add(t);
-        }
-        try {
-            for (Thread t : closing) {
-                t.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
