@@ -1,12 +1,10 @@
 package dev.tributary.kafka.internal;
 
 import dev.tributary.ErrorKind;
-import dev.tributary.EventId;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.spi.Interleaving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Reads of one partition by offset with the pooled reader consumers: the shared path of tail
- * readers, range reads and {@code info}. An empty answer means there was nothing to read, never a
+ * readers, range reads ({@link Ranges}) and {@code info}. An empty answer means there was nothing to read, never a
  * broker failure; reading below the retained head is a DATA_LOSS gap.
  */
 final class Fetcher {
@@ -231,45 +229,16 @@ final class Fetcher {
                 cause);
     }
 
-    /** History of a one-partition stream between {@code from} and {@code toInclusive} (null: the end). */
-    List<StreamEvent> range(StreamName stream, Position from, EventId toInclusive, int maxCount) {
-        if (from instanceof Position.Latest) {
-            return List.of();
-        }
-        long limitOffset = toInclusive == null ? Long.MAX_VALUE : Records.offset(toInclusive, false) + 1;
-        if (streams.partitions(stream).isEmpty()) {
-            return List.of();
-        }
-        TopicPartition tp = new TopicPartition(streams.topic(stream), 0);
-        AdminOps admin = streams.admin();
-        Optional<Map<TopicPartition, Long>> begins = admin.beginning(List.of(tp));
-        Optional<Map<TopicPartition, Long>> ends = admin.end(List.of(tp));
-        if (begins.isEmpty() || ends.isEmpty()) {
-            return List.of();
-        }
-        long begin = begins.get().get(tp);
-        long end = ends.get().get(tp);
-        long start;
-        if (from instanceof Position.After a) {
-            start = Records.offset(a.id(), false) + 1;
-            if (start < begin) {
-                throw gap(stream, start, begin, null);
-            }
-            if (start > end) { // the id is at or beyond the end: not an offset this topic ever held
-                throw wentBack(stream, start, end, null);
-            }
-        } else if (from instanceof Position.AtTime t) {
-            start = admin.forTime(List.of(tp), t.time().toEpochMilli())
-                    .map(m -> m.get(tp))
-                    .orElse(end);
-        } else {
-            start = begin;
-        }
-        long limit = Math.min(end, limitOffset);
+    /**
+     * Every event of one partition from {@code start} up to {@code limit} (exclusive), up to
+     * {@code maxCount}, in as many fetches as it takes: the loop of a range read.
+     */
+    List<StreamEvent> readAll(StreamName stream, int partition, long start, long limit, int maxCount) {
         List<StreamEvent> out = new ArrayList<>();
         long cursor = start;
         while (out.size() < maxCount && cursor < limit) {
-            Fetch f = fetch(stream, 0, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> {}, () -> false);
+            Fetch f =
+                    fetch(stream, partition, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> {}, () -> false);
             if (f.events().isEmpty() && f.next() <= cursor) {
                 break;
             }
@@ -279,66 +248,8 @@ final class Fetcher {
         return out;
     }
 
-    /**
-     * History of a partitioned stream: each partition read from its start in {@code from} (earliest,
-     * a time, or a cursor's entry) up to its end now, up to {@code maxCount} each, and the first
-     * {@code maxCount} of them interleaved by timestamp, then partition ({@link Interleaving}).
-     */
-    List<StreamEvent> rangePartitioned(StreamName stream, Position from, EventId toInclusive, int maxCount) {
-        if (toInclusive != null) {
-            throw StreamException.invalid("a range of the partitioned stream " + stream
-                    + " ends at the newest event (toInclusive null); page it with a cursor");
-        }
-        if (from instanceof Position.After a) {
-            throw StreamException.invalid("stream " + stream + " is partitioned: one id (" + a.id()
-                    + ") does not say where the other partitions stand; start after a cursor instead");
-        }
-        OptionalInt n = streams.partitions(stream);
-        if (n.isEmpty() || from instanceof Position.Latest) {
-            return List.of();
-        }
-        List<TopicPartition> tps = AdminOps.tps(streams.topic(stream), n.getAsInt());
-        if (from instanceof Position.AfterCursor c && c.cursor().partitionCount() != tps.size()) {
-            throw StreamException.invalid("cursor " + c.cursor() + " covers "
-                    + c.cursor().partitionCount() + " partitions, stream " + stream + " has " + tps.size());
-        }
-        AdminOps admin = streams.admin();
-        Optional<Map<TopicPartition, Long>> begins = admin.beginning(tps);
-        Optional<Map<TopicPartition, Long>> ends = admin.end(tps);
-        if (begins.isEmpty() || ends.isEmpty()) {
-            return List.of();
-        }
-        List<List<StreamEvent>> each = new ArrayList<>(tps.size());
-        for (TopicPartition tp : tps) {
-            Position p = from instanceof Position.AfterCursor c ? c.cursor().position(tp.partition()) : from;
-            long begin = begins.get().get(tp);
-            long end = ends.get().get(tp);
-            long start = startOf(stream, tp, p, begin, end);
-            List<StreamEvent> got = new ArrayList<>();
-            long cursor = start;
-            while (got.size() < maxCount && cursor < end) {
-                Fetch f = fetch(
-                        stream,
-                        tp.partition(),
-                        cursor,
-                        end,
-                        maxCount - got.size(),
-                        Duration.ZERO,
-                        l -> {},
-                        () -> false);
-                if (f.events().isEmpty() && f.next() <= cursor) {
-                    break;
-                }
-                got.addAll(f.events());
-                cursor = f.next();
-            }
-            each.add(got);
-        }
-        return Interleaving.first(each, maxCount);
-    }
-
     /** Where partition {@code tp} starts for {@code p} (earliest, after a plain offset, or a time). */
-    private long startOf(StreamName stream, TopicPartition tp, Position p, long begin, long end) {
+    long startOf(StreamName stream, TopicPartition tp, Position p, long begin, long end) {
         if (p instanceof Position.After a) {
             long start = Records.offset(a.id(), false) + 1;
             if (start < begin) {

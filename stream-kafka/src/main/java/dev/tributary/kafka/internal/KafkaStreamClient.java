@@ -55,6 +55,7 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     private final StreamOps streams;
     private final KafkaAppender appender;
     private final Fetcher fetcher;
+    private final Ranges ranges;
     private final GroupManager groups;
 
     /** Opens the client: creates the Kafka clients (which connect lazily) and checks the broker answers. */
@@ -80,6 +81,7 @@ public final class KafkaStreamClient extends AbstractStreamClient {
         this.streams = new StreamOps(settings, connector.admin(), clock);
         this.appender = new KafkaAppender(connector.producer(), appendWindow(), streams, this::isClosed);
         this.fetcher = new Fetcher(streams, connector.pool(), this::isClosed);
+        this.ranges = new Ranges(streams, fetcher);
         this.groups = new GroupManager(streams, connector, clock, limits());
     }
 
@@ -189,9 +191,9 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
         if (settings.partitioned()) {
-            return fetcher.rangePartitioned(stream, from, toInclusive, maxCount);
+            return ranges.rangePartitioned(stream, from, toInclusive, maxCount);
         }
-        return fetcher.range(stream, from, toInclusive, maxCount);
+        return ranges.range(stream, from, toInclusive, maxCount);
     }
 
     @Override
