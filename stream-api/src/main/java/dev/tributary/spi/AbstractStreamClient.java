@@ -49,7 +49,8 @@ import java.util.concurrent.CompletableFuture;
  * {@linkplain #appendWindow() append window} with {@link AppendWindow#open(int)}, call
  * {@link AppendWindow.Append#sent()} just before the bytes may leave, and complete the returned
  * future from the broker's answer. Readers and consumers extend {@link AbstractStreamReader} and
- * {@link AbstractGroupConsumer}.
+ * {@link AbstractGroupConsumer}; a backend with consumer groups gathers them in one
+ * {@link GroupBackend} and returns it from {@link #groupBackend()}.
  */
 public abstract class AbstractStreamClient implements StreamClient {
     private final String backend;
@@ -301,49 +302,41 @@ public abstract class AbstractStreamClient implements StreamClient {
     protected abstract long doTrim(StreamName stream, Trim trim);
 
     /**
-     * Creates a checked group; an existing group is left as it is.
+     * The backend's consumer groups, which the {@code do…Group} methods call. A client that declares
+     * {@link Capability#CONSUMER_GROUPS} overrides this, or those methods (a backend that picks a
+     * different group machinery per stream, for example). The default fails {@code UNSUPPORTED}; the
+     * capability check stops every call before it unless the client declares the capability.
      *
-     * @param stream  the stream
-     * @param group   the group
-     * @param options where a new group starts, its ack timeout
+     * @return the groups
      */
-    protected abstract void doCreateGroup(StreamName stream, String group, GroupOptions options);
+    protected GroupBackend groupBackend() {
+        throw StreamException.unsupported(Capability.CONSUMER_GROUPS, backend);
+    }
 
-    /**
-     * Opens a member of an existing group; {@code NOT_FOUND} for a missing stream or group.
-     *
-     * @param stream the stream
-     * @param group  the group
-     * @param member the member's name
-     * @return the open member
-     */
-    protected abstract AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member);
+    /** Creates a checked group: {@link GroupBackend#create}. */
+    protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
+        groupBackend().create(stream, group, options);
+    }
 
-    /**
-     * Describes a group; {@code NOT_FOUND} for a missing stream or group.
-     *
-     * @param stream the stream
-     * @param group  the group
-     * @return the group's state
-     */
-    protected abstract GroupInfo doGroupInfo(StreamName stream, String group);
+    /** Opens a member of an existing group: {@link GroupBackend#open}. */
+    protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
+        return groupBackend().open(stream, group, member);
+    }
 
-    /**
-     * Lists the groups of a stream.
-     *
-     * @param stream the stream
-     * @return every group; empty for a missing stream
-     */
-    protected abstract List<GroupInfo> doGroups(StreamName stream);
+    /** Describes a group: {@link GroupBackend#info}. */
+    protected GroupInfo doGroupInfo(StreamName stream, String group) {
+        return groupBackend().info(stream, group);
+    }
 
-    /**
-     * Deletes a group.
-     *
-     * @param stream the stream
-     * @param group  the group
-     * @return whether it existed
-     */
-    protected abstract boolean doDeleteGroup(StreamName stream, String group);
+    /** Lists the groups of a stream: {@link GroupBackend#list}. */
+    protected List<GroupInfo> doGroups(StreamName stream) {
+        return groupBackend().list(stream);
+    }
+
+    /** Deletes a group: {@link GroupBackend#delete}. */
+    protected boolean doDeleteGroup(StreamName stream, String group) {
+        return groupBackend().delete(stream, group);
+    }
 
     /**
      * Releases the backend's resources (connections, threads), bounded by {@code remaining}. Runs

@@ -379,6 +379,129 @@ class AbstractStreamClientTest {
         c.close();
     }
 
+    /** A backend that hands its groups to the skeleton through groupBackend() instead of the do…Group methods. */
+    static final class WithGroupBackend extends AbstractStreamClient {
+        final List<String> calls = new ArrayList<>();
+        final Recording member = new Recording(Set.of(Capability.CONSUMER_GROUPS));
+        final GroupBackend groups = new GroupBackend() {
+            @Override
+            public void create(StreamName stream, String group, GroupOptions options) {
+                calls.add("create " + stream + " " + group + " " + options.start());
+            }
+
+            @Override
+            public AbstractGroupConsumer open(StreamName stream, String group, String member) {
+                calls.add("open " + group + " " + member);
+                return WithGroupBackend.this.member.doOpenGroupConsumer(stream, group, member);
+            }
+
+            @Override
+            public GroupInfo info(StreamName stream, String group) {
+                calls.add("info " + group);
+                return null;
+            }
+
+            @Override
+            public List<GroupInfo> list(StreamName stream) {
+                calls.add("list " + stream);
+                return List.of();
+            }
+
+            @Override
+            public boolean delete(StreamName stream, String group) {
+                calls.add("delete " + group);
+                return true;
+            }
+        };
+
+        WithGroupBackend(Set<Capability> caps) {
+            super("groups", caps, new Limits(1024, 1024, 100, 100), "groups client", Duration.ofMillis(200), null);
+        }
+
+        @Override
+        protected GroupBackend groupBackend() {
+            return groups;
+        }
+
+        @Override
+        protected EventId doParseId(String text) {
+            return EventId.parse(text);
+        }
+
+        @Override
+        protected Health doHealth() {
+            return new Health(true, Duration.ZERO, "ok");
+        }
+
+        @Override
+        protected void doCreateStream(StreamName stream) {}
+
+        @Override
+        protected boolean doDeleteStream(StreamName stream) {
+            return false;
+        }
+
+        @Override
+        protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected List<StreamEvent> doRange(StreamName stream, Position from, EventId to, int maxCount) {
+            return List.of();
+        }
+
+        @Override
+        protected StreamInfo doInfo(StreamName stream) {
+            return StreamInfo.missing(stream);
+        }
+
+        @Override
+        protected long doTrim(StreamName stream, Trim trim) {
+            return 0;
+        }
+
+        @Override
+        protected void doClose(Duration remaining) {
+            member.close();
+        }
+    }
+
+    @Test
+    void aGroupBackendReceivesEveryGroupCallOnceTheChecksPassAndItsMembersCloseWithTheClient() {
+        WithGroupBackend c = new WithGroupBackend(Set.of(Capability.CONSUMER_GROUPS));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.groupInfo(S, "bad name!")));
+        c.createGroup(S, "g", GroupOptions.defaults());
+        GroupConsumer m = c.openGroupConsumer(S, "g", "m1");
+        assertEquals(null, c.groupInfo(S, "g"));
+        assertEquals(List.of(), c.groups(S));
+        assertTrue(c.deleteGroup(S, "g"));
+        assertEquals(
+                List.of("create s g " + GroupOptions.defaults().start(), "open g m1", "info g", "list s", "delete g"),
+                c.calls);
+        c.close();
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> m.poll(1, Duration.ZERO)), "the member closed with the client");
+        assertEquals(ErrorKind.CLOSED, kindOf(() -> c.groups(S)));
+    }
+
+    @Test
+    void aClientWithoutGroupsNeverReachesTheDefaultGroupBackend() {
+        Recording plain = new Recording(Set.of());
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(() -> plain.groups(S)));
+        assertEquals(ErrorKind.UNSUPPORTED, kindOf(plain::groupBackend), "the default refuses, naming the capability");
+        plain.close();
+    }
+
     @Test
     void callsOnAClosedClientFailClosedBeforeTheBackendSeesThem() {
         Recording c = new Recording(java.util.EnumSet.allOf(Capability.class));

@@ -1,6 +1,5 @@
 package dev.tributary.cli.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.Capability;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
@@ -8,10 +7,8 @@ import dev.tributary.StreamOptions;
 import dev.tributary.cli.CliException;
 import dev.tributary.cli.Errors;
 import dev.tributary.cli.command.ClientCommand;
-import dev.tributary.cli.command.Json;
 import dev.tributary.cli.command.SignalGuard;
 import dev.tributary.core.Ordering;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -315,23 +312,14 @@ public final class BenchCommand extends ClientCommand {
             }
             if (!noJson) {
                 Path file = json != null ? json : Path.of("tributary-bench-" + client.backend() + ".json");
-                ObjectNode result = report.toJson(jsonHead(client, w, started));
-                result.put(
-                        "comparison",
-                        observe != null
-                                ? "observed-" + observe.name().toLowerCase(Locale.ROOT) + "-vs-plain"
-                                : "tributary-vs-raw");
-                if (observed != null) {
-                    result.put("sampler", observed.samplerName());
-                    long[] spans = observed.spans();
-                    ObjectNode sp = result.putObject("spans");
-                    sp.put("sampled", spans[0]);
-                    sp.put("exported", spans[1]);
-                    sp.put("dropped", spans[0] - spans[1]);
-                }
-                result.put("loadAverageStart", loadBefore);
-                result.put("loadAverageEnd", loadAfter);
-                Files.writeString(file, Json.pretty(result) + System.lineSeparator());
+                BenchJson.write(
+                        file,
+                        report,
+                        BenchJson.head(client.backend(), safeUri(), w, started, warmup),
+                        observe,
+                        observed,
+                        loadBefore,
+                        loadAfter);
                 err().println("result written to " + file);
             }
             return guard.stopRequested() ? Errors.INTERRUPTED : 0;
@@ -420,26 +408,5 @@ public final class BenchCommand extends ClientCommand {
                         : publisher != null ? ", Tributary through a Publisher (" + publisher.label() + ")" : "",
                 rounds,
                 warmup);
-    }
-
-    /** The JSON result's first fields: what ran, where, on what. */
-    private ObjectNode jsonHead(StreamClient client, Workload w, Instant started) {
-        ObjectNode n = Json.object();
-        n.put("tool", "tributary bench");
-        n.put("started", started.toString());
-        n.put("backend", client.backend());
-        n.put("uri", safeUri());
-        n.put("java", System.getProperty("java.version"));
-        n.put("cpus", Runtime.getRuntime().availableProcessors());
-        ObjectNode wl = n.putObject("workload");
-        wl.put("records", w.records());
-        wl.put("size", w.size());
-        wl.put("batch", w.batch());
-        wl.put("producers", w.producers());
-        wl.put("consumers", w.consumers());
-        wl.put("window", w.window());
-        wl.put("batchAppend", w.batchAppend());
-        n.put("warmup", warmup);
-        return n;
     }
 }

@@ -8,6 +8,7 @@ import dev.tributary.Limits;
 import dev.tributary.Position;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.spi.GroupBackend;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * registered here so that {@link #info} reports their live figures and {@link #delete} can stop
  * them at once.
  */
-final class GroupManager {
+final class GroupManager implements GroupBackend {
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
 
     private final StreamOps streams;
@@ -90,7 +91,8 @@ final class GroupManager {
         return out;
     }
 
-    void create(StreamName stream, String group, GroupOptions options) {
+    @Override
+    public void create(StreamName stream, String group, GroupOptions options) {
         int n = requireStream(stream);
         String topic = streams.topic(stream);
         String groupId = streams.settings().groupId(stream, group);
@@ -144,7 +146,8 @@ final class GroupManager {
                 "group " + group + " of stream " + stream + " does not exist; call createGroup first");
     }
 
-    KafkaGroupConsumer open(StreamName stream, String group, String member) {
+    @Override
+    public KafkaGroupConsumer open(StreamName stream, String group, String member) {
         requireStream(stream);
         String topic = streams.topic(stream);
         String groupId = streams.settings().groupId(stream, group);
@@ -194,7 +197,8 @@ final class GroupManager {
         }
     }
 
-    GroupInfo info(StreamName stream, String group) {
+    @Override
+    public GroupInfo info(StreamName stream, String group) {
         int n = requireStream(stream);
         String topic = streams.topic(stream);
         String groupId = streams.settings().groupId(stream, group);
@@ -292,7 +296,8 @@ final class GroupManager {
         return out;
     }
 
-    List<GroupInfo> list(StreamName stream) {
+    @Override
+    public List<GroupInfo> list(StreamName stream) {
         if (streams.partitions(stream).isEmpty()) {
             return List.of();
         }
@@ -309,7 +314,8 @@ final class GroupManager {
         return out;
     }
 
-    boolean delete(StreamName stream, String group) {
+    @Override
+    public boolean delete(StreamName stream, String group) {
         String topic = streams.topic(stream);
         String groupId = streams.settings().groupId(stream, group);
         Set<KafkaGroupConsumer> mine = local.remove(groupId);

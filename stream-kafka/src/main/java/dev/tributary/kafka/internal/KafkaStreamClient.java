@@ -3,8 +3,6 @@ package dev.tributary.kafka.internal;
 import dev.tributary.Capability;
 import dev.tributary.ClientConfig;
 import dev.tributary.EventId;
-import dev.tributary.GroupInfo;
-import dev.tributary.GroupOptions;
 import dev.tributary.Health;
 import dev.tributary.Limits;
 import dev.tributary.Position;
@@ -16,10 +14,10 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
-import dev.tributary.spi.AbstractGroupConsumer;
 import dev.tributary.spi.AbstractStreamClient;
 import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.AppendWindow;
+import dev.tributary.spi.GroupBackend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,28 +246,8 @@ public final class KafkaStreamClient extends AbstractStreamClient {
     // ---- groups ----
 
     @Override
-    protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        groups.create(stream, group, options);
-    }
-
-    @Override
-    protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-        return groups.open(stream, group, member);
-    }
-
-    @Override
-    protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        return groups.info(stream, group);
-    }
-
-    @Override
-    protected List<GroupInfo> doGroups(StreamName stream) {
-        return groups.list(stream);
-    }
-
-    @Override
-    protected boolean doDeleteGroup(StreamName stream, String group) {
-        return groups.delete(stream, group);
+    protected GroupBackend groupBackend() {
+        return groups;
     }
 
     // ---- close ----

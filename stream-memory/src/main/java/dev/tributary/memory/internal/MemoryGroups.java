@@ -7,6 +7,8 @@ import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.spi.AbstractGroupConsumer;
+import dev.tributary.spi.GroupBackend;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.List;
  * acks and nacks of its consumers. A group lives in the stream's log (its name) and in each partition (its
  * state there); every method runs under the store's lock.
  */
-final class MemoryGroups {
+final class MemoryGroups implements GroupBackend {
     private final MemoryStreamClient client;
     private final MemoryStore store;
 
@@ -25,7 +27,8 @@ final class MemoryGroups {
         this.store = client.store;
     }
 
-    void create(StreamName stream, String group, GroupOptions options) {
+    @Override
+    public void create(StreamName stream, String group, GroupOptions options) {
         store.lock.lock();
         try {
             StreamLog log = client.requireStream(stream);
@@ -49,6 +52,12 @@ final class MemoryGroups {
     }
 
     /** Fails {@code NOT_FOUND} unless the stream and its group exist. */
+    @Override
+    public AbstractGroupConsumer open(StreamName stream, String group, String member) {
+        require(stream, group);
+        return new MemoryGroupConsumer(client, stream, group, member);
+    }
+
     void require(StreamName stream, String group) {
         store.lock.lock();
         try {
@@ -58,7 +67,8 @@ final class MemoryGroups {
         }
     }
 
-    GroupInfo info(StreamName stream, String group) {
+    @Override
+    public GroupInfo info(StreamName stream, String group) {
         store.lock.lock();
         try {
             StreamLog log = client.requireStream(stream);
@@ -69,7 +79,8 @@ final class MemoryGroups {
         }
     }
 
-    List<GroupInfo> list(StreamName stream) {
+    @Override
+    public List<GroupInfo> list(StreamName stream) {
         store.lock.lock();
         try {
             StreamLog log = store.get(client.key(stream));
@@ -85,7 +96,8 @@ final class MemoryGroups {
         }
     }
 
-    boolean delete(StreamName stream, String group) {
+    @Override
+    public boolean delete(StreamName stream, String group) {
         store.lock.lock();
         try {
             StreamLog log = store.get(client.key(stream));

@@ -4,8 +4,6 @@ import dev.tributary.AckResult;
 import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
-import dev.tributary.GroupInfo;
-import dev.tributary.GroupOptions;
 import dev.tributary.Health;
 import dev.tributary.Partitioner;
 import dev.tributary.Position;
@@ -16,9 +14,9 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
-import dev.tributary.spi.AbstractGroupConsumer;
 import dev.tributary.spi.AbstractStreamClient;
 import dev.tributary.spi.AbstractStreamReader;
+import dev.tributary.spi.GroupBackend;
 import dev.tributary.spi.Interleaving;
 import dev.tributary.spi.ProviderContext;
 import java.nio.charset.StandardCharsets;
@@ -345,29 +343,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     // ---- groups: MemoryGroups ----
 
     @Override
-    protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        groups.create(stream, group, options);
-    }
-
-    @Override
-    protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-        groups.require(stream, group);
-        return new MemoryGroupConsumer(this, stream, group, member);
-    }
-
-    @Override
-    protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        return groups.info(stream, group);
-    }
-
-    @Override
-    protected List<GroupInfo> doGroups(StreamName stream) {
-        return groups.list(stream);
-    }
-
-    @Override
-    protected boolean doDeleteGroup(StreamName stream, String group) {
-        return groups.delete(stream, group);
+    protected GroupBackend groupBackend() {
+        return groups;
     }
 
     /** Caller holds the lock. */
