@@ -25,6 +25,7 @@ public final class RedisStreamProvider implements StreamProvider {
     public static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.CONSUMER_GROUPS,
             Capability.IDEMPOTENT_APPEND,
+            Capability.PARTITIONED,
             Capability.TIME_POSITION,
             Capability.TRIM_BY_LENGTH,
             Capability.EXACT_TRIM,

@@ -36,37 +36,42 @@ final class RedisAdmin {
         this.channel = channel;
     }
 
-    String key(StreamName stream) {
-        return settings.streamKey(stream.value());
+    /** The keys of a one-partition stream. */
+    StreamKeys keys(StreamName stream) {
+        return settings.keys(stream);
     }
 
-    private byte[] groupsKey(StreamName stream) {
-        return b(settings.groupsKey(stream.value()));
+    private static byte[] groupsKey(StreamKeys k) {
+        return b(k.groupsKey());
     }
 
-    /** INVALID_ARGUMENT unless {@code id} is a Redis id. */
+    /** INVALID_ARGUMENT unless {@code id} is a Redis id of a one-partition stream. */
     static EventId redisId(EventId id) {
         if (!id.isPair()) {
             throw StreamException.invalid("'" + id + "' is not a Redis id (<ms>-<seq>)");
         }
+        if (id.isPartitioned()) {
+            throw StreamException.invalid("'" + id + "' is an id of a partitioned stream (partition/id), but this "
+                    + "stream has one partition; give the plain id");
+        }
         return id;
     }
 
-    void createStream(StreamName stream) {
-        String key = key(stream);
+    void createStream(StreamKeys k) {
+        String key = k.key();
         channel.syncEval(Script.CREATE_STREAM, List.of(b(key)), List.of(), "create stream " + key);
     }
 
-    boolean deleteStream(StreamName stream) {
-        String key = key(stream);
+    boolean deleteStream(StreamKeys k) {
+        String key = k.key();
         Object r = channel.syncEval(
-                Script.DELETE_STREAM, List.of(b(key), groupsKey(stream)), List.of(), "delete stream " + key);
+                Script.DELETE_STREAM, List.of(b(key), groupsKey(k)), List.of(), "delete stream " + key);
         return Resp.num(r, "delete stream") > 0;
     }
 
     /** XINFO STREAM, or empty for a missing key. */
-    Optional<StreamMeta> meta(StreamName stream) {
-        String key = key(stream);
+    Optional<StreamMeta> meta(StreamKeys k) {
+        String key = k.key();
         try {
             return Optional.of(StreamMeta.parse(
                     channel.sync(CommandType.XINFO, args().add("STREAM").addKey(b(key)), "XINFO STREAM " + key)));
@@ -78,17 +83,17 @@ final class RedisAdmin {
         }
     }
 
-    StreamInfo info(StreamName stream) {
-        Optional<StreamMeta> m = meta(stream);
+    StreamInfo info(StreamKeys k) {
+        Optional<StreamMeta> m = meta(k);
         if (m.isEmpty()) {
-            return StreamInfo.missing(stream);
+            return StreamInfo.missing(k.stream());
         }
         StreamMeta meta = m.get();
         if (meta.length() == 0 || meta.firstId() == null || meta.lastId() == null) {
-            return StreamInfo.empty(stream);
+            return StreamInfo.empty(k.stream());
         }
         return StreamInfo.of(
-                stream,
+                k.stream(),
                 meta.length(),
                 meta.firstId(),
                 Instant.ofEpochMilli(meta.firstId().major()),
@@ -96,8 +101,8 @@ final class RedisAdmin {
                 Instant.ofEpochMilli(meta.lastId().major()));
     }
 
-    long trim(StreamName stream, Trim trim) {
-        String key = key(stream);
+    long trim(StreamKeys k, Trim trim) {
+        String key = k.key();
         Object r;
         if (trim instanceof Trim.ToLength t) {
             r = channel.sync(
@@ -118,59 +123,59 @@ final class RedisAdmin {
         return Resp.num(r, "XTRIM");
     }
 
-    void createGroup(StreamName stream, String group, GroupOptions options) {
+    void createGroup(StreamKeys k, String group, GroupOptions options) {
         String start;
-        if (options.start() instanceof Position.Earliest) {
+        Position from = PartitionedRange.onePartition(options.start(), k.stream());
+        if (from instanceof Position.Earliest) {
             start = "0";
-        } else if (options.start() instanceof Position.Latest) {
+        } else if (from instanceof Position.Latest) {
             start = "$";
         } else {
-            start = Ids.wire(redisId(((Position.After) options.start()).id()));
+            start = Ids.wire(RedisReader.cursorOf(from)); // after an id, or just before a time
         }
-        String key = key(stream);
+        String key = k.key();
         channel.syncEval(
                 Script.CREATE_GROUP,
-                List.of(b(key), groupsKey(stream)),
+                List.of(b(key), groupsKey(k)),
                 List.of(b(group), b(start), b(Long.toString(options.ackTimeout().toMillis()))),
                 "XGROUP CREATE " + key + " " + group);
     }
 
-    boolean deleteGroup(StreamName stream, String group) {
-        String key = key(stream);
+    boolean deleteGroup(StreamKeys k, String group) {
+        String key = k.key();
         Object r = channel.syncEval(
                 Script.DELETE_GROUP,
-                List.of(b(key), groupsKey(stream)),
+                List.of(b(key), groupsKey(k)),
                 List.of(b(group)),
                 "XGROUP DESTROY " + key + " " + group);
         return Resp.num(r, "XGROUP DESTROY") > 0;
     }
 
-    GroupInfo groupInfo(StreamName stream, String group) {
-        for (List<Object> g : groupEntries(stream)) {
+    GroupInfo groupInfo(StreamKeys k, String group) {
+        for (List<Object> g : groupEntries(k)) {
             if (group.equals(Resp.str(field(g, "name"), "group name"))) {
-                return toGroupInfo(stream, g);
+                return toGroupInfo(k, g);
             }
         }
-        throw groupNotFound(stream, group);
+        throw groupNotFound(k, group);
     }
 
-    List<GroupInfo> groups(StreamName stream) {
+    List<GroupInfo> groups(StreamKeys k) {
         List<GroupInfo> out = new ArrayList<>();
-        for (List<Object> g : groupEntries(stream)) {
-            out.add(toGroupInfo(stream, g));
+        for (List<Object> g : groupEntries(k)) {
+            out.add(toGroupInfo(k, g));
         }
         return out;
     }
 
-    StreamException groupNotFound(StreamName stream, String group) {
+    StreamException groupNotFound(StreamKeys k, String group) {
         return new StreamException(
                 ErrorKind.NOT_FOUND,
-                "consumer group '" + group + "' of stream " + key(stream)
-                        + " does not exist; create it with createGroup");
+                "consumer group '" + group + "' of " + k.describe() + " does not exist; create it with createGroup");
     }
 
-    boolean groupExists(StreamName stream, String group) {
-        for (List<Object> g : groupEntries(stream)) {
+    boolean groupExists(StreamKeys k, String group) {
+        for (List<Object> g : groupEntries(k)) {
             if (group.equals(Resp.str(field(g, "name"), "group name"))) {
                 return true;
             }
@@ -179,26 +184,23 @@ final class RedisAdmin {
     }
 
     /** The ack timeout recorded for a group, or the default. */
-    Duration ackTimeout(StreamName stream, String group) {
-        Object r = channel.sync(
-                CommandType.HGET,
-                args().addKey(groupsKey(stream)).add(b(group)),
-                "HGET " + settings.groupsKey(stream.value()));
+    Duration ackTimeout(StreamKeys k, String group) {
+        Object r = channel.sync(CommandType.HGET, args().addKey(groupsKey(k)).add(b(group)), "HGET " + k.groupsKey());
         return r == null ? GroupOptions.DEFAULT_ACK_TIMEOUT : Duration.ofMillis(Resp.num(r, "ack timeout"));
     }
 
     /** Whether deleteGroup or deleteStream left a marker for the group. */
-    boolean deletedMarker(StreamName stream, String group) {
+    boolean deletedMarker(StreamKeys k, String group) {
         Object r = channel.sync(
                 CommandType.HEXISTS,
-                args().addKey(groupsKey(stream)).add(b("~deleted~" + group)),
-                "HEXISTS " + settings.groupsKey(stream.value()));
+                args().addKey(groupsKey(k)).add(b("~deleted~" + group)),
+                "HEXISTS " + k.groupsKey());
         return Resp.num(r, "HEXISTS") == 1;
     }
 
     /** The raw XINFO GROUPS entries of a stream; empty for a missing stream. */
-    private List<List<Object>> groupEntries(StreamName stream) {
-        String key = key(stream);
+    private List<List<Object>> groupEntries(StreamKeys k) {
+        String key = k.key();
         Object r;
         try {
             r = channel.sync(CommandType.XINFO, args().add("GROUPS").addKey(b(key)), "XINFO GROUPS " + key);
@@ -215,8 +217,8 @@ final class RedisAdmin {
         return out;
     }
 
-    private GroupInfo toGroupInfo(StreamName stream, List<Object> g) {
-        String key = key(stream);
+    private GroupInfo toGroupInfo(StreamKeys k, List<Object> g) {
+        String key = k.key();
         String name = Resp.str(field(g, "name"), "group name");
         long pending = Resp.num(field(g, "pending"), "pending");
         String lastDelivered = Resp.str(field(g, "last-delivered-id"), "last-delivered-id");

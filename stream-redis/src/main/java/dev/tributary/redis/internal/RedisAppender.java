@@ -6,7 +6,6 @@ import static dev.tributary.redis.internal.CommandChannel.b;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.StreamException;
-import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.spi.AppendWindow;
 import io.lettuce.core.protocol.CommandArgs;
@@ -70,7 +69,7 @@ final class RedisAppender {
     // encoded command arguments, cached per stream and never compared: the record's equals is not used
     @SuppressWarnings("ArrayRecordComponent")
     record StreamKey(
-            StreamName stream,
+            StreamKeys keys,
             String key,
             byte[] bytes,
             byte[] dedupIds,
@@ -97,7 +96,7 @@ final class RedisAppender {
         }
     }
 
-    CompletableFuture<EventId> append(StreamName stream, StreamRecord record) {
+    CompletableFuture<EventId> append(StreamKeys stream, StreamRecord record) {
         checkRecord(record);
         AppendWindow.Append<EventId> a = window.open(1);
         if (a.isDone()) {
@@ -127,7 +126,7 @@ final class RedisAppender {
         return a;
     }
 
-    CompletableFuture<List<EventId>> appendBatch(StreamName stream, List<StreamRecord> records) {
+    CompletableFuture<List<EventId>> appendBatch(StreamKeys stream, List<StreamRecord> records) {
         records.forEach(RedisAppender::checkRecord);
         AppendWindow.Append<List<EventId>> a = window.open(records.size());
         if (a.isDone()) {
@@ -198,7 +197,7 @@ final class RedisAppender {
         requireDedupKeys(key);
         Pending p = new Pending(key, record, b(record.idempotencyId()), codec.fields(record), a);
         synchronized (runLock) {
-            if (!run.isEmpty() && !run.get(0).key().stream().equals(key.stream())) {
+            if (!run.isEmpty() && !run.get(0).key().key().equals(key.key())) {
                 writeRun();
             }
             run.add(p);
@@ -280,7 +279,7 @@ final class RedisAppender {
     /** INVALID_ARGUMENT (before any I/O) when the stream's key has a brace: its dedup keys would be in another slot. */
     private void requireDedupKeys(StreamKey key) {
         if (key.dedupIds() == null) {
-            settings.dedupIdsKey(key.stream().value()); // throws INVALID_ARGUMENT naming the brace
+            key.keys().side(); // throws INVALID_ARGUMENT naming the brace
         }
     }
 
@@ -378,18 +377,18 @@ final class RedisAppender {
         }
     }
 
-    private StreamKey streamKey(StreamName stream) {
+    private StreamKey streamKey(StreamKeys stream) {
         StreamKey k = lastKey;
-        if (k == null || !k.stream().equals(stream)) {
-            String key = settings.streamKey(stream.value());
+        if (k == null || !k.key().equals(stream.key())) {
+            String key = stream.key();
             // a key with a brace has no dedup keys in its slot: only an idempotent append fails on it (in send)
-            boolean braced = key.indexOf('{') >= 0 || key.indexOf('}') >= 0;
+            boolean braced = stream.sidePrefix() == null;
             k = new StreamKey(
                     stream,
                     key,
                     b(key),
-                    braced ? null : b(settings.dedupIdsKey(stream.value())),
-                    braced ? null : b(settings.dedupTimesKey(stream.value())),
+                    braced ? null : b(stream.dedupIdsKey()),
+                    braced ? null : b(stream.dedupTimesKey()),
                     b(Long.toString(settings.dedupWindow.toMillis())),
                     b(Integer.toString(settings.dedupMaxIds)),
                     b(settings.appendMaxLen > 0 ? Long.toString(settings.appendMaxLen) : ""));

@@ -5,7 +5,6 @@ import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
-import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractGroupConsumer;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
@@ -40,6 +39,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private final RedisAdmin admin;
     private final EntryCodec codec;
     private final BlockingPool pool;
+    private final StreamKeys keys;
     private final String key;
     private final byte[] keyBytes;
     private final byte[] groupBytes;
@@ -56,13 +56,14 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private long seenEpoch;
 
     private RedisGroupConsumer(
-            RedisStreamClient client, StreamName stream, String group, String member, Duration ackTimeout) {
-        super(stream, group, member, client.limits());
+            RedisStreamClient client, StreamKeys keys, String group, String member, Duration ackTimeout) {
+        super(keys.stream(), group, member, client.limits());
+        this.keys = keys;
         this.channel = client.channel;
         this.admin = client.admin;
         this.codec = client.codec;
         this.pool = client.pool;
-        this.key = admin.key(stream);
+        this.key = keys.key();
         this.keyBytes = CommandChannel.b(key);
         this.groupBytes = CommandChannel.b(group);
         this.memberBytes = CommandChannel.b(member);
@@ -73,11 +74,11 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     }
 
     /** A member of an existing group (NOT_FOUND otherwise). */
-    static RedisGroupConsumer open(RedisStreamClient client, StreamName stream, String group, String member) {
-        if (!client.admin.groupExists(stream, group)) {
-            throw client.admin.groupNotFound(stream, group);
+    static RedisGroupConsumer open(RedisStreamClient client, StreamKeys keys, String group, String member) {
+        if (!client.admin.groupExists(keys, group)) {
+            throw client.admin.groupNotFound(keys, group);
         }
-        return new RedisGroupConsumer(client, stream, group, member, client.admin.ackTimeout(stream, group));
+        return new RedisGroupConsumer(client, keys, group, member, client.admin.ackTimeout(keys, group));
     }
 
     @Override
@@ -272,17 +273,17 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         }
         boolean deleted;
         try {
-            deleted = admin.deletedMarker(stream(), group());
+            deleted = admin.deletedMarker(keys, group());
         } catch (StreamException other) {
             return e;
         }
         if (deleted) {
             return new StreamException(
-                    ErrorKind.NOT_FOUND, "consumer group '" + group() + "' of stream " + key + " was deleted", e);
+                    ErrorKind.NOT_FOUND, "consumer group '" + group() + "' of " + keys.describe() + " was deleted", e);
         }
         return new StreamException(
                 ErrorKind.DATA_LOSS,
-                "consumer group '" + group() + "' of stream " + key
+                "consumer group '" + group() + "' of " + keys.describe()
                         + " vanished without deleteGroup: Redis lost its data (restart without persistence, failover to a "
                         + "replica that lagged, FLUSHALL); its pending entries and position are gone. Recreate the group "
                         + "and choose where to resume",
@@ -304,7 +305,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             }
             acked = Resp.num(channel.sync(CommandType.XACK, a, "XACK " + key + " " + group()), "XACK");
         }
-        if (acked < ids.size() && !admin.groupExists(stream(), group())) {
+        if (acked < ids.size() && !admin.groupExists(keys, group())) {
             throw refine(new StreamException(
                     ErrorKind.NOT_FOUND,
                     "XACK " + key + " " + group() + ": the stream or consumer group does not exist"));
@@ -345,6 +346,21 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
             }
         }
         return out;
+    }
+
+    /** Polls as {@link #poll} does, for a consumer of several partitions that holds this one. */
+    List<StreamEvent> pollPartition(int maxCount, Duration wait) {
+        return doPoll(maxCount, wait);
+    }
+
+    /** Acks as {@link #ack} does, for a consumer of several partitions that holds this one. */
+    AckResult ackPartition(List<EventId> ids) {
+        return doAck(ids);
+    }
+
+    /** Nacks as {@link #nack} does, for a consumer of several partitions that holds this one. */
+    void nackPartition(List<EventId> ids) {
+        doNack(ids);
     }
 
     /** Closes the connection of a blocked XREADGROUP, which wakes the poll. Acks nothing. */

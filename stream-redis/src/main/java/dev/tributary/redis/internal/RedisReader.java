@@ -33,6 +33,7 @@ final class RedisReader extends AbstractStreamReader {
     private final RedisAdmin admin;
     private final EntryCodec codec;
     private final BlockingPool pool;
+    private final StreamKeys keys;
     private final Position start;
     /** The last id read, or the resolved start; null = earliest with nothing read. */
     private EventId cursor;
@@ -42,8 +43,9 @@ final class RedisReader extends AbstractStreamReader {
     private volatile boolean readAny;
     private volatile StatefulConnection<byte[], byte[]> blocking;
 
-    private RedisReader(RedisStreamClient client, StreamName stream, Position start, EventId cursor, Long anchor) {
-        super(stream, client.limits(), "reader of " + client.admin.key(stream));
+    private RedisReader(RedisStreamClient client, StreamKeys keys, Position start, EventId cursor, Long anchor) {
+        super(keys.stream(), client.limits(), "reader of " + keys.describe());
+        this.keys = keys;
         this.channel = client.channel;
         this.admin = client.admin;
         this.codec = client.codec;
@@ -54,14 +56,14 @@ final class RedisReader extends AbstractStreamReader {
     }
 
     /** A reader at a checked position; {@code latest} resolves to the last generated id now. */
-    static RedisReader open(RedisStreamClient client, StreamName stream, Position from) {
+    static RedisReader open(RedisStreamClient client, StreamKeys keys, Position from) {
         if (from instanceof Position.Latest) {
-            Optional<StreamMeta> meta = client.admin.meta(stream);
+            Optional<StreamMeta> meta = client.admin.meta(keys);
             EventId last = meta.map(StreamMeta::lastGenerated).orElse(Ids.ZERO);
             Long anchor = meta.map(StreamMeta::entriesAdded).orElse(0L);
-            return new RedisReader(client, stream, Position.after(last), last, anchor);
+            return new RedisReader(client, keys, Position.after(last), last, anchor);
         }
-        return new RedisReader(client, stream, from, cursorOf(from), null);
+        return new RedisReader(client, keys, from, cursorOf(from), null);
     }
 
     /** The exclusive cursor of a start position; null for earliest. */
@@ -83,13 +85,13 @@ final class RedisReader extends AbstractStreamReader {
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         boolean cursorIsAnId = readAny || !(start instanceof Position.AtTime);
-        List<StreamEvent> got = readFrom(channel, admin, codec, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
+        List<StreamEvent> got = readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
             if (!got.isEmpty() && cursor != null && !cursor.equals(Ids.ZERO) && !held(cursor)) {
                 // XREAD judged nothing: after a key that was missing (a server that lost its data) it
                 // returns a new stream's entries, so judge the cursor as XRANGE does before handing out
-                got = readFrom(channel, admin, codec, stream(), cursor, cursorIsAnId, "+", maxCount, anchor);
+                got = readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
             }
         }
         if (!got.isEmpty()) {
@@ -107,7 +109,7 @@ final class RedisReader extends AbstractStreamReader {
 
     /** Whether the stream still holds the entry {@code id} (one {@code XRANGE id id}). */
     private boolean held(EventId id) {
-        String key = admin.key(stream());
+        String key = keys.key();
         String wire = Ids.wire(id);
         CommandArgs<byte[], byte[]> a =
                 CommandChannel.args().addKey(CommandChannel.b(key)).add(wire).add(wire);
@@ -122,7 +124,7 @@ final class RedisReader extends AbstractStreamReader {
      */
     private Long anchorFromHead(List<StreamEvent> got) {
         try {
-            Optional<StreamMeta> meta = admin.meta(stream());
+            Optional<StreamMeta> meta = admin.meta(keys);
             if (meta.isPresent()
                     && got.get(0).id().equals(meta.get().firstId())
                     && meta.get().maxDeleted().compareTo(meta.get().firstId()) < 0) {
@@ -144,17 +146,19 @@ final class RedisReader extends AbstractStreamReader {
             CommandChannel channel,
             RedisAdmin admin,
             EntryCodec codec,
-            StreamName stream,
+            StreamKeys keys,
             EventId cursor,
             boolean cursorIsAnId,
             String end,
             int max,
             Long anchor) {
-        String key = admin.key(stream);
+        String key = keys.key();
+        String what = keys.partitioned() ? keys.describe() : "stream " + key;
+        StreamName stream = keys.stream();
         boolean inclusive = cursor != null && !cursor.equals(Ids.ZERO);
         String startId = cursor == null ? "-" : Ids.wire(cursor);
         CommandArgs<byte[], byte[]> a = CommandChannel.args()
-                .addKey(CommandChannel.b(key))
+                .addKey(CommandChannel.b(keys.key()))
                 .add(startId)
                 .add(end)
                 .add("COUNT")
@@ -166,11 +170,11 @@ final class RedisReader extends AbstractStreamReader {
         if (!events.isEmpty() && events.get(0).id().equals(cursor)) {
             return events.subList(1, events.size());
         }
-        Optional<StreamMeta> meta = admin.meta(stream);
+        Optional<StreamMeta> meta = admin.meta(keys);
         if (meta.isPresent() && meta.get().recreatedSince(cursor, anchor)) {
             throw new StreamException(
                     ErrorKind.DATA_LOSS,
-                    "stream " + key + " is not the stream read up to " + cursor
+                    what + " is not the stream read up to " + cursor
                             + ": that entry is gone though nothing was deleted or trimmed up to it ("
                             + meta.get().entriesAdded()
                             + " entries ever added now, " + anchor
@@ -180,7 +184,7 @@ final class RedisReader extends AbstractStreamReader {
         if (meta.isPresent() && cursorIsAnId && meta.get().neverHeld(cursor)) {
             throw new StreamException(
                     ErrorKind.DATA_LOSS,
-                    "stream " + key + " never held " + cursor
+                    what + " never held " + cursor
                             + ": nothing was ever deleted or trimmed from it, so that id is of an earlier stream under this "
                             + "key (deleted and created again, or the server lost its data); reopen at earliest or decide how "
                             + "to recover");
@@ -188,7 +192,7 @@ final class RedisReader extends AbstractStreamReader {
         if (meta.isPresent() && meta.get().gapAfter(cursor, anchor)) {
             throw new StreamException(
                     ErrorKind.DATA_LOSS,
-                    "stream " + key + ": events after " + cursor
+                    what + ": events after " + cursor
                             + " were trimmed or deleted before they were read (the retained head is "
                             + meta.get().firstId() + "); reopen at earliest or decide how to recover");
         }
@@ -200,7 +204,7 @@ final class RedisReader extends AbstractStreamReader {
         if (remaining <= 0) {
             return List.of();
         }
-        String key = admin.key(stream());
+        String key = keys.key();
         String what = "XREAD BLOCK " + key;
         StatefulConnection<byte[], byte[]> c = pool.acquire(remaining, what);
         if (c == null) {
@@ -234,6 +238,16 @@ final class RedisReader extends AbstractStreamReader {
             blocking = null;
             pool.release(c, healthy && !isClosed());
         }
+    }
+
+    /** The id an {@code XREAD} of this reader's key continues after: the cursor, {@code 0-0} from the start. */
+    String waitId() {
+        return cursor == null ? "0-0" : Ids.wire(cursor);
+    }
+
+    /** This reader's key. */
+    StreamKeys keys() {
+        return keys;
     }
 
     @Override

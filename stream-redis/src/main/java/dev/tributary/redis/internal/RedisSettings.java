@@ -312,6 +312,25 @@ public final class RedisSettings {
         return sideKeyPrefix(stream) + "dedup-times";
     }
 
+    /**
+     * The string key holding the partition count of a partitioned stream (absent for a one-partition
+     * stream), {@code {<stream key>}:tributary:partitions}: in the slot of the one-partition stream key,
+     * so one script can check both.
+     */
+    public String partitionsKey(String stream) {
+        return sideKeyPrefix(stream) + "partitions";
+    }
+
+    /** The keys of a one-partition stream (the names it always had). */
+    StreamKeys keys(dev.tributary.StreamName stream) {
+        return StreamKeys.plain(stream, streamKey(stream.value()));
+    }
+
+    /** The keys of partition {@code p} of a partitioned stream ({@link StreamKeys}). */
+    StreamKeys keys(dev.tributary.StreamName stream, int p) {
+        return StreamKeys.partition(stream, streamKey(stream.value()), p);
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }

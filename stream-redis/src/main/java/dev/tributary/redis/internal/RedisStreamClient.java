@@ -11,6 +11,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
 import dev.tributary.spi.AbstractGroupConsumer;
@@ -44,8 +45,10 @@ public final class RedisStreamClient extends AbstractStreamClient {
     final RedisAdmin admin;
     final BlockingPool pool;
     final EntryCodec codec;
+    final RedisPartitions partitions;
     private final RedisConnector connector;
     private final RedisAppender appender;
+    private final PartitionedAppends partitionedAppends;
 
     private RedisStreamClient(RedisSettings s, Set<Capability> caps, RedisConnector connector, CommandChannel channel) {
         super(
@@ -68,6 +71,8 @@ public final class RedisStreamClient extends AbstractStreamClient {
         this.pool = new BlockingPool(connector, s.blockingPoolSize);
         this.codec = EntryCodec.of(s);
         this.appender = new RedisAppender(s, codec, channel, appendWindow());
+        this.partitions = new RedisPartitions(s, channel, admin);
+        this.partitionedAppends = new PartitionedAppends(s, appender);
         channel.beforeFlush(appender::writePending); // idempotent appends gathered since the last flush
     }
 
@@ -109,42 +114,79 @@ public final class RedisStreamClient extends AbstractStreamClient {
 
     @Override
     protected void doCreateStream(StreamName stream) {
-        admin.createStream(stream);
+        if (partitions.count(stream) > 1) {
+            return; // a partitioned stream keeps its partitions
+        }
+        partitions.forget(stream);
+        admin.createStream(admin.keys(stream));
+    }
+
+    @Override
+    protected void doCreateStream(StreamName stream, StreamOptions options) {
+        partitions.create(stream, options.partitions());
     }
 
     @Override
     protected boolean doDeleteStream(StreamName stream) {
-        return admin.deleteStream(stream);
+        int n = partitions.count(stream);
+        partitions.forget(stream);
+        return n > 1 ? partitions.delete(stream, n) : admin.deleteStream(admin.keys(stream));
     }
 
     @Override
     protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
-        return appender.append(stream, record);
+        return whenCounted(
+                partitions.countForAppend(stream),
+                n -> n > 1
+                        ? partitionedAppends.append(stream, n, record)
+                        : appender.append(admin.keys(stream), record));
     }
 
     @Override
     protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
-        return appender.appendBatch(stream, records);
+        return whenCounted(
+                partitions.countForAppend(stream),
+                n -> n > 1
+                        ? partitionedAppends.appendBatch(stream, n, records)
+                        : appender.appendBatch(admin.keys(stream), records));
+    }
+
+    /** Runs {@code append} now when the count is known (the usual case), else once it is. */
+    private static <T> CompletableFuture<T> whenCounted(
+            CompletableFuture<Integer> count, java.util.function.IntFunction<CompletableFuture<T>> append) {
+        if (count.isDone() && !count.isCompletedExceptionally()) {
+            return append.apply(count.join());
+        }
+        return count.thenCompose(append::apply);
     }
 
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-        return RedisReader.open(this, stream, from);
+        int n = partitions.count(stream);
+        if (n > 1) {
+            return PartitionedReader.open(this, partitions.keys(stream, n), from);
+        }
+        return RedisReader.open(this, admin.keys(stream), PartitionedRange.onePartition(from, stream));
     }
 
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
+        int n = partitions.count(stream);
+        if (n > 1) {
+            return PartitionedRange.range(this, partitions.keys(stream, n), from, toInclusive, maxCount);
+        }
+        Position start = PartitionedRange.onePartition(from, stream);
         String end = toInclusive == null ? "+" : Ids.wire(RedisAdmin.redisId(toInclusive));
-        if (from instanceof Position.Latest) {
+        if (start instanceof Position.Latest) {
             return List.of(); // nothing lies after the latest event
         }
         return RedisReader.readFrom(
                 channel,
                 admin,
                 codec,
-                stream,
-                RedisReader.cursorOf(from),
-                !(from instanceof Position.AtTime),
+                admin.keys(stream),
+                RedisReader.cursorOf(start),
+                !(start instanceof Position.AtTime),
                 end,
                 maxCount,
                 null);
@@ -152,37 +194,50 @@ public final class RedisStreamClient extends AbstractStreamClient {
 
     @Override
     protected StreamInfo doInfo(StreamName stream) {
-        return admin.info(stream);
+        int n = partitions.count(stream);
+        return n > 1 ? partitions.info(stream, n) : admin.info(admin.keys(stream));
     }
 
     @Override
     protected long doTrim(StreamName stream, Trim trim) {
-        return admin.trim(stream, trim);
+        int n = partitions.count(stream);
+        return n > 1 ? partitions.trim(stream, n, trim) : admin.trim(admin.keys(stream), trim);
     }
 
     @Override
     protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-        admin.createGroup(stream, group, options);
+        int n = partitions.count(stream);
+        if (n > 1) {
+            partitions.createGroup(stream, n, group, options);
+        } else {
+            admin.createGroup(admin.keys(stream), group, options);
+        }
     }
 
     @Override
     protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-        return RedisGroupConsumer.open(this, stream, group, member);
+        int n = partitions.count(stream);
+        return n > 1
+                ? PartitionedGroupConsumer.open(this, partitions.keys(stream, n), group, member)
+                : RedisGroupConsumer.open(this, admin.keys(stream), group, member);
     }
 
     @Override
     protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        return admin.groupInfo(stream, group);
+        int n = partitions.count(stream);
+        return n > 1 ? partitions.groupInfo(stream, n, group) : admin.groupInfo(admin.keys(stream), group);
     }
 
     @Override
     protected List<GroupInfo> doGroups(StreamName stream) {
-        return admin.groups(stream);
+        int n = partitions.count(stream);
+        return n > 1 ? partitions.groups(stream, n) : admin.groups(admin.keys(stream));
     }
 
     @Override
     protected boolean doDeleteGroup(StreamName stream, String group) {
-        return admin.deleteGroup(stream, group);
+        int n = partitions.count(stream);
+        return n > 1 ? partitions.deleteGroup(stream, n, group) : admin.deleteGroup(admin.keys(stream), group);
     }
 
     /**

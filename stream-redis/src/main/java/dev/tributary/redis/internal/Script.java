@@ -38,6 +38,19 @@ final class Script {
             """);
 
     /**
+     * KEYS[1] the one-partition stream key, KEYS[2] the partition count key; ARGV[1] the count asked
+     * for. Records the count unless the stream exists already (a one-partition stream keeps its one
+     * partition, a partitioned one its count); returns the count the stream has.
+     */
+    static final Script CREATE_PARTITIONED = new Script("create-partitioned", """
+            local n = redis.call('GET', KEYS[2])
+            if n then return tonumber(n) end
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+            redis.call('SET', KEYS[2], ARGV[1])
+            return tonumber(ARGV[1])
+            """);
+
+    /**
      * Idempotent appends of one or more records to one stream, deduplicated in a bounded window per
      * stream. KEYS[1] stream, KEYS[2] hash idempotency id → entry id, KEYS[3] sorted set idempotency
      * id → server time (ms). ARGV[1] window ms, ARGV[2] most ids kept, ARGV[3] MAXLEN cap or '',
