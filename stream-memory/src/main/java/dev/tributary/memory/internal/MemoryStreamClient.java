@@ -5,7 +5,6 @@ import dev.tributary.Capability;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.Health;
-import dev.tributary.Partitioner;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
@@ -18,8 +17,8 @@ import dev.tributary.spi.AbstractStreamClient;
 import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.GroupBackend;
 import dev.tributary.spi.Interleaving;
+import dev.tributary.spi.PartitionRouter;
 import dev.tributary.spi.ProviderContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client of a {@link MemoryStore}.
@@ -47,8 +45,8 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     private final MemoryGroups groups;
     private final Clock clock;
     private final String namespacePrefix;
-    /** Spreads records without a key (and without an idempotency id) over partitions, round robin. */
-    private final AtomicInteger spread = new AtomicInteger();
+    /** Where a record of a partitioned stream goes; its round robin spreads records without key or id. */
+    private final PartitionRouter router = new PartitionRouter();
 
     public MemoryStreamClient(ProviderContext context) {
         this(MemoryOptions.from(context.config()), context);
@@ -197,42 +195,24 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     }
 
     /**
-     * Appends records to the partitions their keys choose ({@link Partitioner}); a record without a
+     * Appends records to the partitions their keys choose ({@link PartitionRouter}); a record without a
      * key goes by its idempotency id's hash if it has one (so a retry lands where the first try did
      * and is recognised), else round robin. Every partition's room is checked first, so a refused
      * batch stores nothing. Caller holds the lock.
      */
     private List<EventId> appendPartitioned(StreamLog[] parts, List<StreamRecord> records) {
-        int n = parts.length;
-        int[] partition = new int[records.size()];
-        List<List<StreamRecord>> each = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            each.add(new ArrayList<>());
-        }
-        for (int i = 0; i < records.size(); i++) {
-            StreamRecord r = records.get(i);
-            byte[] k = r.key() != null
-                    ? r.key()
-                    : r.idempotencyId() != null ? r.idempotencyId().getBytes(StandardCharsets.UTF_8) : null;
-            partition[i] = k != null ? Partitioner.partition(k, n) : Math.floorMod(spread.getAndIncrement(), n);
-            each.get(partition[i]).add(r);
-        }
-        for (int p = 0; p < n; p++) {
-            if (!each.get(p).isEmpty()) {
-                parts[p].checkRoomFor(each.get(p));
+        PartitionRouter.Split split = router.split(records, parts.length);
+        for (int p = 0; p < parts.length; p++) {
+            if (!split.part(p).isEmpty()) {
+                parts[p].checkRoomFor(split.part(p));
             }
         }
         Instant now = clock.instant();
-        List<List<EventId>> stored = new ArrayList<>(n);
-        for (int p = 0; p < n; p++) {
-            stored.add(each.get(p).isEmpty() ? List.of() : parts[p].append(each.get(p), now));
+        List<List<EventId>> stored = new ArrayList<>(parts.length);
+        for (int p = 0; p < parts.length; p++) {
+            stored.add(split.part(p).isEmpty() ? List.of() : parts[p].append(split.part(p), now));
         }
-        int[] next = new int[n];
-        List<EventId> ids = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            ids.add(stored.get(partition[i]).get(next[partition[i]]++));
-        }
-        return ids;
+        return split.inBatchOrder(stored);
     }
 
     // ---- reads ----
