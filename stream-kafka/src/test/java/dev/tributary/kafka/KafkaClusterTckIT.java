@@ -1,7 +1,9 @@
 package dev.tributary.kafka;
 
+import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
+import java.util.Optional;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -20,6 +22,12 @@ class KafkaClusterTckIT extends StreamClientTck {
     @Override
     protected BrokerFixture fixture() {
         return KafkaClusterFixture.shared();
+    }
+
+    /** The K rules run on a client that declares PARTITIONED, as in {@link KafkaTckIT}. */
+    @Override
+    protected Optional<ClientConfig> partitionedStreamsConfig() {
+        return Optional.of(fixture().config().toBuilder().option("partitions", "2").build());
     }
 
     @Override

@@ -33,7 +33,7 @@ class RedisClusterPartitionsIT {
     @Test
     void twelvePartitionsSpreadOverThePrimariesAndReadBackWhole() {
         RedisClusterFixture f = RedisClusterFixture.shared();
-        f.awaitHealthy(Duration.ofSeconds(30));
+        f.awaitHealthy(Duration.ofSeconds(120)); // after the R rules a promoted replica may still be syncing
         StreamName s = StreamName.of("cpart-" + RUN);
         String key = RedisSettings.from(f.config()).streamKey(s.value());
         try (StreamClient c = StreamClients.open(f.config())) {
