@@ -27,7 +27,8 @@ class KafkaClusterTckIT extends StreamClientTck {
     /** The K rules run on a client that declares PARTITIONED, as in {@link KafkaTckIT}. */
     @Override
     protected Optional<ClientConfig> partitionedStreamsConfig() {
-        return Optional.of(fixture().config().toBuilder().option("partitions", "2").build());
+        return Optional.of(
+                fixture().config().toBuilder().option("partitions", "2").build());
     }
 
     @Override
