@@ -48,7 +48,15 @@ class AbstractStreamClientTest {
         /** How long each group member takes to close (leaving its group, say). */
         volatile long memberCloseMillis;
 
+        /** Where the skeleton's group calls go: null when the client has no groups (the default refuses). */
+        private final GroupBackend groups;
+
         Recording(Set<Capability> caps) {
+            this(caps, null);
+        }
+
+        /** A client whose group calls go to {@code groups}, or to its own recording groups when null. */
+        Recording(Set<Capability> caps, GroupBackend groups) {
             super(
                     "rec",
                     caps,
@@ -56,6 +64,13 @@ class AbstractStreamClientTest {
                     "rec client",
                     Duration.ofMillis(200),
                     new AppendWindow("rec client", 10, Duration.ofSeconds(30), null));
+            this.groups =
+                    groups != null ? groups : caps.contains(Capability.CONSUMER_GROUPS) ? new RecordingGroups() : null;
+        }
+
+        @Override
+        protected GroupBackend groupBackend() {
+            return groups != null ? groups : super.groupBackend();
         }
 
         @Override
@@ -139,52 +154,55 @@ class AbstractStreamClientTest {
             return 0;
         }
 
-        @Override
-        protected void doCreateGroup(StreamName stream, String group, GroupOptions options) {
-            lastPosition = options.start();
-            calls.add("createGroup");
-        }
+        /** Its own groups: remember the start position, members that take memberCloseMillis to close. */
+        final class RecordingGroups implements GroupBackend {
+            @Override
+            public void create(StreamName stream, String group, GroupOptions options) {
+                lastPosition = options.start();
+                calls.add("createGroup");
+            }
 
-        @Override
-        protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-            return new AbstractGroupConsumer(stream, group, member, limits()) {
-                @Override
-                protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
-                    return List.of();
-                }
-
-                @Override
-                protected AckResult doAck(List<EventId> ids) {
-                    return new AckResult(0, ids.size());
-                }
-
-                @Override
-                protected void doNack(List<EventId> ids) {}
-
-                @Override
-                protected void doClose() {
-                    try {
-                        Thread.sleep(memberCloseMillis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+            @Override
+            public AbstractGroupConsumer open(StreamName stream, String group, String member) {
+                return new AbstractGroupConsumer(stream, group, member, limits()) {
+                    @Override
+                    protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
+                        return List.of();
                     }
-                }
-            };
-        }
 
-        @Override
-        protected GroupInfo doGroupInfo(StreamName stream, String group) {
-            return null;
-        }
+                    @Override
+                    protected AckResult doAck(List<EventId> ids) {
+                        return new AckResult(0, ids.size());
+                    }
 
-        @Override
-        protected List<GroupInfo> doGroups(StreamName stream) {
-            return List.of();
-        }
+                    @Override
+                    protected void doNack(List<EventId> ids) {}
 
-        @Override
-        protected boolean doDeleteGroup(StreamName stream, String group) {
-            return false;
+                    @Override
+                    protected void doClose() {
+                        try {
+                            Thread.sleep(memberCloseMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                };
+            }
+
+            @Override
+            public GroupInfo info(StreamName stream, String group) {
+                return null;
+            }
+
+            @Override
+            public List<GroupInfo> list(StreamName stream) {
+                return List.of();
+            }
+
+            @Override
+            public boolean delete(StreamName stream, String group) {
+                return false;
+            }
         }
 
         @Override
@@ -379,107 +397,45 @@ class AbstractStreamClientTest {
         c.close();
     }
 
-    /** A backend that hands its groups to the skeleton through groupBackend() instead of the do…Group methods. */
-    static final class WithGroupBackend extends AbstractStreamClient {
+    /** Group calls recorded in order; members are a plain recording client's, closed with the client under test. */
+    static final class CallLog implements GroupBackend {
         final List<String> calls = new ArrayList<>();
-        final Recording member = new Recording(Set.of(Capability.CONSUMER_GROUPS));
-        final GroupBackend groups = new GroupBackend() {
-            @Override
-            public void create(StreamName stream, String group, GroupOptions options) {
-                calls.add("create " + stream + " " + group + " " + options.start());
-            }
+        final Recording members = new Recording(Set.of(Capability.CONSUMER_GROUPS));
 
-            @Override
-            public AbstractGroupConsumer open(StreamName stream, String group, String member) {
-                calls.add("open " + group + " " + member);
-                return WithGroupBackend.this.member.doOpenGroupConsumer(stream, group, member);
-            }
-
-            @Override
-            public GroupInfo info(StreamName stream, String group) {
-                calls.add("info " + group);
-                return null;
-            }
-
-            @Override
-            public List<GroupInfo> list(StreamName stream) {
-                calls.add("list " + stream);
-                return List.of();
-            }
-
-            @Override
-            public boolean delete(StreamName stream, String group) {
-                calls.add("delete " + group);
-                return true;
-            }
-        };
-
-        WithGroupBackend(Set<Capability> caps) {
-            super("groups", caps, new Limits(1024, 1024, 100, 100), "groups client", Duration.ofMillis(200), null);
+        @Override
+        public void create(StreamName stream, String group, GroupOptions options) {
+            calls.add("create " + stream + " " + group + " " + options.start());
         }
 
         @Override
-        protected GroupBackend groupBackend() {
-            return groups;
+        public AbstractGroupConsumer open(StreamName stream, String group, String member) {
+            calls.add("open " + group + " " + member);
+            return members.groupBackend().open(stream, group, member);
         }
 
         @Override
-        protected EventId doParseId(String text) {
-            return EventId.parse(text);
+        public GroupInfo info(StreamName stream, String group) {
+            calls.add("info " + group);
+            return null;
         }
 
         @Override
-        protected Health doHealth() {
-            return new Health(true, Duration.ZERO, "ok");
-        }
-
-        @Override
-        protected void doCreateStream(StreamName stream) {}
-
-        @Override
-        protected boolean doDeleteStream(StreamName stream) {
-            return false;
-        }
-
-        @Override
-        protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected List<StreamEvent> doRange(StreamName stream, Position from, EventId to, int maxCount) {
+        public List<GroupInfo> list(StreamName stream) {
+            calls.add("list " + stream);
             return List.of();
         }
 
         @Override
-        protected StreamInfo doInfo(StreamName stream) {
-            return StreamInfo.missing(stream);
-        }
-
-        @Override
-        protected long doTrim(StreamName stream, Trim trim) {
-            return 0;
-        }
-
-        @Override
-        protected void doClose(Duration remaining) {
-            member.close();
+        public boolean delete(StreamName stream, String group) {
+            calls.add("delete " + group);
+            return true;
         }
     }
 
     @Test
     void aGroupBackendReceivesEveryGroupCallOnceTheChecksPassAndItsMembersCloseWithTheClient() {
-        WithGroupBackend c = new WithGroupBackend(Set.of(Capability.CONSUMER_GROUPS));
+        CallLog log = new CallLog();
+        Recording c = new Recording(Set.of(Capability.CONSUMER_GROUPS), log);
         assertEquals(ErrorKind.INVALID_ARGUMENT, kindOf(() -> c.groupInfo(S, "bad name!")));
         c.createGroup(S, "g", GroupOptions.defaults());
         GroupConsumer m = c.openGroupConsumer(S, "g", "m1");
@@ -488,7 +444,7 @@ class AbstractStreamClientTest {
         assertTrue(c.deleteGroup(S, "g"));
         assertEquals(
                 List.of("create s g " + GroupOptions.defaults().start(), "open g m1", "info g", "list s", "delete g"),
-                c.calls);
+                log.calls);
         c.close();
         assertEquals(ErrorKind.CLOSED, kindOf(() -> m.poll(1, Duration.ZERO)), "the member closed with the client");
         assertEquals(ErrorKind.CLOSED, kindOf(() -> c.groups(S)));
