@@ -1,6 +1,5 @@
 package dev.tributary.redis.internal;
 
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -8,9 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
@@ -27,18 +24,15 @@ final class PartitionWait {
     /** The longest block on one slot's keys of a Cluster before the next slot's turn: 50 ms. */
     static final long CLUSTER_TURN_MS = 50;
 
-    private final CommandChannel channel;
-    private final BlockingPool pool;
     /** Partition indexes grouped by slot (one group of all of them on a single node or Sentinel). */
     private final List<int[]> groups;
 
     private final List<StreamKeys> keys;
     private int turn;
-    private volatile StatefulConnection<byte[], byte[]> blocking;
+    private final BlockingCall blocking;
 
     PartitionWait(CommandChannel channel, BlockingPool pool, List<StreamKeys> keys, boolean cluster) {
-        this.channel = channel;
-        this.pool = pool;
+        this.blocking = new BlockingCall(pool, channel);
         this.keys = keys;
         this.groups = groups(keys, cluster);
     }
@@ -66,51 +60,32 @@ final class PartitionWait {
         int[] group = groups.get(turn);
         turn = (turn + 1) % groups.size();
         long limit = groups.size() > 1 ? Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(CLUSTER_TURN_MS)) : nanos;
-        long deadline = System.nanoTime() + limit;
         String what = "XREAD BLOCK " + keys.get(group[0]).key()
                 + (group.length > 1 ? " and " + (group.length - 1) + " more partition keys" : "");
-        StatefulConnection<byte[], byte[]> c = pool.acquire(limit, what);
-        if (c == null) {
-            return;
-        }
-        boolean healthy = false;
-        blocking = c;
-        try {
-            if (closed.getAsBoolean()) {
-                return;
-            }
-            long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            CommandArgs<byte[], byte[]> a = CommandChannel.args()
-                    .add("COUNT")
-                    .add(1)
-                    .add("BLOCK")
-                    .add(ms)
-                    .add("STREAMS");
-            for (int p : group) {
-                a.addKey(CommandChannel.b(keys.get(p).key()));
-            }
-            for (int p : group) {
-                a.add(after.apply(p));
-            }
-            var unused = LettuceClients.dispatch(c, CommandType.XREAD, a)
-                    .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            healthy = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, closed.getAsBoolean());
-        } catch (ExecutionException | TimeoutException e) {
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, closed.getAsBoolean());
-        } finally {
-            blocking = null;
-            pool.release(c, healthy && !closed.getAsBoolean());
-        }
+        var unused = blocking.call(
+                CommandType.XREAD,
+                what,
+                limit,
+                ms -> {
+                    CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                            .add("COUNT")
+                            .add(1)
+                            .add("BLOCK")
+                            .add(ms)
+                            .add("STREAMS");
+                    for (int p : group) {
+                        a.addKey(CommandChannel.b(keys.get(p).key()));
+                    }
+                    for (int p : group) {
+                        a.add(after.apply(p));
+                    }
+                    return a;
+                },
+                closed);
     }
 
     /** Closes the connection of a blocked wait, which ends it. */
     void wake() {
-        StatefulConnection<byte[], byte[]> c = blocking;
-        if (c != null && c.isOpen()) {
-            var unused = c.closeAsync();
-        }
+        blocking.wake();
     }
 }

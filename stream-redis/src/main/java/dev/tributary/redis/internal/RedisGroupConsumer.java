@@ -6,15 +6,12 @@ import dev.tributary.EventId;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.spi.AbstractGroupConsumer;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One member of a Redis consumer group.
@@ -38,7 +35,6 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private final CommandChannel channel;
     private final RedisAdmin admin;
     private final EntryCodec codec;
-    private final BlockingPool pool;
     private final StreamKeys keys;
     private final String key;
     private final byte[] keyBytes;
@@ -48,7 +44,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     private final long claimIntervalNanos;
     private volatile String claimCursor = "0-0";
     private volatile long nextClaimAt;
-    private volatile StatefulConnection<byte[], byte[]> blocking;
+    private final BlockingCall blocking;
     /** Set after a failure or reconnect: the member's own pending entries are delivered again first. */
     private boolean recover;
 
@@ -62,7 +58,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         this.channel = client.channel;
         this.admin = client.admin;
         this.codec = client.codec;
-        this.pool = client.pool;
+        this.blocking = new BlockingCall(client.pool, client.channel);
         this.key = keys.key();
         this.keyBytes = CommandChannel.b(key);
         this.groupBytes = CommandChannel.b(group);
@@ -236,34 +232,13 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     }
 
     private List<StreamEvent> block(int maxCount, long nanos) {
-        String what = "XREADGROUP BLOCK " + key + " " + group();
-        long deadline = System.nanoTime() + nanos;
-        StatefulConnection<byte[], byte[]> c = pool.acquire(nanos, what);
-        if (c == null) {
-            return List.of();
-        }
-        boolean healthy = false;
-        blocking = c;
-        try {
-            if (isClosed()) { // close() ran before it could see this connection
-                return List.of();
-            }
-            long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            Object reply = LettuceClients.dispatch(c, CommandType.XREADGROUP, readArgs(maxCount, ms))
-                    .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            healthy = true;
-            return codec.decodeRead(stream(), reply);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
-        } catch (ExecutionException | TimeoutException e) {
-            StreamException se = RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
-            healthy = se.kind() == ErrorKind.NOT_FOUND;
-            throw se;
-        } finally {
-            blocking = null;
-            pool.release(c, healthy && !isClosed());
-        }
+        Object reply = blocking.call(
+                CommandType.XREADGROUP,
+                "XREADGROUP BLOCK " + key + " " + group(),
+                nanos,
+                ms -> readArgs(maxCount, ms),
+                this::isClosed);
+        return codec.decodeRead(stream(), reply);
     }
 
     /** NOGROUP: deleted (marker) → NOT_FOUND, vanished → DATA_LOSS. */
@@ -366,9 +341,6 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
     /** Closes the connection of a blocked XREADGROUP, which wakes the poll. Acks nothing. */
     @Override
     protected void doClose() {
-        StatefulConnection<byte[], byte[]> c = blocking;
-        if (c != null && c.isOpen()) {
-            var unused = c.closeAsync();
-        }
+        blocking.wake();
     }
 }

@@ -7,15 +7,11 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractStreamReader;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A tail cursor over one stream.
@@ -32,7 +28,6 @@ final class RedisReader extends AbstractStreamReader {
     private final CommandChannel channel;
     private final RedisAdmin admin;
     private final EntryCodec codec;
-    private final BlockingPool pool;
     private final StreamKeys keys;
     private final Position start;
     /** The last id read, or the resolved start; null = earliest with nothing read. */
@@ -41,7 +36,7 @@ final class RedisReader extends AbstractStreamReader {
     private Long anchor;
 
     private volatile boolean readAny;
-    private volatile StatefulConnection<byte[], byte[]> blocking;
+    private final BlockingCall blocking;
 
     private RedisReader(RedisStreamClient client, StreamKeys keys, Position start, EventId cursor, Long anchor) {
         super(keys.stream(), client.limits(), "reader of " + keys.describe());
@@ -49,7 +44,7 @@ final class RedisReader extends AbstractStreamReader {
         this.channel = client.channel;
         this.admin = client.admin;
         this.codec = client.codec;
-        this.pool = client.pool;
+        this.blocking = new BlockingCall(client.pool, client.channel);
         this.start = start;
         this.cursor = cursor;
         this.anchor = anchor;
@@ -200,44 +195,21 @@ final class RedisReader extends AbstractStreamReader {
     }
 
     private List<StreamEvent> block(int maxCount, long deadline) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            return List.of();
-        }
         String key = keys.key();
-        String what = "XREAD BLOCK " + key;
-        StatefulConnection<byte[], byte[]> c = pool.acquire(remaining, what);
-        if (c == null) {
-            return List.of();
-        }
-        boolean healthy = false;
-        blocking = c;
-        try {
-            if (isClosed()) { // close() ran before it could see this connection
-                return List.of();
-            }
-            long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            CommandArgs<byte[], byte[]> a = CommandChannel.args()
-                    .add("COUNT")
-                    .add(maxCount)
-                    .add("BLOCK")
-                    .add(ms)
-                    .add("STREAMS")
-                    .addKey(CommandChannel.b(key))
-                    .add(cursor == null ? "0-0" : Ids.wire(cursor));
-            Object reply = LettuceClients.dispatch(c, CommandType.XREAD, a)
-                    .get(ms + channel.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            healthy = true;
-            return codec.decodeRead(stream(), reply);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed());
-        } catch (ExecutionException | TimeoutException e) {
-            throw RedisErrors.map(e, RedisErrors.Op.OTHER, what, isClosed()); // closed: the skeleton says CLOSED
-        } finally {
-            blocking = null;
-            pool.release(c, healthy && !isClosed());
-        }
+        Object reply = blocking.call(
+                CommandType.XREAD,
+                "XREAD BLOCK " + key,
+                deadline - System.nanoTime(),
+                ms -> CommandChannel.args()
+                        .add("COUNT")
+                        .add(maxCount)
+                        .add("BLOCK")
+                        .add(ms)
+                        .add("STREAMS")
+                        .addKey(CommandChannel.b(key))
+                        .add(cursor == null ? "0-0" : Ids.wire(cursor)),
+                this::isClosed); // closed: the skeleton says CLOSED
+        return codec.decodeRead(stream(), reply);
     }
 
     /** The id an {@code XREAD} of this reader's key continues after: the cursor, {@code 0-0} from the start. */
@@ -258,9 +230,6 @@ final class RedisReader extends AbstractStreamReader {
     /** Closes the connection of a blocked XREAD, which wakes the poll. */
     @Override
     protected void doClose() {
-        StatefulConnection<byte[], byte[]> c = blocking;
-        if (c != null && c.isOpen()) {
-            var unused = c.closeAsync();
-        }
+        blocking.wake();
     }
 }
