@@ -258,7 +258,7 @@ public final class BenchCommand extends ClientCommand {
             Progress progress = new Progress(err(), System.console() != null, true, guard::stopRequested);
             Optional<BenchTarget> rawTarget = observe != null
                     ? Optional.of(new TributaryTarget(client, "Tributary", targetSettings()))
-                    : noRaw ? Optional.empty() : rawTarget(client.backend());
+                    : noRaw ? Optional.empty() : RawTarget.forBackend(client.backend(), clientUri(), partitions);
             if (rawTarget.isPresent()) {
                 raw = new Side(rawTarget.get());
             }
@@ -372,21 +372,6 @@ public final class BenchCommand extends ClientCommand {
     /** The one-minute system load average, or -1 where the platform does not tell. */
     static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    /** The raw client of a backend, if the bench knows one. */
-    private Optional<BenchTarget> rawTarget(String backend) throws Exception {
-        String uri = openable(root().uri());
-        switch (backend) {
-            case "redis":
-                return Optional.of(new RedisRawTarget(uri));
-            case "kafka":
-                return Optional.of(new KafkaRawTarget(uri, partitions));
-            case "nats":
-                return Optional.of(new NatsRawTarget(uri));
-            default:
-                return Optional.empty();
-        }
     }
 
     private String header(StreamClient client, Workload w) {

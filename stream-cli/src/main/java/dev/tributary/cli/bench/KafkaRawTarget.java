@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code max.poll.records = batch} with {@code commitAsync} per poll and a final {@code commitSync}
  * (what an expert writes), and for tails a consumer without a group: {@code assign} + {@code seek} + {@code poll}.
  */
-final class KafkaRawTarget implements BenchTarget {
+final class KafkaRawTarget extends RawTarget {
     private final String bootstrap;
     private final Admin admin;
     private final Properties producerProps;
@@ -85,17 +85,6 @@ final class KafkaRawTarget implements BenchTarget {
         return Drivers.append(w, progress, "append  raw kafka-clients", (index, payload, done) -> {
             var unused = producer.send(new ProducerRecord<>(topic, payload), (md, e) -> done.complete(e));
         });
-    }
-
-    @Override
-    public PhaseResult consume(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "consume raw kafka-clients");
-    }
-
-    /** The group loop again, in a new group. */
-    @Override
-    public PhaseResult process(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "process raw kafka-clients");
     }
 
     /** {@code assign} + {@code seekToBeginning} + {@code poll} in a loop, a consumer without a group. */
@@ -183,8 +172,12 @@ final class KafkaRawTarget implements BenchTarget {
         return p;
     }
 
-    /** Members poll and {@code commitAsync} after each poll, with a final {@code commitSync} when they close. */
-    private PhaseResult group(Workload w, Progress progress, String title) throws Exception {
+    /**
+     * Members poll and {@code commitAsync} after each poll, with a final {@code commitSync} when they close;
+     * the group is a new one each time ({@code bench-<random>}), whatever {@code groupName} says.
+     */
+    @Override
+    PhaseResult group(Workload w, Progress progress, String groupName, String title) throws Exception {
         String group = "bench-" + UUID.randomUUID();
         return Drivers.consume(w, progress, title, index -> {
             Properties p = consumerProperties(w);

@@ -24,7 +24,7 @@ import java.util.List;
  * consumer whose members {@code fetch(batch)} and {@code ack()} each message; the tail loop is an
  * ordered push consumer.
  */
-final class NatsRawTarget implements BenchTarget {
+final class NatsRawTarget extends RawTarget {
     private final Connection connection;
     private final JetStream js;
     private final JetStreamManagement jsm;
@@ -69,46 +69,31 @@ final class NatsRawTarget implements BenchTarget {
         });
     }
 
-    @Override
-    public PhaseResult consume(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "bench", "consume raw jnats");
-    }
-
-    /** The group loop again, with a durable of its own. */
-    @Override
-    public PhaseResult process(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "bench-process", "process raw jnats");
-    }
-
     /** An ordered push consumer (what jnats offers for tails) from the stream's start, {@code nextMessage} in a loop. */
     @Override
     public PhaseResult tail(Workload w, Progress progress) throws Exception {
-        return Drivers.process(
-                w,
-                progress,
-                "tail    raw jnats",
-                handled -> Drivers.loop("bench-raw-tail", handled, () -> {
-                    JetStreamSubscription sub = js.subscribe(
-                            stream,
-                            PushSubscribeOptions.builder()
-                                    .ordered(true)
-                                    .configuration(ConsumerConfiguration.builder()
-                                            .deliverPolicy(DeliverPolicy.All)
-                                            .build())
-                                    .build());
-                    return () -> {
-                        Message m = sub.nextMessage(Duration.ofMillis(500));
-                        if (m == null) {
-                            return 0;
-                        }
-                        int n = 1;
-                        // what has already arrived, without waiting: the loop counts in batches like the others
-                        while (n < w.batch() && (m = sub.nextMessage(Duration.ZERO)) != null) {
-                            n++;
-                        }
-                        return n;
-                    };
-                }));
+        return tailLoop(w, progress, () -> {
+            JetStreamSubscription sub = js.subscribe(
+                    stream,
+                    PushSubscribeOptions.builder()
+                            .ordered(true)
+                            .configuration(ConsumerConfiguration.builder()
+                                    .deliverPolicy(DeliverPolicy.All)
+                                    .build())
+                            .build());
+            return () -> {
+                Message m = sub.nextMessage(Duration.ofMillis(500));
+                if (m == null) {
+                    return 0;
+                }
+                int n = 1;
+                // what has already arrived, without waiting: the loop counts in batches like the others
+                while (n < w.batch() && (m = sub.nextMessage(Duration.ZERO)) != null) {
+                    n++;
+                }
+                return n;
+            };
+        });
     }
 
     /**
@@ -143,7 +128,9 @@ final class NatsRawTarget implements BenchTarget {
                 }));
     }
 
-    private PhaseResult group(Workload w, Progress progress, String durable, String title) throws Exception {
+    /** Pull subscriptions of one durable consumer ({@code durable}: a consumer of its own per phase). */
+    @Override
+    PhaseResult group(Workload w, Progress progress, String durable, String title) throws Exception {
         PullSubscribeOptions options =
                 PullSubscribeOptions.builder().durable(durable).build();
         return Drivers.consume(w, progress, title, index -> {

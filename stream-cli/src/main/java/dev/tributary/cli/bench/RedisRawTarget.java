@@ -20,7 +20,7 @@ import java.util.Map;
  * batch) and {@code XREADGROUP COUNT batch BLOCK 500} + {@code XACK} per batch, one connection per
  * member; the tail loop is {@code XREAD COUNT batch BLOCK 500} from the last id read.
  */
-final class RedisRawTarget implements BenchTarget {
+final class RedisRawTarget extends RawTarget {
     private static final byte[] FIELD = Drivers.utf8("p");
 
     private final RedisClient client;
@@ -83,37 +83,22 @@ final class RedisRawTarget implements BenchTarget {
         }
     }
 
-    @Override
-    public PhaseResult consume(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "bench", "consume raw Lettuce");
-    }
-
-    /** The group loop again, in a group of its own. */
-    @Override
-    public PhaseResult process(Workload w, Progress progress) throws Exception {
-        return group(w, progress, "bench-process", "process raw Lettuce");
-    }
-
     /** {@code XREAD COUNT batch BLOCK 500} from the stream's start on a connection of its own. */
     @Override
     public PhaseResult tail(Workload w, Progress progress) throws Exception {
-        return Drivers.process(
-                w,
-                progress,
-                "tail    raw Lettuce",
-                handled -> Drivers.loop("bench-raw-tail", handled, () -> {
-                    RedisCommands<byte[], byte[]> sync = connect().sync();
-                    String[] last = {"0-0"};
-                    return () -> {
-                        List<StreamMessage<byte[], byte[]>> msgs =
-                                tailRead(sync, w.batch(), XReadArgs.StreamOffset.from(key, last[0]));
-                        if (msgs == null || msgs.isEmpty()) {
-                            return 0;
-                        }
-                        last[0] = msgs.get(msgs.size() - 1).getId();
-                        return msgs.size();
-                    };
-                }));
+        return tailLoop(w, progress, () -> {
+            RedisCommands<byte[], byte[]> sync = connect().sync();
+            String[] last = {"0-0"};
+            return () -> {
+                List<StreamMessage<byte[], byte[]>> msgs =
+                        tailRead(sync, w.batch(), XReadArgs.StreamOffset.from(key, last[0]));
+                if (msgs == null || msgs.isEmpty()) {
+                    return 0;
+                }
+                last[0] = msgs.get(msgs.size() - 1).getId();
+                return msgs.size();
+            };
+        });
     }
 
     /** {@code XADD} on an auto-flushed connection to {@code XREADGROUP COUNT batch BLOCK 100} + {@code XACK}. */
@@ -170,7 +155,9 @@ final class RedisRawTarget implements BenchTarget {
         return sync.xread(XReadArgs.Builder.count(max).block(500), offset);
     }
 
-    private PhaseResult group(Workload w, Progress progress, String groupName, String title) throws Exception {
+    /** {@code XREADGROUP} + {@code XACK} members of group {@code groupName}, created from the stream's start. */
+    @Override
+    PhaseResult group(Workload w, Progress progress, String groupName, String title) throws Exception {
         byte[] group = Drivers.utf8(groupName);
         connect()
                 .sync()

@@ -2,6 +2,7 @@ package dev.tributary.cli.command;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.EventId;
+import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.cli.CliException;
@@ -98,6 +99,26 @@ public final class Args {
     /** Parses a duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or {@code PT5S}. */
     public static Duration duration(String name, String text) {
         return ClientConfig.parseDuration(name, text);
+    }
+
+    /**
+     * The options of a group a command creates: the defaults, with the start at {@code from} (a
+     * {@linkplain #position position}) and the ack timeout of {@code --ack-timeout} where they are given.
+     *
+     * @param from       the start position as written, or null for the default start
+     * @param ackTimeout the {@code --ack-timeout} duration as written, or null for the default
+     * @param client     the client whose ids {@code from} may name
+     * @return the options to create the group with
+     */
+    public static GroupOptions groupOptions(String from, String ackTimeout, StreamClient client) {
+        GroupOptions options = GroupOptions.defaults();
+        if (from != null) {
+            options = options.withStart(position(from, client));
+        }
+        if (ackTimeout != null) {
+            options = options.withAckTimeout(duration("--ack-timeout", ackTimeout));
+        }
+        return options;
     }
 
     /** Splits {@code key=value} (the value may contain '='; an empty value is allowed). */

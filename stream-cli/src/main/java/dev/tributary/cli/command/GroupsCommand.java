@@ -142,13 +142,7 @@ public final class GroupsCommand extends ClientCommand {
         StreamName name = StreamName.of(stream);
         requireStream(client, name);
         if (create != null) {
-            GroupOptions o = GroupOptions.defaults();
-            if (from != null) {
-                o = o.withStart(Args.position(from, client));
-            }
-            if (ackTimeout != null) {
-                o = o.withAckTimeout(Args.duration("--ack-timeout", ackTimeout));
-            }
+            GroupOptions o = Args.groupOptions(from, ackTimeout, client);
             client.createGroup(name, create, o);
             out().println("group " + create + " on " + name + " ready (start " + o.start() + ", ack timeout "
                     + o.ackTimeout().toMillis() + " ms)");

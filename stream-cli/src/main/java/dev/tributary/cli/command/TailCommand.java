@@ -2,7 +2,6 @@ package dev.tributary.cli.command;
 
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
@@ -170,14 +169,7 @@ public final class TailCommand extends ClientCommand {
                 resume = reader.cursor().toString(); // one partition: the last id; several: every partition's place
             }
         } else {
-            GroupOptions options = GroupOptions.defaults();
-            if (from != null) {
-                options = options.withStart(Args.position(from, client));
-            }
-            if (ackTimeout != null) {
-                options = options.withAckTimeout(Args.duration("--ack-timeout", ackTimeout));
-            }
-            client.createGroup(name, group, options);
+            client.createGroup(name, group, Args.groupOptions(from, ackTimeout, client));
             String m = member != null
                     ? member
                     : "tributary-" + ProcessHandle.current().pid();

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
-import dev.tributary.StreamName;
 import dev.tributary.cli.Errors;
-import dev.tributary.core.Codec;
 import dev.tributary.core.DeadLetterPolicy;
 import dev.tributary.core.GroupProcessor;
 import dev.tributary.core.Message;
-import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.ProcessorState;
 import dev.tributary.core.RetryPolicy;
 import java.time.Duration;
@@ -19,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The demo's consumer group: {@link Ledger#MEMBERS} {@link GroupProcessor} members, each with its own
@@ -34,14 +29,9 @@ final class DemoGroup {
     /** After this long armed, a batch of two is enough to die in (a slow stream may never batch four). */
     private static final long SMALL_BATCH_AFTER_NANOS = 2_000_000_000L;
 
-    private final Supplier<StreamClient> clients;
-    private final ProcessorListener processors;
-    private final StreamName stream;
-    private final Codec<JsonNode> codec;
+    private final ConsumerSetup setup;
     private final Ledger ledger;
     private final Duration ackTimeout;
-    private final Consumer<String> narrator;
-    private final Consumer<String> problems;
     private final Member[] members = new Member[Ledger.MEMBERS];
     private final AtomicBoolean crashArmed = new AtomicBoolean();
     private final AtomicBoolean firstRedelivery = new AtomicBoolean(true);
@@ -63,27 +53,13 @@ final class DemoGroup {
     }
 
     /**
-     * @param narrator   told each step of the story
-     * @param problems   told what did not stop or close cleanly
-     * @param processors the listener of the members' processors (meters, when the demo serves them)
+     * @param setup      the members' clients, stream, codec, ledger, narrator, problems and processor listener
+     * @param ackTimeout the group's ack timeout: how soon the dead member's events are redelivered
      */
-    DemoGroup(
-            Supplier<StreamClient> clients,
-            StreamName stream,
-            Codec<JsonNode> codec,
-            Ledger ledger,
-            Duration ackTimeout,
-            Consumer<String> narrator,
-            Consumer<String> problems,
-            ProcessorListener processors) {
-        this.processors = processors;
-        this.clients = clients;
-        this.stream = stream;
-        this.codec = codec;
-        this.ledger = ledger;
+    DemoGroup(ConsumerSetup setup, Duration ackTimeout) {
+        this.setup = setup;
+        this.ledger = setup.ledger();
         this.ackTimeout = ackTimeout;
-        this.narrator = narrator;
-        this.problems = problems;
         for (int i = 0; i < members.length; i++) {
             members[i] = new Member(i);
         }
@@ -92,13 +68,14 @@ final class DemoGroup {
     /** Opens each member's client and starts its processor. */
     void start() {
         for (Member m : members) {
-            m.client = clients.get();
-            GroupProcessor.Builder<JsonNode> b = GroupProcessor.builder(m.client, stream, DemoScenario.GROUP, codec)
+            m.client = setup.clients().get();
+            GroupProcessor.Builder<JsonNode> b = GroupProcessor.builder(
+                            m.client, setup.stream(), DemoScenario.GROUP, setup.codec())
                     .name("demo-" + m.name)
                     .member(m.name)
                     .batchSize(100)
                     .lagInterval(Duration.ZERO)
-                    .listener(processors)
+                    .listener(setup.processors())
                     .groupOptions(new GroupOptions(Position.earliest(), ackTimeout))
                     .batchHandler(batch -> onBatch(m, batch));
             // The handler fails only by the simulated crash, which is not an error to retry: the member
@@ -126,8 +103,9 @@ final class DemoGroup {
         for (int i = 0; i < handle; i++) {
             Message<JsonNode> msg = batch.get(i);
             if (msg.deliveryCount() > 1 && firstRedelivery.compareAndSet(true, false)) {
-                narrator.accept(m.name + " received events redelivered after the ack timeout (delivery count "
-                        + msg.deliveryCount() + "), first " + msg.id());
+                setup.narrator()
+                        .accept(m.name + " received events redelivered after the ack timeout (delivery count "
+                                + msg.deliveryCount() + "), first " + msg.id());
             }
             ledger.group(m.index, DomainEvents.seqOf(msg.value()), msg.deliveryCount());
         }
@@ -135,9 +113,10 @@ final class DemoGroup {
             m.dead = true;
             death.set(m.name + " died mid-batch: handled " + handle + " of " + batch.size() + " events ("
                     + batch.get(0).id() + " to " + batch.get(batch.size() - 1).id() + "), acked none");
-            narrator.accept(
-                    death.get() + "; they are redelivered to the others after " + DemoScenario.human(ackTimeout));
-            DemoScenario.closeQuietly(m.client, m.name + " client", problems);
+            setup.narrator()
+                    .accept(death.get() + "; they are redelivered to the others after "
+                            + DemoScenario.human(ackTimeout));
+            DemoScenario.closeQuietly(m.client, m.name + " client", setup.problems());
             throw new IllegalStateException(m.name + " crashed (simulated)");
         }
     }
@@ -172,7 +151,7 @@ final class DemoGroup {
     void stop() {
         for (Member m : members) {
             if (m.processor != null && !m.processor.stop(Duration.ofSeconds(10))) {
-                problems.accept(m.name + " did not stop within 10 s");
+                setup.problems().accept(m.name + " did not stop within 10 s");
             }
         }
     }
@@ -180,7 +159,7 @@ final class DemoGroup {
     /** Closes every member's client. */
     void close() {
         for (Member m : members) {
-            DemoScenario.closeQuietly(m.client, m.name + " client", problems);
+            DemoScenario.closeQuietly(m.client, m.name + " client", setup.problems());
         }
     }
 

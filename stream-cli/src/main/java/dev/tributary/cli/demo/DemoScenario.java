@@ -134,10 +134,10 @@ final class DemoScenario {
         this.listener = listener;
         this.stream = StreamName.of(settings.stream());
         this.ledger = new Ledger(settings.events());
-        Consumer<String> problem = problems::add;
-        this.tail = new LiveTail(clients, stream, codec, ledger, this::narrate, problem, processors);
-        this.group = new DemoGroup(
-                clients, stream, codec, ledger, settings.ackTimeout(), this::narrate, problem, processors);
+        ConsumerSetup consumers =
+                new ConsumerSetup(clients, stream, codec, ledger, this::narrate, problems::add, processors);
+        this.tail = new LiveTail(consumers);
+        this.group = new DemoGroup(consumers, settings.ackTimeout());
     }
 
     StreamName stream() {

@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.EventId;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
-import dev.tributary.StreamName;
 import dev.tributary.core.CheckpointStore;
-import dev.tributary.core.Codec;
 import dev.tributary.core.InMemoryCheckpointStore;
-import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.TailProcessor;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The demo's live tail: a {@link TailProcessor} with a {@link CheckpointStore} that follows the stream
@@ -24,13 +19,7 @@ import java.util.function.Supplier;
 final class LiveTail {
     static final String NAME = "demo-live-tail";
 
-    private final Supplier<StreamClient> clients;
-    private final ProcessorListener processors;
-    private final StreamName stream;
-    private final Codec<JsonNode> codec;
-    private final Ledger ledger;
-    private final Consumer<String> narrator;
-    private final Consumer<String> problems;
+    private final ConsumerSetup setup;
     private final CheckpointStore checkpoints = new InMemoryCheckpointStore();
 
     private volatile StreamClient client;
@@ -39,39 +28,22 @@ final class LiveTail {
     private volatile long disconnectedNanos;
     private volatile boolean reconnected;
 
-    /**
-     * @param narrator   told each step of the story
-     * @param problems   told what did not stop or close cleanly
-     * @param processors the listener of the tail's processor (meters, when the demo serves them)
-     */
-    LiveTail(
-            Supplier<StreamClient> clients,
-            StreamName stream,
-            Codec<JsonNode> codec,
-            Ledger ledger,
-            Consumer<String> narrator,
-            Consumer<String> problems,
-            ProcessorListener processors) {
-        this.processors = processors;
-        this.clients = clients;
-        this.stream = stream;
-        this.codec = codec;
-        this.ledger = ledger;
-        this.narrator = narrator;
-        this.problems = problems;
+    /** A tail of {@code setup}'s stream; its processor's listener is {@code setup}'s. */
+    LiveTail(ConsumerSetup setup) {
+        this.setup = setup;
     }
 
     /** Opens a client and starts the processor from the checkpoint (the first event when there is none). */
     void start() {
-        client = clients.get();
-        processor = TailProcessor.builder(client, stream, codec)
+        client = setup.clients().get();
+        processor = TailProcessor.builder(client, setup.stream(), setup.codec())
                 .name(NAME)
                 .checkpointStore(checkpoints)
                 .startFrom(Position.earliest())
                 .batchSize(200)
                 .lagInterval(Duration.ZERO)
-                .listener(processors)
-                .handler(m -> ledger.tail(DomainEvents.seqOf(m.value())))
+                .listener(setup.processors())
+                .handler(m -> setup.ledger().tail(DomainEvents.seqOf(m.value())))
                 .build();
         processor.start();
     }
@@ -80,11 +52,12 @@ final class LiveTail {
     void disconnect() {
         TailProcessor<JsonNode> t = processor;
         t.stop(Duration.ofSeconds(10));
-        DemoScenario.closeQuietly(client, "tail client", problems);
+        DemoScenario.closeQuietly(client, "tail client", setup.problems());
         disconnectedAt = t.checkpoint().map(EventId::toString).orElse("(nothing yet)");
         disconnectedNanos = System.nanoTime();
-        narrator.accept("live tail disconnected (its client closed) at checkpoint " + disconnectedAt
-                + "; the producer keeps going");
+        setup.narrator()
+                .accept("live tail disconnected (its client closed) at checkpoint " + disconnectedAt
+                        + "; the producer keeps going");
     }
 
     /** True when the tail has been disconnected for {@code downFor} and has not come back yet. */
@@ -96,7 +69,7 @@ final class LiveTail {
     void reconnect() {
         start();
         reconnected = true;
-        narrator.accept("live tail reconnected with a new client; resuming after checkpoint " + disconnectedAt);
+        setup.narrator().accept("live tail reconnected with a new client; resuming after checkpoint " + disconnectedAt);
     }
 
     /** True once the tail has been disconnected (whether or not it is back). */
@@ -113,17 +86,20 @@ final class LiveTail {
     void stop() {
         TailProcessor<JsonNode> t = processor;
         if (t != null && !t.stop(Duration.ofSeconds(10))) {
-            problems.accept("the live tail did not stop within 10 s");
+            setup.problems().accept("the live tail did not stop within 10 s");
         }
     }
 
     /** Closes the current client. */
     void close() {
-        DemoScenario.closeQuietly(client, "tail client", problems);
+        DemoScenario.closeQuietly(client, "tail client", setup.problems());
     }
 
     DemoResult.Tail result() {
         return new DemoResult.Tail(
-                ledger.tailDeliveries(), Optional.ofNullable(disconnectedAt), reconnected, ledger.tailOutOfOrder());
+                setup.ledger().tailDeliveries(),
+                Optional.ofNullable(disconnectedAt),
+                reconnected,
+                setup.ledger().tailOutOfOrder());
     }
 }
