@@ -256,6 +256,15 @@ public final class AppendWindow {
             return sent;
         }
 
+        /**
+         * Nanoseconds left before the window's deadline settles this append (negative once passed): a
+         * backend that sends again after a definite refusal (say, a leader election) uses it to stop in
+         * time to give the caller that definite answer instead of an expiry.
+         */
+        public long remainingNanos() {
+            return deadline - System.nanoTime();
+        }
+
         /** Fails the append with {@code e} unless it is already complete. */
         public boolean fail(Throwable e) {
             return completeExceptionally(e);

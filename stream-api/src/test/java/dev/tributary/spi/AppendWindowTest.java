@@ -42,6 +42,18 @@ class AppendWindowTest {
     }
 
     @Test
+    void anAppendTellsHowLongItsDeadlineLeavesWithinTheWindowsTimeout() {
+        AppendWindow w = new AppendWindow("test client", 2, Duration.ofSeconds(30), null);
+        AppendWindow.Append<String> a = w.open(1);
+        long left = a.remainingNanos();
+        assertTrue(left > Duration.ofSeconds(29).toNanos(), "just opened: about the 30 s timeout left, was " + left);
+        assertTrue(left <= Duration.ofSeconds(30).toNanos(), "never more than the timeout");
+        assertTrue(a.remainingNanos() <= left, "it only shrinks");
+        a.complete("1");
+        w.close(Duration.ZERO);
+    }
+
+    @Test
     void aWaiterWhoseRoomWasFreedByExpiriesFailsBackpressureAndSendsNothing() {
         // whether the wait ends by its own timeout or by the expiry of a and b (both ~300 ms), the
         // answer is BACKPRESSURE: never room taken from appends the broker left unanswered

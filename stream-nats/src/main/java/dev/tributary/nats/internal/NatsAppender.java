@@ -40,6 +40,15 @@ final class NatsAppender {
     /** Attempts at most for one message while the server answers sequence 0 (about 2 s of pauses). */
     private static final int ZERO_SEQ_ATTEMPTS = 100;
 
+    /** Pause before sending again a message that met a stream with no leader (a leader election). */
+    private static final long NO_LEADER_PAUSE_MS = 50;
+
+    /**
+     * Time the append must have left to be sent again after meeting no leader: below it the caller gets
+     * the definite RETRYABLE (nothing stored) rather than an expiry that could not say so.
+     */
+    private static final long NO_LEADER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     /** Bound of the check whether a stream exists after an append found no responders. */
     private static final Duration STREAM_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
@@ -84,22 +93,27 @@ final class NatsAppender {
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
+        send(a, stream, t, subject, r);
+        return a;
+    }
+
+    /** Sends one record of a single append; sent again while its stream elects a leader. */
+    private void send(AppendWindow.Append<EventId> a, StreamName stream, NatsTarget t, String subject, StreamRecord r) {
         CompletableFuture<PublishAck> ack;
         try {
             ack = publish(subject, r, a);
         } catch (RuntimeException e) {
             // jnats refused it before it left (e.g. "payload exceeds max_payload" → TOO_LARGE)
             a.fail(errors.map(e, what(stream), false));
-            return a;
+            return;
         }
         var unused = ack.whenComplete((pa, err) -> {
             if (err != null) {
-                fail(a, err, stream, t);
+                fail(a, err, stream, t, () -> send(a, stream, t, subject, r));
             } else {
                 a.complete(t.eventId(pa.getSeqno()));
             }
         });
-        return a;
     }
 
     /**
@@ -174,7 +188,7 @@ final class NatsAppender {
             }
             var unused = ack.whenComplete((pa, err) -> {
                 if (err != null) {
-                    fail(batch, err, stream, target);
+                    fail(batch, err, stream, target, () -> next(i));
                 } else {
                     ids.add(target.eventId(pa.getSeqno()));
                     next(i + 1);
@@ -236,34 +250,43 @@ final class NatsAppender {
 
     /**
      * Fails {@code a} with the kind {@code err} means. "No responders" means nobody received the message,
-     * so nothing was stored: {@code NOT_FOUND} when the stream does not exist, else {@code RETRYABLE} —
-     * in a cluster the stream has no leader for a moment while one is elected. The check is one
-     * asynchronous {@code STREAM.INFO} request: this runs on a jnats thread, which must not block.
+     * so nothing was stored: {@code NOT_FOUND} when the stream does not exist; else, in a cluster, the
+     * stream has no leader for a moment while one is elected (right after its creation, or after a
+     * server was lost), and {@code resend} sends the same message again after a short pause — as
+     * Kafka's producer retries a partition without a leader within its delivery timeout — for as long
+     * as the append's deadline leaves time; then {@code RETRYABLE}. The check is one asynchronous
+     * {@code STREAM.INFO} request: this runs on a jnats thread, which must not block.
      */
-    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream, NatsTarget t) {
+    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream, NatsTarget t, Runnable resend) {
         Throwable root = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (!mentionsNoResponders(root) && !mentionsNoResponders(root.getCause())) {
             a.fail(errors.map(root, what(stream), true));
             return;
         }
-        var unused = streamMissing(t)
-                .whenComplete(
-                        (missing, e) -> a.fail(
-                                Boolean.TRUE.equals(missing)
-                                        ? new StreamException(
-                                                ErrorKind.NOT_FOUND,
-                                                what(stream) + " failed: no JetStream stream captures "
-                                                        + "subject "
-                                                        + t.append()
-                                                        + (t.adopted()
-                                                                ? " ("
-                                                                        + t.describe()
-                                                                        + " does not exist or does not capture it)"
-                                                                : "; call createStream first"))
-                                        : new StreamException(
-                                                ErrorKind.RETRYABLE,
-                                                what(stream) + " failed: no server leads the stream at "
-                                                        + "the moment (a leader election in the cluster); nothing was stored, retry")));
+        var unused = streamMissing(t).whenComplete((missing, e) -> {
+            if (!Boolean.TRUE.equals(missing)
+                    && !a.isDone()
+                    && a.remainingNanos()
+                            > NO_LEADER_MARGIN_NANOS + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_PAUSE_MS)) {
+                CompletableFuture.delayedExecutor(NO_LEADER_PAUSE_MS, TimeUnit.MILLISECONDS)
+                        .execute(resend);
+                return;
+            }
+            a.fail(
+                    Boolean.TRUE.equals(missing)
+                            ? new StreamException(
+                                    ErrorKind.NOT_FOUND,
+                                    what(stream) + " failed: no JetStream stream captures "
+                                            + "subject "
+                                            + t.append()
+                                            + (t.adopted()
+                                                    ? " (" + t.describe() + " does not exist or does not capture it)"
+                                                    : "; call createStream first"))
+                            : new StreamException(
+                                    ErrorKind.RETRYABLE,
+                                    what(stream) + " failed: no server leads the stream at "
+                                            + "the moment (a leader election in the cluster); nothing was stored, retry"));
+        });
     }
 
     /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */

@@ -1,5 +1,6 @@
 package dev.tributary.nats.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -220,18 +221,57 @@ class NatsAppenderTest {
         assertEquals(ErrorKind.NOT_FOUND, kind(f));
     }
 
-    /** In a cluster, no responders also means the stream has no leader for a moment: nothing stored, retry. */
+    private static final String EXISTING_STREAM =
+            "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"config\":{\"name\":\"tributary_orders\"}}";
+
+    private static final String NO_RESPONDERS = "503 No Responders Available For Request";
+
+    /**
+     * In a cluster, no responders for an existing stream means it has no leader for a moment (just
+     * created, or an election): nothing was stored, so the same record is sent again until a leader
+     * answers.
+     */
     @Test
-    void noRespondersForAnExistingStreamAreRetryable() throws Exception {
-        streamInfo =
-                "{\"type\":\"io.nats.jetstream.api.v1.stream_info_response\",\"config\":{\"name\":\"tributary_orders\"}}";
+    void noRespondersForAnExistingStreamAreSentAgainUntilALeaderAnswers() throws Exception {
+        streamInfo = EXISTING_STREAM;
         CompletableFuture<EventId> f = appender(2, false).append(S, StreamRecord.of("x"));
-        published
-                .get(0)
-                .ack()
-                .completeExceptionally(new IllegalStateException("503 No Responders Available For Request"));
-        assertEquals(ErrorKind.RETRYABLE, kind(f));
+        published.get(0).ack().completeExceptionally(new IllegalStateException(NO_RESPONDERS));
+        awaitPublished(2);
+        assertTrue(!f.isDone(), "still trying: the deadline leaves time");
+        published.get(1).ack().completeExceptionally(new IllegalStateException(NO_RESPONDERS));
+        awaitPublished(3);
+        assertArrayEquals(
+                published.get(0).message().getData(), published.get(2).message().getData());
+        published.get(2).ack().complete(ack(7));
+        assertEquals(EventId.ofSequence(7), f.get(5, TimeUnit.SECONDS));
         assertEquals(0, window.inFlight());
+    }
+
+    /** Near its deadline the append stops trying and says what is known: nothing stored, retry. */
+    @Test
+    void noRespondersWithLittleTimeLeftAreRetryable() throws Exception {
+        streamInfo = EXISTING_STREAM;
+        AppendWindow shortDeadline = new AppendWindow("test client", 2, Duration.ofMillis(200), null);
+        CompletableFuture<EventId> f = appender(shortDeadline, false).append(S, StreamRecord.of("x"));
+        published.get(0).ack().completeExceptionally(new IllegalStateException(NO_RESPONDERS));
+        assertEquals(ErrorKind.RETRYABLE, kind(f));
+        assertEquals(1, published.size(), "not sent again: 200 ms leave no room for another attempt");
+        assertEquals(0, window.inFlight());
+    }
+
+    /** A record of a batch that meets no leader is sent again, and the batch goes on in order. */
+    @Test
+    void aBatchRecordThatMeetsNoLeaderIsSentAgainAndTheBatchGoesOn() throws Exception {
+        streamInfo = EXISTING_STREAM;
+        CompletableFuture<List<EventId>> f =
+                appender(10, false).appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b")));
+        published.get(0).ack().complete(ack(1));
+        published.get(1).ack().completeExceptionally(new IllegalStateException(NO_RESPONDERS));
+        awaitPublished(3);
+        assertArrayEquals(
+                "b".getBytes(StandardCharsets.UTF_8), published.get(2).message().getData());
+        published.get(2).ack().complete(ack(2));
+        assertEquals(List.of(EventId.ofSequence(1), EventId.ofSequence(2)), f.get(5, TimeUnit.SECONDS));
     }
 
     @Test
