@@ -8,8 +8,9 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -136,6 +137,11 @@ public final class TailCommand extends ClientCommand {
         }
     }
 
+    /** Events printed so far, and the id of the last one (null before the first). */
+    private long seen;
+
+    private EventId last;
+
     @Override
     protected int run(StreamClient client) {
         StreamName name = StreamName.of(stream);
@@ -143,29 +149,12 @@ public final class TailCommand extends ClientCommand {
         requireStream(client, name);
         EventPrinter printer = new EventPrinter(out(), format);
         int maxBatch = Math.min(batch, client.limits().maxReadCount());
-        long seen = 0;
-        EventId last = null;
         SignalGuard guard = guard();
-        long lastEvent = System.nanoTime();
         String resume = null;
         if (group == null) {
             Position start = from == null ? Position.latest() : Args.position(from, client);
             try (StreamReader reader = client.openReader(name, start)) {
-                while (!guard.stopRequested() && seen < count) {
-                    List<StreamEvent> events =
-                            reader.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
-                    for (StreamEvent e : events) {
-                        printer.print(e);
-                        last = e.id();
-                        seen++;
-                    }
-                    if (!events.isEmpty()) {
-                        out().flush();
-                        lastEvent = System.nanoTime();
-                    } else if (idleLimit != null && System.nanoTime() - lastEvent >= idleLimit.toNanos()) {
-                        break;
-                    }
-                }
+                print(n -> reader.poll(n, POLL_WAIT), printed -> {}, maxBatch, idleLimit, printer, guard);
                 resume = reader.cursor().toString(); // one partition: the last id; several: every partition's place
             }
         } else {
@@ -174,26 +163,18 @@ public final class TailCommand extends ClientCommand {
                     ? member
                     : "tributary-" + ProcessHandle.current().pid();
             try (GroupConsumer consumer = client.openGroupConsumer(name, group, m)) {
-                while (!guard.stopRequested() && seen < count) {
-                    List<StreamEvent> events =
-                            consumer.poll((int) Math.min(maxBatch, count - seen), Duration.ofMillis(250));
-                    List<EventId> ids = new ArrayList<>(events.size());
-                    for (StreamEvent e : events) {
-                        printer.print(e);
-                        ids.add(e.id());
-                        last = e.id();
-                        seen++;
-                    }
-                    if (!events.isEmpty()) {
-                        out().flush();
-                        if (!noAck) {
-                            consumer.ack(ids);
-                        }
-                        lastEvent = System.nanoTime();
-                    } else if (idleLimit != null && System.nanoTime() - lastEvent >= idleLimit.toNanos()) {
-                        break;
-                    }
-                }
+                print(
+                        n -> consumer.poll(n, POLL_WAIT),
+                        printed -> {
+                            if (!noAck) {
+                                consumer.ack(
+                                        printed.stream().map(StreamEvent::id).toList());
+                            }
+                        },
+                        maxBatch,
+                        idleLimit,
+                        printer,
+                        guard);
             }
         }
         out().flush();
@@ -203,5 +184,38 @@ public final class TailCommand extends ClientCommand {
                         : last == null ? "" : "; resume with --from " + last)
                 + (group == null ? "" : "; " + groupFigures(client, name, group)));
         return guard.stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
+    }
+
+    /** How long one poll waits, so that a stop request or the idle limit is seen promptly. */
+    private static final Duration POLL_WAIT = Duration.ofMillis(250);
+
+    /**
+     * Prints what {@code poll} returns (asked for at most {@code maxBatch}, and never past --count) until
+     * a stop is requested, --count events were printed or --idle passed without one; {@code printed}
+     * runs after each non-empty batch is printed and flushed (a group member acks it there).
+     */
+    private void print(
+            IntFunction<List<StreamEvent>> poll,
+            Consumer<List<StreamEvent>> printed,
+            int maxBatch,
+            Duration idleLimit,
+            EventPrinter printer,
+            SignalGuard guard) {
+        long lastEvent = System.nanoTime();
+        while (!guard.stopRequested() && seen < count) {
+            List<StreamEvent> events = poll.apply((int) Math.min(maxBatch, count - seen));
+            for (StreamEvent e : events) {
+                printer.print(e);
+                last = e.id();
+                seen++;
+            }
+            if (!events.isEmpty()) {
+                out().flush();
+                printed.accept(events);
+                lastEvent = System.nanoTime();
+            } else if (idleLimit != null && System.nanoTime() - lastEvent >= idleLimit.toNanos()) {
+                break;
+            }
+        }
     }
 }
