@@ -93,12 +93,21 @@ final class NatsAppender {
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
-        send(a, stream, t, subject, r);
+        send(a, stream, t, subject, r, false);
         return a;
     }
 
-    /** Sends one record of a single append; sent again while its stream elects a leader. */
-    private void send(AppendWindow.Append<EventId> a, StreamName stream, NatsTarget t, String subject, StreamRecord r) {
+    /**
+     * Sends one record of a single append; sent again while its stream elects a leader ({@code exists}:
+     * the stream was found to exist after an earlier attempt met no leader).
+     */
+    private void send(
+            AppendWindow.Append<EventId> a,
+            StreamName stream,
+            NatsTarget t,
+            String subject,
+            StreamRecord r,
+            boolean exists) {
         CompletableFuture<PublishAck> ack;
         try {
             ack = publish(subject, r, a);
@@ -109,7 +118,7 @@ final class NatsAppender {
         }
         var unused = ack.whenComplete((pa, err) -> {
             if (err != null) {
-                fail(a, err, stream, t, () -> send(a, stream, t, subject, r));
+                fail(a, err, stream, t, exists, () -> send(a, stream, t, subject, r, true));
             } else {
                 a.complete(t.eventId(pa.getSeqno()));
             }
@@ -147,6 +156,8 @@ final class NatsAppender {
         private final String subject;
         private final List<StreamRecord> records;
         private final List<EventId> ids;
+        /** Found to exist after a record met no leader: a later no-leader answer is not checked again. */
+        private boolean streamExists;
 
         BatchChain(
                 AppendWindow.Append<List<EventId>> batch,
@@ -188,7 +199,10 @@ final class NatsAppender {
             }
             var unused = ack.whenComplete((pa, err) -> {
                 if (err != null) {
-                    fail(batch, err, stream, target, () -> next(i));
+                    fail(batch, err, stream, target, streamExists, () -> {
+                        streamExists = true;
+                        next(i);
+                    });
                 } else {
                     ids.add(target.eventId(pa.getSeqno()));
                     next(i + 1);
@@ -254,39 +268,48 @@ final class NatsAppender {
      * stream has no leader for a moment while one is elected (right after its creation, or after a
      * server was lost), and {@code resend} sends the same message again after a short pause — as
      * Kafka's producer retries a partition without a leader within its delivery timeout — for as long
-     * as the append's deadline leaves time; then {@code RETRYABLE}. The check is one asynchronous
-     * {@code STREAM.INFO} request: this runs on a jnats thread, which must not block.
+     * as the append's deadline leaves time; then {@code RETRYABLE}. Whether the stream exists is asked
+     * once per append ({@code exists} after that), with one asynchronous {@code STREAM.INFO} request:
+     * this runs on a jnats thread, which must not block, and every append in flight meets the same
+     * election, so asking again at each resend would flood the JetStream API while it elects.
      */
-    private void fail(AppendWindow.Append<?> a, Throwable err, StreamName stream, NatsTarget t, Runnable resend) {
+    private void fail(
+            AppendWindow.Append<?> a, Throwable err, StreamName stream, NatsTarget t, boolean exists, Runnable resend) {
         Throwable root = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (!mentionsNoResponders(root) && !mentionsNoResponders(root.getCause())) {
             a.fail(errors.map(root, what(stream), true));
             return;
         }
+        if (exists) {
+            resendOrGiveUp(a, stream, resend);
+            return;
+        }
         var unused = streamMissing(t).whenComplete((missing, e) -> {
-            if (!Boolean.TRUE.equals(missing)
-                    && !a.isDone()
-                    && a.remainingNanos()
-                            > NO_LEADER_MARGIN_NANOS + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_PAUSE_MS)) {
-                CompletableFuture.delayedExecutor(NO_LEADER_PAUSE_MS, TimeUnit.MILLISECONDS)
-                        .execute(resend);
+            if (!Boolean.TRUE.equals(missing)) {
+                resendOrGiveUp(a, stream, resend);
                 return;
             }
-            a.fail(
-                    Boolean.TRUE.equals(missing)
-                            ? new StreamException(
-                                    ErrorKind.NOT_FOUND,
-                                    what(stream) + " failed: no JetStream stream captures "
-                                            + "subject "
-                                            + t.append()
-                                            + (t.adopted()
-                                                    ? " (" + t.describe() + " does not exist or does not capture it)"
-                                                    : "; call createStream first"))
-                            : new StreamException(
-                                    ErrorKind.RETRYABLE,
-                                    what(stream) + " failed: no server leads the stream at "
-                                            + "the moment (a leader election in the cluster); nothing was stored, retry"));
+            a.fail(new StreamException(
+                    ErrorKind.NOT_FOUND,
+                    what(stream) + " failed: no JetStream stream captures subject " + t.append()
+                            + (t.adopted()
+                                    ? " (" + t.describe() + " does not exist or does not capture it)"
+                                    : "; call createStream first")));
         });
+    }
+
+    /** Sends again after a pause while the deadline leaves time; else RETRYABLE: nothing was stored. */
+    private void resendOrGiveUp(AppendWindow.Append<?> a, StreamName stream, Runnable resend) {
+        if (!a.isDone()
+                && a.remainingNanos() > NO_LEADER_MARGIN_NANOS + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_PAUSE_MS)) {
+            CompletableFuture.delayedExecutor(NO_LEADER_PAUSE_MS, TimeUnit.MILLISECONDS)
+                    .execute(resend);
+            return;
+        }
+        a.fail(new StreamException(
+                ErrorKind.RETRYABLE,
+                what(stream) + " failed: no server leads the stream at the moment (a leader election in the "
+                        + "cluster); nothing was stored, retry"));
     }
 
     /** True when the JetStream API says the stream does not exist; false or null (unknown) otherwise. */

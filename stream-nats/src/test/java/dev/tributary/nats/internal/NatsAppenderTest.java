@@ -47,6 +47,10 @@ class NatsAppenderTest {
             + "{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}";
 
     private AppendWindow window;
+    /** STREAM.INFO requests the fake connection answered. */
+    private final java.util.concurrent.atomic.AtomicInteger streamInfoRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private NatsNames names = new NatsNames("tributary");
 
     private NatsAppender appender(int capacity, boolean autoMsgId) {
@@ -63,6 +67,7 @@ class NatsAppenderTest {
                     if (m.getName().equals("requestWithTimeout")
                             && a[0] instanceof String subject
                             && subject.startsWith("$JS.API.STREAM.INFO.")) {
+                        streamInfoRequests.incrementAndGet();
                         return CompletableFuture.completedFuture(new io.nats.client.impl.NatsMessage(
                                 subject, null, streamInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     }
@@ -245,6 +250,7 @@ class NatsAppenderTest {
         published.get(2).ack().complete(ack(7));
         assertEquals(EventId.ofSequence(7), f.get(5, TimeUnit.SECONDS));
         assertEquals(0, window.inFlight());
+        assertEquals(1, streamInfoRequests.get(), "whether the stream exists is asked once per append, not per resend");
     }
 
     /** Near its deadline the append stops trying and says what is known: nothing stored, retry. */
@@ -272,6 +278,7 @@ class NatsAppenderTest {
                 "b".getBytes(StandardCharsets.UTF_8), published.get(2).message().getData());
         published.get(2).ack().complete(ack(2));
         assertEquals(List.of(EventId.ofSequence(1), EventId.ofSequence(2)), f.get(5, TimeUnit.SECONDS));
+        assertEquals(1, streamInfoRequests.get());
     }
 
     @Test
