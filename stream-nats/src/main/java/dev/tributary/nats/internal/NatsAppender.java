@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +50,17 @@ final class NatsAppender {
      * the definite RETRYABLE (nothing stored) rather than an expiry that could not say so.
      */
     private static final long NO_LEADER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /**
+     * Where a message is sent again after a pause (sequence 0, no leader): one daemon thread of its own,
+     * never the common pool — a publish can block while jnats' outgoing queue is full (a frozen server),
+     * and the common pool (one thread on two CPUs) also runs the processors' backoff timers.
+     */
+    private static final Executor RESENDS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tributary-nats-resend");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Bound of the check whether a stream exists after an append found no responders. */
     private static final Duration STREAM_CHECK_TIMEOUT = Duration.ofSeconds(2);
@@ -244,7 +257,8 @@ final class NatsAppender {
                                 + " is a duplicate without naming its sequence; it is stored or being stored");
             }
             return CompletableFuture.supplyAsync(
-                            () -> attempt, CompletableFuture.delayedExecutor(ZERO_SEQ_PAUSE_MS, TimeUnit.MILLISECONDS))
+                            () -> attempt,
+                            CompletableFuture.delayedExecutor(ZERO_SEQ_PAUSE_MS, TimeUnit.MILLISECONDS, RESENDS))
                     .thenCompose(n -> sendWithId(msg, options, a, n + 1));
         });
     }
@@ -302,7 +316,7 @@ final class NatsAppender {
     private void resendOrGiveUp(AppendWindow.Append<?> a, StreamName stream, Runnable resend) {
         if (!a.isDone()
                 && a.remainingNanos() > NO_LEADER_MARGIN_NANOS + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_PAUSE_MS)) {
-            CompletableFuture.delayedExecutor(NO_LEADER_PAUSE_MS, TimeUnit.MILLISECONDS)
+            CompletableFuture.delayedExecutor(NO_LEADER_PAUSE_MS, TimeUnit.MILLISECONDS, RESENDS)
                     .execute(resend);
             return;
         }
