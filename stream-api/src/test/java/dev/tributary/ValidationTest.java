@@ -1,6 +1,7 @@
 package dev.tributary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,12 @@ class ValidationTest {
         assertEquals(3, h.size());
         assertEquals(List.of("\"quoted\": r\u00e9sum\u00e9 \u65e5\u672c \ud83d\ude80\r\nnext", ""), h.all("type"));
         assertEquals("y", h.first("x").orElseThrow());
+        for (String bad : new String[] {null, "", "a b", "a:b", "caf\u00e9", "tab\t", "del\u007f", "k".repeat(257)}) {
+            assertFalse(Headers.isValidKey(bad), String.valueOf(bad));
+        }
+        for (String good : new String[] {"!", "~", "traceparent", "X-Trace_Id.1", "k".repeat(256)}) {
+            assertTrue(Headers.isValidKey(good), good);
+        }
     }
 
     @Test

@@ -179,6 +179,57 @@ class BenchTest {
     }
 
     @Test
+    void benchTraceParentsRunsAppendsInsideUpstreamTracesSampledAsTheSamplerSays(@TempDir Path dir) throws Exception {
+        for (String sampler : new String[] {"parentbased_always_off", "parentbased_always_on"}) {
+            Path json = dir.resolve(sampler + ".json");
+            Cli.Result r = Cli.run(
+                    "--uri",
+                    Cli.freshStore(),
+                    "bench",
+                    "--observe=tracing",
+                    "--sampler",
+                    sampler,
+                    "--trace-parents",
+                    "--no-dropped-context",
+                    "--records",
+                    "1000",
+                    "--batch",
+                    "100",
+                    "--rounds",
+                    "1",
+                    "--warmup",
+                    "0",
+                    "--json",
+                    json.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+            boolean on = sampler.endsWith("_on");
+            assertEquals(on ? 1024 : 0, n.get("traceParentsSampled").asInt(), r::toString);
+            assertEquals(false, n.get("propagateDroppedTraces").asBoolean());
+            long sampled = n.get("spans").get("sampled").asLong();
+            // every append's parent sampled: a send span each; none sampled: no send span at all
+            assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + r);
+        }
+        Cli.Result header = Cli.run(
+                "--uri",
+                Cli.freshStore(),
+                "bench",
+                "--observe=header",
+                "--records",
+                "500",
+                "--rounds",
+                "1",
+                "--warmup",
+                "0",
+                "--no-json");
+        assertEquals(0, header.exitCode(), header::toString);
+        assertTrue(header.out().contains("Tributary+header"), header::toString);
+        Cli.Result bad = Cli.run("--uri", Cli.freshStore(), "bench", "--trace-parents", "--no-json");
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("--trace-parents needs --observe"), bad::toString);
+    }
+
+    @Test
     void benchRejectsBadSettings() {
         Cli.Result r = Cli.run("bench", "--records", "0", "--no-json");
         assertEquals(2, r.exitCode(), r::toString);

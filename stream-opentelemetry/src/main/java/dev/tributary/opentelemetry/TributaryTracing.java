@@ -65,9 +65,13 @@ public final class TributaryTracing {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final boolean spansUnderUnsampledParents;
+    private final boolean propagateDroppedTraces;
 
     private TributaryTracing(Builder b) {
         this.tracer = b.openTelemetry.getTracer(INSTRUMENTATION_NAME);
+        this.spansUnderUnsampledParents = b.spansUnderUnsampledParents;
+        this.propagateDroppedTraces = b.propagateDroppedTraces;
         this.propagator = b.propagator != null
                 ? b.propagator
                 : b.openTelemetry.getPropagators().getTextMapPropagator();
@@ -99,6 +103,24 @@ public final class TributaryTracing {
     /** The tracer spans are recorded with. */
     public Tracer tracer() {
         return tracer;
+    }
+
+    /**
+     * Whether {@code parent} holds a span of a trace the sampler dropped (valid, not sampled) and
+     * spans under such parents are skipped ({@link Builder#spansUnderUnsampledParents}): the work then
+     * runs in {@code parent} as it is, and its context travels on with the sampled flag off.
+     */
+    public boolean dropped(Context parent) {
+        if (spansUnderUnsampledParents) {
+            return false;
+        }
+        SpanContext sc = Span.fromContext(parent).getSpanContext();
+        return sc.isValid() && !sc.isSampled();
+    }
+
+    /** Whether records of traces the sampler dropped carry their context ({@link Builder#propagateDroppedTraces}). */
+    public boolean propagatesDroppedTraces() {
+        return propagateDroppedTraces;
     }
 
     /** The context carried by {@code headers} (on top of {@link Context#root()}); root when there is none. */
@@ -153,10 +175,16 @@ public final class TributaryTracing {
      * makes it current if the work should see it). {@code group} may be null.
      */
     public Span startProcessSpan(String backend, StreamEvent event, String group) {
+        return startProcessSpan(backend, event, group, processParent(event));
+    }
+
+    /** The parent of an event's process span: its producer's context, else the current one. */
+    private Context processParent(StreamEvent event) {
         Context parent = extract(event);
-        if (!Span.fromContext(parent).getSpanContext().isValid()) {
-            parent = Context.current();
-        }
+        return Span.fromContext(parent).getSpanContext().isValid() ? parent : Context.current();
+    }
+
+    private Span startProcessSpan(String backend, StreamEvent event, String group, Context parent) {
         SpanBuilder sb = spanBuilder(PROCESS, backend, event.stream().value(), group, SpanKind.CONSUMER)
                 .setParent(parent)
                 .setAttribute(MESSAGE_ID, event.id().toString());
@@ -166,14 +194,23 @@ public final class TributaryTracing {
     /**
      * Wraps a per-event handler: each call runs inside a {@code process <stream>} span that
      * continues the producer's trace ({@link #startProcessSpan}); a throw is recorded on the span
-     * (status ERROR) and rethrown. Each retry is a span of its own.
+     * (status ERROR) and rethrown. Each retry is a span of its own. When the producer's trace was
+     * not sampled, the call runs in the producer's context without a span of its own
+     * ({@link Builder#spansUnderUnsampledParents}).
      */
     @SuppressWarnings("try") // the try closes the span's Scope; the body need not name it
     public <T> Handler<T> handler(StreamClient client, Handler<T> handler) {
         Objects.requireNonNull(handler, "handler");
         String backend = client.backend();
         return m -> {
-            Span span = startProcessSpan(backend, m.event(), groupOf(m));
+            Context parent = processParent(m.event());
+            if (dropped(parent)) {
+                try (Scope ignored = parent.makeCurrent()) {
+                    handler.handle(m); // appends made here carry the trace on, marked not sampled
+                }
+                return;
+            }
+            Span span = startProcessSpan(backend, m.event(), groupOf(m), parent);
             try (Scope ignored = span.makeCurrent()) {
                 handler.handle(m);
             } catch (Exception | Error e) {
@@ -264,6 +301,8 @@ public final class TributaryTracing {
     public static final class Builder {
         private final OpenTelemetry openTelemetry;
         private TextMapPropagator propagator;
+        private boolean spansUnderUnsampledParents;
+        private boolean propagateDroppedTraces = true;
 
         private Builder(OpenTelemetry openTelemetry) {
             this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -272,6 +311,43 @@ public final class TributaryTracing {
         /** The propagator of record headers (default: the OpenTelemetry instance's). */
         public Builder propagator(TextMapPropagator propagator) {
             this.propagator = Objects.requireNonNull(propagator, "propagator");
+            return this;
+        }
+
+        /**
+         * Whether appends and per-event handlers start a span under a parent the sampler dropped
+         * (a valid span context with the sampled flag off). Default {@code false}: with a parent-based
+         * sampler — OpenTelemetry's default, and what {@code parentbased_traceidratio} configures —
+         * such a child is never sampled, so building it would only cost time; the work runs in the
+         * parent's context instead, and the record carries the parent's {@code traceparent} (same
+         * trace id, sampled flag off), so downstream follows the same decision. Set {@code true}
+         * with a sampler that may sample the child of an unsampled parent. Appends and handlers
+         * with no parent span (a trace's root) always start a span and let the sampler decide.
+         *
+         * @param enabled true to start those spans anyway
+         * @return this builder
+         */
+        public Builder spansUnderUnsampledParents(boolean enabled) {
+            this.spansUnderUnsampledParents = enabled;
+            return this;
+        }
+
+        /**
+         * Whether a record appended in a trace the sampler dropped carries that trace's context.
+         * Default {@code true}, as W3C trace context intends: the record's {@code traceparent} has the
+         * sampled flag off, so every consumer downstream follows the decision and keeps the trace id.
+         * {@code false}: such records carry no trace headers at all, so only sampled traces pay for
+         * them — about 70 bytes a record, which through kafka-clients with 100-byte events costs about
+         * a quarter of the throughput (docs/benchmarks.md, "Observability overhead"). A consumer then
+         * sees no producer context on those events and its own sampler decides anew (a
+         * {@code process} span of {@link #handler} becomes a root). Records the application gave a
+         * {@code traceparent} of its own keep it either way.
+         *
+         * @param enabled false to send records of dropped traces without trace headers
+         * @return this builder
+         */
+        public Builder propagateDroppedTraces(boolean enabled) {
+            this.propagateDroppedTraces = enabled;
             return this;
         }
 

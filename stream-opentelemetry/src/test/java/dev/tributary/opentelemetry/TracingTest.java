@@ -134,6 +134,134 @@ class TracingTest {
         off.close();
     }
 
+    /** A context whose span came from upstream with the sampled flag off (the trace was dropped there). */
+    private static io.opentelemetry.context.Context droppedUpstream() {
+        return io.opentelemetry.context.Context.root()
+                .with(Span.wrap(SpanContext.createFromRemoteParent(
+                        "0af7651916cd43dd8448eb211c80319c",
+                        "b7ad6b7169203331",
+                        io.opentelemetry.api.trace.TraceFlags.getDefault(),
+                        io.opentelemetry.api.trace.TraceState.getDefault())));
+    }
+
+    @Test
+    void anAppendInsideADroppedTraceCarriesTheParentsContextAsItIsWithoutASpan() {
+        try (Scope ignored = droppedUpstream().makeCurrent()) {
+            client.append(stream, StreamRecord.of("a"));
+            client.appendBatch(stream, List.of(StreamRecord.of("b"), StreamRecord.of("c")));
+        }
+        List<StreamEvent> events = raw.openReader(stream, Position.earliest()).poll(10, Duration.ZERO);
+        assertEquals(3, events.size());
+        for (StreamEvent e : events) {
+            // the parent's own span id: no child span was built (a new one would have a new span id)
+            assertEquals(
+                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+                    e.headers().first("traceparent").orElseThrow());
+        }
+        assertEquals(0, exporter.getFinishedSpanItems().size());
+    }
+
+    @Test
+    void withSpansUnderUnsampledParentsASamplerThatIgnoresTheParentStillGetsItsSendSpan() {
+        SdkTracerProvider alwaysOn = SdkTracerProvider.builder()
+                .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOn()) // not parent-based
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build();
+        StreamClient c = TributaryTracing.builder(OpenTelemetrySdk.builder()
+                        .setTracerProvider(alwaysOn)
+                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                        .build())
+                .spansUnderUnsampledParents(true)
+                .build()
+                .instrument(raw);
+        try (Scope ignored = droppedUpstream().makeCurrent()) {
+            c.append(stream, StreamRecord.of("a"));
+        }
+        SpanData send = span("send " + stream.value());
+        assertEquals("b7ad6b7169203331", send.getParentSpanId());
+        String tp = raw.openReader(stream, Position.earliest())
+                .poll(10, Duration.ZERO)
+                .get(0)
+                .headers()
+                .first("traceparent")
+                .orElseThrow();
+        assertEquals("00-0af7651916cd43dd8448eb211c80319c-" + send.getSpanId() + "-01", tp);
+        alwaysOn.close(); // last: it shuts the shared exporter down, which forgets its spans
+    }
+
+    @Test
+    void withoutPropagationOfDroppedTracesOnlySampledRecordsCarryTraceHeaders() {
+        SdkTracerProvider ratio = SdkTracerProvider.builder()
+                .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.parentBased(
+                        io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())) // every root dropped
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(ratio)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        StreamClient c = TributaryTracing.builder(sdk)
+                .propagateDroppedTraces(false)
+                .build()
+                .instrument(raw);
+        c.append(stream, StreamRecord.of("root, dropped"));
+        try (Scope ignored = droppedUpstream().makeCurrent()) {
+            c.append(stream, StreamRecord.of("in a dropped trace"));
+            c.appendBatch(stream, List.of(StreamRecord.of("batch, dropped")));
+        }
+        Span sampled = Span.wrap(SpanContext.createFromRemoteParent(
+                "0af7651916cd43dd8448eb211c80319d",
+                "b7ad6b7169203332",
+                io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault()));
+        try (Scope ignored =
+                io.opentelemetry.context.Context.root().with(sampled).makeCurrent()) {
+            c.append(stream, StreamRecord.of("in a sampled trace"));
+        }
+        c.append(
+                stream,
+                StreamRecord.builder()
+                        .payload(new byte[1])
+                        .headers(dev.tributary.Headers.of(
+                                "traceparent", "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-00"))
+                        .build());
+        List<StreamEvent> events = raw.openReader(stream, Position.earliest()).poll(10, Duration.ZERO);
+        assertEquals(5, events.size());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(events.get(i).headers().isEmpty(), () -> "dropped, no trace headers: " + events);
+        }
+        String tp = events.get(3).headers().first("traceparent").orElseThrow();
+        assertTrue(tp.startsWith("00-0af7651916cd43dd8448eb211c80319d-") && tp.endsWith("-01"), tp);
+        assertEquals(
+                "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-00",
+                events.get(4).headers().first("traceparent").orElseThrow(),
+                "the application's own traceparent is kept");
+        ratio.close();
+    }
+
+    @Test
+    void aHandlerOfAnEventFromADroppedTraceRunsInThatContextWithoutAProcessSpan() throws Exception {
+        try (Scope ignored = droppedUpstream().makeCurrent()) {
+            client.append(stream, StreamRecord.of("job"));
+        }
+        List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
+                .pollWait(Duration.ofMillis(20))
+                .handler(tracing.handler(
+                        client, m -> seenInHandler.add(Span.current().getSpanContext())))
+                .build();
+        p.start();
+        try {
+            await("handled", () -> seenInHandler.size() == 1);
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        assertEquals("b7ad6b7169203331", seenInHandler.get(0).getSpanId(), "the producer's context is current");
+        assertTrue(!seenInHandler.get(0).isSampled());
+        assertTrue(exporter.getFinishedSpanItems().stream()
+                .noneMatch(s -> s.getName().startsWith("process ")));
+    }
+
     @Test
     void theSendSpanIsAChildOfTheApplicationSpanAndItsContextTravelsInTheHeaders() {
         SpanContext parent = appendInsideAParentSpan("a");

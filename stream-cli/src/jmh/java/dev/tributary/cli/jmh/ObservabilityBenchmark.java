@@ -1,20 +1,26 @@
 package dev.tributary.cli.jmh;
 
+import dev.tributary.EventId;
+import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
-import dev.tributary.Position;
 import dev.tributary.core.ProcessorListener;
 import dev.tributary.micrometer.TributaryMetrics;
 import dev.tributary.opentelemetry.TributaryTracing;
+import dev.tributary.spi.ForwardingStreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -28,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +73,8 @@ public class ObservabilityBenchmark {
     private static final AtomicInteger STORES = new AtomicInteger();
 
     /** Which instruments the client carries. */
-    @Param({"plain", "metrics", "metrics_percentiles", "tracing_all", "tracing_1pct", "both_all", "both_1pct"})
+    @Param({"plain", "header", "metrics", "metrics_percentiles", "tracing_all", "tracing_1pct", "tracing_1pct_parents",
+        "tracing_1pct_parents_nodrop", "both_all", "both_1pct"})
     public String mode;
 
     private StreamClient plain;
@@ -80,6 +88,7 @@ public class ObservabilityBenchmark {
     private StreamRecord record;
     private StreamReader reader;
     private List<StreamEvent> sample;
+    private Context parent;
     private int next;
 
     /** Opens a fresh memory store and instruments its client as {@link #mode} says. */
@@ -88,7 +97,7 @@ public class ObservabilityBenchmark {
         plain = StreamClients.open("memory:jmh" + STORES.incrementAndGet() + "x" + ProcessHandle.current().pid());
         boolean metrics = mode.startsWith("metrics") || mode.startsWith("both");
         boolean traced = mode.startsWith("tracing") || mode.startsWith("both");
-        Sampler sampler = mode.endsWith("1pct") ? Sampler.parentBased(Sampler.traceIdRatioBased(0.01))
+        Sampler sampler = mode.contains("1pct") ? Sampler.parentBased(Sampler.traceIdRatioBased(0.01))
                 : Sampler.alwaysOn();
         tracerProvider = SdkTracerProvider.builder().setSampler(sampler)
                 .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build()).build();
@@ -96,14 +105,17 @@ public class ObservabilityBenchmark {
                 .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
                         W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
                 .build();
-        tracing = TributaryTracing.create(otel);
+        tracing = TributaryTracing.builder(otel).propagateDroppedTraces(!mode.endsWith("_nodrop")).build();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TributaryMetrics.Builder mb = TributaryMetrics.builder(registry);
         if (mode.equals("metrics_percentiles")) {
             mb.percentiles(0.5, 0.95, 0.99);
         }
         TributaryMetrics meters = mb.build();
-        StreamClient c = traced ? tracing.instrument(plain) : plain;
+        StreamClient c = traced ? tracing.instrument(plain) : mode.equals("header") ? new FixedHeader(plain) : plain;
+        parent = mode.contains("_parents") ? Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(
+                "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getDefault(),
+                TraceState.getDefault()))) : null;
         client = metrics ? meters.instrument(c) : c;
         listener = metrics ? meters.processorListener() : null;
         if (listener != null) {
@@ -146,8 +158,27 @@ public class ObservabilityBenchmark {
 
     /** One {@code appendAsync} of a 100-byte record, until its future completes. */
     @Benchmark
+    @SuppressWarnings("try")
     public Object append() {
-        return client.appendAsync(appendStream, record).join();
+        if (parent == null) {
+            return client.appendAsync(appendStream, record).join();
+        }
+        try (io.opentelemetry.context.Scope ignored = parent.makeCurrent()) { // inside an application's trace the sampler dropped
+            return client.appendAsync(appendStream, record).join();
+        }
+    }
+
+    /** The price of the header alone: a fixed, unsampled {@code traceparent} on every record. */
+    private static final class FixedHeader extends ForwardingStreamClient {
+        FixedHeader(StreamClient delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord r) {
+            return super.appendAsync(stream, r.withHeaders(r.headers().with("traceparent",
+                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")));
+        }
     }
 
     /** One event of a 100-event reader poll (receive span, read counter). */
@@ -171,7 +202,7 @@ public class ObservabilityBenchmark {
     public void handle(Blackhole bh) {
         StreamEvent e = sample.get(next++ % sample.size());
         long start = System.nanoTime();
-        if (mode.equals("plain") || mode.startsWith("metrics")) {
+        if (mode.equals("plain") || mode.equals("header") || mode.startsWith("metrics")) {
             bh.consume(e.payload());
         } else {
             Span span = tracing.startProcessSpan(plain.backend(), e, "g");

@@ -31,8 +31,8 @@ public final class ObservabilityCpuCost {
         int ops = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String[] modes = args.length > 2 ? args[2].split(",")
-                : new String[] {"plain", "metrics", "metrics_percentiles", "tracing_all", "tracing_1pct", "both_all",
-                    "both_1pct"};
+                : new String[] {"plain", "header", "metrics", "metrics_percentiles", "tracing_all", "tracing_1pct",
+                    "tracing_1pct_parents", "tracing_1pct_parents_nodrop", "both_all", "both_1pct"};
         Blackhole bh = new Blackhole(
                 "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
         System.out.printf(Locale.ROOT, "%-20s %-8s %12s %12s%n", "mode", "op", "median ns", "min ns");

@@ -164,10 +164,12 @@ public final class BenchCommand extends ClientCommand {
             arity = "0..1",
             fallbackValue = "both",
             paramLabel = "WHAT",
-            description = "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
-                    + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
-                    + "exported to nowhere) or both "
-                    + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both.")
+            description =
+                    "Measure the cost of observability instead of the raw client: Tributary with Micrometer "
+                            + "meters (Prometheus registry), OpenTelemetry tracing (SDK, W3C propagators, spans sampled as --sampler says, "
+                            + "exported to nowhere) or both "
+                            + "(the default) against plain Tributary, in the same run. WHAT: metrics, tracing, both, or header "
+                            + "(no instruments; every record carries a fixed 55-byte traceparent: the price of the header alone).")
     Observed.What observe;
 
     @Option(
@@ -179,6 +181,19 @@ public final class BenchCommand extends ClientCommand {
                             + "otel.traces.sampler and otel.traces.sampler.arg system properties, else OTEL_TRACES_SAMPLER and "
                             + "OTEL_TRACES_SAMPLER_ARG, else always_on.")
     String sampler;
+
+    @Option(
+            names = "--trace-parents",
+            description = "With --observe: every append runs inside a trace of the application, as in a service that "
+                    + "appends while it handles a request — a context from upstream (one of 1 024, taken in turn) "
+                    + "sampled or not as --sampler decides for its trace id. Without it each append starts a trace.")
+    boolean traceParents;
+
+    @Option(
+            names = "--no-dropped-context",
+            description = "With --observe: records of traces the sampler dropped carry no trace headers "
+                    + "(TributaryTracing.Builder.propagateDroppedTraces(false)); only sampled traces pay for them.")
+    boolean noDroppedContext;
 
     @Option(
             names = "--json",
@@ -219,8 +234,10 @@ public final class BenchCommand extends ClientCommand {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
         }
-        if (sampler != null && observe == null) {
-            throw CliException.usage("--sampler needs --observe");
+        if ((sampler != null || traceParents || noDroppedContext) && observe == null) {
+            throw CliException.usage(
+                    (sampler != null ? "--sampler" : traceParents ? "--trace-parents" : "--no-dropped-context")
+                            + " needs --observe");
         }
         try {
             Observed.sampler(sampler);
@@ -242,7 +259,8 @@ public final class BenchCommand extends ClientCommand {
         }
         Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Observed observed = observe != null ? new Observed(client, observe, sampler) : null;
+        Observed observed =
+                observe != null ? new Observed(client, observe, sampler, traceParents, !noDroppedContext) : null;
         Side trib = new Side(
                 observe != null
                         ? new TributaryTarget(observed.client(), observed.label(), targetSettings())

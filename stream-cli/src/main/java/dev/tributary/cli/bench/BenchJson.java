@@ -57,6 +57,8 @@ final class BenchJson {
                         : "tributary-vs-raw");
         if (observed != null) {
             result.put("sampler", observed.samplerName());
+            result.put("traceParentsSampled", observed.sampledParents());
+            result.put("propagateDroppedTraces", observed.propagatesDropped());
             long[] spans = observed.spans();
             ObjectNode sp = result.putObject("spans");
             sp.put("sampled", spans[0]);

@@ -1,14 +1,27 @@
 package dev.tributary.cli.bench;
 
+import dev.tributary.EventId;
 import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
+import dev.tributary.StreamRecord;
 import dev.tributary.micrometer.TributaryMetrics;
 import dev.tributary.opentelemetry.TributaryTracing;
+import dev.tributary.spi.ForwardingStreamClient;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -21,10 +34,15 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -40,8 +58,17 @@ final class Observed implements AutoCloseable {
     enum What {
         metrics,
         tracing,
-        both
+        both,
+        /**
+         * No instruments: every record carries one fixed {@code traceparent} header (55 bytes), as
+         * when a dropped trace's context is propagated. The price of carrying the header through the
+         * broker and its client, which any W3C-propagating producer pays, apart from tracing's own.
+         */
+        header
     }
+
+    /** The {@code traceparent} of {@link What#header}: a trace the sampler dropped. */
+    static final String FIXED_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
 
     private final What what;
     private final String samplerName;
@@ -50,8 +77,11 @@ final class Observed implements AutoCloseable {
     private final LongAdder ended = new LongAdder();
     private final SdkTracerProvider tracerProvider;
     private final StreamClient client;
+    private final Context[] parents;
+    private final boolean propagateDropped;
 
-    Observed(StreamClient plain, What what, String sampler) {
+    Observed(StreamClient plain, What what, String sampler, boolean traceParents, boolean propagateDropped) {
+        this.propagateDropped = propagateDropped;
         this.what = what;
         Sampler s = sampler(sampler);
         this.samplerName = s.getDescription();
@@ -66,9 +96,118 @@ final class Observed implements AutoCloseable {
                 .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
                         W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
                 .build();
-        StreamClient traced =
-                what == What.metrics ? plain : TributaryTracing.create(otel).instrument(plain);
-        client = what == What.tracing ? traced : TributaryMetrics.instrument(traced, registry);
+        StreamClient observed;
+        if (what == What.header) {
+            observed = new FixedHeader(plain);
+        } else {
+            StreamClient traced = what == What.metrics
+                    ? plain
+                    : TributaryTracing.builder(otel)
+                            .propagateDroppedTraces(propagateDropped)
+                            .build()
+                            .instrument(plain);
+            observed = what == What.tracing ? traced : TributaryMetrics.instrument(traced, registry);
+        }
+        this.parents = traceParents ? parents(s) : null;
+        client = parents == null ? observed : new InParents(observed, parents);
+    }
+
+    /** How many upstream contexts the appends take in turn with {@code --trace-parents}. */
+    static final int PARENTS = 1024;
+
+    /**
+     * Contexts as an upstream service would hand them over: a remote span of a random trace, its
+     * sampled flag set where {@code sampler} samples that trace as a root (so a ratio sampler marks
+     * about that ratio of them).
+     */
+    static Context[] parents(Sampler sampler) {
+        Context[] out = new Context[PARENTS];
+        Random random = new Random(42);
+        for (int i = 0; i < out.length; i++) {
+            String traceId = TraceId.fromLongs(random.nextLong() | 1, random.nextLong());
+            String spanId = SpanId.fromLong(random.nextLong() | 1);
+            boolean sampled = sampler.shouldSample(
+                                    Context.root(), traceId, "request", SpanKind.SERVER, Attributes.empty(), List.of())
+                            .getDecision()
+                    == SamplingDecision.RECORD_AND_SAMPLE;
+            out[i] = Context.root()
+                    .with(Span.wrap(SpanContext.createFromRemoteParent(
+                            traceId,
+                            spanId,
+                            sampled ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+                            TraceState.getDefault())));
+        }
+        return out;
+    }
+
+    /** Adds {@link #FIXED_TRACEPARENT} to every record, and nothing else. */
+    private static final class FixedHeader extends ForwardingStreamClient {
+        FixedHeader(StreamClient delegate) {
+            super(delegate);
+        }
+
+        private static StreamRecord carrying(StreamRecord r) {
+            return r.withHeaders(r.headers().with("traceparent", FIXED_TRACEPARENT));
+        }
+
+        @Override
+        public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
+            return super.appendAsync(stream, carrying(record));
+        }
+
+        @Override
+        public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
+            return super.appendBatchAsync(
+                    stream, records.stream().map(FixedHeader::carrying).toList());
+        }
+    }
+
+    /** Makes one of the upstream contexts current around each append, in turn. */
+    private static final class InParents extends ForwardingStreamClient {
+        private final Context[] parents;
+        private final AtomicInteger next = new AtomicInteger();
+
+        InParents(StreamClient delegate, Context[] parents) {
+            super(delegate);
+            this.parents = parents;
+        }
+
+        private Context parent() {
+            return parents[(next.getAndIncrement() & Integer.MAX_VALUE) % parents.length];
+        }
+
+        @Override
+        @SuppressWarnings("try") // the try closes the Scope
+        public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
+            try (Scope ignored = parent().makeCurrent()) {
+                return super.appendAsync(stream, record);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("try") // the try closes the Scope
+        public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
+            try (Scope ignored = parent().makeCurrent()) {
+                return super.appendBatchAsync(stream, records);
+            }
+        }
+    }
+
+    /** Whether records of dropped traces carry their context (not {@code --no-dropped-context}). */
+    boolean propagatesDropped() {
+        return propagateDropped;
+    }
+
+    /** How many of the upstream contexts are sampled; -1 without {@code --trace-parents}. */
+    int sampledParents() {
+        if (parents == null) {
+            return -1;
+        }
+        int n = 0;
+        for (Context c : parents) {
+            n += Span.fromContext(c).getSpanContext().isSampled() ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -156,12 +295,16 @@ final class Observed implements AutoCloseable {
         long meters = registry.getMeters().size();
         long samples =
                 registry.getMeters().stream().mapToLong(Observed::measurements).sum();
-        String tracing = what == What.metrics
+        String tracing = what == What.metrics || what == What.header
                 ? "no tracing"
                 : spans[0] + " spans sampled (" + samplerName + "), " + spans[1] + " exported, " + (spans[0] - spans[1])
                         + " dropped by the batch span processor";
-        return "observability on the " + label() + " side: " + meters + " meters (" + samples + " samples in the "
-                + "Prometheus registry), " + tracing;
+        String parentsNote = (parents == null
+                        ? ""
+                        : ", appends inside upstream traces (" + sampledParents() + " of " + PARENTS + " sampled)")
+                + (propagateDropped ? "" : ", dropped traces not propagated");
+        return "observability on the " + label() + " side" + parentsNote + ": " + meters + " meters (" + samples
+                + " samples in the " + "Prometheus registry), " + tracing;
     }
 
     private static long measurements(Meter m) {

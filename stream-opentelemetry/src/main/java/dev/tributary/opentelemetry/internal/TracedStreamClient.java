@@ -38,7 +38,8 @@ import java.util.function.Supplier;
 
 /**
  * Injects trace context on append (send spans) and records receive spans for polls. Validation
- * errors thrown before I/O pass through unchanged and end the send span as failed.
+ * errors thrown before I/O pass through unchanged and end the send span as failed. An append
+ * inside a trace the sampler dropped starts no send span ({@link TributaryTracing.Builder#spansUnderUnsampledParents}).
  */
 public final class TracedStreamClient extends ForwardingStreamClient {
     /** Most streams whose send span name and attributes are kept built. */
@@ -83,8 +84,12 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         if (stream == null || record == null) {
             return delegate().appendAsync(stream, record); // the backend reports the bad argument
         }
+        Context current = Context.current();
+        if (tracing.dropped(current)) {
+            return delegate().appendAsync(stream, carry(record, current));
+        }
         Span span = sendSpan(stream, record.headers(), null).startSpan();
-        StreamRecord traced = withContext(record, Context.current().with(span));
+        StreamRecord traced = carry(record, current.with(span));
         if (!span.isRecording()) {
             return unrecorded(span, () -> delegate().appendAsync(stream, traced));
         }
@@ -100,15 +105,23 @@ public final class TracedStreamClient extends ForwardingStreamClient {
                 || records.stream().anyMatch(r -> r == null)) {
             return delegate().appendBatchAsync(stream, records);
         }
+        Context current = Context.current();
+        if (tracing.dropped(current)) {
+            List<StreamRecord> traced = new ArrayList<>(records.size());
+            for (StreamRecord r : records) {
+                traced.add(carry(r, current));
+            }
+            return delegate().appendBatchAsync(stream, traced);
+        }
         SpanBuilder sb = sendSpan(stream, null, records);
         if (records.size() > 1) {
             sb.setAttribute(BATCH_MESSAGE_COUNT, (long) records.size());
         }
         Span span = sb.startSpan();
-        Context ctx = Context.current().with(span);
+        Context ctx = current.with(span);
         List<StreamRecord> traced = new ArrayList<>(records.size());
         for (StreamRecord r : records) {
-            traced.add(withContext(r, ctx));
+            traced.add(carry(r, ctx));
         }
         if (!span.isRecording()) {
             return unrecorded(span, () -> delegate().appendBatchAsync(stream, traced));
@@ -131,6 +144,8 @@ public final class TracedStreamClient extends ForwardingStreamClient {
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAllAttributes(shape.attributes())
                 .setParent(Context.current());
+        // attributes go in before the start, not after the sampling decision: the messaging
+        // conventions name them as what a sampler may decide on
         if (one != null) {
             linkOwn(sb, one);
         } else {
@@ -162,6 +177,19 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * The record as it goes to the backend: with {@code ctx}'s trace headers, unless its trace was
+     * dropped by the sampler and dropped traces are not propagated
+     * ({@link TributaryTracing.Builder#propagateDroppedTraces}).
+     */
+    private StreamRecord carry(StreamRecord record, Context ctx) {
+        if (!tracing.propagatesDroppedTraces()
+                && !Span.fromContext(ctx).getSpanContext().isSampled()) {
+            return record;
+        }
+        return withContext(record, ctx);
     }
 
     /** The record with trace headers added, unless they would not fit the backend's header limit. */
