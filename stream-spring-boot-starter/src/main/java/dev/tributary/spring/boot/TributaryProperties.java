@@ -221,12 +221,26 @@ public class TributaryProperties {
         /** Whether the client is traced and TributaryProcessors#traced wraps handlers in process spans. */
         private boolean enabled = true;
 
+        /**
+         * Whether records of traces the sampler dropped carry their trace context (false: no trace
+         * headers on them, so only sampled traces pay for the header).
+         */
+        private boolean propagateDroppedTraces = true;
+
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public boolean isPropagateDroppedTraces() {
+            return propagateDroppedTraces;
+        }
+
+        public void setPropagateDroppedTraces(boolean propagateDroppedTraces) {
+            this.propagateDroppedTraces = propagateDroppedTraces;
         }
     }
 }

@@ -30,8 +30,10 @@ public class TributaryTracingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TributaryTracing tributaryTracing(OpenTelemetry openTelemetry) {
-        return TributaryTracing.create(openTelemetry);
+    TributaryTracing tributaryTracing(OpenTelemetry openTelemetry, TributaryProperties properties) {
+        return TributaryTracing.builder(openTelemetry)
+                .propagateDroppedTraces(properties.getTracing().isPropagateDroppedTraces())
+                .build();
     }
 
     @Bean

@@ -175,6 +175,34 @@ class ObservabilityAutoConfigurationTest {
         }
 
         @Test
+        @SuppressWarnings("try")
+        void recordsOfDroppedTracesCarryNoTraceHeadersWhenSoConfigured() {
+            io.opentelemetry.context.Context dropped = io.opentelemetry.context.Context.root()
+                    .with(io.opentelemetry.api.trace.Span.wrap(
+                            io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+                                    "0af7651916cd43dd8448eb211c80319c",
+                                    "b7ad6b7169203331",
+                                    io.opentelemetry.api.trace.TraceFlags.getDefault(),
+                                    io.opentelemetry.api.trace.TraceState.getDefault())));
+            for (boolean propagate : new boolean[] {true, false}) {
+                runner.withUserConfiguration(Otel.class)
+                        .withPropertyValues("tributary.tracing.propagate-dropped-traces=" + propagate)
+                        .run(ctx -> {
+                            StreamClient client = ctx.getBean(StreamClient.class);
+                            StreamName s = StreamName.of("dropped-" + propagate); // the memory store outlives a context
+                            try (io.opentelemetry.context.Scope ignored = dropped.makeCurrent()) {
+                                client.append(
+                                        s, StreamRecord.builder().payload("x").build());
+                            }
+                            StreamEvent e = client.range(s, Position.earliest(), null, 1)
+                                    .get(0);
+                            assertThat(e.headers().first("traceparent").isPresent())
+                                    .isEqualTo(propagate);
+                        });
+            }
+        }
+
+        @Test
         void tracedHandlersRecordProcessSpans() {
             runner.withUserConfiguration(Otel.class).run(ctx -> {
                 TributaryProcessors processors = ctx.getBean(TributaryProcessors.class);
