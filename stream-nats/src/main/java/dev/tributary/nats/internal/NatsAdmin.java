@@ -42,16 +42,32 @@ final class NatsAdmin {
     private final NatsSettings settings;
     private final Connection connection;
     private final JetStreamManagement jsm;
+    /** The same API with {@link #PROBE_TIMEOUT} at most: checks a poll makes on its way. */
+    private final JetStreamManagement probeJsm;
+
     private final NatsNames names;
     private final NatsErrors errors;
     private final Clock clock;
     private final BooleanSupplier clientClosed;
 
-    /** @param clientClosed whether the client closed (ends a trim's read early) */
+    /**
+     * The longest a poll waits for the answer to one of its checks (the stream's info after a reconnect,
+     * whether its consumer still exists). Right after a cluster restarts, the JetStream API takes requests
+     * and answers none until the servers agree on a leader; a poll that waited the full request timeout
+     * there would notice the cluster back that much later. A check that times out fails the poll
+     * {@code RETRYABLE}, and the next poll asks again.
+     */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * @param probeJsm the API with a timeout of at most {@link #PROBE_TIMEOUT}
+     * @param clientClosed whether the client closed (ends a trim's read early)
+     */
     NatsAdmin(
             NatsSettings settings,
             Connection connection,
             JetStreamManagement jsm,
+            JetStreamManagement probeJsm,
             NatsNames names,
             NatsErrors errors,
             Clock clock,
@@ -59,6 +75,7 @@ final class NatsAdmin {
         this.settings = settings;
         this.connection = connection;
         this.jsm = jsm;
+        this.probeJsm = probeJsm;
         this.names = names;
         this.errors = errors;
         this.clock = clock;
@@ -185,8 +202,17 @@ final class NatsAdmin {
 
     /** The stream's info (configuration, state, creation time), or null when it does not exist. */
     io.nats.client.api.StreamInfo streamInfo(String jsStream, String what) {
+        return streamInfo(jsm, jsStream, what);
+    }
+
+    /** {@link #streamInfo} for a check on a poll's way, answered within {@link #PROBE_TIMEOUT}. */
+    io.nats.client.api.StreamInfo probeStreamInfo(String jsStream, String what) {
+        return streamInfo(probeJsm, jsStream, what);
+    }
+
+    private io.nats.client.api.StreamInfo streamInfo(JetStreamManagement api, String jsStream, String what) {
         try {
-            return jsm.getStreamInfo(jsStream);
+            return api.getStreamInfo(jsStream);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
                 return null;
@@ -350,7 +376,7 @@ final class NatsAdmin {
     /** False when the consumer (or its stream) is known not to exist; errors of the check propagate. */
     boolean consumerExists(String jsStream, String consumer) {
         try {
-            jsm.getConsumerInfo(jsStream, consumer);
+            probeJsm.getConsumerInfo(jsStream, consumer); // asked by a poll on its way
             return true;
         } catch (JetStreamApiException e) {
             int c = e.getApiErrorCode();

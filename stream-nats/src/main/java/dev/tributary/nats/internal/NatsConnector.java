@@ -14,6 +14,7 @@ import io.nats.client.support.Status;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,9 +188,17 @@ public final class NatsConnector {
         }
     }
 
-    /** Connection state changes to SLF4J. */
+    /**
+     * Connection state changes to SLF4J: one WARN when the connection is lost and one INFO when it is
+     * back, with how long it was down. jnats reports DISCONNECTED again after every failed reconnect
+     * attempt (every {@code reconnectWait}, 250 ms by default); those go to DEBUG, so an outage does
+     * not flood the application's log.
+     */
     static final class LoggingConnectionListener implements ConnectionListener {
         private final String uri;
+        private final AtomicLong downSinceNanos = new AtomicLong();
+        private final AtomicLong attempts = new AtomicLong();
+        private final AtomicLong warnings = new AtomicLong();
 
         LoggingConnectionListener(String uri) {
             this.uri = uri;
@@ -199,11 +208,44 @@ public final class NatsConnector {
         @SuppressWarnings("deprecation") // still the only abstract method of the interface in jnats 2.26
         public void connectionEvent(Connection conn, Events type) {
             switch (type) {
-                case DISCONNECTED -> LOG.warn("disconnected from NATS server {}; reconnecting", uri);
-                case RECONNECTED -> LOG.info("reconnected to NATS server {}", uri);
+                case DISCONNECTED -> disconnected();
+                case RECONNECTED -> reconnected();
                 case CLOSED -> LOG.debug("connection to NATS server {} closed", uri);
                 default -> LOG.debug("NATS connection {}: {}", uri, type);
             }
+        }
+
+        private void disconnected() {
+            long now = System.nanoTime();
+            if (downSinceNanos.compareAndSet(0, now == 0 ? 1 : now)) {
+                attempts.set(0);
+                warnings.incrementAndGet();
+                LOG.warn("disconnected from NATS server {}; reconnecting", uri);
+            } else {
+                LOG.debug(
+                        "NATS server {} still unreachable (reconnect attempt {} failed)",
+                        uri,
+                        attempts.incrementAndGet());
+            }
+        }
+
+        private void reconnected() {
+            long since = downSinceNanos.getAndSet(0);
+            if (since == 0) {
+                LOG.info("reconnected to NATS server {}", uri);
+            } else {
+                LOG.info("reconnected to NATS server {} after {} ms", uri, (System.nanoTime() - since) / 1_000_000);
+            }
+        }
+
+        /** Whether the connection is down as far as the events told (for tests). */
+        boolean down() {
+            return downSinceNanos.get() != 0;
+        }
+
+        /** How many disconnections were logged at WARN (for tests). */
+        long warnings() {
+            return warnings.get();
         }
     }
 }

@@ -104,7 +104,8 @@ final class NatsGroupConsumer extends AbstractGroupConsumer {
      * the stream exists and is that one, false when it does not exist.
      */
     private boolean verifyStream() {
-        io.nats.client.api.StreamInfo si = client.admin().streamInfo(jsStream, "checking the stream of " + describe());
+        io.nats.client.api.StreamInfo si =
+                client.admin().probeStreamInfo(jsStream, "checking the stream of " + describe());
         String loss;
         if (si == null) {
             if (observed == 0

@@ -208,7 +208,7 @@ final class NatsReader extends AbstractStreamReader {
      */
     private io.nats.client.api.StreamInfo inspect() {
         lastGapCheck = System.nanoTime();
-        io.nats.client.api.StreamInfo si = admin.streamInfo(jsStream, "reading the state of stream " + jsStream);
+        io.nats.client.api.StreamInfo si = admin.probeStreamInfo(jsStream, "reading the state of stream " + jsStream);
         if (si == null) {
             return null;
         }

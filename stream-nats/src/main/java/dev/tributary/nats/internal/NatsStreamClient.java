@@ -90,9 +90,19 @@ public final class NatsStreamClient extends AbstractStreamClient {
         JetStreamOptions jso = JetStreamOptions.builder()
                 .requestTimeout(settings.requestTimeout())
                 .build();
+        JetStreamOptions probe = JetStreamOptions.builder()
+                .requestTimeout(min(settings.requestTimeout(), NatsAdmin.PROBE_TIMEOUT))
+                .build();
         try {
             this.admin = new NatsAdmin(
-                    settings, connection, connection.jetStreamManagement(jso), names, errors, clock, this::isClosed);
+                    settings,
+                    connection,
+                    connection.jetStreamManagement(jso),
+                    connection.jetStreamManagement(probe),
+                    names,
+                    errors,
+                    clock,
+                    this::isClosed);
             this.appender = new NatsAppender(
                     connection,
                     connection.jetStream(jso),
@@ -381,5 +391,9 @@ public final class NatsStreamClient extends AbstractStreamClient {
     @Override
     protected void doClose(Duration remaining) {
         ConnectionCloser.close(connection, remaining, errors, settings);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -1,9 +1,11 @@
 package dev.tributary.nats.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ClientConfig;
+import io.nats.client.ConnectionListener.Events;
 import io.nats.client.Options;
 import java.time.Duration;
 import java.util.Set;
@@ -49,5 +51,20 @@ class NatsConnectorTest {
         assertEquals(-1, o.getMaxReconnect());
         assertEquals(2, o.getMaxPingsOut());
         assertEquals(Duration.ofSeconds(2), o.getPingInterval());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // connectionEvent(Connection, Events) is what jnats calls
+    void anOutageIsOneWarningHoweverManyReconnectAttemptsFail() {
+        NatsConnector.LoggingConnectionListener l = new NatsConnector.LoggingConnectionListener("nats://x:4222");
+        for (int i = 0; i < 40; i++) { // 10 s of failed attempts at 250 ms
+            l.connectionEvent(null, Events.DISCONNECTED);
+        }
+        assertTrue(l.down());
+        assertEquals(1, l.warnings());
+        l.connectionEvent(null, Events.RECONNECTED);
+        assertFalse(l.down());
+        l.connectionEvent(null, Events.DISCONNECTED);
+        assertEquals(2, l.warnings(), "the next outage warns again");
     }
 }
