@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,26 +151,7 @@ class BenchTest {
 
     @Test
     void benchObserveHonoursTheSamplerAndCarriesW3cContext(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("observe.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--observe=tracing",
-                "--sampler",
-                "always_off",
-                "--records",
-                "1000",
-                "--batch",
-                "100",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--json",
-                json.toString());
-        assertEquals(0, r.exitCode(), r::toString);
-        JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing", "--sampler", "always_off");
         assertEquals("AlwaysOffSampler", n.get("sampler").asText());
         assertEquals(0, n.get("spans").get("sampled").asLong());
         Cli.Result bad =
@@ -181,34 +163,19 @@ class BenchTest {
     @Test
     void benchTraceParentsRunsAppendsInsideUpstreamTracesSampledAsTheSamplerSays(@TempDir Path dir) throws Exception {
         for (String sampler : new String[] {"parentbased_always_off", "parentbased_always_on"}) {
-            Path json = dir.resolve(sampler + ".json");
-            Cli.Result r = Cli.run(
-                    "--uri",
-                    Cli.freshStore(),
-                    "bench",
+            JsonNode n = observedBench(
+                    dir.resolve(sampler + ".json"),
                     "--observe=tracing",
                     "--sampler",
                     sampler,
                     "--trace-parents",
-                    "--no-dropped-context",
-                    "--records",
-                    "1000",
-                    "--batch",
-                    "100",
-                    "--rounds",
-                    "1",
-                    "--warmup",
-                    "0",
-                    "--json",
-                    json.toString());
-            assertEquals(0, r.exitCode(), r::toString);
-            JsonNode n = new ObjectMapper().readTree(Files.readString(json));
+                    "--no-dropped-context");
             boolean on = sampler.endsWith("_on");
-            assertEquals(on ? 1024 : 0, n.get("traceParentsSampled").asInt(), r::toString);
+            assertEquals(on ? 1024 : 0, n.get("traceParentsSampled").asInt(), n::toString);
             assertEquals(false, n.get("propagateDroppedTraces").asBoolean());
             long sampled = n.get("spans").get("sampled").asLong();
             // every append's parent sampled: a send span each; none sampled: no send span at all
-            assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + r);
+            assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + n);
         }
         Cli.Result header = Cli.run(
                 "--uri",
@@ -227,6 +194,17 @@ class BenchTest {
         Cli.Result bad = Cli.run("--uri", Cli.freshStore(), "bench", "--trace-parents", "--no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("--trace-parents needs --observe"), bad::toString);
+    }
+
+    /** A 1 000-record, one-round bench of the memory backend with {@code observeArgs}; its JSON. */
+    private static JsonNode observedBench(Path json, String... observeArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
+        args.addAll(List.of(observeArgs));
+        args.addAll(List.of(
+                "--records", "1000", "--batch", "100", "--rounds", "1", "--warmup", "0", "--json", json.toString()));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r::toString);
+        return new ObjectMapper().readTree(Files.readString(json));
     }
 
     @Test

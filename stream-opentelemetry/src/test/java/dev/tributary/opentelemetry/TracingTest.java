@@ -104,6 +104,26 @@ class TracingTest {
         return parent.getSpanContext();
     }
 
+    /**
+     * Runs a group processor with a traced handler over the stream until it handled one event and
+     * {@code until} holds; returns the span context that was current in the handler.
+     */
+    private SpanContext currentInATracedHandler(BooleanSupplier until) throws InterruptedException {
+        List<SpanContext> seen = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
+                .pollWait(Duration.ofMillis(20))
+                .handler(tracing.handler(client, m -> seen.add(Span.current().getSpanContext())))
+                .build();
+        p.start();
+        try {
+            await("handled", () -> seen.size() == 1);
+            await("the spans ended", until);
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        return seen.get(0);
+    }
+
     @Test
     void anUnsampledAppendStillCarriesTheContextMarkedNotSampledAndRecordsNothing() {
         SdkTracerProvider off = SdkTracerProvider.builder()
@@ -244,20 +264,9 @@ class TracingTest {
         try (Scope ignored = droppedUpstream().makeCurrent()) {
             client.append(stream, StreamRecord.of("job"));
         }
-        List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
-                .pollWait(Duration.ofMillis(20))
-                .handler(tracing.handler(
-                        client, m -> seenInHandler.add(Span.current().getSpanContext())))
-                .build();
-        p.start();
-        try {
-            await("handled", () -> seenInHandler.size() == 1);
-        } finally {
-            p.stop(Duration.ofSeconds(5));
-        }
-        assertEquals("b7ad6b7169203331", seenInHandler.get(0).getSpanId(), "the producer's context is current");
-        assertTrue(!seenInHandler.get(0).isSampled());
+        SpanContext seen = currentInATracedHandler(() -> true);
+        assertEquals("b7ad6b7169203331", seen.getSpanId(), "the producer's context is current");
+        assertTrue(!seen.isSampled());
         assertTrue(exporter.getFinishedSpanItems().stream()
                 .noneMatch(s -> s.getName().startsWith("process ")));
     }
@@ -304,27 +313,13 @@ class TracingTest {
     void aProcessorHandlerRunsInAProcessSpanThatContinuesTheProducersTrace() throws Exception {
         SpanContext parent = appendInsideAParentSpan("job");
         SpanData send = span("send " + stream.value());
-        List<SpanContext> seenInHandler = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = GroupProcessor.builder(client, stream, "billing", Codecs.utf8())
-                .pollWait(Duration.ofMillis(20))
-                .handler(tracing.handler(
-                        client, m -> seenInHandler.add(Span.current().getSpanContext())))
-                .build();
-        p.start();
-        try {
-            await("handled", () -> seenInHandler.size() == 1);
-            await(
-                    "process span ended",
-                    () -> exporter.getFinishedSpanItems().stream()
-                            .anyMatch(s -> s.getName().equals("process " + stream.value())));
-        } finally {
-            p.stop(Duration.ofSeconds(5));
-        }
+        SpanContext seen = currentInATracedHandler(() -> exporter.getFinishedSpanItems().stream()
+                .anyMatch(s -> s.getName().equals("process " + stream.value())));
         SpanData process = span("process " + stream.value());
         assertEquals(SpanKind.CONSUMER, process.getKind());
         assertEquals(parent.getTraceId(), process.getTraceId());
         assertEquals(send.getSpanId(), process.getParentSpanId());
-        assertEquals(process.getSpanId(), seenInHandler.get(0).getSpanId(), "the span is current in the handler");
+        assertEquals(process.getSpanId(), seen.getSpanId(), "the span is current in the handler");
         assertEquals("billing", process.getAttributes().get(MessagingConventions.CONSUMER_GROUP_NAME));
         assertEquals("process", process.getAttributes().get(MessagingConventions.OPERATION_TYPE));
         assertEquals("memory", process.getAttributes().get(MessagingConventions.SYSTEM));
