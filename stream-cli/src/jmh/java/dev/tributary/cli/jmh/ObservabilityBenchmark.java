@@ -1,6 +1,5 @@
 package dev.tributary.cli.jmh;
 
-import dev.tributary.EventId;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
@@ -8,10 +7,10 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.cli.bench.FixedTraceparent;
 import dev.tributary.core.ProcessorListener;
 import dev.tributary.micrometer.TributaryMetrics;
 import dev.tributary.opentelemetry.TributaryTracing;
-import dev.tributary.spi.ForwardingStreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -112,7 +110,7 @@ public class ObservabilityBenchmark {
             mb.percentiles(0.5, 0.95, 0.99);
         }
         TributaryMetrics meters = mb.build();
-        StreamClient c = traced ? tracing.instrument(plain) : mode.equals("header") ? new FixedHeader(plain) : plain;
+        StreamClient c = traced ? tracing.instrument(plain) : mode.equals("header") ? new FixedTraceparent(plain) : plain;
         parent = mode.contains("_parents") ? Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(
                 "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getDefault(),
                 TraceState.getDefault()))) : null;
@@ -165,19 +163,6 @@ public class ObservabilityBenchmark {
         }
         try (io.opentelemetry.context.Scope ignored = parent.makeCurrent()) { // inside an application's trace the sampler dropped
             return client.appendAsync(appendStream, record).join();
-        }
-    }
-
-    /** The price of the header alone: a fixed, unsampled {@code traceparent} on every record. */
-    private static final class FixedHeader extends ForwardingStreamClient {
-        FixedHeader(StreamClient delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord r) {
-            return super.appendAsync(stream, r.withHeaders(r.headers().with("traceparent",
-                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")));
         }
     }
 

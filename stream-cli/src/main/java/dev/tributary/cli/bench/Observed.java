@@ -67,9 +67,6 @@ final class Observed implements AutoCloseable {
         header
     }
 
-    /** The {@code traceparent} of {@link What#header}: a trace the sampler dropped. */
-    static final String FIXED_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
-
     private final What what;
     private final String samplerName;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -98,7 +95,7 @@ final class Observed implements AutoCloseable {
                 .build();
         StreamClient observed;
         if (what == What.header) {
-            observed = new FixedHeader(plain);
+            observed = new FixedTraceparent(plain);
         } else {
             StreamClient traced = what == What.metrics
                     ? plain
@@ -138,28 +135,6 @@ final class Observed implements AutoCloseable {
                             TraceState.getDefault())));
         }
         return out;
-    }
-
-    /** Adds {@link #FIXED_TRACEPARENT} to every record, and nothing else. */
-    private static final class FixedHeader extends ForwardingStreamClient {
-        FixedHeader(StreamClient delegate) {
-            super(delegate);
-        }
-
-        private static StreamRecord carrying(StreamRecord r) {
-            return r.withHeaders(r.headers().with("traceparent", FIXED_TRACEPARENT));
-        }
-
-        @Override
-        public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
-            return super.appendAsync(stream, carrying(record));
-        }
-
-        @Override
-        public CompletableFuture<List<EventId>> appendBatchAsync(StreamName stream, List<StreamRecord> records) {
-            return super.appendBatchAsync(
-                    stream, records.stream().map(FixedHeader::carrying).toList());
-        }
     }
 
     /** Makes one of the upstream contexts current around each append, in turn. */

@@ -51,8 +51,8 @@ final class NatsAdmin {
     private final BooleanSupplier clientClosed;
 
     /**
-     * The longest a poll waits for the answer to one of its checks (the stream's info after a reconnect,
-     * whether its consumer still exists). Right after a cluster restarts, the JetStream API takes requests
+     * The longest a poll (or an ack) waits for the answer to one of its checks (the stream's info after a
+     * reconnect, whether its consumer still exists). Right after a cluster restarts, the JetStream API takes requests
      * and answers none until the servers agree on a leader; a poll that waited the full request timeout
      * there would notice the cluster back that much later. A check that times out fails the poll
      * {@code RETRYABLE}, and the next poll asks again.
@@ -373,10 +373,13 @@ final class NatsAdmin {
         return jsm.createConsumer(jsStream, b.build());
     }
 
-    /** False when the consumer (or its stream) is known not to exist; errors of the check propagate. */
+    /**
+     * False when the consumer (or its stream) is known not to exist; errors of the check propagate. A
+     * probe (polls and acks ask it on their way): answered within {@link #PROBE_TIMEOUT}.
+     */
     boolean consumerExists(String jsStream, String consumer) {
         try {
-            probeJsm.getConsumerInfo(jsStream, consumer); // asked by a poll on its way
+            probeJsm.getConsumerInfo(jsStream, consumer);
             return true;
         } catch (JetStreamApiException e) {
             int c = e.getApiErrorCode();

@@ -88,7 +88,7 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         if (tracing.dropped(current)) {
             return delegate().appendAsync(stream, carry(record, current));
         }
-        Span span = sendSpan(stream, record.headers(), null).startSpan();
+        Span span = sendSpan(stream, current, record.headers(), null).startSpan();
         StreamRecord traced = carry(record, current.with(span));
         if (!span.isRecording()) {
             return unrecorded(span, () -> delegate().appendAsync(stream, traced));
@@ -107,22 +107,14 @@ public final class TracedStreamClient extends ForwardingStreamClient {
         }
         Context current = Context.current();
         if (tracing.dropped(current)) {
-            List<StreamRecord> traced = new ArrayList<>(records.size());
-            for (StreamRecord r : records) {
-                traced.add(carry(r, current));
-            }
-            return delegate().appendBatchAsync(stream, traced);
+            return delegate().appendBatchAsync(stream, carry(records, current));
         }
-        SpanBuilder sb = sendSpan(stream, null, records);
+        SpanBuilder sb = sendSpan(stream, current, null, records);
         if (records.size() > 1) {
             sb.setAttribute(BATCH_MESSAGE_COUNT, (long) records.size());
         }
         Span span = sb.startSpan();
-        Context ctx = current.with(span);
-        List<StreamRecord> traced = new ArrayList<>(records.size());
-        for (StreamRecord r : records) {
-            traced.add(carry(r, ctx));
-        }
+        List<StreamRecord> traced = carry(records, current.with(span));
         if (!span.isRecording()) {
             return unrecorded(span, () -> delegate().appendBatchAsync(stream, traced));
         }
@@ -137,13 +129,13 @@ public final class TracedStreamClient extends ForwardingStreamClient {
      * A send span for one record's headers, or for a batch of records: the stream's prebuilt name and
      * attributes, and a link to each record's own trace context where the application set one.
      */
-    private SpanBuilder sendSpan(StreamName stream, Headers one, List<StreamRecord> records) {
+    private SpanBuilder sendSpan(StreamName stream, Context parent, Headers one, List<StreamRecord> records) {
         SendShape shape = shape(stream);
         SpanBuilder sb = tracing.tracer()
                 .spanBuilder(shape.name())
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAllAttributes(shape.attributes())
-                .setParent(Context.current());
+                .setParent(parent);
         // attributes go in before the start, not after the sampling decision: the messaging
         // conventions name them as what a sampler may decide on
         if (one != null) {
@@ -190,6 +182,15 @@ public final class TracedStreamClient extends ForwardingStreamClient {
             return record;
         }
         return withContext(record, ctx);
+    }
+
+    /** {@link #carry(StreamRecord, Context)} for each record of a batch. */
+    private List<StreamRecord> carry(List<StreamRecord> records, Context ctx) {
+        List<StreamRecord> out = new ArrayList<>(records.size());
+        for (StreamRecord r : records) {
+            out.add(carry(r, ctx));
+        }
+        return out;
     }
 
     /** The record with trace headers added, unless they would not fit the backend's header limit. */
