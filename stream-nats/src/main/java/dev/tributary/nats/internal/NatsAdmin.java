@@ -9,7 +9,6 @@ import dev.tributary.Trim;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.PurgeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -24,13 +23,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stream and consumer management on the JetStream API: create, delete, info and trim of streams, the
+ * Stream and consumer management on the JetStream API: create, delete, info and trim ({@link NatsTrim}) of streams, the
  * ephemeral pull consumers of readers and ranges, and the pull sessions on them. Arguments arrive
  * checked (the client's skeleton validated them); every broker failure is mapped to a kind here.
  * Streams adopted with {@code jetstream.<name>} options ({@link NatsTarget#adopted()}) are never
@@ -274,69 +272,7 @@ final class NatsAdmin {
 
     /** Trims JetStream stream {@code target} (the stream's own, or one partition); answers how many went. */
     long trim(StreamName stream, NatsTarget target, Trim trim) {
-        if (target.adopted()) {
-            throw new StreamException(
-                    ErrorKind.UNSUPPORTED,
-                    "trimming stream '" + stream + "' refused: it is "
-                            + target.describe()
-                            + ", which another application owns; set its limits (max age, max messages) "
-                            + "with the nats tool instead");
-        }
-        String name = target.stream();
-        try {
-            StreamState s = state(name);
-            if (s == null || s.getMsgCount() == 0) {
-                return 0;
-            }
-            if (trim instanceof Trim.ToLength t) {
-                if (t.maxLength() >= s.getMsgCount()) {
-                    return 0;
-                }
-                if (t.maxLength() == 0) {
-                    return purgeBelow(name, s.getLastSequence() + 1);
-                }
-                return jsm.purgeStream(
-                                name, PurgeOptions.builder().keep(t.maxLength()).build())
-                        .getPurged();
-            }
-            if (trim instanceof Trim.Below b) {
-                long seq = NatsStreamClient.sequenceOf(b.id().local(), "trim id");
-                if (seq <= s.getFirstSequence()) {
-                    return 0;
-                }
-                return purgeBelow(name, Math.min(seq, s.getLastSequence() + 1));
-            }
-            Instant cutoff = clock.instant().minus(((Trim.OlderThan) trim).age());
-            if (!s.getFirstTime().toInstant().isBefore(cutoff)) {
-                return 0;
-            }
-            return purgeBelow(name, firstSequenceAtOrAfter(name, target.filter(), cutoff, s.getLastSequence()));
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw errors.map(e, "trimming stream '" + stream + "'", false);
-        }
-    }
-
-    private long purgeBelow(String name, long seq) throws IOException, JetStreamApiException {
-        if (seq <= 1) {
-            return 0;
-        }
-        return jsm.purgeStream(name, PurgeOptions.builder().sequence(seq).build())
-                .getPurged();
-    }
-
-    /** The first sequence whose timestamp is at or after {@code time}, or {@code last + 1}. */
-    private long firstSequenceAtOrAfter(String jsStream, String subject, Instant time, long last)
-            throws IOException, JetStreamApiException {
-        String consumer = createEphemeral(jsStream, subject, DeliverPolicy.ByStartTime, 0, time);
-        try (PullSession session = session(jsStream, consumer, "trim")) {
-            List<PullSession.Delivery> d = session.poll(1, Duration.ZERO, clientClosed);
-            return d.isEmpty() ? last + 1 : Math.min(d.get(0).streamSequence(), last + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamException(ErrorKind.RETRYABLE, "interrupted while trimming");
-        } finally {
-            deleteConsumerQuietly(jsStream, consumer);
-        }
+        return new NatsTrim(this, clock, clientClosed).trim(stream, target, trim);
     }
 
     // ---------------------------------------------------------------- consumers
