@@ -12,6 +12,8 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A tail cursor over one stream.
@@ -22,9 +24,15 @@ import java.util.Optional;
  * back (trimmed, or an id that never existed) the reader asks {@code XINFO STREAM} whether removed
  * entries lie after the cursor, and reports {@link ErrorKind#DATA_LOSS} if so (see
  * {@link StreamMeta#gapAfter}). Only when nothing is there and the caller allows a wait does the poll
- * take a dedicated connection from the pool and block in {@code XREAD BLOCK}.
+ * take a dedicated connection from the pool and block in {@code XREAD BLOCK}. After a failover that
+ * lost the entries it read last, a reader with {@code lostTail=resume} goes back to the newest entry it
+ * read that the server still holds (see {@link #resumeAfterLostTail()}).
  */
 final class RedisReader extends AbstractStreamReader {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReader.class);
+    /** How many of the ids read last a reader with {@code lostTail=resume} remembers. */
+    static final int RECENT_IDS = 1024;
+
     private final CommandChannel channel;
     private final RedisAdmin admin;
     private final EntryCodec codec;
@@ -37,6 +45,8 @@ final class RedisReader extends AbstractStreamReader {
 
     private volatile boolean readAny;
     private final BlockingCall blocking;
+    /** With {@code lostTail=resume}: the ids read last, to find where a failover's lost tail began. */
+    private final RecentIds recent;
 
     private RedisReader(RedisStreamClient client, StreamKeys keys, Position start, EventId cursor, Long anchor) {
         super(keys.stream(), client.limits(), "reader of " + keys.describe());
@@ -45,6 +55,7 @@ final class RedisReader extends AbstractStreamReader {
         this.admin = client.admin;
         this.codec = client.codec;
         this.blocking = new BlockingCall(client.pool, client.channel);
+        this.recent = client.settings.resumeAfterLostTail ? new RecentIds(RECENT_IDS) : null;
         this.start = start;
         this.cursor = cursor;
         this.anchor = anchor;
@@ -79,14 +90,13 @@ final class RedisReader extends AbstractStreamReader {
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        boolean cursorIsAnId = readAny || !(start instanceof Position.AtTime);
-        List<StreamEvent> got = readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
+        List<StreamEvent> got = read(maxCount);
         if (got.isEmpty() && !wait.isZero()) {
             got = block(maxCount, deadline);
             if (!got.isEmpty() && cursor != null && !cursor.equals(Ids.ZERO) && !held(cursor)) {
                 // XREAD judged nothing: after a key that was missing (a server that lost its data) it
                 // returns a new stream's entries, so judge the cursor as XRANGE does before handing out
-                got = readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
+                got = read(maxCount);
             }
         }
         if (!got.isEmpty()) {
@@ -95,11 +105,88 @@ final class RedisReader extends AbstractStreamReader {
             }
             cursor = got.get(got.size() - 1).id();
             readAny = true;
+            if (recent != null) {
+                recent.add(got.stream().map(StreamEvent::id).toList());
+            }
             if (anchor != null) {
                 anchor += got.size();
             }
         }
         return got;
+    }
+
+    /** {@link #readFrom} after the cursor; once more after {@link #resumeAfterLostTail()} moved it back. */
+    private List<StreamEvent> read(int maxCount) {
+        boolean cursorIsAnId = readAny || !(start instanceof Position.AtTime);
+        try {
+            return readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
+        } catch (StreamException e) {
+            if (e.kind() != ErrorKind.DATA_LOSS || !resumeAfterLostTail()) {
+                throw e;
+            }
+            return readFrom(channel, admin, codec, keys, cursor, cursorIsAnId, "+", maxCount, anchor);
+        }
+    }
+
+    /**
+     * After a failover that lost the entries this reader read last: the cursor's entry is gone and
+     * nothing removed explains it ({@link #lostTail}). Replication is asynchronous, so the old
+     * primary served entries the promoted replica never got (with {@code waitReplicas}: appends not yet
+     * confirmed, which failed {@code INDETERMINATE}). With option {@code lostTail=resume} the cursor
+     * moves back to the newest entry the server still holds that this reader read (among its last
+     * {@value #RECENT_IDS}): every entry held after it is read, including entries the new primary wrote
+     * with ids at or below the old cursor. The loss is logged. Answers whether the cursor moved; when no
+     * held entry is known to be read (a new stream under the key, or a loss longer than the ids
+     * remembered) the poll fails {@code DATA_LOSS} as before.
+     */
+    private boolean resumeAfterLostTail() {
+        if (recent == null || cursor == null || cursor.equals(Ids.ZERO)) {
+            return false;
+        }
+        Optional<StreamMeta> meta = admin.meta(keys);
+        if (meta.isEmpty() || !lostTail(meta.get(), cursor)) {
+            return false;
+        }
+        EventId base = recent.newestRead(this::heldBelow, cursor);
+        if (base == null) {
+            return false;
+        }
+        LOG.warn(
+                "{}: the server no longer holds the entries read after {} up to {} though nothing was trimmed or "
+                        + "deleted: a failover promoted a replica that had not received them; continuing after {}, "
+                        + "the last of them it holds (lostTail=resume). Their appends were not confirmed by a replica "
+                        + "wait; writers that retry them store them again",
+                keys.describe(),
+                base,
+                cursor,
+                base);
+        cursor = base;
+        anchor = null;
+        return true;
+    }
+
+    /**
+     * Whether nothing removed explains that the cursor's entry is gone: no {@code XDEL} at or above it,
+     * and no trimming up to it (nothing trimmed, or the retained head below it).
+     */
+    static boolean lostTail(StreamMeta meta, EventId cursor) {
+        boolean trimmedUpToIt =
+                meta.removed() != 0 && (meta.firstId() == null || meta.firstId().compareTo(cursor) >= 0);
+        return meta.maxDeleted().compareTo(cursor) < 0 && !trimmedUpToIt;
+    }
+
+    /** Up to 256 ids the stream holds below {@code id}, newest first ({@code XREVRANGE key (id - COUNT 256}). */
+    private List<EventId> heldBelow(EventId id) {
+        String key = keys.key();
+        CommandArgs<byte[], byte[]> a = CommandChannel.args()
+                .addKey(CommandChannel.b(key))
+                .add("(" + Ids.wire(id))
+                .add("-")
+                .add("COUNT")
+                .add(256);
+        return codec.decodeAll(stream(), channel.sync(CommandType.XREVRANGE, a, "XREVRANGE " + key)).stream()
+                .map(StreamEvent::id)
+                .toList();
     }
 
     /** Whether the stream still holds the entry {@code id} (one {@code XRANGE id id}). */

@@ -44,7 +44,8 @@ public final class RedisSettings {
             "waitReplicas",
             "waitTimeout",
             "payloadField",
-            "keyField");
+            "keyField",
+            "lostTail");
 
     /** How the servers are deployed. */
     enum Mode {
@@ -92,6 +93,14 @@ public final class RedisSettings {
     final String tlsKeyPassword;
     final Duration topologyRefreshPeriod;
     final int waitReplicas;
+    /**
+     * Whether a reader whose last entries a failover lost (it read them on the old primary, the
+     * promoted replica never got them) continues after the last entry the server still holds, instead of
+     * failing {@code DATA_LOSS}: option {@code lostTail=resume|fail}, {@code resume} for a Cluster or
+     * Sentinel, where such failovers are expected, {@code fail} for one server.
+     */
+    final boolean resumeAfterLostTail;
+
     final Duration waitTimeout;
     /** The entry field of the payload ({@link EntryCodec}). */
     final String payloadField;
@@ -189,6 +198,8 @@ public final class RedisSettings {
         if (c.option("waitTimeout").isPresent() && waitReplicas == 0) {
             o.problem("waitTimeout is set but waitReplicas is 0; set waitReplicas=N to wait for N replicas");
         }
+        this.resumeAfterLostTail = o.choice("lostTail", mode == Mode.STANDALONE ? "fail" : "resume", "resume", "fail")
+                .equals("resume");
         this.payloadField = field(o, "payloadField", "p");
         this.keyField = field(o, "keyField", "k");
         if (payloadField.equals(keyField)) {

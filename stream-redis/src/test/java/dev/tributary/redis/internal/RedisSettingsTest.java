@@ -121,4 +121,18 @@ class RedisSettingsTest {
         assertTrue(m.contains("tlsCert and tlsKey go together"), m);
         assertTrue(m.contains("use rediss://"), m);
     }
+
+    @Test
+    void aLostTailIsResumedOnClustersAndSentinelsAndFailsOnOneServerUnlessSet() {
+        assertFalse(RedisSettings.from(ClientConfig.parse("redis://h")).resumeAfterLostTail);
+        assertTrue(RedisSettings.from(ClientConfig.parse("redis://h?lostTail=resume")).resumeAfterLostTail);
+        assertTrue(RedisSettings.from(ClientConfig.parse("redis://a:1,b:2?cluster=true")).resumeAfterLostTail);
+        assertTrue(RedisSettings.from(ClientConfig.parse("redis-sentinel://s1:26379#m")).resumeAfterLostTail);
+        assertFalse(RedisSettings.from(ClientConfig.parse("redis-sentinel://s1:26379?lostTail=fail#m"))
+                .resumeAfterLostTail);
+        StreamException e = assertThrows(
+                StreamException.class, () -> RedisSettings.from(ClientConfig.parse("redis://h?lostTail=skip")));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        assertTrue(e.getMessage().contains("lostTail"), e.getMessage());
+    }
 }

@@ -68,4 +68,15 @@ class StreamMetaTest {
         StreamMeta deleted = new StreamMeta(12, id(300), id(100), 13, id(10), id(300));
         assertFalse(deleted.neverHeld(id(100)), "XDEL took it");
     }
+
+    @Test
+    void aLostTailIsACursorGoneWithNothingRemovedToExplainIt() {
+        StreamMeta kept = new StreamMeta(6, id(85), Ids.ZERO, 6, id(10), id(85)); // a failover kept 10..50, wrote 85
+        assertTrue(RedisReader.lostTail(kept, id(100)));
+        StreamMeta trimmedHead = new StreamMeta(3, id(85), Ids.ZERO, 6, id(40), id(85)); // 10..30 trimmed since
+        assertTrue(RedisReader.lostTail(trimmedHead, id(100)), "the head was trimmed, but not up to the cursor");
+        assertFalse(RedisReader.lostTail(trimmedHead, id(35)), "trimmed up to the cursor: a gap, not a lost tail");
+        StreamMeta deleted = new StreamMeta(5, id(85), id(100), 6, id(10), id(85));
+        assertFalse(RedisReader.lostTail(deleted, id(100)), "an XDEL of the cursor's entry explains it");
+    }
 }
