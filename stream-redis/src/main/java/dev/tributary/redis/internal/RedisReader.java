@@ -106,7 +106,7 @@ final class RedisReader extends AbstractStreamReader {
             cursor = got.get(got.size() - 1).id();
             readAny = true;
             if (recent != null) {
-                recent.add(got.stream().map(StreamEvent::id).toList());
+                recent.add(got);
             }
             if (anchor != null) {
                 anchor += got.size();
@@ -175,8 +175,8 @@ final class RedisReader extends AbstractStreamReader {
         return meta.maxDeleted().compareTo(cursor) < 0 && !trimmedUpToIt;
     }
 
-    /** Up to 256 ids the stream holds below {@code id}, newest first ({@code XREVRANGE key (id - COUNT 256}). */
-    private List<EventId> heldBelow(EventId id) {
+    /** Up to 256 entries the stream holds below {@code id}, newest first ({@code XREVRANGE key (id - COUNT 256}). */
+    private List<StreamEvent> heldBelow(EventId id) {
         String key = keys.key();
         CommandArgs<byte[], byte[]> a = CommandChannel.args()
                 .addKey(CommandChannel.b(key))
@@ -184,9 +184,7 @@ final class RedisReader extends AbstractStreamReader {
                 .add("-")
                 .add("COUNT")
                 .add(256);
-        return codec.decodeAll(stream(), channel.sync(CommandType.XREVRANGE, a, "XREVRANGE " + key)).stream()
-                .map(StreamEvent::id)
-                .toList();
+        return codec.decodeAll(stream(), channel.sync(CommandType.XREVRANGE, a, "XREVRANGE " + key));
     }
 
     /** Whether the stream still holds the entry {@code id} (one {@code XRANGE id id}). */
