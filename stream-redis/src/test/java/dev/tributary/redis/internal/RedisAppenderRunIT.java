@@ -8,10 +8,9 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
+import dev.tributary.redis.RawRedis;
 import dev.tributary.redis.RedisFixture;
 import dev.tributary.redis.RedisStreamProvider;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +31,19 @@ import org.junit.jupiter.api.Test;
 class RedisAppenderRunIT {
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     private static RedisFixture fixture;
-    private static RedisClient raw;
-    private static StatefulRedisConnection<String, String> rawConn;
+    private static RawRedis<String, String> rawConn;
     private RedisStreamClient client;
 
     @BeforeAll
     static void startBroker() {
         fixture = RedisFixture.shared();
-        raw = RedisClient.create(fixture.config().uri().toString().replaceFirst("\\?.*$", ""));
-        rawConn = raw.connect();
+        rawConn = RawRedis.open(fixture);
     }
 
     @AfterAll
     static void stopRaw() {
         if (rawConn != null) {
             rawConn.close();
-            raw.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
