@@ -1,6 +1,8 @@
 package dev.tributary.nats;
 
 import dev.tributary.ClientConfig;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
@@ -8,6 +10,9 @@ import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +106,19 @@ public final class NatsFixture implements BrokerFixture {
             throw Brokers.unavailable("nats", unavailable);
         }
         return shared;
+    }
+
+    /** A plain jnats connection to this server, as another application opens it; the caller closes it. */
+    public Connection plainJnats() throws IOException, InterruptedException {
+        return Nats.connect(
+                new Options.Builder().server(config().uri().toString()).build());
+    }
+
+    /** A stream with a name of its own ({@code what} and a time stamp), created on {@code c}. */
+    static StreamName createFresh(StreamClient c, String what) {
+        StreamName s = StreamName.of(what + "-" + Long.toString(System.nanoTime(), 36));
+        c.createStream(s);
+        return s;
     }
 
     static String randomSecret() {
