@@ -9,6 +9,7 @@ import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
+import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -52,7 +53,7 @@ public final class NatsFixture implements BrokerFixture {
     private final BrokerControl control;
     private final int port;
     private final String password;
-    private FaultProxyFixture proxy;
+    private final LazyFaultProxy proxy;
 
     private NatsFixture(String uri, LocalNats broker, BrokerControl control, int port, String password) {
         this.uri = uri;
@@ -60,6 +61,7 @@ public final class NatsFixture implements BrokerFixture {
         this.control = control;
         this.port = port;
         this.password = password;
+        this.proxy = control == null ? null : new LazyFaultProxy("nats", port, config());
     }
 
     /** The shared fixture, started on first use. */
@@ -153,16 +155,8 @@ public final class NatsFixture implements BrokerFixture {
 
     /** A fault proxy in front of the server this fixture started (none for a URL from the environment). */
     @Override
-    public synchronized Optional<FaultProxyFixture> proxy() {
-        if (control == null) {
-            return Optional.empty();
-        }
-        if (proxy == null) {
-            FaultProxy p = FaultProxy.start("127.0.0.1", port);
-            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "nats-fault-proxy-close"));
-            proxy = p.fixture(config());
-        }
-        return Optional.of(proxy);
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(proxy).map(LazyFaultProxy::get);
     }
 
     @Override

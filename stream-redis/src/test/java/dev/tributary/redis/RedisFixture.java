@@ -7,7 +7,9 @@ import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
+import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.RedisServerNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,13 +41,16 @@ public final class RedisFixture implements BrokerFixture {
     private final Local broker;
     private final BrokerControl control;
     private final String description;
-    private FaultProxyFixture proxy;
+    private final LazyFaultProxy proxy;
 
     private RedisFixture(ClientConfig config, Local broker, BrokerControl control, String description) {
         this.config = config;
         this.broker = broker;
         this.control = control;
         this.description = description;
+        this.proxy = control == null
+                ? null
+                : new LazyFaultProxy("redis", config.uri().getPort(), config);
     }
 
     /** The fixture of this JVM, started on first use. */
@@ -115,17 +120,8 @@ public final class RedisFixture implements BrokerFixture {
 
     /** A fault proxy in front of the broker this fixture started (none for a URI from the environment). */
     @Override
-    public synchronized Optional<FaultProxyFixture> proxy() {
-        if (control == null) {
-            return Optional.empty();
-        }
-        if (proxy == null) {
-            int port = config.uri().getPort();
-            FaultProxy p = FaultProxy.start("127.0.0.1", port);
-            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "redis-fault-proxy-close"));
-            proxy = p.fixture(config);
-        }
-        return Optional.of(proxy);
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(proxy).map(LazyFaultProxy::get);
     }
 
     /** The local broker process, if this fixture owns one. */
@@ -157,24 +153,9 @@ public final class RedisFixture implements BrokerFixture {
 
         @Override
         protected List<String> command() {
-            List<String> cmd = new ArrayList<>(List.of(
-                    binary.toString(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    dir().toString(),
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "always",
-                    "--save",
-                    "",
-                    "--protected-mode",
-                    "no",
-                    "--daemonize",
-                    "no",
-                    "--logfile",
-                    ""));
+            List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+            cmd.addAll(RedisServerNode.foregroundArgs(dir()));
+            cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", "always", "--save", ""));
             if (tlsOnly) {
                 cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port())));
             } else {
