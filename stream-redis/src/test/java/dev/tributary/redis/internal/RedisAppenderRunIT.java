@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,30 +28,20 @@ import org.junit.jupiter.api.Test;
  */
 class RedisAppenderRunIT {
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    private static RedisFixture fixture;
-    private static RawRedis<String, String> rawConn;
     private RedisStreamClient client;
-
-    @BeforeAll
-    static void startBroker() {
-        fixture = RedisFixture.shared();
-        rawConn = RawRedis.open(fixture);
-    }
-
-    @AfterAll
-    static void stopRaw() {
-        if (rawConn != null) {
-            rawConn.close();
-        }
-    }
+    /** A plain connection beside the client, for the server's command statistics. */
+    private RawRedis<String, String> rawConn;
 
     @BeforeEach
     void open() {
+        RedisFixture fixture = RedisFixture.shared();
         client = RedisStreamClient.connect(RedisSettings.from(fixture.config()), RedisStreamProvider.CAPABILITIES);
+        rawConn = RawRedis.open(fixture);
     }
 
     @AfterEach
     void close() {
+        rawConn.close();
         client.close();
     }
 
