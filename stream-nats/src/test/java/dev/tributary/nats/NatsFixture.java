@@ -4,13 +4,13 @@ import dev.tributary.ClientConfig;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.SharedBrokerFixture;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -41,24 +41,19 @@ import java.util.Optional;
  * A server this fixture started also gets a {@link FaultProxy} in front (started on first use) for the
  * network fault rules.
  */
-public final class NatsFixture implements BrokerFixture {
+public final class NatsFixture extends SharedBrokerFixture {
     static final String ENV = "TRIBUTARY_NATS_URL";
     static final String DOCKER_IMAGE = "nats:2.10-alpine";
     static final String USER = "tributary";
     private static NatsFixture shared;
     private static String unavailable;
 
-    private final String uri;
-    private final LocalNats broker;
-    private final BrokerControl control;
     private final int port;
     private final String password;
     private final LazyFaultProxy proxy;
 
     private NatsFixture(String uri, LocalNats broker, BrokerControl control, int port, String password) {
-        this.uri = uri;
-        this.broker = broker;
-        this.control = control;
+        super(ClientConfig.builder(uri).build(), control, describe(uri, broker, control, port));
         this.port = port;
         this.password = password;
         this.proxy = control == null ? null : new LazyFaultProxy("nats", port, config());
@@ -129,11 +124,6 @@ public final class NatsFixture implements BrokerFixture {
         return "s3cr3t" + HexFormat.of().formatHex(b);
     }
 
-    @Override
-    public ClientConfig config() {
-        return ClientConfig.builder(uri).build();
-    }
-
     /** The same server with a wrong password, when this fixture owns the server. */
     public Optional<ClientConfig> wrongCredentials() {
         if (password == null) {
@@ -148,19 +138,13 @@ public final class NatsFixture implements BrokerFixture {
         return Optional.ofNullable(password);
     }
 
-    @Override
-    public Optional<BrokerControl> control() {
-        return Optional.ofNullable(control);
-    }
-
     /** A fault proxy in front of the server this fixture started (none for a URL from the environment). */
     @Override
     public Optional<FaultProxyFixture> proxy() {
         return Optional.ofNullable(proxy).map(LazyFaultProxy::get);
     }
 
-    @Override
-    public String describe() {
+    private static String describe(String uri, LocalNats broker, BrokerControl control, int port) {
         if (broker != null) {
             return "nats-server -js on 127.0.0.1:" + port;
         }

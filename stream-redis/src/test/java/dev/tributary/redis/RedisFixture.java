@@ -2,7 +2,6 @@ package dev.tributary.redis;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
@@ -10,6 +9,7 @@ import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import dev.tributary.tck.fixture.RedisServerNode;
+import dev.tributary.tck.fixture.SharedBrokerFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,22 +32,17 @@ import java.util.Optional;
  * ({@code appendfsync always}). A broker this fixture started also gets a {@link FaultProxy} in front
  * (started on first use) for the network fault rules.
  */
-public final class RedisFixture implements BrokerFixture {
+public final class RedisFixture extends SharedBrokerFixture {
     private static RedisFixture shared;
 
     static final String DOCKER_IMAGE = "redis:7.2";
 
-    private final ClientConfig config;
     private final Local broker;
-    private final BrokerControl control;
-    private final String description;
     private final LazyFaultProxy proxy;
 
     private RedisFixture(ClientConfig config, Local broker, BrokerControl control, String description) {
-        this.config = config;
+        super(config, control, description);
         this.broker = broker;
-        this.control = control;
-        this.description = description;
         this.proxy = control == null
                 ? null
                 : new LazyFaultProxy("redis", config.uri().getPort(), config);
@@ -108,16 +103,6 @@ public final class RedisFixture implements BrokerFixture {
                 .build();
     }
 
-    @Override
-    public ClientConfig config() {
-        return config;
-    }
-
-    @Override
-    public Optional<BrokerControl> control() {
-        return Optional.ofNullable(control);
-    }
-
     /** A fault proxy in front of the broker this fixture started (none for a URI from the environment). */
     @Override
     public Optional<FaultProxyFixture> proxy() {
@@ -127,11 +112,6 @@ public final class RedisFixture implements BrokerFixture {
     /** The local broker process, if this fixture owns one. */
     Optional<Local> local() {
         return Optional.ofNullable(broker);
-    }
-
-    @Override
-    public String describe() {
-        return description;
     }
 
     /** A redis-server child process; extra arguments configure TLS, ACL users and the like. */
