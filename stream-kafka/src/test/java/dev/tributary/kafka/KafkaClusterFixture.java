@@ -2,9 +2,10 @@ package dev.tributary.kafka;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
-import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.fixture.KafkaKraftCluster;
+import dev.tributary.tck.fixture.LocalClusterFixture;
+import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
 import java.util.Collection;
@@ -29,7 +30,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * describes the topic. Without the class path the tests are skipped loudly, or fail where brokers are
  * required.
  */
-public final class KafkaClusterFixture implements ClusterFixture {
+public final class KafkaClusterFixture extends LocalClusterFixture {
     static final int SIZE = 3;
     private static final StartedOnce<KafkaClusterFixture> SHARED = new StartedOnce<>(
             "kafka", "KRaft cluster of " + SIZE, KafkaClusterFixture::missingClasspath, KafkaClusterFixture::start);
@@ -38,6 +39,7 @@ public final class KafkaClusterFixture implements ClusterFixture {
     private final Admin admin;
 
     private KafkaClusterFixture(KafkaKraftCluster cluster) {
+        super(cluster.nodes());
         this.cluster = cluster;
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
@@ -70,29 +72,11 @@ public final class KafkaClusterFixture implements ClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return ClientConfig.builder(
-                        "kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
-                .requestTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(5))
+        return clientConfig("kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
                 .closeTimeout(Duration.ofSeconds(3))
                 .option("sessionTimeout", "3s")
                 .option("heartbeatInterval", "500ms")
                 .build();
-    }
-
-    @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
-    public BrokerControl node(int index) {
-        return cluster.nodes().get(index);
-    }
-
-    @Override
-    public String nodeName(int index) {
-        return cluster.nodes().get(index).toString();
     }
 
     @Override
@@ -110,20 +94,13 @@ public final class KafkaClusterFixture implements ClusterFixture {
     /** Every node runs, the cluster has every broker, and every partition of every topic has its full ISR. */
     @Override
     public void awaitHealthy(Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        String why = "not checked";
-        while (System.nanoTime() < deadline) {
+        Polling.awaitHealthy("KRaft cluster", bound, 250, () -> {
             try {
-                why = unhealthy();
-                if (why == null) {
-                    return;
-                }
+                return unhealthy();
             } catch (Exception e) {
-                why = e.toString();
+                return e.toString();
             }
-            sleep(250);
-        }
-        throw new AssertionError("the KRaft cluster is not healthy within " + bound + ": " + why);
+        });
     }
 
     private String unhealthy() throws Exception {
@@ -154,15 +131,6 @@ public final class KafkaClusterFixture implements ClusterFixture {
 
     private Map<String, TopicDescription> describe(Collection<String> topics) throws Exception {
         return admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     @Override

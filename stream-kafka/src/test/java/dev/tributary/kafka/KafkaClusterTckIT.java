@@ -1,9 +1,6 @@
 package dev.tributary.kafka;
 
-import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerFixture;
-import dev.tributary.tck.StreamClientTck;
-import java.util.Optional;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -17,22 +14,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
         named = "tributary.clusterKits",
         matches = "true",
         disabledReason = "the whole kits on clusters run with -Dtributary.clusterKits=true (not yet in CI: time)")
-class KafkaClusterTckIT extends StreamClientTck {
+class KafkaClusterTckIT extends KafkaKit {
 
     @Override
     protected BrokerFixture fixture() {
         return KafkaClusterFixture.shared();
-    }
-
-    /** The K rules run on a client that declares PARTITIONED, as in {@link KafkaTckIT}. */
-    @Override
-    protected Optional<ClientConfig> partitionedStreamsConfig() {
-        return Optional.of(
-                fixture().config().toBuilder().option("partitions", "2").build());
-    }
-
-    @Override
-    protected boolean faultsKillBroker() {
-        return true;
     }
 }

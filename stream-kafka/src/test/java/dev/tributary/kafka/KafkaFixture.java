@@ -2,12 +2,12 @@ package dev.tributary.kafka;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.SharedBrokerFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import java.util.Optional;
  *       fault rules (F8–F10).</li>
  * </ol>
  */
-public final class KafkaFixture implements BrokerFixture {
+public final class KafkaFixture extends SharedBrokerFixture {
     static final String ENV = "TRIBUTARY_KAFKA_BOOTSTRAP";
     static final String CLASSPATH_PROPERTY = "tributary.kafka.classpath";
     static final String SASL_USER = "tributary";
@@ -42,17 +42,12 @@ public final class KafkaFixture implements BrokerFixture {
 
     static final String DOCKER_IMAGE = "apache/kafka:4.4.0";
 
-    private final ClientConfig config;
     private final LocalBroker broker;
-    private final BrokerControl control;
-    private final String description;
     private final FaultProxyFixture proxy;
 
     private KafkaFixture(ClientConfig config, LocalBroker broker, BrokerControl control, String description) {
-        this.config = config;
+        super(config, control, description);
         this.broker = broker;
-        this.control = control;
-        this.description = description;
         // the local broker's PROXIED listener advertises the proxy, so clients stay behind it; a
         // container advertises one fixed address, and a URI broker is not ours: no proxy there
         this.proxy = broker == null ? null : broker.withFaultProxy().fixture(config);
@@ -151,25 +146,10 @@ public final class KafkaFixture implements BrokerFixture {
                 .build();
     }
 
-    @Override
-    public ClientConfig config() {
-        return config;
-    }
-
-    @Override
-    public Optional<BrokerControl> control() {
-        return Optional.ofNullable(control);
-    }
-
     /** A fault proxy in front of the local broker's {@code PROXIED} listener (local broker only). */
     @Override
     public Optional<FaultProxyFixture> proxy() {
         return Optional.ofNullable(proxy);
-    }
-
-    @Override
-    public String describe() {
-        return description;
     }
 
     /** A configuration whose credentials the broker rejects (local broker only). */

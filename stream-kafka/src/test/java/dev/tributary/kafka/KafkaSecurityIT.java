@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
-import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import dev.tributary.StreamRecord;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.KafkaKraftBroker;
+import dev.tributary.tck.fixture.SecurityChecks;
 import dev.tributary.tck.fixture.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,17 +143,7 @@ class KafkaSecurityIT {
     }
     /** Opens {@code config}, creates a stream, appends a record and reads it back. */
     private static void assertRoundTrip(ClientConfig config) {
-        try (StreamClient c = StreamClients.open(config)) {
-            StreamName s = StreamName.of("sec-" + System.nanoTime());
-            c.createStream(s);
-            c.append(s, StreamRecord.of("secure"));
-            assertEquals(
-                    List.of("secure"),
-                    c.range(s, Position.earliest(), null, 10).stream()
-                            .map(e -> e.payloadAsString())
-                            .toList());
-            assertFalse(c.toString().contains(PASSWORD), c.toString());
-        }
+        SecurityChecks.assertRoundTrip(config, PASSWORD);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.tributary.kafka;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerFixture;
-import dev.tributary.tck.StreamClientTck;
 import java.util.Optional;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Optional;
  * ({@code log.flush.interval.messages=1}), so an acknowledged append survives the kill. E5 runs
  * against the broker's SASL/PLAIN listener with a wrong password.
  */
-class KafkaTckIT extends StreamClientTck {
+class KafkaTckIT extends KafkaKit {
 
     @Override
     protected BrokerFixture fixture() {
@@ -21,17 +20,5 @@ class KafkaTckIT extends StreamClientTck {
     @Override
     protected Optional<ClientConfig> wrongCredentials() {
         return KafkaFixture.shared().wrongCredentials();
-    }
-
-    /** The K rules run on a client that declares PARTITIONED: one opened with {@code partitions=N}. */
-    @Override
-    protected Optional<ClientConfig> partitionedStreamsConfig() {
-        return Optional.of(
-                fixture().config().toBuilder().option("partitions", "2").build());
-    }
-
-    @Override
-    protected boolean faultsKillBroker() {
-        return true;
     }
 }

@@ -24,8 +24,6 @@ import dev.tributary.Trim;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -52,9 +50,7 @@ class NatsAdoptionIT {
 
     @BeforeAll
     static void open() throws Exception {
-        nats = Nats.connect(new Options.Builder()
-                .server(NatsFixture.shared().config().uri().toString())
-                .build());
+        nats = NatsFixture.shared().plainJnats();
         jsm = nats.jetStreamManagement();
         js = nats.jetStream();
     }

@@ -19,9 +19,9 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.SecurityChecks;
 import dev.tributary.tck.fixture.TestPki;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -125,17 +125,7 @@ class NatsAuthTlsIT {
 
     /** Opens {@code uri}, appends a record and reads it back. */
     private static void assertRoundTrip(String uri, String pass) {
-        try (StreamClient c = StreamClients.open(uri)) {
-            StreamName s = StreamName.of("tls-" + System.nanoTime());
-            c.createStream(s);
-            c.append(s, StreamRecord.of("secure"));
-            assertEquals(
-                    List.of("secure"),
-                    c.range(s, Position.earliest(), null, 10).stream()
-                            .map(e -> e.payloadAsString())
-                            .toList());
-            assertFalse(c.toString().contains(pass));
-        }
+        SecurityChecks.assertRoundTrip(ClientConfig.parse(uri), pass);
     }
 
     /**
@@ -144,19 +134,8 @@ class NatsAuthTlsIT {
      * a reconnecting connection behind.
      */
     private static StreamException assertTlsRejected(String uri, String pass, String... phrases) {
-        int baseline = Thread.activeCount();
-        long start = System.nanoTime();
-        StreamException e = assertThrows(StreamException.class, () -> StreamClients.open(uri + "&connectTimeout=30s"));
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.toString());
-        assertTrue(e.isFatal());
-        for (String phrase : phrases) {
-            assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
-        }
-        assertTrue(tookMs < 10_000, "the TLS failure took " + tookMs + " ms");
-        assertNoSecret(e, pass);
-        assertThreadsSettle(baseline);
-        return e;
+        return SecurityChecks.assertFailsFastAsConfiguration(
+                () -> StreamClients.open(uri + "&connectTimeout=30s"), pass, phrases);
     }
 
     @Test

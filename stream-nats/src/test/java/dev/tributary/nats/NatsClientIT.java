@@ -59,9 +59,7 @@ class NatsClientIT {
     }
 
     private static StreamName fresh(String what) {
-        StreamName s = StreamName.of(what + "-" + Long.toString(System.nanoTime(), 36));
-        client.createStream(s);
-        return s;
+        return NatsFixture.createFresh(client, what);
     }
 
     private static List<EventId> appendN(StreamName s, int n) {
@@ -396,9 +394,7 @@ class NatsClientIT {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int consumers;
-        try (io.nats.client.Connection c = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
-                .server(NatsFixture.shared().config().uri().toString())
-                .build())) {
+        try (io.nats.client.Connection c = NatsFixture.shared().plainJnats()) {
             do {
                 consumers = c.jetStreamManagement()
                         .getConsumerNames("tributary_" + s.value())

@@ -43,9 +43,7 @@ class NatsCloseIT {
     }
 
     private static StreamName fresh(StreamClient c, String what) {
-        StreamName s = StreamName.of(what + "-" + Long.toString(System.nanoTime(), 36));
-        c.createStream(s);
-        return s;
+        return NatsFixture.createFresh(c, what);
     }
 
     private static ErrorKind kindOf(CompletableFuture<?> f) throws Exception {

@@ -5,9 +5,10 @@ import dev.tributary.StreamName;
 import dev.tributary.nats.internal.NatsErrors;
 import dev.tributary.nats.internal.NatsNames;
 import dev.tributary.nats.internal.NatsSettings;
-import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.LocalClusterFixture;
 import dev.tributary.tck.fixture.NatsServerCluster;
+import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.StartedOnce;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  * info), read through jnats' {@link JetStreamManagement} on a connection of its own. Without
  * {@code nats-server} on the PATH the tests are skipped loudly, or fail where brokers are required.
  */
-public final class NatsClusterFixture implements ClusterFixture {
+public final class NatsClusterFixture extends LocalClusterFixture {
     static final int SIZE = 3;
     private static final StartedOnce<NatsClusterFixture> SHARED = new StartedOnce<>(
             "nats",
@@ -52,6 +53,7 @@ public final class NatsClusterFixture implements ClusterFixture {
     private final AtomicLong probes = new AtomicLong();
 
     private NatsClusterFixture(NatsServerCluster cluster) {
+        super(cluster.nodes());
         this.cluster = cluster;
     }
 
@@ -62,34 +64,13 @@ public final class NatsClusterFixture implements ClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return ClientConfig.builder("nats://" + cluster.addresses() + "?replicas=3&storage=file&pingInterval=1s")
-                .requestTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(5))
+        return clientConfig("nats://" + cluster.addresses() + "?replicas=3&storage=file&pingInterval=1s")
                 .build();
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
-    public BrokerControl node(int index) {
-        return cluster.nodes().get(index);
-    }
-
-    @Override
-    public String nodeName(int index) {
-        return cluster.nodes().get(index).toString();
-    }
-
-    @Override
     public int leaderOf(StreamName stream, Duration bound) {
-        String jsName = names.streamName(stream);
-        return ClusterFixture.awaitNode(bound, "leads JetStream stream " + jsName, () -> {
-            ClusterInfo ci = jsm().getStreamInfo(jsName).getClusterInfo();
-            return ci == null || ci.getLeader() == null ? -1 : cluster.indexOf(ci.getLeader());
-        });
+        return leaderOfJetStream(names.streamName(stream), bound);
     }
 
     /** The node that leads JetStream stream {@code jsName} (a partition's, for example). */
@@ -108,7 +89,7 @@ public final class NatsClusterFixture implements ClusterFixture {
             if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy()) && placesReplicas()) {
                 return;
             }
-            sleep(200);
+            Polling.sleep(200);
         }
         throw new AssertionError("the NATS cluster is not healthy within " + bound + ": "
                 + cluster.nodes().stream()
@@ -173,15 +154,6 @@ public final class NatsClusterFixture implements ClusterFixture {
         }
         return admin.jetStreamManagement(
                 JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     @Override

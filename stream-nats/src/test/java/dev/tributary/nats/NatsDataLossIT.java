@@ -20,8 +20,6 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.BrokerControl;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.StreamConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,9 +46,7 @@ class NatsDataLossIT {
     }
 
     private static StreamName fresh(StreamClient c, String what) {
-        StreamName s = StreamName.of(what + "-" + Long.toString(System.nanoTime(), 36));
-        c.createStream(s);
-        return s;
+        return NatsFixture.createFresh(c, what);
     }
 
     private static List<EventId> append(StreamClient c, StreamName s, String prefix, int n) {
@@ -91,9 +87,7 @@ class NatsDataLossIT {
     }
 
     private static Connection plainJnats() throws Exception {
-        return Nats.connect(new Options.Builder()
-                .server(NatsFixture.shared().config().uri().toString())
-                .build());
+        return NatsFixture.shared().plainJnats();
     }
 
     @Test

@@ -1,13 +1,19 @@
 package dev.tributary.nats;
 
 import dev.tributary.ClientConfig;
+import dev.tributary.StreamClient;
+import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
+import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.SharedBrokerFixture;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,26 +41,22 @@ import java.util.Optional;
  * A server this fixture started also gets a {@link FaultProxy} in front (started on first use) for the
  * network fault rules.
  */
-public final class NatsFixture implements BrokerFixture {
+public final class NatsFixture extends SharedBrokerFixture {
     static final String ENV = "TRIBUTARY_NATS_URL";
     static final String DOCKER_IMAGE = "nats:2.10-alpine";
     static final String USER = "tributary";
     private static NatsFixture shared;
     private static String unavailable;
 
-    private final String uri;
-    private final LocalNats broker;
-    private final BrokerControl control;
     private final int port;
     private final String password;
-    private FaultProxyFixture proxy;
+    private final LazyFaultProxy proxy;
 
     private NatsFixture(String uri, LocalNats broker, BrokerControl control, int port, String password) {
-        this.uri = uri;
-        this.broker = broker;
-        this.control = control;
+        super(ClientConfig.builder(uri).build(), control, describe(uri, broker, control, port));
         this.port = port;
         this.password = password;
+        this.proxy = control == null ? null : new LazyFaultProxy("nats", port, config());
     }
 
     /** The shared fixture, started on first use. */
@@ -103,15 +105,23 @@ public final class NatsFixture implements BrokerFixture {
         return shared;
     }
 
+    /** A plain jnats connection to this server, as another application opens it; the caller closes it. */
+    public Connection plainJnats() throws IOException, InterruptedException {
+        return Nats.connect(
+                new Options.Builder().server(config().uri().toString()).build());
+    }
+
+    /** A stream with a name of its own ({@code what} and a time stamp), created on {@code c}. */
+    static StreamName createFresh(StreamClient c, String what) {
+        StreamName s = StreamName.of(what + "-" + Long.toString(System.nanoTime(), 36));
+        c.createStream(s);
+        return s;
+    }
+
     static String randomSecret() {
         byte[] b = new byte[12];
         new SecureRandom().nextBytes(b);
         return "s3cr3t" + HexFormat.of().formatHex(b);
-    }
-
-    @Override
-    public ClientConfig config() {
-        return ClientConfig.builder(uri).build();
     }
 
     /** The same server with a wrong password, when this fixture owns the server. */
@@ -128,27 +138,13 @@ public final class NatsFixture implements BrokerFixture {
         return Optional.ofNullable(password);
     }
 
-    @Override
-    public Optional<BrokerControl> control() {
-        return Optional.ofNullable(control);
-    }
-
     /** A fault proxy in front of the server this fixture started (none for a URL from the environment). */
     @Override
-    public synchronized Optional<FaultProxyFixture> proxy() {
-        if (control == null) {
-            return Optional.empty();
-        }
-        if (proxy == null) {
-            FaultProxy p = FaultProxy.start("127.0.0.1", port);
-            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "nats-fault-proxy-close"));
-            proxy = p.fixture(config());
-        }
-        return Optional.of(proxy);
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(proxy).map(LazyFaultProxy::get);
     }
 
-    @Override
-    public String describe() {
+    private static String describe(String uri, LocalNats broker, BrokerControl control, int port) {
         if (broker != null) {
             return "nats-server -js on 127.0.0.1:" + port;
         }

@@ -18,8 +18,6 @@ import dev.tributary.Trim;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.StreamConfiguration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +35,7 @@ class NatsPartitionsIT {
 
     @BeforeAll
     static void open() throws Exception {
-        nats = Nats.connect(new Options.Builder()
-                .server(NatsFixture.shared().config().uri().toString())
-                .build());
+        nats = NatsFixture.shared().plainJnats();
         jsm = nats.jetStreamManagement();
     }
 

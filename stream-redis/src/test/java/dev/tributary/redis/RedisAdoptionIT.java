@@ -15,8 +15,6 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,21 +38,17 @@ import org.junit.jupiter.api.Test;
 class RedisAdoptionIT {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    private static RedisClient lettuce;
-    private static StatefulRedisConnection<byte[], byte[]> raw;
+    private static RawRedis<byte[], byte[]> raw;
 
     @BeforeAll
     static void connect() {
-        lettuce = RedisClient.create(
-                RedisFixture.shared().config().uri().toString().replaceFirst("\\?.*$", ""));
-        raw = lettuce.connect(ByteArrayCodec.INSTANCE);
+        raw = RawRedis.open(RedisFixture.shared(), ByteArrayCodec.INSTANCE);
     }
 
     @AfterAll
     static void disconnect() {
         if (raw != null) {
             raw.close();
-            lettuce.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

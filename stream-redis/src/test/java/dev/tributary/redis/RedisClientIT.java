@@ -24,8 +24,6 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.Trim;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,22 +43,19 @@ class RedisClientIT {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     private static RedisFixture fixture;
-    private static RedisClient raw;
-    private static StatefulRedisConnection<String, String> rawConn;
+    private static RawRedis<String, String> rawConn;
     private StreamClient client;
 
     @BeforeAll
     static void startBroker() {
         fixture = RedisFixture.shared();
-        raw = RedisClient.create(fixture.config().uri().toString().replaceFirst("\\?.*$", ""));
-        rawConn = raw.connect();
+        rawConn = RawRedis.open(fixture);
     }
 
     @AfterAll
     static void stopRaw() {
         if (rawConn != null) {
             rawConn.close();
-            raw.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

@@ -3,8 +3,8 @@ package dev.tributary.redis;
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
 import dev.tributary.redis.internal.RedisSettings;
-import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.LocalClusterFixture;
+import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.RedisServerCluster;
 import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import java.util.Optional;
  * <p>{@code -Dtributary.redis.waitReplicas=0} runs the same fixture without the replica wait, to
  * measure the loss window of asynchronous replication (R1 then reports the acknowledged appends lost).
  */
-public final class RedisClusterFixture implements ClusterFixture {
+public final class RedisClusterFixture extends LocalClusterFixture {
     static final int REPLICAS_PER_PRIMARY = 2;
     private static final StartedOnce<RedisClusterFixture> SHARED = new StartedOnce<>(
             "redis",
@@ -40,6 +40,7 @@ public final class RedisClusterFixture implements ClusterFixture {
     private final RedisServerCluster cluster;
 
     private RedisClusterFixture(RedisServerCluster cluster) {
+        super(cluster.nodes());
         this.cluster = cluster;
     }
 
@@ -51,9 +52,7 @@ public final class RedisClusterFixture implements ClusterFixture {
     @Override
     public ClientConfig config() {
         String wait = System.getProperty("tributary.redis.waitReplicas", "1");
-        return ClientConfig.builder("redis://" + cluster.addresses() + "?cluster=true&waitReplicas=" + wait)
-                .requestTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(5))
+        return clientConfig("redis://" + cluster.addresses() + "?cluster=true&waitReplicas=" + wait)
                 .closeTimeout(Duration.ofSeconds(5))
                 .build();
     }
@@ -61,21 +60,6 @@ public final class RedisClusterFixture implements ClusterFixture {
     /** The underlying processes. */
     RedisServerCluster servers() {
         return cluster;
-    }
-
-    @Override
-    public int size() {
-        return cluster.nodes().size();
-    }
-
-    @Override
-    public BrokerControl node(int index) {
-        return cluster.nodes().get(index);
-    }
-
-    @Override
-    public String nodeName(int index) {
-        return cluster.nodes().get(index).toString();
     }
 
     @Override
@@ -87,7 +71,7 @@ public final class RedisClusterFixture implements ClusterFixture {
             if (primary.isPresent()) {
                 return primary.get();
             }
-            sleep(100);
+            Polling.sleep(100);
         }
         throw new AssertionError("no running primary serves the slot of " + key + " within " + bound);
     }
@@ -95,15 +79,6 @@ public final class RedisClusterFixture implements ClusterFixture {
     @Override
     public void awaitHealthy(Duration bound) {
         cluster.awaitHealthy(bound);
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.BrokerControl;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.cluster.ClusterTck;
+import dev.tributary.tck.fixture.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ class RedisClusterIT extends ClusterTck {
                     throw new AssertionError(
                             "appends did not succeed within " + bound + " after the shard " + "returned: " + e, e);
                 }
-                RedisClusterFixture.sleep(200);
+                Polling.sleep(200);
             }
         }
     }

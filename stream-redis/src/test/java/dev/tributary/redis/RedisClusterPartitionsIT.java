@@ -14,6 +14,7 @@ import dev.tributary.StreamOptions;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.redis.internal.RedisSettings;
+import dev.tributary.tck.fixture.Polling;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class RedisClusterPartitionsIT {
         for (int p = 0; p < 12; p++) {
             while (f.servers().primaryOf("{" + key + "/" + p + "}").isEmpty()) {
                 assertTrue(System.nanoTime() < served, "no primary serves the slot of partition " + p);
-                RedisClusterFixture.sleep(100);
+                Polling.sleep(100);
             }
         }
         try (StreamClient c = StreamClients.open(f.config())) {

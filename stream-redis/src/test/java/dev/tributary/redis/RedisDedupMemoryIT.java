@@ -9,8 +9,6 @@ import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +34,8 @@ class RedisDedupMemoryIT {
         int perPhase = Integer.getInteger("tributary.dedup.perPhase", 20_000);
         int maxIds = Integer.getInteger("tributary.dedup.maxIds", 10_000);
         RedisFixture fixture = RedisFixture.shared();
-        RedisClient raw = RedisClient.create(fixture.config().uri().toString().replaceFirst("\\?.*$", ""));
         StreamName s = StreamName.of("dedup-mem-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
-        try (StatefulRedisConnection<String, String> conn = raw.connect();
+        try (RawRedis<String, String> conn = RawRedis.open(fixture);
                 StreamClient c = StreamClients.open(config(fixture, maxIds))) {
             RedisCommands<String, String> redis = conn.sync();
             long keysBefore = redis.dbsize();
@@ -102,8 +98,6 @@ class RedisDedupMemoryIT {
                 assertTrue(last <= first * 1.25, "flat once the bound is reached: " + dedupBytes);
             }
             redis.del(keys.toArray(String[]::new));
-        } finally {
-            raw.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

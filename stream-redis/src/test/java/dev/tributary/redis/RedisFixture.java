@@ -2,12 +2,14 @@ package dev.tributary.redis;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.DockerBroker;
 import dev.tributary.tck.fixture.FaultProxy;
+import dev.tributary.tck.fixture.LazyFaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.RedisServerNode;
+import dev.tributary.tck.fixture.SharedBrokerFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,22 +32,20 @@ import java.util.Optional;
  * ({@code appendfsync always}). A broker this fixture started also gets a {@link FaultProxy} in front
  * (started on first use) for the network fault rules.
  */
-public final class RedisFixture implements BrokerFixture {
+public final class RedisFixture extends SharedBrokerFixture {
     private static RedisFixture shared;
 
     static final String DOCKER_IMAGE = "redis:7.2";
 
-    private final ClientConfig config;
     private final Local broker;
-    private final BrokerControl control;
-    private final String description;
-    private FaultProxyFixture proxy;
+    private final LazyFaultProxy proxy;
 
     private RedisFixture(ClientConfig config, Local broker, BrokerControl control, String description) {
-        this.config = config;
+        super(config, control, description);
         this.broker = broker;
-        this.control = control;
-        this.description = description;
+        this.proxy = control == null
+                ? null
+                : new LazyFaultProxy("redis", config.uri().getPort(), config);
     }
 
     /** The fixture of this JVM, started on first use. */
@@ -103,39 +103,15 @@ public final class RedisFixture implements BrokerFixture {
                 .build();
     }
 
-    @Override
-    public ClientConfig config() {
-        return config;
-    }
-
-    @Override
-    public Optional<BrokerControl> control() {
-        return Optional.ofNullable(control);
-    }
-
     /** A fault proxy in front of the broker this fixture started (none for a URI from the environment). */
     @Override
-    public synchronized Optional<FaultProxyFixture> proxy() {
-        if (control == null) {
-            return Optional.empty();
-        }
-        if (proxy == null) {
-            int port = config.uri().getPort();
-            FaultProxy p = FaultProxy.start("127.0.0.1", port);
-            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "redis-fault-proxy-close"));
-            proxy = p.fixture(config);
-        }
-        return Optional.of(proxy);
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(proxy).map(LazyFaultProxy::get);
     }
 
     /** The local broker process, if this fixture owns one. */
     Optional<Local> local() {
         return Optional.ofNullable(broker);
-    }
-
-    @Override
-    public String describe() {
-        return description;
     }
 
     /** A redis-server child process; extra arguments configure TLS, ACL users and the like. */
@@ -157,24 +133,9 @@ public final class RedisFixture implements BrokerFixture {
 
         @Override
         protected List<String> command() {
-            List<String> cmd = new ArrayList<>(List.of(
-                    binary.toString(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    dir().toString(),
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "always",
-                    "--save",
-                    "",
-                    "--protected-mode",
-                    "no",
-                    "--daemonize",
-                    "no",
-                    "--logfile",
-                    ""));
+            List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+            cmd.addAll(RedisServerNode.foregroundArgs(dir()));
+            cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", "always", "--save", ""));
             if (tlsOnly) {
                 cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port())));
             } else {

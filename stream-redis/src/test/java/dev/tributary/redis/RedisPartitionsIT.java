@@ -15,12 +15,9 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.redis.internal.RedisSettings;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,21 +29,17 @@ import org.junit.jupiter.api.Test;
  */
 class RedisPartitionsIT {
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    private static RedisClient lettuce;
-    private static StatefulRedisConnection<String, String> raw;
+    private static RawRedis<String, String> raw;
 
     @BeforeAll
     static void connect() {
-        lettuce = RedisClient.create(
-                RedisFixture.shared().config().uri().toString().replaceFirst("\\?.*$", ""));
-        raw = lettuce.connect();
+        raw = RawRedis.open(RedisFixture.shared());
     }
 
     @AfterAll
     static void disconnect() {
         if (raw != null) {
             raw.close();
-            lettuce.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

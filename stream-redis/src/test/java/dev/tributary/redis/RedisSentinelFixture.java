@@ -2,8 +2,8 @@ package dev.tributary.redis;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
-import dev.tributary.tck.BrokerControl;
-import dev.tributary.tck.cluster.ClusterFixture;
+import dev.tributary.tck.fixture.LocalClusterFixture;
+import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.RedisSentinelSet;
 import dev.tributary.tck.fixture.StartedOnce;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * append would fail INDETERMINATE until the old primary is back. The nodes of the cluster rules are the
  * three data nodes (the leader is the primary the sentinels name); the sentinels keep running.
  */
-public final class RedisSentinelFixture implements ClusterFixture {
+public final class RedisSentinelFixture extends LocalClusterFixture {
     static final int REPLICAS = 2;
     private static final StartedOnce<RedisSentinelFixture> SHARED = new StartedOnce<>(
             "redis",
@@ -35,6 +35,7 @@ public final class RedisSentinelFixture implements ClusterFixture {
     private final RedisSentinelSet set;
 
     private RedisSentinelFixture(RedisSentinelSet set) {
+        super(set.dataNodes());
         this.set = set;
     }
 
@@ -45,27 +46,10 @@ public final class RedisSentinelFixture implements ClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return ClientConfig.builder(
+        return clientConfig(
                         "redis-sentinel://" + set.sentinelAddresses() + "?waitReplicas=1#" + RedisSentinelSet.MASTER)
-                .requestTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(5))
                 .closeTimeout(Duration.ofSeconds(5))
                 .build();
-    }
-
-    @Override
-    public int size() {
-        return set.dataNodes().size();
-    }
-
-    @Override
-    public BrokerControl node(int index) {
-        return set.dataNodes().get(index);
-    }
-
-    @Override
-    public String nodeName(int index) {
-        return set.dataNodes().get(index).toString();
     }
 
     @Override
@@ -81,7 +65,7 @@ public final class RedisSentinelFixture implements ClusterFixture {
                             .isPresent()) {
                 return p.get();
             }
-            RedisClusterFixture.sleep(100);
+            Polling.sleep(100);
         }
         throw new AssertionError("the sentinels name no running primary within " + bound);
     }

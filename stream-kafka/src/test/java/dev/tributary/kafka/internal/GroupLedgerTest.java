@@ -44,6 +44,14 @@ class GroupLedgerTest {
         return out;
     }
 
+    /** A ledger (at most 100 unacked) that owns TP from {@code from} and delivered {@code from..to-1} at time 0. */
+    private static GroupLedger delivered(long from, long to) {
+        GroupLedger l = ledger(100);
+        l.assignedFresh(TP, from);
+        deliver(l, fetched(from, to), 0);
+        return l;
+    }
+
     private static List<Long> offsets(List<StreamEvent> events) {
         return events.stream().map(e -> e.id().major()).toList();
     }
@@ -76,9 +84,7 @@ class GroupLedgerTest {
 
     @Test
     void unackedEventsAreRedeliveredAfterTheAckTimeoutWithTheCountRaised() {
-        GroupLedger l = ledger(100);
-        l.assignedFresh(TP, 0);
-        deliver(l, fetched(0, 2), 0);
+        GroupLedger l = delivered(0, 2);
         assertEquals(ACK_MS, l.nextDueInMs(0));
         List<StreamEvent> due = new ArrayList<>();
         l.takeDue(ACK_MS - 1, due, 10);
@@ -92,9 +98,7 @@ class GroupLedgerTest {
 
     @Test
     void aNackMakesTheEventDueAtOnce() {
-        GroupLedger l = ledger(100);
-        l.assignedFresh(TP, 0);
-        deliver(l, fetched(0, 3), 0);
+        GroupLedger l = delivered(0, 3);
         l.nack(List.of(EventId.ofSequence(1), EventId.ofSequence(77)));
         assertEquals(0, l.nextDueInMs(10));
         List<StreamEvent> due = new ArrayList<>();
@@ -146,9 +150,7 @@ class GroupLedgerTest {
 
     @Test
     void aPartitionThatComesBackKeepsItsAcksAndCounts() {
-        GroupLedger l = ledger(100);
-        l.assignedFresh(TP, 0);
-        deliver(l, fetched(0, 3), 0);
+        GroupLedger l = delivered(0, 3);
         l.ack(List.of(EventId.ofSequence(0), EventId.ofSequence(2)));
         l.drop(List.of(TP));
         assertNull(l.figures(TP));
@@ -163,9 +165,7 @@ class GroupLedgerTest {
 
     @Test
     void figuresReportPendingReachedAndDeliveredAndAFailedCommitIsSentAgain() {
-        GroupLedger l = ledger(100);
-        l.assignedFresh(TP, 10);
-        deliver(l, fetched(10, 14), 0);
+        GroupLedger l = delivered(10, 14);
         l.ack(List.of(EventId.ofSequence(10)));
         assertArrayEquals(new long[] {3, 14, 14}, l.figures(TP));
         assertFalse(l.pendingCommits(List.of(TP)).isEmpty());

@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
 
 /** The appender's use of the append window, against a scripted jnats (no server). */
 class NatsAppenderTest {
+    /** A batch of three records, payloads "a", "b" and "c". */
+    private static final List<StreamRecord> ABC =
+            List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c"));
+
     private static final StreamName S = StreamName.of("orders");
 
     /** What the fake jnats saw: one entry per publishAsync, with its options (or null) and its future. */
@@ -283,9 +287,7 @@ class NatsAppenderTest {
 
     @Test
     void aBatchTakesRoomOnceAndSendsEachRecordOnceTheOneBeforeIsConfirmed() throws Exception {
-        NatsAppender a = appender(10, false);
-        CompletableFuture<List<EventId>> f =
-                a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
+        CompletableFuture<List<EventId>> f = appender(10, false).appendBatch(S, ABC);
         assertEquals(3, window.inFlight());
         assertEquals(1, published.size(), "only the first record is out until it is confirmed");
         published.get(0).ack().complete(ack(1));
@@ -301,9 +303,7 @@ class NatsAppenderTest {
 
     @Test
     void aRecordOfABatchThatFailsStopsTheBatchSoWhatIsStoredIsAPrefix() throws Exception {
-        NatsAppender a = appender(10, false);
-        CompletableFuture<List<EventId>> f =
-                a.appendBatch(S, List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c")));
+        CompletableFuture<List<EventId>> f = appender(10, false).appendBatch(S, ABC);
         published.get(0).ack().complete(ack(1));
         published.get(1).ack().completeExceptionally(new java.io.IOException("connection reset"));
         assertTrue(f.isCompletedExceptionally());
@@ -314,7 +314,7 @@ class NatsAppenderTest {
     @Test
     void aBatchCutOffAfterItsFirstRecordLeftIsIndeterminateAndCutOffBeforeIsDefinite() throws Exception {
         NatsAppender a = appender(10, false);
-        List<StreamRecord> batch = List.of(StreamRecord.of("a"), StreamRecord.of("b"), StreamRecord.of("c"));
+        List<StreamRecord> batch = ABC;
         refuseAfter = 1; // the connection drops after the first record was handed over
         CompletableFuture<List<EventId>> cut = a.appendBatch(S, batch);
         published.get(0).ack().complete(ack(1)); // confirmed: the second record is handed over and refused

@@ -8,19 +8,16 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
+import dev.tributary.redis.RawRedis;
 import dev.tributary.redis.RedisFixture;
 import dev.tributary.redis.RedisStreamProvider;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,33 +28,20 @@ import org.junit.jupiter.api.Test;
  */
 class RedisAppenderRunIT {
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    private static RedisFixture fixture;
-    private static RedisClient raw;
-    private static StatefulRedisConnection<String, String> rawConn;
     private RedisStreamClient client;
-
-    @BeforeAll
-    static void startBroker() {
-        fixture = RedisFixture.shared();
-        raw = RedisClient.create(fixture.config().uri().toString().replaceFirst("\\?.*$", ""));
-        rawConn = raw.connect();
-    }
-
-    @AfterAll
-    static void stopRaw() {
-        if (rawConn != null) {
-            rawConn.close();
-            raw.shutdown(0, 2, TimeUnit.SECONDS);
-        }
-    }
+    /** A plain connection beside the client, for the server's command statistics. */
+    private RawRedis<String, String> rawConn;
 
     @BeforeEach
     void open() {
+        RedisFixture fixture = RedisFixture.shared();
         client = RedisStreamClient.connect(RedisSettings.from(fixture.config()), RedisStreamProvider.CAPABILITIES);
+        rawConn = RawRedis.open(fixture);
     }
 
     @AfterEach
     void close() {
+        rawConn.close();
         client.close();
     }
 
