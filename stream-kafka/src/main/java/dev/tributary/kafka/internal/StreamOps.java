@@ -112,7 +112,7 @@ final class StreamOps {
                         "topic " + topic + " was created but the broker did not " + "serve it within "
                                 + settings.requestTimeout());
             }
-            sleep(20);
+            AdminOps.pause(20);
         }
     }
 
@@ -185,14 +185,5 @@ final class StreamOps {
         }
         admin.get("trimming " + stream, admin.admin().deleteRecords(deletes).all());
         return removed;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamException(ErrorKind.RETRYABLE, "interrupted", e);
-        }
     }
 }
