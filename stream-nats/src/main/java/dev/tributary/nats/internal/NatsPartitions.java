@@ -3,10 +3,12 @@ package dev.tributary.nats.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.Position;
+import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
 import dev.tributary.Trim;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -191,6 +193,20 @@ final class NatsPartitions {
             return c.cursor().positions();
         }
         return java.util.Collections.nCopies(count, from);
+    }
+
+    /** What polls one partition: its reader, or its member of a group. */
+    interface PartitionPoll {
+        List<StreamEvent> poll(int maxCount, Duration wait);
+    }
+
+    /** Polls partition {@code p} of a stream; its DATA_LOSS comes named ({@link #inPartition}). */
+    static List<StreamEvent> poll(StreamName stream, int p, PartitionPoll partition, int maxCount, Duration wait) {
+        try {
+            return partition.poll(maxCount, wait);
+        } catch (StreamException e) {
+            throw inPartition(e, stream, p);
+        }
     }
 
     /** A partition's DATA_LOSS, named: {@code partition 2 of 'orders': ...}. */

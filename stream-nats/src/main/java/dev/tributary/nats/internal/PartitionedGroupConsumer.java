@@ -3,7 +3,6 @@ package dev.tributary.nats.internal;
 import dev.tributary.AckResult;
 import dev.tributary.EventId;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractGroupConsumer;
 import java.time.Duration;
@@ -64,11 +63,7 @@ final class PartitionedGroupConsumer extends AbstractGroupConsumer {
     }
 
     private List<StreamEvent> poll(int p, int maxCount, Duration wait) {
-        try {
-            return members.get(p).poll(maxCount, wait);
-        } catch (StreamException e) {
-            throw NatsPartitions.inPartition(e, stream(), p);
-        }
+        return NatsPartitions.poll(stream(), p, members.get(p)::poll, maxCount, wait);
     }
 
     /** The ids by partition; a plain id or one of a partition the stream does not have goes nowhere. */

@@ -3,7 +3,6 @@ package dev.tributary.nats.internal;
 import dev.tributary.Cursor;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.Interleaving;
@@ -93,11 +92,7 @@ final class PartitionedReader extends AbstractStreamReader {
     }
 
     private List<StreamEvent> poll(int p, int maxCount, Duration wait) {
-        try {
-            return readers.get(p).poll(maxCount, wait);
-        } catch (StreamException e) {
-            throw NatsPartitions.inPartition(e, stream(), p);
-        }
+        return NatsPartitions.poll(stream(), p, readers.get(p)::poll, maxCount, wait);
     }
 
     @Override
