@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -193,6 +195,23 @@ final class NatsPartitions {
             return c.cursor().positions();
         }
         return java.util.Collections.nCopies(count, from);
+    }
+
+    /**
+     * Opens one reader or group member per partition, in partition order; when one fails to open, the
+     * ones already open are closed and the failure is thrown.
+     */
+    static <T> List<T> openEach(int count, IntFunction<T> open, Consumer<T> close) {
+        List<T> opened = new ArrayList<>(count);
+        try {
+            for (int p = 0; p < count; p++) {
+                opened.add(open.apply(p));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(close);
+            throw e;
+        }
+        return opened;
     }
 
     /** What polls one partition: its reader, or its member of a group. */

@@ -26,16 +26,10 @@ final class PartitionedGroupConsumer extends AbstractGroupConsumer {
 
     PartitionedGroupConsumer(NatsStreamClient client, StreamName stream, int count, String group, String member) {
         super(stream, group, member, client.limits());
-        this.members = new ArrayList<>(count);
-        try {
-            for (int p = 0; p < count; p++) {
-                members.add(new NatsGroupConsumer(
-                        client, stream, client.partitions().target(stream, p), group, member));
-            }
-        } catch (RuntimeException e) {
-            members.forEach(NatsGroupConsumer::close);
-            throw e;
-        }
+        this.members = NatsPartitions.openEach(
+                count,
+                p -> new NatsGroupConsumer(client, stream, client.partitions().target(stream, p), group, member),
+                NatsGroupConsumer::close);
     }
 
     @Override

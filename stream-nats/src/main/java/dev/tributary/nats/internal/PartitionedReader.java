@@ -8,6 +8,7 @@ import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.Interleaving;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -33,17 +34,14 @@ final class PartitionedReader extends AbstractStreamReader {
     PartitionedReader(NatsStreamClient client, StreamName stream, int count, Position from) {
         super(stream, client.limits(), "reader of '" + stream + "' (" + count + " partitions)");
         List<Position> starts = NatsPartitions.starts(stream, count, from, "a reader");
-        this.readers = new ArrayList<>(count);
-        this.held = new ArrayList<>(count);
+        this.readers = NatsPartitions.openEach(
+                count,
+                p -> new NatsReader(client, stream, client.partitions().target(stream, p), starts.get(p)),
+                NatsReader::close);
+        this.held = new ArrayList<>(Collections.nCopies(count, List.<StreamEvent>of()));
         List<Position> at = new ArrayList<>(count);
+        readers.forEach(r -> at.add(r.position())); // latest is resolved by the partition's reader
         try {
-            for (int p = 0; p < count; p++) {
-                NatsReader r =
-                        new NatsReader(client, stream, client.partitions().target(stream, p), starts.get(p));
-                readers.add(r);
-                held.add(List.of());
-                at.add(r.position()); // latest is resolved by the partition's reader
-            }
             this.cursor = Cursor.of(at);
         } catch (RuntimeException e) {
             readers.forEach(NatsReader::close);
