@@ -125,6 +125,19 @@ final class AdminOps {
         partitions.remove(topic);
     }
 
+    /**
+     * Waits between two tries of an admin operation (a topic becoming visible, a group emptying); an
+     * interrupt ends the wait RETRYABLE, with the thread's interrupt flag set again.
+     */
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamException(ErrorKind.RETRYABLE, "interrupted", e);
+        }
+    }
+
     static List<TopicPartition> tps(String topic, int n) {
         List<TopicPartition> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -50,19 +49,12 @@ final class Fetcher {
      * read-ahead, and a later fetch from where this one ended takes them without a seek or a poll.
      * When the wait runs out but the partition holds events at or after {@code from}, it keeps
      * fetching them for up to the request timeout, and fails RETRYABLE if they do not come.
-     * {@code active} is told the lease while it is in use (so a reader's close can wake it);
-     * a wakeup ends the fetch CLOSED once {@code readerClosed} or the client says so.
+     * {@code reader} holds the lease while it is in use (so a reader's close can wake it);
+     * a wakeup ends the fetch CLOSED once the reader or the client is closed.
      */
     Fetch fetch(
-            StreamName stream,
-            int partition,
-            long from,
-            long limit,
-            int maxCount,
-            Duration wait,
-            Consumer<ConsumerPool.Lease> active,
-            BooleanSupplier readerClosed) {
-        return fetch(stream, partition, from, limit, maxCount, wait, active, readerClosed, true);
+            StreamName stream, int partition, long from, long limit, int maxCount, Duration wait, ActiveLease reader) {
+        return fetch(stream, partition, from, limit, maxCount, wait, reader, true);
     }
 
     /**
@@ -71,14 +63,8 @@ final class Fetcher {
      * exists, so it costs no admin round trip: an empty answer only means "nothing fetched yet". For
      * readers that look at several partitions and wait on one of them at a time.
      */
-    Fetch fetchReady(
-            StreamName stream,
-            int partition,
-            long from,
-            int maxCount,
-            Consumer<ConsumerPool.Lease> active,
-            BooleanSupplier readerClosed) {
-        return fetch(stream, partition, from, Long.MAX_VALUE, maxCount, Duration.ZERO, active, readerClosed, false);
+    Fetch fetchReady(StreamName stream, int partition, long from, int maxCount, ActiveLease reader) {
+        return fetch(stream, partition, from, Long.MAX_VALUE, maxCount, Duration.ZERO, reader, false);
     }
 
     private Fetch fetch(
@@ -88,17 +74,16 @@ final class Fetcher {
             long limit,
             int maxCount,
             Duration wait,
-            Consumer<ConsumerPool.Lease> active,
-            BooleanSupplier readerClosed,
+            ActiveLease reader,
             boolean settle) {
         TopicPartition tp = new TopicPartition(streams.topic(stream), partition);
         ConsumerPool.Lease lease = pool.borrow(tp, wait.plus(requestTimeout()));
         boolean healthy = true;
-        active.accept(lease);
+        reader.set(lease);
         long cursor = from;
         List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 1024));
         try {
-            if (readerClosed.getAsBoolean()) {
+            if (reader.readerClosed()) {
                 throw StreamException.closed("reader of " + stream);
             }
             lease.position(tp, from);
@@ -113,7 +98,7 @@ final class Fetcher {
                     try {
                         recs = lease.consumer.poll(Duration.ofNanos(Math.max(0, left)));
                     } catch (WakeupException e) {
-                        if (clientClosed.getAsBoolean() || readerClosed.getAsBoolean()) {
+                        if (clientClosed.getAsBoolean() || reader.readerClosed()) {
                             throw StreamException.closed(
                                     clientClosed.getAsBoolean() ? "Kafka client" : "reader of " + stream);
                         }
@@ -185,14 +170,14 @@ final class Fetcher {
             healthy = false;
             throw KafkaErrors.map("reading " + stream, e);
         } finally {
-            active.accept(null);
+            reader.set(null);
             pool.release(lease, healthy && !clientClosed.getAsBoolean());
         }
     }
 
     /** The one event at {@code from} (below {@code limit}), or null. */
     StreamEvent one(StreamName stream, int partition, long from, long limit) {
-        Fetch f = fetch(stream, partition, from, limit, 1, Duration.ZERO, l -> {}, () -> false);
+        Fetch f = fetch(stream, partition, from, limit, 1, Duration.ZERO, ActiveLease.none());
         return f.events().isEmpty() ? null : f.events().get(0);
     }
 
@@ -237,8 +222,7 @@ final class Fetcher {
         List<StreamEvent> out = new ArrayList<>();
         long cursor = start;
         while (out.size() < maxCount && cursor < limit) {
-            Fetch f =
-                    fetch(stream, partition, cursor, limit, maxCount - out.size(), Duration.ZERO, l -> {}, () -> false);
+            Fetch f = fetch(stream, partition, cursor, limit, maxCount - out.size(), Duration.ZERO, ActiveLease.none());
             if (f.events().isEmpty() && f.next() <= cursor) {
                 break;
             }

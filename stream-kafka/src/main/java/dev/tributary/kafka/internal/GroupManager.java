@@ -353,22 +353,13 @@ final class GroupManager implements GroupBackend {
             } catch (StreamException e) {
                 LOG.debug("removing members of {} failed: {}", groupId, e.getMessage());
             }
-            sleep(100);
+            AdminOps.pause(100);
         }
     }
 
     void deleteAllOf(StreamName stream) {
         for (String name : names(stream)) {
             delete(stream, name);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamException(ErrorKind.RETRYABLE, "interrupted", e);
         }
     }
 

@@ -29,8 +29,7 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
     static final long TURN_MS = 50;
 
     private final Fetcher fetcher;
-    private final Object lock = new Object();
-    private ConsumerPool.Lease active;
+    private final ActiveLease lease = new ActiveLease(this::isClosed);
     /** Each partition's start; {@code null} until the stream exists (then every partition starts at {@link #start}). */
     private volatile List<Position> starts;
 
@@ -122,11 +121,10 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
                             ? Duration.ZERO
                             : Duration.ofNanos(
                                     Math.min(left, Duration.ofMillis(TURN_MS).toNanos()));
-                    f = fetcher.fetch(
-                            stream(), p, cur[p], Long.MAX_VALUE, maxCount, w, this::setActive, this::isClosed);
+                    f = fetcher.fetch(stream(), p, cur[p], Long.MAX_VALUE, maxCount, w, lease);
                 } else {
                     // the others take what their consumer has fetched, without an admin round trip each
-                    f = fetcher.fetchReady(stream(), p, cur[p], maxCount, this::setActive, this::isClosed);
+                    f = fetcher.fetchReady(stream(), p, cur[p], maxCount, lease);
                 }
                 buffered.set(p, f.events());
                 any |= !f.events().isEmpty();
@@ -214,12 +212,6 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
         }
     }
 
-    private void setActive(ConsumerPool.Lease lease) {
-        synchronized (lock) {
-            active = lease;
-        }
-    }
-
     @Override
     public Position position() {
         return Position.after(cursor());
@@ -242,10 +234,6 @@ final class KafkaPartitionedReader extends AbstractStreamReader {
 
     @Override
     protected void doClose() {
-        synchronized (lock) {
-            if (active != null) {
-                active.consumer.wakeup();
-            }
-        }
+        lease.wake();
     }
 }

@@ -22,9 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class KafkaReader extends AbstractStreamReader {
     private final Fetcher fetcher;
     private final Position start;
-    private final Object lock = new Object();
+    private final ActiveLease lease = new ActiveLease(this::isClosed);
     private final CountDownLatch closing = new CountDownLatch(1);
-    private ConsumerPool.Lease active;
     /** Offset of the next event to read, or -1 while the start is unresolved. */
     private long next;
 
@@ -57,8 +56,7 @@ final class KafkaReader extends AbstractStreamReader {
             waitMissing(wait);
             return List.of();
         }
-        Fetcher.Fetch f =
-                fetcher.fetch(stream(), 0, from, Long.MAX_VALUE, maxCount, wait, this::setActive, this::isClosed);
+        Fetcher.Fetch f = fetcher.fetch(stream(), 0, from, Long.MAX_VALUE, maxCount, wait, lease);
         if (!f.events().isEmpty()) {
             lastRead = f.events().get(f.events().size() - 1).id();
             next = f.next();
@@ -90,12 +88,6 @@ final class KafkaReader extends AbstractStreamReader {
         }
     }
 
-    private void setActive(ConsumerPool.Lease lease) {
-        synchronized (lock) {
-            active = lease;
-        }
-    }
-
     @Override
     public Position position() {
         EventId last = lastRead;
@@ -105,11 +97,7 @@ final class KafkaReader extends AbstractStreamReader {
     @Override
     protected void doClose() {
         closing.countDown();
-        synchronized (lock) {
-            if (active != null) {
-                active.consumer.wakeup();
-            }
-        }
+        lease.wake();
     }
 
     /** A start position of a latest reader resolved at open: after the last event, or earliest if none. */

@@ -7,7 +7,6 @@ import dev.tributary.StreamName;
 import dev.tributary.spi.OptionReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +21,9 @@ import java.util.TreeSet;
  * {@code kafka://[user:password@]host:port[,host:port…][?options]}: PLAINTEXT, or SASL_PLAINTEXT
  * when credentials are given. {@code kafka+ssl://…}: SSL, or SASL_SSL with credentials. The option
  * {@code securityProtocol} overrides the choice; {@code saslMechanism} is PLAIN (default),
- * SCRAM-SHA-256 or SCRAM-SHA-512. The JAAS configuration is built here from the URI's credentials
- * with the login module of the mechanism; it is never taken from the user's input unless
- * {@code allowUnsafeKafkaProperties=true}.
+ * SCRAM-SHA-256 or SCRAM-SHA-512 ({@link KafkaSecurity}). The JAAS configuration is built from the
+ * URI's credentials with the login module of the mechanism; it is never taken from the user's input
+ * unless {@code allowUnsafeKafkaProperties=true}.
  */
 public final class KafkaSettings {
     /** Known backend options; {@code kafka.*} options are Kafka client properties ({@link KafkaExtras}). */
@@ -51,10 +50,7 @@ public final class KafkaSettings {
     private static final int BATCH_BYTES = 64 * 1024;
 
     private final String bootstrap;
-    private final String username;
-    private final String password;
-    private final String securityProtocol;
-    private final String saslMechanism;
+    private final KafkaSecurity security;
     private final String namespace;
     /** Null: the topic and a dot. */
     private final String groupIdPrefix;
@@ -89,21 +85,8 @@ public final class KafkaSettings {
                 .forEach(known::add);
         OptionReader o = config.optionReader("Kafka", known);
         KafkaAddress address = KafkaAddress.parse(config, o);
-        String user = address.username();
-        this.username = user;
-        this.password = address.password();
         this.bootstrap = address.bootstrap();
-        boolean ssl = scheme.equals("kafka+ssl");
-        String protocol = user == null ? (ssl ? "SSL" : "PLAINTEXT") : (ssl ? "SASL_SSL" : "SASL_PLAINTEXT");
-        this.securityProtocol = o.choice("securityProtocol", protocol, "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
-                .toUpperCase(Locale.ROOT);
-        this.saslMechanism = o.choice("saslMechanism", "PLAIN", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
-                .toUpperCase(Locale.ROOT);
-        if (securityProtocol.startsWith("SASL")
-                && user == null
-                && !config.options().containsKey("kafka.sasl.jaas.config")) {
-            o.problem("securityProtocol=" + securityProtocol + " needs credentials: kafka://user:password@host:port");
-        }
+        this.security = KafkaSecurity.read(config, address, o);
         this.namespace = config.namespace().orElse(null);
         this.groupIdPrefix = o.string("groupIdPrefix").orElse(null);
         if (groupIdPrefix != null
@@ -153,11 +136,7 @@ public final class KafkaSettings {
         if (message == null) {
             return "";
         }
-        String out = message;
-        if (password != null && !password.isEmpty()) {
-            out = out.replace(password, "****");
-        }
-        return extras.scrub(out);
+        return extras.scrub(security.scrub(message));
     }
 
     /** Reads and validates the settings. */
@@ -173,19 +152,7 @@ public final class KafkaSettings {
     private Map<String, Object> base() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bootstrap.servers", bootstrap);
-        m.put("security.protocol", securityProtocol);
-        if (securityProtocol.startsWith("SASL")) {
-            m.put("sasl.mechanism", saslMechanism);
-            if (username != null) {
-                String module = saslMechanism.equals("PLAIN")
-                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
-                m.put(
-                        "sasl.jaas.config",
-                        module + " required username=\"" + jaasEscape(username) + "\" password=\""
-                                + jaasEscape(password) + "\";");
-            }
-        }
+        security.putInto(m);
         m.put("request.timeout.ms", (int) Math.max(1_000, requestTimeout.toMillis()));
         m.put("default.api.timeout.ms", (int) Math.max(1_000, requestTimeout.toMillis()));
         m.put("socket.connection.setup.timeout.ms", Math.min(connectTimeout.toMillis(), 10_000L));
@@ -196,10 +163,6 @@ public final class KafkaSettings {
         m.put("retry.backoff.max.ms", 1_000);
         m.put("metadata.max.age.ms", 60_000);
         return m;
-    }
-
-    private static String jaasEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /**
@@ -236,9 +199,7 @@ public final class KafkaSettings {
         // keep the topic metadata while every broker is unreachable, so appends queue (bounded by the
         // window) and fail after the delivery timeout instead of blocking each caller for max.block.ms
         m.put("metadata.recovery.strategy", "none");
-        m.putAll(extras.common);
-        m.putAll(extras.producer);
-        return m;
+        return withExtras(m, extras.producer);
     }
 
     /** A full window of the largest records plus one batch, at least Kafka's default 32 MiB; saturating. */
@@ -260,10 +221,7 @@ public final class KafkaSettings {
 
     /** Properties of a pooled reader consumer (no group, manual assignment). */
     public Map<String, Object> readerProps(String clientId) {
-        Map<String, Object> m = consumerDefaults(clientId);
-        m.putAll(extras.common);
-        m.putAll(extras.consumer);
-        return m;
+        return withExtras(consumerDefaults(clientId), extras.consumer);
     }
 
     private Map<String, Object> consumerDefaults(String clientId) {
@@ -309,17 +267,20 @@ public final class KafkaSettings {
         m.put("heartbeat.interval.ms", (int) heartbeatInterval.toMillis());
         m.put("max.poll.interval.ms", (int) maxPollInterval.toMillis());
         m.put("max.poll.records", 500);
-        m.putAll(extras.common);
-        m.putAll(extras.consumer);
-        return m;
+        return withExtras(m, extras.consumer);
     }
 
     /** The admin client's properties. */
     public Map<String, Object> adminProps(String clientId) {
         Map<String, Object> m = base();
         m.put("client.id", clientId);
+        return withExtras(m, extras.admin);
+    }
+
+    /** The user's extra properties last, so they override ours: the common ones, then one kind's. */
+    private Map<String, Object> withExtras(Map<String, Object> m, Map<String, String> kind) {
         m.putAll(extras.common);
-        m.putAll(extras.admin);
+        m.putAll(kind);
         return m;
     }
 
@@ -407,6 +368,6 @@ public final class KafkaSettings {
     }
 
     public String securityProtocol() {
-        return securityProtocol;
+        return security.protocol();
     }
 }

@@ -20,24 +20,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * returning only once the broker serves the topic), deletion, the partition count check and trims.
  * Each call is bounded by the request timeout.
  */
-final class StreamOps {
-    private final KafkaSettings settings;
-    private final AdminOps admin;
-    private final Clock clock;
-
-    StreamOps(KafkaSettings settings, AdminOps admin, Clock clock) {
-        this.settings = settings;
-        this.admin = admin;
-        this.clock = clock;
-    }
-
-    KafkaSettings settings() {
-        return settings;
-    }
-
-    AdminOps admin() {
-        return admin;
-    }
+record StreamOps(KafkaSettings settings, AdminOps admin, Clock clock) {
 
     String topic(StreamName stream) {
         return settings.topic(stream);
@@ -112,7 +95,7 @@ final class StreamOps {
                         "topic " + topic + " was created but the broker did not " + "serve it within "
                                 + settings.requestTimeout());
             }
-            sleep(20);
+            AdminOps.pause(20);
         }
     }
 
@@ -185,14 +168,5 @@ final class StreamOps {
         }
         admin.get("trimming " + stream, admin.admin().deleteRecords(deletes).all());
         return removed;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamException(ErrorKind.RETRYABLE, "interrupted", e);
-        }
     }
 }

@@ -80,7 +80,7 @@ class FetcherReadAheadTest {
         List<Long> got = new ArrayList<>();
         long next = 0;
         while (next < events) {
-            Fetcher.Fetch r = f.fetch(STREAM, 0, next, Long.MAX_VALUE, batch, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch r = f.fetch(STREAM, 0, next, Long.MAX_VALUE, batch, Duration.ZERO, ActiveLease.none());
             assertTrue(!r.events().isEmpty(), "events at " + next + " are served");
             got.addAll(offsets(r.events()));
             next = r.next();
@@ -122,13 +122,13 @@ class FetcherReadAheadTest {
         LogConsumer c = new LogConsumer(tp, 3_000, POLL);
         try (ConsumerPool pool = new ConsumerPool(() -> c, 1, POLL, Duration.ofMillis(10))) {
             Fetcher f = fetcher(pool);
-            Fetcher.Fetch a = f.fetch(STREAM, 0, 0, Long.MAX_VALUE, 100, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch a = f.fetch(STREAM, 0, 0, Long.MAX_VALUE, 100, Duration.ZERO, ActiveLease.none());
             assertEquals(range(0, 100), offsets(a.events()));
             // another reader of the same partition, further on: its offsets, not the read-ahead's
-            Fetcher.Fetch b = f.fetch(STREAM, 0, 2_000, Long.MAX_VALUE, 100, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch b = f.fetch(STREAM, 0, 2_000, Long.MAX_VALUE, 100, Duration.ZERO, ActiveLease.none());
             assertEquals(range(2_000, 2_100), offsets(b.events()));
             // and back: a seek again, exactly its offsets
-            Fetcher.Fetch a2 = f.fetch(STREAM, 0, 100, Long.MAX_VALUE, 100, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch a2 = f.fetch(STREAM, 0, 100, Long.MAX_VALUE, 100, Duration.ZERO, ActiveLease.none());
             assertEquals(range(100, 200), offsets(a2.events()));
             assertEquals(3, c.seeks);
         }
@@ -139,10 +139,10 @@ class FetcherReadAheadTest {
         LogConsumer c = new LogConsumer(tp, 2_000, POLL);
         try (ConsumerPool pool = new ConsumerPool(() -> c, 1, POLL, Duration.ofMillis(10))) {
             Fetcher f = fetcher(pool);
-            Fetcher.Fetch a = f.fetch(STREAM, 0, 0, 10, 500, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch a = f.fetch(STREAM, 0, 0, 10, 500, Duration.ZERO, ActiveLease.none());
             assertEquals(range(0, 10), offsets(a.events()));
             assertEquals(10, a.next());
-            Fetcher.Fetch b = f.fetch(STREAM, 0, 10, Long.MAX_VALUE, 2_000, Duration.ZERO, l -> {}, () -> false);
+            Fetcher.Fetch b = f.fetch(STREAM, 0, 10, Long.MAX_VALUE, 2_000, Duration.ZERO, ActiveLease.none());
             assertEquals(range(10, 1_000), offsets(b.events()), "the read-ahead first, without waiting for a poll");
             assertEquals(1, c.seeks);
             assertEquals(1, c.polls);

@@ -20,16 +20,7 @@ import java.util.List;
  * one {@code DeliverPolicy.Last}, whose message is the last event. Both are deleted before returning.
  * The figures come from two moments a few milliseconds apart, like any info of a stream being written.
  */
-final class FilteredInfo {
-    private final NatsAdmin admin;
-    private final StreamName stream;
-    private final NatsTarget target;
-
-    FilteredInfo(NatsAdmin admin, StreamName stream, NatsTarget target) {
-        this.admin = admin;
-        this.stream = stream;
-        this.target = target;
-    }
+record FilteredInfo(NatsAdmin admin, StreamName stream, NatsTarget target) {
 
     StreamInfo read() {
         String what = "info of '" + stream + "' (" + target.describe() + ")";

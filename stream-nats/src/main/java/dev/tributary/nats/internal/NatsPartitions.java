@@ -3,14 +3,18 @@ package dev.tributary.nats.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.Position;
+import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamInfo;
 import dev.tributary.StreamName;
 import dev.tributary.Trim;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -191,6 +195,37 @@ final class NatsPartitions {
             return c.cursor().positions();
         }
         return java.util.Collections.nCopies(count, from);
+    }
+
+    /**
+     * Opens one reader or group member per partition, in partition order; when one fails to open, the
+     * ones already open are closed and the failure is thrown.
+     */
+    static <T> List<T> openEach(int count, IntFunction<T> open, Consumer<T> close) {
+        List<T> opened = new ArrayList<>(count);
+        try {
+            for (int p = 0; p < count; p++) {
+                opened.add(open.apply(p));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(close);
+            throw e;
+        }
+        return opened;
+    }
+
+    /** What polls one partition: its reader, or its member of a group. */
+    interface PartitionPoll {
+        List<StreamEvent> poll(int maxCount, Duration wait);
+    }
+
+    /** Polls partition {@code p} of a stream; its DATA_LOSS comes named ({@link #inPartition}). */
+    static List<StreamEvent> poll(StreamName stream, int p, PartitionPoll partition, int maxCount, Duration wait) {
+        try {
+            return partition.poll(maxCount, wait);
+        } catch (StreamException e) {
+            throw inPartition(e, stream, p);
+        }
     }
 
     /** A partition's DATA_LOSS, named: {@code partition 2 of 'orders': ...}. */

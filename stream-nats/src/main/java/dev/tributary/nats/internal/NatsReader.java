@@ -7,12 +7,8 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractStreamReader;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamState;
-import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -237,27 +233,12 @@ final class NatsReader extends AbstractStreamReader {
     }
 
     private boolean openConsumer() throws InterruptedException {
-        DeliverPolicy policy;
-        long seq = 0;
-        Instant time = null;
-        if (expectedNext > 0) {
-            policy = DeliverPolicy.ByStartSequence;
-            seq = expectedNext;
-        } else if (start instanceof Position.AtTime t) {
-            policy = DeliverPolicy.ByStartTime;
-            time = t.time();
-        } else {
-            policy = DeliverPolicy.All;
+        String created = ReadStart.of(expectedNext, start)
+                .createConsumer(client, jsStream, target.filter(), "opening a reader of '" + stream + "'");
+        if (created == null) {
+            return false;
         }
-        try {
-            consumer = admin.createEphemeral(jsStream, target.filter(), policy, seq, time);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            StreamException se = client.errors().map(e, "opening a reader of '" + stream + "'", false);
-            if (se.kind() == ErrorKind.NOT_FOUND) {
-                return false;
-            }
-            throw se;
-        }
+        consumer = created;
         session = admin.session(jsStream, consumer, "reader of '" + stream + "'");
         return true;
     }

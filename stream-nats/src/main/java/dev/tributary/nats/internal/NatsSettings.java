@@ -2,6 +2,7 @@ package dev.tributary.nats.internal;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
+import dev.tributary.Limits;
 import dev.tributary.StreamException;
 import dev.tributary.spi.OptionReader;
 import java.net.URI;
@@ -240,6 +241,20 @@ public final class NatsSettings {
 
     public int maxHeaderBytes() {
         return maxHeaderBytes;
+    }
+
+    /** The client's limits: the server's max_payload less room for the worst-case encoded headers. */
+    Limits limits(long serverMaxPayload) {
+        long reserve = HeaderCodec.worstCaseEncodedBytes(maxHeaderBytes) + 512;
+        long maxPayload = Math.min(Integer.MAX_VALUE, serverMaxPayload - reserve);
+        if (maxPayload < 1024) {
+            throw new StreamException(
+                    ErrorKind.CONFIGURATION,
+                    "the server's max_payload (" + serverMaxPayload
+                            + " bytes) leaves no room for payloads next to maxHeaderBytes=" + maxHeaderBytes
+                            + "; raise max_payload or lower maxHeaderBytes");
+        }
+        return new Limits((int) maxPayload, maxHeaderBytes, NatsStreamClient.MAX_BATCH, NatsStreamClient.MAX_READ);
     }
 
     public long maxAckPending() {

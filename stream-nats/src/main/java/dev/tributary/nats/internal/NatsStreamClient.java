@@ -7,7 +7,6 @@ import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.Headers;
 import dev.tributary.Health;
-import dev.tributary.Limits;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
@@ -30,6 +29,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The NATS JetStream client: one connection (automatic reconnect), pipelined appends
@@ -75,7 +76,7 @@ public final class NatsStreamClient extends AbstractStreamClient {
         super(
                 BACKEND,
                 CAPABILITIES,
-                limits(settings, connection),
+                settings.limits(connection.getServerInfo().getMaxPayload()),
                 "NATS client for " + settings.safeUri(),
                 settings.closeTimeout(),
                 new AppendWindow(
@@ -119,21 +120,6 @@ public final class NatsStreamClient extends AbstractStreamClient {
         this.partitions = new NatsPartitions(admin, names);
         this.partitionedAppender = new PartitionedAppender(appender, partitions);
         this.partitionedGroups = new PartitionedGroups(groups, partitions);
-    }
-
-    /** The payload limit: the server's max_payload less room for the worst-case encoded headers. */
-    private static Limits limits(NatsSettings settings, Connection connection) {
-        long serverMax = connection.getServerInfo().getMaxPayload();
-        long reserve = HeaderCodec.worstCaseEncodedBytes(settings.maxHeaderBytes()) + 512;
-        long maxPayload = Math.min(Integer.MAX_VALUE, serverMax - reserve);
-        if (maxPayload < 1024) {
-            throw new StreamException(
-                    ErrorKind.CONFIGURATION,
-                    "the server's max_payload (" + serverMax
-                            + " bytes) leaves no room for payloads next to maxHeaderBytes=" + settings.maxHeaderBytes()
-                            + "; raise max_payload or lower maxHeaderBytes");
-        }
-        return new Limits((int) maxPayload, settings.maxHeaderBytes(), MAX_BATCH, MAX_READ);
     }
 
     // ---------------------------------------------------------------- shared with readers and members
@@ -268,27 +254,28 @@ public final class NatsStreamClient extends AbstractStreamClient {
 
     @Override
     protected CompletableFuture<EventId> doAppend(StreamName stream, StreamRecord record) {
-        int n;
-        try {
-            n = partitions.count(stream);
-        } catch (StreamException e) {
-            return CompletableFuture.failedFuture(e); // nothing was sent
-        }
-        return forgetIfMissing(
-                stream, n == 1 ? appender.append(stream, record) : partitionedAppender.append(stream, n, record));
+        return appendTo(
+                stream, () -> appender.append(stream, record), n -> partitionedAppender.append(stream, n, record));
     }
 
     @Override
     protected CompletableFuture<List<EventId>> doAppendBatch(StreamName stream, List<StreamRecord> records) {
+        return appendTo(
+                stream,
+                () -> appender.appendBatch(stream, records),
+                n -> partitionedAppender.appendBatch(stream, n, records));
+    }
+
+    /** An append in the form for the stream's layout (one partition, or the count of them). */
+    private <T> CompletableFuture<T> appendTo(
+            StreamName stream, Supplier<CompletableFuture<T>> single, IntFunction<CompletableFuture<T>> partitioned) {
         int n;
         try {
             n = partitions.count(stream);
         } catch (StreamException e) {
             return CompletableFuture.failedFuture(e); // nothing was sent
         }
-        return forgetIfMissing(
-                stream,
-                n == 1 ? appender.appendBatch(stream, records) : partitionedAppender.appendBatch(stream, n, records));
+        return forgetIfMissing(stream, n == 1 ? single.get() : partitioned.apply(n));
     }
 
     /** An append that found no stream: the partition count is looked up again next time. */

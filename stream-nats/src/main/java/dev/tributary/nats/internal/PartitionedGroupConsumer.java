@@ -3,7 +3,6 @@ package dev.tributary.nats.internal;
 import dev.tributary.AckResult;
 import dev.tributary.EventId;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractGroupConsumer;
 import java.time.Duration;
@@ -27,16 +26,10 @@ final class PartitionedGroupConsumer extends AbstractGroupConsumer {
 
     PartitionedGroupConsumer(NatsStreamClient client, StreamName stream, int count, String group, String member) {
         super(stream, group, member, client.limits());
-        this.members = new ArrayList<>(count);
-        try {
-            for (int p = 0; p < count; p++) {
-                members.add(new NatsGroupConsumer(
-                        client, stream, client.partitions().target(stream, p), group, member));
-            }
-        } catch (RuntimeException e) {
-            members.forEach(NatsGroupConsumer::close);
-            throw e;
-        }
+        this.members = NatsPartitions.openEach(
+                count,
+                p -> new NatsGroupConsumer(client, stream, client.partitions().target(stream, p), group, member),
+                NatsGroupConsumer::close);
     }
 
     @Override
@@ -64,11 +57,7 @@ final class PartitionedGroupConsumer extends AbstractGroupConsumer {
     }
 
     private List<StreamEvent> poll(int p, int maxCount, Duration wait) {
-        try {
-            return members.get(p).poll(maxCount, wait);
-        } catch (StreamException e) {
-            throw NatsPartitions.inPartition(e, stream(), p);
-        }
+        return NatsPartitions.poll(stream(), p, members.get(p)::poll, maxCount, wait);
     }
 
     /** The ids by partition; a plain id or one of a partition the stream does not have goes nowhere. */

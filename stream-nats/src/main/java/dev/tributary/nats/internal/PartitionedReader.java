@@ -3,12 +3,12 @@ package dev.tributary.nats.internal;
 import dev.tributary.Cursor;
 import dev.tributary.Position;
 import dev.tributary.StreamEvent;
-import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.AbstractStreamReader;
 import dev.tributary.spi.Interleaving;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -34,17 +34,14 @@ final class PartitionedReader extends AbstractStreamReader {
     PartitionedReader(NatsStreamClient client, StreamName stream, int count, Position from) {
         super(stream, client.limits(), "reader of '" + stream + "' (" + count + " partitions)");
         List<Position> starts = NatsPartitions.starts(stream, count, from, "a reader");
-        this.readers = new ArrayList<>(count);
-        this.held = new ArrayList<>(count);
+        this.readers = NatsPartitions.openEach(
+                count,
+                p -> new NatsReader(client, stream, client.partitions().target(stream, p), starts.get(p)),
+                NatsReader::close);
+        this.held = new ArrayList<>(Collections.nCopies(count, List.<StreamEvent>of()));
         List<Position> at = new ArrayList<>(count);
+        readers.forEach(r -> at.add(r.position())); // latest is resolved by the partition's reader
         try {
-            for (int p = 0; p < count; p++) {
-                NatsReader r =
-                        new NatsReader(client, stream, client.partitions().target(stream, p), starts.get(p));
-                readers.add(r);
-                held.add(List.of());
-                at.add(r.position()); // latest is resolved by the partition's reader
-            }
             this.cursor = Cursor.of(at);
         } catch (RuntimeException e) {
             readers.forEach(NatsReader::close);
@@ -93,11 +90,7 @@ final class PartitionedReader extends AbstractStreamReader {
     }
 
     private List<StreamEvent> poll(int p, int maxCount, Duration wait) {
-        try {
-            return readers.get(p).poll(maxCount, wait);
-        } catch (StreamException e) {
-            throw NatsPartitions.inPartition(e, stream(), p);
-        }
+        return NatsPartitions.poll(stream(), p, readers.get(p)::poll, maxCount, wait);
     }
 
     @Override

@@ -5,12 +5,9 @@ import dev.tributary.Position;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamState;
-import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,9 +44,7 @@ final class RangeRead {
         boolean dense = target.dense(si.getConfiguration().getSubjects());
         long first = s.getFirstSequence();
         long last = s.getLastSequence();
-        DeliverPolicy policy;
         long start = 0;
-        Instant time = null;
         long expected = 0; // the sequence that must come first, when known
         if (from instanceof Position.After a) {
             start = NatsStreamClient.sequenceOf(a.id(), "range start") + 1;
@@ -69,13 +64,10 @@ final class RangeRead {
                                 + " is not of this "
                                 + "stream — it was deleted and created again, or the server lost its data");
             }
-            policy = DeliverPolicy.ByStartSequence;
             expected = start;
-        } else if (from instanceof Position.AtTime t) {
-            policy = DeliverPolicy.ByStartTime;
-            time = t.time();
-        } else {
-            policy = DeliverPolicy.All;
+        }
+        ReadStart readStart = ReadStart.of(start, from);
+        if (readStart.policy() == DeliverPolicy.All) {
             start = first;
         }
         if (s.getMsgCount() == 0) {
@@ -83,22 +75,16 @@ final class RangeRead {
         }
         long end = Math.min(to, last);
         int count = max;
-        if (policy != DeliverPolicy.ByStartTime) {
+        if (readStart.policy() != DeliverPolicy.ByStartTime) {
             if (start > end) {
                 return List.of();
             }
             count = (int) Math.min(max, end - Math.max(start, first) + 1);
         }
         String what = "range of '" + stream + "'";
-        String consumer;
-        try {
-            consumer = client.admin().createEphemeral(js, target.filter(), policy, start, time);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            StreamException se = client.errors().map(e, what, false);
-            if (se.kind() == ErrorKind.NOT_FOUND) {
-                return List.of(); // the stream was deleted meanwhile
-            }
-            throw se;
+        String consumer = readStart.createConsumer(client, js, target.filter(), what);
+        if (consumer == null) {
+            return List.of(); // the stream was deleted meanwhile
         }
         List<StreamEvent> out = new ArrayList<>(Math.min(count, 1024));
         try (PullSession session = client.admin().session(js, consumer, "NATS client")) {

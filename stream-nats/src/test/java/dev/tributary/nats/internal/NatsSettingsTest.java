@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
+import dev.tributary.Limits;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import java.time.Duration;
@@ -23,6 +24,20 @@ class NatsSettingsTest {
         assertEquals(Duration.ofMinutes(2), s.duplicateWindow());
         assertEquals(Duration.ZERO, s.maxAge());
         assertTrue(s.autoMsgId());
+    }
+
+    @Test
+    void limitsLeaveRoomForTheWorstCaseHeadersWithinTheServersMaxPayload() {
+        NatsSettings s = NatsSettings.from(ClientConfig.parse("nats://localhost"));
+        long reserve = HeaderCodec.worstCaseEncodedBytes(s.maxHeaderBytes()) + 512;
+        Limits l = s.limits(1_048_576);
+        assertEquals(1_048_576 - reserve, l.maxPayloadBytes());
+        assertEquals(s.maxHeaderBytes(), l.maxHeaderBytes());
+        assertEquals(NatsStreamClient.MAX_BATCH, l.maxBatchSize());
+        assertEquals(NatsStreamClient.MAX_READ, l.maxReadCount());
+        StreamException e = assertThrows(StreamException.class, () -> s.limits(reserve + 1_023));
+        assertEquals(ErrorKind.CONFIGURATION, e.kind());
+        assertTrue(e.getMessage().contains("raise max_payload or lower maxHeaderBytes"), e.getMessage());
     }
 
     @Test

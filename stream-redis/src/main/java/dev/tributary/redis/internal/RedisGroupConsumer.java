@@ -150,15 +150,7 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
 
     /** The next page of this member's own pending entries (XCLAIM to itself raises the count). */
     private List<StreamEvent> recoverOwn(int maxCount) {
-        Object r = channel.syncEval(
-                Script.OWN_PENDING,
-                List.of(keyBytes),
-                List.of(
-                        groupBytes,
-                        memberBytes,
-                        CommandChannel.b(recoverFrom),
-                        CommandChannel.b(Integer.toString(maxCount))),
-                "XPENDING/XCLAIM " + key + " " + group());
+        Object r = evalAsMember(Script.OWN_PENDING, "XPENDING/XCLAIM", recoverFrom, Integer.toString(maxCount));
         List<Object> parts = Resp.list(r, "own pending");
         List<Object> entries = Resp.list(parts.get(0), "own pending entries");
         List<Object> counts = Resp.list(parts.get(1), "own pending counts");
@@ -180,17 +172,20 @@ final class RedisGroupConsumer extends AbstractGroupConsumer {
         return out;
     }
 
+    /** Runs a script on this member's stream key with the arguments group, member, then {@code args}. */
+    private Object evalAsMember(Script script, String command, String... args) {
+        List<byte[]> argv = new ArrayList<>(2 + args.length);
+        argv.add(groupBytes);
+        argv.add(memberBytes);
+        for (String a : args) {
+            argv.add(CommandChannel.b(a));
+        }
+        return channel.syncEval(script, List.of(keyBytes), argv, command + " " + key + " " + group());
+    }
+
     private List<StreamEvent> claim(int maxCount) {
-        Object r = channel.syncEval(
-                Script.AUTOCLAIM,
-                List.of(keyBytes),
-                List.of(
-                        groupBytes,
-                        memberBytes,
-                        CommandChannel.b(Long.toString(ackTimeoutMs)),
-                        CommandChannel.b(claimCursor),
-                        CommandChannel.b(Integer.toString(maxCount))),
-                "XAUTOCLAIM " + key + " " + group());
+        Object r = evalAsMember(
+                Script.AUTOCLAIM, "XAUTOCLAIM", Long.toString(ackTimeoutMs), claimCursor, Integer.toString(maxCount));
         List<Object> parts = Resp.list(r, "XAUTOCLAIM");
         if (parts.size() < 3) {
             throw Resp.shape("XAUTOCLAIM", r);

@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The Redis {@link dev.tributary.StreamClient}, on the {@link AbstractStreamClient} skeleton (which
@@ -162,11 +164,10 @@ public final class RedisStreamClient extends AbstractStreamClient {
 
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-        int n = partitions.count(stream);
-        if (n > 1) {
-            return PartitionedReader.open(this, partitions.keys(stream, n), from);
-        }
-        return RedisReader.open(this, admin.keys(stream), PartitionedRange.onePartition(from, stream));
+        return byLayout(
+                stream,
+                n -> PartitionedReader.open(this, partitions.keys(stream, n), from),
+                keys -> RedisReader.open(this, keys, PartitionedRange.onePartition(from, stream)));
     }
 
     @Override
@@ -194,14 +195,21 @@ public final class RedisStreamClient extends AbstractStreamClient {
 
     @Override
     protected StreamInfo doInfo(StreamName stream) {
+        return byLayout(stream, n -> partitions.info(stream, n), admin::info);
+    }
+
+    /**
+     * An operation in the form for the stream's layout: over its {@code n} partitions when it has
+     * more than one, else on its one set of keys.
+     */
+    private <T> T byLayout(StreamName stream, IntFunction<T> partitioned, Function<StreamKeys, T> single) {
         int n = partitions.count(stream);
-        return n > 1 ? partitions.info(stream, n) : admin.info(admin.keys(stream));
+        return n > 1 ? partitioned.apply(n) : single.apply(admin.keys(stream));
     }
 
     @Override
     protected long doTrim(StreamName stream, Trim trim) {
-        int n = partitions.count(stream);
-        return n > 1 ? partitions.trim(stream, n, trim) : admin.trim(admin.keys(stream), trim);
+        return byLayout(stream, n -> partitions.trim(stream, n, trim), keys -> admin.trim(keys, trim));
     }
 
     @Override
@@ -216,28 +224,25 @@ public final class RedisStreamClient extends AbstractStreamClient {
 
     @Override
     protected AbstractGroupConsumer doOpenGroupConsumer(StreamName stream, String group, String member) {
-        int n = partitions.count(stream);
-        return n > 1
-                ? PartitionedGroupConsumer.open(this, partitions.keys(stream, n), group, member)
-                : RedisGroupConsumer.open(this, admin.keys(stream), group, member);
+        return byLayout(
+                stream,
+                n -> PartitionedGroupConsumer.open(this, partitions.keys(stream, n), group, member),
+                keys -> RedisGroupConsumer.open(this, keys, group, member));
     }
 
     @Override
     protected GroupInfo doGroupInfo(StreamName stream, String group) {
-        int n = partitions.count(stream);
-        return n > 1 ? partitions.groupInfo(stream, n, group) : admin.groupInfo(admin.keys(stream), group);
+        return byLayout(stream, n -> partitions.groupInfo(stream, n, group), keys -> admin.groupInfo(keys, group));
     }
 
     @Override
     protected List<GroupInfo> doGroups(StreamName stream) {
-        int n = partitions.count(stream);
-        return n > 1 ? partitions.groups(stream, n) : admin.groups(admin.keys(stream));
+        return byLayout(stream, n -> partitions.groups(stream, n), admin::groups);
     }
 
     @Override
     protected boolean doDeleteGroup(StreamName stream, String group) {
-        int n = partitions.count(stream);
-        return n > 1 ? partitions.deleteGroup(stream, n, group) : admin.deleteGroup(admin.keys(stream), group);
+        return byLayout(stream, n -> partitions.deleteGroup(stream, n, group), keys -> admin.deleteGroup(keys, group));
     }
 
     /**

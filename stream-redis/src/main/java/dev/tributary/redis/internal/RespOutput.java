@@ -35,6 +35,7 @@ final class RespOutput extends CommandOutput<byte[], byte[], Object> {
         current.add(v);
     }
 
+    /** Bulk strings; also simple strings and big numbers, which CommandOutput's setSingle and setBigNumber pass here. */
     @Override
     public void set(ByteBuffer bytes) {
         if (bytes == null) {
@@ -44,16 +45,6 @@ final class RespOutput extends CommandOutput<byte[], byte[], Object> {
         byte[] b = new byte[bytes.remaining()];
         bytes.get(b);
         add(b);
-    }
-
-    @Override
-    public void setSingle(ByteBuffer bytes) {
-        set(bytes);
-    }
-
-    @Override
-    public void setBigNumber(ByteBuffer bytes) {
-        set(bytes);
     }
 
     @Override
