@@ -236,24 +236,7 @@ final class ClusterWorkload {
             if (!producersDone.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
                 error.compareAndSet(null, new AssertionError("producers did not finish within 60 s"));
             }
-            long deadline =
-                    System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
-            long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
-            long lastCount = -1;
-            long lastChange = System.nanoTime();
-            while (error.get() == null && System.nanoTime() < deadline) {
-                HistoryChecker.Report r = history.report();
-                if (r.lost().isEmpty()) {
-                    break;
-                }
-                if (r.deliveries() != lastCount) {
-                    lastCount = r.deliveries();
-                    lastChange = System.nanoTime();
-                } else if (System.nanoTime() - lastChange > stall) {
-                    break;
-                }
-                Tck.sleep(Duration.ofMillis(100));
-            }
+            Outage.drain(history, error);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -10,7 +10,6 @@ import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
@@ -62,13 +61,7 @@ public final class FaultRules {
 
     /** The fixture's configuration with short, scaled timeouts, so outages are noticed quickly. */
     private ClientConfig shortTimeouts(int maxInFlight) {
-        Duration t = Tck.scaled(Duration.ofSeconds(3));
-        return ctx.fixture().config().toBuilder()
-                .requestTimeout(t)
-                .connectTimeout(t)
-                .closeTimeout(t)
-                .maxInFlightAppends(maxInFlight)
-                .build();
+        return Outage.shortTimeouts(ctx.fixture().config(), maxInFlight);
     }
 
     private void restore(BrokerControl ctl) {
@@ -77,28 +70,6 @@ public final class FaultRules {
         } finally {
             ctl.start();
         }
-    }
-
-    /** Appends with retry until stored or {@code bound} passes. */
-    static EventId appendWithRetry(StreamClient c, StreamName s, StreamRecord r, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        StreamException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return c.append(s, r);
-            } catch (StreamException e) {
-                if (!APPEND_DOWN.contains(e.kind())) {
-                    throw new AssertionError(
-                            "after the broker returned, an append failed with a non-retryable " + e.kind() + ": "
-                                    + e.getMessage(),
-                            e);
-                }
-                last = e;
-                Tck.sleep(Duration.ofMillis(100));
-            }
-        }
-        throw new AssertionError(
-                "the client did not recover within " + bound + " after the broker returned; last error: " + last, last);
     }
 
     public void f1() {
@@ -161,7 +132,7 @@ public final class FaultRules {
         } finally {
             restore(ctl);
         }
-        appendWithRetry(c, s, Io.rec("f1/after"), Tck.scaled(Duration.ofSeconds(60)));
+        Outage.appendWithRetry(c, s, Io.rec("f1/after"), Tck.scaled(Duration.ofSeconds(60)));
         List<String> keys = Io.keys(Io.readExactly(c, s, Position.earliest(), 2));
         assertEquals(
                 List.of("f1/0", "f1/after"),
@@ -175,12 +146,9 @@ public final class FaultRules {
         StreamClient producerClient = ctx.client(cfg);
         StreamClient consumerClient = ctx.client(cfg);
         StreamName s = ctx.created(producerClient, "f2");
-        boolean groups = producerClient.supports(Capability.CONSUMER_GROUPS);
+        String g = Outage.groupIfSupported(producerClient, s);
+        boolean groups = g != null;
         boolean idempotent = producerClient.supports(Capability.IDEMPOTENT_APPEND);
-        String g = Tck.name("g");
-        if (groups) {
-            producerClient.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
         HistoryChecker history =
                 new HistoryChecker("F2 20 producers, broker " + (ctx.hooks().faultsKillBroker() ? "killed" : "stopped")
                         + " and restarted" + (groups ? ", group consumer" : ", tail reader"));
@@ -232,8 +200,7 @@ public final class FaultRules {
             t.start();
         }
         Thread consumer = new Thread(
-                () -> consume(consumerClient, s, groups ? g : null, history, consuming, error),
-                "tributary-tck-f2-consumer");
+                () -> Outage.consume(consumerClient, s, g, history, consuming, error), "tributary-tck-f2-consumer");
         consumer.setDaemon(true);
         consumer.start();
         try {
@@ -254,7 +221,7 @@ public final class FaultRules {
             assertTrue(
                     producersDone.await(Tck.scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS),
                     "producers did not finish");
-            drain(history, error);
+            Outage.drain(history, error);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -267,90 +234,8 @@ public final class FaultRules {
         }
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary() + " " + retried.get() + " append attempts failed and were retried.");
-        if (error.get() != null) {
-            throw new AssertionError(
-                    "a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
-        }
-        assertTrue(r.ok() > 0, "nothing was appended: " + r.summary());
-        assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(
-                List.of(),
-                r.unexpected(),
-                "nothing may be delivered that was not appended or definitely failed: " + r.summary());
-        assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
-        long bound = Math.max(200, r.ok() / 10);
-        assertTrue(
-                r.duplicateDeliveries() <= bound,
-                "duplicates are expected after a restart but must be bounded (" + bound + "): " + r.summary());
-    }
-
-    /**
-     * Waits until every acknowledged append was delivered, the consumer failed, deliveries made no
-     * progress for a scaled 10 s, or a scaled 60 s passed.
-     */
-    static void drain(HistoryChecker history, AtomicReference<Throwable> error) {
-        long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
-        long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
-        long lastCount = -1;
-        long lastChange = System.nanoTime();
-        while (error.get() == null
-                && System.nanoTime() < deadline
-                && !Thread.currentThread().isInterrupted()) {
-            HistoryChecker.Report r = history.report();
-            if (r.lost().isEmpty()) {
-                return;
-            }
-            if (r.deliveries() != lastCount) {
-                lastCount = r.deliveries();
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > stall) {
-                return;
-            }
-            Tck.sleep(Duration.ofMillis(100));
-        }
-    }
-
-    static void consume(
-            StreamClient c,
-            StreamName s,
-            String group,
-            HistoryChecker history,
-            AtomicBoolean running,
-            AtomicReference<Throwable> error) {
-        GroupConsumer m = null;
-        StreamReader reader = null;
-        try {
-            if (group != null) {
-                m = c.openGroupConsumer(s, group, "c1");
-            } else {
-                reader = c.openReader(s, Position.earliest());
-            }
-            while (running.get()) {
-                try {
-                    List<StreamEvent> got =
-                            m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100, Duration.ofMillis(200));
-                    for (StreamEvent e : got) {
-                        history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
-                    }
-                    if (m != null && !got.isEmpty()) {
-                        m.ack(Io.ids(got));
-                    }
-                } catch (StreamException e) {
-                    if (!READ_DOWN.contains(e.kind()) && e.kind() != ErrorKind.INDETERMINATE) {
-                        throw new AssertionError(
-                                "the consumer failed with a non-retryable " + e.kind() + " during the outage: "
-                                        + e.getMessage(),
-                                e);
-                    }
-                    Tck.sleep(Duration.ofMillis(100));
-                }
-            }
-        } catch (Throwable t) {
-            error.compareAndSet(null, t);
-        } finally {
-            KitContext.closeQuietly(m);
-            KitContext.closeQuietly(reader);
-        }
+        Outage.assertHistoryHeld(error.get(), r);
+        Outage.assertDuplicatesBounded(r, "a restart");
     }
 
     public void f3() {
@@ -385,7 +270,7 @@ public final class FaultRules {
         } finally {
             restore(ctl);
         }
-        EventId id = appendWithRetry(c, s, Io.rec("f3/after"), Tck.scaled(Duration.ofSeconds(60)));
+        EventId id = Outage.appendWithRetry(c, s, Io.rec("f3/after"), Tck.scaled(Duration.ofSeconds(60)));
         // f3/1 may or may not be stored; a replicated cluster may answer RETRYABLE for a moment after the append
         List<String> read = new ArrayList<>();
         Expect.eventually(
@@ -410,14 +295,10 @@ public final class FaultRules {
         ClientConfig cfg = shortTimeouts(100);
         StreamClient c = ctx.client(cfg);
         StreamName s = ctx.created(c, "f4");
-        boolean groups = c.supports(Capability.CONSUMER_GROUPS);
-        String g = Tck.name("g");
-        if (groups) {
-            c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
+        String g = Outage.groupIfSupported(c, s);
         HistoryChecker history = new HistoryChecker("F4 group deliveries across a broker restart");
         StreamReader reader = c.openReader(s, Position.earliest());
-        GroupConsumer m = groups ? c.openGroupConsumer(s, g, "m1") : null;
+        GroupConsumer m = g != null ? c.openGroupConsumer(s, g, "m1") : null;
         try {
             for (int i = 0; i < 5; i++) {
                 String k = "f4/" + i;
@@ -453,7 +334,7 @@ public final class FaultRules {
             for (int i = 5; i < 10; i++) {
                 String k = "f4/" + i;
                 history.invoked(k);
-                history.ok(k, appendWithRetry(c, s, Io.rec(k), Tck.scaled(Duration.ofSeconds(60))));
+                history.ok(k, Outage.appendWithRetry(c, s, Io.rec(k), Tck.scaled(Duration.ofSeconds(60))));
             }
             List<StreamEvent> after = new ArrayList<>();
             long deadline =
