@@ -213,18 +213,14 @@ public final class ClusterRules {
                 h.ok(key, id);
                 return;
             } catch (StreamException e) {
-                if (!ClusterWorkload.APPEND_DOWN.contains(e.kind()) || System.nanoTime() > deadline) {
+                if (!FaultRules.APPEND_DOWN.contains(e.kind()) || System.nanoTime() > deadline) {
                     throw new AssertionError(
                             "with a minority of nodes down, append of " + key + " failed with "
                                     + e.kind() + (retryFor.isZero() ? "" : " after retrying for " + retryFor) + ": "
                                     + e.getMessage(),
                             e);
                 }
-                if (e.kind() == dev.tributary.ErrorKind.INDETERMINATE) {
-                    h.indeterminate(key, e);
-                } else {
-                    h.failed(key, e);
-                }
+                Outage.failedAttempt(h, key, e);
                 Tck.sleep(Duration.ofMillis(100));
             }
         }

@@ -27,10 +27,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Rules F1–F5: faults. They need a fixture that controls its broker ({@code fixture().control()});
@@ -72,22 +72,42 @@ public final class FaultRules {
         }
     }
 
-    public void f1() {
+    /** {@code call}, made during the outage, fails with one of {@code kinds} within {@code bound}; returns the failure. */
+    private static StreamException failsWithin(
+            Duration bound, String what, Set<ErrorKind> kinds, String expectation, Executable call) {
+        return Expect.within(bound, what, () -> Expect.kindIn(kinds, expectation, call));
+    }
+
+    /** A rule's broker control, its client with short timeouts ({@link #shortTimeouts}), and a fresh stream. */
+    private record Setup(BrokerControl ctl, ClientConfig cfg, StreamClient c, StreamName s) {
+        /** The bound of one call during the outage: the request timeout plus a scaled 5 s. */
+        Duration callBound() {
+            return cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        }
+    }
+
+    private Setup setup(String rule, int maxInFlight) {
         BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(50);
+        ClientConfig cfg = shortTimeouts(maxInFlight);
         StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f1");
+        return new Setup(ctl, cfg, c, ctx.created(c, rule));
+    }
+
+    public void f1() {
+        Setup x = setup("f1", 50);
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
         c.append(s, Io.rec("f1/0"));
-        Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        Duration bound = x.callBound();
         try {
             ctl.stop();
-            StreamException e = Expect.within(
+            StreamException e = failsWithin(
                     bound,
                     "append with the broker stopped",
-                    () -> Expect.kindIn(
-                            APPEND_DOWN,
-                            "append with the broker stopped fails with a retryable kind",
-                            () -> c.append(s, Io.rec("f1/1"))));
+                    APPEND_DOWN,
+                    "append with the broker stopped fails with a retryable kind",
+                    () -> c.append(s, Io.rec("f1/1")));
             System.out.println("F1: append with the broker stopped failed with " + e.kind() + ": " + e.getMessage());
             // no unbounded buffering: 2x the in-flight window of appends all end, none is kept for later
             List<CompletableFuture<EventId>> futures = new ArrayList<>();
@@ -115,20 +135,18 @@ public final class FaultRules {
                             "a pending append failed with " + se.kind() + "; expected a retryable kind");
                 }
             }
-            Expect.within(
+            failsWithin(
                     bound,
                     "range with the broker stopped",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "range must propagate the broker failure (H2), never return an empty list",
-                            () -> c.range(s, Position.earliest(), null, 10)));
-            Expect.within(
+                    READ_DOWN,
+                    "range must propagate the broker failure (H2), never return an empty list",
+                    () -> c.range(s, Position.earliest(), null, 10));
+            failsWithin(
                     bound,
                     "info with the broker stopped",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "info must propagate the broker failure, never answer 'missing'",
-                            () -> c.info(s)));
+                    READ_DOWN,
+                    "info must propagate the broker failure, never answer 'missing'",
+                    () -> c.info(s));
         } finally {
             restore(ctl);
         }
@@ -165,11 +183,7 @@ public final class FaultRules {
                         try {
                             for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq++) {
                                 String key = producer + "/" + seq;
-                                StreamRecord r = Io.rec(key, producer);
-                                if (idempotent) {
-                                    r = r.withIdempotencyId(
-                                            "tck-" + Tck.runId() + "-" + s.value() + "-" + key.replace('/', '-'));
-                                }
+                                StreamRecord r = Outage.producerRecord(s, producer, key, idempotent);
                                 while (System.nanoTime() < giveUp) {
                                     history.invoked(key);
                                     try {
@@ -177,13 +191,10 @@ public final class FaultRules {
                                         break;
                                     } catch (StreamException e) {
                                         retried.incrementAndGet();
-                                        if (e.kind() == ErrorKind.INDETERMINATE) {
-                                            history.indeterminate(key, e);
-                                        } else if (APPEND_DOWN.contains(e.kind())) {
-                                            history.failed(key, e);
-                                        } else {
+                                        if (!APPEND_DOWN.contains(e.kind())) {
                                             throw e;
                                         }
+                                        Outage.failedAttempt(history, key, e);
                                         Tck.sleep(Duration.ofMillis(100));
                                     }
                                 }
@@ -217,21 +228,7 @@ public final class FaultRules {
         }
         Tck.sleep(Tck.scaled(Duration.ofSeconds(2)));
         producing.set(false);
-        try {
-            assertTrue(
-                    producersDone.await(Tck.scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS),
-                    "producers did not finish");
-            Outage.drain(history, error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consuming.set(false);
-        }
-        try {
-            consumer.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Outage.finish(producersDone, Tck.scaled(Duration.ofSeconds(120)), history, error, consuming, consumer);
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary() + " " + retried.get() + " append attempts failed and were retried.");
         Outage.assertHistoryHeld(error.get(), r);
@@ -239,34 +236,33 @@ public final class FaultRules {
     }
 
     public void f3() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f3");
+        Setup x = setup("f3", 100);
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
         c.append(s, Io.rec("f3/0"));
-        Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        Duration bound = x.callBound();
         try {
             ctl.pause();
-            StreamException e = Expect.within(
+            StreamException e = failsWithin(
                     bound,
                     "append with the broker paused",
-                    () -> Expect.kindIn(
-                            APPEND_DOWN,
-                            "append with the broker paused fails with a retryable kind after the request timeout",
-                            () -> c.append(s, Io.rec("f3/1"))));
+                    APPEND_DOWN,
+                    "append with the broker paused fails with a retryable kind after the request timeout",
+                    () -> c.append(s, Io.rec("f3/1")));
             System.out.println("F3: append with the broker paused failed with " + e.kind() + ": " + e.getMessage());
-            Expect.within(
+            failsWithin(
                     bound,
                     "info with the broker paused",
-                    () -> Expect.kindIn(
-                            READ_DOWN, "info with the broker paused fails with a retryable kind", () -> c.info(s)));
-            Expect.within(
+                    READ_DOWN,
+                    "info with the broker paused fails with a retryable kind",
+                    () -> c.info(s));
+            failsWithin(
                     bound,
                     "range with the broker paused",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "range with the broker paused fails with a retryable kind",
-                            () -> c.range(s, Position.earliest(), null, 10)));
+                    READ_DOWN,
+                    "range with the broker paused fails with a retryable kind",
+                    () -> c.range(s, Position.earliest(), null, 10));
         } finally {
             restore(ctl);
         }
@@ -291,10 +287,10 @@ public final class FaultRules {
     }
 
     public void f4() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f4");
+        Setup x = setup("f4", 100);
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
         String g = Outage.groupIfSupported(c, s);
         HistoryChecker history = new HistoryChecker("F4 group deliveries across a broker restart");
         StreamReader reader = c.openReader(s, Position.earliest());
@@ -374,25 +370,19 @@ public final class FaultRules {
 
     private static List<StreamEvent> pollThroughOutage(
             java.util.function.Supplier<List<StreamEvent>> poll, String what) {
-        try {
-            return poll.get();
-        } catch (StreamException e) {
-            if (!READ_DOWN.contains(e.kind())) {
-                throw new AssertionError(
-                        "the " + what + " failed with a non-retryable " + e.kind()
-                                + " during or after the outage; it must recover by itself: " + e.getMessage(),
-                        e);
-            }
-            Tck.sleep(Duration.ofMillis(100));
-            return List.of();
-        }
+        return Outage.waitingOut(
+                READ_DOWN,
+                List.of(),
+                e -> "the " + what + " failed with a non-retryable " + e.kind()
+                        + " during or after the outage; it must recover by itself: " + e.getMessage(),
+                poll);
     }
 
     public void f5() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f5");
+        Setup x = setup("f5", 100);
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
         c.append(s, Io.rec("f5/0"));
         StreamReader reader = c.openReader(s, Position.latest());
         Duration bound = Tck.scaled(Duration.ofSeconds(5));

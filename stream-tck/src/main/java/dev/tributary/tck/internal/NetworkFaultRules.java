@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -117,17 +116,7 @@ public final class NetworkFaultRules {
             producing.set(false);
             ctl.heal();
         }
-        try {
-            assertTrue(
-                    done.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS),
-                    "producers did not finish");
-            Outage.drain(history, error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consuming.set(false);
-        }
-        join(consumer);
+        Outage.finish(done, Tck.scaled(Duration.ofSeconds(60)), history, error, consuming, consumer);
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary());
         if (error.get() != null) {
@@ -177,11 +166,7 @@ public final class NetworkFaultRules {
                             e);
                 }
                 for (String k : keys) {
-                    if (e.kind() == ErrorKind.INDETERMINATE) {
-                        history.indeterminate(k, e);
-                    } else {
-                        history.failed(k, e);
-                    }
+                    Outage.failedAttempt(history, k, e);
                 }
                 last = e;
                 Tck.sleep(Duration.ofMillis(100));
@@ -348,13 +333,5 @@ public final class NetworkFaultRules {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.tck.internal;
 
 import static dev.tributary.tck.internal.FaultRules.APPEND_DOWN;
-import static dev.tributary.tck.internal.FaultRules.READ_DOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,9 +20,15 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.HistoryChecker;
 import dev.tributary.tck.Tck;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the outage rules share (broker faults F1–F5, network faults F8–F9, cluster failovers R1–R3):
@@ -31,6 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * across the outage, and the judgement of its history.
  */
 final class Outage {
+    /** Kinds a consumer's poll or ack may fail with during an outage and then recover from by itself. */
+    static final Set<ErrorKind> CONSUME_DOWN =
+            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
+
     private Outage() {}
 
     /** {@code base} with short, scaled timeouts, so that outages are noticed quickly. */
@@ -54,6 +63,44 @@ final class Outage {
     /** {@link #shortAckGroup} when the backend declares CONSUMER_GROUPS; otherwise null (read with a tail reader). */
     static String groupIfSupported(StreamClient c, StreamName s) {
         return c.supports(Capability.CONSUMER_GROUPS) ? shortAckGroup(c, s) : null;
+    }
+
+    /**
+     * The record a workload's producer appends as {@code key}: partitioned by producer and, when the
+     * backend deduplicates, with an idempotency id unique to the run, stream and key.
+     */
+    static StreamRecord producerRecord(StreamName s, String producer, String key, boolean idempotent) {
+        StreamRecord r = Io.rec(key, producer);
+        return idempotent
+                ? r.withIdempotencyId("tck-" + Tck.runId() + "-" + s.value() + "-" + key.replace('/', '-'))
+                : r;
+    }
+
+    /** Records an append attempt of {@code key} that failed with {@code e}: INDETERMINATE may be stored, any other was not. */
+    static void failedAttempt(HistoryChecker history, String key, StreamException e) {
+        if (e.kind() == ErrorKind.INDETERMINATE) {
+            history.indeterminate(key, e);
+        } else {
+            history.failed(key, e);
+        }
+    }
+
+    /**
+     * Runs one {@code step} of a client that must ride out an outage: a failure of a kind in {@code
+     * waitOut} is waited out (100 ms, then {@code meanwhile} is returned); any other fails the rule with
+     * the message {@code failure} makes of it.
+     */
+    static <T> T waitingOut(
+            Set<ErrorKind> waitOut, T meanwhile, Function<StreamException, String> failure, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (StreamException e) {
+            if (!waitOut.contains(e.kind())) {
+                throw new AssertionError(failure.apply(e), e);
+            }
+            Tck.sleep(Duration.ofMillis(100));
+            return meanwhile;
+        }
     }
 
     /** Appends with retry until stored or {@code bound} passes. */
@@ -105,6 +152,34 @@ final class Outage {
     }
 
     /**
+     * Ends a workload whose producers were told to stop: waits up to {@code producersBound} for them
+     * (the rule fails if they do not finish), then for the deliveries ({@link #drain}); the consumer is
+     * told to stop whatever happens, and its thread is given a scaled 10 s to end.
+     */
+    static void finish(
+            CountDownLatch producersDone,
+            Duration producersBound,
+            HistoryChecker history,
+            AtomicReference<Throwable> error,
+            AtomicBoolean consuming,
+            Thread consumer) {
+        try {
+            assertTrue(
+                    producersDone.await(producersBound.toMillis(), TimeUnit.MILLISECONDS), "producers did not finish");
+            drain(history, error);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consuming.set(false);
+        }
+        try {
+            consumer.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Consumes {@code s} as member c1 of {@code group} (acking each batch), or with a tail reader from
      * earliest when {@code group} is null, recording every delivery, until {@code running} is cleared;
      * retryable read failures are waited out, anything else is put in {@code error}.
@@ -124,25 +199,26 @@ final class Outage {
             } else {
                 reader = c.openReader(s, Position.earliest());
             }
+            GroupConsumer member = m;
+            StreamReader tail = reader;
             while (running.get()) {
-                try {
-                    List<StreamEvent> got =
-                            m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100, Duration.ofMillis(200));
-                    for (StreamEvent e : got) {
-                        history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
-                    }
-                    if (m != null && !got.isEmpty()) {
-                        m.ack(Io.ids(got));
-                    }
-                } catch (StreamException e) {
-                    if (!READ_DOWN.contains(e.kind()) && e.kind() != ErrorKind.INDETERMINATE) {
-                        throw new AssertionError(
-                                "the consumer failed with a non-retryable " + e.kind() + " during the outage: "
-                                        + e.getMessage(),
-                                e);
-                    }
-                    Tck.sleep(Duration.ofMillis(100));
-                }
+                waitingOut(
+                        CONSUME_DOWN,
+                        null,
+                        e -> "the consumer failed with a non-retryable " + e.kind() + " during the outage: "
+                                + e.getMessage(),
+                        () -> {
+                            List<StreamEvent> got = member != null
+                                    ? member.poll(100, Duration.ofMillis(200))
+                                    : tail.poll(100, Duration.ofMillis(200));
+                            for (StreamEvent e : got) {
+                                history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
+                            }
+                            if (member != null && !got.isEmpty()) {
+                                member.ack(Io.ids(got));
+                            }
+                            return null;
+                        });
             }
         } catch (Throwable t) {
             error.compareAndSet(null, t);
