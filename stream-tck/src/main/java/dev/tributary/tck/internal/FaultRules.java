@@ -79,7 +79,28 @@ public final class FaultRules {
     }
 
     /** A rule's broker control, its client with short timeouts ({@link #shortTimeouts}), and a fresh stream. */
-    private record Setup(BrokerControl ctl, ClientConfig cfg, StreamClient c, StreamName s) {
+    private record Setup(String rule, BrokerControl ctl, ClientConfig cfg, StreamClient c, StreamName s) {
+        /** Appends the rule's first event, {@code rule/0}, before the outage. */
+        Setup withFirstEvent() {
+            c.append(s, Io.rec(rule + "/0"));
+            return this;
+        }
+
+        /**
+         * The first append with the broker {@code state} ({@code rule/1}) fails with a retryable kind
+         * within {@code bound}; prints how.
+         */
+        void firstAppendFails(Duration bound, String state, String expectation) {
+            StreamException e = failsWithin(
+                    bound,
+                    "append with the broker " + state,
+                    APPEND_DOWN,
+                    expectation,
+                    () -> c.append(s, Io.rec(rule + "/1")));
+            System.out.println(rule.toUpperCase(java.util.Locale.ROOT) + ": append with the broker " + state
+                    + " failed with " + e.kind() + ": " + e.getMessage());
+        }
+
         /** The bound of one call during the outage: the request timeout plus a scaled 5 s. */
         Duration callBound() {
             return cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
@@ -90,25 +111,18 @@ public final class FaultRules {
         BrokerControl ctl = control();
         ClientConfig cfg = shortTimeouts(maxInFlight);
         StreamClient c = ctx.client(cfg);
-        return new Setup(ctl, cfg, c, ctx.created(c, rule));
+        return new Setup(rule, ctl, cfg, c, ctx.created(c, rule));
     }
 
     public void f1() {
-        Setup x = setup("f1", 50);
+        Setup x = setup("f1", 50).withFirstEvent();
         BrokerControl ctl = x.ctl();
         StreamClient c = x.c();
         StreamName s = x.s();
-        c.append(s, Io.rec("f1/0"));
         Duration bound = x.callBound();
         try {
             ctl.stop();
-            StreamException e = failsWithin(
-                    bound,
-                    "append with the broker stopped",
-                    APPEND_DOWN,
-                    "append with the broker stopped fails with a retryable kind",
-                    () -> c.append(s, Io.rec("f1/1")));
-            System.out.println("F1: append with the broker stopped failed with " + e.kind() + ": " + e.getMessage());
+            x.firstAppendFails(bound, "stopped", "append with the broker stopped fails with a retryable kind");
             // no unbounded buffering: 2x the in-flight window of appends all end, none is kept for later
             List<CompletableFuture<EventId>> futures = new ArrayList<>();
             Expect.within(
@@ -236,21 +250,17 @@ public final class FaultRules {
     }
 
     public void f3() {
-        Setup x = setup("f3", 100);
+        Setup x = setup("f3", 100).withFirstEvent();
         BrokerControl ctl = x.ctl();
         StreamClient c = x.c();
         StreamName s = x.s();
-        c.append(s, Io.rec("f3/0"));
         Duration bound = x.callBound();
         try {
             ctl.pause();
-            StreamException e = failsWithin(
+            x.firstAppendFails(
                     bound,
-                    "append with the broker paused",
-                    APPEND_DOWN,
-                    "append with the broker paused fails with a retryable kind after the request timeout",
-                    () -> c.append(s, Io.rec("f3/1")));
-            System.out.println("F3: append with the broker paused failed with " + e.kind() + ": " + e.getMessage());
+                    "paused",
+                    "append with the broker paused fails with a retryable kind after the request timeout");
             failsWithin(
                     bound,
                     "info with the broker paused",
@@ -379,11 +389,10 @@ public final class FaultRules {
     }
 
     public void f5() {
-        Setup x = setup("f5", 100);
+        Setup x = setup("f5", 100).withFirstEvent();
         BrokerControl ctl = x.ctl();
         StreamClient c = x.c();
         StreamName s = x.s();
-        c.append(s, Io.rec("f5/0"));
         StreamReader reader = c.openReader(s, Position.latest());
         Duration bound = Tck.scaled(Duration.ofSeconds(5));
         AtomicReference<Object> outcome = new AtomicReference<>();
