@@ -74,23 +74,46 @@ public final class GroupRules {
         }
     }
 
-    public void g2() {
-        Grouped x = grouped("g2");
+    /** Two groups of one stream, {@code ga} and {@code gb}, and a member m1 of each ({@code a}, {@code b}). */
+    private record TwoGroups(StreamClient c, StreamName s, String ga, String gb, GroupConsumer a, GroupConsumer b)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    /** A fresh stream with two groups, {@code n} events {@code rule/0 …} appended, and a member of each. */
+    private TwoGroups twoGroups(String rule, int n) {
+        Grouped x = grouped(rule);
         StreamClient c = x.c();
         StreamName s = x.s();
-        String g1 = x.newGroup();
-        String g2 = x.newGroup();
-        Io.append(c, s, "g2", 10);
-        try (GroupConsumer a = c.openGroupConsumer(s, g1, "m1");
-                GroupConsumer b = c.openGroupConsumer(s, g2, "m1")) {
+        String ga = x.newGroup();
+        String gb = x.newGroup();
+        Io.append(c, s, rule, n);
+        GroupConsumer a = c.openGroupConsumer(s, ga, "m1");
+        try {
+            return new TwoGroups(c, s, ga, gb, a, c.openGroupConsumer(s, gb, "m1"));
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    public void g2() {
+        try (TwoGroups t = twoGroups("g2", 10)) {
             assertEquals(
                     Io.expectedKeys("g2", 0, 10),
-                    Io.keys(Io.poll(a, 10, bound(), true)),
-                    "group " + g1 + " sees every event");
+                    Io.keys(Io.poll(t.a(), 10, bound(), true)),
+                    "group " + t.ga() + " sees every event");
             assertEquals(
                     Io.expectedKeys("g2", 0, 10),
-                    Io.keys(Io.poll(b, 10, bound(), true)),
-                    "group " + g2 + " sees every event");
+                    Io.keys(Io.poll(t.b(), 10, bound(), true)),
+                    "group " + t.gb() + " sees every event");
         }
     }
 
@@ -320,14 +343,13 @@ public final class GroupRules {
     }
 
     public void g9() {
-        Grouped x = grouped("g9");
-        StreamClient c = x.c();
-        StreamName s = x.s();
-        String ga = x.newGroup();
-        String gb = x.newGroup();
-        Io.append(c, s, "g9", 5);
-        try (GroupConsumer a = c.openGroupConsumer(s, ga, "m1");
-                GroupConsumer b = c.openGroupConsumer(s, gb, "m1")) {
+        try (TwoGroups t = twoGroups("g9", 5)) {
+            StreamClient c = t.c();
+            StreamName s = t.s();
+            String ga = t.ga();
+            String gb = t.gb();
+            GroupConsumer a = t.a();
+            GroupConsumer b = t.b();
             assertEquals(5, Io.poll(a, 5, bound(), true).size(), "group a before the delete");
             assertEquals(5, Io.poll(b, 5, bound(), true).size(), "group b before the delete");
             assertTrue(c.deleteGroup(s, ga), "deleteGroup of an existing group returns true");
