@@ -23,6 +23,18 @@ class HistoryCheckerTest {
         h.ok(key, EventId.ofSequence(id));
     }
 
+    /** An attempt to append {@code key} that failed "not stored". */
+    private static void failedAttempt(HistoryChecker h, String key) {
+        h.invoked(key);
+        h.failed(key, BOOM);
+    }
+
+    /** An attempt to append {@code key} whose outcome is unknown (it may be stored). */
+    private static void indeterminateAttempt(HistoryChecker h, String key) {
+        h.invoked(key);
+        h.indeterminate(key, BOOM);
+    }
+
     @Test
     void cleanHistoryReportsNothing() {
         HistoryChecker h = new HistoryChecker("clean");
@@ -57,8 +69,7 @@ class HistoryCheckerTest {
     @Test
     void aKeyWithAnIndeterminateAttemptMayBeDeliveredUnderAnIdNobodyWasTold() {
         HistoryChecker h = new HistoryChecker("retried after indeterminate");
-        h.invoked("p1/0");
-        h.indeterminate("p1/0", BOOM); // stored as 1, but the answer was lost
+        indeterminateAttempt(h, "p1/0"); // stored as 1, but the answer was lost
         h.invoked("p1/0");
         h.ok("p1/0", EventId.ofSequence(2)); // the retry stored it again
         h.delivered("c", "p1/0", EventId.ofSequence(1));
@@ -82,10 +93,8 @@ class HistoryCheckerTest {
     @Test
     void indeterminateNeverDeliveredIsNotLostAndFailedDeliveredIsUnexpected() {
         HistoryChecker h = new HistoryChecker("outcomes");
-        h.invoked("p1/0");
-        h.indeterminate("p1/0", BOOM);
-        h.invoked("p1/1");
-        h.failed("p1/1", BOOM);
+        indeterminateAttempt(h, "p1/0");
+        failedAttempt(h, "p1/1");
         h.delivered("c", "p1/1", EventId.ofSequence(7));
         h.delivered("c", "ghost/1", EventId.ofSequence(8));
         HistoryChecker.Report r = h.report();
@@ -99,8 +108,7 @@ class HistoryCheckerTest {
     @Test
     void retriedKeyThatFailedThenSucceededIsOkAndKeepsItsPlace() {
         HistoryChecker h = new HistoryChecker("retry");
-        h.invoked("p1/0");
-        h.failed("p1/0", BOOM);
+        failedAttempt(h, "p1/0");
         h.invoked("p1/0");
         h.ok("p1/0", EventId.ofSequence(0));
         append(h, "p1/1", 1);

@@ -8,7 +8,6 @@ import dev.tributary.Capability;
 import dev.tributary.ClientConfig;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
@@ -61,8 +60,7 @@ public final class ClusterRules {
     }
 
     private ClusterWorkload workload(String rule, StreamClient producers, StreamName s) {
-        String g = Tck.name("g");
-        producers.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
+        String g = Outage.shortAckGroup(producers, s);
         StreamClient consumer = ctx.client(config());
         return new ClusterWorkload(rule, producers, consumer, s, g, producers.supports(Capability.IDEMPOTENT_APPEND));
     }
@@ -155,8 +153,7 @@ public final class ClusterRules {
     public void r3() {
         StreamClient c = groupsClient();
         StreamName s = ctx.created(c, "r3");
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
+        String g = Outage.shortAckGroup(c, s);
         int leader = cluster.leaderOf(s, failover);
         List<Integer> down = new ArrayList<>();
         for (int i = 1; down.size() < (cluster.size() - 1) / 2; i++) {
@@ -216,39 +213,23 @@ public final class ClusterRules {
                 h.ok(key, id);
                 return;
             } catch (StreamException e) {
-                if (!ClusterWorkload.APPEND_DOWN.contains(e.kind()) || System.nanoTime() > deadline) {
+                if (!FaultRules.APPEND_DOWN.contains(e.kind()) || System.nanoTime() > deadline) {
                     throw new AssertionError(
                             "with a minority of nodes down, append of " + key + " failed with "
                                     + e.kind() + (retryFor.isZero() ? "" : " after retrying for " + retryFor) + ": "
                                     + e.getMessage(),
                             e);
                 }
-                if (e.kind() == dev.tributary.ErrorKind.INDETERMINATE) {
-                    h.indeterminate(key, e);
-                } else {
-                    h.failed(key, e);
-                }
+                Outage.failedAttempt(h, key, e);
                 Tck.sleep(Duration.ofMillis(100));
             }
         }
     }
 
     private static void judge(ClusterWorkload w, HistoryChecker.Report r) {
-        if (w.error() != null) {
-            throw new AssertionError("a producer or the consumer failed: " + w.error() + "; " + r.summary(), w.error());
-        }
-        assertTrue(r.ok() > 0, "nothing was appended: " + r.summary());
-        assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(
-                List.of(),
-                r.unexpected(),
-                "nothing may be delivered that was not appended or definitely failed: " + r.summary());
-        assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
+        Outage.assertHistoryHeld(w.error(), r);
         assertEquals(List.of(), r.mismatched(), "an event is read under the id its append returned: " + r.summary());
-        long bound = Math.max(200, r.ok() / 10);
-        assertTrue(
-                r.duplicateDeliveries() <= bound,
-                "duplicates are expected after a failover but must be bounded (" + bound + "): " + r.summary());
+        Outage.assertDuplicatesBounded(r, "a failover");
     }
 
     private void assertRecovered(ClusterWorkload.Mark m, String what) {

@@ -1,6 +1,5 @@
 package dev.tributary.tck.internal;
 
-import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
 import dev.tributary.StreamClient;
@@ -11,11 +10,9 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.HistoryChecker;
 import dev.tributary.tck.Tck;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,10 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ClusterWorkload {
     static final int PRODUCERS = 20;
-    static final Set<ErrorKind> APPEND_DOWN =
-            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
-    static final Set<ErrorKind> READ_DOWN =
-            EnumSet.of(ErrorKind.RETRYABLE, ErrorKind.BACKPRESSURE, ErrorKind.INDETERMINATE);
 
     /** A point in time and the first acknowledgement and delivery of an append started after it. */
     static final class Mark {
@@ -110,10 +103,7 @@ final class ClusterWorkload {
         try {
             for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq++) {
                 String key = producer + "/" + seq;
-                StreamRecord r = Io.rec(key, producer);
-                if (idempotent) {
-                    r = r.withIdempotencyId("tck-" + Tck.runId() + "-" + stream.value() + "-" + key.replace('/', '-'));
-                }
+                StreamRecord r = Outage.producerRecord(stream, producer, key, idempotent);
                 // a record is retried until it is acknowledged or the workload stops: a record the
                 // broker keeps answering INDETERMINATE (a NATS id held as "being stored" for its
                 // duplicate window) is left INDETERMINATE, and finish() does not wait for it
@@ -134,16 +124,13 @@ final class ClusterWorkload {
                         break;
                     } catch (StreamException e) {
                         retried.incrementAndGet();
-                        if (e.kind() == ErrorKind.INDETERMINATE) {
-                            history.indeterminate(key, e);
-                        } else if (APPEND_DOWN.contains(e.kind())) {
-                            history.failed(key, e);
-                        } else {
+                        if (!FaultRules.APPEND_DOWN.contains(e.kind())) {
                             throw new AssertionError(
                                     "an append failed with the non-retryable " + e.kind()
                                             + " while the cluster had a quorum: " + e.getMessage(),
                                     e);
                         }
+                        Outage.failedAttempt(history, key, e);
                         Tck.sleep(Duration.ofMillis(100));
                     }
                 }
@@ -160,37 +147,41 @@ final class ClusterWorkload {
         GroupConsumer m = null;
         try {
             m = consumer.openGroupConsumer(stream, group, "c1");
+            GroupConsumer member = m;
             while (consuming.get()) {
-                try {
-                    List<StreamEvent> got = m.poll(100, Duration.ofMillis(200));
-                    long now = System.nanoTime();
-                    for (StreamEvent e : got) {
-                        String key = Io.keyOf(e);
-                        history.delivered("c1", key, e.id(), e.deliveryCount());
-                        Long invoked = firstInvoked.get(key);
-                        for (Mark mark : marks) {
-                            if (invoked != null && invoked > mark.at) {
-                                mark.firstDelivery.compareAndSet(0, now);
-                            }
-                        }
-                    }
-                    if (!got.isEmpty()) {
-                        m.ack(Io.ids(got));
-                    }
-                } catch (StreamException e) {
-                    if (!READ_DOWN.contains(e.kind())) {
-                        throw new AssertionError(
-                                "the group consumer failed with the non-retryable " + e.kind()
-                                        + " while the cluster had a quorum: " + e.getMessage(),
-                                e);
-                    }
-                    Tck.sleep(Duration.ofMillis(100));
-                }
+                Outage.waitingOut(
+                        Outage.CONSUME_DOWN,
+                        null,
+                        e -> "the group consumer failed with the non-retryable " + e.kind()
+                                + " while the cluster had a quorum: " + e.getMessage(),
+                        () -> {
+                            consumeOnce(member);
+                            return null;
+                        });
             }
         } catch (Throwable t) {
             error.compareAndSet(null, t);
         } finally {
             KitContext.closeQuietly(m);
+        }
+    }
+
+    /** One poll of the group: records the deliveries (and when a mark's first one came), then acks them. */
+    private void consumeOnce(GroupConsumer m) {
+        List<StreamEvent> got = m.poll(100, Duration.ofMillis(200));
+        long now = System.nanoTime();
+        for (StreamEvent e : got) {
+            String key = Io.keyOf(e);
+            history.delivered("c1", key, e.id(), e.deliveryCount());
+            Long invoked = firstInvoked.get(key);
+            for (Mark mark : marks) {
+                if (invoked != null && invoked > mark.at) {
+                    mark.firstDelivery.compareAndSet(0, now);
+                }
+            }
+        }
+        if (!got.isEmpty()) {
+            m.ack(Io.ids(got));
         }
     }
 
@@ -236,24 +227,7 @@ final class ClusterWorkload {
             if (!producersDone.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
                 error.compareAndSet(null, new AssertionError("producers did not finish within 60 s"));
             }
-            long deadline =
-                    System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
-            long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
-            long lastCount = -1;
-            long lastChange = System.nanoTime();
-            while (error.get() == null && System.nanoTime() < deadline) {
-                HistoryChecker.Report r = history.report();
-                if (r.lost().isEmpty()) {
-                    break;
-                }
-                if (r.deliveries() != lastCount) {
-                    lastCount = r.deliveries();
-                    lastChange = System.nanoTime();
-                } else if (System.nanoTime() - lastChange > stall) {
-                    break;
-                }
-                Tck.sleep(Duration.ofMillis(100));
-            }
+            Outage.drain(history, error);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

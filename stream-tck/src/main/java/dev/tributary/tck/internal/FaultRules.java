@@ -10,7 +10,6 @@ import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
@@ -28,10 +27,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Rules F1–F5: faults. They need a fixture that controls its broker ({@code fixture().control()});
@@ -62,13 +61,7 @@ public final class FaultRules {
 
     /** The fixture's configuration with short, scaled timeouts, so outages are noticed quickly. */
     private ClientConfig shortTimeouts(int maxInFlight) {
-        Duration t = Tck.scaled(Duration.ofSeconds(3));
-        return ctx.fixture().config().toBuilder()
-                .requestTimeout(t)
-                .connectTimeout(t)
-                .closeTimeout(t)
-                .maxInFlightAppends(maxInFlight)
-                .build();
+        return Outage.shortTimeouts(ctx.fixture().config(), maxInFlight);
     }
 
     private void restore(BrokerControl ctl) {
@@ -79,45 +72,57 @@ public final class FaultRules {
         }
     }
 
-    /** Appends with retry until stored or {@code bound} passes. */
-    static EventId appendWithRetry(StreamClient c, StreamName s, StreamRecord r, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        StreamException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return c.append(s, r);
-            } catch (StreamException e) {
-                if (!APPEND_DOWN.contains(e.kind())) {
-                    throw new AssertionError(
-                            "after the broker returned, an append failed with a non-retryable " + e.kind() + ": "
-                                    + e.getMessage(),
-                            e);
-                }
-                last = e;
-                Tck.sleep(Duration.ofMillis(100));
-            }
+    /** {@code call}, made during the outage, fails with one of {@code kinds} within {@code bound}; returns the failure. */
+    private static StreamException failsWithin(
+            Duration bound, String what, Set<ErrorKind> kinds, String expectation, Executable call) {
+        return Expect.within(bound, what, () -> Expect.kindIn(kinds, expectation, call));
+    }
+
+    /** A rule's broker control, its client with short timeouts ({@link #shortTimeouts}), and a fresh stream. */
+    private record Setup(String rule, BrokerControl ctl, ClientConfig cfg, StreamClient c, StreamName s) {
+        /** Appends the rule's first event, {@code rule/0}, before the outage. */
+        Setup withFirstEvent() {
+            c.append(s, Io.rec(rule + "/0"));
+            return this;
         }
-        throw new AssertionError(
-                "the client did not recover within " + bound + " after the broker returned; last error: " + last, last);
+
+        /**
+         * The first append with the broker {@code state} ({@code rule/1}) fails with a retryable kind
+         * within {@code bound}; prints how.
+         */
+        void firstAppendFails(Duration bound, String state, String expectation) {
+            StreamException e = failsWithin(
+                    bound,
+                    "append with the broker " + state,
+                    APPEND_DOWN,
+                    expectation,
+                    () -> c.append(s, Io.rec(rule + "/1")));
+            System.out.println(rule.toUpperCase(java.util.Locale.ROOT) + ": append with the broker " + state
+                    + " failed with " + e.kind() + ": " + e.getMessage());
+        }
+
+        /** The bound of one call during the outage: the request timeout plus a scaled 5 s. */
+        Duration callBound() {
+            return cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        }
+    }
+
+    private Setup setup(String rule, int maxInFlight) {
+        BrokerControl ctl = control();
+        ClientConfig cfg = shortTimeouts(maxInFlight);
+        StreamClient c = ctx.client(cfg);
+        return new Setup(rule, ctl, cfg, c, ctx.created(c, rule));
     }
 
     public void f1() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(50);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f1");
-        c.append(s, Io.rec("f1/0"));
-        Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        Setup x = setup("f1", 50).withFirstEvent();
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        Duration bound = x.callBound();
         try {
             ctl.stop();
-            StreamException e = Expect.within(
-                    bound,
-                    "append with the broker stopped",
-                    () -> Expect.kindIn(
-                            APPEND_DOWN,
-                            "append with the broker stopped fails with a retryable kind",
-                            () -> c.append(s, Io.rec("f1/1"))));
-            System.out.println("F1: append with the broker stopped failed with " + e.kind() + ": " + e.getMessage());
+            x.firstAppendFails(bound, "stopped", "append with the broker stopped fails with a retryable kind");
             // no unbounded buffering: 2x the in-flight window of appends all end, none is kept for later
             List<CompletableFuture<EventId>> futures = new ArrayList<>();
             Expect.within(
@@ -144,24 +149,22 @@ public final class FaultRules {
                             "a pending append failed with " + se.kind() + "; expected a retryable kind");
                 }
             }
-            Expect.within(
+            failsWithin(
                     bound,
                     "range with the broker stopped",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "range must propagate the broker failure (H2), never return an empty list",
-                            () -> c.range(s, Position.earliest(), null, 10)));
-            Expect.within(
+                    READ_DOWN,
+                    "range must propagate the broker failure (H2), never return an empty list",
+                    () -> c.range(s, Position.earliest(), null, 10));
+            failsWithin(
                     bound,
                     "info with the broker stopped",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "info must propagate the broker failure, never answer 'missing'",
-                            () -> c.info(s)));
+                    READ_DOWN,
+                    "info must propagate the broker failure, never answer 'missing'",
+                    () -> c.info(s));
         } finally {
             restore(ctl);
         }
-        appendWithRetry(c, s, Io.rec("f1/after"), Tck.scaled(Duration.ofSeconds(60)));
+        Outage.appendWithRetry(c, s, Io.rec("f1/after"), Tck.scaled(Duration.ofSeconds(60)));
         List<String> keys = Io.keys(Io.readExactly(c, s, Position.earliest(), 2));
         assertEquals(
                 List.of("f1/0", "f1/after"),
@@ -175,12 +178,9 @@ public final class FaultRules {
         StreamClient producerClient = ctx.client(cfg);
         StreamClient consumerClient = ctx.client(cfg);
         StreamName s = ctx.created(producerClient, "f2");
-        boolean groups = producerClient.supports(Capability.CONSUMER_GROUPS);
+        String g = Outage.groupIfSupported(producerClient, s);
+        boolean groups = g != null;
         boolean idempotent = producerClient.supports(Capability.IDEMPOTENT_APPEND);
-        String g = Tck.name("g");
-        if (groups) {
-            producerClient.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
         HistoryChecker history =
                 new HistoryChecker("F2 20 producers, broker " + (ctx.hooks().faultsKillBroker() ? "killed" : "stopped")
                         + " and restarted" + (groups ? ", group consumer" : ", tail reader"));
@@ -197,11 +197,7 @@ public final class FaultRules {
                         try {
                             for (int seq = 0; producing.get() && System.nanoTime() < giveUp; seq++) {
                                 String key = producer + "/" + seq;
-                                StreamRecord r = Io.rec(key, producer);
-                                if (idempotent) {
-                                    r = r.withIdempotencyId(
-                                            "tck-" + Tck.runId() + "-" + s.value() + "-" + key.replace('/', '-'));
-                                }
+                                StreamRecord r = Outage.producerRecord(s, producer, key, idempotent);
                                 while (System.nanoTime() < giveUp) {
                                     history.invoked(key);
                                     try {
@@ -209,13 +205,10 @@ public final class FaultRules {
                                         break;
                                     } catch (StreamException e) {
                                         retried.incrementAndGet();
-                                        if (e.kind() == ErrorKind.INDETERMINATE) {
-                                            history.indeterminate(key, e);
-                                        } else if (APPEND_DOWN.contains(e.kind())) {
-                                            history.failed(key, e);
-                                        } else {
+                                        if (!APPEND_DOWN.contains(e.kind())) {
                                             throw e;
                                         }
+                                        Outage.failedAttempt(history, key, e);
                                         Tck.sleep(Duration.ofMillis(100));
                                     }
                                 }
@@ -232,8 +225,7 @@ public final class FaultRules {
             t.start();
         }
         Thread consumer = new Thread(
-                () -> consume(consumerClient, s, groups ? g : null, history, consuming, error),
-                "tributary-tck-f2-consumer");
+                () -> Outage.consume(consumerClient, s, g, history, consuming, error), "tributary-tck-f2-consumer");
         consumer.setDaemon(true);
         consumer.start();
         try {
@@ -250,142 +242,41 @@ public final class FaultRules {
         }
         Tck.sleep(Tck.scaled(Duration.ofSeconds(2)));
         producing.set(false);
-        try {
-            assertTrue(
-                    producersDone.await(Tck.scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS),
-                    "producers did not finish");
-            drain(history, error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consuming.set(false);
-        }
-        try {
-            consumer.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Outage.finish(producersDone, Tck.scaled(Duration.ofSeconds(120)), history, error, consuming, consumer);
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary() + " " + retried.get() + " append attempts failed and were retried.");
-        if (error.get() != null) {
-            throw new AssertionError(
-                    "a producer or the consumer failed: " + error.get() + "; " + r.summary(), error.get());
-        }
-        assertTrue(r.ok() > 0, "nothing was appended: " + r.summary());
-        assertEquals(List.of(), r.lost(), "every acknowledged append must be delivered: " + r.summary());
-        assertEquals(
-                List.of(),
-                r.unexpected(),
-                "nothing may be delivered that was not appended or definitely failed: " + r.summary());
-        assertEquals(List.of(), r.reordered(), "per producer order must hold: " + r.summary());
-        long bound = Math.max(200, r.ok() / 10);
-        assertTrue(
-                r.duplicateDeliveries() <= bound,
-                "duplicates are expected after a restart but must be bounded (" + bound + "): " + r.summary());
-    }
-
-    /**
-     * Waits until every acknowledged append was delivered, the consumer failed, deliveries made no
-     * progress for a scaled 10 s, or a scaled 60 s passed.
-     */
-    static void drain(HistoryChecker history, AtomicReference<Throwable> error) {
-        long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
-        long stall = Tck.scaled(Duration.ofSeconds(10)).toNanos();
-        long lastCount = -1;
-        long lastChange = System.nanoTime();
-        while (error.get() == null
-                && System.nanoTime() < deadline
-                && !Thread.currentThread().isInterrupted()) {
-            HistoryChecker.Report r = history.report();
-            if (r.lost().isEmpty()) {
-                return;
-            }
-            if (r.deliveries() != lastCount) {
-                lastCount = r.deliveries();
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > stall) {
-                return;
-            }
-            Tck.sleep(Duration.ofMillis(100));
-        }
-    }
-
-    static void consume(
-            StreamClient c,
-            StreamName s,
-            String group,
-            HistoryChecker history,
-            AtomicBoolean running,
-            AtomicReference<Throwable> error) {
-        GroupConsumer m = null;
-        StreamReader reader = null;
-        try {
-            if (group != null) {
-                m = c.openGroupConsumer(s, group, "c1");
-            } else {
-                reader = c.openReader(s, Position.earliest());
-            }
-            while (running.get()) {
-                try {
-                    List<StreamEvent> got =
-                            m != null ? m.poll(100, Duration.ofMillis(200)) : reader.poll(100, Duration.ofMillis(200));
-                    for (StreamEvent e : got) {
-                        history.delivered("c1", Io.keyOf(e), e.id(), e.deliveryCount());
-                    }
-                    if (m != null && !got.isEmpty()) {
-                        m.ack(Io.ids(got));
-                    }
-                } catch (StreamException e) {
-                    if (!READ_DOWN.contains(e.kind()) && e.kind() != ErrorKind.INDETERMINATE) {
-                        throw new AssertionError(
-                                "the consumer failed with a non-retryable " + e.kind() + " during the outage: "
-                                        + e.getMessage(),
-                                e);
-                    }
-                    Tck.sleep(Duration.ofMillis(100));
-                }
-            }
-        } catch (Throwable t) {
-            error.compareAndSet(null, t);
-        } finally {
-            KitContext.closeQuietly(m);
-            KitContext.closeQuietly(reader);
-        }
+        Outage.assertHistoryHeld(error.get(), r);
+        Outage.assertDuplicatesBounded(r, "a restart");
     }
 
     public void f3() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f3");
-        c.append(s, Io.rec("f3/0"));
-        Duration bound = cfg.requestTimeout().plus(Tck.scaled(Duration.ofSeconds(5)));
+        Setup x = setup("f3", 100).withFirstEvent();
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        Duration bound = x.callBound();
         try {
             ctl.pause();
-            StreamException e = Expect.within(
+            x.firstAppendFails(
                     bound,
-                    "append with the broker paused",
-                    () -> Expect.kindIn(
-                            APPEND_DOWN,
-                            "append with the broker paused fails with a retryable kind after the request timeout",
-                            () -> c.append(s, Io.rec("f3/1"))));
-            System.out.println("F3: append with the broker paused failed with " + e.kind() + ": " + e.getMessage());
-            Expect.within(
+                    "paused",
+                    "append with the broker paused fails with a retryable kind after the request timeout");
+            failsWithin(
                     bound,
                     "info with the broker paused",
-                    () -> Expect.kindIn(
-                            READ_DOWN, "info with the broker paused fails with a retryable kind", () -> c.info(s)));
-            Expect.within(
+                    READ_DOWN,
+                    "info with the broker paused fails with a retryable kind",
+                    () -> c.info(s));
+            failsWithin(
                     bound,
                     "range with the broker paused",
-                    () -> Expect.kindIn(
-                            READ_DOWN,
-                            "range with the broker paused fails with a retryable kind",
-                            () -> c.range(s, Position.earliest(), null, 10)));
+                    READ_DOWN,
+                    "range with the broker paused fails with a retryable kind",
+                    () -> c.range(s, Position.earliest(), null, 10));
         } finally {
             restore(ctl);
         }
-        EventId id = appendWithRetry(c, s, Io.rec("f3/after"), Tck.scaled(Duration.ofSeconds(60)));
+        EventId id = Outage.appendWithRetry(c, s, Io.rec("f3/after"), Tck.scaled(Duration.ofSeconds(60)));
         // f3/1 may or may not be stored; a replicated cluster may answer RETRYABLE for a moment after the append
         List<String> read = new ArrayList<>();
         Expect.eventually(
@@ -406,18 +297,14 @@ public final class FaultRules {
     }
 
     public void f4() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f4");
-        boolean groups = c.supports(Capability.CONSUMER_GROUPS);
-        String g = Tck.name("g");
-        if (groups) {
-            c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
+        Setup x = setup("f4", 100);
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = Outage.groupIfSupported(c, s);
         HistoryChecker history = new HistoryChecker("F4 group deliveries across a broker restart");
         StreamReader reader = c.openReader(s, Position.earliest());
-        GroupConsumer m = groups ? c.openGroupConsumer(s, g, "m1") : null;
+        GroupConsumer m = g != null ? c.openGroupConsumer(s, g, "m1") : null;
         try {
             for (int i = 0; i < 5; i++) {
                 String k = "f4/" + i;
@@ -453,7 +340,7 @@ public final class FaultRules {
             for (int i = 5; i < 10; i++) {
                 String k = "f4/" + i;
                 history.invoked(k);
-                history.ok(k, appendWithRetry(c, s, Io.rec(k), Tck.scaled(Duration.ofSeconds(60))));
+                history.ok(k, Outage.appendWithRetry(c, s, Io.rec(k), Tck.scaled(Duration.ofSeconds(60))));
             }
             List<StreamEvent> after = new ArrayList<>();
             long deadline =
@@ -493,26 +380,19 @@ public final class FaultRules {
 
     private static List<StreamEvent> pollThroughOutage(
             java.util.function.Supplier<List<StreamEvent>> poll, String what) {
-        try {
-            return poll.get();
-        } catch (StreamException e) {
-            if (!READ_DOWN.contains(e.kind())) {
-                throw new AssertionError(
-                        "the " + what + " failed with a non-retryable " + e.kind()
-                                + " during or after the outage; it must recover by itself: " + e.getMessage(),
-                        e);
-            }
-            Tck.sleep(Duration.ofMillis(100));
-            return List.of();
-        }
+        return Outage.waitingOut(
+                READ_DOWN,
+                List.of(),
+                e -> "the " + what + " failed with a non-retryable " + e.kind()
+                        + " during or after the outage; it must recover by itself: " + e.getMessage(),
+                poll);
     }
 
     public void f5() {
-        BrokerControl ctl = control();
-        ClientConfig cfg = shortTimeouts(100);
-        StreamClient c = ctx.client(cfg);
-        StreamName s = ctx.created(c, "f5");
-        c.append(s, Io.rec("f5/0"));
+        Setup x = setup("f5", 100).withFirstEvent();
+        BrokerControl ctl = x.ctl();
+        StreamClient c = x.c();
+        StreamName s = x.s();
         StreamReader reader = c.openReader(s, Position.latest());
         Duration bound = Tck.scaled(Duration.ofSeconds(5));
         AtomicReference<Object> outcome = new AtomicReference<>();

@@ -37,21 +37,28 @@ public final class GroupRules {
         return Tck.scaled(Duration.ofSeconds(15));
     }
 
-    /** A client and a fresh stream, with the CONSUMER_GROUPS gate applied. */
-    private StreamClient groupClient(StreamName[] out, String rule) {
+    /** A rule's client and its fresh stream, with the CONSUMER_GROUPS gate applied. */
+    private record Grouped(StreamClient c, StreamName s) {
+        /** Creates a group with default options on the stream; returns its fresh name. */
+        String newGroup() {
+            String g = Tck.name("g");
+            c.createGroup(s, g, GroupOptions.defaults());
+            return g;
+        }
+    }
+
+    private Grouped grouped(String rule) {
         StreamClient c = ctx.client();
         StreamName s = ctx.created(c, rule);
-        out[0] = s;
         Gate.require(c, Capability.CONSUMER_GROUPS, () -> c.createGroup(s, Tck.name("g"), GroupOptions.defaults()));
-        return c;
+        return new Grouped(c, s);
     }
 
     public void g1() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g1");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g1");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         Io.append(c, s, "g1", 5);
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<StreamEvent> got = Io.poll(m, 5, bound(), true);
@@ -67,34 +74,54 @@ public final class GroupRules {
         }
     }
 
+    /** Two groups of one stream, {@code ga} and {@code gb}, and a member m1 of each ({@code a}, {@code b}). */
+    private record TwoGroups(StreamClient c, StreamName s, String ga, String gb, GroupConsumer a, GroupConsumer b)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    /** A fresh stream with two groups, {@code n} events {@code rule/0 …} appended, and a member of each. */
+    private TwoGroups twoGroups(String rule, int n) {
+        Grouped x = grouped(rule);
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String ga = x.newGroup();
+        String gb = x.newGroup();
+        Io.append(c, s, rule, n);
+        GroupConsumer a = c.openGroupConsumer(s, ga, "m1");
+        try {
+            return new TwoGroups(c, s, ga, gb, a, c.openGroupConsumer(s, gb, "m1"));
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
     public void g2() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g2");
-        StreamName s = sn[0];
-        String g1 = Tck.name("g");
-        String g2 = Tck.name("g");
-        c.createGroup(s, g1, GroupOptions.defaults());
-        c.createGroup(s, g2, GroupOptions.defaults());
-        Io.append(c, s, "g2", 10);
-        try (GroupConsumer a = c.openGroupConsumer(s, g1, "m1");
-                GroupConsumer b = c.openGroupConsumer(s, g2, "m1")) {
+        try (TwoGroups t = twoGroups("g2", 10)) {
             assertEquals(
                     Io.expectedKeys("g2", 0, 10),
-                    Io.keys(Io.poll(a, 10, bound(), true)),
-                    "group " + g1 + " sees every event");
+                    Io.keys(Io.poll(t.a(), 10, bound(), true)),
+                    "group " + t.ga() + " sees every event");
             assertEquals(
                     Io.expectedKeys("g2", 0, 10),
-                    Io.keys(Io.poll(b, 10, bound(), true)),
-                    "group " + g2 + " sees every event");
+                    Io.keys(Io.poll(t.b(), 10, bound(), true)),
+                    "group " + t.gb() + " sees every event");
         }
     }
 
     public void g3() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g3");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g3");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         int n = 200;
         HistoryChecker history = new HistoryChecker("G3 five members of one group");
         List<String> keys = Io.expectedKeys("p", 0, n);
@@ -158,11 +185,10 @@ public final class GroupRules {
     }
 
     public void g4() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g4");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g4");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         List<EventId> ids = Io.append(c, s, "g4", 3);
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<StreamEvent> got = Io.poll(m, 3, bound(), false);
@@ -184,9 +210,9 @@ public final class GroupRules {
     }
 
     public void g5() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g5");
-        StreamName s = sn[0];
+        Grouped x = grouped("g5");
+        StreamClient c = x.c();
+        StreamName s = x.s();
         String g = Tck.name("g");
         Duration ackTimeout = ctx.hooks().groupAckTimeout();
         c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(ackTimeout));
@@ -222,11 +248,10 @@ public final class GroupRules {
     }
 
     public void g6() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g6");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g6");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         List<EventId> ids = Io.append(c, s, "g6", 4);
         try (GroupConsumer m = c.openGroupConsumer(s, g, "m1")) {
             List<StreamEvent> got = Io.poll(m, 3, bound(), false);
@@ -249,11 +274,10 @@ public final class GroupRules {
     }
 
     public void g7() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g7");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g7");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         HistoryChecker history = new HistoryChecker("G7 member restarts");
         for (int round = 0; round < 5; round++) {
             for (int i = round * 10; i < round * 10 + 10; i++) {
@@ -281,11 +305,10 @@ public final class GroupRules {
     }
 
     public void g8() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g8");
-        StreamName s = sn[0];
-        String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults());
+        Grouped x = grouped("g8");
+        StreamClient c = x.c();
+        StreamName s = x.s();
+        String g = x.newGroup();
         List<EventId> ids = Io.append(c, s, "g8", 10);
         Expect.eventually(
                 bound(), () -> "before any delivery: " + c.groupInfo(s, g), () -> figures(c.groupInfo(s, g), 0, 10));
@@ -320,16 +343,13 @@ public final class GroupRules {
     }
 
     public void g9() {
-        StreamName[] sn = new StreamName[1];
-        StreamClient c = groupClient(sn, "g9");
-        StreamName s = sn[0];
-        String ga = Tck.name("g");
-        String gb = Tck.name("g");
-        c.createGroup(s, ga, GroupOptions.defaults());
-        c.createGroup(s, gb, GroupOptions.defaults());
-        Io.append(c, s, "g9", 5);
-        try (GroupConsumer a = c.openGroupConsumer(s, ga, "m1");
-                GroupConsumer b = c.openGroupConsumer(s, gb, "m1")) {
+        try (TwoGroups t = twoGroups("g9", 5)) {
+            StreamClient c = t.c();
+            StreamName s = t.s();
+            String ga = t.ga();
+            String gb = t.gb();
+            GroupConsumer a = t.a();
+            GroupConsumer b = t.b();
             assertEquals(5, Io.poll(a, 5, bound(), true).size(), "group a before the delete");
             assertEquals(5, Io.poll(b, 5, bound(), true).size(), "group b before the delete");
             assertTrue(c.deleteGroup(s, ga), "deleteGroup of an existing group returns true");

@@ -152,15 +152,13 @@ public final class HistoryRules {
         if (c.supports(Capability.EXACT_TRIM)) {
             assertEquals(
                     Io.expectedKeys("h5", 15, 20), Io.keys(left), "EXACT_TRIM: toLength(5) keeps exactly the newest 5");
-            assertTrue(removed == 15 || removed == -1, "trim returns the number removed (15) or -1; got " + removed);
+            assertRemoved("trim", 15, removed);
             assertEquals(Optional.of(ids.get(15)), info.firstId(), "first id after the trim");
         } else {
             assertTrue(left.size() >= 5 && left.size() <= 20, "toLength(5) keeps at least 5; kept " + left.size());
             int from = 20 - left.size();
             assertEquals(Io.expectedKeys("h5", from, 20), Io.keys(left), "trim keeps the newest events, contiguous");
-            assertTrue(
-                    removed == -1 || removed == from,
-                    "trim returns the number removed (" + from + ") or -1; got " + removed);
+            assertRemoved("trim", from, removed);
         }
         assertEquals(Optional.of(ids.get(19)), info.lastId(), "the newest event is kept");
         c.append(s, Io.rec("h5/20"));
@@ -236,8 +234,7 @@ public final class HistoryRules {
             StreamName t = ctx.created(c, "h6");
             List<EventId> ids = Io.append(c, t, "h6id", 10);
             long removed = c.trim(t, Trim.below(ids.get(5)));
-            assertTrue(
-                    removed == 5 || removed == -1, "trim below returns the number removed (5) or -1; got " + removed);
+            assertRemoved("trim below", 5, removed);
             assertEquals(
                     Io.expectedKeys("h6id", 5, 10),
                     Io.keys(Io.readAvailable(c, t, Position.earliest())),
@@ -253,8 +250,7 @@ public final class HistoryRules {
             Tck.sleep(aged);
             Io.append(c, t, "h6new", 3);
             long removed = c.trim(t, Trim.olderThan(aged.dividedBy(2)));
-            assertTrue(
-                    removed == 3 || removed == -1, "trim by age returns the number removed (3) or -1; got " + removed);
+            assertRemoved("trim by age", 3, removed);
             assertEquals(
                     Io.expectedKeys("h6new", 0, 3),
                     Io.keys(Io.readAvailable(c, t, Position.earliest())),
@@ -268,5 +264,12 @@ public final class HistoryRules {
                     + (byId ? "TRIM_BY_AGE" : "TRIM_BY_ID") + " is not declared by '" + c.backend()
                     + "' and fails fast with UNSUPPORTED");
         }
+    }
+
+    /** A trim answers the number of events it removed, or -1 when the backend cannot count them. */
+    private static void assertRemoved(String trim, long expected, long removed) {
+        assertTrue(
+                removed == expected || removed == -1,
+                trim + " returns the number removed (" + expected + ") or -1; got " + removed);
     }
 }

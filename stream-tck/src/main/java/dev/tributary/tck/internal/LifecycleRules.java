@@ -210,18 +210,7 @@ public final class LifecycleRules {
             String name, java.util.concurrent.Callable<Object> poll, List<AtomicReference<Object>> outcomes) {
         AtomicReference<Object> outcome = new AtomicReference<>();
         outcomes.add(outcome);
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        outcome.set(poll.call());
-                    } catch (Throwable e) {
-                        outcome.set(e);
-                    }
-                },
-                name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return poller(name, poll, outcome);
     }
 
     private static void closed(List<String> failures, String what, Executable call) {
@@ -322,12 +311,13 @@ public final class LifecycleRules {
         }
     }
 
+    /** Starts a daemon thread that makes the blocking {@code poll} and puts what it returned or threw in {@code outcome}. */
     private static Thread poller(
-            String name, java.util.function.Supplier<Object> poll, AtomicReference<Object> outcome) {
+            String name, java.util.concurrent.Callable<Object> poll, AtomicReference<Object> outcome) {
         Thread t = new Thread(
                 () -> {
                     try {
-                        outcome.set(poll.get());
+                        outcome.set(poll.call());
                     } catch (Throwable e) {
                         outcome.set(e);
                     }

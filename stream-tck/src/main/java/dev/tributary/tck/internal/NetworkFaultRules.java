@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tributary.Capability;
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
-import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,13 +54,7 @@ public final class NetworkFaultRules {
 
     /** The proxy route with short, scaled timeouts, so that faults are noticed quickly. */
     private static ClientConfig shortTimeouts(FaultProxyFixture p, int maxInFlight) {
-        Duration t = Tck.scaled(Duration.ofSeconds(3));
-        return p.config().toBuilder()
-                .requestTimeout(t)
-                .connectTimeout(t)
-                .closeTimeout(t)
-                .maxInFlightAppends(maxInFlight)
-                .build();
+        return Outage.shortTimeouts(p.config(), maxInFlight);
     }
 
     /**
@@ -77,11 +68,8 @@ public final class NetworkFaultRules {
         StreamClient producers = ctx.client(cfg);
         StreamClient consumers = ctx.client(cfg);
         StreamName s = ctx.created(producers, "f8");
-        boolean groups = producers.supports(Capability.CONSUMER_GROUPS);
-        String g = Tck.name("g");
-        if (groups) {
-            producers.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
+        String g = Outage.groupIfSupported(producers, s);
+        boolean groups = g != null;
         HistoryChecker history = new HistoryChecker("F8 every connection reset 3 times; " + PRODUCERS + " producers, "
                 + "batches of " + BATCH + ", " + (groups ? "a group member" : "a tail reader"));
         AtomicBoolean producing = new AtomicBoolean(true);
@@ -112,9 +100,8 @@ public final class NetworkFaultRules {
                 }
             });
         }
-        Thread consumer = daemon(
-                "tributary-tck-f8-consumer",
-                () -> FaultRules.consume(consumers, s, groups ? g : null, history, consuming, error));
+        Thread consumer =
+                daemon("tributary-tck-f8-consumer", () -> Outage.consume(consumers, s, g, history, consuming, error));
         long beforeLastReset;
         try {
             Tck.sleep(Tck.scaled(Duration.ofSeconds(1)));
@@ -129,17 +116,7 @@ public final class NetworkFaultRules {
             producing.set(false);
             ctl.heal();
         }
-        try {
-            assertTrue(
-                    done.await(Tck.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS),
-                    "producers did not finish");
-            FaultRules.drain(history, error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consuming.set(false);
-        }
-        join(consumer);
+        Outage.finish(done, Tck.scaled(Duration.ofSeconds(60)), history, error, consuming, consumer);
         HistoryChecker.Report r = history.report();
         System.out.println(r.summary());
         if (error.get() != null) {
@@ -189,11 +166,7 @@ public final class NetworkFaultRules {
                             e);
                 }
                 for (String k : keys) {
-                    if (e.kind() == ErrorKind.INDETERMINATE) {
-                        history.indeterminate(k, e);
-                    } else {
-                        history.failed(k, e);
-                    }
+                    Outage.failedAttempt(history, k, e);
                 }
                 last = e;
                 Tck.sleep(Duration.ofMillis(100));
@@ -214,14 +187,10 @@ public final class NetworkFaultRules {
         ClientConfig cfg = shortTimeouts(p, 100);
         StreamClient c = ctx.client(cfg);
         StreamName s = ctx.created(c, "f9");
-        boolean groups = c.supports(Capability.CONSUMER_GROUPS);
-        String g = Tck.name("g");
-        if (groups) {
-            c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
-        }
+        String g = Outage.groupIfSupported(c, s);
         HistoryChecker history = new HistoryChecker("F9 traffic black-holed, then healed");
         StreamReader reader = c.openReader(s, Position.earliest());
-        GroupConsumer m = groups ? c.openGroupConsumer(s, g, "m1") : null;
+        GroupConsumer m = g != null ? c.openGroupConsumer(s, g, "m1") : null;
         try {
             history.invoked("f9/0");
             history.ok("f9/0", c.append(s, Io.rec("f9/0")));
@@ -272,7 +241,7 @@ public final class NetworkFaultRules {
             System.out.println("F9: black-holed for "
                     + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
             history.invoked("f9/2");
-            EventId after = FaultRules.appendWithRetry(c, s, Io.rec("f9/2"), Tck.scaled(Duration.ofSeconds(30)));
+            EventId after = Outage.appendWithRetry(c, s, Io.rec("f9/2"), Tck.scaled(Duration.ofSeconds(30)));
             history.ok("f9/2", after);
             awaitKey(history, "reader", "f9/2", () -> reader.poll(10, Duration.ofMillis(200)), null);
             if (m != null) {
@@ -364,13 +333,5 @@ public final class NetworkFaultRules {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(Tck.scaled(Duration.ofSeconds(10)).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

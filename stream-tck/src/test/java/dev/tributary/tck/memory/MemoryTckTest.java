@@ -1,6 +1,5 @@
 package dev.tributary.tck.memory;
 
-import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
 import dev.tributary.tck.Tck;
@@ -10,19 +9,7 @@ import dev.tributary.tck.Tck;
  * (like clients of one broker). No broker control, so the F rules are skipped with that reason.
  */
 public class MemoryTckTest extends StreamClientTck {
-    public static final BrokerFixture FIXTURE = new BrokerFixture() {
-        private final ClientConfig config = ClientConfig.parse("memory:tck-" + Tck.runId());
-
-        @Override
-        public ClientConfig config() {
-            return config;
-        }
-
-        @Override
-        public String describe() {
-            return "in-JVM memory store " + config.safeUri();
-        }
-    };
+    public static final BrokerFixture FIXTURE = new MemoryStoreFixture("tck-" + Tck.runId());
 
     @Override
     protected BrokerFixture fixture() {

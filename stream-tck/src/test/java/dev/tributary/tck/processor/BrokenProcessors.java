@@ -22,27 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BrokenProcessors {
     private BrokenProcessors() {}
 
-    /** The processor kit on the memory store, its processors built by {@link #broken()}. */
+    /**
+     * The processor kit on the memory store, its processors stream-core's, with what a broken processor
+     * changes: the handler each is given ({@link #wrap}) and the group options it is built with.
+     */
     abstract static class Broken extends ProcessorTck {
         @Override
         protected BrokerFixture fixture() {
             return MemoryProcessorTckTest.FIXTURE;
         }
 
-        @Override
-        ProcessorFactory processors() {
-            return broken();
+        /** The handler the processor named {@code name} runs; {@code store} is null for a group processor. */
+        Handler<String> wrap(Handler<String> handler, CheckpointStore store, String name) {
+            return handler;
         }
 
-        abstract ProcessorFactory broken();
-    }
-
-    /** stream-core's processors, with the handler each is given passed through {@code wrap}. */
-    abstract static class WrapsHandler extends Broken {
-        abstract Handler<String> wrap(Handler<String> handler, CheckpointStore store, String name);
+        /** The options a group processor is built with when it was asked for {@code asked}. */
+        GroupOptions groupOptions(GroupOptions asked) {
+            return asked;
+        }
 
         @Override
-        ProcessorFactory broken() {
+        ProcessorFactory processors() {
             return new ProcessorFactory() {
                 @Override
                 public Processor tail(
@@ -62,14 +63,15 @@ final class BrokenProcessors {
                         GroupOptions options,
                         int lanes,
                         Handler<String> handler) {
-                    return STREAM_CORE.group(client, stream, group, options, lanes, wrap(handler, null, group));
+                    return STREAM_CORE.group(
+                            client, stream, group, groupOptions(options), lanes, wrap(handler, null, group));
                 }
             };
         }
     }
 
     /** Saves each event's id as the checkpoint before handing the event to the handler. */
-    static final class CheckpointsBeforeHandling extends WrapsHandler {
+    static final class CheckpointsBeforeHandling extends Broken {
         @Override
         Handler<String> wrap(Handler<String> handler, CheckpointStore store, String name) {
             return m -> {
@@ -82,7 +84,7 @@ final class BrokenProcessors {
     }
 
     /** Drops every 13th event without handing it to the handler (and checkpoints or acks past it). */
-    static final class SkipsEvents extends WrapsHandler {
+    static final class SkipsEvents extends Broken {
         @Override
         Handler<String> wrap(Handler<String> handler, CheckpointStore store, String name) {
             AtomicInteger n = new AtomicInteger();
@@ -95,7 +97,7 @@ final class BrokenProcessors {
     }
 
     /** Hands a key's events over in swapped pairs (the second before the first), as a lane mix-up would. */
-    static final class SwapsKeyOrder extends WrapsHandler {
+    static final class SwapsKeyOrder extends Broken {
         @Override
         Handler<String> wrap(Handler<String> handler, CheckpointStore store, String name) {
             if (store != null) {
@@ -118,29 +120,8 @@ final class BrokenProcessors {
     /** Creates every group at the defaults (earliest), whatever start it was asked for. */
     static final class IgnoresGroupStart extends Broken {
         @Override
-        ProcessorFactory broken() {
-            return new ProcessorFactory() {
-                @Override
-                public Processor tail(
-                        StreamClient client,
-                        StreamName stream,
-                        String name,
-                        CheckpointStore checkpoints,
-                        Handler<String> handler) {
-                    return STREAM_CORE.tail(client, stream, name, checkpoints, handler);
-                }
-
-                @Override
-                public Processor group(
-                        StreamClient client,
-                        StreamName stream,
-                        String group,
-                        GroupOptions options,
-                        int lanes,
-                        Handler<String> handler) {
-                    return STREAM_CORE.group(client, stream, group, GroupOptions.defaults(), lanes, handler);
-                }
-            };
+        GroupOptions groupOptions(GroupOptions asked) {
+            return GroupOptions.defaults();
         }
     }
 }

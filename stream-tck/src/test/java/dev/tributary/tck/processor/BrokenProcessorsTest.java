@@ -1,11 +1,8 @@
 package dev.tributary.tck.processor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.tck.TckReport;
-import dev.tributary.tck.TckRunner;
-import java.util.List;
+import dev.tributary.tck.selftest.KitSelfTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,19 +26,7 @@ class BrokenProcessorsTest {
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("brokenProcessors")
     void brokenProcessorIsCaughtByTheExpectedRule(Class<?> kit, String rule, String symptom) {
-        TckReport report = TckRunner.run(
-                List.of(kit),
-                kit.getSimpleName() + " (broken processor on memory)",
-                ".*#(required|optional)_" + rule + "_.*");
-        report.print(System.out);
-        assertEquals(1, report.results().size(), "rule " + rule + " ran: " + report.results());
-        assertTrue(
-                report.failedRules().contains(rule),
-                kit.getSimpleName() + " must be caught by rule " + rule + "; failed rules: " + report.failedRules());
-        String reason = report.rule(rule).orElseThrow().reason();
-        assertTrue(
-                reason.startsWith("[" + rule + "]") && reason.contains("if this fails, check:"),
-                "the failure names its rule and carries the hint: " + reason);
+        String reason = KitSelfTest.assertCaughtBy(kit, rule, "broken processor on memory");
         assertTrue(reason.contains(symptom), "the failure states the symptom (" + symptom + "): " + reason);
     }
 }

@@ -1,11 +1,5 @@
 package dev.tributary.tck.selftest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.tributary.tck.TckReport;
-import dev.tributary.tck.TckRunner;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,18 +49,6 @@ class BrokenBackendsTest {
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("brokenBackends")
     void brokenBackendIsCaughtByTheExpectedRule(Class<?> kit, String rule) {
-        TckReport report = TckRunner.run(
-                List.of(kit),
-                kit.getSimpleName() + " (broken memory wrapper)",
-                ".*#(required|optional)_" + rule + "_.*");
-        report.print(System.out);
-        assertEquals(1, report.results().size(), "rule " + rule + " ran: " + report.results());
-        assertTrue(
-                report.failedRules().contains(rule),
-                kit.getSimpleName() + " must be caught by rule " + rule + "; failed rules: " + report.failedRules());
-        String reason = report.rule(rule).orElseThrow().reason();
-        assertTrue(
-                reason.startsWith("[" + rule + "]") && reason.contains("if this fails, check:"),
-                "the failure names its rule and carries the hint: " + reason);
+        KitSelfTest.assertCaughtBy(kit, rule, "broken memory wrapper");
     }
 }

@@ -71,17 +71,48 @@ final class BrokenKits {
         };
     }
 
+    /** A broken reader poll: {@code reader} is the memory backend's reader, whose own poll it may call. */
+    @FunctionalInterface
+    interface ReaderPoll {
+        List<StreamEvent> poll(StreamReader reader, int maxCount, Duration wait);
+    }
+
+    /** {@code memory} with the poll of every reader it opens replaced by {@code poll}: the commonest reader breakage. */
+    static StreamClient withReaderPolls(StreamClient memory, ReaderPoll poll) {
+        return withReaders(memory, reader -> new ForwardingStreamReader(reader) {
+            @Override
+            public List<StreamEvent> poll(int maxCount, Duration wait) {
+                return poll.poll(reader, maxCount, wait);
+            }
+        });
+    }
+
+    /** {@code memory} with every group member it opens wrapped by {@code members}. */
+    static StreamClient withGroupConsumers(StreamClient memory, UnaryOperator<GroupConsumer> members) {
+        return new ForwardingStreamClient(memory) {
+            @Override
+            public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
+                return members.apply(super.openGroupConsumer(stream, group, member));
+            }
+        };
+    }
+
+    /** A copy of {@code declared} without {@code dropped}: for backends that hide a capability they have. */
+    static Set<Capability> without(Set<Capability> declared, Capability dropped) {
+        Set<Capability> caps = EnumSet.noneOf(Capability.class);
+        caps.addAll(declared);
+        caps.remove(dropped);
+        return caps;
+    }
+
     /** Reads drop every event whose sequence is a multiple of 7. */
     static class DropsEvents extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return withReaders(memory, reader -> new ForwardingStreamReader(reader) {
-                @Override
-                public List<StreamEvent> poll(int maxCount, Duration wait) {
-                    List<StreamEvent> out = new ArrayList<>(super.poll(maxCount, wait));
-                    out.removeIf(e -> e.id().sequence() % 7 == 0);
-                    return out;
-                }
+            return withReaderPolls(memory, (reader, maxCount, wait) -> {
+                List<StreamEvent> out = new ArrayList<>(reader.poll(maxCount, wait));
+                out.removeIf(e -> e.id().sequence() % 7 == 0);
+                return out;
             });
         }
     }
@@ -208,18 +239,13 @@ final class BrokenKits {
     static class AckNotIdempotent extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return withGroupConsumers(memory, member -> new ForwardingGroupConsumer(member) {
                 @Override
-                public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
-                    return new ForwardingGroupConsumer(super.openGroupConsumer(stream, group, member)) {
-                        @Override
-                        public AckResult ack(Collection<EventId> ids) {
-                            super.ack(ids);
-                            return new AckResult(ids.size(), 0);
-                        }
-                    };
+                public AckResult ack(Collection<EventId> ids) {
+                    super.ack(ids);
+                    return new AckResult(ids.size(), 0);
                 }
-            };
+            });
         }
     }
 
@@ -263,39 +289,31 @@ final class BrokenKits {
     static class CloseDoesNotWake extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
-                @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            long deadline = System.nanoTime() + wait.toNanos();
-                            StreamException closed = null;
-                            while (true) {
-                                long left = deadline - System.nanoTime();
-                                if (closed == null) {
-                                    try {
-                                        List<StreamEvent> got = super.poll(
-                                                maxCount, Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
-                                        if (!got.isEmpty() || left <= 0) {
-                                            return got;
-                                        }
-                                    } catch (StreamException e) {
-                                        if (e.kind() != ErrorKind.CLOSED) {
-                                            throw e;
-                                        }
-                                        closed = e;
-                                    }
-                                } else if (left > 0) {
-                                    LockSupport.parkNanos(Math.min(left, 50_000_000L));
-                                } else {
-                                    throw closed;
-                                }
+            return withReaderPolls(memory, (reader, maxCount, wait) -> {
+                long deadline = System.nanoTime() + wait.toNanos();
+                StreamException closed = null;
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    if (closed == null) {
+                        try {
+                            List<StreamEvent> got =
+                                    reader.poll(maxCount, Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
+                            if (!got.isEmpty() || left <= 0) {
+                                return got;
                             }
+                        } catch (StreamException e) {
+                            if (e.kind() != ErrorKind.CLOSED) {
+                                throw e;
+                            }
+                            closed = e;
                         }
-                    };
+                    } else if (left > 0) {
+                        LockSupport.parkNanos(Math.min(left, 50_000_000L));
+                    } else {
+                        throw closed;
+                    }
                 }
-            };
+            });
         }
     }
 
@@ -303,19 +321,14 @@ final class BrokenKits {
     static class NeverRedelivers extends Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return withGroupConsumers(memory, member -> new ForwardingGroupConsumer(member) {
                 @Override
-                public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
-                    return new ForwardingGroupConsumer(super.openGroupConsumer(stream, group, member)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            List<StreamEvent> out = new ArrayList<>(super.poll(maxCount, wait));
-                            out.removeIf(e -> e.deliveryCount() > 1);
-                            return out;
-                        }
-                    };
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    List<StreamEvent> out = new ArrayList<>(super.poll(maxCount, wait));
+                    out.removeIf(e -> e.deliveryCount() > 1);
+                    return out;
                 }
-            };
+            });
         }
     }
 
@@ -346,10 +359,7 @@ final class BrokenKits {
             return new ForwardingStreamClient(memory) {
                 @Override
                 public Set<Capability> capabilities() {
-                    Set<Capability> caps = EnumSet.noneOf(Capability.class);
-                    caps.addAll(super.capabilities());
-                    caps.remove(Capability.TIME_POSITION);
-                    return caps;
+                    return without(super.capabilities(), Capability.TIME_POSITION);
                 }
 
                 @Override
@@ -509,19 +519,11 @@ final class BrokenKits {
 
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
-                @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            return super.poll(maxCount, wait).stream()
-                                    .map(EmptyKeyBecomesNoKey::fix)
-                                    .toList();
-                        }
-                    };
-                }
-            };
+            return withReaderPolls(
+                    memory,
+                    (reader, maxCount, wait) -> reader.poll(maxCount, wait).stream()
+                            .map(EmptyKeyBecomesNoKey::fix)
+                            .toList());
         }
     }
 

@@ -4,14 +4,10 @@ import dev.tributary.EventId;
 import dev.tributary.GroupOptions;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
-import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
-import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
 import dev.tributary.spi.ForwardingStreamClient;
-import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,18 +50,10 @@ final class BrokenPromiseKits {
     static class ClearsInterruptFlag extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
-                @Override
-                public StreamReader openReader(StreamName stream, Position from) {
-                    return new ForwardingStreamReader(super.openReader(stream, from)) {
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            boolean interrupted = Thread.interrupted();
-                            return super.poll(maxCount, interrupted ? Duration.ZERO : wait);
-                        }
-                    };
-                }
-            };
+            return BrokenKits.withReaderPolls(memory, (reader, maxCount, wait) -> {
+                boolean interrupted = Thread.interrupted();
+                return reader.poll(maxCount, interrupted ? Duration.ZERO : wait);
+            });
         }
     }
 }

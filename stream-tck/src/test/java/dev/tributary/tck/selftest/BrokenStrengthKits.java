@@ -3,7 +3,6 @@ package dev.tributary.tck.selftest;
 import dev.tributary.AckResult;
 import dev.tributary.Capability;
 import dev.tributary.EventId;
-import dev.tributary.GroupConsumer;
 import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamEvent;
@@ -15,7 +14,6 @@ import dev.tributary.spi.ForwardingStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -31,12 +29,7 @@ final class BrokenStrengthKits {
     static class PollIgnoresWait extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
-                @Override
-                public List<StreamEvent> poll(int maxCount, Duration wait) {
-                    return super.poll(maxCount, Duration.ZERO);
-                }
-            });
+            return BrokenKits.withReaderPolls(memory, (reader, maxCount, wait) -> reader.poll(maxCount, Duration.ZERO));
         }
     }
 
@@ -65,16 +58,13 @@ final class BrokenStrengthKits {
     static class PollSleepsOutItsWait extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return BrokenKits.withReaders(memory, reader -> new ForwardingStreamReader(reader) {
-                @Override
-                public List<StreamEvent> poll(int maxCount, Duration wait) {
-                    List<StreamEvent> got = super.poll(maxCount, Duration.ZERO);
-                    if (!got.isEmpty() || wait.isZero()) {
-                        return got;
-                    }
-                    LockSupport.parkNanos(wait.toNanos());
-                    return super.poll(maxCount, Duration.ZERO);
+            return BrokenKits.withReaderPolls(memory, (reader, maxCount, wait) -> {
+                List<StreamEvent> got = reader.poll(maxCount, Duration.ZERO);
+                if (!got.isEmpty() || wait.isZero()) {
+                    return got;
                 }
+                LockSupport.parkNanos(wait.toNanos());
+                return reader.poll(maxCount, Duration.ZERO);
             });
         }
     }
@@ -96,33 +86,28 @@ final class BrokenStrengthKits {
     static class AcksLostOnClose extends BrokenKits.Broken {
         @Override
         StreamClient wrap(StreamClient memory) {
-            return new ForwardingStreamClient(memory) {
+            return BrokenKits.withGroupConsumers(memory, member -> new ForwardingGroupConsumer(member) {
+                private final List<EventId> buffered = new ArrayList<>();
+
                 @Override
-                public GroupConsumer openGroupConsumer(StreamName stream, String group, String member) {
-                    return new ForwardingGroupConsumer(super.openGroupConsumer(stream, group, member)) {
-                        private final List<EventId> buffered = new ArrayList<>();
-
-                        @Override
-                        public List<StreamEvent> poll(int maxCount, Duration wait) {
-                            synchronized (buffered) {
-                                if (!buffered.isEmpty()) {
-                                    super.ack(List.copyOf(buffered));
-                                    buffered.clear();
-                                }
-                            }
-                            return super.poll(maxCount, wait);
+                public List<StreamEvent> poll(int maxCount, Duration wait) {
+                    synchronized (buffered) {
+                        if (!buffered.isEmpty()) {
+                            super.ack(List.copyOf(buffered));
+                            buffered.clear();
                         }
-
-                        @Override
-                        public AckResult ack(Collection<EventId> ids) {
-                            synchronized (buffered) {
-                                buffered.addAll(ids);
-                            }
-                            return new AckResult(ids.size(), 0);
-                        }
-                    };
+                    }
+                    return super.poll(maxCount, wait);
                 }
-            };
+
+                @Override
+                public AckResult ack(Collection<EventId> ids) {
+                    synchronized (buffered) {
+                        buffered.addAll(ids);
+                    }
+                    return new AckResult(ids.size(), 0);
+                }
+            });
         }
     }
 
@@ -133,10 +118,7 @@ final class BrokenStrengthKits {
             return new ForwardingStreamClient(memory) {
                 @Override
                 public Set<Capability> capabilities() {
-                    Set<Capability> caps = EnumSet.noneOf(Capability.class);
-                    caps.addAll(super.capabilities());
-                    caps.remove(Capability.EXACT_TRIM);
-                    return caps;
+                    return BrokenKits.without(super.capabilities(), Capability.EXACT_TRIM);
                 }
 
                 @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The kit on a {@link SimulatedBroker} (memory behind an outage switch), so the F rules run in the
@@ -73,24 +74,41 @@ final class FaultKits {
         }
     }
 
+    /** A broken appendAsync of a simulated client; {@code gated} is the client's own (gated) appendAsync. */
+    @FunctionalInterface
+    interface BrokenAppend {
+        CompletableFuture<EventId> append(
+                SimulatedBroker.Client client,
+                StreamName stream,
+                StreamRecord record,
+                Supplier<CompletableFuture<EventId>> gated);
+    }
+
+    /** A simulated client whose appendAsync is {@code append}: what the append breakages need. */
+    static StreamClient withAppends(StreamClient memory, SimulatedBroker b, Duration timeout, BrokenAppend append) {
+        return new SimulatedBroker.Client(memory, b, timeout) {
+            @Override
+            public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
+                return append.append(this, stream, record, () -> super.appendAsync(stream, record));
+            }
+        };
+    }
+
     /** Appends made while the broker is down wait in an unbounded buffer and are written when it returns. */
     static class BuffersDuringOutage extends Simulated {
         @Override
         StreamClient wrap(StreamClient memory, SimulatedBroker b, Duration timeout) {
-            return new SimulatedBroker.Client(memory, b, timeout) {
-                @Override
-                public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
-                    if (!broker.down()) {
-                        return super.appendAsync(stream, record);
-                    }
-                    return CompletableFuture.supplyAsync(() -> {
-                        while (broker.down()) {
-                            Tck.sleep(Duration.ofMillis(20));
-                        }
-                        return delegate().append(stream, record);
-                    });
+            return withAppends(memory, b, timeout, (client, stream, record, gated) -> {
+                if (!b.down()) {
+                    return gated.get();
                 }
-            };
+                return CompletableFuture.supplyAsync(() -> {
+                    while (b.down()) {
+                        Tck.sleep(Duration.ofMillis(20));
+                    }
+                    return memory.append(stream, record);
+                });
+            });
         }
     }
 
@@ -100,15 +118,13 @@ final class FaultKits {
 
         @Override
         StreamClient wrap(StreamClient memory, SimulatedBroker b, Duration timeout) {
-            return new SimulatedBroker.Client(memory, b, timeout) {
-                @Override
-                public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
-                    if (broker.down()) {
-                        return CompletableFuture.completedFuture(EventId.ofSequence(FAKE.incrementAndGet()));
-                    }
-                    return super.appendAsync(stream, record);
-                }
-            };
+            return withAppends(
+                    memory,
+                    b,
+                    timeout,
+                    (client, stream, record, gated) -> b.down()
+                            ? CompletableFuture.completedFuture(EventId.ofSequence(FAKE.incrementAndGet()))
+                            : gated.get());
         }
     }
 
@@ -170,16 +186,13 @@ final class FaultKits {
     static class ClosedAlthoughSent extends Simulated {
         @Override
         StreamClient wrap(StreamClient memory, SimulatedBroker b, Duration timeout) {
-            return new SimulatedBroker.Client(memory, b, timeout) {
-                @Override
-                public CompletableFuture<EventId> appendAsync(StreamName stream, StreamRecord record) {
-                    if (broker.paused()) {
-                        delegate().appendAsync(stream, record); // the frozen broker got the bytes
-                        gate(); // ... and the client reports CLOSED when it closes meanwhile
-                    }
-                    return super.appendAsync(stream, record);
+            return withAppends(memory, b, timeout, (client, stream, record, gated) -> {
+                if (b.paused()) {
+                    var unused = memory.appendAsync(stream, record); // the frozen broker got the bytes
+                    client.gate(); // ... and the client reports CLOSED when it closes meanwhile
                 }
-            };
+                return gated.get();
+            });
         }
     }
 }

@@ -140,11 +140,9 @@ public final class ProcessorHistoryRules {
                     p.state(),
                     p + " ran cleanly: " + p.failure().orElse(null));
         }
-        HistoryChecker.Report t = tailHistory.report();
-        System.out.println("[C9] " + t.summary());
-        judge(
+        HistoryChecker.Report t = judge(
                 "tail processor",
-                t,
+                tailHistory,
                 "the reader skips ids on poll or resumes inclusive of / beyond the wrong id "
                         + "(rules A2, P3 first), or the processor checkpoints past events it never handed to its handler",
                 "the reader returns one producer's events out of stream order (A8 first) or the tail loop reorders "
@@ -152,11 +150,9 @@ public final class ProcessorHistoryRules {
         assertTrue(t.ok() > 0, "the producers stored events: " + t.summary());
         checkCheckpoints(client, s, tailName, journal);
         if (groups) {
-            HistoryChecker.Report g = groupHistory.report();
-            System.out.println("[C9] " + g.summary());
             judge(
                     "group processor",
-                    g,
+                    groupHistory,
                     "the group's start position (C10, G11), acks sent for events the handler "
                             + "never returned from, or a member's pending events never redelivered (G5)",
                     "events of one key split over lanes or handled out of order within a lane (stream-core's lanes), "
@@ -164,7 +160,11 @@ public final class ProcessorHistoryRules {
         }
     }
 
-    private static void judge(String who, HistoryChecker.Report r, String lostCause, String reorderCause) {
+    /** Prints the report of {@code history} and checks it: nothing lost, nothing reordered; returns the report. */
+    private static HistoryChecker.Report judge(
+            String who, HistoryChecker history, String lostCause, String reorderCause) {
+        HistoryChecker.Report r = history.report();
+        System.out.println("[C9] " + r.summary());
         assertTrue(
                 r.lost().isEmpty(),
                 "the " + who + " never handled " + r.lost().size() + " acknowledged events; " + "likely cause: "
@@ -182,6 +182,7 @@ public final class ProcessorHistoryRules {
                 r.unexpected().isEmpty(),
                 "the " + who + " handled events never appended or whose append failed; "
                         + "likely cause: an append reported failed although stored (E, F rules first). " + r.summary());
+        return r;
     }
 
     /** No checkpoint ahead of what was handled, and the last one at the stream's last event. */
