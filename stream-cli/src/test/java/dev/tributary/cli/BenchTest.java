@@ -19,10 +19,7 @@ class BenchTest {
     @Test
     void benchOnMemoryPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("result.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
+        Cli.Result r = bench(
                 "--records",
                 "5000",
                 "--size",
@@ -56,10 +53,7 @@ class BenchTest {
     @Test
     void benchRunsTheProcessorPhasesAndAPublisher(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("phases.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
+        Cli.Result r = benchOneRound(
                 "--records",
                 "3000",
                 "--batch",
@@ -71,10 +65,6 @@ class BenchTest {
                 "--rate",
                 "20000",
                 "--publisher",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
                 "--json",
                 json.toString());
         assertEquals(0, r.exitCode(), r::toString);
@@ -92,20 +82,7 @@ class BenchTest {
 
     @Test
     void benchWithBatchAppendsAndNoJson(@TempDir Path dir) {
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--records",
-                "3000",
-                "--batch",
-                "100",
-                "--batch-append",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--no-json");
+        Cli.Result r = benchOneRound("--records", "3000", "--batch", "100", "--batch-append", "--no-json");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("batch appends"), r::toString);
     }
@@ -114,21 +91,7 @@ class BenchTest {
     void benchObserveComparesInstrumentedWithPlainTributaryAndShowsTheInstrumentsWorked(@TempDir Path dir)
             throws Exception {
         Path json = dir.resolve("observe.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--observe",
-                "--records",
-                "2000",
-                "--batch",
-                "200",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--json",
-                json.toString());
+        Cli.Result r = benchOneRound("--observe", "--records", "2000", "--batch", "200", "--json", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().matches("(?s).*Tributary\\+obs +Tributary +ratio.*"), r::toString);
         // 2 000 appends, each a producer span; consumer spans come on top
@@ -154,8 +117,7 @@ class BenchTest {
         JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing", "--sampler", "always_off");
         assertEquals("AlwaysOffSampler", n.get("sampler").asText());
         assertEquals(0, n.get("spans").get("sampled").asLong());
-        Cli.Result bad =
-                Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--sampler", "sometimes", "--no-json");
+        Cli.Result bad = bench("--observe", "--sampler", "sometimes", "--no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("unknown sampler"), bad::toString);
     }
@@ -177,34 +139,35 @@ class BenchTest {
             // every append's parent sampled: a send span each; none sampled: no send span at all
             assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + n);
         }
-        Cli.Result header = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--observe=header",
-                "--records",
-                "500",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--no-json");
+        Cli.Result header = benchOneRound("--observe=header", "--records", "500", "--no-json");
         assertEquals(0, header.exitCode(), header::toString);
         assertTrue(header.out().contains("Tributary+header"), header::toString);
-        Cli.Result bad = Cli.run("--uri", Cli.freshStore(), "bench", "--trace-parents", "--no-json");
+        Cli.Result bad = bench("--trace-parents", "--no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("--trace-parents needs --observe"), bad::toString);
     }
 
     /** A 1 000-record, one-round bench of the memory backend with {@code observeArgs}; its JSON. */
     private static JsonNode observedBench(Path json, String... observeArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
-        args.addAll(List.of(observeArgs));
-        args.addAll(List.of(
-                "--records", "1000", "--batch", "100", "--rounds", "1", "--warmup", "0", "--json", json.toString()));
-        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of(observeArgs));
+        args.addAll(List.of("--records", "1000", "--batch", "100", "--json", json.toString()));
+        Cli.Result r = benchOneRound(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r::toString);
         return new ObjectMapper().readTree(Files.readString(json));
+    }
+
+    /** {@code tributary bench ARGS} on a fresh memory store. */
+    private static Cli.Result bench(String... args) {
+        List<String> all = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    /** {@code tributary bench ARGS} on a fresh memory store: one measured round, no warm-up. */
+    private static Cli.Result benchOneRound(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--rounds", "1", "--warmup", "0"));
+        return bench(all.toArray(String[]::new));
     }
 
     @Test
