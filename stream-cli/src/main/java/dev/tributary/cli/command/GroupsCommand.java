@@ -10,6 +10,7 @@ import dev.tributary.cli.CliException;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,8 +69,8 @@ public final class GroupsCommand extends ClientCommand {
             arity = "0..1",
             fallbackValue = DEFAULT_WATCH,
             paramLabel = "INTERVAL",
-            description =
-                    "Refresh every INTERVAL (default " + DEFAULT_WATCH + ", at least 100ms) until Ctrl-C, with rates.")
+            description = "Refresh every INTERVAL (default " + DEFAULT_WATCH
+                    + ", at least 100ms) until Ctrl-C, with rates " + "(with -o json: a line per refresh).")
     String watch;
 
     @Option(
@@ -84,11 +85,8 @@ public final class GroupsCommand extends ClientCommand {
             description = "With --watch: show at most N groups. Default: ${DEFAULT-VALUE}.")
     int rows = 20;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json (with --watch: a line per refresh).")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     static final String DEFAULT_WATCH = "2s";
     static final Duration MIN_WATCH = Duration.ofMillis(100);
@@ -164,13 +162,13 @@ public final class GroupsCommand extends ClientCommand {
                     interval,
                     new WatchView(rows, interval),
                     out(),
-                    format,
+                    output.format(),
                     System.console() != null);
             w.run(count == null ? Long.MAX_VALUE : count, guard()::stopRequested);
             return guard().stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
         }
         List<GroupInfo> groups = only != null ? List.of(client.groupInfo(name, only)) : client.groups(name);
-        if (format == OutputFormat.JSON) {
+        if (output.json()) {
             ArrayNode a = Json.MAPPER.createArrayNode();
             groups.forEach(g -> a.add(groupJson(g)));
             out().println(Json.line(a));

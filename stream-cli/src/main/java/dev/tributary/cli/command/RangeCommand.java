@@ -10,6 +10,7 @@ import dev.tributary.cli.CliException;
 import dev.tributary.cli.Errors;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,11 +56,8 @@ public final class RangeCommand extends ClientCommand {
     @Option(names = "--page", paramLabel = "N", description = "Events per range call. Default: 1000.")
     int page = 1000;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json.")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     /** Where each of {@code partitions} partitions starts for {@code from}. */
     private static Cursor startCursor(Position from, int partitions) {
@@ -93,7 +91,7 @@ public final class RangeCommand extends ClientCommand {
         requireStream(client, name);
         Position pos = Args.position(from, client);
         EventId toId = to == null ? null : Args.id(to, client);
-        EventPrinter printer = new EventPrinter(out(), format);
+        EventPrinter printer = new EventPrinter(out(), output.format());
         int pageSize = Math.min(page, client.limits().maxReadCount());
         // A partitioned stream pages with a cursor over its partitions (StreamClient.range).
         int partitions = client.info(name).partitionCount();

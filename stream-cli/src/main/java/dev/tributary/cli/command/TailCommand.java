@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -75,11 +76,8 @@ public final class TailCommand extends ClientCommand {
             description = "As a group member, do not ack (the events are redelivered after the ack timeout).")
     boolean noAck;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json (one object per line).")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     @Option(
             names = {"-n", "--count"},
@@ -147,7 +145,7 @@ public final class TailCommand extends ClientCommand {
         StreamName name = StreamName.of(stream);
         Duration idleLimit = idle == null ? null : Args.duration("--idle", idle);
         requireStream(client, name);
-        EventPrinter printer = new EventPrinter(out(), format);
+        EventPrinter printer = new EventPrinter(out(), output.format());
         int maxBatch = Math.min(batch, client.limits().maxReadCount());
         SignalGuard guard = guard();
         String resume = null;
