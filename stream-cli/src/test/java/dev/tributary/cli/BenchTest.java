@@ -20,20 +20,7 @@ class BenchTest {
     void benchOnMemoryPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("result.json");
         Cli.Result r = bench(
-                "--records",
-                "5000",
-                "--size",
-                "64",
-                "--batch",
-                "500",
-                "--producers",
-                "2",
-                "--consumers",
-                "2",
-                "--rounds",
-                "2",
-                "--warmup",
-                "0",
+                "--records 5000 --size 64 --batch 500 --producers 2 --consumers 2 --rounds 2 --warmup 0",
                 "--json",
                 json.toString());
         assertEquals(0, r.exitCode(), r::toString);
@@ -54,17 +41,7 @@ class BenchTest {
     void benchRunsTheProcessorPhasesAndAPublisher(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("phases.json");
         Cli.Result r = benchOneRound(
-                "--records",
-                "3000",
-                "--batch",
-                "100",
-                "--consumers",
-                "2",
-                "--phases",
-                "tail,process,latency",
-                "--rate",
-                "20000",
-                "--publisher",
+                "--records 3000 --batch 100 --consumers 2 --phases tail,process,latency --rate 20000 --publisher",
                 "--json",
                 json.toString());
         assertEquals(0, r.exitCode(), r::toString);
@@ -82,7 +59,7 @@ class BenchTest {
 
     @Test
     void benchWithBatchAppendsAndNoJson(@TempDir Path dir) {
-        Cli.Result r = benchOneRound("--records", "3000", "--batch", "100", "--batch-append", "--no-json");
+        Cli.Result r = benchOneRound("--records 3000 --batch 100 --batch-append --no-json");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("batch appends"), r::toString);
     }
@@ -91,7 +68,7 @@ class BenchTest {
     void benchObserveComparesInstrumentedWithPlainTributaryAndShowsTheInstrumentsWorked(@TempDir Path dir)
             throws Exception {
         Path json = dir.resolve("observe.json");
-        Cli.Result r = benchOneRound("--observe", "--records", "2000", "--batch", "200", "--json", json.toString());
+        Cli.Result r = benchOneRound("--observe --records 2000 --batch 200", "--json", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().matches("(?s).*Tributary\\+obs +Tributary +ratio.*"), r::toString);
         // 2 000 appends, each a producer span; consumer spans come on top
@@ -114,10 +91,10 @@ class BenchTest {
 
     @Test
     void benchObserveHonoursTheSamplerAndCarriesW3cContext(@TempDir Path dir) throws Exception {
-        JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing", "--sampler", "always_off");
+        JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing --sampler always_off");
         assertEquals("AlwaysOffSampler", n.get("sampler").asText());
         assertEquals(0, n.get("spans").get("sampled").asLong());
-        Cli.Result bad = bench("--observe", "--sampler", "sometimes", "--no-json");
+        Cli.Result bad = bench("--observe --sampler sometimes --no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("unknown sampler"), bad::toString);
     }
@@ -127,11 +104,7 @@ class BenchTest {
         for (String sampler : new String[] {"parentbased_always_off", "parentbased_always_on"}) {
             JsonNode n = observedBench(
                     dir.resolve(sampler + ".json"),
-                    "--observe=tracing",
-                    "--sampler",
-                    sampler,
-                    "--trace-parents",
-                    "--no-dropped-context");
+                    "--observe=tracing --sampler " + sampler + " --trace-parents --no-dropped-context");
             boolean on = sampler.endsWith("_on");
             assertEquals(on ? 1024 : 0, n.get("traceParentsSampled").asInt(), n::toString);
             assertEquals(false, n.get("propagateDroppedTraces").asBoolean());
@@ -139,35 +112,35 @@ class BenchTest {
             // every append's parent sampled: a send span each; none sampled: no send span at all
             assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + n);
         }
-        Cli.Result header = benchOneRound("--observe=header", "--records", "500", "--no-json");
+        Cli.Result header = benchOneRound("--observe=header --records 500 --no-json");
         assertEquals(0, header.exitCode(), header::toString);
         assertTrue(header.out().contains("Tributary+header"), header::toString);
-        Cli.Result bad = bench("--trace-parents", "--no-json");
+        Cli.Result bad = bench("--trace-parents --no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("--trace-parents needs --observe"), bad::toString);
     }
 
-    /** A 1 000-record, one-round bench of the memory backend with {@code observeArgs}; its JSON. */
-    private static JsonNode observedBench(Path json, String... observeArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of(observeArgs));
-        args.addAll(List.of("--records", "1000", "--batch", "100", "--json", json.toString()));
-        Cli.Result r = benchOneRound(args.toArray(String[]::new));
+    /** A 1 000-record, one-round bench of the memory backend with {@code observeOptions}; its JSON. */
+    private static JsonNode observedBench(Path json, String observeOptions) throws Exception {
+        Cli.Result r = benchOneRound(observeOptions + " --records 1000 --batch 100", "--json", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         return new ObjectMapper().readTree(Files.readString(json));
     }
 
-    /** {@code tributary bench ARGS} on a fresh memory store. */
-    private static Cli.Result bench(String... args) {
+    /**
+     * {@code tributary bench OPTIONS MORE} on a fresh memory store: {@code options} as typed (split at
+     * spaces), then {@code more} as they are (a path may contain spaces).
+     */
+    private static Cli.Result bench(String options, String... more) {
         List<String> all = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
-        all.addAll(List.of(args));
+        all.addAll(List.of(options.split(" ")));
+        all.addAll(List.of(more));
         return Cli.run(all.toArray(String[]::new));
     }
 
-    /** {@code tributary bench ARGS} on a fresh memory store: one measured round, no warm-up. */
-    private static Cli.Result benchOneRound(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--rounds", "1", "--warmup", "0"));
-        return bench(all.toArray(String[]::new));
+    /** {@link #bench} with one measured round and no warm-up. */
+    private static Cli.Result benchOneRound(String options, String... more) {
+        return bench(options + " --rounds 1 --warmup 0", more);
     }
 
     @Test
