@@ -55,11 +55,8 @@ public final class GroupsCommand extends ClientCommand {
             description = "Start of a created group: earliest (default), latest or an id.")
     String from;
 
-    @Option(
-            names = "--ack-timeout",
-            paramLabel = "DURATION",
-            description = "Ack timeout of a created group. Default: 30s.")
-    String ackTimeout;
+    @Mixin
+    AckTimeoutOption ackTimeout;
 
     @Option(names = "--delete", paramLabel = "GROUP", description = "Delete this group.")
     String delete;
@@ -108,9 +105,7 @@ public final class GroupsCommand extends ClientCommand {
                 dev.tributary.spi.Checks.group(g);
             }
         }
-        if (ackTimeout != null) {
-            Args.duration("--ack-timeout", ackTimeout);
-        }
+        ackTimeout.validate();
         if (from != null) {
             Args.positionWithoutId(from);
         }
@@ -140,7 +135,7 @@ public final class GroupsCommand extends ClientCommand {
         StreamName name = StreamName.of(stream);
         requireStream(client, name);
         if (create != null) {
-            GroupOptions o = Args.groupOptions(from, ackTimeout, client);
+            GroupOptions o = Args.groupOptions(from, ackTimeout.text(), client);
             client.createGroup(name, create, o);
             out().println("group " + create + " on " + name + " ready (start " + o.start() + ", ack timeout "
                     + o.ackTimeout().toMillis() + " ms)");

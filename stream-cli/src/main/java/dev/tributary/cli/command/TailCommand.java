@@ -65,11 +65,8 @@ public final class TailCommand extends ClientCommand {
             description = "The member name in the group. Default: tributary-<pid>.")
     String member;
 
-    @Option(
-            names = "--ack-timeout",
-            paramLabel = "DURATION",
-            description = "Ack timeout of a group this command creates. Default: 30s.")
-    String ackTimeout;
+    @Mixin
+    AckTimeoutOption ackTimeout;
 
     @Option(
             names = "--no-ack",
@@ -121,9 +118,7 @@ public final class TailCommand extends ClientCommand {
         if (idle != null) {
             Args.duration("--idle", idle);
         }
-        if (ackTimeout != null) {
-            Args.duration("--ack-timeout", ackTimeout);
-        }
+        ackTimeout.validate();
         if (group != null) {
             dev.tributary.spi.Checks.group(group);
         }
@@ -156,7 +151,7 @@ public final class TailCommand extends ClientCommand {
                 resume = reader.cursor().toString(); // one partition: the last id; several: every partition's place
             }
         } else {
-            client.createGroup(name, group, Args.groupOptions(from, ackTimeout, client));
+            client.createGroup(name, group, Args.groupOptions(from, ackTimeout.text(), client));
             String m = member != null
                     ? member
                     : "tributary-" + ProcessHandle.current().pid();
