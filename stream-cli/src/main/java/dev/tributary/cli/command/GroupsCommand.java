@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
             "  tributary groups orders --delete billing"
         })
 public final class GroupsCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "Show only this group.")
     String only;
@@ -96,7 +96,7 @@ public final class GroupsCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (create != null && delete != null) {
             throw CliException.usage("give --create or --delete, not both");
         }
@@ -132,7 +132,7 @@ public final class GroupsCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) throws InterruptedException {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         requireStream(client, name);
         if (create != null) {
             GroupOptions o = Args.groupOptions(from, ackTimeout.text(), client);

@@ -12,7 +12,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tributary range STREAM}: prints history between two positions, paging through it with
@@ -32,8 +31,8 @@ import picocli.CommandLine.Parameters;
             "  tributary range orders --from 2026-01-31T00:00:00Z -n 100"
         })
 public final class RangeCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to read.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Option(
             names = "--from",
@@ -78,7 +77,7 @@ public final class RangeCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (max < 1 || page < 1) {
             throw CliException.usage("--max and --page must be at least 1");
         }
@@ -87,7 +86,7 @@ public final class RangeCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         requireStream(client, name);
         Position pos = Args.position(from, client);
         EventId toId = to == null ? null : Args.id(to, client);

@@ -14,7 +14,6 @@ import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tributary tail STREAM}: prints events as they arrive, from a position or as a member of a
@@ -44,8 +43,8 @@ import picocli.CommandLine.Parameters;
             "  tributary tail orders --group billing --member b1"
         })
 public final class TailCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to follow.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Option(
             names = "--from",
@@ -111,7 +110,7 @@ public final class TailCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (count < 1) {
             throw dev.tributary.cli.CliException.usage("--count must be at least 1, got " + count);
         }
@@ -137,7 +136,7 @@ public final class TailCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         Duration idleLimit = idle == null ? null : Args.duration("--idle", idle);
         requireStream(client, name);
         EventPrinter printer = new EventPrinter(out(), output.format());
