@@ -67,7 +67,7 @@ public final class GroupsCommand extends ClientCommand {
             fallbackValue = DEFAULT_WATCH,
             paramLabel = "INTERVAL",
             description = "Refresh every INTERVAL (default " + DEFAULT_WATCH
-                    + ", at least 100ms) until Ctrl-C, with rates " + "(with -o json: a line per refresh).")
+                    + ", at least 100ms) until Ctrl-C, with rates (with -o json: a line per refresh).")
     String watch;
 
     @Option(
