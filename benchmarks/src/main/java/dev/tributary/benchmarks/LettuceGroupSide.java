@@ -1,14 +1,11 @@
 package dev.tributary.benchmarks;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,17 +17,15 @@ import java.util.List;
 final class LettuceGroupSide implements Side {
     static final int COUNT = 1000;
 
-    private final RedisClient client;
+    private final LettuceConnection lettuce;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private byte[] key;
     private byte[] group;
     private int round;
 
     LettuceGroupSide(String uri) {
-        RedisURI u = RedisURI.create(uri);
-        u.setTimeout(Duration.ofSeconds(30));
-        this.client = RedisClient.create(u);
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
+        this.lettuce = new LettuceConnection(uri);
+        this.connection = lettuce.connection();
     }
 
     @Override
@@ -84,7 +79,6 @@ final class LettuceGroupSide implements Side {
 
     @Override
     public void close() {
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        lettuce.close();
     }
 }

@@ -2,19 +2,18 @@ package dev.tributary.benchmarks;
 
 import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
+import dev.tributary.tck.fixture.ThrowawayBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The brokers the run starts itself with the kit's fixtures, on free loopback ports in temporary
- * directories, stopped and deleted at the end: {@code redis-server} from the PATH without persistence, and a
- * single-node KRaft broker in its own JVM from the {@code kafka_2.13} jars Maven resolved, without the
+ * directories, stopped and deleted at the end: {@code redis-server} from the PATH without persistence
+ * (the kit's {@link ThrowawayBroker}), and a single-node KRaft broker in its own JVM from the {@code kafka_2.13} jars Maven resolved, without the
  * kit's flush per message (the settings of docs/benchmarks.md's brokers).
  */
 final class LocalBrokers {
@@ -22,12 +21,11 @@ final class LocalBrokers {
 
     /** Starts {@code redis-server}; fails with the reason when it is not on the PATH or does not start. */
     static LocalProcessBroker redis() {
-        Path bin = LocalProcessBroker.onPath("redis-server")
-                .orElseThrow(() -> new IllegalStateException("redis-server is not on the PATH (install the"
-                        + " redis-server package) and no --redis-uri was given"));
-        RedisServer server = new RedisServer(bin);
-        server.start();
-        return server;
+        if (LocalProcessBroker.onPath("redis-server").isEmpty()) {
+            throw new IllegalStateException(
+                    "redis-server is not on the PATH (install the redis-server package) and no --redis-uri was given");
+        }
+        return ThrowawayBroker.start("redis");
     }
 
     /** Starts a KRaft broker from the class path listed in {@code classpathFile}. */
@@ -68,38 +66,6 @@ final class LocalBrokers {
             return parent == null ? Optional.empty() : Optional.of(parent.resolve("kafka-broker.classpath"));
         } catch (java.net.URISyntaxException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    /** redis-server on a loopback port, nothing persisted. */
-    static final class RedisServer extends LocalProcessBroker {
-        private final Path binary;
-
-        RedisServer(Path binary) {
-            super("redis", Duration.ofSeconds(30));
-            this.binary = binary;
-        }
-
-        @Override
-        protected List<String> command() {
-            return List.of(
-                    binary.toString(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    Integer.toString(port()),
-                    "--dir",
-                    dir().toString(),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--protected-mode",
-                    "no",
-                    "--daemonize",
-                    "no",
-                    "--logfile",
-                    "");
         }
     }
 

@@ -15,6 +15,15 @@ final class Rows {
 
     private Rows() {}
 
+    /** Tributary's side of a consume row: one GroupProcessor member; {@code acked} says how the backend acks. */
+    private static Contender groupProcessor(String uri, String acked) {
+        return new Contender(
+                "Tributary GroupProcessor",
+                "GroupProcessor, one member, batchSize 1000, per-event handler, " + acked,
+                GROUP,
+                () -> new TributaryGroupSide(uri));
+    }
+
     static List<Row> redis(RedisBackend redis) {
         String uri = redis.uri();
         Contender publisher = new Contender(
@@ -27,11 +36,7 @@ final class Rows {
                 "Publisher.publish(payload, key of 1024, no headers), idempotence(false), whenFull 1 min",
                 PUBLISHED_PLAIN,
                 () -> new TributaryPublisherSide(uri, false));
-        Contender processor = new Contender(
-                "Tributary GroupProcessor",
-                "GroupProcessor, one member, batchSize 1000, per-event handler, ack after the handler",
-                GROUP,
-                () -> new TributaryGroupSide(uri));
+        Contender processor = groupProcessor(uri, "ack after the handler");
         Contender lettucePublish = new Contender(
                 "raw Lettuce pipelined XADD",
                 "XADD with auto-flush off, flushCommands() every 1000, at most 5000 unanswered",
@@ -117,11 +122,7 @@ final class Rows {
 
     static List<Row> kafka(KafkaBackend kafka) {
         String uri = kafka.uri();
-        Contender processor = new Contender(
-                "Tributary GroupProcessor",
-                "GroupProcessor, one member, batchSize 1000, per-event handler, offsets committed after the handler",
-                GROUP,
-                () -> new TributaryGroupSide(uri));
+        Contender processor = groupProcessor(uri, "offsets committed after the handler");
         String commitSync = "at least once: offsets committed (commitSync) after the listener returned";
         return List.of(
                 new Row(

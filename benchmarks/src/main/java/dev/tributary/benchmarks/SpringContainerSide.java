@@ -2,6 +2,7 @@ package dev.tributary.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -23,12 +24,9 @@ import org.springframework.data.redis.stream.StreamMessageListenerContainer.Stre
  *       before the listener ran: at most once.</li>
  * </ul>
  */
-final class SpringContainerSide implements Side {
+final class SpringContainerSide extends ListenerContainerSide {
     private final SpringRedis spring;
     private final boolean autoAck;
-    private int round;
-    private Progress progress;
-    private StreamMessageListenerContainer<byte[], MapRecord<byte[], byte[], byte[]>> container;
 
     SpringContainerSide(RedisBackend redis, boolean autoAck) {
         this.spring = new SpringRedis(redis);
@@ -36,13 +34,11 @@ final class SpringContainerSide implements Side {
     }
 
     @Override
-    public void prepare(String stream, int records) {
+    Lifecycle container(String stream, Progress p) {
         byte[] key = stream.getBytes(StandardCharsets.UTF_8);
-        String group = "peers-" + ++round;
+        String group = nextGroup();
         StreamOperations<byte[], byte[], byte[]> ops = spring.template().opsForStream();
         ops.createGroup(key, ReadOffset.from("0-0"), group);
-        Progress p = new Progress(records);
-        progress = p;
         StreamMessageListenerContainerOptions<byte[], MapRecord<byte[], byte[], byte[]>> options =
                 StreamMessageListenerContainerOptions.builder()
                         .batchSize(1000)
@@ -50,7 +46,8 @@ final class SpringContainerSide implements Side {
                         .serializer(RedisSerializer.byteArray())
                         .errorHandler(p::fail)
                         .build();
-        container = StreamMessageListenerContainer.create(spring.factory(), options);
+        StreamMessageListenerContainer<byte[], MapRecord<byte[], byte[], byte[]>> container =
+                StreamMessageListenerContainer.create(spring.factory(), options);
         Consumer me = Consumer.from(group, "m0");
         StreamOffset<byte[]> offset = StreamOffset.create(key, ReadOffset.lastConsumed());
         if (autoAck) {
@@ -63,25 +60,12 @@ final class SpringContainerSide implements Side {
             };
             var unused = container.receive(me, offset, countThenAck);
         }
-    }
-
-    @Override
-    public void run(int records) throws Exception {
-        container.start();
-        progress.await(() -> null);
-    }
-
-    @Override
-    public void finish() {
-        if (container != null) {
-            container.stop();
-            container = null;
-        }
+        return container;
     }
 
     @Override
     public void close() {
-        finish();
+        super.close();
         spring.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.tributary.benchmarks;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.context.Lifecycle;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -15,12 +16,9 @@ import org.springframework.kafka.listener.ContainerProperties;
  * listener returned from: with {@code commitSync} by default, or with {@code commitAsync}
  * ({@code ContainerProperties.setSyncCommits(false)}). Both at least once.
  */
-final class SpringKafkaBatchSide implements Side {
+final class SpringKafkaBatchSide extends ListenerContainerSide {
     private final KafkaBackend kafka;
     private final boolean asyncCommits;
-    private int round;
-    private Progress progress;
-    private ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
     SpringKafkaBatchSide(KafkaBackend kafka, boolean asyncCommits) {
         this.kafka = kafka;
@@ -42,33 +40,13 @@ final class SpringKafkaBatchSide implements Side {
     }
 
     @Override
-    public void prepare(String topic, int records) {
-        Progress p = new Progress(records);
-        progress = p;
+    Lifecycle container(String topic, Progress p) {
         ContainerProperties props = new ContainerProperties(topic);
-        props.setGroupId("peers-" + ++round + "-" + topic);
+        props.setGroupId(nextGroup() + "-" + topic);
         props.setSyncCommits(!asyncCommits);
         props.setMessageListener((BatchMessageListener<byte[], byte[]>) batch -> p.add(batch.size()));
-        container = new ConcurrentMessageListenerContainer<>(consumers(kafka.bootstrap()), props);
+        var container = new ConcurrentMessageListenerContainer<>(consumers(kafka.bootstrap()), props);
         container.setConcurrency(1);
-    }
-
-    @Override
-    public void run(int records) throws Exception {
-        container.start();
-        progress.await(() -> null);
-    }
-
-    @Override
-    public void finish() {
-        if (container != null) {
-            container.stop();
-            container = null;
-        }
-    }
-
-    @Override
-    public void close() {
-        finish();
+        return container;
     }
 }

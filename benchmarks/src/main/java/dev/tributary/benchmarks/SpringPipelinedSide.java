@@ -1,6 +1,5 @@
 package dev.tributary.benchmarks;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
@@ -11,20 +10,13 @@ import org.springframework.data.redis.core.RedisCallback;
  * {@value #PER_CALL} {@code XADD}s ({@code connection.streamCommands().xAdd}); the call returns once all
  * of them are answered, so at most {@value #PER_CALL} are in flight. Pooled Lettuce connection factory.
  */
-final class SpringPipelinedSide implements Side {
+final class SpringPipelinedSide extends SpringAppendSide {
     static final int PER_CALL = 1000;
 
-    private final SpringRedis spring;
     private final byte[] payload = Window.payload();
-    private byte[] key;
 
     SpringPipelinedSide(RedisBackend redis) {
-        this.spring = new SpringRedis(redis);
-    }
-
-    @Override
-    public void prepare(String stream, int records) {
-        key = stream.getBytes(StandardCharsets.UTF_8);
+        super(redis);
     }
 
     @Override
@@ -43,10 +35,5 @@ final class SpringPipelinedSide implements Side {
                 throw new IllegalStateException("a pipeline of " + n + " XADDs returned " + ids.size() + " replies");
             }
         }
-    }
-
-    @Override
-    public void close() {
-        spring.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.tributary.benchmarks;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.data.redis.core.StreamOperations;
 
@@ -8,18 +7,11 @@ import org.springframework.data.redis.core.StreamOperations;
  * Spring Data Redis the plain way: {@code redisTemplate.opsForStream().add(key, Map.of("p", payload))} in a
  * loop, one synchronous {@code XADD} round trip per event, pooled Lettuce connection factory.
  */
-final class SpringStreamAddSide implements Side {
-    private final SpringRedis spring;
+final class SpringStreamAddSide extends SpringAppendSide {
     private final Map<byte[], byte[]> body = Map.of(RedisBackend.FIELD, Window.payload());
-    private byte[] key;
 
     SpringStreamAddSide(RedisBackend redis) {
-        this.spring = new SpringRedis(redis);
-    }
-
-    @Override
-    public void prepare(String stream, int records) {
-        key = stream.getBytes(StandardCharsets.UTF_8);
+        super(redis);
     }
 
     @Override
@@ -30,10 +22,5 @@ final class SpringStreamAddSide implements Side {
                 throw new IllegalStateException("XADD returned no id (inside a pipeline or transaction?)");
             }
         }
-    }
-
-    @Override
-    public void close() {
-        spring.close();
     }
 }

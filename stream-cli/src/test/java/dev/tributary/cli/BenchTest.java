@@ -19,29 +19,12 @@ class BenchTest {
     @Test
     void benchOnMemoryPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("result.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--records",
-                "5000",
-                "--size",
-                "64",
-                "--batch",
-                "500",
-                "--producers",
-                "2",
-                "--consumers",
-                "2",
-                "--rounds",
-                "2",
-                "--warmup",
-                "0",
+        Cli.Result r = bench(
+                "--records 5000 --size 64 --batch 500 --producers 2 --consumers 2 --rounds 2 --warmup 0",
                 "--json",
                 json.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().matches("(?s).*\\nappend +events/s +[\\d,]+\\s.*"), r::toString);
-        assertTrue(r.out().matches("(?s).*\\nconsume +events/s +[\\d,]+\\s.*"), r::toString);
+        assertPrintsPhases(r, "append", "consume");
         assertTrue(r.out().contains("p99 ms"), r::toString);
         assertTrue(r.out().contains("no raw client for backend 'memory'"), r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
@@ -56,34 +39,15 @@ class BenchTest {
     @Test
     void benchRunsTheProcessorPhasesAndAPublisher(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("phases.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--records",
-                "3000",
-                "--batch",
-                "100",
-                "--consumers",
-                "2",
-                "--phases",
-                "tail,process,latency",
-                "--rate",
-                "20000",
-                "--publisher",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
+        Cli.Result r = benchOneRound(
+                "--records 3000 --batch 100 --consumers 2 --phases tail,process,latency --rate 20000 --publisher",
                 "--json",
                 json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("Tributary through a Publisher (idempotent)"), r::toString);
-        assertTrue(r.out().matches("(?s).*\\ntail +events/s +[\\d,]+\\s.*"), r::toString);
-        assertTrue(r.out().matches("(?s).*\\nprocess +events/s +[\\d,]+\\s.*"), r::toString);
+        assertPrintsPhases(r, "tail", "process", "latency");
         assertFalse(r.out().matches("(?s).*\\nconsume +events/s.*"), "consume was not asked for: " + r);
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
-        assertTrue(r.out().matches("(?s).*\\nlatency +events/s +[\\d,]+\\s.*"), r::toString);
         for (String phase : List.of("append", "tail", "process", "latency")) {
             assertTrue(n.get("tributary").get(phase).get("eventsPerSecond").asLong() > 0, phase);
         }
@@ -92,20 +56,7 @@ class BenchTest {
 
     @Test
     void benchWithBatchAppendsAndNoJson(@TempDir Path dir) {
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--records",
-                "3000",
-                "--batch",
-                "100",
-                "--batch-append",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--no-json");
+        Cli.Result r = benchOneRound("--records 3000 --batch 100 --batch-append --no-json");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("batch appends"), r::toString);
     }
@@ -114,21 +65,7 @@ class BenchTest {
     void benchObserveComparesInstrumentedWithPlainTributaryAndShowsTheInstrumentsWorked(@TempDir Path dir)
             throws Exception {
         Path json = dir.resolve("observe.json");
-        Cli.Result r = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--observe",
-                "--records",
-                "2000",
-                "--batch",
-                "200",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--json",
-                json.toString());
+        Cli.Result r = benchOneRound("--observe --records 2000 --batch 200", "--json", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().matches("(?s).*Tributary\\+obs +Tributary +ratio.*"), r::toString);
         // 2 000 appends, each a producer span; consumer spans come on top
@@ -151,11 +88,10 @@ class BenchTest {
 
     @Test
     void benchObserveHonoursTheSamplerAndCarriesW3cContext(@TempDir Path dir) throws Exception {
-        JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing", "--sampler", "always_off");
+        JsonNode n = observedBench(dir.resolve("observe.json"), "--observe=tracing --sampler always_off");
         assertEquals("AlwaysOffSampler", n.get("sampler").asText());
         assertEquals(0, n.get("spans").get("sampled").asLong());
-        Cli.Result bad =
-                Cli.run("--uri", Cli.freshStore(), "bench", "--observe", "--sampler", "sometimes", "--no-json");
+        Cli.Result bad = bench("--observe --sampler sometimes --no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("unknown sampler"), bad::toString);
     }
@@ -165,11 +101,7 @@ class BenchTest {
         for (String sampler : new String[] {"parentbased_always_off", "parentbased_always_on"}) {
             JsonNode n = observedBench(
                     dir.resolve(sampler + ".json"),
-                    "--observe=tracing",
-                    "--sampler",
-                    sampler,
-                    "--trace-parents",
-                    "--no-dropped-context");
+                    "--observe=tracing --sampler " + sampler + " --trace-parents --no-dropped-context");
             boolean on = sampler.endsWith("_on");
             assertEquals(on ? 1024 : 0, n.get("traceParentsSampled").asInt(), n::toString);
             assertEquals(false, n.get("propagateDroppedTraces").asBoolean());
@@ -177,34 +109,42 @@ class BenchTest {
             // every append's parent sampled: a send span each; none sampled: no send span at all
             assertTrue(on ? sampled >= 1000 : sampled == 0, () -> sampler + ": " + sampled + " spans; " + n);
         }
-        Cli.Result header = Cli.run(
-                "--uri",
-                Cli.freshStore(),
-                "bench",
-                "--observe=header",
-                "--records",
-                "500",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--no-json");
+        Cli.Result header = benchOneRound("--observe=header --records 500 --no-json");
         assertEquals(0, header.exitCode(), header::toString);
         assertTrue(header.out().contains("Tributary+header"), header::toString);
-        Cli.Result bad = Cli.run("--uri", Cli.freshStore(), "bench", "--trace-parents", "--no-json");
+        Cli.Result bad = bench("--trace-parents --no-json");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("--trace-parents needs --observe"), bad::toString);
     }
 
-    /** A 1 000-record, one-round bench of the memory backend with {@code observeArgs}; its JSON. */
-    private static JsonNode observedBench(Path json, String... observeArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
-        args.addAll(List.of(observeArgs));
-        args.addAll(List.of(
-                "--records", "1000", "--batch", "100", "--rounds", "1", "--warmup", "0", "--json", json.toString()));
-        Cli.Result r = Cli.run(args.toArray(String[]::new));
+    /** Asserts that the table has an {@code events/s} row with a figure for each of {@code phases}. */
+    private static void assertPrintsPhases(Cli.Result r, String... phases) {
+        for (String phase : phases) {
+            assertTrue(r.out().matches("(?s).*\\n" + phase + " +events/s +[\\d,]+\\s.*"), () -> phase + ": " + r);
+        }
+    }
+
+    /** A 1 000-record, one-round bench of the memory backend with {@code observeOptions}; its JSON. */
+    private static JsonNode observedBench(Path json, String observeOptions) throws Exception {
+        Cli.Result r = benchOneRound(observeOptions + " --records 1000 --batch 100", "--json", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
         return new ObjectMapper().readTree(Files.readString(json));
+    }
+
+    /**
+     * {@code tributary bench OPTIONS MORE} on a fresh memory store: {@code options} as typed (split at
+     * spaces), then {@code more} as they are (a path may contain spaces).
+     */
+    private static Cli.Result bench(String options, String... more) {
+        List<String> all = new ArrayList<>(List.of("--uri", Cli.freshStore(), "bench"));
+        all.addAll(List.of(options.split(" ")));
+        all.addAll(List.of(more));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    /** {@link #bench} with one measured round and no warm-up. */
+    private static Cli.Result benchOneRound(String options, String... more) {
+        return bench(options + " --rounds 1 --warmup 0", more);
     }
 
     @Test

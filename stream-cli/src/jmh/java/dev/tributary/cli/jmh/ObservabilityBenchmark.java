@@ -7,6 +7,7 @@ import dev.tributary.StreamEvent;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.cli.bench.DroppingExporter;
 import dev.tributary.cli.bench.FixedTraceparent;
 import dev.tributary.core.ProcessorListener;
 import dev.tributary.micrometer.TributaryMetrics;
@@ -23,15 +24,11 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -199,24 +196,6 @@ public class ObservabilityBenchmark {
         }
         if (listener != null) {
             listener.onHandlerCall("jmh", 1, Duration.ofNanos(System.nanoTime() - start), null);
-        }
-    }
-
-    /** Takes every span and drops it: the in-process cost of tracing without a collector's. */
-    private static final class DroppingExporter implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,48 +52,9 @@ import picocli.CommandLine.Option;
             "  tributary --uri kafka://localhost:9092 bench --phases consume,tail,process --publisher"
         })
 public final class BenchCommand extends ClientCommand {
-    @Option(
-            names = {"-n", "--records"},
-            paramLabel = "N",
-            description = "Records per round. Default: ${DEFAULT-VALUE}.")
-    int records = 100_000;
-
-    @Option(
-            names = {"-s", "--size"},
-            paramLabel = "BYTES",
-            description = "Payload bytes per record. Default: ${DEFAULT-VALUE}.")
-    int size = 100;
-
-    @Option(
-            names = {"-b", "--batch"},
-            paramLabel = "N",
-            description =
-                    "Records per poll+ack, and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
-    int batch = 1000;
-
-    @Option(
-            names = {"-p", "--producers"},
-            paramLabel = "N",
-            description = "Appending threads. Default: ${DEFAULT-VALUE}.")
-    int producers = 1;
-
-    @Option(
-            names = {"-c", "--consumers"},
-            paramLabel = "N",
-            description = "Members of the reading group. Default: ${DEFAULT-VALUE}.")
-    int consumers = 1;
-
-    @Option(
-            names = {"-w", "--window"},
-            paramLabel = "N",
-            description = "Appends in flight per producer. Default: ${DEFAULT-VALUE}.")
-    int window = 5000;
-
-    @Option(
-            names = "--batch-append",
-            description = "Tributary appends with appendBatchAsync (--batch records per call) "
-                    + "instead of appendAsync per record.")
-    boolean batchAppend;
+    /** What each round appends and reads back. */
+    @Mixin
+    WorkloadOptions workload;
 
     @Option(
             names = "--publisher",
@@ -223,14 +185,7 @@ public final class BenchCommand extends ClientCommand {
         if (rate < 1 || rate > 1_000_000) {
             throw CliException.usage("--rate must be 1 to 1000000 events per second");
         }
-        if (records < 1
-                || size < 0
-                || batch < 1
-                || producers < 1
-                || consumers < 1
-                || window < 1
-                || rounds < 1
-                || warmup < 0) {
+        if (!workload.valid() || rounds < 1 || warmup < 0) {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
         }
@@ -253,11 +208,11 @@ public final class BenchCommand extends ClientCommand {
                     + client.backend() + " client does not"
                     + ("kafka".equals(client.backend()) ? " (open it with ?partitions=N)" : ""));
         }
-        if (size > client.limits().maxPayloadBytes()) {
-            throw CliException.usage("--size " + size + " is above the backend's largest payload ("
+        if (workload.size > client.limits().maxPayloadBytes()) {
+            throw CliException.usage("--size " + workload.size + " is above the backend's largest payload ("
                     + client.limits().maxPayloadBytes() + " bytes)");
         }
-        Workload w = new Workload(records, size, batch, producers, consumers, window, batchAppend);
+        Workload w = workload.workload();
         String run = UUID.randomUUID().toString().substring(0, 8);
         Observed observed =
                 observe != null ? new Observed(client, observe, sampler, traceParents, !noDroppedContext) : null;

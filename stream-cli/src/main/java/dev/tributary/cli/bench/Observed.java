@@ -25,17 +25,13 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +66,7 @@ final class Observed implements AutoCloseable {
     private final What what;
     private final String samplerName;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final LongAdder exported = new LongAdder();
+    private final DroppingExporter exporter = new DroppingExporter();
     private final LongAdder ended = new LongAdder();
     private final SdkTracerProvider tracerProvider;
     private final StreamClient client;
@@ -85,8 +81,7 @@ final class Observed implements AutoCloseable {
         tracerProvider = SdkTracerProvider.builder()
                 .setSampler(s)
                 .addSpanProcessor(new EndCounter(ended))
-                .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter(exported))
-                        .build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
                 .build();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(tracerProvider)
@@ -261,7 +256,7 @@ final class Observed implements AutoCloseable {
     /** Spans sampled and ended; spans the exporter received. Flushes the span processor first. */
     long[] spans() {
         tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
-        return new long[] {ended.sum(), exported.sum()};
+        return new long[] {ended.sum(), exporter.exported()};
     }
 
     /** What the instruments recorded, to show they were on. */
@@ -316,25 +311,6 @@ final class Observed implements AutoCloseable {
         @Override
         public boolean isEndRequired() {
             return true;
-        }
-    }
-
-    /** Counts and drops the spans. */
-    private record CountingExporter(LongAdder exported) implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.add(spans.size());
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
         }
     }
 }

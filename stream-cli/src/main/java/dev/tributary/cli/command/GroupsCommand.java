@@ -10,6 +10,7 @@ import dev.tributary.cli.CliException;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,8 +40,8 @@ import picocli.CommandLine.Parameters;
             "  tributary groups orders --delete billing"
         })
 public final class GroupsCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "Show only this group.")
     String only;
@@ -54,11 +55,8 @@ public final class GroupsCommand extends ClientCommand {
             description = "Start of a created group: earliest (default), latest or an id.")
     String from;
 
-    @Option(
-            names = "--ack-timeout",
-            paramLabel = "DURATION",
-            description = "Ack timeout of a created group. Default: 30s.")
-    String ackTimeout;
+    @Mixin
+    AckTimeoutOption ackTimeout;
 
     @Option(names = "--delete", paramLabel = "GROUP", description = "Delete this group.")
     String delete;
@@ -68,8 +66,8 @@ public final class GroupsCommand extends ClientCommand {
             arity = "0..1",
             fallbackValue = DEFAULT_WATCH,
             paramLabel = "INTERVAL",
-            description =
-                    "Refresh every INTERVAL (default " + DEFAULT_WATCH + ", at least 100ms) until Ctrl-C, with rates.")
+            description = "Refresh every INTERVAL (default " + DEFAULT_WATCH
+                    + ", at least 100ms) until Ctrl-C, with rates (with -o json: a line per refresh).")
     String watch;
 
     @Option(
@@ -84,11 +82,8 @@ public final class GroupsCommand extends ClientCommand {
             description = "With --watch: show at most N groups. Default: ${DEFAULT-VALUE}.")
     int rows = 20;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json (with --watch: a line per refresh).")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     static final String DEFAULT_WATCH = "2s";
     static final Duration MIN_WATCH = Duration.ofMillis(100);
@@ -101,7 +96,7 @@ public final class GroupsCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (create != null && delete != null) {
             throw CliException.usage("give --create or --delete, not both");
         }
@@ -110,9 +105,7 @@ public final class GroupsCommand extends ClientCommand {
                 dev.tributary.spi.Checks.group(g);
             }
         }
-        if (ackTimeout != null) {
-            Args.duration("--ack-timeout", ackTimeout);
-        }
+        ackTimeout.validate();
         if (from != null) {
             Args.positionWithoutId(from);
         }
@@ -139,10 +132,10 @@ public final class GroupsCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) throws InterruptedException {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         requireStream(client, name);
         if (create != null) {
-            GroupOptions o = Args.groupOptions(from, ackTimeout, client);
+            GroupOptions o = Args.groupOptions(from, ackTimeout.text(), client);
             client.createGroup(name, create, o);
             out().println("group " + create + " on " + name + " ready (start " + o.start() + ", ack timeout "
                     + o.ackTimeout().toMillis() + " ms)");
@@ -164,13 +157,13 @@ public final class GroupsCommand extends ClientCommand {
                     interval,
                     new WatchView(rows, interval),
                     out(),
-                    format,
+                    output.format(),
                     System.console() != null);
             w.run(count == null ? Long.MAX_VALUE : count, guard()::stopRequested);
             return guard().stopRequested() ? dev.tributary.cli.Errors.INTERRUPTED : 0;
         }
         List<GroupInfo> groups = only != null ? List.of(client.groupInfo(name, only)) : client.groups(name);
-        if (format == OutputFormat.JSON) {
+        if (output.json()) {
             ArrayNode a = Json.MAPPER.createArrayNode();
             groups.forEach(g -> a.add(groupJson(g)));
             out().println(Json.line(a));

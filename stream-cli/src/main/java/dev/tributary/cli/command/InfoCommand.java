@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -41,11 +41,8 @@ public final class InfoCommand extends ClientCommand {
     @Parameters(paramLabel = "STREAM", arity = "0..*", description = "Streams to describe.")
     List<String> streams = new ArrayList<>();
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json.")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     @Override
     protected void validate() {
@@ -70,7 +67,7 @@ public final class InfoCommand extends ClientCommand {
                 continue;
             }
             List<GroupInfo> groups = client.supports(Capability.CONSUMER_GROUPS) ? client.groups(n) : List.of();
-            if (format == OutputFormat.JSON) {
+            if (output.json()) {
                 out().println(Json.line(streamJson(info, groups)));
             } else {
                 streamText(info, groups);
@@ -88,7 +85,7 @@ public final class InfoCommand extends ClientCommand {
         Limits l = client.limits();
         List<String> caps =
                 client.capabilities().stream().map(Enum::name).sorted().collect(Collectors.toList());
-        if (format == OutputFormat.JSON) {
+        if (output.json()) {
             ObjectNode n = Json.object();
             n.put("backend", client.backend());
             n.put("uri", safeUri());

@@ -10,8 +10,8 @@ import dev.tributary.cli.CliException;
 import dev.tributary.cli.Errors;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tributary range STREAM}: prints history between two positions, paging through it with
@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
             "  tributary range orders --from 2026-01-31T00:00:00Z -n 100"
         })
 public final class RangeCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to read.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Option(
             names = "--from",
@@ -55,11 +55,8 @@ public final class RangeCommand extends ClientCommand {
     @Option(names = "--page", paramLabel = "N", description = "Events per range call. Default: 1000.")
     int page = 1000;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json.")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     /** Where each of {@code partitions} partitions starts for {@code from}. */
     private static Cursor startCursor(Position from, int partitions) {
@@ -80,7 +77,7 @@ public final class RangeCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (max < 1 || page < 1) {
             throw CliException.usage("--max and --page must be at least 1");
         }
@@ -89,11 +86,11 @@ public final class RangeCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         requireStream(client, name);
         Position pos = Args.position(from, client);
         EventId toId = to == null ? null : Args.id(to, client);
-        EventPrinter printer = new EventPrinter(out(), format);
+        EventPrinter printer = new EventPrinter(out(), output.format());
         int pageSize = Math.min(page, client.limits().maxReadCount());
         // A partitioned stream pages with a cursor over its partitions (StreamClient.range).
         int partitions = client.info(name).partitionCount();

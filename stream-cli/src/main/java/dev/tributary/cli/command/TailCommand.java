@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tributary tail STREAM}: prints events as they arrive, from a position or as a member of a
@@ -43,8 +43,8 @@ import picocli.CommandLine.Parameters;
             "  tributary tail orders --group billing --member b1"
         })
 public final class TailCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to follow.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @Option(
             names = "--from",
@@ -64,22 +64,16 @@ public final class TailCommand extends ClientCommand {
             description = "The member name in the group. Default: tributary-<pid>.")
     String member;
 
-    @Option(
-            names = "--ack-timeout",
-            paramLabel = "DURATION",
-            description = "Ack timeout of a group this command creates. Default: 30s.")
-    String ackTimeout;
+    @Mixin
+    AckTimeoutOption ackTimeout;
 
     @Option(
             names = "--no-ack",
             description = "As a group member, do not ack (the events are redelivered after the ack timeout).")
     boolean noAck;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "text (default) or json (one object per line).")
-    OutputFormat format = OutputFormat.TEXT;
+    @Mixin
+    OutputOption output;
 
     @Option(
             names = {"-n", "--count"},
@@ -116,16 +110,14 @@ public final class TailCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (count < 1) {
             throw dev.tributary.cli.CliException.usage("--count must be at least 1, got " + count);
         }
         if (idle != null) {
             Args.duration("--idle", idle);
         }
-        if (ackTimeout != null) {
-            Args.duration("--ack-timeout", ackTimeout);
-        }
+        ackTimeout.validate();
         if (group != null) {
             dev.tributary.spi.Checks.group(group);
         }
@@ -144,10 +136,10 @@ public final class TailCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         Duration idleLimit = idle == null ? null : Args.duration("--idle", idle);
         requireStream(client, name);
-        EventPrinter printer = new EventPrinter(out(), format);
+        EventPrinter printer = new EventPrinter(out(), output.format());
         int maxBatch = Math.min(batch, client.limits().maxReadCount());
         SignalGuard guard = guard();
         String resume = null;
@@ -158,7 +150,7 @@ public final class TailCommand extends ClientCommand {
                 resume = reader.cursor().toString(); // one partition: the last id; several: every partition's place
             }
         } else {
-            client.createGroup(name, group, Args.groupOptions(from, ackTimeout, client));
+            client.createGroup(name, group, Args.groupOptions(from, ackTimeout.text(), client));
             String m = member != null
                     ? member
                     : "tributary-" + ProcessHandle.current().pid();

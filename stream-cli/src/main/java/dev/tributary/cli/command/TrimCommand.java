@@ -6,8 +6,8 @@ import dev.tributary.StreamName;
 import dev.tributary.Trim;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code tributary trim STREAM}: applies one retention request and prints what it removed. */
 @Command(
@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
             "  tributary trim orders --below 1700000000000-0"
         })
 public final class TrimCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "STREAM", description = "The stream to trim.")
-    String stream;
+    @Mixin
+    StreamParameter stream;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Request request;
@@ -53,7 +53,7 @@ public final class TrimCommand extends ClientCommand {
 
     @Override
     protected void validate() {
-        StreamName.of(stream);
+        stream.name();
         if (request.maxLength != null && request.maxLength < 0) {
             throw dev.tributary.cli.CliException.usage("--max-length must be 0 or more, got " + request.maxLength);
         }
@@ -64,7 +64,7 @@ public final class TrimCommand extends ClientCommand {
 
     @Override
     protected int run(StreamClient client) {
-        StreamName name = StreamName.of(stream);
+        StreamName name = stream.name();
         Trim trim;
         if (request.maxLength != null) {
             trim = Trim.toLength(request.maxLength);

@@ -191,18 +191,7 @@ class BackendsIT {
     void benchComparesWithTheRawClient(String backend, @TempDir Path dir) throws Exception {
         String uri = LocalBrokers.uri(backend);
         Path file = dir.resolve("bench.json");
-        Result r = run(
-                "--uri",
-                uri,
-                "bench",
-                "--records",
-                "5000",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--json",
-                file.toString());
+        Result r = benchOneRound(uri, file, "--records", "5000");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("raw "), r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(file));
@@ -218,10 +207,9 @@ class BackendsIT {
         Path file = dir.resolve("phases.json");
         boolean kafka = backend.equals("kafka"); // and a partitioned topic there
         String uri = LocalBrokers.uri(backend);
-        Result r = run(
-                "--uri",
+        Result r = benchOneRound(
                 kafka ? uri + (uri.contains("?") ? "&" : "?") + "partitions=2" : uri,
-                "bench",
+                file,
                 "--records",
                 "2000",
                 "--consumers",
@@ -232,13 +220,7 @@ class BackendsIT {
                 "4000",
                 "--publisher",
                 "--partitions",
-                kafka ? "2" : "1",
-                "--rounds",
-                "1",
-                "--warmup",
-                "0",
-                "--json",
-                file.toString());
+                kafka ? "2" : "1");
         assertEquals(0, r.code(), r::toString);
         JsonNode n = new ObjectMapper().readTree(Files.readString(file));
         for (String phase : List.of("append", "tail", "process", "latency")) {
@@ -247,6 +229,14 @@ class BackendsIT {
         }
         assertTrue(n.get("latencyP99Ratio").asDouble() > 0, r::toString);
         assertFalse(n.get("tributary").has("consume"), r::toString);
+    }
+
+    /** {@code tributary --uri URI bench ARGS}: one measured round, no warm-up, the result in {@code json}. */
+    private static Result benchOneRound(String uri, Path json, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("--uri", uri, "bench"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--rounds", "1", "--warmup", "0", "--json", json.toString()));
+        return run(all.toArray(String[]::new));
     }
 
     @ParameterizedTest

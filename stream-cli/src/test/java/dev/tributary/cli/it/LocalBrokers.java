@@ -3,9 +3,7 @@ package dev.tributary.cli.it;
 import dev.tributary.tck.fixture.Brokers;
 import dev.tributary.tck.fixture.KafkaKraftBroker;
 import dev.tributary.tck.fixture.LocalProcessBroker;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
+import dev.tributary.tck.fixture.ThrowawayBroker;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,9 +13,10 @@ import org.junit.jupiter.api.Assumptions;
  * The brokers of the command line's integration tests, one per backend per JVM: a URI from the
  * environment ({@code TRIBUTARY_REDIS_URI}, {@code TRIBUTARY_NATS_URL}, {@code TRIBUTARY_KAFKA_BOOTSTRAP},
  * as the backends' own fixtures read them), else a local process on a free loopback port
- * ({@code redis-server}, {@code nats-server -js}, a KRaft broker from the {@code kafka_2.13} jars), else
- * skipped loudly (or failed where {@code tributary.require.brokers=true}). Processes die with the JVM. The
- * local Kafka broker also has a SASL/PLAIN listener with one user ({@link #kafkaSaslUri}).
+ * ({@code redis-server} or {@code nats-server -js} as the kit's {@link ThrowawayBroker}, a KRaft broker from
+ * the {@code kafka_2.13} jars), else skipped loudly (or failed where {@code tributary.require.brokers=true}).
+ * Processes die with the JVM. The local Kafka broker also has a SASL/PLAIN listener with one user
+ * ({@link #kafkaSaslUri}).
  */
 final class LocalBrokers {
     private static final Map<String, String> URIS = new ConcurrentHashMap<>();
@@ -33,13 +32,10 @@ final class LocalBrokers {
         String uri;
         switch (backend) {
             case "redis":
-                uri = env("TRIBUTARY_REDIS_URI")
-                        .orElseGet(
-                                () -> "redis://127.0.0.1:" + start(new Redis()).port());
+                uri = env("TRIBUTARY_REDIS_URI").orElseGet(() -> throwaway("redis", "TRIBUTARY_REDIS_URI"));
                 break;
             case "nats":
-                uri = env("TRIBUTARY_NATS_URL")
-                        .orElseGet(() -> "nats://127.0.0.1:" + start(new Nats()).port());
+                uri = env("TRIBUTARY_NATS_URL").orElseGet(() -> throwaway("nats", "TRIBUTARY_NATS_URL"));
                 break;
             case "kafka":
                 uri = env("TRIBUTARY_KAFKA_BOOTSTRAP").map(b -> "kafka://" + b).orElseGet(LocalBrokers::kafka);
@@ -54,6 +50,22 @@ final class LocalBrokers {
     private static Optional<String> env(String name) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /** The URI of the kit's {@link ThrowawayBroker} of {@code backend}, started here and closed with the JVM. */
+    private static String throwaway(String backend, String envVariable) {
+        String binary = backend + "-server";
+        if (LocalProcessBroker.onPath(binary).isEmpty()) {
+            throw Brokers.unavailable(backend, envVariable + " is not set and " + binary + " is not on the PATH");
+        }
+        ThrowawayBroker broker;
+        try {
+            broker = ThrowawayBroker.start(backend);
+        } catch (RuntimeException e) {
+            throw Brokers.unavailable(backend, e.getMessage());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "cli-it-broker-close"));
+        return broker.uri();
     }
 
     private static <B extends LocalProcessBroker> B start(B broker) {
@@ -114,60 +126,5 @@ final class LocalBrokers {
                 kafkaSaslPort > 0,
                 "the Kafka broker comes from TRIBUTARY_KAFKA_BOOTSTRAP: " + "no SASL listener of ours to log in to");
         return "kafka://" + user + ":" + password + "@127.0.0.1:" + kafkaSaslPort;
-    }
-
-    static final class Redis extends LocalProcessBroker {
-        private final Path binary;
-
-        Redis() {
-            super("redis", Duration.ofSeconds(30));
-            this.binary = onPath("redis-server")
-                    .orElseThrow(() -> Brokers.unavailable(
-                            "redis", "TRIBUTARY_REDIS_URI is not set and redis-server is not on the PATH"));
-        }
-
-        @Override
-        protected List<String> command() {
-            return List.of(
-                    binary.toString(),
-                    "--port",
-                    Integer.toString(port()),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    dir().toString(),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--protected-mode",
-                    "no",
-                    "--daemonize",
-                    "no");
-        }
-    }
-
-    static final class Nats extends LocalProcessBroker {
-        private final Path binary;
-
-        Nats() {
-            super("nats", Duration.ofSeconds(30));
-            this.binary = onPath("nats-server")
-                    .orElseThrow(() -> Brokers.unavailable(
-                            "nats", "TRIBUTARY_NATS_URL is not set and nats-server is not on the PATH"));
-        }
-
-        @Override
-        protected List<String> command() {
-            return List.of(
-                    binary.toString(),
-                    "-a",
-                    "127.0.0.1",
-                    "-p",
-                    Integer.toString(port()),
-                    "-js",
-                    "-sd",
-                    dir().resolve("store").toString());
-        }
     }
 }
