@@ -514,24 +514,14 @@ class TailProcessorTest {
         append(5, "l");
         List<Long> lags = new CopyOnWriteArrayList<>();
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-        ProcessorListener listener = new ProcessorListener() {
-            @Override
-            public void onLag(String processor, long lag) {
-                lags.add(lag);
-            }
-
+        ProcessorListener listener = new LagRecorder(lags) {
             @Override
             public void onBatch(String processor, int received, int filtered, int deadLettered, EventId lastId) {
                 batchSizes.add(received);
             }
         };
         // the fake clock does not move while nothing sleeps: exactly one report, after the first batch
-        start(builder(client)
-                .listener(listener)
-                .batchSize(2)
-                .lagInterval(Duration.ofSeconds(1))
-                .handler(m -> {})
-                .build());
+        startInBatchesOf2ReportingLag(listener);
         await("lag report", () -> !lags.isEmpty());
         await(
                 "all batches",
@@ -548,20 +538,34 @@ class TailProcessorTest {
                     stream, StreamRecord.builder().payload("l" + i).key("k" + i).build());
         }
         List<Long> lags = new CopyOnWriteArrayList<>();
-        ProcessorListener listener = new ProcessorListener() {
-            @Override
-            public void onLag(String processor, long lag) {
-                lags.add(lag);
-            }
-        };
+        ProcessorListener listener = new LagRecorder(lags);
         // one report, after the first batch of 2: 4 of the 6 are unread, whichever partitions they are in
+        startInBatchesOf2ReportingLag(listener);
+        await("lag report", () -> !lags.isEmpty());
+        assertEquals(List.of(4L), lags);
+    }
+
+    /** Starts a processor over {@code client} that reads batches of 2 and reports lag every second. */
+    private void startInBatchesOf2ReportingLag(ProcessorListener listener) {
         start(builder(client)
                 .listener(listener)
                 .batchSize(2)
                 .lagInterval(Duration.ofSeconds(1))
                 .handler(m -> {})
                 .build());
-        await("lag report", () -> !lags.isEmpty());
-        assertEquals(List.of(4L), lags);
+    }
+
+    /** Adds every lag reported to a list. */
+    private static class LagRecorder implements ProcessorListener {
+        private final List<Long> lags;
+
+        LagRecorder(List<Long> lags) {
+            this.lags = lags;
+        }
+
+        @Override
+        public void onLag(String processor, long lag) {
+            lags.add(lag);
+        }
     }
 }
