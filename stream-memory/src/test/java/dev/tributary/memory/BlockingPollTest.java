@@ -33,6 +33,14 @@ class BlockingPollTest {
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
     private static final long WOKEN_WITHIN_S = 5;
 
+    /** Appends {@code payload} to {@code s} through {@code writer} while {@code r} is blocked in a poll, which it wakes. */
+    private static void assertAppendWakesPoll(StreamReader r, StreamClient writer, StreamName s, String payload)
+            throws Exception {
+        CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
+        writer.append(s, StreamRecord.of(payload));
+        assertEquals(payload, f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+    }
+
     /** Runs {@code poll} in another thread and waits until it has had time to block. */
     private static <T> CompletableFuture<T> blocked(Supplier<T> poll) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
@@ -80,10 +88,7 @@ class BlockingPollTest {
             StreamName s = fresh("wake");
             c.createStream(s);
             try (StreamReader r = c.openReader(s, Position.latest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                c.append(s, StreamRecord.of("hello"));
-                List<StreamEvent> got = f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS);
-                assertEquals("hello", got.get(0).payloadAsString());
+                assertAppendWakesPoll(r, c, s, "hello");
             }
         }
     }
@@ -93,10 +98,7 @@ class BlockingPollTest {
         try (StreamClient c = client("")) {
             StreamName s = fresh("wake-missing");
             try (StreamReader r = c.openReader(s, Position.earliest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                c.append(s, StreamRecord.of("first"));
-                assertEquals(
-                        "first", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertAppendWakesPoll(r, c, s, "first");
             }
         }
     }
@@ -108,10 +110,7 @@ class BlockingPollTest {
                 StreamClient writer = dev.tributary.StreamClients.open(store)) {
             StreamName s = fresh("wake-named");
             try (StreamReader r = reader.openReader(s, Position.latest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                writer.append(s, StreamRecord.of("across"));
-                assertEquals(
-                        "across", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertAppendWakesPoll(r, writer, s, "across");
             }
         }
     }
