@@ -41,6 +41,15 @@ class BlockingPollTest {
         assertEquals(payload, f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
     }
 
+    /** Creates {@code s} with group "g" and blocks member "m" of it in a poll. */
+    private static CompletableFuture<List<StreamEvent>> blockedGroupPoll(StreamClient c, StreamName s)
+            throws InterruptedException {
+        c.createStream(s);
+        c.createGroup(s, "g", GroupOptions.defaults());
+        GroupConsumer m = c.openGroupConsumer(s, "g", "m");
+        return blocked(() -> m.poll(10, LONG_WAIT));
+    }
+
     /** Runs {@code poll} in another thread and waits until it has had time to block. */
     private static <T> CompletableFuture<T> blocked(Supplier<T> poll) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
@@ -157,10 +166,7 @@ class BlockingPollTest {
     void deleteStreamWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
         try (StreamClient c = client("")) {
             StreamName s = fresh("gdel");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
             assertTrue(c.deleteStream(s));
             assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
         }
@@ -170,10 +176,7 @@ class BlockingPollTest {
     void deleteGroupWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
         try (StreamClient c = client("")) {
             StreamName s = fresh("gdelg");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
             assertTrue(c.deleteGroup(s, "g"));
             assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
         }
@@ -183,10 +186,7 @@ class BlockingPollTest {
     void appendWakesABlockedGroupPoll() throws Exception {
         try (StreamClient c = client("")) {
             StreamName s = fresh("gwake");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
             c.append(s, StreamRecord.of("x"));
             assertEquals("x", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
         }

@@ -92,6 +92,14 @@ class GracefulShutdownTest {
         }
     }
 
+    /** A processor of {@code group} over the orders stream, in batches of 5, polling every 20 ms. */
+    static GroupProcessor.Builder<String> ordersInBatchesOf5(TributaryProcessors processors, String group) {
+        return processors
+                .group("orders", group, dev.tributary.core.Codecs.utf8())
+                .batchSize(5)
+                .pollWait(Duration.ofMillis(20));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Slow {
         static final List<EventId> handled = new CopyOnWriteArrayList<>();
@@ -99,10 +107,7 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> slow(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "slow", dev.tributary.core.Codecs.utf8())
-                    .batchSize(5)
-                    .pollWait(Duration.ofMillis(20))
+            return ordersInBatchesOf5(processors, "slow")
                     .handler(m -> {
                         entered.countDown();
                         Thread.sleep(100);
@@ -119,10 +124,7 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> stuck(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "stuck", dev.tributary.core.Codecs.utf8())
-                    .batchSize(5)
-                    .pollWait(Duration.ofMillis(20))
+            return ordersInBatchesOf5(processors, "stuck")
                     .groupOptions(GroupOptions.defaults().withAckTimeout(Duration.ofMillis(200)))
                     .handler(m -> {
                         if (m.value().equals("3")) {
