@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -153,31 +154,28 @@ class BlockingPollTest {
     @Test
     void clientCloseWakesABlockedGroupPollWhichFailsClosed() throws Exception {
         StreamClient c = client("");
-        StreamName s = fresh("gclose");
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-        CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+        CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, fresh("gclose"));
         c.close();
         assertEquals(ErrorKind.CLOSED, failure(f).kind());
     }
 
     @Test
     void deleteStreamWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
-        try (StreamClient c = client("")) {
-            StreamName s = fresh("gdel");
-            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
-            assertTrue(c.deleteStream(s));
-            assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
-        }
+        assertDeletingWakesAGroupPollWhichFailsNotFound("gdel", StreamClient::deleteStream);
     }
 
     @Test
     void deleteGroupWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
+        assertDeletingWakesAGroupPollWhichFailsNotFound("gdelg", (c, s) -> c.deleteGroup(s, "g"));
+    }
+
+    /** {@code delete}, which must find something to delete, wakes a blocked group poll that then fails NOT_FOUND. */
+    private void assertDeletingWakesAGroupPollWhichFailsNotFound(
+            String name, BiPredicate<StreamClient, StreamName> delete) throws Exception {
         try (StreamClient c = client("")) {
-            StreamName s = fresh("gdelg");
+            StreamName s = fresh(name);
             CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
-            assertTrue(c.deleteGroup(s, "g"));
+            assertTrue(delete.test(c, s));
             assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
         }
     }
