@@ -83,11 +83,7 @@ class TailProcessorTest {
         List<EventId> ids = append(25, "e");
         List<String> seen = new CopyOnWriteArrayList<>();
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
-        TailProcessor<String> p = start(builder(client)
-                .checkpointStore(store)
-                .batchSize(10)
-                .handler(m -> seen.add(m.value()))
-                .build());
+        TailProcessor<String> p = startCollecting(store, 10, seen);
         await("25 events", () -> seen.size() == 25);
         await("checkpoint", () -> store.load("t1").equals(java.util.Optional.of(ids.get(24))));
         assertEquals("e0", seen.get(0));
@@ -135,11 +131,7 @@ class TailProcessorTest {
             expected.add("a" + i);
         }
         List<String> seen = new CopyOnWriteArrayList<>();
-        TailProcessor<String> p = start(builder(client)
-                .checkpointStore(store)
-                .batchSize(7)
-                .handler(m -> seen.add(m.value()))
-                .build());
+        TailProcessor<String> p = startCollecting(store, 7, seen);
         await("first thirty", () -> seen.size() == 30);
         await(
                 "a cursor over three partitions",
@@ -543,6 +535,15 @@ class TailProcessorTest {
         startInBatchesOf2ReportingLag(listener);
         await("lag report", () -> !lags.isEmpty());
         assertEquals(List.of(4L), lags);
+    }
+
+    /** Starts a processor over {@code client} checkpointing to {@code store} that adds every value to {@code seen}. */
+    private TailProcessor<String> startCollecting(CheckpointStore store, int batchSize, List<String> seen) {
+        return start(builder(client)
+                .checkpointStore(store)
+                .batchSize(batchSize)
+                .handler(m -> seen.add(m.value()))
+                .build());
     }
 
     /** Starts a processor over {@code client} that reads batches of 2 and reports lag every second. */
