@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -59,22 +60,20 @@ public final class OptionReader {
 
     /** A duration ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, milliseconds or ISO-8601) within [min, max]. */
     public Duration duration(String name, Duration dflt, Duration min, Duration max) {
-        Optional<String> v = config.option(name);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        Duration d;
-        try {
-            d = ClientConfig.parseDuration(name, v.get());
-        } catch (StreamException e) {
-            problems.add(name + "=" + shown(name, v.get()) + " is not a duration; write e.g. 500ms, 5s, 2m or PT5S");
-            return dflt;
-        }
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            problems.add(name + "=" + shown(name, v.get()) + " must be " + min + " to " + max);
-            return dflt;
-        }
-        return d;
+        return valueOr(name, dflt, raw -> {
+            Duration d;
+            try {
+                d = ClientConfig.parseDuration(name, raw);
+            } catch (StreamException e) {
+                invalid(name, raw, "is not a duration; write e.g. 500ms, 5s, 2m or PT5S");
+                return null;
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                invalid(name, raw, "must be " + min + " to " + max);
+                return null;
+            }
+            return d;
+        });
     }
 
     /** A duration above zero. */
@@ -89,74 +88,69 @@ public final class OptionReader {
 
     /** An integer within [min, max]. */
     public long range(String name, long dflt, long min, long max) {
-        Optional<String> v = config.option(name);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        long n;
-        try {
-            n = Long.parseLong(v.get().trim());
-        } catch (NumberFormatException e) {
-            problems.add(name + "=" + shown(name, v.get()) + " is not an integer");
-            return dflt;
-        }
-        if (n < min || n > max) {
-            problems.add(name + "=" + n + " must be " + min + " to " + max);
-            return dflt;
-        }
-        return n;
+        return valueOr(name, dflt, raw -> {
+            long n;
+            try {
+                n = Long.parseLong(raw.trim());
+            } catch (NumberFormatException e) {
+                invalid(name, raw, "is not an integer");
+                return null;
+            }
+            if (n < min || n > max) {
+                problems.add(name + "=" + n + " must be " + min + " to " + max);
+                return null;
+            }
+            return n;
+        });
     }
 
     /** {@code true} or {@code false} (any case); a bare option ({@code ?flag}) is true. */
     public boolean bool(String name, boolean dflt) {
-        Optional<String> v = config.option(name);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        String s = v.get().trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.isEmpty()) {
-            return true;
-        }
-        if (s.equals("false")) {
-            return false;
-        }
-        problems.add(name + "=" + shown(name, v.get()) + " must be true or false");
-        return dflt;
+        return valueOr(name, dflt, raw -> {
+            String s = raw.trim().toLowerCase(Locale.ROOT);
+            if (s.equals("true") || s.isEmpty()) {
+                return true;
+            }
+            if (s.equals("false")) {
+                return false;
+            }
+            invalid(name, raw, "must be true or false");
+            return null;
+        });
     }
 
     /** One of {@code allowed} (compared in lower case; the answer is lower case). */
     public String choice(String name, String dflt, String... allowed) {
-        Optional<String> v = config.option(name);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        String s = v.get().trim().toLowerCase(Locale.ROOT);
-        for (String a : allowed) {
-            if (a.toLowerCase(Locale.ROOT).equals(s)) {
-                return a.toLowerCase(Locale.ROOT);
+        return valueOr(name, dflt, raw -> {
+            String s = raw.trim().toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.toLowerCase(Locale.ROOT).equals(s)) {
+                    return a.toLowerCase(Locale.ROOT);
+                }
             }
-        }
-        problems.add(name + "=" + shown(name, v.get()) + " must be one of " + String.join(", ", allowed));
-        return dflt;
+            invalid(name, raw, "must be one of " + String.join(", ", allowed));
+            return null;
+        });
     }
 
     /** A constant of {@code type}, by name in any case, {@code -} read as {@code _}. */
     public <E extends Enum<E>> E enumeration(String name, Class<E> type, E dflt) {
-        Optional<String> v = config.option(name);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        String s = v.get().trim().replace('-', '_').toUpperCase(Locale.ROOT);
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(s)) {
-                return e;
+        return valueOr(name, dflt, raw -> {
+            String s = raw.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equals(s)) {
+                    return e;
+                }
             }
-        }
-        problems.add(name + "=" + shown(name, v.get()) + " must be one of "
-                + Arrays.stream(type.getEnumConstants())
-                        .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                        .collect(Collectors.joining(", ")));
-        return dflt;
+            invalid(
+                    name,
+                    raw,
+                    "must be one of "
+                            + Arrays.stream(type.getEnumConstants())
+                                    .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                    .collect(Collectors.joining(", ")));
+            return null;
+        });
     }
 
     /** A path to a readable regular file, if given. */
@@ -192,6 +186,24 @@ public final class OptionReader {
                 ? "invalid " + backend + " option in " + config.safeUri() + ": "
                 : problems.size() + " invalid " + backend + " options in " + config.safeUri() + ": ";
         throw new StreamException(ErrorKind.CONFIGURATION, head + String.join("; ", problems));
+    }
+
+    /**
+     * {@code dflt} when the option is absent; otherwise what {@code read} makes of its value, or
+     * {@code dflt} when {@code read} recorded a problem and returned null.
+     */
+    private <V> V valueOr(String name, V dflt, Function<String, V> read) {
+        Optional<String> v = config.option(name);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        V value = read.apply(v.get());
+        return value == null ? dflt : value;
+    }
+
+    /** Records that {@code name=raw} (a secret shown as ****) {@code problem}. */
+    private void invalid(String name, String raw, String problem) {
+        problems.add(name + "=" + shown(name, raw) + " " + problem);
     }
 
     private static String shown(String name, String value) {

@@ -5,11 +5,11 @@ import dev.tributary.StreamName;
 import dev.tributary.core.internal.NamedThreadFactory;
 import dev.tributary.core.internal.SafeListener;
 import dev.tributary.core.internal.Settings;
+import dev.tributary.core.internal.ThreadLocalRandomGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -143,7 +143,7 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
     }
 
     /**
-     * The jitter source (default {@link ThreadLocalRandom}); tests inject a seeded one. It must be
+     * The jitter source (default {@link java.util.concurrent.ThreadLocalRandom}); tests inject a seeded one. It must be
      * thread-safe when a group processor runs with a concurrency above 1 (lanes share it).
      */
     public B random(RandomGenerator random) {
@@ -234,18 +234,5 @@ public abstract class ProcessorBuilder<T, B extends ProcessorBuilder<T, B>> {
                 stopTimeout,
                 lagInterval,
                 threadFactory != null ? threadFactory : new NamedThreadFactory("tributary-" + kind + "-" + n));
-    }
-
-    /** Delegates to the calling thread's {@link ThreadLocalRandom} (safe to share across lanes). */
-    private static final class ThreadLocalRandomGenerator implements RandomGenerator {
-        @Override
-        public long nextLong() {
-            return ThreadLocalRandom.current().nextLong();
-        }
-
-        @Override
-        public long nextLong(long bound) {
-            return ThreadLocalRandom.current().nextLong(bound);
-        }
     }
 }

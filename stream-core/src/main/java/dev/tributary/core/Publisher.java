@@ -9,6 +9,8 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.core.internal.Deliveries;
+import dev.tributary.core.internal.InFlight;
+import dev.tributary.core.internal.ThreadLocalRandomGenerator;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,9 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -81,28 +80,21 @@ public final class Publisher<T> implements AutoCloseable {
     private final StreamClient client;
     private final StreamName stream;
     private final Codec<T> codec;
-    private final int maxInFlight;
-    private final Duration whenFull;
     private final Supplier<String> idempotencyIds;
     private final Duration closeTimeout;
     private final boolean idempotent;
     private final Deliveries deliveries;
-
-    private final Semaphore permits;
-    private final Object idle = new Object();
-    private int inFlight;
+    private final InFlight inFlight;
     private volatile boolean closed;
 
     private Publisher(Builder<T> b) {
         this.client = b.client;
         this.stream = b.stream;
         this.codec = b.codec;
-        this.maxInFlight = b.maxInFlight;
-        this.whenFull = b.whenFull;
         this.idempotencyIds = b.idempotencyIds;
         this.closeTimeout = b.closeTimeout;
         this.idempotent = b.idempotence && client.supports(Capability.IDEMPOTENT_APPEND);
-        this.permits = new Semaphore(maxInFlight);
+        this.inFlight = new InFlight(stream, b.maxInFlight, b.whenFull);
         this.deliveries = new Deliveries(
                 new Deliveries.Config(
                         client,
@@ -116,7 +108,7 @@ public final class Publisher<T> implements AutoCloseable {
                         b.sleeper,
                         b.random,
                         b.executor),
-                this::release);
+                inFlight::release);
     }
 
     /** A builder of a publisher of {@code T} values to {@code stream} through {@code client}. */
@@ -157,7 +149,7 @@ public final class Publisher<T> implements AutoCloseable {
             rb.idempotencyId(idempotencyIds.get());
         }
         StreamRecord record = rb.build();
-        acquire();
+        inFlight.acquire();
         CompletableFuture<EventId> result = new CompletableFuture<>();
         deliveries.submit(record, result);
         return result;
@@ -174,24 +166,12 @@ public final class Publisher<T> implements AutoCloseable {
 
     /** Values in flight now. */
     public int inFlight() {
-        synchronized (idle) {
-            return inFlight;
-        }
+        return inFlight.count();
     }
 
     /** Waits until nothing is in flight, at most {@code timeout}; returns whether that holds. */
     public boolean flush(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-            return true;
-        }
+        return inFlight.awaitIdle(timeout);
     }
 
     /** Stops accepting values and waits up to the close timeout for those in flight. Idempotent. */
@@ -202,38 +182,6 @@ public final class Publisher<T> implements AutoCloseable {
             flush(closeTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acquire() {
-        boolean ok;
-        try {
-            ok = whenFull.isZero()
-                    ? permits.tryAcquire()
-                    : permits.tryAcquire(whenFull.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamException(
-                    ErrorKind.BACKPRESSURE, "interrupted while waiting for room to publish to '" + stream + "'", e);
-        }
-        if (!ok) {
-            throw new StreamException(
-                    ErrorKind.BACKPRESSURE,
-                    maxInFlight + " values are already in flight to '" + stream + "' (waited " + whenFull.toMillis()
-                            + " ms); publish more slowly or raise maxInFlight");
-        }
-        synchronized (idle) {
-            inFlight++;
-        }
-    }
-
-    private void release() {
-        permits.release();
-        synchronized (idle) {
-            inFlight--;
-            if (inFlight == 0) {
-                idle.notifyAll();
-            }
         }
     }
 
@@ -248,7 +196,7 @@ public final class Publisher<T> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Publisher[" + stream + ", inFlight=" + inFlight() + "/" + maxInFlight + "]";
+        return "Publisher[" + stream + ", inFlight=" + inFlight() + "/" + inFlight.max() + "]";
     }
 
     /** Builds a {@link Publisher}. */
@@ -392,17 +340,7 @@ public final class Publisher<T> implements AutoCloseable {
                 idempotencyIds = uniqueIds();
             }
             if (random == null) {
-                random = new RandomGenerator() {
-                    @Override
-                    public long nextLong() {
-                        return ThreadLocalRandom.current().nextLong();
-                    }
-
-                    @Override
-                    public long nextLong(long bound) {
-                        return ThreadLocalRandom.current().nextLong(bound);
-                    }
-                };
+                random = new ThreadLocalRandomGenerator();
             }
             return new Publisher<>(this);
         }

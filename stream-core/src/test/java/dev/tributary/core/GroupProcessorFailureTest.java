@@ -69,6 +69,29 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
                 .kind();
     }
 
+    /**
+     * {@code b} without retries, failing the processor at the event {@code bad}; the events handled
+     * before it are added to {@code handled}.
+     */
+    private static GroupProcessor<String> failingAtBad(GroupProcessor.Builder<String> b, List<String> handled) {
+        return b.retry(RetryPolicy.noRetry())
+                .deadLetters(DeadLetterPolicy.failProcessor())
+                .handler(m -> {
+                    if (m.value().equals("bad")) {
+                        throw new IllegalStateException("cannot handle");
+                    }
+                    handled.add(m.value());
+                })
+                .build();
+    }
+
+    /** Waits until {@code p} ended FAILED by the handler's own ({@code INTERNAL}) failure. */
+    private static void assertFailedByTheHandler(Processor p, String message) throws InterruptedException {
+        assertTrue(p.awaitTermination(Duration.ofSeconds(30)));
+        assertEquals(ProcessorState.FAILED, p.state());
+        assertEquals(ErrorKind.INTERNAL, kindOf(p), message);
+    }
+
     @Test
     void aGroupLostDuringAPollIsAGapAfterWhichTheGroupIsRecreatedAndReadingGoesOn() throws Exception {
         append("a", "b", "c");
@@ -210,19 +233,8 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
     void aHandlerFailureThatFailsTheProcessorStillAcksTheEventsFinishedBeforeIt() throws Exception {
         append("ok0", "ok1", "bad", "ok3");
         List<String> handled = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = start(builder(client)
-                .retry(RetryPolicy.noRetry())
-                .deadLetters(DeadLetterPolicy.failProcessor())
-                .handler(m -> {
-                    if (m.value().equals("bad")) {
-                        throw new IllegalStateException("cannot handle");
-                    }
-                    handled.add(m.value());
-                })
-                .build());
-        assertTrue(p.awaitTermination(Duration.ofSeconds(30)));
-        assertEquals(ProcessorState.FAILED, p.state());
-        assertEquals(ErrorKind.INTERNAL, kindOf(p));
+        GroupProcessor<String> p = start(failingAtBad(builder(client), handled));
+        assertFailedByTheHandler(p, "the handler's failure");
         assertTrue(p.failure().orElseThrow().getMessage().contains("failProcessor"));
         assertEquals(List.of("ok0", "ok1"), handled);
         assertEquals(2, pending(), "ok0 and ok1 acked; bad and ok3 left for redelivery");
@@ -239,18 +251,8 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
                 throw new StreamException(ErrorKind.CONFIGURATION, "no acks for you");
             }
         });
-        GroupProcessor<String> p = start(builder(refusing)
-                .retry(RetryPolicy.noRetry())
-                .deadLetters(DeadLetterPolicy.failProcessor())
-                .handler(m -> {
-                    if (m.value().equals("bad")) {
-                        throw new IllegalStateException("cannot handle");
-                    }
-                })
-                .build());
-        assertTrue(p.awaitTermination(Duration.ofSeconds(30)));
-        assertEquals(ProcessorState.FAILED, p.state());
-        assertEquals(ErrorKind.INTERNAL, kindOf(p), "the handler's failure, not the ack's");
+        GroupProcessor<String> p = start(failingAtBad(builder(refusing), new CopyOnWriteArrayList<>()));
+        assertFailedByTheHandler(p, "the handler's failure, not the ack's");
         assertEquals(1, acks.get(), "the finished event's ack was tried once");
         assertEquals(2, pending());
     }
@@ -267,21 +269,9 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
                             .build());
         }
         List<String> handled = new CopyOnWriteArrayList<>();
-        GroupProcessor<String> p = start(builder(client)
-                .concurrency(3)
-                .batchSize(100)
-                .retry(RetryPolicy.noRetry())
-                .deadLetters(DeadLetterPolicy.failProcessor())
-                .handler(m -> {
-                    if (m.value().equals("bad")) {
-                        throw new IllegalStateException("cannot handle");
-                    }
-                    handled.add(m.value());
-                })
-                .build());
-        assertTrue(p.awaitTermination(Duration.ofSeconds(30)));
-        assertEquals(ProcessorState.FAILED, p.state());
-        assertEquals(ErrorKind.INTERNAL, kindOf(p));
+        GroupProcessor<String> p =
+                start(failingAtBad(builder(client).concurrency(3).batchSize(100), handled));
+        assertFailedByTheHandler(p, "the handler's failure");
         assertTrue(handled.size() < total);
         assertEquals(total - handled.size(), pending(), "exactly the handled events were acked");
     }

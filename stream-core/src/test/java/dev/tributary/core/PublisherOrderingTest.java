@@ -53,6 +53,13 @@ class PublisherOrderingTest {
                 .build();
     }
 
+    /** Publishes one event per key (null: none), numbered 1, 2, 3… in that order. */
+    private static void publishKeys(Publisher<String> p, String... keys) {
+        for (int i = 0; i < keys.length; i++) {
+            var unused = publish(p, keys[i], i + 1);
+        }
+    }
+
     /** Values look like "k3-17": key k3, the 17th event published; keyless ones "_-17". */
     private static CompletableFuture<EventId> publish(Publisher<String> p, String key, int seq) {
         return p.publish((key == null ? "_" : key) + "-" + seq, key, Headers.empty());
@@ -84,10 +91,7 @@ class PublisherOrderingTest {
     @Test
     void laterEventsOfAKeyWaitWhileAnEarlierOneIsRetriedAndOtherKeysPipeline() {
         Publisher<String> p = publisher(Ordering.PER_KEY, 100);
-        publish(p, "a", 1);
-        publish(p, "b", 2);
-        publish(p, "a", 3);
-        publish(p, "c", 4);
+        publishKeys(p, "a", "b", "a", "c");
         assertEquals(
                 List.of("a-1", "b-2", "c-4"), broker.pendingPayloads(), "a-3 waits behind a-1; b and c go at once");
         broker.answer("a-1", RETRYABLE);
@@ -118,11 +122,7 @@ class PublisherOrderingTest {
     @Test
     void aKeylessEventGoesAloneAfterEverythingBeforeItAndBeforeEverythingAfterIt() {
         Publisher<String> p = publisher(Ordering.PER_KEY, 100);
-        publish(p, "a", 1);
-        publish(p, "b", 2);
-        publish(p, null, 3);
-        publish(p, "a", 4);
-        publish(p, "c", 5);
+        publishKeys(p, "a", "b", null, "a", "c");
         assertEquals(List.of("a-1", "b-2"), broker.pendingPayloads());
         broker.answer("b-2", STORED);
         assertEquals(List.of("a-1"), broker.pendingPayloads(), "_-3 waits for a-1 too");
@@ -142,9 +142,7 @@ class PublisherOrderingTest {
     @Test
     void unorderedModeSendsEverythingAtOnceAndMayReorderAKey() {
         Publisher<String> p = publisher(Ordering.NONE, 100);
-        publish(p, "a", 1);
-        publish(p, "a", 2);
-        publish(p, null, 3);
+        publishKeys(p, "a", "a", null);
         assertEquals(List.of("a-1", "a-2", "_-3"), broker.pendingPayloads());
         broker.answer("a-1", RETRYABLE);
         broker.answer("a-2", STORED);
@@ -156,9 +154,7 @@ class PublisherOrderingTest {
     @Test
     void waitingEventsCountAgainstMaxInFlight() {
         Publisher<String> p = publisher(Ordering.PER_KEY, 3);
-        publish(p, "a", 1);
-        publish(p, "a", 2);
-        publish(p, "a", 3);
+        publishKeys(p, "a", "a", "a");
         assertEquals(1, broker.pendingCount(), "one of the key is sent");
         assertEquals(3, p.inFlight(), "the two waiting count too");
         StreamException full = assertThrows(StreamException.class, () -> publish(p, "b", 4));

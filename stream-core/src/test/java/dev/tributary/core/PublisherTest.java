@@ -84,6 +84,13 @@ class PublisherTest {
                 .build();
     }
 
+    /** The stream holds exactly one event, {@code id}. */
+    private void assertStoredOnlyOnce(EventId id, String message) {
+        List<StreamEvent> stored = memory.range(stream, Position.earliest(), null, 10);
+        assertEquals(1, stored.size(), message);
+        assertEquals(id, stored.get(0).id());
+    }
+
     @Test
     void retryableFailuresAreRetriedWithTheSameIdempotencyId() {
         Flaky c = new Flaky(memory, 2, ErrorKind.RETRYABLE, false, true);
@@ -93,9 +100,7 @@ class PublisherTest {
         assertEquals(1, Set.copyOf(c.idsSent).size(), "every attempt carries the same idempotency id: " + c.idsSent);
         assertTrue(c.idsSent.get(0).startsWith("pub-"));
         assertEquals(2, time.sleeps().size(), "two backoff waits, on the injected sleeper");
-        List<StreamEvent> stored = memory.range(stream, Position.earliest(), null, 10);
-        assertEquals(1, stored.size());
-        assertEquals(id, stored.get(0).id());
+        assertStoredOnlyOnce(id, "one event stored");
         assertEquals(0, p.inFlight());
     }
 
@@ -106,9 +111,7 @@ class PublisherTest {
         EventId id = p.publishAndWait("maybe");
         assertEquals(2, c.idsSent.size());
         assertEquals(c.idsSent.get(0), c.idsSent.get(1));
-        List<StreamEvent> stored = memory.range(stream, Position.earliest(), null, 10);
-        assertEquals(1, stored.size(), "the broker deduplicated the retry");
-        assertEquals(id, stored.get(0).id());
+        assertStoredOnlyOnce(id, "the broker deduplicated the retry");
     }
 
     @Test

@@ -83,11 +83,7 @@ class TailProcessorTest {
         List<EventId> ids = append(25, "e");
         List<String> seen = new CopyOnWriteArrayList<>();
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
-        TailProcessor<String> p = start(builder(client)
-                .checkpointStore(store)
-                .batchSize(10)
-                .handler(m -> seen.add(m.value()))
-                .build());
+        TailProcessor<String> p = startCollecting(store, 10, seen);
         await("25 events", () -> seen.size() == 25);
         await("checkpoint", () -> store.load("t1").equals(java.util.Optional.of(ids.get(24))));
         assertEquals("e0", seen.get(0));
@@ -135,11 +131,7 @@ class TailProcessorTest {
             expected.add("a" + i);
         }
         List<String> seen = new CopyOnWriteArrayList<>();
-        TailProcessor<String> p = start(builder(client)
-                .checkpointStore(store)
-                .batchSize(7)
-                .handler(m -> seen.add(m.value()))
-                .build());
+        TailProcessor<String> p = startCollecting(store, 7, seen);
         await("first thirty", () -> seen.size() == 30);
         await(
                 "a cursor over three partitions",
@@ -514,24 +506,14 @@ class TailProcessorTest {
         append(5, "l");
         List<Long> lags = new CopyOnWriteArrayList<>();
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-        ProcessorListener listener = new ProcessorListener() {
-            @Override
-            public void onLag(String processor, long lag) {
-                lags.add(lag);
-            }
-
+        ProcessorListener listener = new LagRecorder(lags) {
             @Override
             public void onBatch(String processor, int received, int filtered, int deadLettered, EventId lastId) {
                 batchSizes.add(received);
             }
         };
         // the fake clock does not move while nothing sleeps: exactly one report, after the first batch
-        start(builder(client)
-                .listener(listener)
-                .batchSize(2)
-                .lagInterval(Duration.ofSeconds(1))
-                .handler(m -> {})
-                .build());
+        startInBatchesOf2ReportingLag(listener);
         await("lag report", () -> !lags.isEmpty());
         await(
                 "all batches",
@@ -548,20 +530,43 @@ class TailProcessorTest {
                     stream, StreamRecord.builder().payload("l" + i).key("k" + i).build());
         }
         List<Long> lags = new CopyOnWriteArrayList<>();
-        ProcessorListener listener = new ProcessorListener() {
-            @Override
-            public void onLag(String processor, long lag) {
-                lags.add(lag);
-            }
-        };
+        ProcessorListener listener = new LagRecorder(lags);
         // one report, after the first batch of 2: 4 of the 6 are unread, whichever partitions they are in
+        startInBatchesOf2ReportingLag(listener);
+        await("lag report", () -> !lags.isEmpty());
+        assertEquals(List.of(4L), lags);
+    }
+
+    /** Starts a processor over {@code client} checkpointing to {@code store} that adds every value to {@code seen}. */
+    private TailProcessor<String> startCollecting(CheckpointStore store, int batchSize, List<String> seen) {
+        return start(builder(client)
+                .checkpointStore(store)
+                .batchSize(batchSize)
+                .handler(m -> seen.add(m.value()))
+                .build());
+    }
+
+    /** Starts a processor over {@code client} that reads batches of 2 and reports lag every second. */
+    private void startInBatchesOf2ReportingLag(ProcessorListener listener) {
         start(builder(client)
                 .listener(listener)
                 .batchSize(2)
                 .lagInterval(Duration.ofSeconds(1))
                 .handler(m -> {})
                 .build());
-        await("lag report", () -> !lags.isEmpty());
-        assertEquals(List.of(4L), lags);
+    }
+
+    /** Adds every lag reported to a list. */
+    private static class LagRecorder implements ProcessorListener {
+        private final List<Long> lags;
+
+        LagRecorder(List<Long> lags) {
+            this.lags = lags;
+        }
+
+        @Override
+        public void onLag(String processor, long lag) {
+            lags.add(lag);
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,23 @@ import org.junit.jupiter.api.Test;
 class BlockingPollTest {
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
     private static final long WOKEN_WITHIN_S = 5;
+
+    /** Appends {@code payload} to {@code s} through {@code writer} while {@code r} is blocked in a poll, which it wakes. */
+    private static void assertAppendWakesPoll(StreamReader r, StreamClient writer, StreamName s, String payload)
+            throws Exception {
+        CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
+        writer.append(s, StreamRecord.of(payload));
+        assertEquals(payload, f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+    }
+
+    /** Creates {@code s} with group "g" and blocks member "m" of it in a poll. */
+    private static CompletableFuture<List<StreamEvent>> blockedGroupPoll(StreamClient c, StreamName s)
+            throws InterruptedException {
+        c.createStream(s);
+        c.createGroup(s, "g", GroupOptions.defaults());
+        GroupConsumer m = c.openGroupConsumer(s, "g", "m");
+        return blocked(() -> m.poll(10, LONG_WAIT));
+    }
 
     /** Runs {@code poll} in another thread and waits until it has had time to block. */
     private static <T> CompletableFuture<T> blocked(Supplier<T> poll) throws InterruptedException {
@@ -80,10 +98,7 @@ class BlockingPollTest {
             StreamName s = fresh("wake");
             c.createStream(s);
             try (StreamReader r = c.openReader(s, Position.latest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                c.append(s, StreamRecord.of("hello"));
-                List<StreamEvent> got = f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS);
-                assertEquals("hello", got.get(0).payloadAsString());
+                assertAppendWakesPoll(r, c, s, "hello");
             }
         }
     }
@@ -93,10 +108,7 @@ class BlockingPollTest {
         try (StreamClient c = client("")) {
             StreamName s = fresh("wake-missing");
             try (StreamReader r = c.openReader(s, Position.earliest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                c.append(s, StreamRecord.of("first"));
-                assertEquals(
-                        "first", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertAppendWakesPoll(r, c, s, "first");
             }
         }
     }
@@ -108,10 +120,7 @@ class BlockingPollTest {
                 StreamClient writer = dev.tributary.StreamClients.open(store)) {
             StreamName s = fresh("wake-named");
             try (StreamReader r = reader.openReader(s, Position.latest())) {
-                CompletableFuture<List<StreamEvent>> f = blocked(() -> r.poll(10, LONG_WAIT));
-                writer.append(s, StreamRecord.of("across"));
-                assertEquals(
-                        "across", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
+                assertAppendWakesPoll(r, writer, s, "across");
             }
         }
     }
@@ -145,37 +154,28 @@ class BlockingPollTest {
     @Test
     void clientCloseWakesABlockedGroupPollWhichFailsClosed() throws Exception {
         StreamClient c = client("");
-        StreamName s = fresh("gclose");
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-        CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+        CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, fresh("gclose"));
         c.close();
         assertEquals(ErrorKind.CLOSED, failure(f).kind());
     }
 
     @Test
     void deleteStreamWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
-        try (StreamClient c = client("")) {
-            StreamName s = fresh("gdel");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
-            assertTrue(c.deleteStream(s));
-            assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
-        }
+        assertDeletingWakesAGroupPollWhichFailsNotFound("gdel", StreamClient::deleteStream);
     }
 
     @Test
     void deleteGroupWakesABlockedGroupPollWhichFailsNotFound() throws Exception {
+        assertDeletingWakesAGroupPollWhichFailsNotFound("gdelg", (c, s) -> c.deleteGroup(s, "g"));
+    }
+
+    /** {@code delete}, which must find something to delete, wakes a blocked group poll that then fails NOT_FOUND. */
+    private void assertDeletingWakesAGroupPollWhichFailsNotFound(
+            String name, BiPredicate<StreamClient, StreamName> delete) throws Exception {
         try (StreamClient c = client("")) {
-            StreamName s = fresh("gdelg");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
-            assertTrue(c.deleteGroup(s, "g"));
+            StreamName s = fresh(name);
+            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
+            assertTrue(delete.test(c, s));
             assertEquals(ErrorKind.NOT_FOUND, failure(f).kind());
         }
     }
@@ -184,10 +184,7 @@ class BlockingPollTest {
     void appendWakesABlockedGroupPoll() throws Exception {
         try (StreamClient c = client("")) {
             StreamName s = fresh("gwake");
-            c.createStream(s);
-            c.createGroup(s, "g", GroupOptions.defaults());
-            GroupConsumer m = c.openGroupConsumer(s, "g", "m");
-            CompletableFuture<List<StreamEvent>> f = blocked(() -> m.poll(10, LONG_WAIT));
+            CompletableFuture<List<StreamEvent>> f = blockedGroupPoll(c, s);
             c.append(s, StreamRecord.of("x"));
             assertEquals("x", f.get(WOKEN_WITHIN_S, TimeUnit.SECONDS).get(0).payloadAsString());
         }

@@ -45,6 +45,15 @@ class GroupTest {
         return events.stream().map(StreamEvent::id).toList();
     }
 
+    /** Creates the stream with {@code groups} (default options), then appends {@code events} events. */
+    private void streamWithGroups(int events, String... groups) {
+        c.createStream(s);
+        for (String g : groups) {
+            c.createGroup(s, g, GroupOptions.defaults());
+        }
+        fill(events);
+    }
+
     private void fill(int n) {
         for (int i = 0; i < n; i++) {
             c.append(s, StreamRecord.of("e" + i));
@@ -83,10 +92,7 @@ class GroupTest {
 
     @Test
     void twoGroupsEachSeeEveryEvent() {
-        c.createStream(s);
-        c.createGroup(s, "a", GroupOptions.defaults());
-        c.createGroup(s, "b", GroupOptions.defaults());
-        fill(5);
+        streamWithGroups(5, "a", "b");
         assertEquals(
                 List.of(1L, 2L, 3L, 4L, 5L),
                 seqs(c.openGroupConsumer(s, "a", "m").poll(10, Duration.ZERO)));
@@ -97,9 +103,7 @@ class GroupTest {
 
     @Test
     void eachEventGoesToExactlyOneMember() {
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        fill(100);
+        streamWithGroups(100, "g");
         List<GroupConsumer> members = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             members.add(c.openGroupConsumer(s, "g", "m" + i));
@@ -125,9 +129,7 @@ class GroupTest {
 
     @Test
     void ackIsIdempotentAndUnknownIdsAreCounted() {
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        fill(3);
+        streamWithGroups(3, "g");
         GroupConsumer m = c.openGroupConsumer(s, "g", "m");
         List<StreamEvent> got = m.poll(2, Duration.ZERO);
         assertEquals(new AckResult(1, 0), m.ack(got.get(0).id()));
@@ -178,9 +180,7 @@ class GroupTest {
 
     @Test
     void nackedEventIsRedeliveredAtOnceWithItsCountRaised() {
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        fill(2);
+        streamWithGroups(2, "g");
         GroupConsumer a = c.openGroupConsumer(s, "g", "a");
         GroupConsumer b = c.openGroupConsumer(s, "g", "b");
         List<StreamEvent> got = a.poll(10, Duration.ZERO);
@@ -193,9 +193,7 @@ class GroupTest {
 
     @Test
     void nackWakesAWaitingMember() throws Exception {
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        fill(1);
+        streamWithGroups(1, "g");
         GroupConsumer a = c.openGroupConsumer(s, "g", "a");
         GroupConsumer b = c.openGroupConsumer(s, "g", "b");
         List<StreamEvent> got = a.poll(10, Duration.ZERO);
@@ -241,10 +239,7 @@ class GroupTest {
 
     @Test
     void deletingAGroupStopsItsDeliveriesAndLeavesOtherGroupsAlone() {
-        c.createStream(s);
-        c.createGroup(s, "gone", GroupOptions.defaults());
-        c.createGroup(s, "kept", GroupOptions.defaults());
-        fill(2);
+        streamWithGroups(2, "gone", "kept");
         GroupConsumer gone = c.openGroupConsumer(s, "gone", "m");
         GroupConsumer kept = c.openGroupConsumer(s, "kept", "m");
         assertEquals(1, gone.poll(1, Duration.ZERO).size());
@@ -291,9 +286,7 @@ class GroupTest {
 
     @Test
     void closedConsumerFailsClosedAndItsPendingEntriesStayPending() {
-        c.createStream(s);
-        c.createGroup(s, "g", GroupOptions.defaults());
-        fill(2);
+        streamWithGroups(2, "g");
         GroupConsumer m = c.openGroupConsumer(s, "g", "m");
         m.poll(10, Duration.ZERO);
         m.close();

@@ -170,17 +170,23 @@ class LifecycleTest {
         assertEquals(List.of("NEW->RUNNING", "RUNNING->STOPPED"), heard);
     }
 
+    /** A started lifecycle whose body throws {@code ending} once asked to stop, stopped (bounded). */
+    private Lifecycle stoppedWhileThrowing(Exception ending) throws InterruptedException {
+        heard.clear();
+        Lifecycle l = lifecycle(Duration.ofSeconds(30), run -> {
+            awaitStopRequest(run);
+            throw ending;
+        });
+        assertTrue(l.start());
+        assertTrue(l.stop(Duration.ofSeconds(30)));
+        return l;
+    }
+
     @Test
     void anInterruptOrAClosedSourceWhileStoppingIsAPlainStop() throws Exception {
         for (Exception ending :
                 List.of(new InterruptedException("woken"), new StreamException(ErrorKind.CLOSED, "closed"))) {
-            heard.clear();
-            Lifecycle l = lifecycle(Duration.ofSeconds(30), run -> {
-                awaitStopRequest(run);
-                throw ending;
-            });
-            assertTrue(l.start());
-            assertTrue(l.stop(Duration.ofSeconds(30)));
+            Lifecycle l = stoppedWhileThrowing(ending);
             assertEquals(ProcessorState.STOPPED, l.state(), ending.toString());
             assertTrue(l.failure().isEmpty());
             assertFalse(heard.stream().anyMatch(h -> h.startsWith("error")), "no error is reported: " + heard);
@@ -191,13 +197,7 @@ class LifecycleTest {
     void anyOtherFailureWhileStoppingWithoutForceStillFailsTheProcessor() throws Exception {
         for (Exception ending :
                 List.of(new IllegalStateException("bug"), new StreamException(ErrorKind.INTERNAL, "bug"))) {
-            heard.clear();
-            Lifecycle l = lifecycle(Duration.ofSeconds(30), run -> {
-                awaitStopRequest(run);
-                throw ending;
-            });
-            assertTrue(l.start());
-            assertTrue(l.stop(Duration.ofSeconds(30)));
+            Lifecycle l = stoppedWhileThrowing(ending);
             assertEquals(ProcessorState.FAILED, l.state(), ending.toString());
             assertEquals(ending, l.failure().orElseThrow());
             assertTrue(heard.contains("error " + ending.getClass().getSimpleName()), heard.toString());

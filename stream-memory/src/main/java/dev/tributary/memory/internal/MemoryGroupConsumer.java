@@ -38,58 +38,47 @@ final class MemoryGroupConsumer extends AbstractGroupConsumer {
 
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
         MemoryStore store = client.store;
-        store.lock.lock();
-        try {
-            while (true) {
-                ensureOpen();
-                StreamLog log = client.requireStream(stream);
-                MemoryGroups.requireGroup(log, group);
-                StreamLog[] parts = log.parts();
-                long now = store.nanos();
-                for (StreamLog part : parts) {
-                    checkLoss(part, part.groups.get(group));
-                }
-                List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 64));
-                // redeliveries first, then new events; a partitioned stream's partitions take turns first
-                int turn = Math.floorMod(turns++, parts.length);
-                for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
-                    StreamLog part = parts[(turn + i) % parts.length];
-                    GroupState g = part.groups.get(group);
-                    g.members.add(member);
-                    GroupState.Pending due;
-                    while (out.size() < maxCount && (due = g.firstDue(now)) != null) {
-                        g.redeliver(due, member, now);
-                        out.add(part.get(due.seq).withDeliveryCount(due.deliveries));
-                    }
-                }
-                for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
-                    StreamLog part = parts[(turn + i) % parts.length];
-                    GroupState g = part.groups.get(group);
-                    while (out.size() < maxCount && g.cursor < part.lastSeq()) {
-                        long seq = g.cursor + 1;
-                        g.deliverNew(seq, member, now);
-                        out.add(part.get(seq));
-                    }
-                }
-                if (!out.isEmpty()) {
-                    return out;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return out;
-                }
-                long next = Long.MAX_VALUE;
-                for (StreamLog part : parts) {
-                    next = Math.min(next, part.groups.get(group).nextDeadline());
-                }
-                long untilDue = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, next - now);
-                MemoryStore.await(log.changed, Math.min(remaining, untilDue));
+        return store.pollUntilFound(wait, () -> {
+            ensureOpen();
+            StreamLog log = MemoryGroups.requireStreamWithGroup(client, stream, group);
+            StreamLog[] parts = log.parts();
+            long now = store.nanos();
+            for (StreamLog part : parts) {
+                checkLoss(part, part.groups.get(group));
             }
-        } finally {
-            store.lock.unlock();
-        }
+            List<StreamEvent> out = new ArrayList<>(Math.min(maxCount, 64));
+            // redeliveries first, then new events; a partitioned stream's partitions take turns first
+            int turn = Math.floorMod(turns++, parts.length);
+            for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
+                StreamLog part = parts[(turn + i) % parts.length];
+                GroupState g = part.groups.get(group);
+                g.members.add(member);
+                GroupState.Pending due;
+                while (out.size() < maxCount && (due = g.firstDue(now)) != null) {
+                    g.redeliver(due, member, now);
+                    out.add(part.get(due.seq).withDeliveryCount(due.deliveries));
+                }
+            }
+            for (int i = 0; i < parts.length && out.size() < maxCount; i++) {
+                StreamLog part = parts[(turn + i) % parts.length];
+                GroupState g = part.groups.get(group);
+                while (out.size() < maxCount && g.cursor < part.lastSeq()) {
+                    long seq = g.cursor + 1;
+                    g.deliverNew(seq, member, now);
+                    out.add(part.get(seq));
+                }
+            }
+            if (!out.isEmpty()) {
+                return new MemoryStore.Look(out, log.changed, Long.MAX_VALUE);
+            }
+            long next = Long.MAX_VALUE;
+            for (StreamLog part : parts) {
+                next = Math.min(next, part.groups.get(group).nextDeadline());
+            }
+            long untilDue = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, next - now);
+            return new MemoryStore.Look(out, log.changed, untilDue);
+        });
     }
 
     /**

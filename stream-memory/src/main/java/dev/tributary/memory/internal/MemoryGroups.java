@@ -29,8 +29,7 @@ final class MemoryGroups implements GroupBackend {
 
     @Override
     public void create(StreamName stream, String group, GroupOptions options) {
-        store.lock.lock();
-        try {
+        store.runWithLock(() -> {
             StreamLog log = client.requireStream(stream);
             if (log.groups.containsKey(group)) {
                 return;
@@ -46,9 +45,7 @@ final class MemoryGroups implements GroupBackend {
                 }
                 parts[i].groups.put(group, new GroupState(group, options.ackTimeout(), cursor));
             }
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     /** Fails {@code NOT_FOUND} unless the stream and its group exist. */
@@ -59,30 +56,22 @@ final class MemoryGroups implements GroupBackend {
     }
 
     void require(StreamName stream, String group) {
-        store.lock.lock();
-        try {
-            requireGroup(client.requireStream(stream), group);
-        } finally {
-            store.lock.unlock();
-        }
+        store.runWithLock(() -> {
+            requireStreamWithGroup(client, stream, group);
+        });
     }
 
     @Override
     public GroupInfo info(StreamName stream, String group) {
-        store.lock.lock();
-        try {
-            StreamLog log = client.requireStream(stream);
-            requireGroup(log, group);
+        return store.withLock(() -> {
+            StreamLog log = requireStreamWithGroup(client, stream, group);
             return GroupState.info(log.parts(), group);
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<GroupInfo> list(StreamName stream) {
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             StreamLog log = store.get(client.key(stream));
             List<GroupInfo> out = new ArrayList<>();
             if (log != null) {
@@ -91,15 +80,12 @@ final class MemoryGroups implements GroupBackend {
                 }
             }
             return out;
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
     public boolean delete(StreamName stream, String group) {
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             StreamLog log = store.get(client.key(stream));
             if (log == null || log.groups.remove(group) == null) {
                 return false;
@@ -109,9 +95,14 @@ final class MemoryGroups implements GroupBackend {
             }
             log.changed.signalAll();
             return true;
-        } finally {
-            store.lock.unlock();
-        }
+        });
+    }
+
+    /** The log of {@code stream}, which must exist and have {@code group}. Caller holds the lock. */
+    static StreamLog requireStreamWithGroup(MemoryStreamClient client, StreamName stream, String group) {
+        StreamLog log = client.requireStream(stream);
+        requireGroup(log, group);
+        return log;
     }
 
     /** Caller holds the lock. */
@@ -127,11 +118,9 @@ final class MemoryGroups implements GroupBackend {
 
     /** Acks {@code ids}; {@code ensureOpen} runs under the lock, so a close cannot slip in between. */
     AckResult ack(StreamName stream, String group, Collection<EventId> ids, Runnable ensureOpen) {
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             ensureOpen.run();
-            StreamLog log = client.requireStream(stream);
-            requireGroup(log, group);
+            StreamLog log = requireStreamWithGroup(client, stream, group);
             int acked = 0;
             int unknown = 0;
             for (EventId id : ids) {
@@ -143,18 +132,14 @@ final class MemoryGroups implements GroupBackend {
                 }
             }
             return new AckResult(acked, unknown);
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     /** Nacks {@code ids}: they are delivered again at once; {@code ensureOpen} runs under the lock. */
     void nack(StreamName stream, String group, Collection<EventId> ids, Runnable ensureOpen) {
-        store.lock.lock();
-        try {
+        store.runWithLock(() -> {
             ensureOpen.run();
-            StreamLog log = client.requireStream(stream);
-            requireGroup(log, group);
+            StreamLog log = requireStreamWithGroup(client, stream, group);
             long now = store.nanos();
             boolean any = false;
             for (EventId id : ids) {
@@ -166,8 +151,6 @@ final class MemoryGroups implements GroupBackend {
             if (any) {
                 log.changed.signalAll();
             }
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 }

@@ -37,28 +37,15 @@ final class MemoryReader extends AbstractStreamReader {
 
     @Override
     protected List<StreamEvent> doPoll(int maxCount, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
         MemoryStore store = client.store;
-        store.lock.lock();
-        try {
-            while (true) {
-                ensureOpen();
-                StreamLog log = store.get(key);
-                if (log != null) {
-                    List<StreamEvent> out = read(log.parts(), maxCount);
-                    if (!out.isEmpty()) {
-                        return out;
-                    }
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return new ArrayList<>(0);
-                }
-                MemoryStore.await(log != null ? log.changed : store.streamCreated, remaining);
+        return store.pollUntilFound(wait, () -> {
+            ensureOpen();
+            StreamLog log = store.get(key);
+            if (log == null) {
+                return new MemoryStore.Look(List.of(), store.streamCreated, Long.MAX_VALUE);
             }
-        } finally {
-            store.lock.unlock();
-        }
+            return new MemoryStore.Look(read(log.parts(), maxCount), log.changed, Long.MAX_VALUE);
+        });
     }
 
     /** Reads every partition after its cursor, interleaved; advances the cursors. Caller holds the lock. */

@@ -1,16 +1,20 @@
 package dev.tributary.memory.internal;
 
 import dev.tributary.ErrorKind;
+import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.memory.internal.MemoryOptions.StoreSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The streams of one memory store, shared by every client of the store.
@@ -136,6 +140,57 @@ public final class MemoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StreamException(ErrorKind.RETRYABLE, "interrupted while waiting for events", e);
+        }
+    }
+
+    /** Runs {@code action} holding the store's lock and returns its result. */
+    <R> R withLock(Supplier<R> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code action} holding the store's lock. */
+    void runWithLock(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What one look of a blocking poll found, under the lock: the events to return, or (none) the
+     * condition to wait on and the longest wait before looking again ({@link Long#MAX_VALUE}: only
+     * the poll's own bound).
+     */
+    record Look(List<StreamEvent> events, Condition wakeUp, long maxWaitNanos) {}
+
+    /**
+     * A blocking poll: takes the lock and looks with {@code look} until it finds events or
+     * {@code wait} has passed (then an empty list), waiting between looks on the condition it names.
+     */
+    List<StreamEvent> pollUntilFound(Duration wait, Supplier<Look> look) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                Look found = look.get();
+                if (!found.events().isEmpty()) {
+                    return found.events();
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return new ArrayList<>(0);
+                }
+                await(found.wakeUp(), Math.min(remaining, found.maxWaitNanos()));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

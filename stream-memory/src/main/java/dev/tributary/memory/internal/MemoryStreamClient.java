@@ -124,32 +124,21 @@ public final class MemoryStreamClient extends AbstractStreamClient {
 
     @Override
     protected void doCreateStream(StreamName stream) {
-        store.lock.lock();
-        try {
+        store.runWithLock(() -> {
             store.getOrCreate(key(stream), stream);
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
     protected void doCreateStream(StreamName stream, StreamOptions options) {
-        store.lock.lock();
-        try {
+        store.runWithLock(() -> {
             store.getOrCreate(key(stream), stream, options.partitions());
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
     protected boolean doDeleteStream(StreamName stream) {
-        store.lock.lock();
-        try {
-            return store.remove(key(stream));
-        } finally {
-            store.lock.unlock();
-        }
+        return store.withLock(() -> store.remove(key(stream)));
     }
 
     @Override
@@ -172,8 +161,7 @@ public final class MemoryStreamClient extends AbstractStreamClient {
     }
 
     private List<EventId> store(StreamName stream, List<StreamRecord> records) {
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             ensureOpen();
             String key = key(stream);
             StreamLog log = store.get(key);
@@ -189,9 +177,7 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                     : log.append(records, clock.instant());
             log.changed.signalAll();
             return ids;
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     /**
@@ -219,19 +205,14 @@ public final class MemoryStreamClient extends AbstractStreamClient {
 
     @Override
     protected AbstractStreamReader doOpenReader(StreamName stream, Position from) {
-        store.lock.lock();
-        try {
-            return new MemoryReader(this, stream, from, ReadStart.resolve(from, store.get(key(stream))));
-        } finally {
-            store.lock.unlock();
-        }
+        return store.withLock(
+                () -> new MemoryReader(this, stream, from, ReadStart.resolve(from, store.get(key(stream)))));
     }
 
     @Override
     protected List<StreamEvent> doRange(StreamName stream, Position from, EventId toInclusive, int maxCount) {
         long to = toInclusive == null ? Long.MAX_VALUE : seq(toInclusive, "range end id");
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             StreamLog log = store.get(key(stream));
             if (log == null) {
                 return new ArrayList<>(0);
@@ -249,15 +230,12 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                 each.add(parts[i].read(starts[i].firstSeq(parts[i], "range"), end, maxCount));
             }
             return parts.length == 1 ? each.get(0) : Interleaving.first(each, maxCount);
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
     protected StreamInfo doInfo(StreamName stream) {
-        store.lock.lock();
-        try {
+        return store.withLock(() -> {
             StreamLog log = store.get(key(stream));
             if (log == null) {
                 return StreamInfo.missing(stream);
@@ -270,9 +248,7 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                 each.add(part.info());
             }
             return StreamInfo.ofPartitions(stream, each);
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -280,11 +256,10 @@ public final class MemoryStreamClient extends AbstractStreamClient {
         if (trim instanceof Trim.Below b) {
             seq(b.id(), "trim id");
         }
-        store.lock.lock();
-        try {
+        return store.<Long>withLock(() -> {
             StreamLog log = store.get(key(stream));
             if (log == null) {
-                return 0;
+                return 0L;
             }
             if (trim instanceof Trim.Below b) {
                 // below an id trims the id's partition only
@@ -294,16 +269,14 @@ public final class MemoryStreamClient extends AbstractStreamClient {
                             + "', which has " + log.parts().length + " partition(s)");
                 }
                 long below = b.id().local().sequence();
-                return part.removeOldest((int) Math.max(0, Math.min(part.size(), below - part.firstSeq())));
+                return (long) part.removeOldest((int) Math.max(0, Math.min(part.size(), below - part.firstSeq())));
             }
             long removed = 0;
             for (StreamLog part : log.parts()) {
                 removed += part.removeOldest(countToTrim(part, trim));
             }
             return removed;
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     /** How many of the oldest events of {@code part} a length or age trim removes (per partition). */

@@ -29,19 +29,28 @@ import org.springframework.context.annotation.Configuration;
 class GracefulShutdownTest {
     private static final StreamName ORDERS = StreamName.of("orders");
 
+    /**
+     * Runs a context over {@code uri} with {@code config} and the given shutdown timeout, and closes it
+     * as soon as {@code inHandler} opens (a handler is busy).
+     */
+    private static void closeWhileHandling(
+            String uri, String shutdownTimeout, Class<?> config, CountDownLatch inHandler) {
+        Fixtures.runner()
+                .withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=" + shutdownTimeout)
+                .withUserConfiguration(config)
+                .run(ctx -> {
+                    assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
+                    ctx.close();
+                });
+    }
+
     @Test
     void aBatchInFlightIsFinishedAndAckedBeforeTheContextCloses() throws Exception {
         String uri = Fixtures.freshMemoryUri();
         append(uri, 5);
         Slow.handled.clear();
         Slow.entered = new CountDownLatch(1);
-        Fixtures.runner()
-                .withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=10s")
-                .withUserConfiguration(Slow.class)
-                .run(ctx -> {
-                    assertThat(Slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
-                    ctx.close();
-                });
+        closeWhileHandling(uri, "10s", Slow.class, Slow.entered);
         assertThat(Slow.handled).hasSize(5); // the whole batch of 5, although the close came during the first event
         try (StreamClient client = StreamClients.open(uri)) {
             assertThat(client.groupInfo(ORDERS, "slow").pending()).isZero();
@@ -55,13 +64,7 @@ class GracefulShutdownTest {
         append(uri, 5);
         Stuck.handled.clear();
         Stuck.stuck = new CountDownLatch(1);
-        Fixtures.runner()
-                .withPropertyValues("tributary.uri=" + uri, "tributary.processors.shutdown-timeout=300ms")
-                .withUserConfiguration(Stuck.class)
-                .run(ctx -> {
-                    assertThat(Stuck.stuck.await(10, TimeUnit.SECONDS)).isTrue();
-                    ctx.close();
-                });
+        closeWhileHandling(uri, "300ms", Stuck.class, Stuck.stuck);
         assertThat(Stuck.handled).hasSize(2);
         try (StreamClient client = StreamClients.open(uri)) {
             // The 3 unhandled events are pending; so may be the 2 handled ones, whose ack the cut-off can
@@ -89,6 +92,14 @@ class GracefulShutdownTest {
         }
     }
 
+    /** A processor of {@code group} over the orders stream, in batches of 5, polling every 20 ms. */
+    static GroupProcessor.Builder<String> ordersInBatchesOf5(TributaryProcessors processors, String group) {
+        return processors
+                .group("orders", group, dev.tributary.core.Codecs.utf8())
+                .batchSize(5)
+                .pollWait(Duration.ofMillis(20));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Slow {
         static final List<EventId> handled = new CopyOnWriteArrayList<>();
@@ -96,10 +107,7 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> slow(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "slow", dev.tributary.core.Codecs.utf8())
-                    .batchSize(5)
-                    .pollWait(Duration.ofMillis(20))
+            return ordersInBatchesOf5(processors, "slow")
                     .handler(m -> {
                         entered.countDown();
                         Thread.sleep(100);
@@ -116,10 +124,7 @@ class GracefulShutdownTest {
 
         @Bean
         GroupProcessor<String> stuck(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "stuck", dev.tributary.core.Codecs.utf8())
-                    .batchSize(5)
-                    .pollWait(Duration.ofMillis(20))
+            return ordersInBatchesOf5(processors, "stuck")
                     .groupOptions(GroupOptions.defaults().withAckTimeout(Duration.ofMillis(200)))
                     .handler(m -> {
                         if (m.value().equals("3")) {

@@ -229,15 +229,16 @@ class ObservabilityAutoConfigurationTest {
         }
     }
 
+    /** A processor of {@code group} over the orders stream that polls every 20 ms. */
+    static GroupProcessor.Builder<Order> ordersGroup(TributaryProcessors processors, String group) {
+        return processors.group("orders", group, Order.class).pollWait(Duration.ofMillis(20));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Billing {
         @Bean
         GroupProcessor<Order> billing(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "billing", Order.class)
-                    .pollWait(Duration.ofMillis(20))
-                    .handler(m -> {})
-                    .build();
+            return ordersGroup(processors, "billing").handler(m -> {}).build();
         }
     }
 
@@ -245,9 +246,7 @@ class ObservabilityAutoConfigurationTest {
     static class Failing {
         @Bean
         GroupProcessor<Order> failing(TributaryProcessors processors) {
-            return processors
-                    .group("orders", "failing", Order.class)
-                    .pollWait(Duration.ofMillis(20))
+            return ordersGroup(processors, "failing")
                     .retry(RetryPolicy.noRetry())
                     .deadLetters(DeadLetterPolicy.failProcessor())
                     .handler(m -> {
