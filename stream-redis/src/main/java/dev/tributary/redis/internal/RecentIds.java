@@ -54,13 +54,6 @@ final class RecentIds {
         return false;
     }
 
-    /** Forgets everything (the reader's cursor moved to where these ids say nothing). */
-    void clear() {
-        Arrays.fill(ring, null);
-        next = 0;
-        size = 0;
-    }
-
     /**
      * The id of the newest entry a server holds below {@code below} that was read, or null when none of
      * them is remembered: an entry not remembered that is older than every remembered one cannot be
