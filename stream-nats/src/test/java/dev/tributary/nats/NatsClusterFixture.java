@@ -51,6 +51,8 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     private final Set<String> leftoverProbes = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong probes = new AtomicLong();
+    /** What the last placement probe met, for the message of a cluster that never became healthy. */
+    private volatile String lastProbe = "none ran";
 
     private NatsClusterFixture(NatsServerCluster cluster) {
         super(cluster.nodes());
@@ -94,7 +96,8 @@ public final class NatsClusterFixture extends LocalClusterFixture {
         throw new AssertionError("the NATS cluster is not healthy within " + bound + ": "
                 + cluster.nodes().stream()
                         .map(n -> n + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current"))
-                        .collect(Collectors.joining(", ")));
+                        .collect(Collectors.joining(", "))
+                + "; the last placement probe (a stream with " + SIZE + " replicas): " + lastProbe);
     }
 
     /**
@@ -118,8 +121,10 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                     .replicas(SIZE)
                     .build());
         } catch (Exception notYet) {
+            lastProbe = "failed: " + notYet;
             return false;
         }
+        lastProbe = "placed";
         deleteLeftoverProbes();
         return true;
     }

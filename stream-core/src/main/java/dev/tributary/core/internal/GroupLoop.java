@@ -3,6 +3,7 @@ package dev.tributary.core.internal;
 import dev.tributary.ErrorKind;
 import dev.tributary.EventId;
 import dev.tributary.GroupConsumer;
+import dev.tributary.GroupInfo;
 import dev.tributary.GroupOptions;
 import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
@@ -123,8 +124,10 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                                     events.get(events.size() - 1).id());
                 }
                 if (s.clock().millis() >= nextLag) {
-                    lagProbe.request(
-                            () -> s.client().groupInfo(s.stream(), group).lag());
+                    lagProbe.request(() -> {
+                        GroupInfo info = s.client().groupInfo(s.stream(), group);
+                        return new LagProbe.Check(info.lag(), info.lastDelivered());
+                    });
                     nextLag = s.clock().millis() + s.lagInterval().toMillis();
                 }
             }

@@ -4,7 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +14,26 @@ import org.slf4j.LoggerFactory;
  * the request timeout while the broker is in trouble); the loop keeps handling events meanwhile. One
  * thread, created on the first check and adopted by the run; at most one check at a time — a request while
  * one runs is dropped, the next interval asks again — so nothing queues up.
+ *
+ * <p>Each check also feeds a {@link StallWatch}, which warns when events wait and none is delivered
+ * between two checks.
  */
 final class LagProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LagProbe.class);
 
     private final Settings<?> s;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** Used on the probe's one thread only. */
+    private final StallWatch stalls;
+
+    /** One check's figures: the lag, and what shows progress (equal between checks: none). */
+    record Check(long lag, Object progress) {}
+
     private final ThreadPoolExecutor executor;
 
     LagProbe(Settings<?> s, Lifecycle.Run run) {
         this.s = s;
+        this.stalls = new StallWatch(s.name(), s.stream());
         this.executor = new ThreadPoolExecutor(
                 1,
                 1,
@@ -42,14 +52,16 @@ final class LagProbe implements AutoCloseable {
      * Starts a check unless one is running. {@code lag} asks the broker; a failure is logged at debug
      * level and reported as nothing, as before.
      */
-    void request(LongSupplier lag) {
+    void request(Supplier<Check> check) {
         if (!busy.compareAndSet(false, true)) {
             return;
         }
         try {
             executor.execute(() -> {
                 try {
-                    s.listener().onLag(s.name(), lag.getAsLong());
+                    Check now = check.get();
+                    s.listener().onLag(s.name(), now.lag());
+                    noticeStall(now);
                 } catch (RuntimeException e) {
                     LOG.debug("processor '{}': lag check failed: {}", s.name(), e.toString());
                 } finally {
@@ -58,6 +70,13 @@ final class LagProbe implements AutoCloseable {
             });
         } catch (RuntimeException e) { // the executor is shut down: the run is ending
             busy.set(false);
+        }
+    }
+
+    private void noticeStall(Check check) {
+        String warning = stalls.check(check.lag(), check.progress(), s.clock().millis());
+        if (warning != null) {
+            LOG.warn(warning);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.tributary.core.ProcessorListener;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls to the broker (or a checkpoint store) with the processor's error policy, deciding on the
@@ -20,8 +22,14 @@ import java.util.random.RandomGenerator;
  * backoff delay; once a failure has opened it, the wait is the breaker's open period (which follows
  * the same backoff, capped by the breaker's open duration), so the next call is the breaker's trial
  * call and a source that answers again is used within about one cap.
+ *
+ * <p>Retries are reported to the listener; a call that keeps failing is also logged
+ * ({@link FailureSpell}), so that a processor waiting on a broker in trouble says so in the log
+ * instead of looking idle.
  */
 public final class Retrying {
+    private static final Logger LOG = LoggerFactory.getLogger(Retrying.class);
+
     private final String name;
     private final Backoff backoff;
     private final RandomGenerator random;
@@ -60,12 +68,17 @@ public final class Retrying {
      */
     public <R> R call(String operation, Supplier<R> op) {
         int attempt = 0;
+        FailureSpell spell = null;
         while (true) {
             awaitBreaker();
             try {
                 R r = op.get();
                 if (breaker != null) {
                     breaker.onSuccess();
+                }
+                String recovered = spell == null ? null : spell.succeeded(millis());
+                if (recovered != null) {
+                    LOG.info(recovered);
                 }
                 return r;
             } catch (StopSignal s) {
@@ -82,6 +95,13 @@ public final class Retrying {
                     breaker.onFailure();
                 }
                 attempt++;
+                if (spell == null) {
+                    spell = new FailureSpell(name, operation, millis());
+                }
+                String warning = spell.failed(millis(), se);
+                if (warning != null) {
+                    LOG.warn(warning);
+                }
                 boolean open = breaker != null && breaker.state() == CircuitBreaker.State.OPEN;
                 Duration delay = open ? breaker.remainingOpen() : backoff.delay(attempt, random);
                 listener.onError(name, se, true);
@@ -89,6 +109,10 @@ public final class Retrying {
                 pacer.sleep(delay);
             }
         }
+    }
+
+    private static long millis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** Runs {@code op} until it succeeds (see {@link #call}). */

@@ -71,6 +71,7 @@ public final class TailLoop<T> implements Lifecycle.Body {
         run.setWaker(reader::close);
         long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
         LagProbe lagProbe = new LagProbe(s, run);
+        long received = 0;
         try {
             while (!run.stopRequested()) {
                 final StreamReader r = reader;
@@ -87,6 +88,7 @@ public final class TailLoop<T> implements Lifecycle.Body {
                     }
                     throw e;
                 }
+                received += events.size();
                 if (!events.isEmpty()) {
                     Dispatcher.Result result = dispatcher.handle(events, id -> {}, () -> false);
                     EventId last = events.get(events.size() - 1).id();
@@ -105,7 +107,9 @@ public final class TailLoop<T> implements Lifecycle.Body {
                 if (s.clock().millis() >= nextLag) {
                     final EventId readSoFar = lastRead;
                     final Cursor cursorSoFar = readCursor;
-                    lagProbe.request(() -> cursorSoFar != null ? lag(cursorSoFar) : lag(readSoFar));
+                    final long receivedSoFar = received;
+                    lagProbe.request(() ->
+                            new LagProbe.Check(cursorSoFar != null ? lag(cursorSoFar) : lag(readSoFar), receivedSoFar));
                     nextLag = s.clock().millis() + s.lagInterval().toMillis();
                 }
             }

@@ -232,7 +232,9 @@ public final class GroupRules {
                     got,
                     "after the ack timeout (" + ackTimeout + ") another member must get every event "
                             + "the dead member read and did not ack, and none it acked (an ack the broker accepted is final, "
-                            + "also when the member then dies: check that acks are not buffered and dropped on close)");
+                            + "also when the member then dies: check that acks are not buffered and dropped on close); "
+                            + "deliveries (id×count): " + deliveries(again)
+                            + (Thread.currentThread().isInterrupted() ? "; the polling thread was interrupted" : ""));
             for (StreamEvent e : again) {
                 assertTrue(
                         e.deliveryCount() > 1,
@@ -245,6 +247,14 @@ public final class GroupRules {
                     "nothing more after the redelivered events were acked: the events "
                             + "the dead member acked must not come back");
         }
+    }
+
+    private static String deliveries(List<StreamEvent> events) {
+        StringBuilder b = new StringBuilder("[");
+        for (StreamEvent e : events) {
+            b.append(b.length() > 1 ? ", " : "").append(e.id()).append('×').append(e.deliveryCount());
+        }
+        return b.append(']').toString();
     }
 
     public void g6() {

@@ -81,9 +81,11 @@ public final class RandomFaultRules {
                 .name(Tck.name("f11-tail"))
                 .handler(lanes.get("tail").handler("tail"))
                 .build()));
-        if (consumer.supports(Capability.CONSUMER_GROUPS)) {
+        String group = Tck.name("f11-group");
+        boolean groups = consumer.supports(Capability.CONSUMER_GROUPS);
+        if (groups) {
             lanes.put("group", new Lane("F11 group processor, seed " + seed));
-            processors.add(kit.track(GroupProcessor.builder(consumer, s, Tck.name("f11-group"), Codecs.utf8())
+            processors.add(kit.track(GroupProcessor.builder(consumer, s, group, Codecs.utf8())
                     .name(Tck.name("f11-group"))
                     .concurrency(4)
                     .handler(lanes.get("group").handler("group"))
@@ -126,7 +128,10 @@ public final class RandomFaultRules {
         for (Lane lane : lanes.values()) {
             Expect.eventually(
                     Tck.scaled(Duration.ofSeconds(90)),
-                    () -> lane.history.report().summary(),
+                    () -> lane.history.report().summary() + "; seed " + seed + ", faults: " + faults.timeline()
+                            + "; longest stall " + lane.longestStallMs() + " ms"
+                            + (groups ? "; " + Diagnostics.group(producer, s, group) : "")
+                            + Diagnostics.processors(processors),
                     () -> lane.history.report().lost().isEmpty());
         }
         for (Processor p : processors) {
