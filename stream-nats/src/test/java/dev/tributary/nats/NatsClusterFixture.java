@@ -20,6 +20,7 @@ import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +43,10 @@ public final class NatsClusterFixture extends LocalClusterFixture {
             () -> NatsServerCluster.available()
                     ? null
                     : "nats-server is not on the PATH; the cluster rules start three of them",
-            () -> new NatsClusterFixture(NatsServerCluster.start(SIZE)));
+            () -> {
+                String password = NatsFixture.randomSecret();
+                return new NatsClusterFixture(NatsServerCluster.start(SIZE, NatsFixture.USER, password), password);
+            });
 
     private final NatsServerCluster cluster;
     private final NatsNames names = new NatsNames(NatsSettings.DEFAULT_PREFIX);
@@ -54,9 +58,12 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     /** What the last placement probe met, for the message of a cluster that never became healthy. */
     private volatile String lastProbe = "none ran";
 
-    private NatsClusterFixture(NatsServerCluster cluster) {
+    private final String password;
+
+    private NatsClusterFixture(NatsServerCluster cluster, String password) {
         super(cluster.nodes());
         this.cluster = cluster;
+        this.password = password;
     }
 
     /** The cluster of this JVM, started on first use. */
@@ -66,8 +73,17 @@ public final class NatsClusterFixture extends LocalClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return clientConfig("nats://" + cluster.addresses() + "?replicas=3&storage=file&pingInterval=1s")
-                .build();
+        return clientConfig(uri(password)).build();
+    }
+
+    private String uri(String pass) {
+        return "nats://" + NatsFixture.USER + ":" + pass + "@" + cluster.addresses()
+                + "?replicas=3&storage=file&pingInterval=1s";
+    }
+
+    /** The cluster with a wrong password, for rule E5. */
+    public Optional<ClientConfig> wrongCredentials() {
+        return Optional.of(clientConfig(uri("wrong-" + password)).build());
     }
 
     @Override
@@ -154,6 +170,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                     .reconnectWait(Duration.ofMillis(250))
                     .pingInterval(Duration.ofSeconds(1))
                     .connectionTimeout(Duration.ofSeconds(2))
+                    .userInfo(NatsFixture.USER, password)
                     .build();
             admin = Nats.connect(o);
         }

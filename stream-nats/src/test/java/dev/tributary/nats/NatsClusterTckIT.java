@@ -1,7 +1,9 @@
 package dev.tributary.nats;
 
+import dev.tributary.ClientConfig;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.StreamClientTck;
+import java.util.Optional;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
@@ -20,6 +22,11 @@ class NatsClusterTckIT extends StreamClientTck {
     @Override
     protected BrokerFixture fixture() {
         return NatsClusterFixture.shared();
+    }
+
+    @Override
+    protected Optional<ClientConfig> wrongCredentials() {
+        return NatsClusterFixture.shared().wrongCredentials();
     }
 
     @Override

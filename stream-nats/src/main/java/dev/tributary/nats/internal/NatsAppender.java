@@ -72,6 +72,8 @@ final class NatsAppender {
     private final AppendWindow window;
     private final boolean autoMsgId;
     private final String uri;
+    /** Keeps single appends in call order when one is sent again. */
+    private final SendTickets tickets = new SendTickets();
     /** The subject of the stream appended to last (appends usually go to one stream at a time). */
     private volatile Subject lastSubject;
 
@@ -106,13 +108,15 @@ final class NatsAppender {
         if (a.isDone() || !connected(a, stream)) {
             return a;
         }
-        send(a, stream, t, subject, r, false);
+        send(a, stream, t, subject, r, false, 0);
         return a;
     }
 
     /**
      * Sends one record of a single append; sent again while its stream elects a leader ({@code exists}:
-     * the stream was found to exist after an earlier attempt met no leader).
+     * the stream was found to exist after an earlier attempt met no leader), but only while no other
+     * append to the stream was sent after it ({@code again}: the ticket of the attempt that met no
+     * leader, 0 for the first; {@link SendTickets}) — else it fails {@code RETRYABLE}, nothing stored.
      */
     private void send(
             AppendWindow.Append<EventId> a,
@@ -120,18 +124,27 @@ final class NatsAppender {
             NatsTarget t,
             String subject,
             StreamRecord r,
-            boolean exists) {
-        CompletableFuture<PublishAck> ack;
+            boolean exists,
+            long again) {
+        SendTickets.Sent<CompletableFuture<PublishAck>> sent;
         try {
-            ack = publish(subject, r, a);
+            sent = tickets.send(subject, again, () -> publish(subject, r, a));
         } catch (RuntimeException e) {
             // jnats refused it before it left (e.g. "payload exceeds max_payload" → TOO_LARGE)
             a.fail(errors.map(e, what(stream), false));
             return;
         }
-        var unused = ack.whenComplete((pa, err) -> {
+        if (sent == null) {
+            a.fail(new StreamException(
+                    ErrorKind.RETRYABLE,
+                    what(stream) + " failed: no server led the stream when it arrived (a leader election in the "
+                            + "cluster), and later appends to the stream were sent meanwhile; sending it again would "
+                            + "store it after them, against call order. Nothing was stored, retry"));
+            return;
+        }
+        var unused = sent.result().whenComplete((pa, err) -> {
             if (err != null) {
-                fail(a, err, stream, t, exists, () -> send(a, stream, t, subject, r, true));
+                fail(a, err, stream, t, exists, () -> send(a, stream, t, subject, r, true, sent.ticket()));
             } else {
                 a.complete(t.eventId(pa.getSeqno()));
             }
