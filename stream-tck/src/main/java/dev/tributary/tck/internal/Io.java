@@ -12,6 +12,7 @@ import dev.tributary.tck.Tck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -108,6 +109,34 @@ public final class Io {
                     break;
                 }
                 out.addAll(got);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads from {@code from} with one reader until the event the stream's info names as its last has
+     * been read, or a scaled 30 s passed — not until the first empty poll: right after a broker or a
+     * cluster restarted, a poll can come back empty while the newest events are stored (a consumer
+     * whose leader is still settling), and stopping there would report them lost. For streams of one
+     * partition, or of several (then until the newest id itself is read).
+     */
+    public static List<StreamEvent> readToLast(StreamClient c, StreamName s, Position from) {
+        Optional<EventId> last = c.info(s).lastId();
+        if (last.isEmpty()) {
+            return List.of();
+        }
+        List<StreamEvent> out = new ArrayList<>();
+        long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(30)).toNanos();
+        try (StreamReader r = c.openReader(s, from)) {
+            while (System.nanoTime() < deadline) {
+                List<StreamEvent> got = r.poll(100, Tck.scaledMillis(200));
+                out.addAll(got);
+                EventId newest = last.get();
+                if (got.stream()
+                        .anyMatch(e -> e.id().equals(newest) || (!e.id().isPartitioned() && !newest.isAfter(e.id())))) {
+                    break;
+                }
             }
         }
         return out;

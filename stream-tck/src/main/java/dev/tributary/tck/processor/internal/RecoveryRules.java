@@ -126,7 +126,7 @@ public final class RecoveryRules {
                 }
             }
         });
-        for (StreamEvent e : Io.readAvailable(client, s, Position.earliest())) {
+        for (StreamEvent e : Io.readToLast(client, s, Position.earliest())) {
             history.delivered("reader", Io.keyOf(e), e.id());
         }
         HistoryChecker.Report r = history.report();
