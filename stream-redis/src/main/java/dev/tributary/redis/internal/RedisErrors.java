@@ -97,7 +97,8 @@ public final class RedisErrors {
                     return new StreamException(ErrorKind.CONFIGURATION, what + ": " + why, t);
                 }
             }
-            return new StreamException(ErrorKind.RETRYABLE, what + ": cannot connect to Redis: " + shortMessage(t), t);
+            return new StreamException(
+                    ErrorKind.RETRYABLE, what + ": cannot connect to Redis: " + shortMessage(t) + rootCause(t), t);
         }
         if (t instanceof ClosedChannelException || t instanceof IOException) {
             return lost(op, what, t);
@@ -250,6 +251,19 @@ public final class RedisErrors {
         int nl = m.indexOf('\n');
         String s = nl >= 0 ? m.substring(0, nl) : m;
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    /**
+     * " (the innermost cause's class and first line)" when {@code t} has a cause, else "": Lettuce's
+     * "Unable to connect to host:port" alone does not say whether the port refused, the server was
+     * loading its data or the handshake timed out.
+     */
+    private static String rootCause(Throwable t) {
+        Throwable root = t;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
+            root = root.getCause();
+        }
+        return root == t ? "" : " (" + root.getClass().getSimpleName() + ": " + shortMessage(root) + ")";
     }
 
     private static String shortMessage(Throwable t) {
