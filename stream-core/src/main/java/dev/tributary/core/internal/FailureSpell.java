@@ -14,7 +14,6 @@ final class FailureSpell {
     private final String processor;
     private final String operation;
     private final long firstMs;
-    private int attempts;
     private boolean warned;
     private long warnedMs;
 
@@ -24,9 +23,8 @@ final class FailureSpell {
         this.firstMs = nowMs;
     }
 
-    /** A failed attempt; the warning to log now, or null. */
-    String failed(long nowMs, Object error) {
-        attempts++;
+    /** Failed attempt number {@code attempts} (1 for the first); the warning to log now, or null. */
+    String failed(long nowMs, int attempts, Object error) {
         long failing = nowMs - firstMs;
         if (failing < QUIET_MS || (warned && nowMs - warnedMs < REPEAT_MS)) {
             return null;
@@ -37,11 +35,11 @@ final class FailureSpell {
                 + " attempts), retrying; last error: " + error;
     }
 
-    /** The call succeeded; the line to log when a warning was given, or null. */
-    String succeeded(long nowMs) {
+    /** The call succeeded at attempt number {@code attempts}; the line to log when a warning was given, or null. */
+    String succeeded(long nowMs, int attempts) {
         return warned
                 ? "processor '" + processor + "': " + operation + " succeeded after " + (nowMs - firstMs)
-                        + " ms of failures (" + (attempts + 1) + " attempts)"
+                        + " ms of failures (" + attempts + " attempts)"
                 : null;
     }
 }

@@ -76,7 +76,7 @@ public final class Retrying {
                 if (breaker != null) {
                     breaker.onSuccess();
                 }
-                String recovered = spell == null ? null : spell.succeeded(millis());
+                String recovered = spell == null ? null : spell.succeeded(millis(), attempt + 1);
                 if (recovered != null) {
                     LOG.info(recovered);
                 }
@@ -98,7 +98,7 @@ public final class Retrying {
                 if (spell == null) {
                     spell = new FailureSpell(name, operation, millis());
                 }
-                String warning = spell.failed(millis(), se);
+                String warning = spell.failed(millis(), attempt, se);
                 if (warning != null) {
                     LOG.warn(warning);
                 }
