@@ -166,6 +166,35 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
     }
 
     @Test
+    void anAckTheBrokerNeverConfirmsIsGivenUpAndTheProcessorReadsOnWithTheEventStillPending() throws Exception {
+        append("m0");
+        AtomicInteger refused = new AtomicInteger();
+        StreamClient unconfirmed = consumers(c -> new ForwardingGroupConsumer(c) {
+            @Override
+            public AckResult ack(Collection<EventId> ids) {
+                if (ids.size() == 1 && ids.iterator().next().equals(firstId())) {
+                    refused.incrementAndGet();
+                    throw new StreamException(ErrorKind.RETRYABLE, "ack got no confirmation in time");
+                }
+                return super.ack(ids);
+            }
+        });
+        List<String> seen = new CopyOnWriteArrayList<>();
+        GroupProcessor<String> p =
+                start(builder(unconfirmed).handler(m -> seen.add(m.value())).build());
+        await("m0 handled", () -> seen.contains("m0"));
+        append("m1");
+        await("an event after the unconfirmed ack is handled", () -> seen.contains("m1"));
+        assertTrue(refused.get() > 1, "the ack was retried before it was given up: " + refused.get());
+        assertEquals(ProcessorState.RUNNING, p.state());
+        assertEquals(1, pending(), "m0 stays pending for redelivery, nothing is lost");
+    }
+
+    private EventId firstId() {
+        return client.range(stream, Position.earliest(), null, 1).get(0).id();
+    }
+
+    @Test
     void aConsumerClosedUnderARunningProcessorFailsItWithClosed() throws Exception {
         StreamClient closing = consumers(c -> new ForwardingGroupConsumer(c) {
             @Override

@@ -19,10 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The loop of a group processor: create the group if asked, open a member, read batches of at most
  * {@code maxInFlight} events, hand them over (on lanes when the concurrency is above 1), ack what is
- * done. Events in flight are bounded by one batch: the next read starts after the acks.
+ * done. Events in flight are bounded by one batch: the next read starts after the acks. An ack that
+ * keeps failing retryably is given up after {@link #ACK_GIVE_UP}, with a warning; those events come
+ * again.
  */
 public final class GroupLoop<T> implements Lifecycle.Body {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLoop.class);
+
+    /**
+     * How long an ack is retried before the loop goes on without it. The broker delivers unacked
+     * events again, so giving up keeps the at-least-once promise; retrying for ever would stop the
+     * processor behind one ack the broker never confirms (a NATS consumer whose new leader has not
+     * seen the delivery ignores the ack without an answer).
+     */
+    static final java.time.Duration ACK_GIVE_UP = java.time.Duration.ofSeconds(15);
 
     private final Settings<T> s;
     private final String group;
@@ -107,13 +117,23 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                     }
                     List<EventId> ids = List.copyOf(done);
                     try {
-                        source.call("ack", () -> c.ack(ids));
+                        source.callWithin("ack", ACK_GIVE_UP, () -> c.ack(ids));
                     } catch (StreamException e) {
-                        if (e.kind() != ErrorKind.DATA_LOSS) {
+                        if (e.kind() == ErrorKind.DATA_LOSS) {
+                            consumer = onGroupLost(consumer, e, source, run); // lost between the poll and the ack
+                            continue;
+                        }
+                        if (!Retrying.retryable(e.kind())) {
                             throw e;
                         }
-                        consumer = onGroupLost(consumer, e, source, run); // lost between the poll and the ack
-                        continue;
+                        LOG.warn(
+                                "processor '{}': gave up acking {} events of group '{}' after {} s of failures ({});"
+                                        + " the broker delivers them again",
+                                s.name(),
+                                ids.size(),
+                                group,
+                                ACK_GIVE_UP.toSeconds(),
+                                e.getMessage());
                     }
                     s.listener()
                             .onBatch(

@@ -67,10 +67,25 @@ public final class Retrying {
      *                         becomes {@code INTERNAL})
      */
     public <R> R call(String operation, Supplier<R> op) {
+        return callWithin(operation, null, op);
+    }
+
+    /**
+     * As {@link #call}, but gives up once the failed attempts and the waits between them have taken
+     * {@code giveUpAfter}: the last retryable failure is then thrown, for a caller that can go on
+     * without this call (an ack the broker never confirms: the events are delivered again). Null: never
+     * give up. The time counted is the attempts' own time plus the backoff waits, so that a test's
+     * {@code Sleeper} moves it on.
+     *
+     * @throws StreamException of a non-retryable kind at once, or the last retryable one after the bound
+     */
+    public <R> R callWithin(String operation, Duration giveUpAfter, Supplier<R> op) {
         int attempt = 0;
         FailureSpell spell = null;
+        long spentNanos = 0;
         while (true) {
             awaitBreaker();
+            long started = System.nanoTime();
             try {
                 R r = op.get();
                 if (breaker != null) {
@@ -104,7 +119,12 @@ public final class Retrying {
                 }
                 boolean open = breaker != null && breaker.state() == CircuitBreaker.State.OPEN;
                 Duration delay = open ? breaker.remainingOpen() : backoff.delay(attempt, random);
-                listener.onError(name, se, true);
+                spentNanos += System.nanoTime() - started;
+                listener.onError(name, se, true); // retried: here, or by the broker's redelivery
+                if (giveUpAfter != null && spentNanos >= giveUpAfter.toNanos()) {
+                    throw se;
+                }
+                spentNanos += delay.toNanos();
                 listener.onRetry(name, operation, attempt, delay, se);
                 pacer.sleep(delay);
             }
