@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * ({@code kafka://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}) with the durable settings the README documents
  * for clusters: {@code acks=all} (the default, with the idempotent producer), {@code replicationFactor=3}
  * and {@code minInsyncReplicas=2}. The leader of a stream is its partition 0's leader as the Admin client
- * describes the topic. Without the class path the tests are skipped loudly, or fail where brokers are
+ * describes the topic. Every node also opens a SASL_PLAINTEXT (PLAIN) listener with the single-node
+ * fixture's user, so rule E5 meets a real authentication failure. Without the class path the tests are skipped loudly, or fail where brokers are
  * required.
  */
 public final class KafkaClusterFixture extends LocalClusterFixture {
@@ -64,8 +66,11 @@ public final class KafkaClusterFixture extends LocalClusterFixture {
     }
 
     private static KafkaClusterFixture start() {
-        KafkaClusterFixture f = new KafkaClusterFixture(
-                KafkaKraftCluster.start(System.getProperty(KafkaFixture.CLASSPATH_PROPERTY), SIZE, Map.of()));
+        KafkaClusterFixture f = new KafkaClusterFixture(KafkaKraftCluster.start(
+                System.getProperty(KafkaFixture.CLASSPATH_PROPERTY),
+                SIZE,
+                Map.of(),
+                new KafkaKraftCluster.PlainLogin(KafkaFixture.SASL_USER, KafkaFixture.SASL_PASSWORD)));
         Runtime.getRuntime().addShutdownHook(new Thread(f.admin::close, "kafka-cluster-admin-close"));
         return f;
     }
@@ -77,6 +82,16 @@ public final class KafkaClusterFixture extends LocalClusterFixture {
                 .option("sessionTimeout", "3s")
                 .option("heartbeatInterval", "500ms")
                 .build();
+    }
+
+    /**
+     * The user of every node's SASL_PLAINTEXT listener with a wrong password, for rule E5: each node
+     * answers with an authentication failure.
+     */
+    public Optional<ClientConfig> wrongCredentials() {
+        return Optional.of(
+                clientConfig("kafka://" + KafkaFixture.SASL_USER + ":wrong-password@" + cluster.saslBootstrap())
+                        .build());
     }
 
     @Override

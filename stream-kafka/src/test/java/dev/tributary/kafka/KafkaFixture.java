@@ -136,10 +136,15 @@ public final class KafkaFixture extends SharedBrokerFixture {
         return DockerBroker.tryStart("kafka", DOCKER_IMAGE, port, port, env, List.of(), Duration.ofSeconds(120));
     }
 
+    /**
+     * Opening a client waits up to 10 s for the broker's first answer: the module's other failsafe JVM
+     * starts and restarts the three-node cluster, and on 2 cores that once held this broker's answer
+     * past 5 s ({@code KafkaInteropIT}, "did not answer within PT5S").
+     */
     private static ClientConfig config(String uri) {
         return ClientConfig.builder(uri)
                 .requestTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(10))
                 .closeTimeout(Duration.ofSeconds(3))
                 .option("sessionTimeout", "3s")
                 .option("heartbeatInterval", "500ms")
