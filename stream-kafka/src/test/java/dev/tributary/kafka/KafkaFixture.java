@@ -182,26 +182,11 @@ public final class KafkaFixture extends SharedBrokerFixture {
 
     /** The kit's KRaft broker plus a SASL_PLAINTEXT (PLAIN) listener with one user, for rule E5. */
     static final class LocalBroker extends KafkaKraftBroker {
-        final int saslPort = freePort();
+        final int saslPort;
 
         LocalBroker(String classpath) {
             super(classpath);
-        }
-
-        @Override
-        protected Map<String, String> properties() {
-            Map<String, String> p = super.properties();
-            p.put("listeners", p.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.put(
-                    "listener.security.protocol.map",
-                    p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
-            p.put("sasl.enabled.mechanisms", "PLAIN");
-            p.put(
-                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
-                            + SASL_PASSWORD + "\";");
-            return p;
+            saslPort = withListener("SASL_PLAINTEXT", "SASL_PLAINTEXT", plainLogin(SASL_USER, SASL_PASSWORD));
         }
     }
 }
