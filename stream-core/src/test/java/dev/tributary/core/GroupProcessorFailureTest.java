@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,17 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
                 return wrap.apply(super.openGroupConsumer(s, group, member));
             }
         };
+    }
+
+    /** The memory client whose group consumers run {@code check} before each ack; it refuses one by throwing. */
+    private StreamClient acksChecked(Consumer<Collection<EventId>> check) {
+        return consumers(c -> new ForwardingGroupConsumer(c) {
+            @Override
+            public AckResult ack(Collection<EventId> ids) {
+                check.accept(ids);
+                return super.ack(ids);
+            }
+        });
     }
 
     private void append(String... payloads) {
@@ -127,13 +139,9 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
     void aGroupLostBetweenPollAndAckWithContinuePolicyReopensAndKeepsHandling() throws Exception {
         append("m0");
         AtomicBoolean lostOnce = new AtomicBoolean();
-        StreamClient losing = consumers(c -> new ForwardingGroupConsumer(c) {
-            @Override
-            public AckResult ack(Collection<EventId> ids) {
-                if (lostOnce.compareAndSet(false, true)) {
-                    throw new StreamException(ErrorKind.DATA_LOSS, "the broker lost the group");
-                }
-                return super.ack(ids);
+        StreamClient losing = acksChecked(ids -> {
+            if (lostOnce.compareAndSet(false, true)) {
+                throw new StreamException(ErrorKind.DATA_LOSS, "the broker lost the group");
             }
         });
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -151,11 +159,8 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
     @Test
     void anAckRefusedWithANonRetryableErrorFailsTheProcessorWithThatError() throws Exception {
         append("m0");
-        StreamClient refusing = consumers(c -> new ForwardingGroupConsumer(c) {
-            @Override
-            public AckResult ack(Collection<EventId> ids) {
-                throw new StreamException(ErrorKind.CONFIGURATION, "no acks for you");
-            }
+        StreamClient refusing = acksChecked(ids -> {
+            throw new StreamException(ErrorKind.CONFIGURATION, "no acks for you");
         });
         GroupProcessor<String> p = start(builder(refusing).handler(m -> {}).build());
         assertTrue(p.awaitTermination(Duration.ofSeconds(30)));
@@ -167,16 +172,12 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
 
     @Test
     void anAckTheBrokerNeverConfirmsIsGivenUpAndTheProcessorReadsOnWithTheEventStillPending() throws Exception {
-        append("m0");
+        EventId m0 = client.append(stream, StreamRecord.of("m0"));
         AtomicInteger refused = new AtomicInteger();
-        StreamClient unconfirmed = consumers(c -> new ForwardingGroupConsumer(c) {
-            @Override
-            public AckResult ack(Collection<EventId> ids) {
-                if (ids.size() == 1 && ids.iterator().next().equals(firstId())) {
-                    refused.incrementAndGet();
-                    throw new StreamException(ErrorKind.RETRYABLE, "ack got no confirmation in time");
-                }
-                return super.ack(ids);
+        StreamClient unconfirmed = acksChecked(ids -> {
+            if (ids.size() == 1 && ids.contains(m0)) {
+                refused.incrementAndGet();
+                throw new StreamException(ErrorKind.RETRYABLE, "ack got no confirmation in time");
             }
         });
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -188,10 +189,6 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
         assertTrue(refused.get() > 1, "the ack was retried before it was given up: " + refused.get());
         assertEquals(ProcessorState.RUNNING, p.state());
         assertEquals(1, pending(), "m0 stays pending for redelivery, nothing is lost");
-    }
-
-    private EventId firstId() {
-        return client.range(stream, Position.earliest(), null, 1).get(0).id();
     }
 
     @Test
@@ -273,12 +270,9 @@ class GroupProcessorFailureTest extends GroupProcessorHarness {
     void whenAckingFinishedEventsFailsOnTheWayOutTheHandlerFailureRemainsTheCause() throws Exception {
         append("ok0", "bad");
         AtomicInteger acks = new AtomicInteger();
-        StreamClient refusing = consumers(c -> new ForwardingGroupConsumer(c) {
-            @Override
-            public AckResult ack(Collection<EventId> ids) {
-                acks.incrementAndGet();
-                throw new StreamException(ErrorKind.CONFIGURATION, "no acks for you");
-            }
+        StreamClient refusing = acksChecked(ids -> {
+            acks.incrementAndGet();
+            throw new StreamException(ErrorKind.CONFIGURATION, "no acks for you");
         });
         GroupProcessor<String> p = start(failingAtBad(builder(refusing), new CopyOnWriteArrayList<>()));
         assertFailedByTheHandler(p, "the handler's failure, not the ack's");
