@@ -67,7 +67,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
 
     private final String password;
 
-    /** How long a node may stay "not current" before {@link #awaitHealthy} restarts it. */
+    /** How long a node may stay "not current" or silent to JetStream requests before {@link #awaitHealthy} restarts it. */
     static final Duration RESTART_STUCK_AFTER = Duration.ofSeconds(30);
 
     private NatsClusterFixture(NatsServerCluster cluster, String password) {
@@ -110,8 +110,9 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     }
 
     /**
-     * Waits until every node runs and is current and the cluster places a stream on all three. A node
-     * that stays "not current" for {@link #RESTART_STUCK_AFTER} is restarted, as an operator would:
+     * Waits until every node runs and is current, the cluster places a stream on all three, and each
+     * node answers a JetStream request ({@link #answersJetStream}). A node that stays "not current" or
+     * silent for {@link #RESTART_STUCK_AFTER} is restarted, as an operator would:
      * after the kit stopped and started the whole cluster, nats-server 2.10 left one node behind the
      * meta leader for more than 90 s, with stream creation unanswered meanwhile (the class of
      * nats-server issue 5976, "Falling behind in health check" after each cluster restart). Each
@@ -146,9 +147,14 @@ public final class NatsClusterFixture extends LocalClusterFixture {
 
     private void restartStuckNodes() {
         for (NatsServerCluster.Node n : cluster.nodes()) {
-            if (n.process().isPresent() && (!n.healthy() || !answersJetStream(n))) {
-                System.out.println("NATS cluster fixture: " + n
-                        + (n.healthy() ? " leaves JetStream API requests unanswered" : " not current")
+            if (n.process().isEmpty()) {
+                continue;
+            }
+            String stuck = !n.healthy()
+                    ? "not current"
+                    : !answersJetStream(n) ? "leaves JetStream API requests unanswered" : null;
+            if (stuck != null) {
+                System.out.println("NATS cluster fixture: " + n + " " + stuck
                         + " for " + RESTART_STUCK_AFTER.toSeconds() + " s; restarting it (last placement probe: "
                         + lastProbe + ")");
                 n.stop();

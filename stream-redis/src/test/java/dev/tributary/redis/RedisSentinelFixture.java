@@ -78,9 +78,8 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
 
     /**
      * The whole set as one broker, started as an operator restarts it: the primary the sentinels name
-     * first, the replicas once it answers. Started all at once, the replicas answered before the primary
-     *, the sentinels promoted one of them although the primary was back a
-     * moment later, and what only the old primary held was gone — acknowledged appends in C7, and
+     * first, the replicas once it answers. Started all at once, the replicas answered before the primary,
+     * the sentinels promoted one of them although the primary was back a moment later, and what only the old primary held was gone — acknowledged appends in C7, and
      * copies a reader had already seen in F11 (docs/clusters.md, 2026-12-04 night). The README warns of
      * that for unplanned whole-set outages; the kit's restart rules test the client, not that.
      */
