@@ -55,6 +55,17 @@ public interface ClusterFixture extends BrokerFixture {
     void awaitHealthy(Duration bound);
 
     /**
+     * The whole cluster loses every piece of data it had (rule F7 and the processor kit's data-loss
+     * rule): every node killed, its store deleted, and the cluster started again empty at the same
+     * addresses, returning once it answers (the kit then waits for {@link #awaitHealthy}). Data must not
+     * survive on any node, so no node may start before every node's store is gone. Optional: the default
+     * throws {@link UnsupportedOperationException} at once, and those rules are reported as skipped.
+     */
+    default void wipe() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot wipe its cluster's data");
+    }
+
+    /**
      * The whole cluster as one broker: every method acts on all nodes at once, so the contract kit's
      * fault rules and the processor kit's restart rules run on the cluster as they run on one broker.
      */

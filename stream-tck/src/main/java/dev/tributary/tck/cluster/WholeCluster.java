@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * at once — in parallel, since a replicated node may not answer before a quorum of its peers runs —
  * and returns when it holds for all of them. {@link #start()} and {@link #resume()} (of running,
  * paused nodes) also wait until the cluster is healthy again ({@link ClusterFixture#awaitHealthy}), so
- * the next call finds its streams led and in sync.
+ * the next call finds its streams led and in sync. {@link #wipe()} is the cluster's own
+ * {@link ClusterFixture#wipe()}: only the cluster knows the order in which its nodes may start empty.
  */
 final class WholeCluster implements BrokerControl {
     private static final Duration HEALTHY = Duration.ofSeconds(90);
@@ -59,6 +60,14 @@ final class WholeCluster implements BrokerControl {
         if (!down) {
             cluster.awaitHealthy(HEALTHY);
         }
+    }
+
+    /** The cluster's own {@link ClusterFixture#wipe()}, then a wait until it is healthy again. */
+    @Override
+    public void wipe() {
+        cluster.wipe();
+        down = false;
+        cluster.awaitHealthy(HEALTHY);
     }
 
     private void everyNode(Consumer<BrokerControl> action) {
