@@ -10,6 +10,7 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.spi.GroupBackend;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupManager implements GroupBackend {
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
+    /** The wait between two asks of a group coordinator that does not know a new topic yet. */
+    private static final Duration COORDINATOR_CATCH_UP = Duration.ofMillis(100);
 
     private final StreamOps streams;
     private final KafkaConnector connector;
@@ -122,17 +126,49 @@ final class GroupManager implements GroupBackend {
         String meta = new GroupMeta(options.ackTimeout().toMillis()).encode();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         start.forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off, meta)));
-        try {
-            admin().get(
-                            "creating group " + group + " of " + stream,
-                            admin().admin()
-                                    .alterConsumerGroupOffsets(groupId, commit)
-                                    .all());
-        } catch (StreamException e) {
-            // members joined concurrently (the group exists now): creation is idempotent
-            if (committed(groupId, topic).isEmpty()) {
-                throw e;
+        long deadline = System.nanoTime() + admin().timeout().toNanos();
+        while (true) {
+            try {
+                admin().get(
+                                "creating group " + group + " of " + stream,
+                                admin().admin()
+                                        .alterConsumerGroupOffsets(groupId, commit)
+                                        .all());
+                return;
+            } catch (StreamException e) {
+                if (!committed(groupId, topic).isEmpty()) {
+                    return; // members joined concurrently (the group exists now): creation is idempotent
+                }
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // The topic exists (requireStream found it), but the group's coordinator has not learnt of
+                // it yet: on a cluster a new topic reaches the other brokers' metadata a moment after the
+                // controller created it. Ask again within the request timeout; past it the stream exists,
+                // so the answer is RETRYABLE, not NOT_FOUND.
+                if (System.nanoTime() >= deadline) {
+                    requireStream(stream); // deleted meanwhile: NOT_FOUND
+                    throw new StreamException(
+                            ErrorKind.RETRYABLE,
+                            "creating group " + group + " of " + stream + " failed: the group's coordinator does not"
+                                    + " know the stream yet (created moments ago on another broker?); retry",
+                            e);
+                }
+                LOG.debug(
+                        "creating group {} of {}: the coordinator does not know the topic yet; asking again",
+                        group,
+                        stream);
+                sleep(COORDINATOR_CATCH_UP);
             }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StreamException(ErrorKind.RETRYABLE, "interrupted while creating a group", ie);
         }
     }
 
