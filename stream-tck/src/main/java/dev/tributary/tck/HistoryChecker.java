@@ -38,10 +38,15 @@ import java.util.TreeMap;
  *       redelivery ({@link #delivered(String, String, EventId, int)} with a count above 1) is not
  *       judged: a group redelivers an event whose first delivery was never acknowledged (say, lost
  *       with a reset connection) after its ack timeout, behind later events, as the contract says;</li>
- *   <li><b>mismatched</b>: a delivery under an id that no acknowledged append of its key returned
- *       (the append's future was completed with another event's id). Judged only for keys none of
- *       whose attempts was indeterminate: an attempt whose outcome is unknown may have been stored
- *       under an id nobody was told.</li>
+ *   <li><b>mismatched</b>: a key delivered only under ids that no acknowledged append of it returned
+ *       (the append's future was completed with another event's id, or the copy it named is gone).
+ *       Judged only for keys none of whose attempts was indeterminate: an attempt whose outcome is
+ *       unknown may have been stored under an id nobody was told.</li>
+ *   <li><b>copies</b>: a key delivered under an id its acknowledged append returned <em>and</em> under
+ *       another one: it was stored twice, and the append was told the id of one copy. A duplicate, so
+ *       allowed and reported like duplicates: a client's own retry of a request that reached the broker
+ *       can store it again (Kafka's idempotent producer after it starts a new epoch, when a paused
+ *       broker wrote a request the producer had given up on).</li>
  * </ul>
  * A key that is indeterminate and never delivered is neither lost nor unexpected.
  *
@@ -139,11 +144,15 @@ public final class HistoryChecker {
         Map<String, Integer> duplicates = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
+        List<String> copies = new ArrayList<>();
         for (KeyState s : ordered) {
             if (s.indeterminate == 0 && !s.ids.isEmpty()) {
+                boolean underItsId = s.deliveredIds.stream().anyMatch(s.ids::contains);
                 for (EventId d : s.deliveredIds) {
                     if (!s.ids.contains(d)) {
-                        mismatched.add(s.key + " appended as " + s.ids + " but delivered as " + d);
+                        (underItsId ? copies : mismatched)
+                                .add(s.key + " appended as " + s.ids + " but " + (underItsId ? "also " : "")
+                                        + "delivered as " + d);
                     }
                 }
             }
@@ -184,7 +193,8 @@ public final class HistoryChecker {
                 duplicates,
                 unexpected,
                 new ArrayList<>(reordered),
-                mismatched);
+                mismatched,
+                copies);
     }
 
     private KeyState state(String key) {
@@ -232,7 +242,10 @@ public final class HistoryChecker {
      * @param duplicates    key → deliveries beyond the first
      * @param unexpected    keys delivered but never invoked, or whose outcome is failed
      * @param reordered     one line per first delivery that came after a later key of its producer
-     * @param mismatched    one line per delivery under an id its key's acknowledged appends did not return
+     * @param mismatched    one line per delivery under an id its key's acknowledged appends did not return,
+     *                      of a key never delivered under one they returned
+     * @param copies        one line per delivery under an id its key's acknowledged appends did not return,
+     *                      of a key also delivered under one they returned (stored twice: allowed)
      */
     public record Report(
             String name,
@@ -245,7 +258,8 @@ public final class HistoryChecker {
             Map<String, Integer> duplicates,
             List<String> unexpected,
             List<String> reordered,
-            List<String> mismatched) {
+            List<String> mismatched,
+            List<String> copies) {
 
         public Report {
             lost = List.copyOf(lost);
@@ -253,9 +267,13 @@ public final class HistoryChecker {
             unexpected = List.copyOf(unexpected);
             reordered = List.copyOf(reordered);
             mismatched = List.copyOf(mismatched);
+            copies = List.copyOf(copies);
         }
 
-        /** True when nothing was lost, unexpected, reordered or mismatched (duplicates are allowed, and counted). */
+        /**
+         * True when nothing was lost, unexpected, reordered or mismatched (duplicates and copies are allowed,
+         * and counted).
+         */
         public boolean clean() {
             return lost.isEmpty() && unexpected.isEmpty() && reordered.isEmpty() && mismatched.isEmpty();
         }
@@ -306,6 +324,8 @@ public final class HistoryChecker {
                     .append("; mismatched ids ")
                     .append(mismatched.size())
                     .append(examples(mismatched))
+                    .append(copies.isEmpty() ? "" : "; stored again under other ids " + copies.size())
+                    .append(examples(copies))
                     .append('.');
             return b.toString();
         }

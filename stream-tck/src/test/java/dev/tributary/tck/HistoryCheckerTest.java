@@ -67,6 +67,32 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aSecondCopyUnderAnotherIdBesideTheAcknowledgedOneIsACopyNotAMismatch() {
+        HistoryChecker h = new HistoryChecker("stored twice by the client's own retry");
+        append(h, "p1/0", 9); // the producer's retry was acknowledged as 9; its first request was written as 5
+        h.delivered("c", "p1/0", EventId.ofSequence(5));
+        h.delivered("c", "p1/0", EventId.ofSequence(9));
+        HistoryChecker.Report r = h.report();
+        assertTrue(r.clean(), r.summary());
+        assertEquals(List.of(), r.mismatched(), r.summary());
+        assertEquals(1, r.copies().size(), r.summary());
+        assertTrue(r.summary().contains("stored again under other ids 1"), r.summary());
+        assertEquals(1, r.duplicateDeliveries(), r.summary());
+    }
+
+    @Test
+    void aKeyDeliveredOnlyUnderAnotherIdIsMismatchedEvenWhenDeliveredTwice() {
+        HistoryChecker h = new HistoryChecker("acknowledged copy gone");
+        append(h, "p1/0", 9);
+        h.delivered("c", "p1/0", EventId.ofSequence(5));
+        h.delivered("d", "p1/0", EventId.ofSequence(5));
+        HistoryChecker.Report r = h.report();
+        assertFalse(r.clean(), r.summary());
+        assertEquals(1, r.mismatched().size(), "one line per id: " + r.summary());
+        assertEquals(List.of(), r.copies(), r.summary());
+    }
+
+    @Test
     void aKeyWithAnIndeterminateAttemptMayBeDeliveredUnderAnIdNobodyWasTold() {
         HistoryChecker h = new HistoryChecker("retried after indeterminate");
         indeterminateAttempt(h, "p1/0"); // stored as 1, but the answer was lost
