@@ -2,6 +2,7 @@ package dev.tributary.kafka;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.fixture.KafkaKraftCluster;
 import dev.tributary.tck.fixture.LocalClusterFixture;
@@ -31,6 +32,11 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * describes the topic. Every node also opens a SASL_PLAINTEXT (PLAIN) listener with the single-node
  * fixture's user, so rule E5 meets a real authentication failure. Without the class path the tests are skipped loudly, or fail where brokers are
  * required.
+ *
+ * <p>For F8–F10, {@link #proxy()} names the fault proxies in front of every node's {@code PROXIED}
+ * listener, which advertises its proxy, so every connection of a proxied client passes a proxy. For F7,
+ * {@link #wipe()} kills every node, deletes every log directory, formats them with a new cluster id and
+ * starts them all again.
  */
 public final class KafkaClusterFixture extends LocalClusterFixture {
     static final int SIZE = 3;
@@ -77,11 +83,32 @@ public final class KafkaClusterFixture extends LocalClusterFixture {
 
     @Override
     public ClientConfig config() {
-        return clientConfig("kafka://" + cluster.bootstrap() + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
+        return config(cluster.bootstrap());
+    }
+
+    private static ClientConfig config(String bootstrap) {
+        return clientConfig("kafka://" + bootstrap + "?acks=all&replicationFactor=3&minInsyncReplicas=2")
                 .closeTimeout(Duration.ofSeconds(3))
                 .option("sessionTimeout", "3s")
                 .option("heartbeatInterval", "500ms")
                 .build();
+    }
+
+    /**
+     * {@link #config()} through the fault proxies of every node's {@code PROXIED} listener, all controlled
+     * as one: the brokers hand a client that came through a proxy only the proxies' addresses. The
+     * proxies forward to the {@code PROXIED} listeners, not to the ports {@link #config()} names, so the
+     * configuration is built for their bootstrap list rather than routed.
+     */
+    @Override
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.of(FaultProxyFixture.of(config(cluster.proxiedBootstrap()), cluster.proxies()));
+    }
+
+    /** Every node killed, its log directory deleted and formatted with a new cluster id, all started again. */
+    @Override
+    public void wipe() {
+        cluster.wipe();
     }
 
     /**
