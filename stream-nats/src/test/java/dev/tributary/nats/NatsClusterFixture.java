@@ -5,6 +5,7 @@ import dev.tributary.StreamName;
 import dev.tributary.nats.internal.NatsErrors;
 import dev.tributary.nats.internal.NatsNames;
 import dev.tributary.nats.internal.NatsSettings;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.fixture.LocalClusterFixture;
 import dev.tributary.tck.fixture.NatsServerCluster;
@@ -34,6 +35,11 @@ import java.util.stream.Collectors;
  * is left within about 3 s. The leader of a stream comes from {@code $JS.API.STREAM.INFO} (its cluster
  * info), read through jnats' {@link JetStreamManagement} on a connection of its own. Without
  * {@code nats-server} on the PATH the tests are skipped loudly, or fail where brokers are required.
+ *
+ * <p>For F8–F10, {@link #proxy()} names the fault proxies in front of every node's client port; the
+ * nodes advertise no client URLs ({@code no_advertise}), so a proxied client only knows the proxies. For
+ * F7, {@link #wipe()} kills every node, deletes every JetStream store and starts them all again; the kit
+ * then waits in {@link #awaitHealthy} until the new cluster places a stream on all three nodes.
  */
 public final class NatsClusterFixture extends LocalClusterFixture {
     static final int SIZE = 3;
@@ -84,6 +90,25 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     @Override
     public ClientConfig config() {
         return clientConfig(uri(password)).build();
+    }
+
+    /**
+     * {@link #config()} through the fault proxies in front of every node's client port, all controlled as
+     * one. The servers advertise no client URLs, so jnats reconnects only to the proxies it was given.
+     */
+    @Override
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.of(cluster.proxies().fixture(config()));
+    }
+
+    /**
+     * Every node killed, its JetStream store deleted, all started again at once. The connections of
+     * this fixture reconnect by themselves; placement probes it may have left behind went with the stores.
+     */
+    @Override
+    public void wipe() {
+        cluster.wipe();
+        leftoverProbes.clear();
     }
 
     private String uri(String pass) {
