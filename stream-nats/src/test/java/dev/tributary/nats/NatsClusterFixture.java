@@ -21,6 +21,7 @@ import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,12 @@ public final class NatsClusterFixture extends LocalClusterFixture {
 
     /** How long a node may stay "not current" or silent to JetStream requests before {@link #awaitHealthy} restarts it. */
     static final Duration RESTART_STUCK_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * How long a running node may stay outside the JetStream meta group before {@link #awaitHealthy}
+     * restarts it: a leader adds a node it hears of within a second or two.
+     */
+    static final Duration JOIN_META_GROUP_WITHIN = Duration.ofSeconds(10);
 
     private NatsClusterFixture(NatsServerCluster cluster, String password) {
         super(cluster.nodes());
@@ -140,20 +147,39 @@ public final class NatsClusterFixture extends LocalClusterFixture {
      * silent for {@link #RESTART_STUCK_AFTER} is restarted, as an operator would:
      * after the kit stopped and started the whole cluster, nats-server 2.10 left one node behind the
      * meta leader for more than 90 s, with stream creation unanswered meanwhile (the class of
-     * nats-server issue 5976, "Falling behind in health check" after each cluster restart). Each
-     * restart is printed.
+     * nats-server issue 5976, "Falling behind in health check" after each cluster restart). A running
+     * node the JetStream meta group leaves outside for {@link #JOIN_META_GROUP_WITHIN} is restarted too
+     * ({@link NatsServerCluster#outsideMetaGroup()}): after the nodes start at once without a store (a
+     * wipe), two of them can form the meta group alone and keep the third out for good. Each restart is
+     * printed.
      */
     @Override
     public void awaitHealthy(Duration bound) {
         long started = System.nanoTime();
         long deadline = started + bound.toNanos();
         long nextRestart = started + RESTART_STUCK_AFTER.toNanos();
+        long outsideSince = -1;
         while (System.nanoTime() < deadline) {
             deleteLeftoverProbes(); // a node reports a stream it has not caught up on as not current
             if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy())
                     && placesReplicas()
                     && cluster.nodes().stream().allMatch(this::answersJetStream)) {
                 return;
+            }
+            List<NatsServerCluster.Node> outside = cluster.outsideMetaGroup();
+            if (outside.isEmpty()) {
+                outsideSince = -1;
+            } else if (outsideSince < 0) {
+                outsideSince = System.nanoTime();
+            } else if (System.nanoTime() - outsideSince >= JOIN_META_GROUP_WITHIN.toNanos()) {
+                for (NatsServerCluster.Node n : outside) {
+                    System.out.println("NATS cluster fixture: " + n + " stayed outside the JetStream meta group for "
+                            + JOIN_META_GROUP_WITHIN.toSeconds() + " s; restarting it (last placement probe: "
+                            + lastProbe + ")");
+                    n.stop();
+                    n.start();
+                }
+                outsideSince = -1;
             }
             if (System.nanoTime() >= nextRestart) {
                 restartStuckNodes();
@@ -167,6 +193,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                                 + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current")
                                 + (n.process().isPresent() && !answersJetStream(n) ? " (JetStream API silent)" : ""))
                         .collect(Collectors.joining(", "))
+                + "; outside the JetStream meta group: " + cluster.outsideMetaGroup()
                 + "; the last placement probe (a stream with " + SIZE + " replicas): " + lastProbe);
     }
 
