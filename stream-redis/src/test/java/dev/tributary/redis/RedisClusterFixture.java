@@ -3,6 +3,8 @@ package dev.tributary.redis;
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
 import dev.tributary.redis.internal.RedisSettings;
+import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.LocalClusterFixture;
 import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.RedisServerCluster;
@@ -22,6 +24,11 @@ import java.util.Optional;
  *
  * <p>{@code -Dtributary.redis.waitReplicas=0} runs the same fixture without the replica wait, to
  * measure the loss window of asynchronous replication (R1 then reports the acknowledged appends lost).
+ *
+ * <p>{@link #wipe()} kills every node, deletes its append-only files and starts it again with its
+ * {@code nodes.conf}: the cluster comes back with the same slots, empty. {@link #proxy()} is a second
+ * cluster of the same layout behind fault proxies ({@link ProxiedTwin}), started on first use, whose nodes
+ * announce their proxies' ports.
  */
 public final class RedisClusterFixture extends LocalClusterFixture {
     static final int REPLICAS_PER_PRIMARY = 2;
@@ -34,14 +41,26 @@ public final class RedisClusterFixture extends LocalClusterFixture {
             () -> {
                 RedisServerCluster c = RedisServerCluster.start(REPLICAS_PER_PRIMARY);
                 Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-cleanup"));
-                return new RedisClusterFixture(c);
+                return new RedisClusterFixture(c, true);
             });
 
     private final RedisServerCluster cluster;
+    /** The proxied twin of this cluster; null for a twin itself. */
+    private final ProxiedTwin<RedisClusterFixture> twin;
 
-    private RedisClusterFixture(RedisServerCluster cluster) {
+    private RedisClusterFixture(RedisServerCluster cluster, boolean withTwin) {
         super(cluster.nodes());
         this.cluster = cluster;
+        this.twin = withTwin
+                ? new ProxiedTwin<>(
+                        "Redis Cluster",
+                        () -> {
+                            RedisServerCluster c = RedisServerCluster.startThroughProxies(REPLICAS_PER_PRIMARY);
+                            Runtime.getRuntime().addShutdownHook(new Thread(c::close, "redis-cluster-twin-cleanup"));
+                            return new RedisClusterFixture(c, false);
+                        },
+                        t -> t.cluster.proxies().orElseThrow().fixture(t.config()))
+                : null;
     }
 
     /** The cluster of this JVM, started on first use. */
@@ -81,9 +100,36 @@ public final class RedisClusterFixture extends LocalClusterFixture {
         cluster.awaitHealthy(bound);
     }
 
+    /** Every node killed, its append-only files deleted, all started again with their {@code nodes.conf}. */
+    @Override
+    public void wipe() {
+        cluster.wipe();
+    }
+
+    /**
+     * The whole cluster as one broker; once the {@linkplain #proxy() proxied twin} runs, it acts on the
+     * twin as well (see {@link ProxiedTwin}).
+     */
+    @Override
+    public Optional<BrokerControl> control() {
+        BrokerControl whole = super.control().orElseThrow();
+        return Optional.of(twin == null ? whole : twin.follow(whole));
+    }
+
+    /**
+     * A twin of this cluster behind one fault proxy per node, its nodes announcing their proxies' ports
+     * ({@code --cluster-announce-port}; the bus port announced as it is, so the cluster bus stays direct),
+     * started on first use; the configuration names the proxies with the options of {@link #config()}.
+     */
+    @Override
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(twin).map(ProxiedTwin::proxy);
+    }
+
     @Override
     public String describe() {
         return "Redis Cluster of " + size() + " redis-server (3 primaries, " + REPLICAS_PER_PRIMARY
-                + " replicas each) on " + cluster.addresses();
+                + " replicas each) on " + cluster.addresses()
+                + cluster.proxies().map(p -> ", announcing the " + p).orElse("");
     }
 }

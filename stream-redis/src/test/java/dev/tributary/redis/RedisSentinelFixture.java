@@ -3,6 +3,7 @@ package dev.tributary.redis;
 import dev.tributary.ClientConfig;
 import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.FaultProxyFixture;
 import dev.tributary.tck.fixture.LocalClusterFixture;
 import dev.tributary.tck.fixture.Polling;
 import dev.tributary.tck.fixture.RedisSentinelSet;
@@ -18,6 +19,11 @@ import java.util.Optional;
  * {@code waitReplicas=1}. Two replicas, because with one the promoted replica has none left and every
  * append would fail INDETERMINATE until the old primary is back. The nodes of the cluster rules are the
  * three data nodes (the leader is the primary the sentinels name); the sentinels keep running.
+ *
+ * <p>{@link #wipe()} kills the data nodes, deletes their append-only files and starts them again empty,
+ * the primary first; the sentinels keep running with their configuration. {@link #proxy()} is a second set
+ * of the same layout behind fault proxies ({@link ProxiedTwin}), started on first use, whose sentinels
+ * monitor the primary at its proxy and whose data nodes announce their proxies' ports.
  */
 public final class RedisSentinelFixture extends LocalClusterFixture {
     static final int REPLICAS = 2;
@@ -30,14 +36,29 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
             () -> {
                 RedisSentinelSet s = RedisSentinelSet.start(REPLICAS);
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-cleanup"));
-                return new RedisSentinelFixture(s);
+                return new RedisSentinelFixture(s, true);
             });
 
-    private final RedisSentinelSet set;
+    /** The twin's sentinels' {@code down-after-milliseconds}; see {@link #proxy()}. */
+    static final Duration TWIN_DOWN_AFTER = RedisSentinelSet.DOWN_AFTER;
 
-    private RedisSentinelFixture(RedisSentinelSet set) {
+    private final RedisSentinelSet set;
+    /** The proxied twin of this set; null for a twin itself. */
+    private final ProxiedTwin<RedisSentinelFixture> twin;
+
+    private RedisSentinelFixture(RedisSentinelSet set, boolean withTwin) {
         super(set.dataNodes());
         this.set = set;
+        this.twin = withTwin
+                ? new ProxiedTwin<>(
+                        "Redis Sentinel set",
+                        () -> {
+                            RedisSentinelSet s = RedisSentinelSet.startThroughProxies(REPLICAS, TWIN_DOWN_AFTER);
+                            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-twin-cleanup"));
+                            return new RedisSentinelFixture(s, false);
+                        },
+                        t -> t.set.proxies().orElseThrow().fixture(t.config()))
+                : null;
     }
 
     /** The Sentinel set of this JVM, started on first use. */
@@ -85,8 +106,13 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
      */
     @Override
     public Optional<BrokerControl> control() {
+        BrokerControl primaryFirst = primaryFirst();
+        return Optional.of(twin == null ? primaryFirst : twin.follow(primaryFirst));
+    }
+
+    private BrokerControl primaryFirst() {
         BrokerControl whole = super.control().orElseThrow();
-        return Optional.of(new BrokerControl() {
+        return new BrokerControl() {
             @Override
             public void stop() {
                 whole.stop();
@@ -113,15 +139,43 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
                 whole.resume();
             }
 
+            /** {@link RedisSentinelFixture#wipe()} (primary first too), then the health wait. */
+            @Override
+            public void wipe() {
+                whole.wipe();
+            }
+
             @Override
             public String toString() {
                 return whole + ", primary first";
             }
-        });
+        };
+    }
+
+    /**
+     * The data nodes killed, their append-only files deleted, and started again empty, the primary first
+     * ({@link RedisSentinelSet#wipe()}); the sentinels keep running.
+     */
+    @Override
+    public void wipe() {
+        set.wipe();
+    }
+
+    /**
+     * A twin of this set behind one fault proxy per data node and sentinel, started on first use: its
+     * sentinels monitor the primary at the primary's proxy and its data nodes announce their proxies'
+     * ports ({@code --replica-announce-port}), so the primary a sentinel names is a proxy, and replicas
+     * replicate through proxies too. The configuration names the sentinels' proxies with the options of
+     * {@link #config()}.
+     */
+    @Override
+    public Optional<FaultProxyFixture> proxy() {
+        return Optional.ofNullable(twin).map(ProxiedTwin::proxy);
     }
 
     @Override
     public String describe() {
-        return "Redis Sentinel: primary and " + REPLICAS + " replicas, sentinels on " + set.sentinelAddresses();
+        return "Redis Sentinel: primary and " + REPLICAS + " replicas, sentinels on " + set.sentinelAddresses()
+                + set.proxies().map(p -> ", announcing the " + p).orElse("");
     }
 }
