@@ -39,9 +39,6 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
                 return new RedisSentinelFixture(s, true);
             });
 
-    /** The twin's sentinels' {@code down-after-milliseconds}; see {@link #proxy()}. */
-    static final Duration TWIN_DOWN_AFTER = RedisSentinelSet.DOWN_AFTER;
-
     private final RedisSentinelSet set;
     /** The proxied twin of this set; null for a twin itself. */
     private final ProxiedTwin<RedisSentinelFixture> twin;
@@ -53,7 +50,7 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
                 ? new ProxiedTwin<>(
                         "Redis Sentinel set",
                         () -> {
-                            RedisSentinelSet s = RedisSentinelSet.startThroughProxies(REPLICAS, TWIN_DOWN_AFTER);
+                            RedisSentinelSet s = RedisSentinelSet.startThroughProxies(REPLICAS);
                             Runtime.getRuntime().addShutdownHook(new Thread(s::close, "redis-sentinel-twin-cleanup"));
                             return new RedisSentinelFixture(s, false);
                         },
@@ -164,8 +161,8 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
     /**
      * A twin of this set behind one fault proxy per data node and sentinel, started on first use: its
      * sentinels monitor the primary at the primary's proxy and its data nodes announce their proxies'
-     * ports ({@code --replica-announce-port}), so the primary a sentinel names is a proxy, and replicas
-     * replicate through proxies too. The configuration names the sentinels' proxies with the options of
+     * ports ({@code --replica-announce-port}), so the primary a sentinel names is a proxy; the sentinels'
+     * and replicas' own connections pass the proxies spared from faults ({@link RedisSentinelSet}). The configuration names the sentinels' proxies with the options of
      * {@link #config()}.
      */
     @Override
