@@ -26,7 +26,12 @@ final class ProxiedTwin<F extends ClusterFixture> {
     private final String name;
     private final Supplier<F> start;
     private final Function<F, FaultProxyFixture> route;
-    private volatile F twin;
+    /**
+     * The twin's whole-cluster control, made once: it remembers that it stopped or killed the twin, and a
+     * fresh one would wait for a healthy twin on {@code resume()} while the twin is down.
+     */
+    private volatile BrokerControl twin;
+
     private FaultProxyFixture proxy;
 
     /**
@@ -45,7 +50,7 @@ final class ProxiedTwin<F extends ClusterFixture> {
         if (proxy == null) {
             F t = start.get();
             proxy = route.apply(t);
-            twin = t;
+            twin = t.control().orElseThrow();
         }
         return proxy;
     }
@@ -87,12 +92,11 @@ final class ProxiedTwin<F extends ClusterFixture> {
             }
 
             private void both(Consumer<BrokerControl> action) {
-                F t = twin;
-                if (t == null) {
+                BrokerControl other = twin;
+                if (other == null) {
                     action.accept(main);
                     return;
                 }
-                BrokerControl other = t.control().orElseThrow();
                 CompletableFuture<Void> onTwin = CompletableFuture.runAsync(() -> action.accept(other));
                 try {
                     action.accept(main);
@@ -103,8 +107,7 @@ final class ProxiedTwin<F extends ClusterFixture> {
 
             @Override
             public String toString() {
-                F t = twin;
-                return t == null ? main.toString() : main + ", and the " + name + " behind the fault proxies";
+                return twin == null ? main.toString() : main + ", and the " + name + " behind the fault proxies";
             }
         };
     }
