@@ -44,12 +44,16 @@ final class LettuceClients {
             // would fail that command (Lettuce rejects while the node connection is pending). Commands
             // for a node that is down wait instead, bounded by the request timeout (the append window's
             // deadline for appends, which then end INDETERMINATE).
-            c.setOptions(ClusterClientOptions.builder(options)
+            ClusterClientOptions.Builder b = ClusterClientOptions.builder(options)
                     .maxRedirects(5)
                     .validateClusterNodeMembership(false)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                    .topologyRefreshOptions(topologyRefresh(s))
-                    .build());
+                    .topologyRefreshOptions(topologyRefresh(s));
+            // ClusterClientOptions.builder(ClientOptions) does not copy the replay filter (Lettuce 7.7):
+            // without it a cluster client replayed an XADD cut off by a reset connection and stored the
+            // append twice, acknowledging the second copy (kit rule F8 on a Redis Cluster).
+            b.replayFilter(options.getReplayFilter());
+            c.setOptions(b.build());
             return c;
         }
         RedisClient c = RedisClient.create(resources, uris(s).get(0));

@@ -9,8 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
 import dev.tributary.StreamException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +36,36 @@ class RedisDeploymentTest {
         StreamException e = assertThrows(StreamException.class, () -> settings(uri));
         assertEquals(ErrorKind.CONFIGURATION, e.kind(), e.getMessage());
         return e;
+    }
+
+    /**
+     * Every client — standalone, Sentinel and cluster alike, shared connection or blocking — never replays
+     * an XADD or a WAIT that a lost connection cut off (an XADD may be stored already), and replays reads.
+     */
+    @Test
+    void noClientReplaysAnAppendOrAWaitAfterALostConnection() {
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            for (String uri :
+                    List.of("redis://h:6379", "redis-sentinel://s1:26379#m", "redis://a:1,b:2?cluster=true")) {
+                for (boolean shared : new boolean[] {true, false}) {
+                    AbstractRedisClient c = LettuceClients.create(resources, settings(uri), shared);
+                    try {
+                        ClientOptions o = c instanceof RedisClusterClient cluster
+                                ? cluster.getOptions()
+                                : ((RedisClient) c).getOptions();
+                        String what = uri + (shared ? " (shared)" : " (blocking)");
+                        assertTrue(o.getReplayFilter().test(new Command<>(CommandType.XADD, null)), what);
+                        assertTrue(o.getReplayFilter().test(new Command<>(CommandType.WAIT, null)), what);
+                        assertFalse(o.getReplayFilter().test(new Command<>(CommandType.XREAD, null)), what);
+                    } finally {
+                        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                    }
+                }
+            }
+        } finally {
+            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @Test
