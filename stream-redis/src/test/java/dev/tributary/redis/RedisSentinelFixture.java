@@ -162,7 +162,8 @@ public final class RedisSentinelFixture extends LocalClusterFixture {
      * A twin of this set behind one fault proxy per data node and sentinel, started on first use: its
      * sentinels monitor the primary at the primary's proxy and its data nodes announce their proxies'
      * ports ({@code --replica-announce-port}), so the primary a sentinel names is a proxy; the sentinels'
-     * and replicas' own connections pass the proxies spared from faults ({@link RedisSentinelSet}). The configuration names the sentinels' proxies with the options of
+     * and replicas' own connections pass the proxies spared from faults ({@link RedisSentinelSet}). The
+     * configuration names the sentinels' proxies with the options of
      * {@link #config()}.
      */
     @Override
