@@ -102,7 +102,7 @@ public final class KafkaClusterFixture extends LocalClusterFixture {
      */
     @Override
     public Optional<FaultProxyFixture> proxy() {
-        return Optional.of(FaultProxyFixture.of(config(cluster.proxiedBootstrap()), cluster.proxies()));
+        return Optional.of(FaultProxyFixture.of(config(cluster.proxies().addresses()), cluster.proxies()));
     }
 
     /** Every node killed, its log directory deleted and formatted with a new cluster id, all started again. */
