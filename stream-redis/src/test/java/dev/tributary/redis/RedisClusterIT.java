@@ -1,16 +1,23 @@
 package dev.tributary.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tributary.ClientConfig;
 import dev.tributary.ErrorKind;
+import dev.tributary.EventId;
+import dev.tributary.Position;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
+import dev.tributary.StreamEvent;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.tck.BrokerControl;
+import dev.tributary.tck.FaultProxyFixture;
+import dev.tributary.tck.ProxyControl;
 import dev.tributary.tck.cluster.ClusterFixture;
 import dev.tributary.tck.cluster.ClusterTck;
 import dev.tributary.tck.fixture.Polling;
@@ -19,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +89,47 @@ class RedisClusterIT extends ClusterTck {
                     + "after the restart the first append succeeded after " + (System.nanoTime() - t0) / 1_000_000
                     + " ms");
             assertTrue(failures > 0, "appends were attempted while the shard was down");
+        }
+    }
+
+    /**
+     * Appends a cluster node ran whose replies a reset connection cut off end INDETERMINATE and are
+     * stored once. Lettuce's cluster connection (which queues commands while a node is disconnected)
+     * re-sent every command left on the wire but the first when it reconnected, so these appends were
+     * stored twice and their callers told the second ids (kit rule F8); {@code NoReplay} stops it.
+     */
+    @Test
+    @DisplayName("Redis Cluster: appends whose replies a connection reset cut off end INDETERMINATE and are "
+            + "stored once, never sent again")
+    void appendsCutOffByAResetAreStoredOnce() {
+        FaultProxyFixture proxied = RedisClusterFixture.shared().proxy().orElseThrow();
+        StreamName s = StreamName.of("cut-off-" + UUID.randomUUID().toString().substring(0, 8));
+        try (StreamClient c = StreamClients.open(proxied.config())) {
+            c.append(s, StreamRecord.of("first"));
+            proxied.control().latency(ProxyControl.Direction.TO_CLIENT, Duration.ofSeconds(3)); // late replies
+            List<CompletableFuture<EventId>> cut = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    cut.add(c.appendAsync(s, StreamRecord.of("cut-off-" + i)));
+                }
+                Polling.sleep(500); // the requests are not delayed: the node has run them
+                proxied.control().resetAll();
+            } finally {
+                proxied.control().latency(ProxyControl.Direction.TO_CLIENT, Duration.ZERO);
+            }
+            for (CompletableFuture<EventId> f : cut) {
+                StreamException e = StreamException.unwrap(assertThrows(CompletionException.class, f::join));
+                assertEquals(ErrorKind.INDETERMINATE, e.kind(), e.toString());
+            }
+            appendWithin(c, s, Duration.ofSeconds(30));
+            List<String> stored = c.range(s, Position.earliest(), null, 20).stream()
+                    .map(StreamEvent::payloadAsString)
+                    .filter(p -> p.startsWith("cut-off-"))
+                    .toList();
+            assertEquals(
+                    List.of("cut-off-0", "cut-off-1", "cut-off-2", "cut-off-3", "cut-off-4"),
+                    stored,
+                    "each stored once, none sent again");
         }
     }
 

@@ -16,6 +16,8 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamReader;
 import dev.tributary.StreamRecord;
+import dev.tributary.tck.ProxyControl;
+import dev.tributary.tck.fixture.FaultProxy;
 import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,6 +255,43 @@ class RedisFaultIT {
             assertTrue(
                     outcome instanceof StreamException e && e.kind() == ErrorKind.DATA_LOSS,
                     "the reader reports DATA_LOSS, not the new stream's entries: " + outcome);
+        }
+    }
+
+    /**
+     * Appends the server ran whose replies a reset connection cut off end INDETERMINATE and are stored
+     * once: the client does not send them again on its next connection. On one server Lettuce fails
+     * them itself (the first with the reset, the others "Connection disconnected", as it rejects
+     * commands while disconnected); on a Redis Cluster it re-sent them, which {@code RedisClusterIT}
+     * checks.
+     */
+    @Test
+    void h_appendsCutOffAfterTheServerRanThemEndIndeterminateAndAreStoredOnce() throws Exception {
+        StreamName s = StreamName.of("fault-cut-off-appends");
+        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", broker.port());
+                StreamClient proxied = StreamClients.open(
+                        proxy.route(RedisFixture.testConfig("redis://127.0.0.1:" + broker.port())))) {
+            proxied.append(s, StreamRecord.of("first"));
+            proxy.latency(ProxyControl.Direction.TO_CLIENT, Duration.ofSeconds(3)); // the replies are late
+            List<CompletableFuture<EventId>> cut = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                cut.add(proxied.appendAsync(s, StreamRecord.of("cut-off-" + i)));
+            }
+            eventually(() -> client.range(s, Position.earliest(), null, 10).size() == 6 ? List.of(1) : List.of());
+            proxy.resetAll(); // the server has run the XADDs; their replies are still in the proxy
+            proxy.latency(ProxyControl.Direction.TO_CLIENT, Duration.ZERO);
+            for (CompletableFuture<EventId> f : cut) {
+                StreamException e = StreamException.unwrap(assertThrows(CompletionException.class, f::join));
+                assertEquals(ErrorKind.INDETERMINATE, e.kind(), e.toString());
+            }
+            eventually(() -> proxied.append(s, StreamRecord.of("after")));
+            List<String> stored = client.range(s, Position.earliest(), null, 20).stream()
+                    .map(StreamEvent::payloadAsString)
+                    .toList();
+            assertEquals(
+                    List.of("first", "cut-off-0", "cut-off-1", "cut-off-2", "cut-off-3", "cut-off-4", "after"),
+                    stored,
+                    "each stored once, none sent again");
         }
     }
 

@@ -150,7 +150,9 @@ final class LettuceClients {
                 // stores it twice under a new id, silently (kit rule F8). Never replay it; it fails
                 // instead, which the appender reports INDETERMINATE (the caller decides about retry).
                 // Scripted appends carry an idempotency id, so replaying them is harmless. A WAIT
-                // replayed on a new connection would wait for nothing that connection wrote.
+                // replayed on a new connection would wait for nothing that connection wrote. The filter
+                // covers commands written while disconnected and failed writes; NoReplay covers the
+                // ones already on the wire when the connection broke.
                 .replayFilter(c -> c.getType() == CommandType.XADD || c.getType() == CommandType.WAIT)
                 .pingBeforeActivateConnection(true)
                 .socketOptions(SocketOptions.builder()

@@ -18,6 +18,8 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
@@ -81,7 +83,15 @@ final class RedisConnector {
         SharedChannel sharedChannel = new SharedChannel();
         ClientResources resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(s.ioThreads)
-                .nettyCustomizer(sharedChannel)
+                // every channel: tracked for the flusher if it is the shared one, and never re-sending
+                // an append its lost connection cut off (NoReplay)
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        sharedChannel.afterChannelInitialized(channel);
+                        channel.pipeline().addLast(new NoReplay());
+                    }
+                })
                 .computationThreadPoolSize(s.ioThreads)
                 // the JDK resolver, not Netty's DNS resolver (Lettuce 7's default, netty-resolver-dns being
                 // on its classpath): with that one sockets stayed open after close (38 after 150
