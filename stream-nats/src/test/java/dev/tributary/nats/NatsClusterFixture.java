@@ -18,6 +18,7 @@ import io.nats.client.JetStreamOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     private final Set<String> leftoverProbes = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong probes = new AtomicLong();
-    /** One connection to each node alone, for {@link #answersJetStream}. */
+    /** One connection to each node alone, for {@link #placesThrough}. */
     private final java.util.Map<String, Connection> perNode = new java.util.HashMap<>();
     /** What the last placement probe met, for the message of a cluster that never became healthy. */
     private volatile String lastProbe = "none ran";
@@ -152,8 +153,8 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     }
 
     /**
-     * Waits until every node runs and is current, the cluster places a stream on all three, and each
-     * node answers a JetStream request ({@link #answersJetStream}). A node that stays "not current" or
+     * Waits until every node runs and is current and, through each node, the cluster places a stream on
+     * all three and a consumer on it ({@link #placesThrough}). A node that stays "not current" or
      * silent for {@link #RESTART_STUCK_AFTER} is restarted, as an operator would:
      * after the kit stopped and started the whole cluster, nats-server 2.10 left one node behind the
      * meta leader for more than 90 s, with stream creation unanswered meanwhile (the class of
@@ -172,8 +173,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
         while (System.nanoTime() < deadline) {
             deleteLeftoverProbes(); // a node reports a stream it has not caught up on as not current
             if (cluster.nodes().stream().allMatch(n -> n.process().isPresent() && n.healthy())
-                    && placesReplicas()
-                    && cluster.nodes().stream().allMatch(this::answersJetStream)) {
+                    && cluster.nodes().stream().allMatch(this::placesThrough)) {
                 return;
             }
             List<NatsServerCluster.Node> outside = cluster.outsideMetaGroup();
@@ -201,7 +201,9 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                 + cluster.nodes().stream()
                         .map(n -> n
                                 + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current")
-                                + (n.process().isPresent() && !answersJetStream(n) ? " (JetStream API silent)" : ""))
+                                + (n.process().isPresent() && !placesThrough(n)
+                                        ? " (creations through it unanswered)"
+                                        : ""))
                         .collect(Collectors.joining(", "))
                 + "; outside the JetStream meta group: " + cluster.outsideMetaGroup()
                 + "; the last placement probe (a stream with " + SIZE + " replicas): " + lastProbe);
@@ -214,7 +216,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
             }
             String stuck = !n.healthy()
                     ? "not current"
-                    : !answersJetStream(n) ? "leaves JetStream API requests unanswered" : null;
+                    : !placesThrough(n) ? "leaves stream or consumer creations unanswered" : null;
             if (stuck != null) {
                 System.out.println("NATS cluster fixture: " + n + " " + stuck
                         + " for " + RESTART_STUCK_AFTER.toSeconds() + " s; restarting it (last placement probe: "
@@ -222,24 +224,6 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                 n.stop();
                 n.start();
             }
-        }
-    }
-
-    /**
-     * True when a client connected to {@code n} alone gets an answer to a JetStream API request within
-     * 2 s. After a whole-cluster restart every node could report healthy and a placement probe succeed
-     * while clients of one node had their stream and group creations unanswered for more than a minute.
-     */
-    private boolean answersJetStream(NatsServerCluster.Node n) {
-        try {
-            nodeConnection(n)
-                    .jetStreamManagement(JetStreamOptions.builder()
-                            .requestTimeout(Duration.ofSeconds(2))
-                            .build())
-                    .getAccountStatistics();
-            return true;
-        } catch (Exception notNow) {
-            return false;
         }
     }
 
@@ -261,30 +245,44 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     }
 
     /**
-     * True when the cluster places a stream on all three servers: right after the servers start (and
-     * after a node comes back) nats-server 2.10 can answer "no suitable peers for placement" for a while
-     * though every node reports healthy, until the meta leader has heard from each peer.
+     * True when a client connected to {@code n} alone creates a stream with three replicas and a durable
+     * consumer on it, each answered within 2 s; the probe is deleted at once. Both requests travel from
+     * {@code n} to the node that decides (the meta leader, then the stream's leader), as a client's
+     * creations do.
      *
-     * <p>Each probe has a name of its own and is deleted at once. One that may have outlived its
-     * attempt (its create or delete got no answer in time) is remembered and deleted before the next
-     * health check: a probe left behind kept one node "not current" in {@code /healthz} for 90 s
-     * after the kit restarted the cluster, and with one shared name every later probe met it.
+     * <p>Why each node and not one: after a whole-cluster restart, nats-server 2.10 had every node report
+     * healthy, a probe through one node placed, and each node answer a JetStream request it answers
+     * alone ({@code $JS.API.INFO}), while clients of one node had their stream and group creations go
+     * unanswered for more than a minute (kit rules F3 and F8 failed on it). Right after the servers start
+     * (and after a node comes back) the meta leader can also answer "no suitable peers for placement"
+     * for a while, until it has heard from each peer.
+     *
+     * <p>Each probe has a name of its own. One that may have outlived its attempt (its create or delete
+     * got no answer in time) is remembered and deleted before the next health check: a probe left behind
+     * kept one node "not current" in {@code /healthz} for 90 s after the kit restarted the cluster, and
+     * with one shared name every later probe met it.
      */
-    private boolean placesReplicas() {
+    private boolean placesThrough(NatsServerCluster.Node n) {
         String probe = "tributary_placement_probe_" + probes.incrementAndGet();
         leftoverProbes.add(probe);
         try {
-            jsm().addStream(StreamConfiguration.builder()
+            JetStreamManagement through = nodeConnection(n)
+                    .jetStreamManagement(JetStreamOptions.builder()
+                            .requestTimeout(Duration.ofSeconds(2))
+                            .build());
+            through.addStream(StreamConfiguration.builder()
                     .name(probe)
                     .subjects("tributary_fixture_probe." + probe)
                     .storageType(StorageType.Memory)
                     .replicas(SIZE)
                     .build());
+            through.addOrUpdateConsumer(
+                    probe, ConsumerConfiguration.builder().durable("probe").build());
         } catch (Exception notYet) {
-            lastProbe = "failed: " + notYet;
+            lastProbe = "through " + n + " failed: " + notYet;
             return false;
         }
-        lastProbe = "placed";
+        lastProbe = "placed through " + n;
         deleteLeftoverProbes();
         return true;
     }
