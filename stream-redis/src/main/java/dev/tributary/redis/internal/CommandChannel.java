@@ -4,6 +4,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -13,8 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once (RETRYABLE) rather than buffered. Every command but {@code XADD} is bounded by Lettuce's
  * request timeout (see {@link RedisConnector#timeoutSource}). On a Redis Cluster the shared connection
  * is Lettuce's cluster connection: one pipelined connection per node, each command routed by the slot
- * of its first key. Thread-safe.
+ * of its first key; a watchdog flushes it every 20 ms while a command is unanswered (see
+ * {@link #WATCHDOG_MILLIS}). Thread-safe.
  */
 final class CommandChannel {
     private final RedisConnector connector;
@@ -36,7 +40,21 @@ final class CommandChannel {
     /** Counts disconnects of the shared connection; a change means a reply may have been lost or replayed. */
     private final AtomicLong epoch = new AtomicLong();
 
+    /** Redis Cluster only: commands written and not yet answered, which {@link #watchdog} keeps flushed. */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    /** Redis Cluster only (else null): every {@link #WATCHDOG_MILLIS}, a flush while any command is unanswered. */
+    private final ScheduledFuture<?> watchdog;
+
     private volatile boolean closing;
+
+    /**
+     * On a Redis Cluster, a command for a node whose connection is still being made is written to that
+     * connection when it is ready (Lettuce's cluster writer waits for it), which can be after the
+     * flush the command asked for; with auto-flush off it then waited for the next flush — for a client
+     * that sent nothing else, until its request timeout (kit rule L5: a fresh client's first GET got no
+     * reply within 5 s, once, in CI). The watchdog bounds that wait to about this long.
+     */
+    static final long WATCHDOG_MILLIS = 20;
 
     CommandChannel(RedisConnector connector) {
         this.connector = connector;
@@ -44,6 +62,19 @@ final class CommandChannel {
         this.requestTimeout = connector.settings.requestTimeout;
         this.flusher = new Flusher(connector.shared, connector.sharedChannel, connector.executor());
         connector.shared.setAutoFlushCommands(false);
+        this.watchdog = connector.shared instanceof StatefulRedisClusterConnection<?, ?>
+                ? connector
+                        .executor()
+                        .scheduleAtFixedRate(
+                                () -> {
+                                    if (unanswered.get() > 0) {
+                                        flusher.request();
+                                    }
+                                },
+                                WATCHDOG_MILLIS,
+                                WATCHDOG_MILLIS,
+                                TimeUnit.MILLISECONDS)
+                : null;
         connector.sharedClient.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -78,6 +109,9 @@ final class CommandChannel {
     /** From now on failures map to CLOSED: the client is shutting the connection down. */
     void closing() {
         closing = true;
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
     }
 
     boolean isClosing() {
@@ -113,7 +147,16 @@ final class CommandChannel {
      * {@link #flush()} after its last write (also when a write throws).
      */
     CompletableFuture<Object> write(CommandType type, CommandArgs<byte[], byte[]> args) {
-        return LettuceClients.dispatch(connection, type, args);
+        return watched(LettuceClients.dispatch(connection, type, args));
+    }
+
+    /** Counts {@code reply} as unanswered until it completes (on a Redis Cluster; see {@link #WATCHDOG_MILLIS}). */
+    private CompletableFuture<Object> watched(CompletableFuture<Object> reply) {
+        if (watchdog != null) {
+            unanswered.incrementAndGet();
+            var unused = reply.whenComplete((r, e) -> unanswered.decrementAndGet());
+        }
+        return reply;
     }
 
     /**
@@ -122,12 +165,12 @@ final class CommandChannel {
      * write of that connection up to the WAIT.
      */
     CompletableFuture<Object> writeWait(byte[] key, int replicas, Duration timeout) {
-        return connector
+        return watched(connector
                 .writeConnectionOf(key)
                 .async()
                 .dispatch(
                         CommandType.WAIT, new RespOutput(), args().add(replicas).add(Math.max(1, timeout.toMillis())))
-                .toCompletableFuture();
+                .toCompletableFuture());
     }
 
     /** Calls a script by SHA, falling back to its body when the server does not know it. */

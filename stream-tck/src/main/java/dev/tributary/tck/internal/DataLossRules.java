@@ -54,7 +54,7 @@ public final class DataLossRules {
         GroupConsumer member = null;
         if (c.supports(Capability.CONSUMER_GROUPS)) {
             String g = Tck.name("g");
-            c.createGroup(s, g, GroupOptions.defaults());
+            KitContext.createGroup(c, s, g, GroupOptions.defaults());
             member = c.openGroupConsumer(s, g, "m1");
             assertEquals(
                     OLD / 2,

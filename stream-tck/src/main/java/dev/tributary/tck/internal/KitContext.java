@@ -1,10 +1,13 @@
 package dev.tributary.tck.internal;
 
 import dev.tributary.ClientConfig;
+import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
+import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.Tck;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -106,11 +109,45 @@ public final class KitContext {
         return s;
     }
 
-    /** A fresh stream name, created with {@code client}. */
+    /** A fresh stream name, created with {@code client} ({@link #createStream}). */
     public StreamName created(StreamClient client, String rule) {
         StreamName s = stream(rule);
-        client.createStream(s);
+        createStream(client, s);
         return s;
+    }
+
+    /**
+     * A rule's setup: creates {@code s}, asking again every 200 ms while the answer is retryable, for
+     * up to a scaled 60 s; each retry is printed. A retryable failure means "ask again" by the contract,
+     * and a replicated cluster can leave a creation unanswered for a while after the previous rule's
+     * fault: on the NATS cluster, stream creations timed out for at least 20 s after the kit's
+     * whole-cluster restart, though every server had passed the fixture's health wait. The rule itself
+     * judges the fault it makes, not this.
+     */
+    public static void createStream(StreamClient client, StreamName s) {
+        patiently("stream " + s, () -> client.createStream(s));
+    }
+
+    /** A fault rule's setup: creates group {@code g} of {@code s} as {@link #createStream} creates a stream. */
+    public static void createGroup(StreamClient client, StreamName s, String g, GroupOptions options) {
+        patiently("group " + g + " of " + s, () -> client.createGroup(s, g, options));
+    }
+
+    private static void patiently(String what, Runnable create) {
+        long deadline = System.nanoTime() + Tck.scaled(Duration.ofSeconds(60)).toNanos();
+        while (true) {
+            try {
+                create.run();
+                return;
+            } catch (StreamException e) {
+                if (!e.isRetryable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("[kit] creating " + what + " for a rule's setup failed " + e.kind()
+                        + "; asking again: " + e.getMessage());
+                Tck.sleep(Duration.ofMillis(200));
+            }
+        }
     }
 
     /**

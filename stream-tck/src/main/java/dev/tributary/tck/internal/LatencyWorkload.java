@@ -49,7 +49,7 @@ final class LatencyWorkload {
         boolean groups = c.supports(Capability.CONSUMER_GROUPS);
         String g = Tck.name("g");
         if (groups) {
-            c.createGroup(s, g, dev.tributary.GroupOptions.defaults());
+            KitContext.createGroup(c, s, g, dev.tributary.GroupOptions.defaults());
         }
         StreamReader reader = c.openReader(s, Position.earliest());
         GroupConsumer m = groups ? c.openGroupConsumer(s, g, "m1") : null;

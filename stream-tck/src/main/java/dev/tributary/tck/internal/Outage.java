@@ -56,7 +56,7 @@ final class Outage {
     /** Creates a group with a scaled 5 s ack timeout (redeliveries after an outage come soon); returns its name. */
     static String shortAckGroup(StreamClient c, StreamName s) {
         String g = Tck.name("g");
-        c.createGroup(s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
+        KitContext.createGroup(c, s, g, GroupOptions.defaults().withAckTimeout(Tck.scaled(Duration.ofSeconds(5))));
         return g;
     }
 

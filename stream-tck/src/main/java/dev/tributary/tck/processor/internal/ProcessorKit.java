@@ -71,7 +71,7 @@ public final class ProcessorKit {
     StreamName created(StreamClient client, String tag) {
         StreamName s = ctx.stream(tag);
         ctx.deleteAfter(DeadLetterPolicy.defaultName(s));
-        client.createStream(s);
+        KitContext.createStream(client, s);
         return s;
     }
 
