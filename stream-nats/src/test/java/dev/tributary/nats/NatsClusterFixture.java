@@ -70,6 +70,11 @@ public final class NatsClusterFixture extends LocalClusterFixture {
     private final AtomicLong probes = new AtomicLong();
     /** One connection to each node alone, for {@link #placesThrough}. */
     private final java.util.Map<String, Connection> perNode = new java.util.HashMap<>();
+    /**
+     * The servers whose last probe ({@link #placesThrough}) went unanswered, so that a restart decision
+     * and the failure message use what the health loop found instead of probing again.
+     */
+    private final Set<String> unansweredThrough = ConcurrentHashMap.newKeySet();
     /** What the last placement probe met, for the message of a cluster that never became healthy. */
     private volatile String lastProbe = "none ran";
 
@@ -201,7 +206,7 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                 + cluster.nodes().stream()
                         .map(n -> n
                                 + (n.process().isEmpty() ? " down" : n.healthy() ? " ok" : " not current")
-                                + (n.process().isPresent() && !placesThrough(n)
+                                + (n.process().isPresent() && unansweredThrough.contains(n.serverName())
                                         ? " (creations through it unanswered)"
                                         : ""))
                         .collect(Collectors.joining(", "))
@@ -216,7 +221,9 @@ public final class NatsClusterFixture extends LocalClusterFixture {
             }
             String stuck = !n.healthy()
                     ? "not current"
-                    : !placesThrough(n) ? "leaves stream or consumer creations unanswered" : null;
+                    : unansweredThrough.contains(n.serverName())
+                            ? "leaves stream or consumer creations unanswered"
+                            : null;
             if (stuck != null) {
                 System.out.println("NATS cluster fixture: " + n + " " + stuck
                         + " for " + RESTART_STUCK_AFTER.toSeconds() + " s; restarting it (last placement probe: "
@@ -280,9 +287,11 @@ public final class NatsClusterFixture extends LocalClusterFixture {
                     probe, ConsumerConfiguration.builder().durable("probe").build());
         } catch (Exception notYet) {
             lastProbe = "through " + n + " failed: " + notYet;
+            unansweredThrough.add(n.serverName());
             return false;
         }
         lastProbe = "placed through " + n;
+        unansweredThrough.remove(n.serverName());
         deleteLeftoverProbes();
         return true;
     }
