@@ -40,8 +40,9 @@ public interface Processor extends AutoCloseable {
      * Asks the loop to end after its current batch and waits for it, at most {@code timeout}.
      * Called from the processor's own thread (the handler or a listener), it only asks and returns.
      *
-     * @return true when no loop runs any more (or the call came from the loop itself and the stop is
-     *         recorded); false when the loop had not ended within the timeout
+     * @return true when no loop runs any more and every loop thread has ended, including one that
+     *         was still telling the listener about its end (or the call came from the loop itself and
+     *         the stop is recorded); false when that had not happened within the timeout
      */
     boolean stop(Duration timeout);
 

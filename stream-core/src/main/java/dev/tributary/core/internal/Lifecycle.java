@@ -5,8 +5,12 @@ import dev.tributary.StreamException;
 import dev.tributary.core.ProcessorListener;
 import dev.tributary.core.ProcessorState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,7 +42,8 @@ public final class Lifecycle {
         private volatile boolean stopRequested;
         private volatile boolean forced;
         private volatile Runnable waker;
-        private final java.util.Set<Thread> helpers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+        private volatile Thread thread;
 
         public boolean stopRequested() {
             return stopRequested;
@@ -54,6 +59,20 @@ public final class Lifecycle {
 
         boolean owns(Thread t) {
             return helpers.contains(t);
+        }
+
+        /** The loop's thread first, then its helpers. */
+        List<Thread> threads() {
+            List<Thread> all = new ArrayList<>(helpers.size() + 1);
+            if (thread != null) {
+                all.add(thread);
+            }
+            all.addAll(helpers);
+            return all;
+        }
+
+        boolean alive() {
+            return threads().stream().anyMatch(Thread::isAlive);
         }
 
         /** Something that wakes a blocked read of this run (closing the reader); null to clear. */
@@ -88,6 +107,8 @@ public final class Lifecycle {
     private Run current;
     private Thread thread;
     private Thread lastThread;
+    /** Runs whose threads may still be finishing (telling the listener, a lag check); pruned at each start. */
+    private final List<Run> runs = new ArrayList<>();
 
     private final Queue<Transition> transitions = new ConcurrentLinkedQueue<>();
     private final ReentrantLock drainLock = new ReentrantLock();
@@ -146,6 +167,9 @@ public final class Lifecycle {
                 current = run;
                 thread = t;
                 lastThread = t;
+                run.thread = t;
+                runs.removeIf(old -> !old.alive());
+                runs.add(run);
                 transitions.add(new Transition(from, ProcessorState.RUNNING, null));
                 started = true;
                 try {
@@ -172,9 +196,12 @@ public final class Lifecycle {
         }
         Thread t;
         Run run;
+        List<Run> started;
         synchronized (lock) {
+            started = List.copyOf(runs);
             if (state == ProcessorState.NEW || state.isTerminal()) {
-                return true;
+                // an ended loop's thread may still be telling the listener: true means it is gone
+                return joinAll(started, System.nanoTime() + timeout.toNanos());
             }
             run = current;
             t = thread;
@@ -189,6 +216,7 @@ public final class Lifecycle {
             return true;
         }
         long total = timeout.toNanos();
+        long deadline = System.nanoTime() + total;
         long grace = Math.min(total / 4, Duration.ofMillis(500).toNanos());
         try {
             join(t, total - grace);
@@ -205,7 +233,27 @@ public final class Lifecycle {
             Thread.currentThread().interrupt();
             return !t.isAlive();
         }
-        return !t.isAlive();
+        return !t.isAlive() && joinAll(started, deadline);
+    }
+
+    /** Joins every thread of these runs but the caller's until the deadline; true when all have ended. */
+    private static boolean joinAll(List<Run> runs, long deadline) {
+        boolean ended = true;
+        for (Run r : runs) {
+            for (Thread th : r.threads()) {
+                if (th == Thread.currentThread()) {
+                    continue;
+                }
+                try {
+                    join(th, deadline - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                ended &= !th.isAlive();
+            }
+        }
+        return ended;
     }
 
     private static void join(Thread t, long nanos) throws InterruptedException {

@@ -203,4 +203,60 @@ class LifecycleTest {
             assertTrue(heard.contains("error " + ending.getClass().getSimpleName()), heard.toString());
         }
     }
+
+    @Test
+    void aStopAfterTheLoopEndedWaitsForItsThreadStillTellingTheListener() throws Exception {
+        CountDownLatch telling = new CountDownLatch(1);
+        AtomicReference<Thread> loopThread = new AtomicReference<>();
+        ProcessorListener slow = new ProcessorListener() {
+            @Override
+            public void onStateChange(String p, ProcessorState from, ProcessorState to, Throwable cause) {
+                if (to == ProcessorState.STOPPED) {
+                    loopThread.set(Thread.currentThread());
+                    telling.countDown();
+                    awaitQuietly(release);
+                }
+            }
+        };
+        Lifecycle l = new Lifecycle("p", Thread::new, slow, Duration.ofSeconds(5), run -> {
+            throw new StopSignal();
+        });
+        assertTrue(l.start());
+        assertTrue(telling.await(10, TimeUnit.SECONDS));
+        assertEquals(ProcessorState.STOPPED, l.state());
+        assertFalse(l.stop(Duration.ofMillis(100)), "the ended loop's thread still runs the listener");
+        release.countDown();
+        assertTrue(l.stop(Duration.ofSeconds(10)));
+        assertFalse(loopThread.get().isAlive(), "true means the thread is gone");
+    }
+
+    @Test
+    void aStopWaitsForTheHelperThreadsARunAdopted() throws Exception {
+        AtomicReference<Thread> helper = new AtomicReference<>();
+        Lifecycle l = lifecycle(Duration.ofSeconds(5), run -> {
+            Thread h = new Thread(() -> awaitQuietly(release), "helper");
+            run.adopt(h);
+            h.start();
+            helper.set(h);
+            awaitStopRequest(run);
+        });
+        assertTrue(l.start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (helper.get() == null && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertFalse(l.stop(Duration.ofMillis(200)), "a helper of the run (a lag check) is still running");
+        assertEquals(ProcessorState.STOPPED, l.state());
+        release.countDown();
+        assertTrue(l.stop(Duration.ofSeconds(10)));
+        assertFalse(helper.get().isAlive());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
