@@ -37,7 +37,12 @@ import java.util.TreeMap;
  *       already received a later key of the same producer. A delivery the broker marks as a
  *       redelivery ({@link #delivered(String, String, EventId, int)} with a count above 1) is not
  *       judged: a group redelivers an event whose first delivery was never acknowledged (say, lost
- *       with a reset connection) after its ack timeout, behind later events, as the contract says;</li>
+ *       with a reset connection) after its ack timeout, behind later events, as the contract says.
+ *       Nor is a key one of whose attempts was indeterminate: a batch whose outcome was unknown may
+ *       have stored keys 0–2 of its records, its first delivery of key 1 lost with a reset
+ *       connection (redelivered later), and the producer's retry stored 0–2 again after them — so
+ *       the first delivery of key 1 is the retry's copy, behind the first attempt's key 2, in the
+ *       stream's order (kit rule F8 on NATS);</li>
  *   <li><b>mismatched</b>: a key delivered only under ids that no acknowledged append of it returned
  *       (the append's future was completed with another event's id, or the copy it named is gone).
  *       Judged only for keys none of whose attempts was indeterminate: an attempt whose outcome is
@@ -122,11 +127,13 @@ public final class HistoryChecker {
         }
         Map<String, KeyState> byProducer = highest.computeIfAbsent(consumer, c -> new HashMap<>());
         KeyState top = byProducer.get(s.producer);
-        if (top != null && top.index > s.index) {
-            reordered.add("consumer " + consumer + ": " + key + " delivered after " + top.key);
-        } else {
+        if (top == null || top.index < s.index) {
             byProducer.put(s.producer, s);
+        } else if (s.indeterminate == 0) {
+            reordered.add("consumer " + consumer + ": " + key + " delivered after " + top.key);
         }
+        // else: an attempt of this key had an unknown outcome and the producer appended it again, after
+        // later keys of that attempt may have been stored: its copy from the retry comes after them
     }
 
     /** The report of everything recorded so far. */

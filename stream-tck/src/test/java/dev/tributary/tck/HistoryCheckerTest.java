@@ -192,6 +192,32 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void theRetrysCopyOfAKeyWhoseAttemptWasIndeterminateIsNotJudgedForOrderButCleanKeysStillAre() {
+        // seen on NATS in F8: a batch of p/0..p/2 stored whole (ids 10-12) but told INDETERMINATE, the
+        // delivery of p/1 (id 11) lost with a reset connection, the retry stored p/0..p/2 again (20-22)
+        HistoryChecker h = new HistoryChecker("retried batch");
+        for (int i = 0; i < 3; i++) {
+            indeterminateAttempt(h, "p/" + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            append(h, "p/" + i, 20 + i);
+        }
+        append(h, "p/3", 30);
+        append(h, "p/4", 31);
+        h.delivered("c", "p/0", EventId.ofSequence(10), 1);
+        h.delivered("c", "p/2", EventId.ofSequence(12), 1);
+        h.delivered("c", "p/0", EventId.ofSequence(20), 1);
+        h.delivered("c", "p/1", EventId.ofSequence(21), 1); // after p/2, in the stream's order
+        h.delivered("c", "p/2", EventId.ofSequence(22), 1);
+        h.delivered("c", "p/4", EventId.ofSequence(31), 1);
+        h.delivered("c", "p/3", EventId.ofSequence(30), 1); // a clean key after a later one: reordered
+        h.delivered("c", "p/1", EventId.ofSequence(11), 2);
+        HistoryChecker.Report r = h.report();
+        assertEquals(List.of("consumer c: p/3 delivered after p/4"), r.reordered(), r.summary());
+        assertEquals(List.of(), r.lost());
+    }
+
+    @Test
     void orderIsPerConsumerAndRedeliveriesAreNotReorders() {
         HistoryChecker h = new HistoryChecker("group");
         for (int i = 0; i < 4; i++) {
