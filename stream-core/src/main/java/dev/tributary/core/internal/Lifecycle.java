@@ -57,8 +57,9 @@ public final class Lifecycle {
             helpers.add(helper);
         }
 
+        /** The loop's own thread or one of its helpers. */
         boolean owns(Thread t) {
-            return helpers.contains(t);
+            return t == thread || helpers.contains(t);
         }
 
         /** The loop's thread first, then its helpers. */
@@ -105,8 +106,6 @@ public final class Lifecycle {
     private ProcessorState state = ProcessorState.NEW;
     private Throwable failure;
     private Run current;
-    private Thread thread;
-    private Thread lastThread;
     /** Runs whose threads may still be finishing (telling the listener, a lag check); pruned at each start. */
     private final List<Run> runs = new ArrayList<>();
 
@@ -139,7 +138,7 @@ public final class Lifecycle {
         synchronized (lock) {
             long deadline = System.nanoTime() + stopTimeout.toNanos();
             while (state == ProcessorState.STOPPING) {
-                if (thread == Thread.currentThread() || (current != null && current.owns(Thread.currentThread()))) {
+                if (current != null && current.owns(Thread.currentThread())) {
                     throw new IllegalStateException(
                             "processor '" + name + "' is stopping; start() from its own thread cannot wait for that");
                 }
@@ -165,8 +164,6 @@ public final class Lifecycle {
                 state = ProcessorState.RUNNING;
                 failure = null;
                 current = run;
-                thread = t;
-                lastThread = t;
                 run.thread = t;
                 runs.removeIf(old -> !old.alive());
                 runs.add(run);
@@ -179,7 +176,6 @@ public final class Lifecycle {
                     state = ProcessorState.FAILED;
                     failure = e;
                     current = null;
-                    thread = null;
                     transitions.add(new Transition(ProcessorState.RUNNING, ProcessorState.FAILED, e));
                     lock.notifyAll();
                     started = false;
@@ -194,27 +190,27 @@ public final class Lifecycle {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("stop timeout must be >= 0, got " + timeout);
         }
-        Thread t;
         Run run;
         List<Run> started;
         synchronized (lock) {
             started = List.copyOf(runs);
-            if (state == ProcessorState.NEW || state.isTerminal()) {
-                // an ended loop's thread may still be telling the listener: true means it is gone
-                return joinAll(started, System.nanoTime() + timeout.toNanos());
-            }
-            run = current;
-            t = thread;
+            run = state == ProcessorState.NEW || state.isTerminal() ? null : current;
             if (state == ProcessorState.RUNNING) {
                 state = ProcessorState.STOPPING;
                 run.stopRequested = true;
                 transitions.add(new Transition(ProcessorState.RUNNING, ProcessorState.STOPPING, null));
             }
         }
+        if (run == null) {
+            // ended (or never started): a thread of an ended run may still be telling the listener or
+            // finishing a lag check, and true means none is left; joined outside the lock, which they may take
+            return joinAll(started, System.nanoTime() + timeout.toNanos());
+        }
         drain();
-        if (t == Thread.currentThread() || run.owns(Thread.currentThread())) {
+        if (run.owns(Thread.currentThread())) {
             return true;
         }
+        Thread t = run.thread;
         long total = timeout.toNanos();
         long deadline = System.nanoTime() + total;
         long grace = Math.min(total / 4, Duration.ofMillis(500).toNanos());
@@ -267,7 +263,7 @@ public final class Lifecycle {
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Thread last;
+        List<Run> ended;
         synchronized (lock) {
             while (state == ProcessorState.RUNNING || state == ProcessorState.STOPPING) {
                 long left = deadline - System.nanoTime();
@@ -276,12 +272,10 @@ public final class Lifecycle {
                 }
                 lock.wait(Math.max(1, left / 1_000_000L));
             }
-            last = lastThread;
+            ended = List.copyOf(runs);
         }
         // Let the ended loop's thread finish telling the listener, so callers see a complete story.
-        if (last != null && last != Thread.currentThread()) {
-            join(last, deadline - System.nanoTime());
-        }
+        joinAll(ended, deadline);
         return true;
     }
 
@@ -311,7 +305,6 @@ public final class Lifecycle {
                 failure = null;
             }
             current = null;
-            thread = null;
             transitions.add(new Transition(from, state, state == ProcessorState.FAILED ? error : null));
             lock.notifyAll();
         }

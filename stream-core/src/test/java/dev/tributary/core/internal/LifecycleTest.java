@@ -231,6 +231,41 @@ class LifecycleTest {
     }
 
     @Test
+    void aStopThatWaitsForAnEndedLoopLetsItsListenerAskForTheState() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<Lifecycle> self = new AtomicReference<>();
+        AtomicReference<ProcessorState> seen = new AtomicReference<>();
+        ProcessorListener asking = new ProcessorListener() {
+            @Override
+            public void onStateChange(String p, ProcessorState from, ProcessorState to, Throwable cause) {
+                if (to == ProcessorState.STOPPED) {
+                    ended.countDown();
+                    awaitQuietly(release);
+                    seen.set(self.get().state()); // must not wait for the stop below
+                }
+            }
+        };
+        Lifecycle l = new Lifecycle("p", Thread::new, asking, Duration.ofSeconds(5), run -> {
+            throw new StopSignal();
+        });
+        self.set(l);
+        assertTrue(l.start());
+        assertTrue(ended.await(10, TimeUnit.SECONDS));
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(100); // while the stop below waits for the loop's thread
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        assertTrue(l.stop(Duration.ofSeconds(10)), "the listener's state() did not block the stop");
+        assertEquals(ProcessorState.STOPPED, seen.get());
+        releaser.join();
+    }
+
+    @Test
     void aStopWaitsForTheHelperThreadsARunAdopted() throws Exception {
         AtomicReference<Thread> helper = new AtomicReference<>();
         Lifecycle l = lifecycle(Duration.ofSeconds(5), run -> {
