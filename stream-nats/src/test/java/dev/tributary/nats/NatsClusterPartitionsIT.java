@@ -3,6 +3,7 @@ package dev.tributary.nats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.ClientConfig;
 import dev.tributary.EventId;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamClients;
@@ -11,6 +12,7 @@ import dev.tributary.StreamOptions;
 import dev.tributary.StreamRecord;
 import dev.tributary.nats.internal.NatsNames;
 import dev.tributary.nats.internal.NatsSettings;
+import dev.tributary.tck.internal.KitContext;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,8 +36,14 @@ class NatsClusterPartitionsIT {
         cluster.awaitHealthy(Duration.ofSeconds(60));
         StreamName s = StreamName.of("spread-" + Long.toString(System.nanoTime(), 36));
         NatsNames names = new NatsNames(NatsSettings.DEFAULT_PREFIX);
-        try (StreamClient c = StreamClients.open(cluster.config())) {
-            c.createStream(s, StreamOptions.partitions(PARTITIONS));
+        // the client's default request timeout, not the cluster kit's 5 s, and the creation asked again
+        // while its answer is retryable, as the kit's setups do: on a loaded 2-core CI machine the
+        // eighth of the 12 replicated streams got no answer within 5 s
+        ClientConfig config = cluster.config().toBuilder()
+                .requestTimeout(ClientConfig.DEFAULT_REQUEST_TIMEOUT)
+                .build();
+        try (StreamClient c = StreamClients.open(config)) {
+            KitContext.createStream(c, s, StreamOptions.partitions(PARTITIONS));
             Set<Integer> partitionsWritten = new HashSet<>();
             for (int i = 0; partitionsWritten.size() < PARTITIONS && i < 10_000; i++) {
                 EventId id = c.append(

@@ -5,6 +5,7 @@ import dev.tributary.GroupOptions;
 import dev.tributary.StreamClient;
 import dev.tributary.StreamException;
 import dev.tributary.StreamName;
+import dev.tributary.StreamOptions;
 import dev.tributary.tck.BrokerFixture;
 import dev.tributary.tck.Tck;
 import java.time.Duration;
@@ -126,6 +127,11 @@ public final class KitContext {
      */
     public static void createStream(StreamClient client, StreamName s) {
         patiently("stream " + s, () -> client.createStream(s));
+    }
+
+    /** As {@link #createStream(StreamClient, StreamName)}, with options (a partitioned stream). */
+    public static void createStream(StreamClient client, StreamName s, StreamOptions options) {
+        patiently("stream " + s, () -> client.createStream(s, options));
     }
 
     /** A fault rule's setup: creates group {@code g} of {@code s} as {@link #createStream} creates a stream. */
