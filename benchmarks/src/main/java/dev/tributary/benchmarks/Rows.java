@@ -12,16 +12,29 @@ final class Rows {
                     + " per-key order";
     static final String ACKED_REPLY = "acknowledged by the broker (XADD reply); no retry, no dedup";
     static final String GROUP = "at least once: each event acked after its handler returned";
+    static final String GROUP_BATCH = "at least once: each batch acked after its handler returned";
 
     private Rows() {}
 
-    /** Tributary's side of a consume row: one GroupProcessor member; {@code acked} says how the backend acks. */
+    /**
+     * Tributary's side of a consume row: one GroupProcessor member with a batch handler, as every peer hands
+     * the application a batch; {@code acked} says how the backend acks.
+     */
     private static Contender groupProcessor(String uri, String acked) {
         return new Contender(
                 "Tributary GroupProcessor",
+                "GroupProcessor, one member, batchSize 1000, batch handler, " + acked,
+                GROUP_BATCH,
+                () -> new TributaryGroupSide(uri, false));
+    }
+
+    /** As {@link #groupProcessor}, with a handler called per event: what the per-event API costs. */
+    private static Contender perEventProcessor(String uri, String acked) {
+        return new Contender(
+                "Tributary GroupProcessor, per-event handler",
                 "GroupProcessor, one member, batchSize 1000, per-event handler, " + acked,
                 GROUP,
-                () -> new TributaryGroupSide(uri));
+                () -> new TributaryGroupSide(uri, true));
     }
 
     static List<Row> redis(RedisBackend redis) {
@@ -37,6 +50,11 @@ final class Rows {
                 PUBLISHED_PLAIN,
                 () -> new TributaryPublisherSide(uri, false));
         Contender processor = groupProcessor(uri, "ack after the handler");
+        Contender lettuceGroup = new Contender(
+                "raw Lettuce XREADGROUP + XACK",
+                "XREADGROUP COUNT 1000 BLOCK 500, then one XACK of the batch's ids",
+                "at least once: each batch acked after it was read",
+                () -> new LettuceGroupSide(uri));
         Contender lettucePublish = new Contender(
                 "raw Lettuce pipelined XADD",
                 "XADD with auto-flush off, flushCommands() every 1000, at most 5000 unanswered",
@@ -84,17 +102,14 @@ final class Rows {
                                 "readGroup(count 1000, timeout 500 ms) then ack(ids) per batch",
                                 "at least once: each batch acked after it was read",
                                 () -> new RedissonStreamSide(redis))),
+                new Row("6", "redis", "consume", "GroupProcessor vs raw Lettuce", processor, lettuceGroup),
                 new Row(
-                        "6",
+                        "6e",
                         "redis",
                         "consume",
-                        "GroupProcessor vs raw Lettuce",
-                        processor,
-                        new Contender(
-                                "raw Lettuce XREADGROUP + XACK",
-                                "XREADGROUP COUNT 1000 BLOCK 500, then one XACK of the batch's ids",
-                                "at least once: each batch acked after it was read",
-                                () -> new LettuceGroupSide(uri))),
+                        "GroupProcessor with a per-event handler vs raw Lettuce",
+                        perEventProcessor(uri, "ack after the handler"),
+                        lettuceGroup),
                 new Row(
                         "7a",
                         "redis",
@@ -124,6 +139,11 @@ final class Rows {
         String uri = kafka.uri();
         Contender processor = groupProcessor(uri, "offsets committed after the handler");
         String commitSync = "at least once: offsets committed (commitSync) after the listener returned";
+        Contender asyncBatchListener = new Contender(
+                "Spring Kafka BatchMessageListener, syncCommits=false",
+                "as 8a with ContainerProperties.setSyncCommits(false): commitAsync",
+                "at least once: offsets committed (commitAsync) after the listener returned",
+                () -> new SpringKafkaBatchSide(kafka, true));
         return List.of(
                 new Row(
                         "8a",
@@ -143,11 +163,14 @@ final class Rows {
                         "consume",
                         "GroupProcessor vs Spring Kafka batch listener, async commits",
                         processor,
-                        new Contender(
-                                "Spring Kafka BatchMessageListener, syncCommits=false",
-                                "as 8a with ContainerProperties.setSyncCommits(false): commitAsync",
-                                "at least once: offsets committed (commitAsync) after the listener returned",
-                                () -> new SpringKafkaBatchSide(kafka, true))),
+                        asyncBatchListener),
+                new Row(
+                        "8e",
+                        "kafka",
+                        "consume",
+                        "GroupProcessor with a per-event handler vs Spring Kafka batch listener, async commits",
+                        perEventProcessor(uri, "offsets committed after the handler"),
+                        asyncBatchListener),
                 new Row(
                         "9",
                         "kafka",
