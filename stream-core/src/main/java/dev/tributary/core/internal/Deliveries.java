@@ -78,10 +78,18 @@ public final class Deliveries {
     private final Config c;
     private final Runnable onResolved;
     private final SendOrder<Delivery> order;
-    /** Sends queued on this thread while an outer {@link #sendAll} loop runs: no recursion per event. */
+    /**
+     * This thread's {@link #sendAll} loop: sends queued while it runs are made by it, with no recursion
+     * per event. Kept per thread (not made and dropped per call: a publish is one call).
+     */
+    private static final class SendLoop {
+        final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+        boolean running;
+    }
+
     // Per instance on purpose: each Deliveries has its own sendAll loop, so its queue may not be shared.
     @SuppressWarnings("ThreadLocalUsage")
-    private final ThreadLocal<ArrayDeque<Delivery>> sending = new ThreadLocal<>();
+    private final ThreadLocal<SendLoop> sending = ThreadLocal.withInitial(SendLoop::new);
     /** Records released by an answer, waiting for the send task; bounded by the publisher's maxInFlight. */
     private final ConcurrentLinkedQueue<Delivery> released = new ConcurrentLinkedQueue<>();
     /** Whether a send task is queued or running: then {@link #released} is drained by it. */
@@ -104,20 +112,20 @@ public final class Deliveries {
         if (ready.isEmpty()) {
             return;
         }
-        ArrayDeque<Delivery> queue = sending.get();
-        if (queue != null) {
-            queue.addAll(ready);
+        SendLoop loop = sending.get();
+        loop.queue.addAll(ready);
+        if (loop.running) {
             return;
         }
-        queue = new ArrayDeque<>(ready);
-        sending.set(queue);
+        loop.running = true;
         try {
             Delivery d;
-            while ((d = queue.poll()) != null) {
+            while ((d = loop.queue.poll()) != null) {
                 send(d);
             }
         } finally {
-            sending.remove();
+            loop.running = false;
+            loop.queue.clear();
         }
     }
 

@@ -14,8 +14,9 @@ import java.util.function.Function;
  * an event without a key is a barrier (sent alone, after every earlier event resolved, before any
  * later one). Unordered, every event may go at once.
  *
- * <p>Each key has a lane (a queue whose head is the one event of that key that is sent); events
- * that arrive while a keyless event is unresolved, or behind one in the backlog, wait in the
+ * <p>Each key has a lane (its head is the one event of that key that is sent; a queue of the events
+ * waiting behind it is made only once one does, since most lanes never hold more than their head);
+ * events that arrive while a keyless event is unresolved, or behind one in the backlog, wait in the
  * backlog in admission order. Nothing here does I/O: callers send what {@link #admit} and
  * {@link #resolved} return, outside this object's lock. Memory is bounded by the caller, which
  * admits at most its in-flight bound of unresolved events. Thread-safe.
@@ -25,10 +26,20 @@ import java.util.function.Function;
 public final class SendOrder<E> {
     private final boolean ordered;
     private final Function<E, byte[]> keyOf;
-    private final Map<ByteBuffer, ArrayDeque<E>> lanes = new HashMap<>();
+    private final Map<ByteBuffer, Lane<E>> lanes = new HashMap<>();
     private final ArrayDeque<E> backlog = new ArrayDeque<>();
     private int inLanes;
     private E barrier;
+
+    /** One key's events: the head (sent) and, once any came, those waiting behind it. */
+    private static final class Lane<E> {
+        E head;
+        ArrayDeque<E> waiting;
+
+        Lane(E head) {
+            this.head = head;
+        }
+    }
 
     /** {@code keyOf} returns an event's key, or null for none. */
     public SendOrder(boolean ordered, Function<E, byte[]> keyOf) {
@@ -65,7 +76,7 @@ public final class SendOrder<E> {
         if (!ordered) {
             return List.of();
         }
-        List<E> ready = new ArrayList<>(1);
+        E next = null;
         byte[] key = keyOf.apply(event);
         if (key == null) {
             if (barrier != event) {
@@ -74,21 +85,26 @@ public final class SendOrder<E> {
             barrier = null;
         } else {
             ByteBuffer k = ByteBuffer.wrap(key);
-            ArrayDeque<E> lane = lanes.get(k);
-            if (lane == null || lane.peek() != event) {
+            Lane<E> lane = lanes.get(k);
+            if (lane == null || lane.head != event) {
                 throw new IllegalStateException("resolved an event that was not the head of its key's lane");
             }
-            lane.poll();
             inLanes--;
-            if (lane.isEmpty()) {
+            next = lane.waiting == null ? null : lane.waiting.poll();
+            if (next == null) {
                 lanes.remove(k);
             } else {
-                ready.add(lane.peek());
+                lane.head = next;
             }
         }
-        if (barrier == null) {
-            drainBacklog(ready);
+        if (barrier != null || backlog.isEmpty()) {
+            return next == null ? List.of() : List.of(next);
         }
+        List<E> ready = new ArrayList<>(2);
+        if (next != null) {
+            ready.add(next);
+        }
+        drainBacklog(ready);
         return ready;
     }
 
@@ -119,9 +135,17 @@ public final class SendOrder<E> {
 
     /** Appends to the key's lane; true when it is the lane's head (to be sent now). */
     private boolean enterLane(byte[] key, E event) {
-        ArrayDeque<E> lane = lanes.computeIfAbsent(ByteBuffer.wrap(key), k -> new ArrayDeque<>());
-        lane.add(event);
         inLanes++;
-        return lane.size() == 1;
+        ByteBuffer k = ByteBuffer.wrap(key);
+        Lane<E> lane = lanes.get(k);
+        if (lane == null) {
+            lanes.put(k, new Lane<>(event));
+            return true;
+        }
+        if (lane.waiting == null) {
+            lane.waiting = new ArrayDeque<>(4);
+        }
+        lane.waiting.add(event);
+        return false;
     }
 }
