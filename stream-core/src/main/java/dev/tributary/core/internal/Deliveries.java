@@ -65,6 +65,12 @@ public final class Deliveries {
         final CompletableFuture<EventId> result;
         final Instant deadline;
         int attempts;
+        /**
+         * Whether its first attempt may come after a wait behind earlier events (then its deadline may have
+         * passed): true until {@link #submit} sends it at once.
+         */
+        boolean mayHaveWaited = true;
+
         StreamException predecessorError;
 
         Delivery(StreamRecord record, CompletableFuture<EventId> result, Instant deadline) {
@@ -105,7 +111,12 @@ public final class Deliveries {
     /** Accepts a record; {@code result} completes with its id or its final error. */
     public void submit(StreamRecord record, CompletableFuture<EventId> result) {
         Delivery d = new Delivery(record, result, c.clock().instant().plus(c.deliveryTimeout()));
-        sendAll(order.admit(d));
+        List<Delivery> ready = order.admit(d);
+        if (!ready.isEmpty()) {
+            // sent now, by this thread only: its deadline, just fixed, has not passed
+            d.mayHaveWaited = false;
+        }
+        sendAll(ready);
     }
 
     private void sendAll(List<Delivery> ready) {
@@ -130,7 +141,7 @@ public final class Deliveries {
     }
 
     private void send(Delivery d) {
-        if (d.attempts == 0 && !c.clock().instant().isBefore(d.deadline)) {
+        if (d.attempts == 0 && d.mayHaveWaited && !c.clock().instant().isBefore(d.deadline)) {
             String why = "not sent to '" + c.stream() + "': its delivery deadline ("
                     + c.deliveryTimeout().toMillis() + " ms) passed while it waited behind earlier events of its key";
             finish(d, null, new StreamException(ErrorKind.RETRYABLE, why, d.predecessorError));

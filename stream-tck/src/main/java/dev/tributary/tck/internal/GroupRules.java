@@ -228,20 +228,9 @@ public final class GroupRules {
             // until every unacked event came, not until three deliveries did: the survivor's own ack can
             // come after the 1 s ack timeout on a loaded machine, and the event is then delivered again
             // (at least once); what must never come is an event the dead member acked
-            List<StreamEvent> again = new ArrayList<>();
-            Set<EventId> got = new HashSet<>();
-            long deadline = System.nanoTime()
-                    + ackTimeout.plus(Tck.scaled(Duration.ofSeconds(15))).toNanos();
-            while (!got.containsAll(unacked)
-                    && System.nanoTime() < deadline
-                    && !Thread.currentThread().isInterrupted()) {
-                List<StreamEvent> batch = b.poll(3, Duration.ofMillis(100));
-                if (!batch.isEmpty()) {
-                    b.ack(Io.ids(batch));
-                }
-                again.addAll(batch);
-                got.addAll(Io.ids(batch));
-            }
+            List<StreamEvent> again =
+                    Io.pollUntilAll(b, unacked, ackTimeout.plus(Tck.scaled(Duration.ofSeconds(15))), true);
+            Set<EventId> got = new HashSet<>(Io.ids(again));
             assertEquals(
                     unacked,
                     got,

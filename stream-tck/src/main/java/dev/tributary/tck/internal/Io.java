@@ -11,10 +11,13 @@ import dev.tributary.StreamRecord;
 import dev.tributary.tck.Tck;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /** Record making and reading helpers shared by the rule bodies. Every wait is bounded. */
 public final class Io {
@@ -145,17 +148,43 @@ public final class Io {
     /** Polls a group member until {@code n} events arrived or {@code bound} passed, acking each batch if asked. */
     public static List<StreamEvent> poll(GroupConsumer g, int n, Duration bound, boolean ack) {
         List<StreamEvent> out = new ArrayList<>();
+        pollInto(g, out, () -> n - out.size(), bound, ack);
+        return out;
+    }
+
+    /**
+     * Polls a group member until every id of {@code wanted} arrived or {@code bound} passed, acking each
+     * batch if asked; returns every delivery, a second delivery of an event included.
+     */
+    public static List<StreamEvent> pollUntilAll(GroupConsumer g, Set<EventId> wanted, Duration bound, boolean ack) {
+        List<StreamEvent> out = new ArrayList<>();
+        Set<EventId> missing = new HashSet<>(wanted);
+        pollInto(
+                g,
+                out,
+                () -> {
+                    missing.removeAll(ids(out));
+                    return missing.size();
+                },
+                bound,
+                ack);
+        return out;
+    }
+
+    /** Polls into {@code out} while {@code wanted} (how many more to ask for) is positive, within {@code bound}. */
+    private static void pollInto(
+            GroupConsumer g, List<StreamEvent> out, IntSupplier wanted, Duration bound, boolean ack) {
         long deadline = System.nanoTime() + bound.toNanos();
-        while (out.size() < n
+        int more;
+        while ((more = wanted.getAsInt()) > 0
                 && System.nanoTime() < deadline
                 && !Thread.currentThread().isInterrupted()) {
-            List<StreamEvent> got = g.poll(Math.min(n - out.size(), 100), Duration.ofMillis(100));
+            List<StreamEvent> got = g.poll(Math.min(more, 100), Duration.ofMillis(100));
             if (ack && !got.isEmpty()) {
                 g.ack(ids(got));
             }
             out.addAll(got);
         }
-        return out;
     }
 
     public static List<EventId> ids(List<StreamEvent> events) {
