@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -90,7 +89,8 @@ public final class HeaderCodec {
         }
         byte[] key = null;
         String order = null;
-        TreeMap<String, List<String>> user = new TreeMap<>(); // by encoded key, the order's reference
+        TreeMap<String, List<String>> user =
+                null; // by encoded key, the order's reference; made for the first user header
         for (Map.Entry<String, List<String>> e : in.entrySet()) {
             String k = e.getKey();
             List<String> values = e.getValue();
@@ -114,13 +114,16 @@ public final class HeaderCodec {
             for (String v : values) {
                 decoded.add(decodeValue(v));
             }
+            if (user == null) {
+                user = new TreeMap<>();
+            }
             user.merge(k, decoded, (a, b) -> {
                 List<String> all = new ArrayList<>(a);
                 all.addAll(b);
                 return all;
             });
         }
-        return new Decoded(key, rebuild(user, order));
+        return new Decoded(key, user == null ? Headers.empty() : rebuild(user, order));
     }
 
     private static String userKey(String encoded) {
@@ -189,9 +192,30 @@ public final class HeaderCodec {
         return sb.toString();
     }
 
+    /**
+     * Whether {@code key} starts with {@code nats-} or {@code tributary-}, in any case. Read for every
+     * header of every delivered message, so it compares ASCII case by hand instead of lower-casing a copy
+     * of the key; no character outside ASCII lower-cases to these prefixes' letters, so the answer is that of
+     * {@code key.toLowerCase(Locale.ROOT).startsWith(…)}.
+     */
     static boolean isReserved(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.startsWith("nats-") || k.startsWith("tributary-");
+        return startsWithAsciiIgnoreCase(key, "nats-") || startsWithAsciiIgnoreCase(key, "tributary-");
+    }
+
+    private static boolean startsWithAsciiIgnoreCase(String s, String lowerPrefix) {
+        if (s.length() < lowerPrefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerPrefix.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lowerPrefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String encodeKey(String key) {

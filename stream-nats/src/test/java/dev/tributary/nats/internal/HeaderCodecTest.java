@@ -90,6 +90,30 @@ class HeaderCodecTest {
     }
 
     @Test
+    void reservedMeansTheLowerCasedKeyStartsWithNatsOrTributary() {
+        String[] keys = {
+            "Nats-Msg-Id", "NATS-x", "nats-", "nats", "Nats_Msg", "Tributary-Key", "TRIBUTARY-", "tributary",
+            "x-nats-", "", "n", "Tr\u0130butary-x", "Tr\u0131butary-x", "Nat\u017f-x", "\u212Aats-", "Na\u0054S-k"
+        };
+        for (String k : keys) {
+            String lower = k.toLowerCase(java.util.Locale.ROOT);
+            assertEquals(lower.startsWith("nats-") || lower.startsWith("tributary-"), HeaderCodec.isReserved(k), k);
+        }
+    }
+
+    @Test
+    void onlyServerAndTributaryHeadersDecodeToNoUserHeaders() {
+        io.nats.client.impl.Headers in = new io.nats.client.impl.Headers();
+        in.add("Nats-Msg-Id", "a1");
+        in.add(HeaderCodec.KEY_HEADER, "k");
+        HeaderCodec.Decoded d = HeaderCodec.decode(in);
+        assertTrue(d.headers().isEmpty());
+        assertArrayEquals("k".getBytes(StandardCharsets.US_ASCII), d.key());
+        in.add("user", "v");
+        assertEquals("v", HeaderCodec.decode(in).headers().iterator().next().value());
+    }
+
+    @Test
     void randomHeadersRoundTrip() {
         Random rnd = new Random(42);
         for (int i = 0; i < 2000; i++) {
