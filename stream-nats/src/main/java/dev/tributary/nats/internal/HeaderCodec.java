@@ -89,8 +89,8 @@ public final class HeaderCodec {
         }
         byte[] key = null;
         String order = null;
-        TreeMap<String, List<String>> user =
-                null; // by encoded key, the order's reference; made for the first user header
+        // by encoded key, the order's reference; made for the first user header only
+        TreeMap<String, List<String>> user = null;
         for (Map.Entry<String, List<String>> e : in.entrySet()) {
             String k = e.getKey();
             List<String> values = e.getValue();
