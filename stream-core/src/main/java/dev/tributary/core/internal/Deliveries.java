@@ -66,8 +66,8 @@ public final class Deliveries {
         final Instant deadline;
         int attempts;
         /**
-         * Whether its first attempt may come after a wait behind earlier events (then its deadline may have
-         * passed): true until {@link #submit} sends it at once.
+         * Whether its first attempt may come after a wait behind earlier events or sends (then its deadline
+         * may have passed): true unless {@link #submit} sends it at once, outside a running send loop.
          */
         boolean mayHaveWaited = true;
 
@@ -112,18 +112,25 @@ public final class Deliveries {
     public void submit(StreamRecord record, CompletableFuture<EventId> result) {
         Delivery d = new Delivery(record, result, c.clock().instant().plus(c.deliveryTimeout()));
         List<Delivery> ready = order.admit(d);
-        if (!ready.isEmpty()) {
-            // sent now, by this thread only: its deadline, just fixed, has not passed
-            d.mayHaveWaited = false;
-        }
-        sendAll(ready);
-    }
-
-    private void sendAll(List<Delivery> ready) {
         if (ready.isEmpty()) {
             return;
         }
         SendLoop loop = sending.get();
+        if (!loop.running) {
+            // sent now, by this thread, before anything else: its deadline, just fixed, has not passed (inside a
+            // running loop it waits behind that loop's sends, which may block, so it is checked as before)
+            d.mayHaveWaited = false;
+        }
+        sendAll(loop, ready);
+    }
+
+    private void sendAll(List<Delivery> ready) {
+        if (!ready.isEmpty()) {
+            sendAll(sending.get(), ready);
+        }
+    }
+
+    private void sendAll(SendLoop loop, List<Delivery> ready) {
         loop.queue.addAll(ready);
         if (loop.running) {
             return;
