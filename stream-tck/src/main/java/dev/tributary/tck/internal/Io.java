@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /** Record making and reading helpers shared by the rule bodies. Every wait is bounded. */
 public final class Io {
@@ -148,7 +148,7 @@ public final class Io {
     /** Polls a group member until {@code n} events arrived or {@code bound} passed, acking each batch if asked. */
     public static List<StreamEvent> poll(GroupConsumer g, int n, Duration bound, boolean ack) {
         List<StreamEvent> out = new ArrayList<>();
-        pollInto(g, out, () -> n - out.size(), bound, ack);
+        pollInto(g, out, got -> n - out.size(), bound, ack);
         return out;
     }
 
@@ -162,8 +162,8 @@ public final class Io {
         pollInto(
                 g,
                 out,
-                () -> {
-                    missing.removeAll(ids(out));
+                got -> {
+                    missing.removeAll(ids(got));
                     return missing.size();
                 },
                 bound,
@@ -171,15 +171,23 @@ public final class Io {
         return out;
     }
 
-    /** Polls into {@code out} while {@code wanted} (how many more to ask for) is positive, within {@code bound}. */
+    /**
+     * Polls into {@code out} while {@code wanted} — given the last batch (empty before the first poll), it
+     * answers how many more to ask for — is positive, within {@code bound}.
+     */
     private static void pollInto(
-            GroupConsumer g, List<StreamEvent> out, IntSupplier wanted, Duration bound, boolean ack) {
+            GroupConsumer g,
+            List<StreamEvent> out,
+            ToIntFunction<List<StreamEvent>> wanted,
+            Duration bound,
+            boolean ack) {
         long deadline = System.nanoTime() + bound.toNanos();
+        List<StreamEvent> got = List.of();
         int more;
-        while ((more = wanted.getAsInt()) > 0
+        while ((more = wanted.applyAsInt(got)) > 0
                 && System.nanoTime() < deadline
                 && !Thread.currentThread().isInterrupted()) {
-            List<StreamEvent> got = g.poll(Math.min(more, 100), Duration.ofMillis(100));
+            got = g.poll(Math.min(more, 100), Duration.ofMillis(100));
             if (ack && !got.isEmpty()) {
                 g.ack(ids(got));
             }
