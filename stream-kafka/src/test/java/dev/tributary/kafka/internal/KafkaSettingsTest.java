@@ -137,6 +137,16 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void producerForgetsIdleTopicsSoonUnlessTheUserSaysOtherwise() {
+        assertEquals(10_000, settings("kafka://a:1").producerProps("p").get("metadata.max.idle.ms"));
+        assertEquals(
+                "300000",
+                settings("kafka://a:1?kafka.producer.metadata.max.idle.ms=300000")
+                        .producerProps("p")
+                        .get("metadata.max.idle.ms"));
+    }
+
+    @Test
     void topicAndGroupNamesUseTheNamespace() {
         assertEquals("s1", settings("kafka://a:1").topic(StreamName.of("s1")));
         KafkaSettings ns = settings("kafka://a:1?namespace=tenant-a");
