@@ -6,6 +6,7 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.spi.AppendWindow;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +39,14 @@ import org.apache.kafka.common.errors.TimeoutException;
  * NOT_FOUND once the topic is found deleted). A delivery timeout is INDETERMINATE only if the
  * producer wrote a request to a socket since the append; with every broker unreachable nothing was
  * written, so nothing was stored: RETRYABLE.
+ *
+ * <h2>A topic without metadata</h2>
+ * {@code producer.send} waits inside the caller for the metadata of a topic it does not know (one it
+ * never appended to, or forgot after {@code metadata.max.idle.ms}), up to {@code max.block.ms}. When
+ * that wait fails (every broker unreachable), the topic is marked stalled: for {@link #STALL_BACKOFF}
+ * every append to it fails RETRYABLE at once, on any thread, then one append at a time probes again
+ * while the others keep failing at once. A caller is blocked at most once per backoff, not once per
+ * append (kit rule F1); the first append that gets the metadata ends the stall.
  */
 final class KafkaAppender {
     private final Producer<byte[], byte[]> producer;
@@ -46,15 +56,27 @@ final class KafkaAppender {
     private final boolean partitioned;
     /** The producer's count of requests written to a socket (null if Kafka stops exporting it). */
     private final Metric requestsSent;
-    /**
-     * Topics whose metadata the producer could not get (a send blocked for max.block.ms): while a
-     * topic is here, one append at a time probes, the others fail at once with RETRYABLE instead of
-     * each blocking its caller.
-     */
-    private final Map<String, Semaphore> stalled = new ConcurrentHashMap<>();
+    /** How long after a failed metadata wait no append to the topic probes again: Kafka's retry.backoff.max.ms. */
+    static final Duration STALL_BACKOFF = Duration.ofSeconds(1);
+
+    /** Topics whose metadata the producer could not get (a send blocked for max.block.ms). */
+    private final Map<String, Stall> stalled = new ConcurrentHashMap<>();
+
+    private final LongSupplier nanoTime;
 
     KafkaAppender(
             Producer<byte[], byte[]> producer, AppendWindow window, StreamOps streams, BooleanSupplier clientClosed) {
+        this(producer, window, streams, clientClosed, System::nanoTime);
+    }
+
+    /** With the clock that times the stall backoff (a test's). */
+    KafkaAppender(
+            Producer<byte[], byte[]> producer,
+            AppendWindow window,
+            StreamOps streams,
+            BooleanSupplier clientClosed,
+            LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.producer = producer;
         this.window = window;
         this.streams = streams;
@@ -99,15 +121,15 @@ final class KafkaAppender {
 
     private void send(StreamName stream, StreamRecord record, Sending s) {
         String topic = streams.topic(stream);
-        Semaphore probe = stalled.get(topic);
-        if (probe != null && !probe.tryAcquire()) {
+        Stall stall = stalled.get(topic);
+        if (stall != null && !stall.tryProbe(nanoTime.getAsLong())) {
             s.append.fail(new StreamException(
                     ErrorKind.RETRYABLE,
-                    "append to " + stream + " failed: no metadata for" + " topic " + topic
-                            + " (broker unreachable?); another append is probing (transient; retry with backoff)"));
+                    "append to " + stream + " failed: the producer got no metadata for topic " + topic
+                            + " within max.block.ms (broker unreachable?); not asking again for " + STALL_BACKOFF
+                            + " (transient; retry with backoff)"));
             return;
         }
-        s.probe = probe;
         s.sentBefore = requestsSent();
         s.caller = Thread.currentThread();
         ProducerRecord<byte[], byte[]> pr = Records.toProducer(topic, partitioned ? null : 0, record);
@@ -116,10 +138,16 @@ final class KafkaAppender {
             var unused = producer.send(pr, s);
         } catch (RuntimeException e) {
             // send() threw instead of calling back (closed producer, interrupt): nothing was stored
-            s.releaseProbe();
+            s.failedInSend = true;
             s.append.fail(clientClosed.getAsBoolean() ? StreamException.closed("Kafka client") : notSent(stream, e));
         } finally {
             s.caller = null;
+            if (stall != null) {
+                if (!s.failedInSend) {
+                    stalled.remove(topic, stall); // send() had the topic's metadata: the stall is over
+                }
+                stall.release(); // after notSent() set the backoff, so no other append probes at once
+            }
         }
     }
 
@@ -139,7 +167,8 @@ final class KafkaAppender {
         StreamException se = KafkaErrors.forAppend("append to " + stream, ex, false);
         if (se.kind() == ErrorKind.RETRYABLE && se.getCause() instanceof TimeoutException) {
             String topic = streams.topic(stream);
-            stalled.putIfAbsent(topic, new Semaphore(1));
+            long now = nanoTime.getAsLong();
+            stalled.computeIfAbsent(topic, t -> new Stall(now)).backOff(now);
             // a metadata timeout: the topic may have been deleted behind this client's back
             try {
                 if (streams.admin()
@@ -157,11 +186,37 @@ final class KafkaAppender {
         return se;
     }
 
+    /** A topic whose metadata wait failed: no probe before {@code retryAt}, then one at a time. */
+    private static final class Stall {
+        private final Semaphore probe = new Semaphore(1);
+        private volatile long retryAt;
+
+        Stall(long now) {
+            backOff(now);
+        }
+
+        /** Whether the caller may probe now (then it must {@link #release}). */
+        boolean tryProbe(long now) {
+            return now - retryAt >= 0 && probe.tryAcquire();
+        }
+
+        /** A metadata wait failed at {@code now}: nobody probes for the backoff. */
+        void backOff(long now) {
+            retryAt = now + STALL_BACKOFF.toNanos();
+        }
+
+        void release() {
+            probe.release();
+        }
+    }
+
     /** The producer's callback of one record; knows whether it runs inside {@code send()}. */
     private abstract class Sending implements Callback {
         final AppendWindow.Append<?> append;
         final StreamName stream;
-        Semaphore probe;
+        /** Set on the calling thread when {@code send()} failed the append instead of taking it. */
+        boolean failedInSend;
+
         double sentBefore;
         volatile Thread caller;
 
@@ -170,22 +225,13 @@ final class KafkaAppender {
             this.stream = stream;
         }
 
-        void releaseProbe() {
-            if (probe != null) {
-                probe.release();
-            }
-        }
-
         @Override
         public final void onCompletion(RecordMetadata md, Exception ex) {
-            releaseProbe();
             if (ex == null) {
-                if (probe != null) {
-                    stalled.remove(streams.topic(stream), probe);
-                }
                 stored(Records.id(md.partition(), md.offset(), partitioned));
             } else if (caller == Thread.currentThread()) {
                 // failed inside send(): never reached the accumulator, so nothing was stored
+                failedInSend = true;
                 append.fail(notSent(stream, ex));
             } else {
                 // a delivery timeout is indeterminate only if a request went out since this append

@@ -16,9 +16,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -145,5 +152,73 @@ class KafkaAppenderTest {
         assertTrue(
                 !a.append(S, StreamRecord.of("z")).isDone(), "room free when asked for is taken and the append sent");
         assertEquals(2, producer.history().size());
+    }
+
+    /**
+     * Kit rule F1 on a cluster: a topic the producer forgot while every broker is down makes send()
+     * wait max.block.ms for metadata. After one such wait, appends fail RETRYABLE at once (no caller
+     * blocks again) until the backoff ends; then one append probes, and the first that gets the
+     * metadata ends the stall.
+     */
+    @Test
+    void afterAFailedMetadataWaitAppendsFailAtOnceUntilTheBackoffThenOneProbes() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicInteger sends = new AtomicInteger();
+        MockProducer<byte[], byte[]> noMetadata =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<byte[], byte[]> r, Callback callback) {
+                        sends.incrementAndGet();
+                        if (!down.get()) {
+                            return super.send(r, callback);
+                        }
+                        // what KafkaProducer.doSend does when waitOnMetadata times out: the callback, inline
+                        TimeoutException e = new TimeoutException("Topic s not present in metadata after 60000 ms.");
+                        callback.onCompletion(null, e);
+                        return CompletableFuture.failedFuture(e);
+                    }
+                };
+        int unused = closedPort();
+        AtomicLong now = new AtomicLong(-5_000_000_000L); // System.nanoTime may be negative
+        window = new AppendWindow("test client", 1000, Duration.ofSeconds(5), null);
+        KafkaSettings settings = KafkaSettings.from(ClientConfig.parse("kafka://127.0.0.1:" + unused));
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", "127.0.0.1:" + unused))) {
+            StreamOps streams = new StreamOps(settings, new AdminOps(admin, Duration.ofSeconds(1)), Clock.systemUTC());
+            KafkaAppender a = new KafkaAppender(noMetadata, window, streams, closed::get, now::get);
+
+            assertEquals(ErrorKind.RETRYABLE, kindOf(a.append(S, StreamRecord.of("probe"))));
+            assertEquals(1, sends.get());
+            for (int i = 0; i < 100; i++) {
+                assertEquals(ErrorKind.RETRYABLE, kindOf(a.append(S, StreamRecord.of("w" + i))));
+            }
+            assertEquals(
+                    ErrorKind.RETRYABLE,
+                    kindOf(a.appendBatch(S, List.of(StreamRecord.of("b1"), StreamRecord.of("b2")))));
+            assertEquals(1, sends.get(), "no append waited for metadata again within the backoff");
+
+            now.addAndGet(KafkaAppender.STALL_BACKOFF.toNanos());
+            assertEquals(ErrorKind.RETRYABLE, kindOf(a.append(S, StreamRecord.of("probe 2"))));
+            assertEquals(2, sends.get(), "after the backoff one append probes");
+            assertEquals(ErrorKind.RETRYABLE, kindOf(a.append(S, StreamRecord.of("w"))));
+            assertEquals(2, sends.get(), "the failed probe starts a new backoff");
+
+            down.set(false);
+            now.addAndGet(KafkaAppender.STALL_BACKOFF.toNanos());
+            CompletableFuture<EventId> probe = a.append(S, StreamRecord.of("probe 3"));
+            CompletableFuture<EventId> next = a.append(S, StreamRecord.of("next"));
+            assertEquals(4, sends.get(), "the probe got the metadata: the stall is over");
+            noMetadata.completeNext();
+            noMetadata.completeNext();
+            assertEquals(EventId.ofSequence(0), probe.join());
+            assertEquals(EventId.ofSequence(1), next.join());
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 }
