@@ -199,11 +199,18 @@ public final class KafkaSettings {
         // keep the topic metadata while every broker is unreachable, so appends queue (bounded by the
         // window) and fail after the delivery timeout instead of blocking each caller for max.block.ms
         m.put("metadata.recovery.strategy", "none");
-        // metadata.max.idle.ms stays Kafka's 5 min: a shorter one makes an append to a stream idle that long
-        // wait for metadata, which with every broker down blocks its caller for max.block.ms (kit rule F1);
-        // the trade is the user's (kafka.producer.metadata.max.idle.ms, stream-kafka's README)
+        // forget a topic after 10 s without appends (Kafka's default: 5 min). The producer refreshes the
+        // metadata of every topic it remembers; one that was deleted answers "unknown topic", and the
+        // producer asks again about once a second, holding its sends while each answer is due (stalls of
+        // ~120 ms on every stream of the client, docs/benchmarks.md). The cost: an append to a stream idle
+        // for longer waits for one metadata round trip inside send(); with every broker down that wait
+        // blocks one caller for max.block.ms, then KafkaAppender fails the others at once (kit rule F1)
+        m.put("metadata.max.idle.ms", METADATA_IDLE_MS);
         return withExtras(m, extras.producer);
     }
+
+    /** How long the producer keeps the metadata of a topic it does not append to. */
+    static final int METADATA_IDLE_MS = 10_000;
 
     /** A full window of the largest records plus one batch, at least Kafka's default 32 MiB; saturating. */
     long bufferMemory() {

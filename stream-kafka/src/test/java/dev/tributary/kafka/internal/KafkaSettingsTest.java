@@ -137,8 +137,8 @@ class KafkaSettingsTest {
     }
 
     @Test
-    void producerKeepsKafkasTopicIdleTimeUnlessTheUserSetsOne() {
-        assertNull(settings("kafka://a:1").producerProps("p").get("metadata.max.idle.ms"));
+    void producerForgetsIdleTopicsAfterTenSecondsUnlessTheUserSetsAnotherTime() {
+        assertEquals(10_000, settings("kafka://a:1").producerProps("p").get("metadata.max.idle.ms"));
         assertEquals(
                 "300000",
                 settings("kafka://a:1?kafka.producer.metadata.max.idle.ms=300000")
