@@ -105,7 +105,10 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                     throw e;
                 }
                 if (!events.isEmpty()) {
-                    List<EventId> done = Collections.synchronizedList(new ArrayList<>(events.size()));
+                    // one thread adds without lanes (the dispatcher reports on the caller's thread)
+                    List<EventId> done = lanes == null
+                            ? new ArrayList<>(events.size())
+                            : Collections.synchronizedList(new ArrayList<>(events.size()));
                     Dispatcher.Result result;
                     try {
                         result = lanes == null
@@ -115,7 +118,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                         ackQuietly(c, done); // what finished is acked; the rest is redelivered
                         throw e;
                     }
-                    List<EventId> ids = List.copyOf(done);
+                    List<EventId> ids = lanes == null ? done : List.copyOf(done);
                     try {
                         source.callWithin("ack", ACK_GIVE_UP, () -> c.ack(ids));
                     } catch (StreamException e) {
