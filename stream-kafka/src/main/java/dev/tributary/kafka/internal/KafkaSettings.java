@@ -276,7 +276,7 @@ public final class KafkaSettings {
         m.put("session.timeout.ms", (int) sessionTimeout.toMillis());
         m.put("heartbeat.interval.ms", (int) heartbeatInterval.toMillis());
         m.put("max.poll.interval.ms", (int) maxPollInterval.toMillis());
-        m.put("max.poll.records", 500);
+        m.put("max.poll.records", 1_000);
         return withExtras(m, extras.consumer);
     }
 

@@ -14,6 +14,7 @@ import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.spi.StreamProvider;
 import dev.tributary.spi.StreamProviderRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -144,6 +145,20 @@ class KafkaSettingsTest {
                 settings("kafka://a:1?kafka.producer.metadata.max.idle.ms=300000")
                         .producerProps("p")
                         .get("metadata.max.idle.ms"));
+    }
+
+    @Test
+    void aMembersPollTakesAThousandRecordsUnlessTheUserSetsAnotherFigure() {
+        assertEquals(
+                1_000,
+                settings("kafka://a:1")
+                        .groupProps("m", "g", Duration.ofSeconds(30))
+                        .get("max.poll.records"));
+        assertEquals(
+                "200",
+                settings("kafka://a:1?kafka.consumer.max.poll.records=200")
+                        .groupProps("m", "g", Duration.ofSeconds(30))
+                        .get("max.poll.records"));
     }
 
     @Test
