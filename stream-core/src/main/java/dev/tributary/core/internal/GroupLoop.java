@@ -118,7 +118,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                         ackQuietly(c, done); // what finished is acked; the rest is redelivered
                         throw e;
                     }
-                    List<EventId> ids = lanes == null ? done : List.copyOf(done);
+                    List<EventId> ids = done; // every lane has returned: nothing adds to it any more
                     try {
                         source.callWithin("ack", ACK_GIVE_UP, () -> c.ack(ids));
                     } catch (StreamException e) {

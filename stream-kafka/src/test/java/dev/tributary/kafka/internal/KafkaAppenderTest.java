@@ -10,9 +10,11 @@ import dev.tributary.StreamException;
 import dev.tributary.StreamName;
 import dev.tributary.StreamRecord;
 import dev.tributary.spi.AppendWindow;
+import dev.tributary.tck.fixture.LocalProcessBroker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -179,11 +181,11 @@ class KafkaAppenderTest {
                         return CompletableFuture.failedFuture(e);
                     }
                 };
-        int unused = closedPort();
+        int unused = LocalProcessBroker.freePort(); // nothing listens there
         AtomicLong now = new AtomicLong(-5_000_000_000L); // System.nanoTime may be negative
         window = new AppendWindow("test client", 1000, Duration.ofSeconds(5), null);
         KafkaSettings settings = KafkaSettings.from(ClientConfig.parse("kafka://127.0.0.1:" + unused));
-        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", "127.0.0.1:" + unused))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + unused))) {
             StreamOps streams = new StreamOps(settings, new AdminOps(admin, Duration.ofSeconds(1)), Clock.systemUTC());
             KafkaAppender a = new KafkaAppender(noMetadata, window, streams, closed::get, now::get);
 
@@ -213,12 +215,6 @@ class KafkaAppenderTest {
             assertEquals(EventId.ofSequence(0), probe.join());
             assertEquals(EventId.ofSequence(1), next.join());
             admin.close(Duration.ZERO);
-        }
-    }
-
-    private static int closedPort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
