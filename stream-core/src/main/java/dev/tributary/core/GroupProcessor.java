@@ -12,8 +12,10 @@ import java.util.UUID;
  * handler and acks each one only after it was handled, filtered or dead-lettered.
  *
  * <h2>In flight and concurrency</h2>
- * At most {@code maxInFlight} events are read and not yet acked (one read of at most that many; the
- * next read starts after the acks). With {@code concurrency(n)} above 1 a batch is split by key over
+ * At most {@code maxInFlight} events are read and not yet acked. By default one read of at most the
+ * batch size, and the next read starts after the acks; with {@link Builder#readAhead(boolean)} the
+ * next batch is read while the handler runs, within the same bound, and reaches the handler after
+ * the batch being handled: events are still handed over in the order the member read them. With {@code concurrency(n)} above 1 a batch is split by key over
  * n ordered lanes: events of one key are handled one after the other in stream order, different keys
  * in parallel (events without a key are spread by id).
  *
@@ -52,7 +54,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
                                 + UUID.randomUUID().toString().substring(0, 8),
                         "member name");
         GroupLoop<T> loop = new GroupLoop<>(
-                settings, group, member, b.options, b.createGroup, b.concurrency, b.maxInFlight, breaker);
+                settings, group, member, b.options, b.createGroup, b.concurrency, b.maxInFlight, b.readAhead, breaker);
         run(loop);
         loop.bind(this);
         announce(group);
@@ -85,7 +87,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
 
     /** Builds a {@link GroupProcessor}. The name defaults to the group name. */
     public static final class Builder<T> extends ProcessorBuilder<T, Builder<T>> {
-        /** Default bound of events read and not yet acked. */
+        /** Default bound of events read and not yet acked: two batches of the default size. */
         public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
 
         private final String group;
@@ -94,6 +96,7 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
         private boolean createGroup = true;
         private int concurrency = 1;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private boolean readAhead;
 
         private Builder(StreamClient client, StreamName stream, String group, Codec<T> codec) {
             super(client, stream, codec);
@@ -132,12 +135,31 @@ public final class GroupProcessor<T> extends LoopProcessor<T> {
             return this;
         }
 
-        /** Most events read and not yet acked, 1 to 100 000; default 1000. */
+        /**
+         * Most events read and not yet acked, 1 to 100 000; default 1000. Each read asks for at most
+         * the batch size and at most what this bound leaves: with read-ahead and a bound of one batch
+         * or less, nothing is read ahead.
+         */
         public Builder<T> maxInFlight(int max) {
             if (max < 1 || max > 100_000) {
                 throw new IllegalArgumentException("maxInFlight must be 1 to 100000, got " + max);
             }
             this.maxInFlight = max;
+            return this;
+        }
+
+        /**
+         * Whether the next batch is read, on a thread of its own, while the handler runs; default
+         * false. It pays when a batch's handling waits on I/O about as long as a read's round trip to
+         * the broker; with a handler that does little, the second thread costs more than it saves
+         * (docs/benchmarks.md measures both). The read ahead asks
+         * for at most what {@link #maxInFlight} leaves beside the batch being handled, and happens only
+         * while a batch is handled and acked in under a quarter of the ack timeout of its {@link #groupOptions}; a batch
+         * read ahead when the processor stops is given back (nacked) and delivered again at once, with
+         * its delivery count raised. False: one batch at a time, the next read after the acks.
+         */
+        public Builder<T> readAhead(boolean readAhead) {
+            this.readAhead = readAhead;
             return this;
         }
 

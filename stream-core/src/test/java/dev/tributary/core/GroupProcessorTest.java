@@ -170,6 +170,91 @@ class GroupProcessorTest extends GroupProcessorHarness {
     }
 
     @Test
+    void readsTheNextBatchWhileTheHandlerRunsAndNeverMoreThanMaxInFlight() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            client.append(stream, StreamRecord.of("m" + i));
+        }
+        client.createGroup(stream, "workers", GroupOptions.defaults()); // asked for before the loop makes it
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger total = new AtomicInteger();
+        start(builder(client)
+                .batchSize(10)
+                .maxInFlight(15)
+                .readAhead(true)
+                .handler(m -> {
+                    if (total.getAndIncrement() == 0) {
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                })
+                .build());
+        // the first batch (10) waits in its handler; 5 more are read ahead, what the bound leaves
+        await("read ahead", () -> client.groupInfo(stream, "workers").pending() == 15);
+        Thread.sleep(200);
+        assertEquals(15, client.groupInfo(stream, "workers").pending(), "no more than maxInFlight read");
+        release.countDown();
+        await("all", () -> total.get() == 30);
+        await("all acked", () -> client.groupInfo(stream, "workers").pending() == 0);
+    }
+
+    @Test
+    void byDefaultTheNextReadWaitsForTheAcks() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            client.append(stream, StreamRecord.of("m" + i));
+        }
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger total = new AtomicInteger();
+        start(builder(client)
+                .batchSize(10)
+                .handler(m -> {
+                    if (total.getAndIncrement() == 0) {
+                        inHandler.countDown();
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                })
+                .build());
+        assertTrue(inHandler.await(10, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        assertEquals(10, client.groupInfo(stream, "workers").pending(), "one batch read, nothing ahead");
+        release.countDown();
+        await("all", () -> total.get() == 30);
+    }
+
+    @Test
+    void aBatchReadAheadWhenTheProcessorStopsIsGivenBackAndDeliveredAgainAtOnce() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            client.append(stream, StreamRecord.of("m" + i));
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        GroupProcessor<String>[] self = new GroupProcessor[1];
+        self[0] = builder(client)
+                .batchSize(10)
+                .readAhead(true)
+                .handler(m -> {
+                    seen.add(m.value());
+                    if (calls.getAndIncrement() == 0) {
+                        await(
+                                "read ahead",
+                                () -> client.groupInfo(stream, "workers").pending() == 20);
+                        self[0].stop(); // from the handler: the loop stops after this batch
+                    }
+                })
+                .build();
+        GroupProcessor<String> p = start(self[0]);
+        assertTrue(p.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(ProcessorState.STOPPED, p.state());
+        assertEquals(10, seen.size(), "only the first batch was handed over");
+        // the second batch was nacked, not left to its 30 s ack timeout: another member gets it now
+        try (GroupConsumer next = client.openGroupConsumer(stream, "workers", "next")) {
+            List<StreamEvent> again = next.poll(10, Duration.ofSeconds(2));
+            assertEquals(10, again.size());
+            assertEquals("m10", new String(again.get(0).payload(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(2, again.get(0).deliveryCount());
+        }
+    }
+
+    @Test
     void aGroupLostBetweenThePollAndTheAckIsAGapNotAPlainFailure() throws Exception {
         client.append(stream, StreamRecord.of("m0"));
         StreamClient losing = new ForwardingStreamClient(client) {

@@ -19,9 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The loop of a group processor: create the group if asked, open a member, read batches of at most
  * {@code maxInFlight} events, hand them over (on lanes when the concurrency is above 1), ack what is
- * done. Events in flight are bounded by one batch: the next read starts after the acks. An ack that
- * keeps failing retryably is given up after {@link #ACK_GIVE_UP}, with a warning; those events come
- * again.
+ * done. An ack that keeps failing retryably is given up after {@link #ACK_GIVE_UP}, with a warning;
+ * those events come again.
+ *
+ * <p>With read-ahead, the next batch is read on a thread of its own ({@link ReadAhead}) while the
+ * handler runs, of at most what {@code maxInFlight} leaves beside the batch being handled, so events
+ * read and not yet acked never exceed {@code maxInFlight}. It reads ahead only while a batch is
+ * handled and acked in under a quarter of the ack timeout in its group options, so a batch read ahead reaches its
+ * handler well before the broker would deliver it again. A batch read ahead when the loop ends is
+ * given back (nacked): the broker delivers it again at once, not after the ack timeout. Without
+ * read-ahead the next read starts after the acks.
  */
 public final class GroupLoop<T> implements Lifecycle.Body {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLoop.class);
@@ -41,6 +48,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
     private final boolean createGroup;
     private final int concurrency;
     private final int maxInFlight;
+    private final boolean readAhead;
     private final CircuitBreaker breaker;
     private Processor processor;
 
@@ -52,6 +60,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
             boolean createGroup,
             int concurrency,
             int maxInFlight,
+            boolean readAhead,
             CircuitBreaker breaker) {
         this.s = settings;
         this.group = group;
@@ -60,6 +69,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
         this.createGroup = createGroup;
         this.concurrency = concurrency;
         this.maxInFlight = maxInFlight;
+        this.readAhead = readAhead;
         this.breaker = breaker;
     }
 
@@ -79,13 +89,10 @@ public final class GroupLoop<T> implements Lifecycle.Body {
             create(source);
         }
         GroupConsumer consumer = open(source, run);
-        Lanes lanes = concurrency > 1
-                ? new Lanes(concurrency, r -> {
-                    Thread t = s.threadFactory().newThread(r);
-                    run.adopt(t);
-                    return t;
-                })
-                : null;
+        Lanes lanes = concurrency > 1 ? new Lanes(concurrency, run.adopting(s.threadFactory())) : null;
+        ReadAhead<List<StreamEvent>> ahead = readAhead ? new ReadAhead<>(run.adopting(s.threadFactory())) : null;
+        long aheadWhileBelow = options.ackTimeout().toNanos() / 4;
+        long lastBatchNanos = 0;
         long nextLag = s.lagInterval().isZero() ? Long.MAX_VALUE : s.clock().millis();
         LagProbe lagProbe = new LagProbe(s, run);
         try {
@@ -93,7 +100,11 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                 final GroupConsumer c = consumer;
                 List<StreamEvent> events;
                 try {
-                    events = source.call("poll", () -> c.poll(count, s.pollWait()));
+                    events = source.call(
+                            "poll",
+                            () -> ahead == null
+                                    ? c.poll(count, s.pollWait())
+                                    : ahead.next(() -> c.poll(count, s.pollWait())));
                 } catch (StreamException e) {
                     if (e.kind() == ErrorKind.DATA_LOSS) {
                         consumer = onGroupLost(consumer, e, source, run);
@@ -105,6 +116,11 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                     throw e;
                 }
                 if (!events.isEmpty()) {
+                    long began = System.nanoTime();
+                    int room = Math.min(count, maxInFlight - events.size());
+                    if (ahead != null && room > 0 && lastBatchNanos < aheadWhileBelow && !run.stopRequested()) {
+                        ahead.start(() -> c.poll(room, s.pollWait()));
+                    }
                     // one thread adds without lanes (the dispatcher reports on the caller's thread)
                     List<EventId> done = lanes == null
                             ? new ArrayList<>(events.size())
@@ -123,6 +139,9 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                         source.callWithin("ack", ACK_GIVE_UP, () -> c.ack(ids));
                     } catch (StreamException e) {
                         if (e.kind() == ErrorKind.DATA_LOSS) {
+                            if (ahead != null) {
+                                ahead.leftOver(aheadBound()); // read from the lost group: dropped
+                            }
                             consumer = onGroupLost(consumer, e, source, run); // lost between the poll and the ack
                             continue;
                         }
@@ -145,6 +164,7 @@ public final class GroupLoop<T> implements Lifecycle.Body {
                                     result.filtered(),
                                     result.deadLettered(),
                                     events.get(events.size() - 1).id());
+                    lastBatchNanos = System.nanoTime() - began;
                 }
                 if (s.clock().millis() >= nextLag) {
                     lagProbe.request(() -> {
@@ -160,7 +180,39 @@ public final class GroupLoop<T> implements Lifecycle.Body {
             if (lanes != null) {
                 lanes.close(s.stopTimeout().toMillis());
             }
+            if (ahead != null) {
+                giveBack(consumer, ahead);
+            }
             TailLoop.closeQuietly(consumer);
+            if (ahead != null) {
+                ahead.close(aheadBound());
+            }
+        }
+    }
+
+    /** How long the end of a run waits for a read ahead: one poll's wait and a second for its answer. */
+    private java.time.Duration aheadBound() {
+        return s.pollWait().plusSeconds(1);
+    }
+
+    /** Nacks a batch read ahead and never handed over, so the broker delivers it again at once. */
+    private void giveBack(GroupConsumer c, ReadAhead<List<StreamEvent>> ahead) {
+        List<StreamEvent> left = ahead.leftOver(aheadBound()).orElse(List.of());
+        if (left.isEmpty()) {
+            return;
+        }
+        List<EventId> ids = new ArrayList<>(left.size());
+        for (StreamEvent e : left) {
+            ids.add(e.id());
+        }
+        try {
+            c.nack(ids);
+        } catch (RuntimeException e) {
+            LOG.debug(
+                    "processor '{}': giving back {} events read ahead failed ({}); they come again after the ack timeout",
+                    s.name(),
+                    ids.size(),
+                    e.toString());
         }
     }
 

@@ -57,6 +57,15 @@ public final class Lifecycle {
             helpers.add(helper);
         }
 
+        /** A thread factory whose threads are helpers of this run (see {@link #adopt}). */
+        public ThreadFactory adopting(ThreadFactory threads) {
+            return r -> {
+                Thread t = threads.newThread(r);
+                adopt(t);
+                return t;
+            };
+        }
+
         /** The loop's own thread or one of its helpers. */
         boolean owns(Thread t) {
             return t == thread || helpers.contains(t);

@@ -27,7 +27,11 @@ public interface ProcessorFactory {
     Processor tail(
             StreamClient client, StreamName stream, String name, CheckpointStore checkpoints, Handler<String> handler);
 
-    /** A group processor, member of {@code group} (created with {@code options}), on {@code lanes} handler lanes. */
+    /**
+     * A group processor, member of {@code group} (created with {@code options}), on {@code lanes} handler
+     * lanes, reading its next batch while the handler runs (stream-core's read-ahead, opt-in, is judged
+     * here against the history on every backend; the other rules' group processors keep the default).
+     */
     Processor group(
             StreamClient client,
             StreamName stream,
@@ -68,6 +72,8 @@ public interface ProcessorFactory {
                     .groupOptions(options)
                     .concurrency(lanes)
                     .batchSize(32)
+                    .maxInFlight(64)
+                    .readAhead(true)
                     .pollWait(Duration.ofMillis(50))
                     .handler(handler)
                     .build();
