@@ -340,6 +340,58 @@ class KafkaClientIT {
     }
 
     @Test
+    void withACommitIntervalAMemberCommitsWhenItGoesIdleNotAfterEveryPoll() throws Exception {
+        StreamName s = fresh("commit-interval");
+        client.createStream(s);
+        List<StreamRecord> recs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            recs.add(rec("e" + i));
+        }
+        client.appendBatch(s, recs);
+        client.createGroup(s, "g", GroupOptions.defaults());
+        ClientConfig every10s = KafkaFixture.shared().config().toBuilder()
+                .option("commitInterval", "10s")
+                .build();
+        TopicPartition tp = new TopicPartition(s.value(), 0);
+        String groupId = s.value() + ".g";
+        try (StreamClient c = StreamClients.open(every10s);
+                org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                        "bootstrap.servers",
+                        KafkaFixture.shared().config().uri().getRawAuthority()));
+                GroupConsumer m = c.openGroupConsumer(s, "g", "m")) {
+            m.ack(pollUntil(m, 10, Duration.ofSeconds(20)).stream()
+                    .map(StreamEvent::id)
+                    .toList());
+            m.ack(pollUntil(m, 10, Duration.ofSeconds(5)).stream()
+                    .map(StreamEvent::id)
+                    .toList());
+            m.ack(pollUntil(m, 10, Duration.ofSeconds(5)).stream()
+                    .map(StreamEvent::id)
+                    .toList());
+            Thread.sleep(1_000); // room for a commit that should not be sent
+            assertEquals(0, committed(admin, groupId, tp), "events flowing: no commit within the 10 s interval");
+            m.ack(pollUntil(m, 10, Duration.ofSeconds(5)).stream()
+                    .map(StreamEvent::id)
+                    .toList());
+            assertEquals(List.of(), m.poll(10, Duration.ofMillis(200)), "all 40 read"); // finds nothing: commits
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (committed(admin, groupId, tp) != 40 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(40, committed(admin, groupId, tp), "a poll that found nothing committed every ack");
+        }
+    }
+
+    private static long committed(org.apache.kafka.clients.admin.Admin admin, String groupId, TopicPartition tp)
+            throws Exception {
+        var offsets = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        var om = offsets.get(tp);
+        return om == null ? -1 : om.offset();
+    }
+
+    @Test
     void unackedEventsMoveToAnotherMemberWithRaisedCount() {
         StreamName s = fresh("handoff");
         client.createStream(s);

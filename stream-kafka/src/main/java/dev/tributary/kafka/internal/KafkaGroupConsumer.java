@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * prefix. This class does the I/O (fetch, rebalance, commit, leave); what is delivered, redelivered
  * and committed is decided by its {@link GroupLedger}. The Kafka consumer is used only by the thread
  * inside {@link #doPoll} (or by {@link #doClose} once no poll runs); acks and nacks from other
- * threads change the ledger and are committed by the next poll (or by close).
+ * threads change the ledger and are committed by the next poll (with a {@code commitInterval}, at
+ * most that often while events flow, at once when a poll finds nothing) or by close.
  */
 final class KafkaGroupConsumer extends AbstractGroupConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
@@ -63,6 +64,12 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
 
     private boolean consumerClosed;
 
+    /** While events flow, acks are committed at most this often; 0: after every poll. */
+    private final long commitEveryNanos;
+
+    /** When the last asynchronous commit was sent; poll thread only. */
+    private long lastCommitNanos;
+
     KafkaGroupConsumer(
             GroupManager manager,
             KafkaConnector connector,
@@ -80,6 +87,8 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
         this.clock = clock;
         this.groupId = settings.groupId(stream, group);
         String topic = settings.topic(stream);
+        this.commitEveryNanos = settings.commitInterval().toNanos();
+        this.lastCommitNanos = System.nanoTime() - commitEveryNanos;
         this.ledger = new GroupLedger(stream, topic, settings.partitioned(), ackTimeoutMs, settings.maxUnacked());
         long interval = Math.max(5_000, Math.min(300_000, 2 * ackTimeoutMs));
         this.consumer = connector.memberConsumer(member, groupId, Duration.ofMillis(interval));
@@ -166,7 +175,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
             }
             long pollMs = Math.max(0, Math.min(left, ledger.nextDueInMs(clock.millis())));
             if (pollMs > 0) {
-                commitAsyncIfChanged(); // about to wait: commit the acks first
+                commitAsyncIfChanged(true); // about to wait: commit the acks first
             }
             Set<TopicPartition> assigned = consumer.assignment();
             if (!buffer.isEmpty() || ledger.full()) {
@@ -200,7 +209,7 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
                 break;
             }
         }
-        commitAsyncIfChanged();
+        commitAsyncIfChanged(out.isEmpty());
         return out;
     }
 
@@ -226,10 +235,19 @@ final class KafkaGroupConsumer extends AbstractGroupConsumer {
         ledger.nack(ids);
     }
 
-    private void commitAsyncIfChanged() {
+    /**
+     * Commits what was acked since the last commit: at once when {@code now} (the poll is about to
+     * wait or found nothing), else at most every {@link #commitEveryNanos} while events flow.
+     */
+    private void commitAsyncIfChanged(boolean now) {
         if (deleted) {
             return;
         }
+        long t = System.nanoTime();
+        if (!now && t - lastCommitNanos < commitEveryNanos) {
+            return;
+        }
+        lastCommitNanos = t;
         Map<TopicPartition, OffsetAndMetadata> c = ledger.pendingCommits(ledger.owned());
         if (!c.isEmpty()) {
             consumer.commitAsync(c, (offsets, ex) -> {

@@ -38,6 +38,7 @@ public final class KafkaSettings {
             "readerConsumers",
             "maxPayloadBytes",
             "maxUnacked",
+            "commitInterval",
             "securityProtocol",
             "saslMechanism",
             "allowUnsafeKafkaProperties",
@@ -65,6 +66,7 @@ public final class KafkaSettings {
     private final int readerConsumers;
     private final int maxPayloadBytes;
     private final int maxUnacked;
+    private final Duration commitInterval;
     private final String acks;
     private final boolean logAppendTime;
     private final Duration connectTimeout;
@@ -114,6 +116,7 @@ public final class KafkaSettings {
         this.readerConsumers = (int) o.range("readerConsumers", 8, 1, 256);
         this.maxPayloadBytes = (int) o.range("maxPayloadBytes", 1_000_000, 1, 64 << 20);
         this.maxUnacked = (int) o.range("maxUnacked", 10_000, 1, 1_000_000);
+        this.commitInterval = o.duration("commitInterval", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
         if (o.string("acks").map(a -> a.trim().equals("0")).orElse(false)) {
             o.problem("acks=0 cannot report ids; use acks=all or acks=1");
             this.acks = "all";
@@ -355,6 +358,14 @@ public final class KafkaSettings {
 
     public int maxUnacked() {
         return maxUnacked;
+    }
+
+    /**
+     * How often a group member commits its acks while events flow: zero (the default) after every
+     * poll; longer, at most that often (and at once when a poll finds nothing or is about to wait).
+     */
+    public Duration commitInterval() {
+        return commitInterval;
     }
 
     public Duration requestTimeout() {

@@ -73,6 +73,16 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void aMemberCommitsAfterEveryPollUnlessACommitIntervalIsSet() {
+        assertEquals(Duration.ZERO, settings("kafka://a:1").commitInterval());
+        assertEquals(
+                Duration.ofMillis(100),
+                settings("kafka://a:1?commitInterval=100ms").commitInterval());
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?commitInterval=11s")));
+        assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:1?commitInterval=soon")));
+    }
+
+    @Test
     void badUrisAndOptionsAreConfigurationErrors() {
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://hostonly")));
         assertEquals(ErrorKind.CONFIGURATION, kindOf(() -> settings("kafka://a:99999")));
