@@ -15,11 +15,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** One-partition topics on a Kafka broker, created with the admin client and filled with a KafkaProducer. */
 final class KafkaBackend implements Backend {
     private final String bootstrap;
+    private final String tributaryOptions;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    KafkaBackend(String bootstrap) {
+    /** {@code tributaryOptions}: the query of Tributary's URI, or null. */
+    KafkaBackend(String bootstrap, String tributaryOptions) {
         this.bootstrap = bootstrap;
+        this.tributaryOptions = tributaryOptions;
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -44,7 +47,7 @@ final class KafkaBackend implements Backend {
 
     @Override
     public String uri() {
-        return "kafka://" + bootstrap;
+        return "kafka://" + bootstrap + (tributaryOptions == null ? "" : "?" + tributaryOptions);
     }
 
     /** host:port of the broker. */

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param redisUri       an existing Redis ({@code redis://host:port}), or null to start redis-server
  * @param kafkaBootstrap an existing Kafka ({@code host:port}), or null to start a KRaft broker
  * @param kafkaClasspath the file holding the broker's class path, or null for the one beside the jar
+ * @param kafkaOptions   query options for Tributary's Kafka URI ({@code commitInterval=100ms}), or null
  * @param rows           the row ids to run, empty for all
  */
 record Options(
@@ -30,6 +31,7 @@ record Options(
         String redisUri,
         String kafkaBootstrap,
         Path kafkaClasspath,
+        String kafkaOptions,
         Set<String> rows) {
 
     static final String USAGE = """
@@ -45,6 +47,8 @@ record Options(
               --kafka-bootstrap H:P use this Kafka instead of starting a KRaft broker
               --kafka-classpath F   file with the KRaft broker's class path
                                     (default: kafka-broker.classpath beside the jar, written by the build)
+              --kafka-options Q     query options of Tributary's kafka:// URI, e.g. commitInterval=100ms
+                                    (default: none, the client's defaults)
             """;
 
     static Options parse(String... args) {
@@ -57,6 +61,7 @@ record Options(
         String redisUri = null;
         String bootstrap = null;
         Path classpath = null;
+        String kafkaOptions = null;
         Set<String> rows = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -81,6 +86,7 @@ record Options(
                 case "--redis-uri" -> redisUri = v;
                 case "--kafka-bootstrap" -> bootstrap = v;
                 case "--kafka-classpath" -> classpath = Path.of(v);
+                case "--kafka-options" -> kafkaOptions = v;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -89,7 +95,17 @@ record Options(
         }
         int consumeRecords = consume != null ? consume : (int) Math.min(Integer.MAX_VALUE, 2L * records);
         return new Options(
-                which, rounds, warmup, records, consumeRecords, out, redisUri, bootstrap, classpath, Set.copyOf(rows));
+                which,
+                rounds,
+                warmup,
+                records,
+                consumeRecords,
+                out,
+                redisUri,
+                bootstrap,
+                classpath,
+                kafkaOptions,
+                Set.copyOf(rows));
     }
 
     boolean redis() {

@@ -177,8 +177,11 @@ public final class Peers {
             } else {
                 brokers.put("kafka", "given: " + bootstrap);
             }
+            if (o.kafkaOptions() != null) {
+                brokers.put("kafka", brokers.get("kafka") + "; Tributary's URI options: " + o.kafkaOptions());
+            }
             log.println("kafka: " + brokers.get("kafka"));
-            try (KafkaBackend backend = new KafkaBackend(bootstrap)) {
+            try (KafkaBackend backend = new KafkaBackend(bootstrap, o.kafkaOptions())) {
                 return runRows(Rows.kafka(backend), backend, o, log);
             }
         } catch (RuntimeException e) {

@@ -21,6 +21,7 @@ class OptionsTest {
         assertEquals(200_000, o.consumeRecords());
         assertEquals(Path.of("docs/bench/peers"), o.out());
         assertNull(o.redisUri());
+        assertNull(o.kafkaOptions());
         assertTrue(o.redis() && o.kafka());
         assertTrue(o.selected("7b"));
     }
@@ -49,6 +50,10 @@ class OptionsTest {
         assertFalse(o.selected("2"));
         assertFalse(o.kafka());
         assertEquals("redis://127.0.0.1:6379", o.redisUri());
+        assertEquals(
+                "commitInterval=100ms",
+                Options.parse("kafka", "--kafka-options", "commitInterval=100ms")
+                        .kafkaOptions());
     }
 
     @Test

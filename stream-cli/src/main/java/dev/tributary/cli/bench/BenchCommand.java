@@ -87,6 +87,12 @@ public final class BenchCommand extends ClientCommand {
     Ordering publisherOrdering = Ordering.PER_KEY;
 
     @Option(
+            names = "--read-ahead",
+            description = "The GroupProcessors of the process and latency phases read their next batch while the "
+                    + "handler runs (GroupProcessor.Builder.readAhead(true)). Default: their default (off).")
+    boolean readAhead;
+
+    @Option(
             names = "--phases",
             split = ",",
             paramLabel = "PHASE",
@@ -332,7 +338,8 @@ public final class BenchCommand extends ClientCommand {
     }
 
     private TributaryTarget.Settings targetSettings() {
-        return new TributaryTarget.Settings(publisher, publisherInFlight, publisherKeys, publisherOrdering, partitions);
+        return new TributaryTarget.Settings(
+                publisher, publisherInFlight, publisherKeys, publisherOrdering, partitions, readAhead);
     }
 
     /** The phases of a round: append first, then what {@code --phases} asks, each once, in {@link Phase} order. */

@@ -53,13 +53,15 @@ final class TributaryTarget implements BenchTarget {
      * @param publisherKeys     how many keys the publisher mode's records take in turn
      * @param publisherOrdering the publisher mode's ordering
      * @param partitions        partitions of each round's stream
+     * @param readAhead         whether the group processors read ahead
      */
     record Settings(
             Publishing publisher,
             Integer publisherInFlight,
             int publisherKeys,
             Ordering publisherOrdering,
-            int partitions) {}
+            int partitions,
+            boolean readAhead) {}
 
     TributaryTarget(StreamClient client, String label, Settings settings) {
         this.client = client;
@@ -177,7 +179,7 @@ final class TributaryTarget implements BenchTarget {
         });
     }
 
-    /** {@link Workload#consumers()} GroupProcessors with their default settings, in a new group from the start. */
+    /** {@link Workload#consumers()} GroupProcessors with their default settings (read-ahead as asked), in a new group from the start. */
     @Override
     public PhaseResult process(Workload w, Progress progress) throws Exception {
         return Drivers.process(w, progress, "process " + label, handled -> {
@@ -187,6 +189,7 @@ final class TributaryTarget implements BenchTarget {
                         .name("bench-process")
                         .member("m" + i)
                         .groupOptions(GroupOptions.defaults().withStart(Position.earliest()))
+                        .readAhead(settings.readAhead())
                         .batchHandler(batch -> handled.accept(batch.size()))
                         .build();
                 members.add(p);
@@ -197,7 +200,7 @@ final class TributaryTarget implements BenchTarget {
     }
 
     /**
-     * A Publisher (default settings, keys in turn) to a GroupProcessor (default settings) in a group
+     * A Publisher (default settings, keys in turn) to a GroupProcessor (default settings, read-ahead as asked) in a group
      * made at the stream's end before it starts.
      */
     @Override
@@ -225,6 +228,7 @@ final class TributaryTarget implements BenchTarget {
                         Processor p = GroupProcessor.builder(client, stream, latencyGroup, Codecs.bytes())
                                 .name("bench-latency")
                                 .createGroup(false)
+                                .readAhead(settings.readAhead())
                                 .handler(m -> handled.accept(m.value()))
                                 .build();
                         p.start();
