@@ -25,7 +25,8 @@ import java.util.Collection;
  * <p>One per channel, added last to the pipeline of every channel of the client's resources, after
  * Lettuce's command handler: it sees the commands themselves on their way out and the channel's end
  * after the command handler has re-queued them. Commands complete in the order they were written, so
- * the completed ones are dropped from the front as new ones come (all of them, past 1 024 held): the
+ * the completed ones are dropped from the front as new ones come, and all of them in one scan once the
+ * queue holds 1 024 or twice what it held after the last scan (so a scan costs O(1) per write): the
  * queue holds about the commands on the wire, which Lettuce's request queue bounds. Runs on the
  * channel's event loop only.
  */
@@ -38,6 +39,12 @@ final class NoReplay extends ChannelDuplexHandler {
 
     private final ArrayDeque<RedisCommand<?, ?, ?>> onTheWire = new ArrayDeque<>();
 
+    /** The size at which the queue is scanned for done commands next; at least {@link #PRUNE_ALL_AT}. */
+    private int pruneAt = PRUNE_ALL_AT;
+
+    /** How many times the whole queue was scanned; for tests. */
+    private int scans;
+
     /** True for the commands that must not run twice: a plain append, and the WAIT that confirms it on its connection. */
     static boolean unrepeatable(RedisCommand<?, ?, ?> command) {
         return command.getType() == CommandType.XADD || command.getType() == CommandType.WAIT;
@@ -48,8 +55,12 @@ final class NoReplay extends ChannelDuplexHandler {
         while (!onTheWire.isEmpty() && onTheWire.peekFirst().isDone()) {
             onTheWire.pollFirst();
         }
-        if (onTheWire.size() >= PRUNE_ALL_AT) { // a command completed out of order (cancelled) holds the front
+        if (onTheWire.size() >= pruneAt) { // a command completed out of order (cancelled) may hold the front
             onTheWire.removeIf(RedisCommand::isDone);
+            scans++;
+            // the next scan waits until the queue doubles: with thousands of appends on the wire (all
+            // unanswered, none to drop) a scan per write made pipelined appends quadratic
+            pruneAt = Math.max(PRUNE_ALL_AT, 2 * onTheWire.size());
         }
         if (msg instanceof RedisCommand<?, ?, ?> command) {
             track(command);
@@ -86,5 +97,10 @@ final class NoReplay extends ChannelDuplexHandler {
     /** How many unrepeatable commands it holds (done ones not yet dropped included); for tests. */
     int held() {
         return onTheWire.size();
+    }
+
+    /** How many times the whole queue was scanned for done commands; for tests. */
+    int scans() {
+        return scans;
     }
 }

@@ -78,4 +78,31 @@ class NoReplayTest {
         assertFalse(answered.isCompletedExceptionally(), "an answered append is left as it is");
         assertEquals(ErrorKind.INDETERMINATE, kindOf(open));
     }
+
+    @Test
+    void thousandsOfUnansweredAppendsAreScannedOnlyEachTimeTheirNumberDoubles() {
+        NoReplay handler = new NoReplay();
+        EmbeddedChannel ch = new EmbeddedChannel(handler);
+        for (int i = 0; i < 5_000; i++) {
+            ch.writeOutbound(command(CommandType.XADD));
+        }
+        assertEquals(5_000, handler.held());
+        // at 1 024, 2 048 and 4 096 held, not once per write past 1 024 (which made appends quadratic)
+        assertEquals(3, handler.scans());
+        ch.close();
+    }
+
+    @Test
+    void anUnansweredCommandAtTheFrontDoesNotLetAnsweredOnesPileUp() {
+        NoReplay handler = new NoReplay();
+        EmbeddedChannel ch = new EmbeddedChannel(handler);
+        ch.writeOutbound(command(CommandType.XADD)); // never answered: holds the front
+        for (int i = 0; i < 10_000; i++) {
+            AsyncCommand<byte[], byte[], String> c = command(CommandType.XADD);
+            ch.writeOutbound(c);
+            c.complete();
+            assertTrue(handler.held() <= 1_024, "held " + handler.held() + " after " + i);
+        }
+        ch.close();
+    }
 }
