@@ -154,5 +154,8 @@ class BenchTest {
         assertTrue(r.err().startsWith("tributary: --records"), r::toString);
         Cli.Result big = Cli.run("bench", "--size", "999999999", "--no-json");
         assertEquals(2, big.exitCode(), big::toString);
+        Cli.Result batch = Cli.run("bench", "--batch", "100001", "--no-json");
+        assertEquals(2, batch.exitCode(), batch::toString);
+        assertTrue(batch.err().contains("--batch is at most 100000"), batch::toString);
     }
 }

@@ -195,6 +195,9 @@ public final class BenchCommand extends ClientCommand {
             throw CliException.usage("--records, --batch, --producers, --consumers, --window and --rounds must be "
                     + "at least 1; --size and --warmup at least 0");
         }
+        if (workload.batch > Workload.MAX_BATCH) {
+            throw CliException.usage("--batch is at most " + Workload.MAX_BATCH + " (a processor's largest batchSize)");
+        }
         if ((sampler != null || traceParents || noDroppedContext) && observe == null) {
             throw CliException.usage(
                     (sampler != null ? "--sampler" : traceParents ? "--trace-parents" : "--no-dropped-context")

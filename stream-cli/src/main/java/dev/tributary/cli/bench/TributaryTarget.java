@@ -165,13 +165,17 @@ final class TributaryTarget implements BenchTarget {
         });
     }
 
-    /** A TailProcessor with its default settings, from the stream's start, counting in a batch handler. */
+    /**
+     * A TailProcessor from the stream's start, counting in a batch handler: default settings except its
+     * batch, which is {@link Workload#batch()} like the raw tail loop's reads.
+     */
     @Override
     public PhaseResult tail(Workload w, Progress progress) throws Exception {
         return Drivers.process(w, progress, "tail    " + label, handled -> {
             TailProcessor<byte[]> p = TailProcessor.builder(client, stream, Codecs.bytes())
                     .name("bench-tail")
                     .startFrom(Position.earliest())
+                    .batchSize(w.batch())
                     .batchHandler(batch -> handled.accept(batch.size()))
                     .build();
             p.start();
@@ -179,7 +183,11 @@ final class TributaryTarget implements BenchTarget {
         });
     }
 
-    /** {@link Workload#consumers()} GroupProcessors with their default settings (read-ahead as asked), in a new group from the start. */
+    /**
+     * {@link Workload#consumers()} GroupProcessors in a new group from the start: default settings except
+     * read-ahead (as asked) and their batch, which is {@link Workload#batch()} like the raw members' polls
+     * (on Kafka a commit per poll on both sides).
+     */
     @Override
     public PhaseResult process(Workload w, Progress progress) throws Exception {
         return Drivers.process(w, progress, "process " + label, handled -> {
@@ -190,6 +198,7 @@ final class TributaryTarget implements BenchTarget {
                         .member("m" + i)
                         .groupOptions(GroupOptions.defaults().withStart(Position.earliest()))
                         .readAhead(settings.readAhead())
+                        .batchSize(w.batch())
                         .batchHandler(batch -> handled.accept(batch.size()))
                         .build();
                 members.add(p);

@@ -15,9 +15,16 @@ package dev.tributary.cli.bench;
  */
 public record Workload(
         int records, int size, int batch, int producers, int consumers, int window, boolean batchAppend) {
+    /** The largest batch: a processor's largest {@code batchSize}, as the processors read in batches of it. */
+    public static final int MAX_BATCH = 100_000;
+
     public Workload {
         if (records < 1 || size < 0 || batch < 1 || producers < 1 || consumers < 1 || window < 1) {
             throw new IllegalArgumentException("bench settings must be positive");
+        }
+        if (batch > MAX_BATCH) {
+            throw new IllegalArgumentException(
+                    "--batch is at most " + MAX_BATCH + " (a processor's largest batchSize), got " + batch);
         }
     }
 

@@ -23,7 +23,7 @@ final class WorkloadOptions {
             names = {"-b", "--batch"},
             paramLabel = "N",
             description =
-                    "Records per poll+ack, and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
+                    "Records per poll+ack (raw loops and Tributary alike, the processors' batchSize included), and per flush of the raw pipelined appends. Default: ${DEFAULT-VALUE}.")
     int batch = 1000;
 
     @Option(
