@@ -382,6 +382,60 @@ class NatsClientIT {
         }
     }
 
+    /**
+     * A reader whose poll returned a full batch has asked for the next one before returning (the server's
+     * count of what the reader's consumer delivered moves on while the caller holds the batch), and never
+     * for more than one batch; what it read ahead comes next, in order.
+     */
+    @Test
+    void aReaderAsksForTheNextBatchWhileItsCallerHandlesOneAndNoMore() throws Exception {
+        StreamName s = fresh("ahead");
+        appendN(s, 35);
+        try (StreamReader r = client.openReader(s, Position.earliest());
+                io.nats.client.Connection c = NatsFixture.shared().plainJnats()) {
+            List<StreamEvent> first = r.poll(10, Duration.ofSeconds(5));
+            assertEquals(10, first.size());
+            io.nats.client.JetStreamManagement jsm = c.jetStreamManagement();
+            String js = "tributary_" + s.value();
+            String consumer = jsm.getConsumerNames(js).get(0);
+            long delivered = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (delivered < 20 && System.nanoTime() < deadline) {
+                delivered = jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence();
+                Thread.sleep(20);
+            }
+            assertEquals(20, delivered, "the next batch was asked for while the caller held the first");
+            Thread.sleep(200);
+            assertEquals(
+                    20,
+                    jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence(),
+                    "one batch ahead, no more");
+            List<String> rest = new ArrayList<>();
+            for (int i = 0; i < 10 && rest.size() < 25; i++) {
+                r.poll(10, Duration.ofSeconds(1)).forEach(e -> rest.add(e.payloadAsString()));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 10; i < 35; i++) {
+                expected.add("e" + i);
+            }
+            assertEquals(expected, rest, "what was read ahead comes next, in order");
+        }
+    }
+
+    /** What a reader read ahead before this client trimmed the stream under it is dropped: the gap shows. */
+    @Test
+    void aTrimByTheSameClientIsAGapEvenForEventsReadAhead() {
+        StreamName s = fresh("aheadtrim");
+        List<EventId> ids = appendN(s, 10);
+        try (StreamReader r = client.openReader(s, Position.earliest())) {
+            assertEquals(2, r.poll(2, Duration.ofSeconds(5)).size()); // full: events 2 and 3 are asked for
+            client.trim(s, Trim.below(ids.get(6)));
+            StreamException e = assertThrows(StreamException.class, () -> r.poll(10, Duration.ofSeconds(1)));
+            assertEquals(ErrorKind.DATA_LOSS, e.kind(), e::getMessage);
+            assertEquals(Position.after(ids.get(1)), r.position());
+        }
+    }
+
     @Test
     void noConsumerIsLeftBehindByRangesAndClosedReaders() throws Exception {
         StreamName s = fresh("leak");

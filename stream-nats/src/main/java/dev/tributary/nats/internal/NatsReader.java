@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * checks, through {@link StreamWatch}, that the stream is still the one it read (same creation time,
  * last sequence not below the cursor); otherwise it fails {@code DATA_LOSS} from then on.
  *
+ * <p>Read-ahead: the reader's session asks for the next batch when a poll returns a full one (see
+ * {@link PullSession#readingAhead()}), so a reader catching up never waits a round trip per batch. What
+ * was read ahead was read before anything trimmed it and is delivered, except after a trim this client
+ * started since: then it is dropped and read again from the cursor, so that trim is seen as the gap it
+ * makes (kit rule P6), exactly as without read-ahead.
+ *
  * <p>The skeleton checks arguments and the closed flag; a poll blocked when the reader (or its client)
  * closes notices within one pull slice ({@value PullSession#SLICE_MS} ms) and ends {@code CLOSED}.
  */
@@ -56,6 +62,8 @@ final class NatsReader extends AbstractStreamReader {
     private String consumer;
     private StreamException gap;
     private long lastGapCheck;
+    /** The client's trim count when this reader last looked (see the class comment). */
+    private long trimsSeen;
 
     NatsReader(NatsStreamClient client, StreamName stream, Position from) {
         this(client, stream, client.names().target(stream), from);
@@ -70,6 +78,7 @@ final class NatsReader extends AbstractStreamReader {
         this.target = target;
         this.jsStream = target.stream();
         watch.checked(reconnects());
+        this.trimsSeen = client.trims();
         if (from instanceof Position.Latest) {
             io.nats.client.api.StreamInfo si = admin.streamInfo(jsStream, "opening a reader of '" + stream + "'");
             long last = si == null ? 0 : si.getStreamState().getLastSequence();
@@ -105,6 +114,13 @@ final class NatsReader extends AbstractStreamReader {
         long deadline = System.nanoTime() + wait.toNanos();
         polling.set(true);
         try {
+            long trims = client.trims();
+            if (trims != trimsSeen) {
+                trimsSeen = trims;
+                if (session != null && session.holdsReadAhead()) {
+                    dropConsumer(); // read again from the cursor, after the trim
+                }
+            }
             for (int attempt = 0; ; attempt++) {
                 long reconnects = reconnects();
                 if (session == null) {
@@ -239,7 +255,8 @@ final class NatsReader extends AbstractStreamReader {
             return false;
         }
         consumer = created;
-        session = admin.session(jsStream, consumer, "reader of '" + stream + "'");
+        session =
+                admin.session(jsStream, consumer, "reader of '" + stream + "'").readingAhead();
         return true;
     }
 

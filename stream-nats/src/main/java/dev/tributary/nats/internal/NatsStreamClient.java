@@ -71,6 +71,8 @@ public final class NatsStreamClient extends AbstractStreamClient {
     private final NatsPartitions partitions;
     private final PartitionedAppender partitionedAppender;
     private final PartitionedGroups partitionedGroups;
+    /** Trims this client started; a reader drops what it read ahead when this changed (see {@link NatsReader}). */
+    private final java.util.concurrent.atomic.AtomicLong trims = new java.util.concurrent.atomic.AtomicLong();
 
     NatsStreamClient(NatsSettings settings, Connection connection, NatsErrors errors, Clock clock) {
         super(
@@ -328,8 +330,14 @@ public final class NatsStreamClient extends AbstractStreamClient {
 
     @Override
     protected long doTrim(StreamName stream, Trim trim) {
+        trims.incrementAndGet();
         int n = partitions.count(stream);
         return n == 1 ? admin.trim(stream, trim) : partitions.trim(stream, n, trim);
+    }
+
+    /** How many trims this client has started. */
+    long trims() {
+        return trims.get();
     }
 
     @Override

@@ -26,6 +26,13 @@ import java.util.function.BooleanSupplier;
  * messages carry the stream's subject, so they are counted in arrival order, which is the consumer's
  * order). Waiting requests expire within a second, so at most a few messages beyond the batch are ever
  * buffered here.
+ *
+ * <p>Reading ahead ({@link #readingAhead()}, for readers, whose consumers take no acks): when a poll
+ * returns a full batch, a {@code no_wait} request for the next batch is sent before it returns, so the
+ * next batch travels while the caller handles this one. One such request at a time, for at most a
+ * batch less what is buffered, so at most two batches are ever buffered (one read ahead, and one asked
+ * for by a poll that found the read-ahead still on its way). Group members do not read ahead: the
+ * server counts what it delivered as pending, which must be what a caller holds.
  */
 final class PullSession implements AutoCloseable {
     static final long SLICE_MS = 100;
@@ -58,6 +65,12 @@ final class PullSession implements AutoCloseable {
     private final BooleanSupplier consumerExists;
     private final ArrayDeque<Delivery> buffered = new ArrayDeque<>();
     private long requestCounter;
+    private boolean readAhead;
+    /** The read-ahead request still open (null: none), how many it asked for and how many came since. */
+    private String aheadSubject;
+
+    private int aheadWanted;
+    private int aheadArrived;
     private String waitingSubject;
     private long waitingUntilNanos;
     /** When the current spell of "no responders" for an existing consumer began; 0 outside one. */
@@ -93,6 +106,9 @@ final class PullSession implements AutoCloseable {
         if (!buffered.isEmpty()) {
             return take(max);
         }
+        // a read-ahead still on its way is not waited for: this round's request is served after it, so
+        // what it brings arrives first and is counted here or buffered for the next poll, in order
+        aheadSubject = null;
         noWaitRound(max, closed);
         if (!buffered.isEmpty()) {
             return take(max);
@@ -139,7 +155,24 @@ final class PullSession implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             out.add(buffered.poll());
         }
+        if (readAhead && n == max && aheadSubject == null && buffered.size() < max) {
+            aheadWanted = max - buffered.size();
+            aheadArrived = 0;
+            aheadSubject = nextSubject();
+            publish(aheadSubject, "{\"batch\":" + aheadWanted + ",\"no_wait\":true}");
+        }
         return out;
+    }
+
+    /** Reads ahead from now on (see the class comment); for a consumer that takes no acks. */
+    PullSession readingAhead() {
+        readAhead = true;
+        return this;
+    }
+
+    /** Whether events read ahead may be buffered or on their way. */
+    boolean holdsReadAhead() {
+        return aheadSubject != null || !buffered.isEmpty();
     }
 
     private void drainArrived() throws InterruptedException {
@@ -221,14 +254,20 @@ final class PullSession implements AutoCloseable {
             Status s = m.getStatus();
             int code = s.getCode();
             String text = s.getMessage() == null ? "" : s.getMessage();
-            if (code == 503 || s.isNoResponders()) {
-                return leaderless(subject);
-            }
             if (code == 409 && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted")) {
                 throw new ConsumerGone("the consumer was deleted");
             }
             if (code == 100) {
                 return Outcome.IGNORED; // heartbeat
+            }
+            if (subject.equals(aheadSubject)) {
+                // the read-ahead ended: no more messages, or no server answered it (the next poll's own
+                // request finds out why)
+                aheadSubject = null;
+                return Outcome.IGNORED;
+            }
+            if (code == 503 || s.isNoResponders()) {
+                return leaderless(subject);
             }
             // 404 no messages, 408 request timeout, 409 limits (max waiting, max ack pending, ...)
             if (subject.equals(waitingSubject)) {
@@ -240,6 +279,9 @@ final class PullSession implements AutoCloseable {
         // that request simply expires on the server within a second
         waitingSubject = null;
         leaderlessSinceNanos = 0;
+        if (aheadSubject != null && ++aheadArrived >= aheadWanted) {
+            aheadSubject = null; // the read-ahead got all it asked for: the server sends no status then
+        }
         buffered.add(parse(m));
         return Outcome.DATA;
     }
@@ -275,6 +317,11 @@ final class PullSession implements AutoCloseable {
         return Outcome.LEADERLESS;
     }
 
+    /**
+     * The delivery of a message, read from its ack subject {@code $JS.ACK.<stream>.<consumer>.<delivered>.<sequence>.<consumer
+     * sequence>.<nanos>.<pending>} (or the form with a domain and an account hash before the stream, and a
+     * token after), by its dots, without splitting it into strings: this runs for every message.
+     */
     static Delivery parse(Message m) {
         String reply = m.getReplyTo();
         if (reply == null || !reply.startsWith("$JS.ACK.")) {
@@ -282,19 +329,27 @@ final class PullSession implements AutoCloseable {
                     ErrorKind.INTERNAL,
                     "a pull consumer delivered a message without a JetStream " + "ack subject: " + reply);
         }
-        String[] t = reply.split("\\.");
+        int[] dots = new int[10]; // the first ten dots: enough for either form's fields
+        int count = 0;
+        for (int i = reply.indexOf('.'); i >= 0; i = reply.indexOf('.', i + 1)) {
+            if (count < dots.length) {
+                dots[count] = i;
+            }
+            count++;
+        }
+        int tokens = count + 1;
         int base;
-        if (t.length == 9) {
+        if (tokens == 9) {
             base = 4;
-        } else if (t.length >= 11) {
+        } else if (tokens >= 11) {
             base = 6;
         } else {
             throw new StreamException(ErrorKind.INTERNAL, "unexpected JetStream ack subject: " + reply);
         }
         try {
-            long delivered = Long.parseLong(t[base]);
-            long seq = Long.parseLong(t[base + 1]);
-            long nanos = Long.parseLong(t[base + 3]);
+            long delivered = Long.parseLong(reply, dots[base - 1] + 1, dots[base], 10);
+            long seq = Long.parseLong(reply, dots[base] + 1, dots[base + 1], 10);
+            long nanos = Long.parseLong(reply, dots[base + 2] + 1, dots[base + 3], 10);
             Instant ts = Instant.ofEpochSecond(0, nanos);
             return new Delivery(m, seq, delivered, ts, reply);
         } catch (NumberFormatException e) {
