@@ -422,6 +422,40 @@ class NatsClientIT {
         }
     }
 
+    /**
+     * Large events: the read-ahead stops at 8 MiB (by the size of the batch just returned), since what it
+     * holds waits in the subscription's queue, whose overflow jnats drops.
+     */
+    @Test
+    void aReaderReadsAheadNoMoreThanEightMebibytes() throws Exception {
+        StreamName s = fresh("aheadbig");
+        byte[] big = new byte[850 * 1024];
+        for (int i = 0; i < 20; i++) {
+            client.append(s, StreamRecord.of(big));
+        }
+        try (StreamReader r = client.openReader(s, Position.earliest());
+                io.nats.client.Connection c = NatsFixture.shared().plainJnats()) {
+            assertEquals(10, r.poll(10, Duration.ofSeconds(5)).size());
+            io.nats.client.JetStreamManagement jsm = c.jetStreamManagement();
+            String js = "tributary_" + s.value();
+            String consumer = jsm.getConsumerNames(js).get(0);
+            long delivered = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (delivered < 19 && System.nanoTime() < deadline) {
+                delivered = jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence();
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            // 10 returned, then 9 of 850 KiB each: the most that fits in 8 MiB
+            assertEquals(19, jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence());
+            int rest = 0;
+            for (int i = 0; i < 10 && rest < 10; i++) {
+                rest += r.poll(10, Duration.ofSeconds(1)).size();
+            }
+            assertEquals(10, rest, "every event once, the one not read ahead included");
+        }
+    }
+
     /** What a reader read ahead before this client trimmed the stream under it is dropped: the gap shows. */
     @Test
     void aTrimByTheSameClientIsAGapEvenForEventsReadAhead() {

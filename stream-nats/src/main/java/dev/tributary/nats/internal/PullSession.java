@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * <p>Reading ahead ({@link #readingAhead()}, for readers, whose consumers take no acks): when a poll
  * returns a full batch, a {@code no_wait} request for the next batch is sent before it returns, so the
  * next batch travels while the caller handles this one. One such request at a time, for at most a
- * batch less what is buffered, so at most two batches are ever buffered (one read ahead, and one asked
+ * batch less what is buffered and at most {@link #AHEAD_BYTES}, so at most two batches are ever buffered (one read ahead, and one asked
  * for by a poll that found the read-ahead still on its way). Group members do not read ahead: the
  * server counts what it delivered as pending, which must be what a caller holds.
  */
@@ -40,6 +40,12 @@ final class PullSession implements AutoCloseable {
     private static final long PROBE_NANOS = 1_000_000_000L;
 
     private static final long MAX_WAIT_REQUEST_MS = 1000;
+
+    /** The most a read-ahead asks for, in bytes, judged by the batch just returned (see {@link #aheadCount}). */
+    static final long AHEAD_BYTES = 8L << 20;
+
+    /** What a message costs beyond its payload (subjects, headers), for {@link #AHEAD_BYTES}. */
+    private static final int MESSAGE_OVERHEAD_BYTES = 256;
 
     /** Pause before asking again when no server leads the consumer yet (a new consumer, an election). */
     private static final long LEADERLESS_PAUSE_MS = 50;
@@ -155,13 +161,30 @@ final class PullSession implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             out.add(buffered.poll());
         }
-        if (readAhead && n == max && aheadSubject == null && buffered.size() < max) {
-            aheadWanted = max - buffered.size();
+        int ahead = readAhead && n == max && aheadSubject == null ? aheadCount(out, max) : 0;
+        if (ahead > 0) {
+            aheadWanted = ahead;
             aheadArrived = 0;
             aheadSubject = nextSubject();
             publish(aheadSubject, "{\"batch\":" + aheadWanted + ",\"no_wait\":true}");
         }
         return out;
+    }
+
+    /**
+     * How many to read ahead after returning {@code batch}: a batch less what is buffered, and no more
+     * than {@link #AHEAD_BYTES} by the size of the messages just returned. What is read ahead waits in
+     * the subscription's queue while the caller works, and jnats drops messages past its pending limit
+     * (64 MiB by default) — which a reader would then report as a gap.
+     */
+    private int aheadCount(List<Delivery> batch, int max) {
+        long bytes = 0;
+        for (Delivery d : batch) {
+            byte[] data = d.message().getData();
+            bytes += (data == null ? 0 : data.length) + MESSAGE_OVERHEAD_BYTES;
+        }
+        long fits = AHEAD_BYTES / Math.max(1, bytes / batch.size());
+        return (int) Math.min(max - buffered.size(), fits);
     }
 
     /** Reads ahead from now on (see the class comment); for a consumer that takes no acks. */
