@@ -382,6 +382,36 @@ class NatsClientIT {
         }
     }
 
+    /** The one consumer of stream {@code s} (a reader's), seen through a plain jnats connection. */
+    private static io.nats.client.api.ConsumerInfo readerConsumer(io.nats.client.Connection c, StreamName s)
+            throws Exception {
+        io.nats.client.JetStreamManagement jsm = c.jetStreamManagement();
+        String js = "tributary_" + s.value();
+        return jsm.getConsumerInfo(js, jsm.getConsumerNames(js).get(0));
+    }
+
+    private static long deliveredBy(io.nats.client.api.ConsumerInfo info) {
+        return info.getDelivered().getStreamSequence();
+    }
+
+    /** The reader's consumer once it delivered up to {@code n}, or as it is after 5 s. */
+    private static io.nats.client.api.ConsumerInfo awaitDelivered(io.nats.client.Connection c, StreamName s, long n)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        io.nats.client.api.ConsumerInfo info = readerConsumer(c, s);
+        while (deliveredBy(info) < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            info = readerConsumer(c, s);
+        }
+        return info;
+    }
+
+    /** The reader's consumer 200 ms later: time for anything more it asked for to arrive. */
+    private static io.nats.client.api.ConsumerInfo settled(io.nats.client.Connection c, StreamName s) throws Exception {
+        Thread.sleep(200);
+        return readerConsumer(c, s);
+    }
+
     /**
      * A reader whose poll returned a full batch has asked for the next one before returning (the server's
      * count of what the reader's consumer delivered moves on while the caller holds the batch), and never
@@ -395,21 +425,11 @@ class NatsClientIT {
                 io.nats.client.Connection c = NatsFixture.shared().plainJnats()) {
             List<StreamEvent> first = r.poll(10, Duration.ofSeconds(5));
             assertEquals(10, first.size());
-            io.nats.client.JetStreamManagement jsm = c.jetStreamManagement();
-            String js = "tributary_" + s.value();
-            String consumer = jsm.getConsumerNames(js).get(0);
-            long delivered = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (delivered < 20 && System.nanoTime() < deadline) {
-                delivered = jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence();
-                Thread.sleep(20);
-            }
-            assertEquals(20, delivered, "the next batch was asked for while the caller held the first");
-            Thread.sleep(200);
             assertEquals(
                     20,
-                    jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence(),
-                    "one batch ahead, no more");
+                    deliveredBy(awaitDelivered(c, s, 20)),
+                    "the next batch was asked for while the caller held the first");
+            assertEquals(20, deliveredBy(settled(c, s)), "one batch ahead, no more");
             List<String> rest = new ArrayList<>();
             for (int i = 0; i < 10 && rest.size() < 25; i++) {
                 r.poll(10, Duration.ofSeconds(1)).forEach(e -> rest.add(e.payloadAsString()));
@@ -436,18 +456,9 @@ class NatsClientIT {
         try (StreamReader r = client.openReader(s, Position.earliest());
                 io.nats.client.Connection c = NatsFixture.shared().plainJnats()) {
             assertEquals(10, r.poll(10, Duration.ofSeconds(5)).size());
-            io.nats.client.JetStreamManagement jsm = c.jetStreamManagement();
-            String js = "tributary_" + s.value();
-            String consumer = jsm.getConsumerNames(js).get(0);
-            long delivered = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (delivered < 19 && System.nanoTime() < deadline) {
-                delivered = jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence();
-                Thread.sleep(20);
-            }
-            Thread.sleep(200);
+            awaitDelivered(c, s, 19);
             // 10 returned, then 9 of 850 KiB each: the most that fits in 8 MiB
-            assertEquals(19, jsm.getConsumerInfo(js, consumer).getDelivered().getStreamSequence());
+            assertEquals(19, deliveredBy(settled(c, s)));
             int rest = 0;
             for (int i = 0; i < 10 && rest < 10; i++) {
                 rest += r.poll(10, Duration.ofSeconds(1)).size();

@@ -30,8 +30,8 @@ import java.util.function.BooleanSupplier;
  * <p>Reading ahead ({@link #readingAhead()}, for readers, whose consumers take no acks): when a poll
  * returns a full batch, a {@code no_wait} request for the next batch is sent before it returns, so the
  * next batch travels while the caller handles this one. One such request at a time, for at most a
- * batch less what is buffered and at most {@link #AHEAD_BYTES}, so at most two batches are ever buffered (one read ahead, and one asked
- * for by a poll that found the read-ahead still on its way). Group members do not read ahead: the
+ * batch less what is buffered and at most {@link #AHEAD_BYTES}, so at most two batches are ever
+ * buffered (one read ahead, and one asked for by a poll that found the read-ahead still on its way). Group members do not read ahead: the
  * server counts what it delivered as pending, which must be what a caller holds.
  */
 final class PullSession implements AutoCloseable {
@@ -72,11 +72,10 @@ final class PullSession implements AutoCloseable {
     private final ArrayDeque<Delivery> buffered = new ArrayDeque<>();
     private long requestCounter;
     private boolean readAhead;
-    /** The read-ahead request still open (null: none), how many it asked for and how many came since. */
+    /** The read-ahead request still open (null: none), and how many of what it asked for are still to come. */
     private String aheadSubject;
 
-    private int aheadWanted;
-    private int aheadArrived;
+    private int aheadLeft;
     private String waitingSubject;
     private long waitingUntilNanos;
     /** When the current spell of "no responders" for an existing consumer began; 0 outside one. */
@@ -163,10 +162,9 @@ final class PullSession implements AutoCloseable {
         }
         int ahead = readAhead && n == max && aheadSubject == null ? aheadCount(out, max) : 0;
         if (ahead > 0) {
-            aheadWanted = ahead;
-            aheadArrived = 0;
+            aheadLeft = ahead;
             aheadSubject = nextSubject();
-            publish(aheadSubject, "{\"batch\":" + aheadWanted + ",\"no_wait\":true}");
+            publish(aheadSubject, "{\"batch\":" + ahead + ",\"no_wait\":true}");
         }
         return out;
     }
@@ -302,7 +300,7 @@ final class PullSession implements AutoCloseable {
         // that request simply expires on the server within a second
         waitingSubject = null;
         leaderlessSinceNanos = 0;
-        if (aheadSubject != null && ++aheadArrived >= aheadWanted) {
+        if (aheadSubject != null && --aheadLeft <= 0) {
             aheadSubject = null; // the read-ahead got all it asked for: the server sends no status then
         }
         buffered.add(parse(m));
