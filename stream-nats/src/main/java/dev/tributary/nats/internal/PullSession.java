@@ -31,8 +31,9 @@ import java.util.function.BooleanSupplier;
  * returns a full batch, a {@code no_wait} request for the next batch is sent before it returns, so the
  * next batch travels while the caller handles this one. One such request at a time, for at most a
  * batch less what is buffered and at most {@link #AHEAD_BYTES}, so at most two batches are ever
- * buffered (one read ahead, and one asked for by a poll that found the read-ahead still on its way). Group members do not read ahead: the
- * server counts what it delivered as pending, which must be what a caller holds.
+ * buffered (one read ahead, and one asked for by a poll that found the read-ahead still on its way).
+ * Group members do not read ahead: the server counts what it delivered as pending, which must be what
+ * a caller holds.
  */
 final class PullSession implements AutoCloseable {
     static final long SLICE_MS = 100;
